@@ -26,6 +26,7 @@ pub struct Health {
     pub version: String,
     pub d1: bool,
     pub r2: bool,
+    pub sequences: bool,
 }
 
 /// One node of the agency tree (any depth: provinces merged and districts were abolished in 2025).

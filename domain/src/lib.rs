@@ -3,6 +3,8 @@
 //! Time and randomness come in as arguments.
 
 pub mod api;
+pub mod calendar;
+pub mod fee;
 pub mod money;
 pub mod text;
 pub mod validation;

@@ -1,1 +1,34 @@
+//! motcua's edge functions: one Cloudflare Worker that answers the API under `/api/*` (the
+//! static app is served by Workers assets), holds every secret, and owns the records in D1, the
+//! scans in R2, the sequence counters in a Durable Object and the outbound work in a Queue.
+//! Each feature lives in its own module (`routes.rs` for HTTP, `repo.rs` for storage); the rules
+//! themselves come from `motcua-domain`.
 
+use worker::{event, Context, Env, Request, Response, Result};
+
+mod catalog;
+mod health;
+mod outbox;
+mod platform;
+mod router;
+mod sequences;
+
+pub use sequences::Sequences;
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    router::handle(req, env).await
+}
+
+#[event(queue)]
+async fn queue(batch: worker::MessageBatch<outbox::OutboxMessage>, env: Env, _ctx: Context) -> Result<()> {
+    outbox::consume(batch, env).await;
+    // Never return Err here: worker 0.8 would re-initialise the instance and redeliver the
+    // whole batch, acknowledged messages included (see ../shared/NOTES.md).
+    Ok(())
+}
+
+#[event(scheduled)]
+async fn scheduled(_event: worker::ScheduledEvent, _env: Env, _ctx: worker::ScheduleContext) {
+    // Reconciliation of pending payments hooks in here (issue "Payments at the edge").
+}

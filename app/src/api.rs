@@ -1,0 +1,60 @@
+//! Calls to the edge functions. Every failure becomes an [`ApiFailure`] carrying the server's
+//! field and Vietnamese message when it sent one, so pages can show the error at the field.
+
+use gloo_net::http::Request;
+use motcua_domain::api::ErrorBody;
+use serde::de::DeserializeOwned;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiFailure {
+    pub status: u16,
+    pub code: String,
+    pub field: Option<String>,
+    /// Vietnamese text to show to the person.
+    pub message: String,
+}
+
+impl ApiFailure {
+    fn network() -> Self {
+        Self {
+            status: 0,
+            code: "network".into(),
+            field: None,
+            message: "Không kết nối được máy chủ. Vui lòng kiểm tra mạng và thử lại.".into(),
+        }
+    }
+}
+
+impl std::fmt::Display for ApiFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ApiFailure {}
+
+pub async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiFailure> {
+    let resp = Request::get(url).send().await.map_err(|_| ApiFailure::network())?;
+    decode(resp).await
+}
+
+async fn decode<T: DeserializeOwned>(resp: gloo_net::http::Response) -> Result<T, ApiFailure> {
+    let status = resp.status();
+    if resp.ok() {
+        return resp.json::<T>().await.map_err(|_| ApiFailure::network());
+    }
+    match resp.json::<ErrorBody>().await {
+        Ok(body) => Err(ApiFailure {
+            status,
+            message: body.error.message_vi.unwrap_or(body.error.message),
+            code: body.error.code,
+            field: body.error.field,
+        }),
+        Err(_) => Err(ApiFailure { status, ..ApiFailure::network() }),
+    }
+}
+
+/// Encodes a query-string value (the browser's own encoder, so no URL crate in the bundle).
+pub fn encode(value: &str) -> String {
+    String::from(js_sys::encode_uri_component(value))
+}

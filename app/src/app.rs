@@ -1,0 +1,24 @@
+//! The routes of the app, declared in one place.
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::layout::Layout;
+use crate::pages::{account::Account, home::Home, my_dossiers::MyDossiers, not_found::NotFound, procedure::ProcedurePage};
+
+#[component]
+pub fn App() -> impl IntoView {
+    view! {
+        <Router>
+            <Layout>
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("/") view=Home/>
+                    <Route path=path!("/thu-tuc/:code") view=ProcedurePage/>
+                    <Route path=path!("/ho-so") view=MyDossiers/>
+                    <Route path=path!("/tai-khoan") view=Account/>
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

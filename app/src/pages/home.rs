@@ -1,0 +1,71 @@
+//! The home page: the procedures on offer, searchable without diacritics. With `?agency=CODE`
+//! (a commune portal's link, or the agency chooser) it lists that agency's procedures.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use motcua_domain::api::ProcedureSummary;
+
+use crate::api;
+
+#[component]
+pub fn Home() -> impl IntoView {
+    let query = use_query_map();
+    let agency = move || query.read().get("agency").unwrap_or_default();
+    let (search, set_search) = signal(String::new());
+    let procedures = LocalResource::new(move || {
+        let agency = agency();
+        let q = search.get();
+        async move {
+            let mut url = format!("/api/procedures?q={}", api::encode(&q));
+            if !agency.is_empty() {
+                url.push_str(&format!("&agency={}", api::encode(&agency)));
+            }
+            api::get::<Vec<ProcedureSummary>>(&url).await
+        }
+    });
+
+    view! {
+        <section class="page">
+            <h1>"Thủ tục hành chính"</h1>
+            <label class="search">
+                <span class="visually-hidden">"Tìm thủ tục"</span>
+                <input
+                    type="search"
+                    placeholder="Tìm thủ tục, ví dụ: chứng thực"
+                    prop:value=search
+                    on:input=move |ev| set_search.set(event_target_value(&ev))
+                />
+            </label>
+            <Suspense fallback=|| view! { <p class="muted">"Đang tải danh sách thủ tục…"</p> }>
+                {move || Suspend::new(async move {
+                    match procedures.await {
+                        Ok(list) if list.is_empty() => view! { <p class="muted">"Không tìm thấy thủ tục phù hợp."</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="cards" aria-label="Danh sách thủ tục">
+                                {list.into_iter().map(|p| view! { <ProcedureCard p=p/> }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn ProcedureCard(p: ProcedureSummary) -> impl IntoView {
+    let href = format!("/thu-tuc/{}", p.code);
+    let fee = if p.has_fees { "Có phí, lệ phí" } else { "Miễn phí" };
+    view! {
+        <li class="card">
+            <a href=href>
+                <span class="card-title">{p.name}</span>
+                <span class="card-meta">
+                    {format!("Mã {} · {} ngày làm việc · {}", p.code, p.processing_days, fee)}
+                    {p.online_payment.then(|| view! { <span class="badge">"Thanh toán trực tuyến"</span> })}
+                </span>
+            </a>
+        </li>
+    }
+}

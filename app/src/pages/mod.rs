@@ -1,0 +1,5 @@
+pub mod account;
+pub mod home;
+pub mod my_dossiers;
+pub mod not_found;
+pub mod procedure;

@@ -1,0 +1,40 @@
+//! Outbound work that must not be lost when a provider is slow or down: messages to citizens
+//! (SMS, e-mail) and, later, status and payment sync to the national portal. Producers enqueue on
+//! `OUTBOX`; this consumer delivers each message and retries it alone on failure, so one bad
+//! message never redelivers the others.
+
+use serde::{Deserialize, Serialize};
+use worker::{Env, MessageBatch, MessageExt};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum OutboxMessage {
+    /// A text message to a citizen's phone (normalized `0xxxxxxxxx`).
+    Sms { to: String, text: String },
+}
+
+pub async fn consume(batch: MessageBatch<OutboxMessage>, env: Env) {
+    let messages = match batch.messages() {
+        Ok(m) => m,
+        Err(e) => {
+            worker::console_error!("outbox: undecodable batch: {e}");
+            batch.ack_all();
+            return;
+        }
+    };
+    for message in messages {
+        match deliver(message.body(), &env).await {
+            Ok(()) => message.ack(),
+            Err(e) => {
+                worker::console_error!("outbox: delivery failed, will retry: {e}");
+                message.retry();
+            }
+        }
+    }
+}
+
+async fn deliver(message: &OutboxMessage, env: &Env) -> worker::Result<()> {
+    match message {
+        OutboxMessage::Sms { to, text } => crate::platform::sms::send(env, to, text).await,
+    }
+}

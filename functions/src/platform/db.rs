@@ -1,0 +1,14 @@
+//! D1 conveniences: typed rows out of a prepared statement.
+
+use serde::de::DeserializeOwned;
+use worker::D1PreparedStatement;
+
+use super::error::ApiError;
+
+pub async fn all<T: DeserializeOwned>(stmt: D1PreparedStatement) -> Result<Vec<T>, ApiError> {
+    Ok(stmt.all().await?.results::<T>()?)
+}
+
+pub async fn first<T: DeserializeOwned>(stmt: D1PreparedStatement) -> Result<Option<T>, ApiError> {
+    Ok(stmt.first::<T>(None).await?)
+}

@@ -1,0 +1,99 @@
+//! The API's errors and their single mapping to HTTP. The body is always
+//! `{"error": {"code", "message", "message_vi", "field"}}`; internal causes are logged, never sent.
+
+use motcua_domain::api::{ErrorBody, ErrorDetail};
+use motcua_domain::validation::FieldError;
+use worker::Response;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("invalid input: {0}")]
+    Invalid(#[from] FieldError),
+    #[error("the request body is not valid JSON: {0}")]
+    MalformedJson(String),
+    #[error("no such route")]
+    RouteNotFound,
+    /// A record that does not exist, or that the caller may not see (both answer 404).
+    #[error("{what} not found")]
+    NotFound { what: &'static str, field: Option<&'static str> },
+    #[error("unexpected: {0}")]
+    Unexpected(String),
+}
+
+impl From<worker::Error> for ApiError {
+    fn from(e: worker::Error) -> Self {
+        ApiError::Unexpected(e.to_string())
+    }
+}
+
+impl ApiError {
+    fn status_and_detail(&self) -> (u16, ErrorDetail) {
+        match self {
+            ApiError::Invalid(fe) => (
+                400,
+                ErrorDetail {
+                    code: fe.code.clone(),
+                    message: fe.message_en.clone(),
+                    message_vi: Some(fe.message_vi.clone()),
+                    field: Some(fe.field.clone()),
+                },
+            ),
+            ApiError::MalformedJson(_) => (
+                400,
+                ErrorDetail {
+                    code: "malformed_json".into(),
+                    message: "The request body must be a JSON object.".into(),
+                    message_vi: Some("Dữ liệu gửi lên không đúng định dạng JSON.".into()),
+                    field: Some("body".into()),
+                },
+            ),
+            ApiError::RouteNotFound => (
+                404,
+                ErrorDetail {
+                    code: "route_not_found".into(),
+                    message: "No such API route.".into(),
+                    message_vi: Some("Không tìm thấy địa chỉ yêu cầu.".into()),
+                    field: None,
+                },
+            ),
+            ApiError::NotFound { what, field } => (
+                404,
+                ErrorDetail {
+                    code: "not_found".into(),
+                    message: format!("The {what} was not found."),
+                    message_vi: Some(format!("Không tìm thấy {}.", what_vi(what))),
+                    field: field.map(str::to_string),
+                },
+            ),
+            ApiError::Unexpected(_) => (
+                500,
+                ErrorDetail {
+                    code: "internal".into(),
+                    message: "Something went wrong on our side; please try again.".into(),
+                    message_vi: Some("Hệ thống đang gặp sự cố, vui lòng thử lại sau.".into()),
+                    field: None,
+                },
+            ),
+        }
+    }
+
+    pub fn into_response(self) -> worker::Result<Response> {
+        let (status, detail) = self.status_and_detail();
+        if status >= 500 {
+            worker::console_error!("{self}");
+        }
+        Ok(Response::from_json(&ErrorBody { error: detail })?.with_status(status))
+    }
+}
+
+fn what_vi(what: &str) -> &'static str {
+    match what {
+        "agency" => "cơ quan",
+        "procedure" => "thủ tục",
+        "dossier" => "hồ sơ",
+        "payment" => "giao dịch thanh toán",
+        "receipt" => "biên lai",
+        "file" => "tệp",
+        _ => "dữ liệu",
+    }
+}

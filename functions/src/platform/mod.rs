@@ -1,0 +1,8 @@
+//! Thin adapters over the Workers platform: configuration and secrets, the error envelope,
+//! request helpers and D1 conveniences. Features use these instead of touching bindings by name.
+
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod sms;

@@ -1,0 +1,59 @@
+//! Gap-free sequence numbers (daily dossier numbers per agency, receipt numbers per agency and
+//! year). One Durable Object per counter name: a Durable Object handles one request at a time
+//! and its storage writes are confirmed before the answer leaves, so two callers can never be
+//! handed the same number and no number is skipped.
+
+use serde::{Deserialize, Serialize};
+use worker::{durable_object, DurableObject, Env, Method, Request, RequestInit, Response, Result, State};
+
+use crate::platform::config;
+
+const COUNTER_KEY: &str = "value";
+
+#[durable_object]
+pub struct Sequences {
+    state: State,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Value {
+    value: u64,
+}
+
+impl DurableObject for Sequences {
+    fn new(state: State, _env: Env) -> Self {
+        Self { state }
+    }
+
+    async fn fetch(&self, req: Request) -> Result<Response> {
+        let storage = self.state.storage();
+        let current: u64 = storage.get(COUNTER_KEY).await?.unwrap_or(0);
+        match req.method() {
+            Method::Post => {
+                let next = current + 1;
+                storage.put(COUNTER_KEY, next).await?;
+                Response::from_json(&Value { value: next })
+            }
+            _ => Response::from_json(&Value { value: current }),
+        }
+    }
+}
+
+async fn call(env: &Env, name: &str, method: Method) -> Result<u64> {
+    let stub = env.durable_object(config::SEQUENCES)?.id_from_name(name)?.get_stub()?;
+    let mut init = RequestInit::new();
+    init.with_method(method);
+    let req = Request::new_with_init("https://sequences/", &init)?;
+    let mut resp = stub.fetch_with_request(req).await?;
+    Ok(resp.json::<Value>().await?.value)
+}
+
+/// Takes the next number of the named counter (the first is 1).
+pub async fn next(env: &Env, name: &str) -> Result<u64> {
+    call(env, name, Method::Post).await
+}
+
+/// The last number handed out, without taking one.
+pub async fn peek(env: &Env, name: &str) -> Result<u64> {
+    call(env, name, Method::Get).await
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds the app into dist/ and the worker into functions/build/ (release, size-optimized).
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+
+# The app: cargo -> wasm-bindgen -> wasm-opt (no trunk: a plain pipeline is faster and needs no
+# downloads).
+cargo build --release --target wasm32-unknown-unknown -p motcua-app
+rm -rf dist.tmp && mkdir -p dist.tmp/pkg
+wasm-bindgen --target web --no-typescript --out-dir dist.tmp/pkg --out-name motcua \
+  target/wasm32-unknown-unknown/release/motcua_app.wasm
+wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  dist.tmp/pkg/motcua_bg.wasm -o dist.tmp/pkg/motcua_bg.wasm
+cp -r public/. dist.tmp/
+cp style/*.css dist.tmp/
+# Version the shell by content so browsers and the service worker never mix two releases.
+version="$(cat dist.tmp/pkg/motcua_bg.wasm dist.tmp/pkg/motcua.js dist.tmp/*.css | sha256sum | cut -c1-12)"
+sed -i "s/__VERSION__/$version/g" dist.tmp/index.html
+[ -f dist.tmp/sw.js ] && sed -i "s/__VERSION__/$version/g" dist.tmp/sw.js
+rm -rf dist && mv dist.tmp dist
+
+# The worker.
+worker-build --release functions >/dev/null
+echo "built app $version and worker"

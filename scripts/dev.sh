@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# `make dev`: the whole product on http://127.0.0.1:8787 with demo data.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+state=".wrangler/state"
+scripts/prepare-state.sh "$state"
+cat <<'TXT'
+
+  motcua is starting on http://127.0.0.1:8787
+
+  Citizens (log in with the phone number; the one-time code appears at
+  http://127.0.0.1:8787/dev/outbox):
+    0912345678  Nguyễn Văn An   (Sơn Tây, Hà Tĩnh)
+    0987654321  Trần Thị Bình   (An Thanh, Tứ Kỳ)
+  Staff (password MotCua@2026, at http://127.0.0.1:8787/can-bo):
+    sontay.motcua   officer, UBND xã Sơn Tây
+    daison.motcua   officer, UBND xã Đại Sơn
+    ngocky.motcua   officer, UBND xã Ngọc Kỳ
+    tuky.lanhdao    leader,  UBND huyện Tứ Kỳ
+    haiduong.admin  admin,   tỉnh Hải Dương
+
+TXT
+exec "$NODE22" node_modules/wrangler/bin/wrangler.js dev --ip 127.0.0.1 --port "${PORT:-8787}" \
+  --show-interactive-dev-session=false --persist-to "$state"

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs whatever is missing for building and testing, from the package registries only.
+# Idempotent and quick when everything is there. `tools.sh browser` also installs Chromium,
+# `tools.sh bench` also wrk.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+
+rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+
+if ! "$WASM_BINDGEN_BIN" --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; then
+  # No --locked: the CLI's own lock file pins a webpki-roots the registry does not serve.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+if ! worker-build --version 2>/dev/null | grep -q "$WORKER_BUILD_VERSION"; then
+  cargo install worker-build --version "$WORKER_BUILD_VERSION" --locked --force
+fi
+if [ ! -x node_modules/.bin/wrangler ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+
+need_apt=()
+for extra in "$@"; do
+  case "$extra" in
+    browser) command -v chromium >/dev/null || need_apt+=(chromium) ;;
+    bench) command -v wrk >/dev/null || need_apt+=(wrk) ;;
+  esac
+done
+if [ ${#need_apt[@]} -gt 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
+fi
