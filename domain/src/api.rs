@@ -50,3 +50,16 @@ pub struct ProcedureSummary {
     pub has_fees: bool,
     pub online_payment: bool,
 }
+
+/// `POST /api/fees/quote` body: the inputs named by the procedure's fee schedule
+/// (`{"procedure": "2.000815", "agency": "000.00.51.H23", "inputs": {"pages": 5, "copies": 1}}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeeQuoteRequest {
+    pub procedure: String,
+    pub agency: String,
+    #[serde(default)]
+    pub inputs: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `POST /api/fees/quote` answer: `{"total": 7000, "lines": [...], ...}`, amounts in đồng.
+pub type FeeQuoteResponse = crate::fee::FeeBreakdown;

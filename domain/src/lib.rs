@@ -4,7 +4,13 @@
 
 pub mod api;
 pub mod calendar;
+pub mod citizen;
+pub mod codes;
+pub mod dossier;
 pub mod fee;
+pub mod gateway;
 pub mod money;
+pub mod payment;
+pub mod stats;
 pub mod text;
 pub mod validation;

@@ -1,1 +1,7 @@
+//! API integration tests: one binary, one real `wrangler dev` (workerd with local D1, R2,
+//! Durable Objects and Queues) on a free loopback port with a fresh state, shared by the tests.
 
+mod support;
+
+mod catalog;
+mod health;

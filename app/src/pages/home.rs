@@ -36,7 +36,7 @@ pub fn Home() -> impl IntoView {
                     on:input=move |ev| set_search.set(event_target_value(&ev))
                 />
             </label>
-            <Suspense fallback=|| view! { <p class="muted">"Đang tải danh sách thủ tục…"</p> }>
+            <Transition fallback=|| view! { <p class="muted">"Đang tải danh sách thủ tục…"</p> }>
                 {move || Suspend::new(async move {
                     match procedures.await {
                         Ok(list) if list.is_empty() => view! { <p class="muted">"Không tìm thấy thủ tục phù hợp."</p> }.into_any(),
@@ -48,7 +48,7 @@ pub fn Home() -> impl IntoView {
                         Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </section>
     }
 }

@@ -1,0 +1,44 @@
+# motcua — the two commands that matter: `make dev` and `make test` (see README.md).
+SHELL := /bin/bash
+
+.PHONY: dev test build tools test-domain test-api test-browser bench deploy clean demo-sql
+
+## Run the whole product locally with demo data on http://127.0.0.1:8787.
+dev: tools build
+	scripts/dev.sh
+
+## Every test tier: domain (unit + property), API against a real wrangler dev, browser.
+test: tools build
+	scripts/tools.sh browser
+	$(MAKE) test-domain test-api test-browser
+
+tools:
+	scripts/tools.sh
+
+build:
+	scripts/build.sh
+
+test-domain:
+	cargo test -p motcua-domain
+
+test-api:
+	cargo test -p motcua-tests -- --test-threads 4
+
+test-browser:
+	source scripts/env.sh && node --test --test-concurrency=1 tests/browser/*.test.mjs
+
+## Speed and size figures into BENCHMARKS.md.
+bench: tools build
+	scripts/tools.sh browser bench
+	scripts/bench.sh
+
+## Regenerate functions/seed/demo.sql from the reference data and fee schedules.
+demo-sql:
+	python3 scripts/gen_demo_sql.py
+
+## Deploy to Cloudflare for real (see README: resources and secrets must exist first).
+deploy: tools build
+	source scripts/env.sh && wrangler d1 migrations apply DB --remote && wrangler deploy
+
+clean:
+	rm -rf dist functions/build target .wrangler

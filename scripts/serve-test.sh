@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Starts a throw-away `wrangler dev` for a test run: fresh migrated state with demo data, on the
+# given loopback port. It stops itself when the test process that asked for it is gone, so a
+# crashed test never leaves a server behind; tests stop it with `kill -- -PGID` when done.
+# Usage: scripts/serve-test.sh OWNER_PID PORT STATE_DIR
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+owner="$1" port="$2" state="$3"
+scripts/prepare-state.sh "$state"
+"$NODE22" node_modules/wrangler/bin/wrangler.js dev --ip 127.0.0.1 --port "$port" \
+  --show-interactive-dev-session=false --persist-to "$state" ${WRANGLER_EXTRA:-} </dev/null &
+server=$!
+while kill -0 "$owner" 2>/dev/null && kill -0 "$server" 2>/dev/null; do sleep 1; done
+kill "$server" 2>/dev/null || true
+wait "$server" 2>/dev/null || true

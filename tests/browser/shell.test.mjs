@@ -1,0 +1,49 @@
+// The app shell on a phone: the home page lists the demo procedures in Vietnamese, search works
+// without diacritics, the bottom navigation is there, and the page passes axe.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, startBrowser, axeViolations, screenshot, hasNoHorizontalScroll } from "./support.mjs";
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await startBrowser();
+});
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+test("home page lists procedures and filters them without diacritics", async () => {
+  const page = await browser.newPage();
+  await page.goto(server.base + "/");
+  const list = page.getByRole("list", { name: "Danh sách thủ tục" });
+  await list.getByText("Thủ tục đăng ký khai sinh").waitFor();
+  assert.ok((await list.getByRole("listitem").count()) >= 10);
+  await screenshot(page, "shell-home");
+
+  await page.getByPlaceholder("Tìm thủ tục, ví dụ: chứng thực").fill("chung thuc");
+  await list.getByText("Thủ tục đăng ký khai sinh").waitFor({ state: "detached" });
+  await list.getByText("Thủ tục chứng thực chữ ký", { exact: false }).waitFor();
+  const titles = await list.locator(".card-title").allInnerTexts();
+  assert.ok(titles.length >= 3, titles.join("\n"));
+  assert.ok(titles.every((t) => t.toLowerCase().includes("chứng thực")), titles.join("\n"));
+  await screenshot(page, "shell-search");
+
+  const nav = page.getByRole("navigation", { name: "Điều hướng chính" });
+  for (const label of ["Thủ tục", "Hồ sơ của tôi", "Tài khoản"]) {
+    await nav.getByRole("link", { name: label }).waitFor();
+  }
+  assert.ok(await hasNoHorizontalScroll(page), "no horizontal scrolling at 360 px");
+  assert.deepEqual(await axeViolations(page), []);
+});
+
+test("a procedure page shows its facts before anything is filled", async () => {
+  const page = await browser.newPage();
+  await page.goto(server.base + "/thu-tuc/2.000815");
+  await page.getByRole("heading", { level: 1 }).getByText("chứng thực bản sao", { exact: false }).waitFor();
+  await page.getByText("1 ngày làm việc").waitFor();
+  await page.getByText("Thông tư 226/2016/TT-BTC", { exact: false }).waitFor();
+  await screenshot(page, "shell-procedure");
+  assert.deepEqual(await axeViolations(page), []);
+});
