@@ -94,7 +94,7 @@ impl CitizenId {
     }
 
     pub fn gender(&self) -> Gender {
-        if self.digit(3) % 2 == 0 {
+        if self.digit(3).is_multiple_of(2) {
             Gender::Male
         } else {
             Gender::Female

@@ -49,12 +49,24 @@ impl State {
             State::Succeeded => (Status::Paid, true, "Đã thanh toán"),
             State::Failed => (Status::Failed, true, "Thanh toán thất bại"),
             State::Cancelled => (Status::Cancelled, true, "Đã hủy thanh toán"),
-            State::AmountMismatch => (Status::NeedsReview, true, "Số tiền không khớp, đang được kiểm tra"),
+            State::AmountMismatch => (
+                Status::NeedsReview,
+                true,
+                "Số tiền không khớp, đang được kiểm tra",
+            ),
             State::Expired => (Status::Expired, true, "Hết thời hạn thanh toán"),
             State::Refunded => (Status::Refunded, true, "Đã hoàn tiền"),
-            State::PartiallyRefunded => (Status::PartiallyRefunded, true, "Đã thanh toán, hoàn tiền một phần"),
+            State::PartiallyRefunded => (
+                Status::PartiallyRefunded,
+                true,
+                "Đã thanh toán, hoàn tiền một phần",
+            ),
         };
-        PaymentView { status, finished, label: label.to_string() }
+        PaymentView {
+            status,
+            finished,
+            label: label.to_string(),
+        }
     }
 }
 
@@ -111,21 +123,28 @@ pub fn transition(from: State, event: Event) -> Result<State, TransitionError> {
     match (from, event) {
         (S::Created | S::Redirected, E::Redirect) => Ok(S::Redirected),
         // Money verified as taken is never ignored, even after a failure, cancel or expiry.
-        (S::Created | S::Redirected | S::Failed | S::Cancelled | S::Expired, E::Paid) => Ok(S::Succeeded),
-        (S::Created | S::Redirected | S::Failed | S::Cancelled | S::Expired, E::PaidWrongAmount) => {
-            Ok(S::AmountMismatch)
+        (S::Created | S::Redirected | S::Failed | S::Cancelled | S::Expired, E::Paid) => {
+            Ok(S::Succeeded)
         }
+        (
+            S::Created | S::Redirected | S::Failed | S::Cancelled | S::Expired,
+            E::PaidWrongAmount,
+        ) => Ok(S::AmountMismatch),
         (S::Created | S::Redirected, E::Declined) => Ok(S::Failed),
         (S::Created | S::Redirected, E::Cancel) => Ok(S::Cancelled),
         (S::Created | S::Redirected, E::Expire) => Ok(S::Expired),
-        (S::Created | S::Redirected | S::Failed | S::Cancelled | S::Expired, E::RefundPartial | E::RefundFull) => {
-            Err(TransitionError::NotSettled)
+        (
+            S::Created | S::Redirected | S::Failed | S::Cancelled | S::Expired,
+            E::RefundPartial | E::RefundFull,
+        ) => Err(TransitionError::NotSettled),
+        (S::Succeeded | S::PartiallyRefunded | S::AmountMismatch, E::RefundPartial) => {
+            Ok(S::PartiallyRefunded)
         }
-        (S::Succeeded | S::PartiallyRefunded | S::AmountMismatch, E::RefundPartial) => Ok(S::PartiallyRefunded),
         (S::Succeeded | S::PartiallyRefunded | S::AmountMismatch, E::RefundFull) => Ok(S::Refunded),
-        (S::Succeeded | S::PartiallyRefunded | S::AmountMismatch | S::Refunded, E::Paid | E::PaidWrongAmount) => {
-            Err(TransitionError::AlreadySettled)
-        }
+        (
+            S::Succeeded | S::PartiallyRefunded | S::AmountMismatch | S::Refunded,
+            E::Paid | E::PaidWrongAmount,
+        ) => Err(TransitionError::AlreadySettled),
         _ => finished,
     }
 }
@@ -163,15 +182,114 @@ mod tests {
         // "!N" NotSettled, "!F" Finished. Columns in Event::ALL order:
         // Redirect, Paid, PaidWrongAmount, Declined, Cancel, Expire, RefundPartial, RefundFull.
         let table: [(S, [&str; 8]); 9] = [
-            (S::Created, ["=Redirected", "=Succeeded", "=AmountMismatch", "=Failed", "=Cancelled", "=Expired", "!N", "!N"]),
-            (S::Redirected, ["=Redirected", "=Succeeded", "=AmountMismatch", "=Failed", "=Cancelled", "=Expired", "!N", "!N"]),
-            (S::Succeeded, ["!F", "!S", "!S", "!F", "!F", "!F", "=PartiallyRefunded", "=Refunded"]),
-            (S::Failed, ["!F", "=Succeeded", "=AmountMismatch", "!F", "!F", "!F", "!N", "!N"]),
-            (S::Cancelled, ["!F", "=Succeeded", "=AmountMismatch", "!F", "!F", "!F", "!N", "!N"]),
-            (S::AmountMismatch, ["!F", "!S", "!S", "!F", "!F", "!F", "=PartiallyRefunded", "=Refunded"]),
-            (S::Expired, ["!F", "=Succeeded", "=AmountMismatch", "!F", "!F", "!F", "!N", "!N"]),
-            (S::Refunded, ["!F", "!S", "!S", "!F", "!F", "!F", "!F", "!F"]),
-            (S::PartiallyRefunded, ["!F", "!S", "!S", "!F", "!F", "!F", "=PartiallyRefunded", "=Refunded"]),
+            (
+                S::Created,
+                [
+                    "=Redirected",
+                    "=Succeeded",
+                    "=AmountMismatch",
+                    "=Failed",
+                    "=Cancelled",
+                    "=Expired",
+                    "!N",
+                    "!N",
+                ],
+            ),
+            (
+                S::Redirected,
+                [
+                    "=Redirected",
+                    "=Succeeded",
+                    "=AmountMismatch",
+                    "=Failed",
+                    "=Cancelled",
+                    "=Expired",
+                    "!N",
+                    "!N",
+                ],
+            ),
+            (
+                S::Succeeded,
+                [
+                    "!F",
+                    "!S",
+                    "!S",
+                    "!F",
+                    "!F",
+                    "!F",
+                    "=PartiallyRefunded",
+                    "=Refunded",
+                ],
+            ),
+            (
+                S::Failed,
+                [
+                    "!F",
+                    "=Succeeded",
+                    "=AmountMismatch",
+                    "!F",
+                    "!F",
+                    "!F",
+                    "!N",
+                    "!N",
+                ],
+            ),
+            (
+                S::Cancelled,
+                [
+                    "!F",
+                    "=Succeeded",
+                    "=AmountMismatch",
+                    "!F",
+                    "!F",
+                    "!F",
+                    "!N",
+                    "!N",
+                ],
+            ),
+            (
+                S::AmountMismatch,
+                [
+                    "!F",
+                    "!S",
+                    "!S",
+                    "!F",
+                    "!F",
+                    "!F",
+                    "=PartiallyRefunded",
+                    "=Refunded",
+                ],
+            ),
+            (
+                S::Expired,
+                [
+                    "!F",
+                    "=Succeeded",
+                    "=AmountMismatch",
+                    "!F",
+                    "!F",
+                    "!F",
+                    "!N",
+                    "!N",
+                ],
+            ),
+            (
+                S::Refunded,
+                ["!F", "!S", "!S", "!F", "!F", "!F", "!F", "!F"],
+            ),
+            (
+                S::PartiallyRefunded,
+                [
+                    "!F",
+                    "!S",
+                    "!S",
+                    "!F",
+                    "!F",
+                    "!F",
+                    "=PartiallyRefunded",
+                    "=Refunded",
+                ],
+            ),
         ];
         assert_eq!(table.len(), State::ALL.len());
         let mut checked = 0;
@@ -209,7 +327,14 @@ mod tests {
 
     #[test]
     fn external_view_has_few_states_and_vietnamese_labels() {
-        assert_eq!(State::Succeeded.view(), PaymentView { status: Status::Paid, finished: true, label: "Đã thanh toán".into() });
+        assert_eq!(
+            State::Succeeded.view(),
+            PaymentView {
+                status: Status::Paid,
+                finished: true,
+                label: "Đã thanh toán".into()
+            }
+        );
         assert_eq!(State::Redirected.view().label, "Chờ thanh toán");
         assert!(!State::Created.view().finished);
         assert_eq!(State::Failed.view().label, "Thanh toán thất bại");

@@ -80,8 +80,13 @@ pub enum Provider {
 }
 
 impl Provider {
-    pub const ALL: [Provider; 5] =
-        [Provider::Vnpay, Provider::Momo, Provider::Zalopay, Provider::Vietqr, Provider::Paygov];
+    pub const ALL: [Provider; 5] = [
+        Provider::Vnpay,
+        Provider::Momo,
+        Provider::Zalopay,
+        Provider::Vietqr,
+        Provider::Paygov,
+    ];
 
     pub fn parse(field: &str, input: &str) -> Result<Provider, FieldError> {
         Self::ALL
@@ -149,7 +154,10 @@ impl Reference {
                 "A payment reference is 6 to 32 characters long.",
             ));
         }
-        if !s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
+        if !s
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        {
             return Err(FieldError::new(
                 field,
                 "invalid_format",
@@ -280,7 +288,11 @@ pub struct Reply {
 
 impl Reply {
     pub(crate) fn json(status: u16, body: String) -> Reply {
-        Reply { status, content_type: "application/json", body }
+        Reply {
+            status,
+            content_type: "application/json",
+            body,
+        }
     }
 }
 
@@ -302,11 +314,16 @@ pub enum GatewayError {
 
 impl GatewayError {
     pub(crate) fn malformed(field: &str, reason: impl Into<String>) -> Self {
-        GatewayError::Malformed { field: field.to_string(), reason: reason.into() }
+        GatewayError::Malformed {
+            field: field.to_string(),
+            reason: reason.into(),
+        }
     }
 
     pub(crate) fn missing(field: &str) -> Self {
-        GatewayError::Missing { field: field.to_string() }
+        GatewayError::Missing {
+            field: field.to_string(),
+        }
     }
 }
 
@@ -387,9 +404,15 @@ pub fn form_decode(s: &str) -> Result<String, GatewayError> {
         match bytes[i] {
             b'+' => out.push(b' '),
             b'%' => {
-                let hex = bytes.get(i + 1..i + 3).ok_or_else(|| GatewayError::malformed("query", "truncated escape"))?;
-                let text = std::str::from_utf8(hex).map_err(|_| GatewayError::malformed("query", "bad escape"))?;
-                out.push(u8::from_str_radix(text, 16).map_err(|_| GatewayError::malformed("query", "bad escape"))?);
+                let hex = bytes
+                    .get(i + 1..i + 3)
+                    .ok_or_else(|| GatewayError::malformed("query", "truncated escape"))?;
+                let text = std::str::from_utf8(hex)
+                    .map_err(|_| GatewayError::malformed("query", "bad escape"))?;
+                out.push(
+                    u8::from_str_radix(text, 16)
+                        .map_err(|_| GatewayError::malformed("query", "bad escape"))?,
+                );
                 i += 2;
             }
             b => out.push(b),
@@ -439,14 +462,19 @@ pub fn parse_gmt7_compact(field: &str, s: &str) -> Result<OffsetDateTime, Gatewa
     }
     let n = |r: std::ops::Range<usize>| s[r].parse::<u32>().map_err(|_| bad());
     let month = Month::try_from(n(4..6)? as u8).map_err(|_| bad())?;
-    let date = Date::from_calendar_date(n(0..4)? as i32, month, n(6..8)? as u8).map_err(|_| bad())?;
-    let time = Time::from_hms(n(8..10)? as u8, n(10..12)? as u8, n(12..14)? as u8).map_err(|_| bad())?;
+    let date =
+        Date::from_calendar_date(n(0..4)? as i32, month, n(6..8)? as u8).map_err(|_| bad())?;
+    let time =
+        Time::from_hms(n(8..10)? as u8, n(10..12)? as u8, n(12..14)? as u8).map_err(|_| bad())?;
     Ok(PrimitiveDateTime::new(date, time).assume_offset(GMT7))
 }
 
 /// Reads a whole-đồng amount a provider sent as text.
 pub(crate) fn parse_dong(field: &str, s: &str) -> Result<Vnd, GatewayError> {
-    let n: i64 = s.trim().parse().map_err(|_| GatewayError::malformed(field, "not an integer"))?;
+    let n: i64 = s
+        .trim()
+        .parse()
+        .map_err(|_| GatewayError::malformed(field, "not an integer"))?;
     Ok(Vnd::from_dong(field, n)?)
 }
 
@@ -459,7 +487,11 @@ pub(crate) fn ascii_fold(s: &str) -> String {
             }
             // `fold` lower-cases and drops combining marks; keep the original case.
             let f = crate::text::fold(&c.to_string()).chars().next()?;
-            let f = if c.is_uppercase() { f.to_ascii_uppercase() } else { f };
+            let f = if c.is_uppercase() {
+                f.to_ascii_uppercase()
+            } else {
+                f
+            };
             f.is_ascii().then_some(f)
         })
         .collect()
@@ -472,11 +504,16 @@ pub(crate) fn de_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, 
         serde_json::Value::String(s) => Ok(s),
         serde_json::Value::Number(n) => Ok(n.to_string()),
         serde_json::Value::Null => Ok(String::new()),
-        other => Err(serde::de::Error::custom(format!("expected text, got {other}"))),
+        other => Err(serde::de::Error::custom(format!(
+            "expected text, got {other}"
+        ))),
     }
 }
 
-pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(what: &str, body: &str) -> Result<T, GatewayError> {
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
+    what: &str,
+    body: &str,
+) -> Result<T, GatewayError> {
     serde_json::from_str(body).map_err(|e| GatewayError::malformed(what, e.to_string()))
 }
 
@@ -516,18 +553,36 @@ mod tests {
     fn provider_parses_the_api_names() {
         for p in Provider::ALL {
             assert_eq!(Provider::parse("provider", p.as_str()).unwrap(), p);
-            assert_eq!(serde_json::to_string(&p).unwrap(), format!("\"{}\"", p.as_str()));
+            assert_eq!(
+                serde_json::to_string(&p).unwrap(),
+                format!("\"{}\"", p.as_str())
+            );
         }
-        assert_eq!(Provider::parse("provider", " MoMo ").unwrap(), Provider::Momo);
-        assert_eq!(Provider::parse("provider", "paypal").unwrap_err().code, "unknown_provider");
+        assert_eq!(
+            Provider::parse("provider", " MoMo ").unwrap(),
+            Provider::Momo
+        );
+        assert_eq!(
+            Provider::parse("provider", "paypal").unwrap_err().code,
+            "unknown_provider"
+        );
     }
 
     #[test]
     fn reference_accepts_only_upper_alnum() {
         assert!(Reference::parse("r", "MC12345ABC").is_ok());
-        assert_eq!(Reference::parse("r", "mc12345abc").unwrap_err().code, "invalid_format");
-        assert_eq!(Reference::parse("r", "MC-1234567").unwrap_err().code, "invalid_format");
-        assert_eq!(Reference::parse("r", "MC1").unwrap_err().code, "invalid_length");
+        assert_eq!(
+            Reference::parse("r", "mc12345abc").unwrap_err().code,
+            "invalid_format"
+        );
+        assert_eq!(
+            Reference::parse("r", "MC-1234567").unwrap_err().code,
+            "invalid_format"
+        );
+        assert_eq!(
+            Reference::parse("r", "MC1").unwrap_err().code,
+            "invalid_length"
+        );
         assert_eq!(Reference::parse("r", "").unwrap_err().code, "required");
         assert!(serde_json::from_str::<Reference>("\"bad ref\"").is_err());
     }
@@ -546,8 +601,14 @@ mod tests {
     fn form_encoding_matches_php_urlencode() {
         // PHP: urlencode("Thanh toan don hang :5") === "Thanh+toan+don+hang+%3A5"
         // (the vnp_OrderInfo of sandbox.vnpayment.vn/apis/docs/huong-dan-tich-hop/).
-        assert_eq!(form_encode("Thanh toan don hang :5"), "Thanh+toan+don+hang+%3A5");
-        assert_eq!(form_encode("https://domainmerchant.vn/ReturnUrl"), "https%3A%2F%2Fdomainmerchant.vn%2FReturnUrl");
+        assert_eq!(
+            form_encode("Thanh toan don hang :5"),
+            "Thanh+toan+don+hang+%3A5"
+        );
+        assert_eq!(
+            form_encode("https://domainmerchant.vn/ReturnUrl"),
+            "https%3A%2F%2Fdomainmerchant.vn%2FReturnUrl"
+        );
         assert_eq!(form_encode("a~b*c"), "a%7Eb%2Ac");
         assert_eq!(form_encode("Lệ"), "L%E1%BB%87");
         assert_eq!(form_decode("Thanh+toan%3A5").unwrap(), "Thanh toan:5");
@@ -570,6 +631,22 @@ mod tests {
         assert!(!hex_eq("abcd", "abce"));
         assert!(!hex_eq("abcd", "abcdab"));
         assert!(!hex_eq("abcd", "zz"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn form_encoding_round_trips_and_stays_in_the_safe_alphabet(s in "\\PC{0,40}") {
+            let encoded = form_encode(&s);
+            proptest::prop_assert!(encoded.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.+%".contains(&b)));
+            proptest::prop_assert_eq!(form_decode(&encoded).unwrap(), s);
+        }
+
+        #[test]
+        fn references_from_random_always_parse(n in proptest::prelude::any::<u64>()) {
+            let r = Reference::from_random(n);
+            proptest::prop_assert_eq!(r.as_str().len(), 15);
+            proptest::prop_assert_eq!(Reference::parse("r", r.as_str()).unwrap(), r);
+        }
     }
 
     #[test]

@@ -14,8 +14,9 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::{
-    check_hex, de_text, hmac_sha256_hex, parse_dong, parse_json, CallbackOutcome, CallbackVerdict, GatewayError,
-    PaymentGateway, PaymentRequest, Provider, RawCallback, Reference, Reply, Secret, StartPayment,
+    check_hex, de_text, hmac_sha256_hex, parse_dong, parse_json, CallbackOutcome, CallbackVerdict,
+    GatewayError, PaymentGateway, PaymentRequest, Provider, RawCallback, Reference, Reply, Secret,
+    StartPayment,
 };
 use crate::money::Vnd;
 
@@ -50,7 +51,11 @@ pub struct MomoConfig {
 }
 
 impl MomoConfig {
-    pub fn new(partner_code: impl Into<String>, access_key: impl Into<String>, secret_key: Secret) -> Self {
+    pub fn new(
+        partner_code: impl Into<String>,
+        access_key: impl Into<String>,
+        secret_key: Secret,
+    ) -> Self {
         Self {
             partner_code: partner_code.into(),
             access_key: access_key.into(),
@@ -67,7 +72,11 @@ impl MomoConfig {
 
 /// `k1=v1&k2=v2...` exactly as given: MoMo signs the raw values, in its documented order.
 pub fn raw_signature(pairs: &[(&str, &str)]) -> String {
-    pairs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&")
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 fn sign(config: &MomoConfig, raw: &str) -> String {
@@ -153,7 +162,10 @@ pub struct CreateResponse {
 pub fn parse_create_response(body: &str) -> Result<CreateResponse, GatewayError> {
     let response: CreateResponse = parse_json("momo create response", body)?;
     if response.result_code != "0" || response.pay_url.is_empty() {
-        return Err(GatewayError::Rejected { code: response.result_code, message: response.message });
+        return Err(GatewayError::Rejected {
+            code: response.result_code,
+            message: response.message,
+        });
     }
     Ok(response)
 }
@@ -228,9 +240,15 @@ impl IpnWire {
 
 fn verify_ipn_wire(config: &MomoConfig, body: &str) -> Result<IpnWire, GatewayError> {
     let wire: IpnWire = parse_json("momo ipn", body)?;
-    check_hex(&sign(config, &wire.raw(&config.access_key)), &wire.signature)?;
+    check_hex(
+        &sign(config, &wire.raw(&config.access_key)),
+        &wire.signature,
+    )?;
     if wire.partner_code != config.partner_code {
-        return Err(GatewayError::malformed("partnerCode", "another merchant's transaction"));
+        return Err(GatewayError::malformed(
+            "partnerCode",
+            "another merchant's transaction",
+        ));
     }
     Ok(wire)
 }
@@ -249,7 +267,9 @@ pub fn result_code_meaning(code: &str) -> &'static str {
         "1001" => "Giao dịch thanh toán thất bại do tài khoản người dùng không đủ tiền.",
         "1002" => "Giao dịch bị từ chối do nhà phát hành tài khoản thanh toán.",
         "1003" => "Giao dịch bị hủy.",
-        "1004" => "Giao dịch thất bại do số tiền thanh toán vượt quá hạn mức thanh toán của người dùng.",
+        "1004" => {
+            "Giao dịch thất bại do số tiền thanh toán vượt quá hạn mức thanh toán của người dùng."
+        }
         "1005" => "Giao dịch thất bại do url hoặc QR code đã hết hạn.",
         "1006" => "Giao dịch thất bại do người dùng đã từ chối xác nhận thanh toán.",
         "7000" => "Giao dịch đang được xử lý.",
@@ -297,7 +317,10 @@ pub fn query_body(config: &MomoConfig, reference: &Reference, request_id: &str) 
 
 /// Verifies the answer to a query (signed like an IPN, see the module note) and reads it.
 /// `1000` and `7000` (still pending) come back as `success: false` with that code.
-pub fn verify_query_response(config: &MomoConfig, body: &str) -> Result<CallbackVerdict, GatewayError> {
+pub fn verify_query_response(
+    config: &MomoConfig,
+    body: &str,
+) -> Result<CallbackVerdict, GatewayError> {
     verify_ipn_wire(config, body)?.verdict()
 }
 
@@ -395,9 +418,15 @@ impl RefundResponseWire {
     }
 }
 
-pub fn verify_refund_response(config: &MomoConfig, body: &str) -> Result<RefundResponseWire, GatewayError> {
+pub fn verify_refund_response(
+    config: &MomoConfig,
+    body: &str,
+) -> Result<RefundResponseWire, GatewayError> {
     let wire: RefundResponseWire = parse_json("momo refund response", body)?;
-    check_hex(&sign(config, &wire.raw(&config.access_key)), &wire.signature)?;
+    check_hex(
+        &sign(config, &wire.raw(&config.access_key)),
+        &wire.signature,
+    )?;
     Ok(wire)
 }
 
@@ -410,8 +439,12 @@ impl PaymentGateway for Momo {
     }
 
     fn start(&self, request: &PaymentRequest) -> Result<StartPayment, GatewayError> {
-        let body = serde_json::to_string(&create_wire(&self.0, request)).expect("plain fields serialize");
-        Ok(StartPayment::Post { url: self.0.url(CREATE_PATH), body })
+        let body =
+            serde_json::to_string(&create_wire(&self.0, request)).expect("plain fields serialize");
+        Ok(StartPayment::Post {
+            url: self.0.url(CREATE_PATH),
+            body,
+        })
     }
 
     fn verify_callback(&self, raw: &RawCallback) -> Result<CallbackVerdict, GatewayError> {
@@ -421,8 +454,16 @@ impl PaymentGateway for Momo {
     /// MoMo wants 204 No Content to stop retrying; an internal error answers 500 so it retries.
     fn reply(&self, outcome: CallbackOutcome) -> Reply {
         match outcome {
-            CallbackOutcome::Error => Reply { status: 500, content_type: "text/plain", body: String::new() },
-            _ => Reply { status: 204, content_type: "text/plain", body: String::new() },
+            CallbackOutcome::Error => Reply {
+                status: 500,
+                content_type: "text/plain",
+                body: String::new(),
+            },
+            _ => Reply {
+                status: 204,
+                content_type: "text/plain",
+                body: String::new(),
+            },
         }
     }
 }
@@ -433,12 +474,18 @@ pub mod sandbox {
 
     pub fn verify_create(config: &MomoConfig, body: &str) -> Result<CreateWire, GatewayError> {
         let wire: CreateWire = parse_json("momo create", body)?;
-        check_hex(&sign(config, &wire.raw(&config.access_key)), &wire.signature)?;
+        check_hex(
+            &sign(config, &wire.raw(&config.access_key)),
+            &wire.signature,
+        )?;
         if wire.partner_code != config.partner_code {
             return Err(GatewayError::malformed("partnerCode", "unknown partner"));
         }
         if !(1_000..=50_000_000).contains(&wire.amount) {
-            return Err(GatewayError::malformed("amount", "MoMo accepts 1.000 to 50.000.000 đ"));
+            return Err(GatewayError::malformed(
+                "amount",
+                "MoMo accepts 1.000 to 50.000.000 đ",
+            ));
         }
         Ok(wire)
     }
@@ -510,17 +557,28 @@ pub mod sandbox {
 
     pub fn verify_query(config: &MomoConfig, body: &str) -> Result<QueryWire, GatewayError> {
         let wire: QueryWire = parse_json("momo query", body)?;
-        check_hex(&sign(config, &wire.raw(&config.access_key)), &wire.signature)?;
+        check_hex(
+            &sign(config, &wire.raw(&config.access_key)),
+            &wire.signature,
+        )?;
         Ok(wire)
     }
 
     pub fn verify_refund(config: &MomoConfig, body: &str) -> Result<RefundWire, GatewayError> {
         let wire: RefundWire = parse_json("momo refund", body)?;
-        check_hex(&sign(config, &wire.raw(&config.access_key)), &wire.signature)?;
+        check_hex(
+            &sign(config, &wire.raw(&config.access_key)),
+            &wire.signature,
+        )?;
         Ok(wire)
     }
 
-    pub fn refund_response(config: &MomoConfig, refund: &RefundWire, result_code: i64, now: OffsetDateTime) -> String {
+    pub fn refund_response(
+        config: &MomoConfig,
+        refund: &RefundWire,
+        result_code: i64,
+        now: OffsetDateTime,
+    ) -> String {
         let mut wire = RefundResponseWire {
             partner_code: refund.partner_code.clone(),
             order_id: refund.order_id.clone(),
@@ -546,7 +604,11 @@ mod tests {
 
     /// MoMo's public test credentials (developers.momo.vn sample code).
     fn config() -> MomoConfig {
-        MomoConfig::new("MOMO", "F8BBA842ECF85", Secret::new("K951B6PE1waDMi640xX08PD3vg6EkVlz"))
+        MomoConfig::new(
+            "MOMO",
+            "F8BBA842ECF85",
+            Secret::new("K951B6PE1waDMi640xX08PD3vg6EkVlz"),
+        )
     }
 
     #[test]
@@ -568,24 +630,41 @@ mod tests {
         // hmac.new(b"K951B6PE1waDMi640xX08PD3vg6EkVlz", raw.encode(), hashlib.sha256).hexdigest()
         // where raw is the string pinned in the test above.
         let wire = create_wire(&config(), &testkit::request(50_000));
-        assert_eq!(wire.signature, "a6aaf9227f98a32531b468b5a28c0bd708fc2098d040e40815b3dac918b9cf53");
+        assert_eq!(
+            wire.signature,
+            "a6aaf9227f98a32531b468b5a28c0bd708fc2098d040e40815b3dac918b9cf53"
+        );
     }
 
     #[test]
     fn create_round_trips_through_the_provider_side() {
         let cfg = config();
-        let StartPayment::Post { url, body } = Momo(cfg.clone()).start(&testkit::request(50_000)).unwrap() else {
+        let StartPayment::Post { url, body } =
+            Momo(cfg.clone()).start(&testkit::request(50_000)).unwrap()
+        else {
             panic!("momo starts with a server call")
         };
         assert_eq!(url, "https://test-payment.momo.vn/v2/gateway/api/create");
         let wire = verify_create(&cfg, &body).unwrap();
         assert_eq!(wire.amount, 50_000);
         let forged = body.replace("50000", "5000");
-        assert_eq!(verify_create(&cfg, &forged), Err(GatewayError::InvalidSignature));
-        let answer = create_response(&wire, "https://sandbox.local/momo/pay/MC00000000TEST1", datetime!(2024-05-01 03:04:06 UTC));
-        assert_eq!(parse_create_response(&answer).unwrap().pay_url, "https://sandbox.local/momo/pay/MC00000000TEST1");
+        assert_eq!(
+            verify_create(&cfg, &forged),
+            Err(GatewayError::InvalidSignature)
+        );
+        let answer = create_response(
+            &wire,
+            "https://sandbox.local/momo/pay/MC00000000TEST1",
+            datetime!(2024-05-01 03:04:06 UTC),
+        );
+        assert_eq!(
+            parse_create_response(&answer).unwrap().pay_url,
+            "https://sandbox.local/momo/pay/MC00000000TEST1"
+        );
         let refused = r#"{"resultCode":22,"message":"Số tiền không hợp lệ"}"#;
-        assert!(matches!(parse_create_response(refused), Err(GatewayError::Rejected { code, .. }) if code == "22"));
+        assert!(
+            matches!(parse_create_response(refused), Err(GatewayError::Rejected { code, .. }) if code == "22")
+        );
     }
 
     fn result(code: i64) -> PaymentResult {
@@ -606,13 +685,21 @@ mod tests {
     fn ipn_round_trip_and_forgery() {
         let cfg = config();
         let body = ipn_body(&cfg, &result(0));
-        let v = Momo(cfg.clone()).verify_callback(&RawCallback { body: body.clone(), ..Default::default() }).unwrap();
+        let v = Momo(cfg.clone())
+            .verify_callback(&RawCallback {
+                body: body.clone(),
+                ..Default::default()
+            })
+            .unwrap();
         assert!(v.success);
         assert_eq!(v.amount, Vnd::dong(50_000));
         assert_eq!(v.provider_txn, "4088878653");
         let forged = body.replace("\"amount\":50000", "\"amount\":500");
         assert_ne!(forged, body);
-        assert_eq!(verify_ipn(&cfg, &forged), Err(GatewayError::InvalidSignature));
+        assert_eq!(
+            verify_ipn(&cfg, &forged),
+            Err(GatewayError::InvalidSignature)
+        );
         let cancelled = verify_ipn(&cfg, &ipn_body(&cfg, &result(1003))).unwrap();
         assert!(!cancelled.success);
         assert_eq!(cancelled.message, "Giao dịch bị hủy.");
@@ -645,8 +732,14 @@ mod tests {
         let reference = Reference::parse("r", "MC00000000TEST1").unwrap();
         let body = query_body(&cfg, &reference, "Q1");
         let wire = verify_query(&cfg, &body).unwrap();
-        assert_eq!(wire.raw("F8BBA842ECF85"), "accessKey=F8BBA842ECF85&orderId=MC00000000TEST1&partnerCode=MOMO&requestId=Q1");
-        assert_eq!(verify_query(&cfg, &body.replace("Q1", "Q2")), Err(GatewayError::InvalidSignature));
+        assert_eq!(
+            wire.raw("F8BBA842ECF85"),
+            "accessKey=F8BBA842ECF85&orderId=MC00000000TEST1&partnerCode=MOMO&requestId=Q1"
+        );
+        assert_eq!(
+            verify_query(&cfg, &body.replace("Q1", "Q2")),
+            Err(GatewayError::InvalidSignature)
+        );
         let v = verify_query_response(&cfg, &ipn_body(&cfg, &result(0))).unwrap();
         assert!(v.success);
     }
@@ -670,9 +763,15 @@ mod tests {
             "accessKey=F8BBA842ECF85&amount=20000&description=Hoàn phí&orderId=RFMC00000000TEST1&partnerCode=MOMO&requestId=RQ1&transId=4088878653"
         );
         let answer = refund_response(&cfg, &wire, 0, datetime!(2024-05-02 01:00:00 UTC));
-        assert_eq!(verify_refund_response(&cfg, &answer).unwrap().result_code, "0");
+        assert_eq!(
+            verify_refund_response(&cfg, &answer).unwrap().result_code,
+            "0"
+        );
         let forged = answer.replace("\"resultCode\":\"0\"", "\"resultCode\":\"1\"");
         assert_ne!(forged, answer);
-        assert_eq!(verify_refund_response(&cfg, &forged), Err(GatewayError::InvalidSignature));
+        assert_eq!(
+            verify_refund_response(&cfg, &forged),
+            Err(GatewayError::InvalidSignature)
+        );
     }
 }

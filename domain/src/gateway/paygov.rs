@@ -27,8 +27,9 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::{
-    check_hex, de_text, gmt7_compact, parse_dong, parse_json, sha256_hex, CallbackOutcome, CallbackVerdict, GatewayError,
-    PaymentGateway, PaymentRequest, Provider, RawCallback, Reference, Reply, Secret, StartPayment,
+    check_hex, de_text, gmt7_compact, parse_dong, parse_json, sha256_hex, CallbackOutcome,
+    CallbackVerdict, GatewayError, PaymentGateway, PaymentRequest, Provider, RawCallback,
+    Reference, Reply, Secret, StartPayment,
 };
 use crate::money::Vnd;
 
@@ -195,11 +196,20 @@ impl InitWire {
     }
 }
 
-pub fn init_wire(config: &PaygovConfig, request: &PaymentRequest) -> Result<InitWire, GatewayError> {
-    let receipt = request.receipt.as_ref().ok_or_else(|| GatewayError::missing("receipt"))?;
+pub fn init_wire(
+    config: &PaygovConfig,
+    request: &PaymentRequest,
+) -> Result<InitWire, GatewayError> {
+    let receipt = request
+        .receipt
+        .as_ref()
+        .ok_or_else(|| GatewayError::missing("receipt"))?;
     let total: Vnd = receipt.fee_lines.iter().map(|l| l.amount).sum();
     if receipt.fee_lines.is_empty() || total != request.amount {
-        return Err(GatewayError::malformed("receipt.fee_lines", "the fee lines must add up to the amount"));
+        return Err(GatewayError::malformed(
+            "receipt.fee_lines",
+            "the fee lines must add up to the amount",
+        ));
     }
     let content = format!("THANH TOAN HO SO {}", receipt.dossier_code);
     let mut wire = InitWire {
@@ -244,7 +254,10 @@ pub fn init_wire(config: &PaygovConfig, request: &PaymentRequest) -> Result<Init
                     SoTien: l.amount.as_dong().to_string(),
                 })
                 .collect(),
-            DSKhoanNop: vec![KhoanNopWire { NoiDung: content, SoTien: request.amount.as_dong().to_string() }],
+            DSKhoanNop: vec![KhoanNopWire {
+                NoiDung: content,
+                SoTien: request.amount.as_dong().to_string(),
+            }],
         },
     };
     wire.MaXacThuc = wire.expected_mac(&config.secret);
@@ -273,11 +286,17 @@ pub struct InitResult {
 pub fn parse_init_response(body: &str) -> Result<InitResult, GatewayError> {
     let envelope: InitEnvelope = parse_json("paygov init response", body)?;
     if envelope.error_code != "0" {
-        return Err(GatewayError::Rejected { code: envelope.error_code, message: envelope.message });
+        return Err(GatewayError::Rejected {
+            code: envelope.error_code,
+            message: envelope.message,
+        });
     }
     let result: InitResult = parse_json("paygov init message", &envelope.message)?;
     if result.UrlThanhToan.is_empty() {
-        return Err(GatewayError::Rejected { code: result.MaLoi, message: result.MoTaLoi });
+        return Err(GatewayError::Rejected {
+            code: result.MaLoi,
+            message: result.MoTaLoi,
+        });
     }
     Ok(result)
 }
@@ -297,11 +316,25 @@ pub struct LookupWire {
 impl LookupWire {
     /// `LoaiBanTin|PhienBan|MaDoiTac|MaThamChieu|ThoiGianGD|secret` (known, both messages).
     pub fn expected_mac(&self, secret: &Secret) -> String {
-        ma_xac_thuc(&[&self.LoaiBanTin, &self.PhienBan, &self.MaDoiTac, &self.MaThamChieu, &self.ThoiGianGD], secret)
+        ma_xac_thuc(
+            &[
+                &self.LoaiBanTin,
+                &self.PhienBan,
+                &self.MaDoiTac,
+                &self.MaThamChieu,
+                &self.ThoiGianGD,
+            ],
+            secret,
+        )
     }
 }
 
-fn lookup_body(config: &PaygovConfig, kind: &str, reference: &Reference, created_at: OffsetDateTime) -> String {
+fn lookup_body(
+    config: &PaygovConfig,
+    kind: &str,
+    reference: &Reference,
+    created_at: OffsetDateTime,
+) -> String {
     let mut wire = LookupWire {
         LoaiBanTin: kind.to_string(),
         PhienBan: VERSION.to_string(),
@@ -315,12 +348,20 @@ fn lookup_body(config: &PaygovConfig, kind: &str, reference: &Reference, created
 }
 
 /// QUERY for an attempt whose INIT was sent at `created_at`; POST to `query_url`.
-pub fn query_body(config: &PaygovConfig, reference: &Reference, created_at: OffsetDateTime) -> String {
+pub fn query_body(
+    config: &PaygovConfig,
+    reference: &Reference,
+    created_at: OffsetDateTime,
+) -> String {
     lookup_body(config, "QUERY", reference, created_at)
 }
 
 /// GET_BILL (the receipt PDF); POST to `bill_url`.
-pub fn get_bill_body(config: &PaygovConfig, reference: &Reference, created_at: OffsetDateTime) -> String {
+pub fn get_bill_body(
+    config: &PaygovConfig,
+    reference: &Reference,
+    created_at: OffsetDateTime,
+) -> String {
     lookup_body(config, "GET_BILL", reference, created_at)
 }
 
@@ -380,11 +421,17 @@ impl ConfirmWire {
 }
 
 /// Verifies the confirm callback's `MaXacThuc`, then reads it (`MaLoi` 00 = paid).
-pub fn verify_confirm(config: &PaygovConfig, body: &str) -> Result<(ConfirmWire, CallbackVerdict), GatewayError> {
+pub fn verify_confirm(
+    config: &PaygovConfig,
+    body: &str,
+) -> Result<(ConfirmWire, CallbackVerdict), GatewayError> {
     let wire: ConfirmWire = parse_json("paygov confirm", body)?;
     check_hex(&wire.expected_mac(&config.secret), &wire.MaXacThuc)?;
     if wire.MaDoiTac != config.partner_code {
-        return Err(GatewayError::malformed("MaDoiTac", "another partner's transaction"));
+        return Err(GatewayError::malformed(
+            "MaDoiTac",
+            "another partner's transaction",
+        ));
     }
     let verdict = CallbackVerdict {
         provider: Provider::Paygov,
@@ -393,7 +440,11 @@ pub fn verify_confirm(config: &PaygovConfig, body: &str) -> Result<(ConfirmWire,
         provider_txn: wire.MaGiaoDich.clone(),
         success: wire.MaLoi == "00",
         code: wire.MaLoi.clone(),
-        message: if wire.MaLoi == "00" { "Thanh toán thành công".into() } else { "Thanh toán không thành công".into() },
+        message: if wire.MaLoi == "00" {
+            "Thanh toán thành công".into()
+        } else {
+            "Thanh toán không thành công".into()
+        },
     };
     Ok((wire, verdict))
 }
@@ -411,7 +462,11 @@ pub fn query_verdict(body: &str) -> Result<Option<CallbackVerdict>, GatewayError
         amount: parse_dong("SoTien", &wire.SoTien)?,
         provider_txn: wire.MaGiaoDich,
         success: wire.TrangThaiGD == "1",
-        message: if wire.TrangThaiGD == "1" { "Thanh toán thành công".into() } else { "Thanh toán thất bại".into() },
+        message: if wire.TrangThaiGD == "1" {
+            "Thanh toán thành công".into()
+        } else {
+            "Thanh toán thất bại".into()
+        },
         code: wire.TrangThaiGD,
     }))
 }
@@ -425,8 +480,15 @@ pub fn confirm_reply(outcome: CallbackOutcome) -> Reply {
         CallbackOutcome::InvalidAmount => ("03", "Số tiền không khớp"),
         CallbackOutcome::Error => ("99", "Lỗi hệ thống"),
     };
-    let status = if outcome == CallbackOutcome::Error { 500 } else { 200 };
-    Reply::json(status, serde_json::json!({"MaLoi": code, "MoTaLoi": message}).to_string())
+    let status = if outcome == CallbackOutcome::Error {
+        500
+    } else {
+        200
+    };
+    Reply::json(
+        status,
+        serde_json::json!({"MaLoi": code, "MoTaLoi": message}).to_string(),
+    )
 }
 
 #[derive(Debug, Clone)]
@@ -438,8 +500,12 @@ impl PaymentGateway for Paygov {
     }
 
     fn start(&self, request: &PaymentRequest) -> Result<StartPayment, GatewayError> {
-        let body = serde_json::to_string(&init_wire(&self.0, request)?).expect("plain fields serialize");
-        Ok(StartPayment::Post { url: self.0.init_url.clone(), body })
+        let body =
+            serde_json::to_string(&init_wire(&self.0, request)?).expect("plain fields serialize");
+        Ok(StartPayment::Post {
+            url: self.0.init_url.clone(),
+            body,
+        })
     }
 
     fn verify_callback(&self, raw: &RawCallback) -> Result<CallbackVerdict, GatewayError> {
@@ -459,22 +525,33 @@ pub mod sandbox {
         let wire: InitWire = parse_json("paygov init", body)?;
         check_hex(&wire.expected_mac(&config.secret), &wire.MaXacThuc)?;
         if wire.LoaiBanTin != "INIT" || wire.MaDoiTac != config.partner_code {
-            return Err(GatewayError::malformed("LoaiBanTin", "expected INIT from the known partner"));
+            return Err(GatewayError::malformed(
+                "LoaiBanTin",
+                "expected INIT from the known partner",
+            ));
         }
         Ok(wire)
     }
 
     pub fn init_response(pay_url: &str) -> String {
-        let message = serde_json::json!({"UrlThanhToan": pay_url, "MaLoi": "00", "MoTaLoi": ""}).to_string();
+        let message =
+            serde_json::json!({"UrlThanhToan": pay_url, "MaLoi": "00", "MoTaLoi": ""}).to_string();
         serde_json::json!({"error_code": "0", "message": message}).to_string()
     }
 
     /// Verifies a QUERY or GET_BILL (`kind`) message.
-    pub fn verify_lookup(config: &PaygovConfig, kind: &str, body: &str) -> Result<LookupWire, GatewayError> {
+    pub fn verify_lookup(
+        config: &PaygovConfig,
+        kind: &str,
+        body: &str,
+    ) -> Result<LookupWire, GatewayError> {
         let wire: LookupWire = parse_json("paygov lookup", body)?;
         check_hex(&wire.expected_mac(&config.secret), &wire.MaXacThuc)?;
         if wire.LoaiBanTin != kind {
-            return Err(GatewayError::malformed("LoaiBanTin", format!("expected {kind}")));
+            return Err(GatewayError::malformed(
+                "LoaiBanTin",
+                format!("expected {kind}"),
+            ));
         }
         Ok(wire)
     }
@@ -518,7 +595,11 @@ pub mod sandbox {
     pub fn query_response(config: &PaygovConfig, reference: &str, o: Option<&Outcome>) -> String {
         let wire = match o {
             Some(o) => ConfirmWire {
-                TrangThaiGD: if o.ma_loi == "00" { "1".into() } else { "4".into() },
+                TrangThaiGD: if o.ma_loi == "00" {
+                    "1".into()
+                } else {
+                    "4".into()
+                },
                 MaLoi: "00".into(),
                 ..confirm_wire(config, o)
             },
@@ -543,7 +624,11 @@ mod tests {
     use time::macros::datetime;
 
     fn config() -> PaygovConfig {
-        PaygovConfig::new("000.00.00.H12", Secret::new("paygov-secret"), "https://paygov.sandbox.local/")
+        PaygovConfig::new(
+            "000.00.00.H12",
+            Secret::new("paygov-secret"),
+            "https://paygov.sandbox.local/",
+        )
     }
 
     fn receipt() -> ReceiptInfo {
@@ -561,14 +646,27 @@ mod tests {
             payer_id_no: "001090000001".into(),
             payer_address: "Xã A".into(),
             fee_lines: vec![
-                FeeLine { kind: FeeKind::LePhi, code: "LP01".into(), name: "Lệ phí chứng thực".into(), amount: Vnd::dong(30_000) },
-                FeeLine { kind: FeeKind::Phi, code: "P01".into(), name: "Phí sao y".into(), amount: Vnd::dong(20_000) },
+                FeeLine {
+                    kind: FeeKind::LePhi,
+                    code: "LP01".into(),
+                    name: "Lệ phí chứng thực".into(),
+                    amount: Vnd::dong(30_000),
+                },
+                FeeLine {
+                    kind: FeeKind::Phi,
+                    code: "P01".into(),
+                    name: "Phí sao y".into(),
+                    amount: Vnd::dong(20_000),
+                },
             ],
         }
     }
 
     fn request() -> PaymentRequest {
-        PaymentRequest { receipt: Some(receipt()), ..testkit::request(50_000) }
+        PaymentRequest {
+            receipt: Some(receipt()),
+            ..testkit::request(50_000)
+        }
     }
 
     #[test]
@@ -576,7 +674,10 @@ mod tests {
         // Computed independently with Python: hashlib.sha256(b"QUERY|1.0.6|P|R|20240501100405|s").hexdigest()
         // (the QUERY field order of DvcPaymentService.cs, HuanVu201/DichVuCong_KhoaLuan_PASETO).
         assert_eq!(
-            ma_xac_thuc(&["QUERY", "1.0.6", "P", "R", "20240501100405"], &Secret::new("s")),
+            ma_xac_thuc(
+                &["QUERY", "1.0.6", "P", "R", "20240501100405"],
+                &Secret::new("s")
+            ),
             "c910d78c0c80bc1365cee0d5660d01749ad7e54c2624cfa8a35c1eaf4f1cdfcc"
         );
     }
@@ -585,7 +686,12 @@ mod tests {
     fn init_carries_the_known_defaults_and_mac_order() {
         let wire = init_wire(&config(), &request()).unwrap();
         assert_eq!(
-            (wire.LoaiBanTin.as_str(), wire.PhienBan.as_str(), wire.LoaiHinhThanhToan.as_str(), wire.MaNganHang.as_str()),
+            (
+                wire.LoaiBanTin.as_str(),
+                wire.PhienBan.as_str(),
+                wire.LoaiHinhThanhToan.as_str(),
+                wire.MaNganHang.as_str()
+            ),
             ("INIT", "1.0.6", "PAY", "PAYMENT")
         );
         assert_eq!(wire.ThoiGianGD, "20240501100405");
@@ -598,22 +704,37 @@ mod tests {
 
     #[test]
     fn init_needs_receipt_lines_that_add_up() {
-        assert_eq!(init_wire(&config(), &testkit::request(50_000)), Err(GatewayError::missing("receipt")));
+        assert_eq!(
+            init_wire(&config(), &testkit::request(50_000)),
+            Err(GatewayError::missing("receipt"))
+        );
         let mut r = request();
         r.amount = Vnd::dong(60_000);
-        assert!(matches!(init_wire(&config(), &r), Err(GatewayError::Malformed { .. })));
+        assert!(matches!(
+            init_wire(&config(), &r),
+            Err(GatewayError::Malformed { .. })
+        ));
     }
 
     #[test]
     fn init_confirm_round_trip() {
         let cfg = config();
-        let StartPayment::Post { url, body } = Paygov(cfg.clone()).start(&request()).unwrap() else {
+        let StartPayment::Post { url, body } = Paygov(cfg.clone()).start(&request()).unwrap()
+        else {
             panic!("paygov starts with a server call")
         };
         assert_eq!(url, "https://paygov.sandbox.local/init");
         let init = verify_init(&cfg, &body).unwrap();
-        assert_eq!(verify_init(&cfg, &body.replace("\"50000\"", "\"5000\"")), Err(GatewayError::InvalidSignature));
-        assert_eq!(parse_init_response(&init_response("https://pay.local/x")).unwrap().UrlThanhToan, "https://pay.local/x");
+        assert_eq!(
+            verify_init(&cfg, &body.replace("\"50000\"", "\"5000\"")),
+            Err(GatewayError::InvalidSignature)
+        );
+        assert_eq!(
+            parse_init_response(&init_response("https://pay.local/x"))
+                .unwrap()
+                .UrlThanhToan,
+            "https://pay.local/x"
+        );
         assert!(parse_init_response(r#"{"error_code":"1","message":"Sai ma xac thuc"}"#).is_err());
 
         let outcome = Outcome {
@@ -626,14 +747,25 @@ mod tests {
             content: init.ThongTinGiaoDich.clone(),
         };
         let confirm = confirm_body(&cfg, &outcome);
-        let v = Paygov(cfg.clone()).verify_callback(&RawCallback { body: confirm.clone(), ..Default::default() }).unwrap();
+        let v = Paygov(cfg.clone())
+            .verify_callback(&RawCallback {
+                body: confirm.clone(),
+                ..Default::default()
+            })
+            .unwrap();
         assert!(v.success);
         assert_eq!(v.amount, Vnd::dong(50_000));
         assert_eq!(v.provider_txn, "PP2405010001");
         let forged = confirm.replace("\"MaLoi\":\"00\"", "\"MaLoi\":\"01\"");
         assert_ne!(forged, confirm);
-        assert!(matches!(verify_confirm(&cfg, &forged), Err(GatewayError::InvalidSignature)));
-        let body = |o| serde_json::from_str::<serde_json::Value>(&confirm_reply(o).body).unwrap()["MaLoi"].clone();
+        assert!(matches!(
+            verify_confirm(&cfg, &forged),
+            Err(GatewayError::InvalidSignature)
+        ));
+        let body = |o| {
+            serde_json::from_str::<serde_json::Value>(&confirm_reply(o).body).unwrap()["MaLoi"]
+                .clone()
+        };
         assert_eq!(body(CallbackOutcome::Recorded), "00");
         assert_eq!(body(CallbackOutcome::InvalidSignature), "01");
     }
@@ -644,10 +776,16 @@ mod tests {
         let r = Reference::parse("r", "MC00000000TEST1").unwrap();
         let at = datetime!(2024-05-01 03:04:05 UTC);
         let q = verify_lookup(&cfg, "QUERY", &query_body(&cfg, &r, at)).unwrap();
-        assert_eq!(q.MaXacThuc, sha256_hex("QUERY|1.0.6|000.00.00.H12|MC00000000TEST1|20240501100405|paygov-secret"));
+        assert_eq!(
+            q.MaXacThuc,
+            sha256_hex("QUERY|1.0.6|000.00.00.H12|MC00000000TEST1|20240501100405|paygov-secret")
+        );
         assert!(verify_lookup(&cfg, "QUERY", &get_bill_body(&cfg, &r, at)).is_err());
         assert!(verify_lookup(&cfg, "GET_BILL", &get_bill_body(&cfg, &r, at)).is_ok());
-        assert_eq!(query_verdict(&query_response(&cfg, r.as_str(), None)).unwrap(), None);
+        assert_eq!(
+            query_verdict(&query_response(&cfg, r.as_str(), None)).unwrap(),
+            None
+        );
         let paid = Outcome {
             reference: r.to_string(),
             amount: Vnd::dong(50_000),
@@ -657,9 +795,19 @@ mod tests {
             paid_at: at,
             content: "x".into(),
         };
-        let v = query_verdict(&query_response(&cfg, r.as_str(), Some(&paid))).unwrap().unwrap();
+        let v = query_verdict(&query_response(&cfg, r.as_str(), Some(&paid)))
+            .unwrap()
+            .unwrap();
         assert!(v.success);
-        let failed = Outcome { ma_loi: "12".into(), ..paid };
-        assert!(!query_verdict(&query_response(&cfg, r.as_str(), Some(&failed))).unwrap().unwrap().success);
+        let failed = Outcome {
+            ma_loi: "12".into(),
+            ..paid
+        };
+        assert!(
+            !query_verdict(&query_response(&cfg, r.as_str(), Some(&failed)))
+                .unwrap()
+                .unwrap()
+                .success
+        );
     }
 }

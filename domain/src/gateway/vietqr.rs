@@ -17,8 +17,8 @@ use qrcode::{Color, EcLevel, QrCode};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    check_hex, hmac_sha256_hex_bytes, parse_json, CallbackOutcome, CallbackVerdict, GatewayError, PaymentGateway,
-    PaymentRequest, Provider, RawCallback, Reference, Reply, Secret, StartPayment,
+    check_hex, hmac_sha256_hex_bytes, parse_json, CallbackOutcome, CallbackVerdict, GatewayError,
+    PaymentGateway, PaymentRequest, Provider, RawCallback, Reference, Reply, Secret, StartPayment,
 };
 use crate::money::Vnd;
 
@@ -44,7 +44,11 @@ pub fn crc16_ccitt_false(data: &[u8]) -> u16 {
     for &byte in data {
         crc ^= u16::from(byte) << 8;
         for _ in 0..8 {
-            crc = if crc & 0x8000 != 0 { (crc << 1) ^ 0x1021 } else { crc << 1 };
+            crc = if crc & 0x8000 != 0 {
+                (crc << 1) ^ 0x1021
+            } else {
+                crc << 1
+            };
         }
     }
     crc
@@ -59,11 +63,19 @@ fn field_error(field: &str, reason: &str) -> GatewayError {
 }
 
 /// The EMVCo payload for a transfer of `amount` to `bin`/`account_no` with `purpose`.
-pub fn payload(bin: &str, account_no: &str, amount: Vnd, purpose: &str) -> Result<String, GatewayError> {
+pub fn payload(
+    bin: &str,
+    account_no: &str,
+    amount: Vnd,
+    purpose: &str,
+) -> Result<String, GatewayError> {
     if bin.len() != 6 || !bin.bytes().all(|b| b.is_ascii_digit()) {
         return Err(field_error("bin", "a NAPAS BIN is 6 digits"));
     }
-    if account_no.is_empty() || account_no.len() > 19 || !account_no.bytes().all(|b| b.is_ascii_alphanumeric()) {
+    if account_no.is_empty()
+        || account_no.len() > 19
+        || !account_no.bytes().all(|b| b.is_ascii_alphanumeric())
+    {
         return Err(field_error("account_no", "1 to 19 letters or digits"));
     }
     if purpose.len() > MAX_PURPOSE_LEN || !purpose.bytes().all(|b| (0x20..0x7F).contains(&b)) {
@@ -73,8 +85,10 @@ pub fn payload(bin: &str, account_no: &str, amount: Vnd, purpose: &str) -> Resul
         return Err(field_error("amount", "a dynamic QR needs an amount"));
     }
     let beneficiary = tlv("00", bin) + &tlv("01", account_no);
-    let account_info = tlv("00", NAPAS_GUID) + &tlv("01", &beneficiary) + &tlv("02", SERVICE_ACCOUNT_TRANSFER);
-    let mut out = tlv("00", "01") + &tlv("01", "12") + &tlv("38", &account_info) + &tlv("53", "704");
+    let account_info =
+        tlv("00", NAPAS_GUID) + &tlv("01", &beneficiary) + &tlv("02", SERVICE_ACCOUNT_TRANSFER);
+    let mut out =
+        tlv("00", "01") + &tlv("01", "12") + &tlv("38", &account_info) + &tlv("53", "704");
     out += &tlv("54", &amount.as_dong().to_string());
     out += &tlv("58", "VN");
     if !purpose.is_empty() {
@@ -101,9 +115,15 @@ pub struct ParsedQr {
 fn split_tlv(field: &str, mut s: &str) -> Result<Vec<(String, String)>, GatewayError> {
     let mut out = Vec::new();
     while !s.is_empty() {
-        let head = s.get(..4).ok_or_else(|| field_error(field, "truncated TLV"))?;
-        let len: usize = head[2..].parse().map_err(|_| field_error(field, "bad TLV length"))?;
-        let value = s.get(4..4 + len).ok_or_else(|| field_error(field, "truncated TLV"))?;
+        let head = s
+            .get(..4)
+            .ok_or_else(|| field_error(field, "truncated TLV"))?;
+        let len: usize = head[2..]
+            .parse()
+            .map_err(|_| field_error(field, "bad TLV length"))?;
+        let value = s
+            .get(4..4 + len)
+            .ok_or_else(|| field_error(field, "truncated TLV"))?;
         out.push((head[..2].to_string(), value.to_string()));
         s = &s[4 + len..];
     }
@@ -129,24 +149,39 @@ pub fn parse(payload: &str) -> Result<ParsedQr, GatewayError> {
     }
     let top = split_tlv("payload", &body[..body.len() - 4])?;
     if find(&top, "00") != Some("01") {
-        return Err(field_error("payload", "payload format indicator must be 01"));
+        return Err(field_error(
+            "payload",
+            "payload format indicator must be 01",
+        ));
     }
-    let account = split_tlv("38", find(&top, "38").ok_or_else(|| GatewayError::missing("38"))?)?;
+    let account = split_tlv(
+        "38",
+        find(&top, "38").ok_or_else(|| GatewayError::missing("38"))?,
+    )?;
     if find(&account, "00") != Some(NAPAS_GUID) {
         return Err(field_error("38", "not a NAPAS account"));
     }
-    let beneficiary = split_tlv("38.01", find(&account, "01").ok_or_else(|| GatewayError::missing("38.01"))?)?;
+    let beneficiary = split_tlv(
+        "38.01",
+        find(&account, "01").ok_or_else(|| GatewayError::missing("38.01"))?,
+    )?;
     let purpose = match find(&top, "62") {
         Some(additional) => find(&split_tlv("62", additional)?, "08").map(str::to_string),
         None => None,
     };
     Ok(ParsedQr {
         dynamic: find(&top, "01") == Some("12"),
-        bin: find(&beneficiary, "00").ok_or_else(|| GatewayError::missing("38.01.00"))?.to_string(),
-        account_no: find(&beneficiary, "01").ok_or_else(|| GatewayError::missing("38.01.01"))?.to_string(),
+        bin: find(&beneficiary, "00")
+            .ok_or_else(|| GatewayError::missing("38.01.00"))?
+            .to_string(),
+        account_no: find(&beneficiary, "01")
+            .ok_or_else(|| GatewayError::missing("38.01.01"))?
+            .to_string(),
         service: find(&account, "02").unwrap_or_default().to_string(),
         currency: find(&top, "53").unwrap_or_default().to_string(),
-        amount: find(&top, "54").map(|a| super::parse_dong("54", a)).transpose()?,
+        amount: find(&top, "54")
+            .map(|a| super::parse_dong("54", a))
+            .transpose()?,
         country: find(&top, "58").unwrap_or_default().to_string(),
         purpose,
     })
@@ -184,7 +219,10 @@ role=\"img\" aria-label=\"Mã VietQR\"><rect width=\"{size}\" height=\"{size}\" 
     ))
 }
 
-pub fn start(config: &VietqrConfig, request: &PaymentRequest) -> Result<StartPayment, GatewayError> {
+pub fn start(
+    config: &VietqrConfig,
+    request: &PaymentRequest,
+) -> Result<StartPayment, GatewayError> {
     let purpose = request.reference.to_string();
     let payload = payload(&config.bin, &config.account_no, request.amount, &purpose)?;
     Ok(StartPayment::Qr {
@@ -219,7 +257,11 @@ pub struct BankTransfer {
 }
 
 /// Verifies the signature over the raw body bytes, then parses.
-pub fn verify_webhook(secret: &Secret, body: &str, signature_hex: Option<&str>) -> Result<BankTransfer, GatewayError> {
+pub fn verify_webhook(
+    secret: &Secret,
+    body: &str,
+    signature_hex: Option<&str>,
+) -> Result<BankTransfer, GatewayError> {
     let signature = signature_hex.ok_or(GatewayError::InvalidSignature)?;
     check_hex(&hmac_sha256_hex_bytes(secret, body.as_bytes()), signature)?;
     let transfer: BankTransfer = parse_json("bank webhook", body)?;
@@ -232,7 +274,11 @@ pub fn verify_webhook(secret: &Secret, body: &str, signature_hex: Option<&str>) 
 /// What banks do to a transfer content: diacritics dropped, upper case, and punctuation and
 /// spaces removed or replaced. Comparing on this form survives all of it.
 pub fn normalize_content(content: &str) -> String {
-    crate::text::fold(content).chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_uppercase()).collect()
+    crate::text::fold(content)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
 }
 
 /// Every window of the normalized content shaped like a [`Reference::from_random`] reference
@@ -258,9 +304,15 @@ pub struct AwaitedTransfer {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TransferMatch {
-    Matched { reference: Reference },
+    Matched {
+        reference: Reference,
+    },
     /// The reference is there but the amount differs: recorded, not settled.
-    AmountMismatch { reference: Reference, expected: Vnd, received: Vnd },
+    AmountMismatch {
+        reference: Reference,
+        expected: Vnd,
+        received: Vnd,
+    },
     /// No awaited reference in the content (kept for manual reconciliation).
     Unmatched,
 }
@@ -274,7 +326,9 @@ pub fn match_transfer(transfer: &BankTransfer, awaited: &[AwaitedTransfer]) -> T
         .filter(|a| a.account_no == transfer.account && content.contains(a.reference.as_str()))
         .collect::<Vec<_>>();
     if let Some(exact) = found.iter().find(|a| a.amount.as_dong() == transfer.amount) {
-        return TransferMatch::Matched { reference: exact.reference.clone() };
+        return TransferMatch::Matched {
+            reference: exact.reference.clone(),
+        };
     }
     match found.first() {
         Some(a) => TransferMatch::AmountMismatch {
@@ -290,8 +344,13 @@ pub fn match_transfer(transfer: &BankTransfer, awaited: &[AwaitedTransfer]) -> T
 /// 401 for a bad signature, 500 to be retried.
 pub fn webhook_reply(outcome: CallbackOutcome) -> Reply {
     match outcome {
-        CallbackOutcome::InvalidSignature => Reply::json(401, r#"{"success":false,"error":"invalid signature"}"#.to_string()),
-        CallbackOutcome::Error => Reply::json(500, r#"{"success":false,"error":"retry"}"#.to_string()),
+        CallbackOutcome::InvalidSignature => Reply::json(
+            401,
+            r#"{"success":false,"error":"invalid signature"}"#.to_string(),
+        ),
+        CallbackOutcome::Error => {
+            Reply::json(500, r#"{"success":false,"error":"retry"}"#.to_string())
+        }
         _ => Reply::json(200, r#"{"success":true}"#.to_string()),
     }
 }
@@ -315,14 +374,20 @@ impl PaymentGateway for Vietqr {
     /// Uses the first reference-shaped window of the content; the shell still checks that the
     /// order exists and the amount matches (or uses [`match_transfer`] directly).
     fn verify_callback(&self, raw: &RawCallback) -> Result<CallbackVerdict, GatewayError> {
-        let transfer = verify_webhook(&self.webhook_secret, &raw.body, raw.signature_header.as_deref())?;
+        let transfer = verify_webhook(
+            &self.webhook_secret,
+            &raw.body,
+            raw.signature_header.as_deref(),
+        )?;
         if transfer.account != self.config.account_no {
             return Err(field_error("account", "not the agency's account"));
         }
         let reference = candidate_references(&transfer.content)
             .into_iter()
             .next()
-            .ok_or_else(|| field_error("content", "no payment reference in the transfer content"))?;
+            .ok_or_else(|| {
+                field_error("content", "no payment reference in the transfer content")
+            })?;
         Ok(CallbackVerdict {
             provider: Provider::Vietqr,
             reference,
@@ -371,21 +436,46 @@ mod tests {
         // "ủng hộ lũ lụt") prints this payload (the purpose folded to "ung ho lu lut").
         let expected = "00020101021238570010A00000072701270006970415011300110019324180208QRIBFTTA\
 530370454061200005802VN62170813ung ho lu lut6304C15C";
-        assert_eq!(payload("970415", "0011001932418", Vnd::dong(120_000), "ung ho lu lut").unwrap(), expected);
+        assert_eq!(
+            payload(
+                "970415",
+                "0011001932418",
+                Vnd::dong(120_000),
+                "ung ho lu lut"
+            )
+            .unwrap(),
+            expected
+        );
         let parsed = parse(expected).unwrap();
         assert_eq!(parsed.bin, "970415");
         assert_eq!(parsed.account_no, "0011001932418");
         assert_eq!(parsed.amount, Some(Vnd::dong(120_000)));
         assert_eq!(parsed.purpose.as_deref(), Some("ung ho lu lut"));
-        assert_eq!((parsed.currency.as_str(), parsed.country.as_str(), parsed.service.as_str()), ("704", "VN", "QRIBFTTA"));
+        assert_eq!(
+            (
+                parsed.currency.as_str(),
+                parsed.country.as_str(),
+                parsed.service.as_str()
+            ),
+            ("704", "VN", "QRIBFTTA")
+        );
         assert!(parsed.dynamic);
     }
 
     #[test]
     fn parse_rejects_a_corrupted_payload() {
-        let good = payload("970415", "0011001932418", Vnd::dong(120_000), "MC00000000TEST1").unwrap();
+        let good = payload(
+            "970415",
+            "0011001932418",
+            Vnd::dong(120_000),
+            "MC00000000TEST1",
+        )
+        .unwrap();
         let bad = good.replace("5406120000", "5406920000");
-        assert_eq!(parse(&bad).unwrap_err(), GatewayError::malformed("payload", "CRC mismatch"));
+        assert_eq!(
+            parse(&bad).unwrap_err(),
+            GatewayError::malformed("payload", "CRC mismatch")
+        );
         assert!(parse("0002").is_err());
     }
 
@@ -400,14 +490,34 @@ mod tests {
 
     #[test]
     fn svg_decodes_back_to_the_payload() {
-        let p = payload("970415", "0011001932418", Vnd::dong(50_000), "MC00000000TEST1").unwrap();
+        let p = payload(
+            "970415",
+            "0011001932418",
+            Vnd::dong(50_000),
+            "MC00000000TEST1",
+        )
+        .unwrap();
         let svg = svg(&p).unwrap();
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 "));
         assert!(svg.contains("shape-rendering=\"crispEdges\""));
         // Rasterise the path (8 px per module) and read it with an independent decoder.
-        let size: usize = svg.split("viewBox=\"0 0 ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+        let size: usize = svg
+            .split("viewBox=\"0 0 ")
+            .nth(1)
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
         let mut dark = vec![false; size * size];
-        let d = svg.split(" d=\"").nth(1).unwrap().split('"').next().unwrap();
+        let d = svg
+            .split(" d=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
         for cmd in d.split('M').filter(|c| !c.is_empty()) {
             let (xy, rest) = cmd.split_once('h').unwrap();
             let (x, y) = xy.split_once(' ').unwrap();
@@ -418,9 +528,14 @@ mod tests {
             }
         }
         let scale = 8;
-        let mut img = rqrr::PreparedImage::prepare_from_greyscale(size * scale, size * scale, |x, y| {
-            if dark[(y / scale) * size + x / scale] { 0 } else { 255 }
-        });
+        let mut img =
+            rqrr::PreparedImage::prepare_from_greyscale(size * scale, size * scale, |x, y| {
+                if dark[(y / scale) * size + x / scale] {
+                    0
+                } else {
+                    255
+                }
+            });
         let grids = img.detect_grids();
         assert_eq!(grids.len(), 1);
         let (meta, content) = grids[0].decode().unwrap();
@@ -430,12 +545,22 @@ mod tests {
 
     #[test]
     fn start_shows_qr_with_reference_as_purpose() {
-        let cfg = VietqrConfig { bin: "970415".into(), account_no: "0011001932418".into(), account_name: "UBND XA A".into() };
-        let StartPayment::Qr { payload, purpose, .. } = start(&cfg, &testkit::request(50_000)).unwrap() else {
+        let cfg = VietqrConfig {
+            bin: "970415".into(),
+            account_no: "0011001932418".into(),
+            account_name: "UBND XA A".into(),
+        };
+        let StartPayment::Qr {
+            payload, purpose, ..
+        } = start(&cfg, &testkit::request(50_000)).unwrap()
+        else {
             panic!("vietqr shows a QR")
         };
         assert_eq!(purpose, "MC00000000TEST1");
-        assert_eq!(parse(&payload).unwrap().purpose.as_deref(), Some("MC00000000TEST1"));
+        assert_eq!(
+            parse(&payload).unwrap().purpose.as_deref(),
+            Some("MC00000000TEST1")
+        );
     }
 
     fn transfer(content: &str, amount: i64) -> BankTransfer {
@@ -452,10 +577,19 @@ mod tests {
     fn webhook_round_trip_and_forgery() {
         let secret = Secret::new("bank-webhook-secret");
         let (body, sig) = webhook(&secret, &transfer("MC00000000TEST1", 50_000));
-        assert_eq!(verify_webhook(&secret, &body, Some(&sig)).unwrap().amount, 50_000);
-        assert_eq!(verify_webhook(&secret, &body, None), Err(GatewayError::InvalidSignature));
+        assert_eq!(
+            verify_webhook(&secret, &body, Some(&sig)).unwrap().amount,
+            50_000
+        );
+        assert_eq!(
+            verify_webhook(&secret, &body, None),
+            Err(GatewayError::InvalidSignature)
+        );
         let forged = body.replace("50000", "50001");
-        assert_eq!(verify_webhook(&secret, &forged, Some(&sig)), Err(GatewayError::InvalidSignature));
+        assert_eq!(
+            verify_webhook(&secret, &forged, Some(&sig)),
+            Err(GatewayError::InvalidSignature)
+        );
         let (debit, sig) = webhook(&secret, &transfer("MC00000000TEST1", -5));
         assert!(verify_webhook(&secret, &debit, Some(&sig)).is_err());
     }
@@ -464,11 +598,24 @@ mod tests {
     fn gateway_reads_the_reference_from_mangled_content() {
         let secret = Secret::new("s");
         let gw = Vietqr {
-            config: VietqrConfig { bin: "970415".into(), account_no: "0011001932418".into(), account_name: "X".into() },
+            config: VietqrConfig {
+                bin: "970415".into(),
+                account_no: "0011001932418".into(),
+                account_name: "X".into(),
+            },
             webhook_secret: secret.clone(),
         };
-        let (body, sig) = webhook(&secret, &transfer("MBVCB.5012.mc00000000test1.CT tu 0123 NGUYEN VAN A", 50_000));
-        let v = gw.verify_callback(&RawCallback { body, signature_header: Some(sig), ..Default::default() }).unwrap();
+        let (body, sig) = webhook(
+            &secret,
+            &transfer("MBVCB.5012.mc00000000test1.CT tu 0123 NGUYEN VAN A", 50_000),
+        );
+        let v = gw
+            .verify_callback(&RawCallback {
+                body,
+                signature_header: Some(sig),
+                ..Default::default()
+            })
+            .unwrap();
         assert_eq!(v.reference.as_str(), "MC00000000TEST1");
         assert_eq!(v.provider_txn, "FT24122000001");
         assert_eq!(gw.reply(CallbackOutcome::InvalidSignature).status, 401);
@@ -478,24 +625,81 @@ mod tests {
     #[test]
     fn matching_survives_bank_mangling_and_requires_the_exact_amount() {
         let awaited = [
-            AwaitedTransfer { reference: Reference::parse("r", "MC00000000TEST1").unwrap(), amount: Vnd::dong(50_000), account_no: "0011001932418".into() },
-            AwaitedTransfer { reference: Reference::parse("r", "MC00000000TEST2").unwrap(), amount: Vnd::dong(70_000), account_no: "0011001932418".into() },
+            AwaitedTransfer {
+                reference: Reference::parse("r", "MC00000000TEST1").unwrap(),
+                amount: Vnd::dong(50_000),
+                account_no: "0011001932418".into(),
+            },
+            AwaitedTransfer {
+                reference: Reference::parse("r", "MC00000000TEST2").unwrap(),
+                amount: Vnd::dong(70_000),
+                account_no: "0011001932418".into(),
+            },
         ];
-        for content in ["MC00000000TEST1", "mc00000000test1 chuyen tien", "IBFT MC 00000000-TEST1", "Lệ phí MC00000000TEST1.", "MC00000000 TEST1"] {
+        for content in [
+            "MC00000000TEST1",
+            "mc00000000test1 chuyen tien",
+            "IBFT MC 00000000-TEST1",
+            "Lệ phí MC00000000TEST1.",
+            "MC00000000 TEST1",
+        ] {
             assert_eq!(
                 match_transfer(&transfer(content, 50_000), &awaited),
-                TransferMatch::Matched { reference: awaited[0].reference.clone() },
+                TransferMatch::Matched {
+                    reference: awaited[0].reference.clone()
+                },
                 "{content}"
             );
         }
         assert_eq!(
             match_transfer(&transfer("MC00000000TEST2", 50_000), &awaited),
-            TransferMatch::AmountMismatch { reference: awaited[1].reference.clone(), expected: Vnd::dong(70_000), received: Vnd::dong(50_000) }
+            TransferMatch::AmountMismatch {
+                reference: awaited[1].reference.clone(),
+                expected: Vnd::dong(70_000),
+                received: Vnd::dong(50_000)
+            }
         );
-        assert_eq!(match_transfer(&transfer("chuyen tien le phi", 50_000), &awaited), TransferMatch::Unmatched);
+        assert_eq!(
+            match_transfer(&transfer("chuyen tien le phi", 50_000), &awaited),
+            TransferMatch::Unmatched
+        );
         let mut other_account = transfer("MC00000000TEST1", 50_000);
         other_account.account = "999".into();
-        assert_eq!(match_transfer(&other_account, &awaited), TransferMatch::Unmatched);
+        assert_eq!(
+            match_transfer(&other_account, &awaited),
+            TransferMatch::Unmatched
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_valid_payload_parses_back(
+            bin in "9704[0-9]{2}",
+            account in "[0-9A-Z]{1,19}",
+            amount in 1i64..10_000_000_000,
+            purpose in "[ -~]{0,25}",
+        ) {
+            let p = payload(&bin, &account, Vnd::dong(amount), &purpose).unwrap();
+            let parsed = parse(&p).unwrap();
+            proptest::prop_assert_eq!(parsed.bin, bin);
+            proptest::prop_assert_eq!(parsed.account_no, account);
+            proptest::prop_assert_eq!(parsed.amount, Some(Vnd::dong(amount)));
+            proptest::prop_assert_eq!(parsed.purpose.unwrap_or_default(), purpose);
+        }
+
+        #[test]
+        fn a_reference_is_found_whatever_the_bank_does_to_spacing_and_case(
+            n in proptest::prelude::any::<u64>(),
+            prefix in "[A-Za-z0-9 .]{0,20}",
+            cut in 0usize..15,
+        ) {
+            let r = Reference::from_random(n);
+            let (a, b) = r.as_str().split_at(cut);
+            let content = format!("{prefix} {}-{} chuyen tien", a.to_lowercase(), b);
+            let awaited = [AwaitedTransfer { reference: r.clone(), amount: Vnd::dong(1000), account_no: "1".into() }];
+            let t = BankTransfer { id: "x".into(), account: "1".into(), amount: 1000, content, time: String::new() };
+            proptest::prop_assert_eq!(match_transfer(&t, &awaited), TransferMatch::Matched { reference: r });
+        }
     }
 
     #[test]

@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::{
-    ascii_fold, check_hex, de_text, form_encode, gmt7_compact, hmac_sha512_hex, parse_json, parse_query,
-    CallbackOutcome, CallbackVerdict, GatewayError, PaymentGateway, PaymentRequest, Provider, RawCallback,
-    Reference, Reply, Secret, StartPayment,
+    ascii_fold, check_hex, de_text, form_encode, gmt7_compact, hmac_sha512_hex, parse_json,
+    parse_query, CallbackOutcome, CallbackVerdict, GatewayError, PaymentGateway, PaymentRequest,
+    Provider, RawCallback, Reference, Reply, Secret, StartPayment,
 };
 use crate::money::Vnd;
 
@@ -70,7 +70,10 @@ pub fn amount_field(amount: Vnd) -> String {
 
 /// Reads `vnp_Amount` back into đồng, refusing a value that is not a whole number of đồng.
 pub fn parse_amount_field(field: &str, text: &str) -> Result<Vnd, GatewayError> {
-    let raw: i64 = text.trim().parse().map_err(|_| GatewayError::malformed(field, "not an integer"))?;
+    let raw: i64 = text
+        .trim()
+        .parse()
+        .map_err(|_| GatewayError::malformed(field, "not an integer"))?;
     if raw % 100 != 0 {
         return Err(GatewayError::malformed(field, "not a whole number of đồng"));
     }
@@ -105,7 +108,11 @@ pub fn payment_url(config: &VnpayConfig, request: &PaymentRequest) -> String {
 }
 
 /// `base?sorted-query&vnp_SecureHash=...`, as the samples build it.
-pub fn url_with_params(config: &VnpayConfig, base: &str, params: &BTreeMap<String, String>) -> String {
+pub fn url_with_params(
+    config: &VnpayConfig,
+    base: &str,
+    params: &BTreeMap<String, String>,
+) -> String {
     let data = signing_data(params);
     let hash = hmac_sha512_hex(&config.hash_secret, &data);
     format!("{base}?{data}&vnp_SecureHash={hash}")
@@ -113,7 +120,10 @@ pub fn url_with_params(config: &VnpayConfig, base: &str, params: &BTreeMap<Strin
 
 /// Checks `vnp_SecureHash` over every `vnp_*` parameter except the hash fields themselves, and
 /// returns those parameters. Used for both the return URL and the IPN (same parameters).
-pub fn verify_query(config: &VnpayConfig, query: &str) -> Result<BTreeMap<String, String>, GatewayError> {
+pub fn verify_query(
+    config: &VnpayConfig,
+    query: &str,
+) -> Result<BTreeMap<String, String>, GatewayError> {
     let mut params = BTreeMap::new();
     let mut received = None;
     for (k, v) in parse_query(query)? {
@@ -132,17 +142,29 @@ pub fn verify_query(config: &VnpayConfig, query: &str) -> Result<BTreeMap<String
 }
 
 fn required<'a>(params: &'a BTreeMap<String, String>, key: &str) -> Result<&'a str, GatewayError> {
-    params.get(key).map(String::as_str).ok_or_else(|| GatewayError::missing(key))
+    params
+        .get(key)
+        .map(String::as_str)
+        .ok_or_else(|| GatewayError::missing(key))
 }
 
 /// Verifies the IPN (or return-URL) query and reads the outcome.
-pub fn verify_callback_query(config: &VnpayConfig, query: &str) -> Result<CallbackVerdict, GatewayError> {
+pub fn verify_callback_query(
+    config: &VnpayConfig,
+    query: &str,
+) -> Result<CallbackVerdict, GatewayError> {
     let params = verify_query(config, query)?;
     if required(&params, "vnp_TmnCode")? != config.tmn_code {
-        return Err(GatewayError::malformed("vnp_TmnCode", "another merchant's transaction"));
+        return Err(GatewayError::malformed(
+            "vnp_TmnCode",
+            "another merchant's transaction",
+        ));
     }
     let code = required(&params, "vnp_ResponseCode")?.to_string();
-    let status = params.get("vnp_TransactionStatus").map(String::as_str).unwrap_or("");
+    let status = params
+        .get("vnp_TransactionStatus")
+        .map(String::as_str)
+        .unwrap_or("");
     Ok(CallbackVerdict {
         provider: Provider::Vnpay,
         reference: Reference::parse("vnp_TxnRef", required(&params, "vnp_TxnRef")?)?,
@@ -373,7 +395,11 @@ impl ApiResponseWire {
             fields.push(&self.vnp_PromotionCode);
             fields.push(&self.vnp_PromotionAmount);
         }
-        fields.into_iter().map(String::as_str).collect::<Vec<_>>().join("|")
+        fields
+            .into_iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join("|")
     }
 
     pub fn sign(&mut self, config: &VnpayConfig) {
@@ -382,15 +408,24 @@ impl ApiResponseWire {
 }
 
 /// Verifies a `querydr` or `refund` answer. The answer is trusted only when its checksum holds.
-pub fn verify_api_response(config: &VnpayConfig, body: &str) -> Result<ApiResponseWire, GatewayError> {
+pub fn verify_api_response(
+    config: &VnpayConfig,
+    body: &str,
+) -> Result<ApiResponseWire, GatewayError> {
     let wire: ApiResponseWire = parse_json("vnpay response", body)?;
-    check_hex(&hmac_sha512_hex(&config.hash_secret, &wire.data()), &wire.vnp_SecureHash)?;
+    check_hex(
+        &hmac_sha512_hex(&config.hash_secret, &wire.data()),
+        &wire.vnp_SecureHash,
+    )?;
     Ok(wire)
 }
 
 /// A verified `querydr` answer as a verdict, for reconciliation. `None` when VNPay could not
 /// answer about the transaction (`vnp_ResponseCode` other than `00`, e.g. 91 not found).
-pub fn querydr_verdict(config: &VnpayConfig, body: &str) -> Result<Option<CallbackVerdict>, GatewayError> {
+pub fn querydr_verdict(
+    config: &VnpayConfig,
+    body: &str,
+) -> Result<Option<CallbackVerdict>, GatewayError> {
     let wire = verify_api_response(config, body)?;
     if wire.vnp_ResponseCode != "00" {
         return Ok(None);
@@ -512,7 +547,9 @@ impl PaymentGateway for Vnpay {
     }
 
     fn start(&self, request: &PaymentRequest) -> Result<StartPayment, GatewayError> {
-        Ok(StartPayment::Redirect { url: payment_url(&self.0, request) })
+        Ok(StartPayment::Redirect {
+            url: payment_url(&self.0, request),
+        })
     }
 
     fn verify_callback(&self, raw: &RawCallback) -> Result<CallbackVerdict, GatewayError> {
@@ -541,7 +578,10 @@ pub mod sandbox {
     }
 
     /// Checks a payment URL (or just its query) as VNPay's page does.
-    pub fn verify_payment_url(config: &VnpayConfig, url: &str) -> Result<PaymentOrder, GatewayError> {
+    pub fn verify_payment_url(
+        config: &VnpayConfig,
+        url: &str,
+    ) -> Result<PaymentOrder, GatewayError> {
         let query = url.split_once('?').map_or(url, |(_, q)| q);
         let params = verify_query(config, query)?;
         if required(&params, "vnp_TmnCode")? != config.tmn_code {
@@ -594,18 +634,27 @@ pub mod sandbox {
             p.insert(k.to_string(), v);
         }
         let data = signing_data(&p);
-        format!("{data}&vnp_SecureHash={}", hmac_sha512_hex(&config.hash_secret, &data))
+        format!(
+            "{data}&vnp_SecureHash={}",
+            hmac_sha512_hex(&config.hash_secret, &data)
+        )
     }
 
     pub fn verify_querydr(config: &VnpayConfig, body: &str) -> Result<QueryDrWire, GatewayError> {
         let wire: QueryDrWire = parse_json("querydr", body)?;
-        check_hex(&hmac_sha512_hex(&config.hash_secret, &wire.data()), &wire.vnp_SecureHash)?;
+        check_hex(
+            &hmac_sha512_hex(&config.hash_secret, &wire.data()),
+            &wire.vnp_SecureHash,
+        )?;
         Ok(wire)
     }
 
     pub fn verify_refund(config: &VnpayConfig, body: &str) -> Result<RefundWire, GatewayError> {
         let wire: RefundWire = parse_json("refund", body)?;
-        check_hex(&hmac_sha512_hex(&config.hash_secret, &wire.data()), &wire.vnp_SecureHash)?;
+        check_hex(
+            &hmac_sha512_hex(&config.hash_secret, &wire.data()),
+            &wire.vnp_SecureHash,
+        )?;
         Ok(wire)
     }
 
@@ -641,7 +690,10 @@ mod tests {
             ("vnp_Command", "pay"),
             ("vnp_TmnCode", "DEMOV210"),
             ("vnp_Amount", &amount_field(Vnd::dong(18_060))),
-            ("vnp_CreateDate", &gmt7_compact(datetime!(2021-08-01 08:33:33 UTC))),
+            (
+                "vnp_CreateDate",
+                &gmt7_compact(datetime!(2021-08-01 08:33:33 UTC)),
+            ),
             ("vnp_CurrCode", "VND"),
             ("vnp_IpAddr", "127.0.0.1"),
             ("vnp_Locale", "vn"),
@@ -676,7 +728,10 @@ mod tests {
         assert!(url.contains("vnp_Amount=5000000&"), "{url}");
         assert!(url.contains("vnp_CreateDate=20240501100405&"), "{url}");
         assert!(url.contains("vnp_ExpireDate=20240501101905&"), "{url}");
-        assert!(url.contains("vnp_OrderInfo=Le+phi+chung+thuc+ho+so+000.00.01.H12-240501-0001&"), "{url}");
+        assert!(
+            url.contains("vnp_OrderInfo=Le+phi+chung+thuc+ho+so+000.00.01.H12-240501-0001&"),
+            "{url}"
+        );
         assert!(url.contains("vnp_TxnRef=MC00000000TEST1&"), "{url}");
     }
 
@@ -701,7 +756,12 @@ mod tests {
         assert_eq!(order.amount, Vnd::dong(50_000));
         assert_eq!(order.txn_ref, "MC00000000TEST1");
         let query = callback_query(&cfg, &paid("00", "00"));
-        let verdict = Vnpay(cfg.clone()).verify_callback(&RawCallback { query, ..Default::default() }).unwrap();
+        let verdict = Vnpay(cfg.clone())
+            .verify_callback(&RawCallback {
+                query,
+                ..Default::default()
+            })
+            .unwrap();
         assert!(verdict.success);
         assert_eq!(verdict.amount, Vnd::dong(50_000));
         assert_eq!(verdict.provider_txn, "14422574");
@@ -716,7 +776,11 @@ mod tests {
         assert_eq!(v.code, "24");
         assert_eq!(v.message, "Khách hàng hủy giao dịch");
         // A 00 response code with a non-final status is not a success either.
-        assert!(!verify_callback_query(&cfg, &callback_query(&cfg, &paid("00", "01"))).unwrap().success);
+        assert!(
+            !verify_callback_query(&cfg, &callback_query(&cfg, &paid("00", "01")))
+                .unwrap()
+                .success
+        );
     }
 
     #[test]
@@ -724,14 +788,26 @@ mod tests {
         let cfg = config();
         let query = callback_query(&cfg, &paid("00", "00"));
         let tampered = query.replace("vnp_Amount=5000000", "vnp_Amount=100");
-        assert_eq!(verify_callback_query(&cfg, &tampered), Err(GatewayError::InvalidSignature));
+        assert_eq!(
+            verify_callback_query(&cfg, &tampered),
+            Err(GatewayError::InvalidSignature)
+        );
         let unsigned = query.split("&vnp_SecureHash=").next().unwrap().to_string();
-        assert_eq!(verify_callback_query(&cfg, &unsigned), Err(GatewayError::InvalidSignature));
+        assert_eq!(
+            verify_callback_query(&cfg, &unsigned),
+            Err(GatewayError::InvalidSignature)
+        );
         let other_secret = VnpayConfig::new("DEMOV210", Secret::new("another"));
-        assert_eq!(verify_callback_query(&other_secret, &query), Err(GatewayError::InvalidSignature));
+        assert_eq!(
+            verify_callback_query(&other_secret, &query),
+            Err(GatewayError::InvalidSignature)
+        );
         // Upper-case hex (the .NET sample) and an extra non-vnp parameter are still fine.
         let (data, hash) = query.split_once("&vnp_SecureHash=").unwrap();
-        let upper = format!("{data}&foo=bar&vnp_SecureHashType=HmacSHA512&vnp_SecureHash={}", hash.to_uppercase());
+        let upper = format!(
+            "{data}&foo=bar&vnp_SecureHashType=HmacSHA512&vnp_SecureHash={}",
+            hash.to_uppercase()
+        );
         assert!(verify_callback_query(&cfg, &upper).is_ok());
     }
 
@@ -739,12 +815,30 @@ mod tests {
     fn ipn_replies_use_vnpays_codes() {
         let gw = Vnpay(config());
         let cases = [
-            (CallbackOutcome::Recorded, r#"{"Message":"Confirm Success","RspCode":"00"}"#),
-            (CallbackOutcome::OrderNotFound, r#"{"Message":"Order not found","RspCode":"01"}"#),
-            (CallbackOutcome::AlreadyConfirmed, r#"{"Message":"Order already confirmed","RspCode":"02"}"#),
-            (CallbackOutcome::InvalidAmount, r#"{"Message":"invalid amount","RspCode":"04"}"#),
-            (CallbackOutcome::InvalidSignature, r#"{"Message":"Invalid signature","RspCode":"97"}"#),
-            (CallbackOutcome::Error, r#"{"Message":"Unknow error","RspCode":"99"}"#),
+            (
+                CallbackOutcome::Recorded,
+                r#"{"Message":"Confirm Success","RspCode":"00"}"#,
+            ),
+            (
+                CallbackOutcome::OrderNotFound,
+                r#"{"Message":"Order not found","RspCode":"01"}"#,
+            ),
+            (
+                CallbackOutcome::AlreadyConfirmed,
+                r#"{"Message":"Order already confirmed","RspCode":"02"}"#,
+            ),
+            (
+                CallbackOutcome::InvalidAmount,
+                r#"{"Message":"invalid amount","RspCode":"04"}"#,
+            ),
+            (
+                CallbackOutcome::InvalidSignature,
+                r#"{"Message":"Invalid signature","RspCode":"97"}"#,
+            ),
+            (
+                CallbackOutcome::Error,
+                r#"{"Message":"Unknow error","RspCode":"99"}"#,
+            ),
         ];
         for (outcome, body) in cases {
             let reply = gw.reply(outcome);
@@ -757,7 +851,10 @@ mod tests {
 
     #[test]
     fn amount_field_refuses_fractions_of_a_dong() {
-        assert_eq!(parse_amount_field("a", "5000000").unwrap(), Vnd::dong(50_000));
+        assert_eq!(
+            parse_amount_field("a", "5000000").unwrap(),
+            Vnd::dong(50_000)
+        );
         assert!(parse_amount_field("a", "5000050").is_err());
         assert!(parse_amount_field("a", "-100").is_err());
     }
@@ -779,7 +876,10 @@ mod tests {
             "R1|2.1.0|querydr|DEMOV210|MC00000000TEST1|20240501100405|20240501103000|127.0.0.1|Truy van giao dich MC00000000TEST1"
         );
         let forged = body.replace("\"R1\"", "\"R2\"");
-        assert_eq!(verify_querydr(&cfg, &forged), Err(GatewayError::InvalidSignature));
+        assert_eq!(
+            verify_querydr(&cfg, &forged),
+            Err(GatewayError::InvalidSignature)
+        );
 
         let answer = api_response(
             &cfg,
@@ -799,9 +899,15 @@ mod tests {
         let v = querydr_verdict(&cfg, &answer).unwrap().unwrap();
         assert!(v.success);
         assert_eq!(v.amount, Vnd::dong(50_000));
-        let forged = answer.replace("\"vnp_TransactionStatus\":\"00\"", "\"vnp_TransactionStatus\":\"01\"");
+        let forged = answer.replace(
+            "\"vnp_TransactionStatus\":\"00\"",
+            "\"vnp_TransactionStatus\":\"01\"",
+        );
         assert!(forged != answer);
-        assert_eq!(querydr_verdict(&cfg, &forged), Err(GatewayError::InvalidSignature));
+        assert_eq!(
+            querydr_verdict(&cfg, &forged),
+            Err(GatewayError::InvalidSignature)
+        );
     }
 
     #[test]

@@ -10,8 +10,9 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::{
-    check_hex, de_text, hmac_sha256_hex, parse_dong, parse_json, CallbackOutcome, CallbackVerdict, GatewayError,
-    PaymentGateway, PaymentRequest, Provider, RawCallback, Reference, Reply, Secret, StartPayment, GMT7,
+    check_hex, de_text, hmac_sha256_hex, parse_dong, parse_json, CallbackOutcome, CallbackVerdict,
+    GatewayError, PaymentGateway, PaymentRequest, Provider, RawCallback, Reference, Reply, Secret,
+    StartPayment, GMT7,
 };
 use crate::money::Vnd;
 
@@ -49,7 +50,12 @@ impl ZalopayConfig {
 /// `yyMMdd` of the Vietnamese date (ZaloPay reconciles by GMT+7 days).
 pub fn yymmdd(at: OffsetDateTime) -> String {
     let t = at.to_offset(GMT7);
-    format!("{:02}{:02}{:02}", t.year() % 100, u8::from(t.month()), t.day())
+    format!(
+        "{:02}{:02}{:02}",
+        t.year() % 100,
+        u8::from(t.month()),
+        t.day()
+    )
 }
 
 /// `yyMMdd_<reference>`.
@@ -59,10 +65,14 @@ pub fn app_trans_id(reference: &Reference, created_at: OffsetDateTime) -> String
 
 /// Our reference back from an `app_trans_id`.
 pub fn reference_of(app_trans_id: &str) -> Result<Reference, GatewayError> {
-    let (date, reference) =
-        app_trans_id.split_once('_').ok_or_else(|| GatewayError::malformed("app_trans_id", "expected yyMMdd_ref"))?;
+    let (date, reference) = app_trans_id
+        .split_once('_')
+        .ok_or_else(|| GatewayError::malformed("app_trans_id", "expected yyMMdd_ref"))?;
     if date.len() != 6 || !date.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(GatewayError::malformed("app_trans_id", "expected yyMMdd_ref"));
+        return Err(GatewayError::malformed(
+            "app_trans_id",
+            "expected yyMMdd_ref",
+        ));
     }
     Ok(Reference::parse("app_trans_id", reference)?)
 }
@@ -86,16 +96,29 @@ impl CreateWire {
     pub fn data(&self) -> String {
         format!(
             "{}|{}|{}|{}|{}|{}|{}",
-            self.app_id, self.app_trans_id, self.app_user, self.amount, self.app_time, self.embed_data, self.item
+            self.app_id,
+            self.app_trans_id,
+            self.app_user,
+            self.amount,
+            self.app_time,
+            self.embed_data,
+            self.item
         )
     }
 }
 
 fn app_id_number(config: &ZalopayConfig) -> Result<i64, GatewayError> {
-    config.app_id.trim().parse().map_err(|_| GatewayError::malformed("ZALOPAY_APP_ID", "not a number"))
+    config
+        .app_id
+        .trim()
+        .parse()
+        .map_err(|_| GatewayError::malformed("ZALOPAY_APP_ID", "not a number"))
 }
 
-pub fn create_wire(config: &ZalopayConfig, request: &PaymentRequest) -> Result<CreateWire, GatewayError> {
+pub fn create_wire(
+    config: &ZalopayConfig,
+    request: &PaymentRequest,
+) -> Result<CreateWire, GatewayError> {
     let mut wire = CreateWire {
         app_id: app_id_number(config)?,
         app_user: config.app_user.clone(),
@@ -132,7 +155,9 @@ pub fn parse_create_response(body: &str) -> Result<CreateResponse, GatewayError>
     if r.return_code != 1 || r.order_url.is_empty() {
         return Err(GatewayError::Rejected {
             code: format!("{}/{}", r.return_code, r.sub_return_code),
-            message: format!("{} {}", r.return_message, r.sub_return_message).trim().to_string(),
+            message: format!("{} {}", r.return_message, r.sub_return_message)
+                .trim()
+                .to_string(),
         });
     }
     Ok(r)
@@ -175,12 +200,18 @@ pub struct CallbackData {
 
 /// Verifies the callback's `mac` over the `data` string as received, then reads it. ZaloPay
 /// calls back only for successful payments, so a verified callback is a success.
-pub fn verify_callback_body(config: &ZalopayConfig, body: &str) -> Result<CallbackVerdict, GatewayError> {
+pub fn verify_callback_body(
+    config: &ZalopayConfig,
+    body: &str,
+) -> Result<CallbackVerdict, GatewayError> {
     let wire: CallbackWire = parse_json("zalopay callback", body)?;
     check_hex(&hmac_sha256_hex(&config.key2, &wire.data), &wire.mac)?;
     let data: CallbackData = parse_json("zalopay callback data", &wire.data)?;
     if data.app_id != config.app_id.trim() {
-        return Err(GatewayError::malformed("app_id", "another app's transaction"));
+        return Err(GatewayError::malformed(
+            "app_id",
+            "another app's transaction",
+        ));
     }
     Ok(CallbackVerdict {
         provider: Provider::Zalopay,
@@ -203,7 +234,10 @@ pub fn callback_reply(outcome: CallbackOutcome) -> Reply {
         CallbackOutcome::InvalidAmount => (-1, "invalid amount"),
         CallbackOutcome::Error => (0, "internal error, retry"),
     };
-    Reply::json(200, serde_json::json!({"return_code": code, "return_message": message}).to_string())
+    Reply::json(
+        200,
+        serde_json::json!({"return_code": code, "return_message": message}).to_string(),
+    )
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -220,8 +254,16 @@ impl QueryWire {
 }
 
 /// The signed query body for an attempt created at `created_at`.
-pub fn query_body(config: &ZalopayConfig, reference: &Reference, created_at: OffsetDateTime) -> Result<String, GatewayError> {
-    let mut wire = QueryWire { app_id: app_id_number(config)?, app_trans_id: app_trans_id(reference, created_at), mac: String::new() };
+pub fn query_body(
+    config: &ZalopayConfig,
+    reference: &Reference,
+    created_at: OffsetDateTime,
+) -> Result<String, GatewayError> {
+    let mut wire = QueryWire {
+        app_id: app_id_number(config)?,
+        app_trans_id: app_trans_id(reference, created_at),
+        mac: String::new(),
+    };
     wire.mac = hmac_sha256_hex(&config.key1, &wire.data(&config.key1));
     Ok(serde_json::to_string(&wire).expect("plain fields serialize"))
 }
@@ -239,7 +281,10 @@ pub struct QueryResponse {
 }
 
 /// A query answer as a verdict: `None` while ZaloPay is still processing (`return_code` 3).
-pub fn query_verdict(reference: &Reference, body: &str) -> Result<Option<CallbackVerdict>, GatewayError> {
+pub fn query_verdict(
+    reference: &Reference,
+    body: &str,
+) -> Result<Option<CallbackVerdict>, GatewayError> {
     let r: QueryResponse = parse_json("zalopay query response", body)?;
     if r.return_code == 3 || r.is_processing {
         return Ok(None);
@@ -268,7 +313,10 @@ pub struct RefundWire {
 
 impl RefundWire {
     pub fn data(&self) -> String {
-        format!("{}|{}|{}|{}|{}", self.app_id, self.zp_trans_id, self.amount, self.description, self.timestamp)
+        format!(
+            "{}|{}|{}|{}|{}",
+            self.app_id, self.zp_trans_id, self.amount, self.description, self.timestamp
+        )
     }
 }
 
@@ -319,8 +367,12 @@ impl PaymentGateway for Zalopay {
     }
 
     fn start(&self, request: &PaymentRequest) -> Result<StartPayment, GatewayError> {
-        let body = serde_json::to_string(&create_wire(&self.0, request)?).expect("plain fields serialize");
-        Ok(StartPayment::Post { url: self.0.url(CREATE_PATH), body })
+        let body =
+            serde_json::to_string(&create_wire(&self.0, request)?).expect("plain fields serialize");
+        Ok(StartPayment::Post {
+            url: self.0.url(CREATE_PATH),
+            body,
+        })
     }
 
     fn verify_callback(&self, raw: &RawCallback) -> Result<CallbackVerdict, GatewayError> {
@@ -361,7 +413,12 @@ pub mod sandbox {
     }
 
     /// The signed callback ZaloPay POSTs after a successful payment.
-    pub fn callback_body(config: &ZalopayConfig, order: &CreateWire, zp_trans_id: i64, server_time: OffsetDateTime) -> String {
+    pub fn callback_body(
+        config: &ZalopayConfig,
+        order: &CreateWire,
+        zp_trans_id: i64,
+        server_time: OffsetDateTime,
+    ) -> String {
         let data = serde_json::json!({
             "app_id": order.app_id,
             "app_trans_id": order.app_trans_id,
@@ -384,7 +441,10 @@ pub mod sandbox {
 
     pub fn verify_query(config: &ZalopayConfig, body: &str) -> Result<QueryWire, GatewayError> {
         let wire: QueryWire = parse_json("zalopay query", body)?;
-        check_hex(&hmac_sha256_hex(&config.key1, &wire.data(&config.key1)), &wire.mac)?;
+        check_hex(
+            &hmac_sha256_hex(&config.key1, &wire.data(&config.key1)),
+            &wire.mac,
+        )?;
         Ok(wire)
     }
 
@@ -437,8 +497,14 @@ mod tests {
     fn app_trans_id_uses_the_vietnamese_date() {
         let r = Reference::parse("r", "MC00000000TEST1").unwrap();
         // 2024-04-30 18:00 UTC is already 1 May in Hà Nội.
-        assert_eq!(app_trans_id(&r, datetime!(2024-04-30 18:00:00 UTC)), "240501_MC00000000TEST1");
-        assert_eq!(app_trans_id(&r, datetime!(2024-04-30 16:59:59 UTC)), "240430_MC00000000TEST1");
+        assert_eq!(
+            app_trans_id(&r, datetime!(2024-04-30 18:00:00 UTC)),
+            "240501_MC00000000TEST1"
+        );
+        assert_eq!(
+            app_trans_id(&r, datetime!(2024-04-30 16:59:59 UTC)),
+            "240430_MC00000000TEST1"
+        );
         assert_eq!(reference_of("240501_MC00000000TEST1").unwrap(), r);
         assert!(reference_of("MC00000000TEST1").is_err());
         assert!(reference_of("2405_MC00000000TEST1").is_err());
@@ -453,24 +519,49 @@ mod tests {
         );
         // Computed independently with Python's hmac over the string above (no published vector
         // with fixed inputs exists): hmac.new(b"PcY4iZIKFCIdgZvA6ueMcMHHUbRLYjPL", data, sha256).
-        assert_eq!(wire.mac, "97a9489cea05fe020076e45859e1beb3ca559544902d89eb5106e74d178b1720");
+        assert_eq!(
+            wire.mac,
+            "97a9489cea05fe020076e45859e1beb3ca559544902d89eb5106e74d178b1720"
+        );
     }
 
     #[test]
     fn create_callback_round_trip() {
         let cfg = config();
-        let StartPayment::Post { url, body } = Zalopay(cfg.clone()).start(&testkit::request(50_000)).unwrap() else {
+        let StartPayment::Post { url, body } = Zalopay(cfg.clone())
+            .start(&testkit::request(50_000))
+            .unwrap()
+        else {
             panic!("zalopay starts with a server call")
         };
         assert_eq!(url, "https://sb-openapi.zalopay.vn/v2/create");
         let order = verify_create(&cfg, &body).unwrap();
-        assert_eq!(verify_create(&cfg, &body.replace("50000", "500")), Err(GatewayError::InvalidSignature));
+        assert_eq!(
+            verify_create(&cfg, &body.replace("50000", "500")),
+            Err(GatewayError::InvalidSignature)
+        );
         let answer = create_response("https://sandbox.local/zalopay/pay/1", "tok");
-        assert_eq!(parse_create_response(&answer).unwrap().order_url, "https://sandbox.local/zalopay/pay/1");
-        assert!(parse_create_response(r#"{"return_code":2,"sub_return_code":-402,"return_message":"fail"}"#).is_err());
+        assert_eq!(
+            parse_create_response(&answer).unwrap().order_url,
+            "https://sandbox.local/zalopay/pay/1"
+        );
+        assert!(parse_create_response(
+            r#"{"return_code":2,"sub_return_code":-402,"return_message":"fail"}"#
+        )
+        .is_err());
 
-        let callback = callback_body(&cfg, &order, 240_501_000_123, datetime!(2024-05-01 03:06:00 UTC));
-        let v = Zalopay(cfg.clone()).verify_callback(&RawCallback { body: callback.clone(), ..Default::default() }).unwrap();
+        let callback = callback_body(
+            &cfg,
+            &order,
+            240_501_000_123,
+            datetime!(2024-05-01 03:06:00 UTC),
+        );
+        let v = Zalopay(cfg.clone())
+            .verify_callback(&RawCallback {
+                body: callback.clone(),
+                ..Default::default()
+            })
+            .unwrap();
         assert!(v.success);
         assert_eq!(v.reference.as_str(), "MC00000000TEST1");
         assert_eq!(v.amount, Vnd::dong(50_000));
@@ -478,15 +569,24 @@ mod tests {
         // The mac covers the data string byte for byte.
         let forged = callback.replace("\\\"amount\\\":50000", "\\\"amount\\\":5000");
         assert_ne!(forged, callback);
-        assert_eq!(verify_callback_body(&cfg, &forged), Err(GatewayError::InvalidSignature));
+        assert_eq!(
+            verify_callback_body(&cfg, &forged),
+            Err(GatewayError::InvalidSignature)
+        );
         let wrong_key = ZalopayConfig::new("2553", cfg.key1.clone(), cfg.key1.clone());
-        assert_eq!(verify_callback_body(&wrong_key, &callback), Err(GatewayError::InvalidSignature));
+        assert_eq!(
+            verify_callback_body(&wrong_key, &callback),
+            Err(GatewayError::InvalidSignature)
+        );
     }
 
     #[test]
     fn callback_replies_follow_zalopays_codes() {
         let body = |o| serde_json::from_str::<serde_json::Value>(&callback_reply(o).body).unwrap();
-        assert_eq!(body(CallbackOutcome::Recorded), serde_json::json!({"return_code": 1, "return_message": "success"}));
+        assert_eq!(
+            body(CallbackOutcome::Recorded),
+            serde_json::json!({"return_code": 1, "return_message": "success"})
+        );
         assert_eq!(body(CallbackOutcome::InvalidSignature)["return_code"], -1);
         assert_eq!(body(CallbackOutcome::AlreadyConfirmed)["return_code"], 2);
         assert_eq!(body(CallbackOutcome::Error)["return_code"], 0);
@@ -498,11 +598,19 @@ mod tests {
         let r = Reference::parse("r", "MC00000000TEST1").unwrap();
         let body = query_body(&cfg, &r, datetime!(2024-05-01 03:04:05 UTC)).unwrap();
         let wire = verify_query(&cfg, &body).unwrap();
-        assert_eq!(wire.data(&cfg.key1), "2553|240501_MC00000000TEST1|PcY4iZIKFCIdgZvA6ueMcMHHUbRLYjPL");
-        assert_eq!(verify_query(&cfg, &body.replace("TEST1", "TEST2")), Err(GatewayError::InvalidSignature));
+        assert_eq!(
+            wire.data(&cfg.key1),
+            "2553|240501_MC00000000TEST1|PcY4iZIKFCIdgZvA6ueMcMHHUbRLYjPL"
+        );
+        assert_eq!(
+            verify_query(&cfg, &body.replace("TEST1", "TEST2")),
+            Err(GatewayError::InvalidSignature)
+        );
         let now = datetime!(2024-05-01 03:30:00 UTC);
         assert_eq!(query_verdict(&r, &query_response(None, now)).unwrap(), None);
-        let v = query_verdict(&r, &query_response(Some((Vnd::dong(50_000), 77)), now)).unwrap().unwrap();
+        let v = query_verdict(&r, &query_response(Some((Vnd::dong(50_000), 77)), now))
+            .unwrap()
+            .unwrap();
         assert!(v.success);
         assert_eq!(v.provider_txn, "77");
     }
@@ -523,8 +631,19 @@ mod tests {
         .unwrap();
         let wire = verify_refund(&cfg, &body).unwrap();
         assert_eq!(wire.m_refund_id, "240502_2553_MC00000000TEST1R1");
-        assert_eq!(wire.data(), "2553|240501000123|20000|Hoan phi|1714611600000");
-        assert_eq!(verify_refund(&cfg, &body.replace("20000", "2000")), Err(GatewayError::InvalidSignature));
-        assert_eq!(parse_refund_response(&refund_response(1, 9)).unwrap().return_code, 1);
+        assert_eq!(
+            wire.data(),
+            "2553|240501000123|20000|Hoan phi|1714611600000"
+        );
+        assert_eq!(
+            verify_refund(&cfg, &body.replace("20000", "2000")),
+            Err(GatewayError::InvalidSignature)
+        );
+        assert_eq!(
+            parse_refund_response(&refund_response(1, 9))
+                .unwrap()
+                .return_code,
+            1
+        );
     }
 }
