@@ -20,7 +20,7 @@ SCHEDULES = os.path.join(ROOT, "domain", "data", "fee_schedules.json")
 
 # Provinces of the seed documents and their letter-number part of the agency identifier code
 # (QCVN 102:2016/BTTTT); see domain/src/codes.rs for the source of these values.
-PROVINCE_SUFFIX = {"30": "H26", "87": "H20", "56": "H34", "42": "H30"}
+PROVINCE_SUFFIX = {"30": "H23", "87": "H20", "56": "H32", "42": "H27"}
 
 # The communes seed 000 names as already paying online (GSO spells Bình Lãng "Bình Lăng").
 SEED000_ONLINE = {"11083", "11098", "11092", "11101", "11095", "11116", "11125", "11134"}
@@ -65,8 +65,9 @@ def main():
     procs = list(csv.DictReader(open(os.path.join(DATA, "procedures.csv"), encoding="utf-8")))
     schedules = json.load(open(SCHEDULES, encoding="utf-8")) if os.path.exists(SCHEDULES) else []
 
-    # Agency identifier codes: province 000.00.00.Hxx, district 000.00.DD.Hxx, commune
-    # 000.CC.DD.Hxx, numbering districts and communes in GSO order within their parent.
+    # Agency identifier codes, the convention of motcua_domain::codes::agency_code_for_unit:
+    # province 000.00.00.Hnn, district 000.00.(50+ordinal).Hnn, commune 000.(ordinal).Y.Hnn,
+    # ordinals in GSO order within the parent (a test checks every code parses).
     code_of, province_of = {}, {}
     child_counter = {}
     for u in units:
@@ -79,7 +80,7 @@ def main():
             n = child_counter[parent] = child_counter.get(parent, 0) + 1
             suffix = PROVINCE_SUFFIX[province_of[u["code"]]]
             if u["level"] == "district":
-                code_of[u["code"]] = f"000.00.{n:02d}.{suffix}"
+                code_of[u["code"]] = f"000.00.{50 + n:02d}.{suffix}"
             else:
                 district_part = code_of[parent].split(".")[2]
                 code_of[u["code"]] = f"000.{n:02d}.{district_part}.{suffix}"
