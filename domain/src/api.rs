@@ -63,3 +63,117 @@ pub struct FeeQuoteRequest {
 
 /// `POST /api/fees/quote` answer: `{"total": 7000, "lines": [...], ...}`, amounts in đồng.
 pub type FeeQuoteResponse = crate::fee::FeeBreakdown;
+
+/// The person who hands in a dossier (seed 004's "Thông tin người nộp").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Applicant {
+    pub full_name: String,
+    /// Số CMND/CCCD: a 12-digit citizen ID, or the legacy 9-digit number.
+    pub id_number: String,
+    pub phone: String,
+    #[serde(default)]
+    pub email: String,
+    pub address: String,
+    /// Địa bàn: the administrative area, free text.
+    #[serde(default)]
+    pub area: String,
+}
+
+/// `POST /api/dossiers`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubmitDossier {
+    pub agency: String,
+    pub procedure: String,
+    pub applicant: Applicant,
+    /// The dossier's owner when different from the submitter (None = "Lấy từ thông tin người nộp").
+    #[serde(default)]
+    pub owner: Option<Applicant>,
+    #[serde(default)]
+    pub content: String,
+    #[serde(default)]
+    pub receive_by_post: bool,
+    #[serde(default)]
+    pub send_by_post: bool,
+    /// The procedure's own inputs (`pages`, `copies`, `value`, ...), as the fee schedule names them.
+    #[serde(default)]
+    pub inputs: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DossierSummary {
+    pub id: String,
+    pub code: Option<String>,
+    pub agency_code: String,
+    pub agency_name: String,
+    pub procedure_code: String,
+    pub procedure_name: String,
+    pub status: crate::dossier::DossierStatus,
+    pub status_label: String,
+    pub deadline: Option<String>,
+    pub submitted_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub at: String,
+    pub action: String,
+    pub label: String,
+    pub to_status: String,
+    pub actor_role: String,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeeNoticeView {
+    pub id: String,
+    pub total: i64,
+    pub lines: serde_json::Value,
+    pub status: String,
+    pub created_at: String,
+}
+
+/// A payment attempt as the citizen sees it: few states, the ledger's truth.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentSummary {
+    pub id: String,
+    pub reference: String,
+    pub provider: String,
+    pub amount: i64,
+    pub status: String,
+    pub status_label: String,
+    pub finished: bool,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptView {
+    pub number: String,
+    pub agency_code: String,
+    pub agency_name: String,
+    pub dossier_code: Option<String>,
+    pub procedure_name: String,
+    pub payer_name: String,
+    pub lines: serde_json::Value,
+    pub total: i64,
+    pub provider: String,
+    pub provider_txn: String,
+    pub issued_at: String,
+    /// Where anyone holding the receipt can check it (`/bien-lai/<verify_code>`).
+    pub verify_url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DossierDetail {
+    #[serde(flatten)]
+    pub summary: DossierSummary,
+    pub channel: String,
+    pub has_fees: bool,
+    pub applicant: Applicant,
+    pub inputs: serde_json::Map<String, serde_json::Value>,
+    pub timeline: Vec<TimelineEntry>,
+    pub fee_notice: Option<FeeNoticeView>,
+    pub payments: Vec<PaymentSummary>,
+    pub receipt: Option<ReceiptView>,
+    /// True when the open amount can be paid now.
+    pub payable: bool,
+}

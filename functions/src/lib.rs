@@ -7,8 +7,11 @@
 use worker::{event, Context, Env, Request, Response, Result};
 
 mod catalog;
+mod dossier;
+mod fee;
 mod health;
 mod outbox;
+mod payment;
 mod platform;
 mod router;
 mod sequences;
@@ -29,6 +32,9 @@ async fn queue(batch: worker::MessageBatch<outbox::OutboxMessage>, env: Env, _ct
 }
 
 #[event(scheduled)]
-async fn scheduled(_event: worker::ScheduledEvent, _env: Env, _ctx: worker::ScheduleContext) {
-    // Reconciliation of pending payments hooks in here (issue "Payments at the edge").
+async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::ScheduleContext) {
+    match payment::reconcile::run(&env).await {
+        Ok(n) => worker::console_log!("reconciliation: {n} pending payments examined"),
+        Err(e) => worker::console_error!("reconciliation failed: {e}"),
+    }
 }

@@ -6,7 +6,8 @@ use worker::{Env, Method, Request, Response, Result};
 
 use crate::platform::error::ApiError;
 use crate::platform::http::Ctx;
-use crate::{catalog, health};
+use crate::platform::config;
+use crate::{catalog, fee, health, payment};
 
 pub async fn handle(req: Request, env: Env) -> Result<Response> {
     let ctx = Ctx::new(req, env);
@@ -21,7 +22,8 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
     let method = ctx.req.method();
     let path = ctx.req.path();
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    match (method, segments.as_slice()) {
+    let segments = segments.as_slice();
+    match (method.clone(), segments) {
         (Method::Get, ["api", "health"]) => health::get(&ctx).await,
         (Method::Get, ["api", "agencies"]) => catalog::routes::agencies(&ctx).await,
         (Method::Get, ["api", "procedures"]) => catalog::routes::procedures(&ctx).await,
@@ -29,7 +31,30 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
             let code = code.to_string();
             catalog::routes::procedure(&ctx, &code).await
         }
+        (Method::Post, ["api", "fees", "quote"]) => fee::routes::quote(&mut ctx).await,
+        (Method::Get, ["api", "payments", "vnpay", "ipn"]) => payment::callbacks::vnpay_ipn(&ctx).await,
+        (Method::Post, ["api", "payments", "momo", "ipn"]) => payment::callbacks::momo_ipn(&mut ctx).await,
+        (Method::Post, ["api", "payments", "zalopay", "callback"]) => payment::callbacks::zalopay_callback(&mut ctx).await,
+        (Method::Post, ["api", "payments", "bank", "webhook"]) => payment::callbacks::bank_webhook(&mut ctx).await,
+        (Method::Post, ["api", "payments", "paygov", "confirm"]) => payment::callbacks::paygov_confirm(&mut ctx).await,
+        (Method::Get, ["api", "receipts", code]) => {
+            let code = code.to_string();
+            payment::receipt::verify(&ctx, &code).await
+        }
+        (_, ["sandbox", ..]) if config::sandbox_enabled(&ctx.env) => sandbox_route(&mut ctx, method, &segments).await,
         (_, ["api", ..]) => Err(ApiError::RouteNotFound),
+        _ => Err(ApiError::RouteNotFound),
+    }
+}
+
+/// The development sandbox of the payment providers (never routed without `SANDBOX=1`).
+async fn sandbox_route(ctx: &mut Ctx, method: Method, segments: &[&str]) -> std::result::Result<Response, ApiError> {
+    use crate::payment::sandbox;
+    match (method, segments) {
+        (Method::Get, ["sandbox", "vnpay", "paymentv2", "vpcpay.html"]) => sandbox::vnpay_page(ctx).await,
+        (Method::Post, ["sandbox", "vnpay", "complete"]) => sandbox::vnpay_complete(ctx).await,
+        (Method::Post, ["sandbox", "vnpay", "merchant_webapi", "api", "transaction"]) => sandbox::vnpay_api(ctx).await,
+        (Method::Post, ["sandbox", "bank", "transfer"]) => sandbox::bank_transfer(ctx).await,
         _ => Err(ApiError::RouteNotFound),
     }
 }

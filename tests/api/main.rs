@@ -3,5 +3,7 @@
 
 mod support;
 
+mod callbacks;
 mod catalog;
+mod fees;
 mod health;

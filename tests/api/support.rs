@@ -124,3 +124,22 @@ pub fn expect_error(resp: Response, status: u16) -> (String, Option<String>) {
     assert!(!error["message_vi"].as_str().expect("error.message_vi").is_empty());
     (code, error["field"].as_str().map(str::to_string))
 }
+
+/// The code of the agency with this exact name, from `GET /api/agencies`.
+pub fn agency_code(name: &str) -> String {
+    fn find(nodes: &[motcua_domain::api::AgencyNode], name: &str) -> Option<String> {
+        nodes.iter().find_map(|n| if n.name == name { Some(n.code.clone()) } else { find(&n.children, name) })
+    }
+    let tree: Vec<motcua_domain::api::AgencyNode> = app().get("/api/agencies").json().unwrap();
+    find(&tree, name).unwrap_or_else(|| panic!("no agency named {name}"))
+}
+
+/// A development setting as the test server sees it (`.dev.vars.example`, which it loads).
+pub fn dev_var(name: &str) -> String {
+    let text = std::fs::read_to_string(root().join(".dev.vars.example")).expect(".dev.vars.example");
+    text.lines()
+        .filter_map(|l| l.split_once('='))
+        .find(|(k, _)| k.trim() == name)
+        .map(|(_, v)| v.trim().to_string())
+        .unwrap_or_else(|| panic!("{name} missing from .dev.vars.example"))
+}

@@ -16,6 +16,9 @@ pub enum ApiError {
     /// A record that does not exist, or that the caller may not see (both answer 404).
     #[error("{what} not found")]
     NotFound { what: &'static str, field: Option<&'static str> },
+    /// The request is well formed but the record's state does not allow it (a domain rule).
+    #[error("{code}: {message}")]
+    Conflict { code: String, message: String, message_vi: String, field: Option<String> },
     #[error("unexpected: {0}")]
     Unexpected(String),
 }
@@ -63,6 +66,15 @@ impl ApiError {
                     message: format!("The {what} was not found."),
                     message_vi: Some(format!("Không tìm thấy {}.", what_vi(what))),
                     field: field.map(str::to_string),
+                },
+            ),
+            ApiError::Conflict { code, message, message_vi, field } => (
+                409,
+                ErrorDetail {
+                    code: code.clone(),
+                    message: message.clone(),
+                    message_vi: Some(message_vi.clone()),
+                    field: field.clone(),
                 },
             ),
             ApiError::Unexpected(_) => (

@@ -1,8 +1,10 @@
 //! Thin adapters over the Workers platform: configuration and secrets, the error envelope,
 //! request helpers and D1 conveniences. Features use these instead of touching bindings by name.
 
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod random;
 pub mod sms;

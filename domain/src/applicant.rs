@@ -1,0 +1,88 @@
+//! Validation of the submitter and owner of a dossier (seed 004's form): the same rules run in
+//! the app while typing and in the functions on submit.
+
+use crate::api::Applicant;
+use crate::citizen::{Email, IdNumber, PersonName, Phone};
+use crate::validation::FieldError;
+
+pub const MAX_ADDRESS: usize = 300;
+pub const MAX_CONTENT: usize = 2000;
+
+/// Checks every field of `a`, naming errors `<prefix>.<field>` (`applicant.phone`). Returns the
+/// first problem in form order, so the person fixes the form top to bottom.
+pub fn validate(prefix: &str, a: &Applicant) -> Result<(), FieldError> {
+    let name = |f: &str| format!("{prefix}.{f}");
+    PersonName::parse(&name("full_name"), &a.full_name)?;
+    IdNumber::parse(&name("id_number"), &a.id_number, true)?;
+    Phone::parse(&name("phone"), &a.phone)?;
+    if !a.email.trim().is_empty() {
+        Email::parse(&name("email"), &a.email)?;
+    }
+    let address = a.address.trim();
+    if address.is_empty() {
+        return Err(FieldError::required(name("address")));
+    }
+    if address.chars().count() > MAX_ADDRESS {
+        return Err(FieldError::new(
+            name("address"),
+            "too_long",
+            format!("Địa chỉ quá dài (tối đa {MAX_ADDRESS} ký tự)."),
+            format!("The address is too long (at most {MAX_ADDRESS} characters)."),
+        ));
+    }
+    Ok(())
+}
+
+pub fn validate_content(content: &str) -> Result<(), FieldError> {
+    if content.chars().count() > MAX_CONTENT {
+        return Err(FieldError::new(
+            "content",
+            "too_long",
+            format!("Nội dung quá dài (tối đa {MAX_CONTENT} ký tự)."),
+            format!("The content is too long (at most {MAX_CONTENT} characters)."),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn good() -> Applicant {
+        Applicant {
+            full_name: "Nguyễn Văn An".into(),
+            id_number: "042090001234".into(),
+            phone: "0912345678".into(),
+            email: String::new(),
+            address: "Thôn Tân Hương, xã Sơn Tây".into(),
+            area: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_complete_applicant_passes() {
+        assert_eq!(validate("applicant", &good()), Ok(()));
+        let legacy = Applicant { id_number: "183456789".into(), ..good() };
+        assert_eq!(validate("applicant", &legacy), Ok(()), "the form says Số CMND: 9 digits accepted");
+    }
+
+    #[test]
+    fn each_bad_field_is_named() {
+        let cases = [
+            (Applicant { full_name: "".into(), ..good() }, "applicant.full_name"),
+            (Applicant { id_number: "12345".into(), ..good() }, "applicant.id_number"),
+            (Applicant { phone: "0123".into(), ..good() }, "applicant.phone"),
+            (Applicant { email: "not-an-email".into(), ..good() }, "applicant.email"),
+            (Applicant { address: "  ".into(), ..good() }, "applicant.address"),
+            (Applicant { address: "x".repeat(301), ..good() }, "applicant.address"),
+        ];
+        for (a, field) in cases {
+            let err = validate("applicant", &a).unwrap_err();
+            assert_eq!(err.field, field);
+            assert!(!err.message_vi.is_empty());
+        }
+        assert_eq!(validate("owner", &Applicant { phone: "1".into(), ..good() }).unwrap_err().field, "owner.phone");
+        assert!(validate_content(&"a".repeat(2001)).is_err());
+    }
+}

@@ -1,0 +1,204 @@
+//! Dossier records in D1.
+
+use motcua_domain::api::{DossierSummary, FeeNoticeView, PaymentSummary, ReceiptView, TimelineEntry};
+use motcua_domain::dossier::{DossierAction, DossierStatus};
+use motcua_domain::payment;
+use serde::Deserialize;
+use worker::{D1Database, D1PreparedStatement};
+
+use crate::platform::db;
+use crate::platform::error::ApiError;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DossierRow {
+    pub id: String,
+    pub code: Option<String>,
+    pub agency_code: String,
+    pub agency_name: String,
+    pub procedure_code: String,
+    pub procedure_name: String,
+    pub owner_citizen_id: Option<String>,
+    pub channel: String,
+    pub status: DossierStatus,
+    pub has_fees: i64,
+    pub applicant_json: String,
+    pub inputs_json: String,
+    pub submitted_at: Option<String>,
+    pub deadline: Option<String>,
+}
+
+impl DossierRow {
+    pub fn summary(&self) -> DossierSummary {
+        DossierSummary {
+            id: self.id.clone(),
+            code: self.code.clone(),
+            agency_code: self.agency_code.clone(),
+            agency_name: self.agency_name.clone(),
+            procedure_code: self.procedure_code.clone(),
+            procedure_name: self.procedure_name.clone(),
+            status: self.status,
+            status_label: self.status.label_vi().to_string(),
+            deadline: self.deadline.clone(),
+            submitted_at: self.submitted_at.clone(),
+        }
+    }
+
+    pub fn has_fees(&self) -> bool {
+        self.has_fees != 0
+    }
+
+    pub fn inputs(&self) -> serde_json::Map<String, serde_json::Value> {
+        serde_json::from_str(&self.inputs_json).unwrap_or_default()
+    }
+}
+
+const DOSSIER_SELECT: &str = "SELECT d.id, d.code, d.agency_code, a.name AS agency_name, d.procedure_code, \
+     p.name AS procedure_name, d.owner_citizen_id, d.channel, d.status, d.has_fees, d.applicant_json, \
+     d.inputs_json, d.submitted_at, d.deadline \
+     FROM dossiers d JOIN agencies a ON a.code = d.agency_code JOIN procedures p ON p.code = d.procedure_code";
+
+pub async fn dossier(d1: &D1Database, id: &str) -> Result<Option<DossierRow>, ApiError> {
+    db::first(d1.prepare(format!("{DOSSIER_SELECT} WHERE d.id = ?1")).bind(&[id.into()])?).await
+}
+
+pub async fn dossiers_of_citizen(d1: &D1Database, citizen_id: &str) -> Result<Vec<DossierRow>, ApiError> {
+    db::all(
+        d1.prepare(format!("{DOSSIER_SELECT} WHERE d.owner_citizen_id = ?1 ORDER BY d.created_at DESC LIMIT 200"))
+            .bind(&[citizen_id.into()])?,
+    )
+    .await
+}
+
+/// The statement appending one step to a dossier's history.
+pub fn event_stmt(
+    d1: &D1Database,
+    dossier_id: &str,
+    at: &str,
+    actor_role: &str,
+    actor_id: &str,
+    action: DossierAction,
+    from: Option<DossierStatus>,
+    to: DossierStatus,
+    reason: Option<&str>,
+) -> Result<D1PreparedStatement, ApiError> {
+    Ok(d1
+        .prepare(
+            "INSERT INTO dossier_events (dossier_id, at, actor_role, actor_id, action, from_status, to_status, reason) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )
+        .bind(&[
+            dossier_id.into(),
+            at.into(),
+            actor_role.into(),
+            actor_id.into(),
+            enum_str(&action).into(),
+            from.map(|f| enum_str(&f)).into(),
+            enum_str(&to).into(),
+            reason.map(str::to_string).into(),
+        ])?)
+}
+
+/// The snake_case wire name of a serde enum value.
+pub fn enum_str<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+pub async fn timeline(d1: &D1Database, dossier_id: &str) -> Result<Vec<TimelineEntry>, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        at: String,
+        action: DossierAction,
+        to_status: String,
+        actor_role: String,
+        reason: Option<String>,
+    }
+    let rows: Vec<Row> = db::all(
+        d1.prepare("SELECT at, action, to_status, actor_role, reason FROM dossier_events WHERE dossier_id = ?1 ORDER BY id")
+            .bind(&[dossier_id.into()])?,
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| TimelineEntry {
+            at: r.at,
+            label: r.action.label_vi().to_string(),
+            action: enum_str(&r.action),
+            to_status: r.to_status,
+            actor_role: r.actor_role,
+            reason: r.reason,
+        })
+        .collect())
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NoticeRow {
+    pub id: String,
+    pub dossier_id: String,
+    pub agency_code: String,
+    pub total: i64,
+    pub lines_json: String,
+    pub status: String,
+    pub created_at: String,
+}
+
+impl NoticeRow {
+    pub fn view(&self) -> FeeNoticeView {
+        FeeNoticeView {
+            id: self.id.clone(),
+            total: self.total,
+            lines: serde_json::from_str(&self.lines_json).unwrap_or(serde_json::Value::Null),
+            status: self.status.clone(),
+            created_at: self.created_at.clone(),
+        }
+    }
+}
+
+pub async fn latest_notice(d1: &D1Database, dossier_id: &str) -> Result<Option<NoticeRow>, ApiError> {
+    db::first(
+        d1.prepare(
+            "SELECT id, dossier_id, agency_code, total, lines_json, status, created_at FROM fee_notices \
+             WHERE dossier_id = ?1 AND status != 'cancelled' ORDER BY created_at DESC LIMIT 1",
+        )
+        .bind(&[dossier_id.into()])?,
+    )
+    .await
+}
+
+pub async fn payments(d1: &D1Database, dossier_id: &str) -> Result<Vec<PaymentSummary>, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: String,
+        reference: String,
+        provider: String,
+        amount: i64,
+        state: payment::State,
+        created_at: String,
+    }
+    let rows: Vec<Row> = db::all(
+        d1.prepare(
+            "SELECT id, reference, provider, amount, state, created_at FROM payments WHERE dossier_id = ?1 ORDER BY created_at DESC",
+        )
+        .bind(&[dossier_id.into()])?,
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let view = r.state.view();
+            PaymentSummary {
+                id: r.id,
+                reference: r.reference,
+                provider: r.provider,
+                amount: r.amount,
+                status: enum_str(&view.status),
+                status_label: view.label,
+                finished: view.finished,
+                created_at: r.created_at,
+            }
+        })
+        .collect())
+}
+
+pub async fn receipt_of_dossier(d1: &D1Database, dossier_id: &str) -> Result<Option<ReceiptView>, ApiError> {
+    crate::payment::receipt::by_dossier(d1, dossier_id).await
+}

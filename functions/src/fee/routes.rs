@@ -1,0 +1,51 @@
+//! `POST /api/fees/quote` `{"procedure", "agency", "inputs"}` → the itemized breakdown.
+
+use motcua_domain::api::FeeQuoteRequest;
+use motcua_domain::fee::{self, FeeBreakdown, FeeSchedule};
+use motcua_domain::validation::FieldError;
+use worker::{D1Database, Response};
+
+use super::repo;
+use crate::catalog;
+use crate::platform::clock;
+use crate::platform::error::ApiError;
+use crate::platform::http::{json, Ctx};
+
+pub async fn quote(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let req: FeeQuoteRequest = ctx.json_body().await?;
+    let breakdown = quote_for(&ctx.d1()?, &req.agency, &req.procedure, &req.inputs).await?.1;
+    json(&breakdown)
+}
+
+/// Checks that the agency handles the procedure and evaluates its schedule today. Shared by the
+/// quote endpoint and by fee notices, so both always agree.
+pub async fn quote_for(
+    d1: &D1Database,
+    agency: &str,
+    procedure: &str,
+    inputs: &serde_json::Map<String, serde_json::Value>,
+) -> Result<(FeeSchedule, FeeBreakdown), ApiError> {
+    if procedure.trim().is_empty() {
+        return Err(FieldError::required("procedure").into());
+    }
+    if agency.trim().is_empty() {
+        return Err(FieldError::required("agency").into());
+    }
+    let schedule = repo::schedule(d1, procedure)
+        .await?
+        .ok_or(ApiError::NotFound { what: "procedure", field: Some("procedure") })?;
+    if catalog::repo::agency(d1, agency).await?.is_none() {
+        return Err(ApiError::NotFound { what: "agency", field: Some("agency") });
+    }
+    if !repo::agency_handles(d1, agency, procedure).await? {
+        return Err(FieldError::new(
+            "procedure",
+            "not_handled",
+            "Cơ quan này không giải quyết thủ tục đã chọn.",
+            "This agency does not handle the chosen procedure.",
+        )
+        .into());
+    }
+    let breakdown = fee::evaluate(&schedule, clock::today_vn(), inputs).map_err(|e| e.within("inputs"))?;
+    Ok((schedule, breakdown))
+}

@@ -1,0 +1,13 @@
+//! The money: payment attempts for a dossier's open fee notice, the providers' verified
+//! callbacks, an append-only ledger, exactly-once settlement, receipts and reconciliation. The
+//! protocols themselves (signing, verifying, wire formats) are pure and live in
+//! `motcua_domain::gateway`; this module does the I/O around them.
+
+pub mod config;
+pub mod callbacks;
+pub mod ledger;
+pub mod receipt;
+pub mod reconcile;
+pub mod repo;
+pub mod sandbox;
+pub mod settle;

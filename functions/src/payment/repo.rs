@@ -1,0 +1,51 @@
+//! Payment attempts in D1.
+
+use motcua_domain::payment::State;
+use serde::Deserialize;
+use worker::D1Database;
+
+use crate::platform::db;
+use crate::platform::error::ApiError;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PaymentRow {
+    pub id: String,
+    pub reference: String,
+    pub notice_id: String,
+    pub dossier_id: String,
+    pub agency_code: String,
+    pub provider: String,
+    pub amount: i64,
+    pub state: State,
+    pub provider_txn: Option<String>,
+    pub created_at: String,
+    pub expires_at: String,
+}
+
+const SELECT: &str = "SELECT id, reference, notice_id, dossier_id, agency_code, provider, amount, state, provider_txn, \
+     created_at, expires_at FROM payments";
+
+pub async fn by_reference(d1: &D1Database, reference: &str) -> Result<Option<PaymentRow>, ApiError> {
+    db::first(d1.prepare(format!("{SELECT} WHERE reference = ?1")).bind(&[reference.into()])?).await
+}
+
+pub async fn by_id(d1: &D1Database, id: &str) -> Result<Option<PaymentRow>, ApiError> {
+    db::first(d1.prepare(format!("{SELECT} WHERE id = ?1")).bind(&[id.into()])?).await
+}
+
+/// Attempts still waiting for a result that started before `before` (RFC 3339).
+pub async fn pending_before(d1: &D1Database, before: &str) -> Result<Vec<PaymentRow>, ApiError> {
+    db::all(
+        d1.prepare(format!("{SELECT} WHERE state IN ('created', 'redirected') AND created_at < ?1 ORDER BY created_at LIMIT 50"))
+            .bind(&[before.into()])?,
+    )
+    .await
+}
+
+pub async fn set_state(d1: &D1Database, id: &str, state: State, at: &str) -> Result<(), ApiError> {
+    d1.prepare("UPDATE payments SET state = ?1, updated_at = ?2 WHERE id = ?3")
+        .bind(&[crate::dossier::repo::enum_str(&state).into(), at.into(), id.into()])?
+        .run()
+        .await?;
+    Ok(())
+}
