@@ -12,7 +12,7 @@ scripts/prepare-state.sh "$state"
 # and know their own address, which the providers' sandbox calls back to.
 "$NODE22" node_modules/wrangler/bin/wrangler.js dev --ip 127.0.0.1 --port "$port" \
   --show-interactive-dev-session=false --persist-to "$state" --env-file .dev.vars.example \
-  --var "PUBLIC_BASE_URL:http://127.0.0.1:$port" --test-scheduled </dev/null &
+  --var "PUBLIC_BASE_URL:http://127.0.0.1:$port" --var "RECONCILE_AFTER_MINUTES:0" </dev/null &
 server=$!
 while kill -0 "$owner" 2>/dev/null && kill -0 "$server" 2>/dev/null; do sleep 1; done
 kill "$server" 2>/dev/null || true

@@ -15,6 +15,10 @@ pub struct ApiFailure {
 }
 
 impl ApiFailure {
+    pub fn is_unauthorized(&self) -> bool {
+        self.status == 401
+    }
+
     fn network() -> Self {
         Self {
             status: 0,
@@ -35,6 +39,12 @@ impl std::error::Error for ApiFailure {}
 
 pub async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiFailure> {
     let resp = Request::get(url).send().await.map_err(|_| ApiFailure::network())?;
+    decode(resp).await
+}
+
+pub async fn post<B: serde::Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Result<T, ApiFailure> {
+    let req = Request::post(url).json(body).map_err(|_| ApiFailure::network())?;
+    let resp = req.send().await.map_err(|_| ApiFailure::network())?;
     decode(resp).await
 }
 

@@ -5,7 +5,10 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::layout::Layout;
-use crate::pages::{account::Account, home::Home, my_dossiers::MyDossiers, not_found::NotFound, procedure::ProcedurePage};
+use crate::pages::{
+    account::Account, dossier::DossierPage, home::Home, my_dossiers::MyDossiers, not_found::NotFound,
+    procedure::ProcedurePage, receipt::ReceiptPage,
+};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -16,6 +19,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=Home/>
                     <Route path=path!("/thu-tuc/:code") view=ProcedurePage/>
                     <Route path=path!("/ho-so") view=MyDossiers/>
+                    <Route path=path!("/ho-so/:id") view=DossierPage/>
+                    <Route path=path!("/bien-lai/:code") view=ReceiptPage/>
                     <Route path=path!("/tai-khoan") view=Account/>
                 </Routes>
             </Layout>

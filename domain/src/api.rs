@@ -177,3 +177,15 @@ pub struct DossierDetail {
     /// True when the open amount can be paid now.
     pub payable: bool,
 }
+
+/// `GET /api/procedures/{code}`: what a citizen reads before filling anything in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProcedureDetail {
+    #[serde(flatten)]
+    pub summary: ProcedureSummary,
+    pub level_label: String,
+    pub documents: Vec<String>,
+    pub legal_basis: String,
+    /// The fee schedule, so the app computes the same breakdown as the server while typing.
+    pub fee_schedule: Option<crate::fee::FeeSchedule>,
+}

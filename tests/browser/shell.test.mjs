@@ -38,12 +38,20 @@ test("home page lists procedures and filters them without diacritics", async () 
   assert.deepEqual(await axeViolations(page), []);
 });
 
-test("a procedure page shows its facts before anything is filled", async () => {
+test("a procedure page shows its facts and recomputes the fee as inputs change", async () => {
   const page = await browser.newPage();
   await page.goto(server.base + "/thu-tuc/2.000815");
   await page.getByRole("heading", { level: 1 }).getByText("chứng thực bản sao", { exact: false }).waitFor();
   await page.getByText("1 ngày làm việc").waitFor();
-  await page.getByText("Thông tư 226/2016/TT-BTC", { exact: false }).waitFor();
+  await page.getByLabel("Số trang của bản chính").fill("5");
+  const total = page.locator(".fee-total");
+  await page.waitForFunction(() => document.querySelector(".fee-total")?.textContent === "7.000 đ");
+  await page.getByLabel("Số bản sao cần chứng thực").fill("3");
+  await page.waitForFunction(() => document.querySelector(".fee-total")?.textContent === "21.000 đ");
+  assert.equal(await total.textContent(), "21.000 đ");
+  await page.getByText("Căn cứ: Thông tư 226/2016/TT-BTC", { exact: false }).first().waitFor();
+  await page.getByLabel("Số trang của bản chính").fill("");
+  await page.getByRole("alert").waitFor();
   await screenshot(page, "shell-procedure");
   assert.deepEqual(await axeViolations(page), []);
 });

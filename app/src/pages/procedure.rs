@@ -1,21 +1,12 @@
-//! A procedure's page: what it is, how long it takes and what it needs, before anything is filled.
+//! A procedure's page: what it is, how long it takes, what it needs and what it costs (with the
+//! legal basis of every line), before anything is filled in.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use serde::Deserialize;
+use motcua_domain::api::ProcedureDetail;
 
 use crate::api;
-
-#[derive(Debug, Clone, Deserialize)]
-struct ProcedureDetail {
-    code: String,
-    name: String,
-    processing_days: u32,
-    has_fees: bool,
-    level_label: String,
-    documents: Vec<String>,
-    legal_basis: String,
-}
+use crate::components::fee_calculator::{default_inputs, FeeCalculator};
 
 #[component]
 pub fn ProcedurePage() -> impl IntoView {
@@ -29,18 +20,28 @@ pub fn ProcedurePage() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="muted">"Đang tải…"</p> }>
                 {move || Suspend::new(async move {
                     match detail.await {
-                        Ok(d) => view! {
-                            <h1>{d.name}</h1>
-                            <dl class="facts">
-                                <dt>"Mã thủ tục"</dt><dd>{d.code}</dd>
-                                <dt>"Cấp thực hiện"</dt><dd>{d.level_label}</dd>
-                                <dt>"Thời hạn giải quyết"</dt><dd>{format!("{} ngày làm việc", d.processing_days)}</dd>
-                                <dt>"Phí, lệ phí"</dt><dd>{if d.has_fees { "Có" } else { "Không" }}</dd>
-                                <dt>"Căn cứ pháp lý"</dt><dd>{d.legal_basis}</dd>
-                            </dl>
-                            <h2>"Thành phần hồ sơ"</h2>
-                            <ul>{d.documents.into_iter().map(|doc| view! { <li>{doc}</li> }).collect_view()}</ul>
-                        }.into_any(),
+                        Ok(d) => {
+                            let fees = d.fee_schedule.clone().filter(|s| !s.versions.is_empty());
+                            view! {
+                                <h1>{d.summary.name.clone()}</h1>
+                                <dl class="facts">
+                                    <dt>"Mã thủ tục"</dt><dd>{d.summary.code.clone()}</dd>
+                                    <dt>"Cấp thực hiện"</dt><dd>{d.level_label.clone()}</dd>
+                                    <dt>"Thời hạn giải quyết"</dt><dd>{format!("{} ngày làm việc", d.summary.processing_days)}</dd>
+                                    <dt>"Căn cứ pháp lý"</dt><dd>{d.legal_basis.clone()}</dd>
+                                </dl>
+                                <h2>"Thành phần hồ sơ"</h2>
+                                <ul>{d.documents.into_iter().map(|doc| view! { <li>{doc}</li> }).collect_view()}</ul>
+                                <h2>"Phí, lệ phí"</h2>
+                                {match fees {
+                                    Some(schedule) => {
+                                        let inputs = RwSignal::new(default_inputs(&schedule));
+                                        view! { <FeeCalculator schedule=schedule inputs=inputs/> }.into_any()
+                                    }
+                                    None => view! { <p>"Không thu phí, lệ phí."</p> }.into_any(),
+                                }}
+                            }.into_any()
+                        }
                         Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
                     }
                 })}

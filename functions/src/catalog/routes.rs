@@ -2,10 +2,9 @@
 
 use std::collections::HashMap;
 
-use motcua_domain::api::{AgencyNode, ProcedureSummary};
+use motcua_domain::api::{AgencyNode, ProcedureDetail, ProcedureSummary};
 use motcua_domain::text;
 use motcua_domain::validation::FieldError;
-use serde::Serialize;
 use worker::Response;
 
 use super::repo::{self, AgencyRow, ProcedureRow};
@@ -79,21 +78,14 @@ fn summary(r: ProcedureRow) -> ProcedureSummary {
     }
 }
 
-#[derive(Serialize)]
-struct ProcedureDetail {
-    #[serde(flatten)]
-    summary: ProcedureSummary,
-    level_label: String,
-    documents: serde_json::Value,
-    legal_basis: String,
-}
-
 pub async fn procedure(ctx: &Ctx, code: &str) -> Result<Response, ApiError> {
-    let row = repo::procedure(&ctx.d1()?, code)
+    let d1 = ctx.d1()?;
+    let row = repo::procedure(&d1, code)
         .await?
         .ok_or(ApiError::NotFound { what: "procedure", field: Some("code") })?;
-    let documents = serde_json::from_str(&row.documents).unwrap_or(serde_json::Value::Array(vec![]));
+    let documents = serde_json::from_str(&row.documents).unwrap_or_default();
     let level_label = row.level_label.clone();
     let legal_basis = row.legal_basis.clone();
-    json(&ProcedureDetail { summary: summary(row), level_label, documents, legal_basis })
+    let fee_schedule = crate::fee::repo::schedule(&d1, code).await?;
+    json(&ProcedureDetail { summary: summary(row), level_label, documents, legal_basis, fee_schedule })
 }

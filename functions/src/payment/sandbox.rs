@@ -8,6 +8,7 @@
 use motcua_domain::gateway::vietqr::{self, BankTransfer};
 use motcua_domain::gateway::vnpay::sandbox as vnpay_side;
 use motcua_domain::gateway::vnpay::{self, ApiResponseWire};
+use motcua_domain::gateway::{momo, paygov, zalopay};
 use motcua_domain::gateway::parse_query;
 use motcua_domain::money::Vnd;
 use worker::{Fetch, Headers, Method, Request, RequestInit, Response};
@@ -30,6 +31,49 @@ fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
+/// The hosted page every sandbox provider shows: the order, the amount, and the citizen's choice
+/// (pay, fail, cancel) with how the provider should notify us (normally, not at all, twice).
+fn hosted_page(provider: &str, action: &str, hidden: &[(&str, &str)], order: &str, info: &str, amount: Vnd) -> Result<Response, ApiError> {
+    let fields: String = hidden
+        .iter()
+        .map(|(k, v)| format!("<input type=\"hidden\" name=\"{}\" value=\"{}\">", esc(k), esc(v)))
+        .collect();
+    html(format!(
+        "<p class=\"note\">Môi trường thử nghiệm — không có tiền thật.</p><h1>{provider}</h1>\
+         <p>Đơn hàng: <strong>{order}</strong></p><p>{info}</p><p>Số tiền: <strong>{amount}</strong></p>\
+         <form method=\"post\" action=\"{action}\">{fields}\
+         <label>Gửi thông báo kết quả <select name=\"callback\"><option value=\"normal\">Bình thường</option>\
+         <option value=\"drop\">Không gửi (mất thông báo)</option><option value=\"duplicate\">Gửi trùng lặp</option></select></label>\
+         <button class=\"pay\" name=\"outcome\" value=\"pay\">Thanh toán</button>\
+         <button name=\"outcome\" value=\"fail\">Giao dịch thất bại</button>\
+         <button name=\"outcome\" value=\"cancel\">Hủy giao dịch</button></form>",
+        order = esc(order),
+        info = esc(info),
+    ))
+}
+
+async fn read_form(ctx: &mut Ctx) -> Result<std::collections::HashMap<String, String>, ApiError> {
+    Ok(parse_query(&ctx.req.text().await?).map_err(|e| ApiError::Unexpected(e.to_string()))?.into_iter().collect())
+}
+
+/// Sends one notification as the provider would: once, never, or twice at the same time.
+async fn notify(mode: Option<&str>, send: impl Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), ApiError>>>>) -> Result<(), ApiError> {
+    match mode {
+        Some("drop") => Ok(()),
+        Some("duplicate") => {
+            let (a, b) = futures_util::future::join(send(), send()).await;
+            a.and(b)
+        }
+        _ => send().await,
+    }
+}
+
+fn redirect(location: &str) -> Result<Response, ApiError> {
+    let headers = Headers::new();
+    headers.set("location", location)?;
+    Ok(Response::empty()?.with_status(302).with_headers(headers))
+}
+
 /// `GET /sandbox/vnpay/paymentv2/vpcpay.html?...`: VNPay's hosted page.
 pub async fn vnpay_page(ctx: &Ctx) -> Result<Response, ApiError> {
     let query = ctx.req.url()?.query().unwrap_or("").to_string();
@@ -38,27 +82,13 @@ pub async fn vnpay_page(ctx: &Ctx) -> Result<Response, ApiError> {
         Ok(o) => o,
         Err(e) => return Ok(html(format!("<h1>Giao dịch không hợp lệ</h1><p>{}</p>", esc(&e.to_string())))?.with_status(400)),
     };
-    html(format!(
-        "<p class=\"note\">Môi trường thử nghiệm — không có tiền thật.</p><h1>VNPAY</h1>\
-         <p>Đơn hàng: <strong>{txn}</strong></p><p>{info}</p><p>Số tiền: <strong>{amount}</strong></p>\
-         <form method=\"post\" action=\"/sandbox/vnpay/complete\"><input type=\"hidden\" name=\"q\" value=\"{q}\">\
-         <label>Gửi thông báo IPN <select name=\"callback\"><option value=\"normal\">Bình thường</option>\
-         <option value=\"drop\">Không gửi (mất IPN)</option><option value=\"duplicate\">Gửi trùng lặp</option></select></label>\
-         <button class=\"pay\" name=\"outcome\" value=\"pay\">Thanh toán</button>\
-         <button name=\"outcome\" value=\"fail\">Giao dịch thất bại</button>\
-         <button name=\"outcome\" value=\"cancel\">Hủy giao dịch</button></form>",
-        txn = esc(&order.txn_ref),
-        info = esc(&order.order_info),
-        amount = order.amount,
-        q = esc(&query),
-    ))
+    hosted_page("VNPAY", "/sandbox/vnpay/complete", &[("q", &query)], &order.txn_ref, &order.order_info, order.amount)
 }
 
 /// `POST /sandbox/vnpay/complete`: the citizen's choice on the hosted page. Calls our IPN as
 /// VNPay does (unless told to drop it), then sends the browser back to the return URL.
 pub async fn vnpay_complete(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let form: std::collections::HashMap<String, String> =
-        parse_query(&ctx.req.text().await?).map_err(|e| ApiError::Unexpected(e.to_string()))?.into_iter().collect();
+    let form = read_form(ctx).await?;
     let gateway = config::vnpay(&ctx.env)?;
     let order = vnpay_side::verify_payment_url(&gateway.0, form.get("q").map(String::as_str).unwrap_or(""))
         .map_err(|e| ApiError::Unexpected(e.to_string()))?;
@@ -85,29 +115,240 @@ pub async fn vnpay_complete(ctx: &mut Ctx) -> Result<Response, ApiError> {
     .await?;
     let callback_query = vnpay_side::callback_query(&gateway.0, &result);
     let ipn = format!("{}/api/payments/vnpay/ipn?{callback_query}", config::public_base(&ctx.env));
-    match form.get("callback").map(String::as_str) {
-        Some("drop") => {}
-        Some("duplicate") => {
-            let (a, b) = futures_join(get(&ipn), get(&ipn)).await;
-            a?;
-            b?;
-        }
-        _ => get(&ipn).await?,
-    }
+    notify(form.get("callback").map(String::as_str), || {
+        let ipn = ipn.clone();
+        Box::pin(async move { get(&ipn).await })
+    })
+    .await?;
     let sep = if order.return_url.contains('?') { '&' } else { '?' };
+    redirect(&format!("{}{sep}{callback_query}", order.return_url))
+}
+
+/// `POST /sandbox/momo/v2/gateway/api/create`: MoMo checks our signature and answers the
+/// hosted page's address.
+pub async fn momo_create(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let gateway = config::momo(&ctx.env)?;
+    let body = ctx.req.text().await?;
+    let order = match momo::sandbox::verify_create(&gateway.0, &body) {
+        Ok(o) => o,
+        Err(e) => {
+            return Ok(Response::from_json(&serde_json::json!({"resultCode": 11007, "message": e.to_string()}))?.with_status(400))
+        }
+    };
+    remember(ctx, "momo", &order.order_id, &serde_json::to_value(&order).map_err(|e| ApiError::Unexpected(e.to_string()))?).await?;
+    let pay_url = format!("{}/sandbox/momo/pay?orderId={}", config::public_base(&ctx.env), order.order_id);
+    Ok(Response::ok(momo::sandbox::create_response(&order, &pay_url, clock::now()))?.with_headers(json_headers()?))
+}
+
+pub async fn momo_page(ctx: &Ctx) -> Result<Response, ApiError> {
+    let order: momo::CreateWire = recall(ctx, "momo", &query_param(ctx, "orderId")).await?;
+    hosted_page("MoMo", "/sandbox/momo/complete", &[("orderId", &order.order_id)], &order.order_id, &order.order_info, Vnd::dong(order.amount))
+}
+
+pub async fn momo_complete(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let form = read_form(ctx).await?;
+    let order: momo::CreateWire = recall(ctx, "momo", form.get("orderId").map(String::as_str).unwrap_or("")).await?;
+    let gateway = config::momo(&ctx.env)?;
+    let result_code = match form.get("outcome").map(String::as_str) {
+        Some("pay") => 0,
+        Some("cancel") => 1006,
+        _ => 1001,
+    };
+    let result = momo::sandbox::PaymentResult {
+        order_id: order.order_id.clone(),
+        request_id: order.request_id.clone(),
+        amount: Vnd::dong(order.amount),
+        order_info: order.order_info.clone(),
+        trans_id: (4_000_000_000 + random::u64() % 1_000_000_000) as i64,
+        result_code,
+        pay_type: "qr".into(),
+        extra_data: order.extra_data.clone(),
+        response_time: clock::now(),
+    };
+    let ipn_body = momo::sandbox::ipn_body(&gateway.0, &result);
+    remember(ctx, "momo-result", &order.order_id, &serde_json::json!({"ipn": ipn_body})).await?;
+    notify(form.get("callback").map(String::as_str), || {
+        let (url, body) = (order.ipn_url.clone(), ipn_body.clone());
+        Box::pin(async move { post(&url, &body, &[]).await.map(|_| ()) })
+    })
+    .await?;
+    let sep = if order.redirect_url.contains('?') { '&' } else { '?' };
+    redirect(&format!("{}{sep}orderId={}&resultCode={result_code}", order.redirect_url, order.order_id))
+}
+
+/// `POST /sandbox/zalopay/v2/create`.
+pub async fn zalopay_create(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let gateway = config::zalopay(&ctx.env)?;
+    let body = ctx.req.text().await?;
+    let order = match zalopay::sandbox::verify_create(&gateway.0, &body) {
+        Ok(o) => o,
+        Err(e) => {
+            return Ok(Response::from_json(&serde_json::json!({"return_code": 2, "return_message": e.to_string()}))?)
+        }
+    };
+    remember(ctx, "zalopay", &order.app_trans_id, &serde_json::to_value(&order).map_err(|e| ApiError::Unexpected(e.to_string()))?).await?;
+    let order_url = format!("{}/sandbox/zalopay/pay?app_trans_id={}", config::public_base(&ctx.env), order.app_trans_id);
+    Ok(Response::ok(zalopay::sandbox::create_response(&order_url, &hex::encode(random::bytes::<8>())))?.with_headers(json_headers()?))
+}
+
+pub async fn zalopay_page(ctx: &Ctx) -> Result<Response, ApiError> {
+    let order: zalopay::CreateWire = recall(ctx, "zalopay", &query_param(ctx, "app_trans_id")).await?;
+    hosted_page("ZaloPay", "/sandbox/zalopay/complete", &[("app_trans_id", &order.app_trans_id)], &order.app_trans_id, &order.description, Vnd::dong(order.amount))
+}
+
+pub async fn zalopay_complete(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let form = read_form(ctx).await?;
+    let order: zalopay::CreateWire = recall(ctx, "zalopay", form.get("app_trans_id").map(String::as_str).unwrap_or("")).await?;
+    let gateway = config::zalopay(&ctx.env)?;
+    let paid = form.get("outcome").map(String::as_str) == Some("pay");
+    // ZaloPay calls back only for successful payments.
+    if paid {
+        let zp_trans_id = (260_000_000_000 + random::u64() % 1_000_000_000) as i64;
+        remember(ctx, "zalopay-result", &order.app_trans_id, &serde_json::json!({"zp_trans_id": zp_trans_id, "amount": order.amount})).await?;
+        let body = zalopay::sandbox::callback_body(&gateway.0, &order, zp_trans_id, clock::now());
+        notify(form.get("callback").map(String::as_str), || {
+            let (url, body) = (order.callback_url.clone(), body.clone());
+            Box::pin(async move { post(&url, &body, &[]).await.map(|_| ()) })
+        })
+        .await?;
+    }
+    let embed: serde_json::Value = serde_json::from_str(&order.embed_data).unwrap_or_default();
+    let back = embed["redirecturl"].as_str().unwrap_or("/").to_string();
+    let sep = if back.contains('?') { '&' } else { '?' };
+    redirect(&format!("{back}{sep}apptransid={}&status={}", order.app_trans_id, if paid { 1 } else { -49 }))
+}
+
+/// `POST /sandbox/momo/v2/gateway/api/query`: the order's result, signed like an IPN; an order
+/// the citizen has not finished answers 1000 (initiated).
+pub async fn momo_query(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let gateway = config::momo(&ctx.env)?;
+    let wire = match momo::sandbox::verify_query(&gateway.0, &ctx.req.text().await?) {
+        Ok(w) => w,
+        Err(e) => return Ok(Response::from_json(&serde_json::json!({"resultCode": 11007, "message": e.to_string()}))?.with_status(400)),
+    };
+    #[derive(serde::Deserialize)]
+    struct Stored {
+        ipn: String,
+    }
+    if let Ok(stored) = recall::<Stored>(ctx, "momo-result", &wire.order_id).await {
+        return Ok(Response::ok(stored.ipn)?.with_headers(json_headers()?));
+    }
+    let order: momo::CreateWire = recall(ctx, "momo", &wire.order_id).await?;
+    let pending = momo::sandbox::PaymentResult {
+        order_id: order.order_id.clone(),
+        request_id: wire.request_id.clone(),
+        amount: Vnd::dong(order.amount),
+        order_info: order.order_info.clone(),
+        trans_id: 0,
+        result_code: 1000,
+        pay_type: String::new(),
+        extra_data: order.extra_data.clone(),
+        response_time: clock::now(),
+    };
+    Ok(Response::ok(momo::sandbox::ipn_body(&gateway.0, &pending))?.with_headers(json_headers()?))
+}
+
+/// `POST /sandbox/zalopay/v2/query`.
+pub async fn zalopay_query(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let gateway = config::zalopay(&ctx.env)?;
+    let wire = match zalopay::sandbox::verify_query(&gateway.0, &ctx.req.text().await?) {
+        Ok(w) => w,
+        Err(e) => return Ok(Response::from_json(&serde_json::json!({"return_code": 2, "return_message": e.to_string()}))?),
+    };
+    #[derive(serde::Deserialize)]
+    struct Stored {
+        zp_trans_id: i64,
+        amount: i64,
+    }
+    let paid = recall::<Stored>(ctx, "zalopay-result", &wire.app_trans_id).await.ok().map(|s| (Vnd::dong(s.amount), s.zp_trans_id));
+    Ok(Response::ok(zalopay::sandbox::query_response(paid, clock::now()))?.with_headers(json_headers()?))
+}
+
+/// `POST /sandbox/paygov/init`: the national platform checks `MaXacThuc` and answers its page.
+pub async fn paygov_init(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let gateway = config::paygov(&ctx.env)?;
+    let wire = match paygov::sandbox::verify_init(&gateway.0, &ctx.req.text().await?) {
+        Ok(w) => w,
+        Err(e) => return Ok(Response::from_json(&serde_json::json!({"error_code": "01", "message": e.to_string()}))?),
+    };
+    remember(ctx, "paygov", &wire.MaThamChieu, &serde_json::json!({"amount": wire.SoTien, "info": wire.ThongTinGiaoDich})).await?;
+    let url = format!("{}/sandbox/paygov/pay?ref={}", config::public_base(&ctx.env), wire.MaThamChieu);
+    Ok(Response::ok(paygov::sandbox::init_response(&url))?.with_headers(json_headers()?))
+}
+
+pub async fn paygov_page(ctx: &Ctx) -> Result<Response, ApiError> {
+    let reference = query_param(ctx, "ref");
+    let order: serde_json::Value = recall(ctx, "paygov", &reference).await?;
+    let amount = order["amount"].as_str().and_then(|a| a.parse().ok()).unwrap_or(0);
+    hosted_page("Nền tảng thanh toán Cổng DVCQG", "/sandbox/paygov/complete", &[("ref", &reference)], &reference, order["info"].as_str().unwrap_or(""), Vnd::dong(amount))
+}
+
+pub async fn paygov_complete(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let form = read_form(ctx).await?;
+    let reference = form.get("ref").cloned().unwrap_or_default();
+    let order: serde_json::Value = recall(ctx, "paygov", &reference).await?;
+    let gateway = config::paygov(&ctx.env)?;
+    let outcome = paygov::sandbox::Outcome {
+        reference: reference.clone(),
+        amount: Vnd::dong(order["amount"].as_str().and_then(|a| a.parse().ok()).unwrap_or(0)),
+        ma_loi: if form.get("outcome").map(String::as_str) == Some("pay") { "00".into() } else { "01".into() },
+        transaction_no: format!("DVCQG{}", random::u64() % 1_000_000_000),
+        bank_code: "VCB".into(),
+        paid_at: clock::now(),
+        content: order["info"].as_str().unwrap_or("").to_string(),
+    };
+    let body = paygov::sandbox::confirm_body(&gateway.0, &outcome);
+    let url = format!("{}/api/payments/paygov/confirm", config::public_base(&ctx.env));
+    notify(form.get("callback").map(String::as_str), || {
+        let (url, body) = (url.clone(), body.clone());
+        Box::pin(async move { post(&url, &body, &[]).await.map(|_| ()) })
+    })
+    .await?;
+    // The platform returns the citizen to the portal's own page of dossiers.
+    redirect(&format!("{}/ho-so", config::public_base(&ctx.env)))
+}
+
+fn query_param(ctx: &Ctx, name: &str) -> String {
+    ctx.req.url().ok().and_then(|u| u.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())).unwrap_or_default()
+}
+
+fn json_headers() -> Result<Headers, ApiError> {
     let headers = Headers::new();
-    headers.set("location", &format!("{}{sep}{callback_query}", order.return_url))?;
-    Ok(Response::empty()?.with_status(302).with_headers(headers))
+    headers.set("content-type", "application/json")?;
+    Ok(headers)
 }
 
-async fn futures_join<A: std::future::Future, B: std::future::Future>(a: A, b: B) -> (A::Output, B::Output) {
-    futures_util::future::join(a, b).await
+async fn recall<T: serde::de::DeserializeOwned>(ctx: &Ctx, provider: &str, reference: &str) -> Result<T, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Row {
+        result: String,
+    }
+    let row: Option<Row> = db::first(
+        ctx.d1()?
+            .prepare("SELECT result FROM sandbox_transactions WHERE provider = ?1 AND reference = ?2")
+            .bind(&[provider.into(), reference.into()])?,
+    )
+    .await?;
+    row.and_then(|r| serde_json::from_str(&r.result).ok()).ok_or(ApiError::NotFound { what: "payment", field: Some("order") })
 }
 
-/// `POST /sandbox/vnpay/merchant_webapi/api/transaction`: VNPay's `querydr`.
+async fn post(url: &str, body: &str, extra_headers: &[(&str, &str)]) -> Result<u16, ApiError> {
+    let headers = json_headers()?;
+    for (k, v) in extra_headers {
+        headers.set(k, v)?;
+    }
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post).with_headers(headers).with_body(Some(body.into()));
+    Ok(Fetch::Request(Request::new_with_init(url, &init)?).send().await?.status_code())
+}
+
+/// `POST /sandbox/vnpay/merchant_webapi/api/transaction`: VNPay's `querydr` and `refund`.
 pub async fn vnpay_api(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let gateway = config::vnpay(&ctx.env)?;
     let body = ctx.req.text().await?;
+    if body.contains("\"vnp_Command\":\"refund\"") {
+        return vnpay_refund(&gateway.0, &body);
+    }
     let wire = match vnpay_side::verify_querydr(&gateway.0, &body) {
         Ok(w) => w,
         Err(_) => {
@@ -164,9 +405,48 @@ pub async fn vnpay_api(ctx: &mut Ctx) -> Result<Response, ApiError> {
             vnp_SecureHash: String::new(),
         },
     };
-    let headers = Headers::new();
-    headers.set("content-type", "application/json")?;
-    Ok(Response::ok(vnpay_side::api_response(&gateway.0, answer))?.with_headers(headers))
+    Ok(Response::ok(vnpay_side::api_response(&gateway.0, answer))?.with_headers(json_headers()?))
+}
+
+fn vnpay_refund(config: &vnpay::VnpayConfig, body: &str) -> Result<Response, ApiError> {
+    let answer = match vnpay_side::verify_refund(config, body) {
+        Ok(w) => ApiResponseWire {
+            vnp_ResponseId: hex::encode(random::bytes::<8>()),
+            vnp_Command: "refund".into(),
+            vnp_ResponseCode: "00".into(),
+            vnp_Message: "Refund success".into(),
+            vnp_TmnCode: config.tmn_code.clone(),
+            vnp_TxnRef: w.vnp_TxnRef.clone(),
+            vnp_Amount: w.vnp_Amount.clone(),
+            vnp_BankCode: "NCB".into(),
+            vnp_PayDate: w.vnp_CreateDate.clone(),
+            vnp_TransactionNo: w.vnp_TransactionNo.clone(),
+            vnp_TransactionType: w.vnp_TransactionType.clone(),
+            vnp_TransactionStatus: "05".into(),
+            vnp_OrderInfo: w.vnp_OrderInfo.clone(),
+            vnp_PromotionCode: String::new(),
+            vnp_PromotionAmount: String::new(),
+            vnp_SecureHash: String::new(),
+        },
+        Err(_) => return Ok(Response::from_json(&serde_json::json!({"vnp_ResponseCode": "97", "vnp_Message": "Invalid Checksum"}))?),
+    };
+    Ok(Response::ok(vnpay_side::api_response(config, answer))?.with_headers(json_headers()?))
+}
+
+/// `POST /sandbox/momo/v2/gateway/api/refund`.
+pub async fn momo_refund(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let gateway = config::momo(&ctx.env)?;
+    match momo::sandbox::verify_refund(&gateway.0, &ctx.req.text().await?) {
+        Ok(wire) => Ok(Response::ok(momo::sandbox::refund_response(&gateway.0, &wire, 0, clock::now()))?.with_headers(json_headers()?)),
+        Err(e) => Ok(Response::from_json(&serde_json::json!({"resultCode": 11007, "message": e.to_string()}))?.with_status(400)),
+    }
+}
+
+/// `POST /sandbox/zalopay/v2/refund`.
+pub async fn zalopay_refund(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let gateway = config::zalopay(&ctx.env)?;
+    let code = if zalopay::sandbox::verify_refund(&gateway.0, &ctx.req.text().await?).is_ok() { 1 } else { 2 };
+    Ok(Response::ok(zalopay::sandbox::refund_response(code, (random::u64() % 1_000_000_000) as i64))?.with_headers(json_headers()?))
 }
 
 /// `POST /sandbox/bank/transfer` `{"account","amount","content"}`: a bank booking a credit and
@@ -192,13 +472,7 @@ pub async fn bank_transfer(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let url = format!("{}/api/payments/bank/webhook", config::public_base(&ctx.env));
     let mut last_status = 0;
     for _ in 0..t.repeat.unwrap_or(1).clamp(1, 5) {
-        let headers = Headers::new();
-        headers.set("content-type", "application/json")?;
-        headers.set(vietqr::SIGNATURE_HEADER, &signature)?;
-        let mut init = RequestInit::new();
-        init.with_method(Method::Post).with_headers(headers).with_body(Some(body.clone().into()));
-        let resp = Fetch::Request(Request::new_with_init(&url, &init)?).send().await?;
-        last_status = resp.status_code();
+        last_status = post(&url, &body, &[(vietqr::SIGNATURE_HEADER, &signature)]).await?;
     }
     Ok(Response::from_json(&serde_json::json!({"id": transfer.id, "webhook_status": last_status}))?)
 }

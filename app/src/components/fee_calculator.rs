@@ -1,0 +1,88 @@
+//! The fee of a procedure computed in the browser by the domain's own evaluation (the same code
+//! the server runs), recomputed as the person changes the inputs.
+
+use leptos::prelude::*;
+use motcua_domain::fee::{self, FeeSchedule, InputKind};
+use serde_json::{Map, Value};
+
+use super::money::vnd;
+
+/// Today's date in Vietnam (UTC+7), from the browser's clock.
+pub fn today_vn() -> time::Date {
+    let millis = js_sys::Date::now() as i64;
+    let utc = time::OffsetDateTime::from_unix_timestamp(millis / 1000).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    motcua_domain::calendar::vietnam_local(utc).date()
+}
+
+/// The inputs a schedule asks for, with their defaults (counts start at their minimum).
+pub fn default_inputs(schedule: &FeeSchedule) -> Map<String, Value> {
+    schedule
+        .inputs
+        .iter()
+        .filter_map(|i| {
+            let v = i.default.clone().or_else(|| match i.kind {
+                InputKind::Count => Some(Value::from(i.min.unwrap_or(1))),
+                InputKind::Flag => Some(Value::Bool(false)),
+                _ => None,
+            })?;
+            Some((i.name.clone(), v))
+        })
+        .collect()
+}
+
+#[component]
+pub fn FeeCalculator(schedule: FeeSchedule, inputs: RwSignal<Map<String, Value>>) -> impl IntoView {
+    let schedule = StoredValue::new(schedule);
+    let breakdown = move || schedule.with_value(|s| fee::evaluate(s, today_vn(), &inputs.get()));
+    let fields = schedule.with_value(|s| s.inputs.clone());
+    view! {
+        <div class="fee-calculator">
+            {fields.into_iter().filter(|i| matches!(i.kind, InputKind::Count | InputKind::Money)).map(|input| {
+                let name = input.name.clone();
+                let name_for_value = name.clone();
+                let id = format!("fee-{}", input.name);
+                view! {
+                    <label for=id.clone()>{input.label_vi.clone()}</label>
+                    <input
+                        id=id
+                        name=name.clone()
+                        inputmode="numeric"
+                        prop:value=move || inputs.with(|m| m.get(&name_for_value).map(|v| v.to_string().trim_matches('"').to_string()).unwrap_or_default())
+                        on:input=move |ev| {
+                            let text = event_target_value(&ev);
+                            let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
+                            inputs.update(|m| {
+                                if digits.is_empty() {
+                                    m.remove(&name);
+                                } else if let Ok(n) = digits.parse::<u64>() {
+                                    m.insert(name.clone(), Value::from(n));
+                                }
+                            });
+                        }
+                    />
+                }
+            }).collect_view()}
+            {move || match breakdown() {
+                Ok(b) => view! {
+                    <table class="lines" aria-label="Chi tiết phí, lệ phí">
+                        <tbody>
+                            {b.lines.into_iter().map(|l| view! {
+                                <tr>
+                                    <td>
+                                        {format!("{} ({})", l.name, l.kind.label_vi())}
+                                        <br/><small class="muted">{l.detail_vi.clone().unwrap_or_default()}</small>
+                                        <br/><small class="muted">{format!("Căn cứ: {}", l.legal_basis)}</small>
+                                        {l.exemption.map(|e| view! { <br/><small class="ok">{format!("Miễn: {}", e.reason_vi)}</small> })}
+                                    </td>
+                                    <td class="num">{l.amount.to_string()}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                        <tfoot><tr><th>"Tổng cộng"</th><th class="num fee-total">{vnd(b.total.as_dong())}</th></tr></tfoot>
+                    </table>
+                }.into_any(),
+                Err(e) => view! { <p class="error" role="alert">{e.message_vi}</p> }.into_any(),
+            }}
+        </div>
+    }
+}

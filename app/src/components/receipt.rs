@@ -1,0 +1,45 @@
+//! An electronic receipt (biên lai điện tử), printable on A4.
+
+use leptos::prelude::*;
+use motcua_domain::api::ReceiptView;
+
+use super::money::vnd;
+
+#[component]
+pub fn Receipt(receipt: ReceiptView) -> impl IntoView {
+    let lines: Vec<(String, i64)> = receipt
+        .lines
+        .as_array()
+        .map(|ls| ls.iter().map(|l| (l["name"].as_str().unwrap_or("").to_string(), l["amount"].as_i64().unwrap_or(0))).collect())
+        .unwrap_or_default();
+    view! {
+        <section class="receipt" aria-label="Biên lai điện tử">
+            <h2>"Biên lai thu phí, lệ phí"</h2>
+            <dl class="facts">
+                <dt>"Số biên lai"</dt><dd class="receipt-number">{receipt.number.clone()}</dd>
+                <dt>"Cơ quan thu"</dt><dd>{receipt.agency_name.clone()}</dd>
+                <dt>"Hồ sơ"</dt><dd>{receipt.dossier_code.clone().unwrap_or_default()}</dd>
+                <dt>"Thủ tục"</dt><dd>{receipt.procedure_name.clone()}</dd>
+                <dt>"Người nộp"</dt><dd>{receipt.payer_name.clone()}</dd>
+                <dt>"Hình thức"</dt><dd>{provider_label(&receipt.provider)}</dd>
+                <dt>"Mã giao dịch"</dt><dd>{receipt.provider_txn.clone()}</dd>
+                <dt>"Thời gian"</dt><dd>{receipt.issued_at.clone()}</dd>
+            </dl>
+            <table class="lines">
+                <tbody>
+                    {lines.into_iter().map(|(name, amount)| view! { <tr><td>{name}</td><td class="num">{vnd(amount)}</td></tr> }).collect_view()}
+                </tbody>
+                <tfoot><tr><th>"Tổng cộng"</th><th class="num">{vnd(receipt.total)}</th></tr></tfoot>
+            </table>
+            <p class="muted">"Kiểm tra biên lai: "<a href=receipt.verify_url.clone()>{receipt.verify_url.clone()}</a></p>
+            <button type="button" class="secondary no-print" on:click=|_| { let _ = window().print(); }>"In biên lai"</button>
+        </section>
+    }
+}
+
+/// The provider's name as the domain spells it; anything else was paid at the counter.
+pub fn provider_label(provider: &str) -> &'static str {
+    motcua_domain::gateway::Provider::parse("provider", provider)
+        .map(|p| p.label())
+        .unwrap_or("Tại Bộ phận Một cửa")
+}

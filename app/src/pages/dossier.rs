@@ -1,0 +1,159 @@
+//! One of the citizen's dossiers: its status and deadline, the timeline, the fee notice with a
+//! "Thanh toán" choice of providers, and the receipt once paid. Coming back from a provider, the
+//! page shows what the ledger says (never what the return URL claims) and keeps asking while a
+//! payment is still pending.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use motcua_domain::api::{DossierDetail, PaymentSummary};
+use motcua_domain::gateway::{Provider, StartPayment};
+use serde::Deserialize;
+
+use crate::api::{self, ApiFailure};
+use crate::components::money::vnd;
+use crate::components::receipt::Receipt;
+
+#[derive(Deserialize, Clone)]
+struct Started {
+    #[allow(dead_code)]
+    payment: PaymentSummary,
+    next: StartPayment,
+}
+
+const PROVIDERS: [Provider; 4] = [Provider::Vnpay, Provider::Momo, Provider::Zalopay, Provider::Vietqr];
+
+#[component]
+pub fn DossierPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let (refresh, set_refresh) = signal(0u32);
+    let detail = LocalResource::new(move || {
+        refresh.track();
+        let id = id();
+        async move { api::get::<DossierDetail>(&format!("/api/dossiers/{}", api::encode(&id))).await }
+    });
+    let (qr, set_qr) = signal(None::<StartPayment>);
+    let (pay_error, set_pay_error) = signal(None::<String>);
+    let (busy, set_busy) = signal(false);
+
+    // While a payment is pending (returned from a provider, or a VietQR transfer awaited), ask
+    // the ledger again every 3 seconds.
+    let handle = set_interval_with_handle(
+        move || {
+            let pending = detail.get().and_then(|r| r.ok()).is_some_and(|d| {
+                d.receipt.is_none() && (d.payments.iter().any(|p| p.status == "pending") || qr.get_untracked().is_some())
+            });
+            if pending {
+                set_refresh.update(|n| *n += 1);
+            }
+        },
+        std::time::Duration::from_secs(3),
+    );
+    on_cleanup(move || {
+        if let Ok(h) = handle {
+            h.clear();
+        }
+    });
+
+    let pay = move |provider: Provider| {
+        set_busy.set(true);
+        set_pay_error.set(None);
+        let id = id();
+        leptos::task::spawn_local(async move {
+            let body = serde_json::json!({ "provider": provider.as_str() });
+            let started: Result<Started, ApiFailure> = api::post(&format!("/api/dossiers/{}/payments", api::encode(&id)), &body).await;
+            set_busy.set(false);
+            match started {
+                Ok(Started { next: StartPayment::Redirect { url }, .. }) => {
+                    let _ = window().location().set_href(&url);
+                }
+                Ok(Started { next, .. }) => {
+                    set_qr.set(Some(next));
+                    set_refresh.update(|n| *n += 1);
+                }
+                Err(e) => set_pay_error.set(Some(e.message)),
+            }
+        });
+    };
+
+    view! {
+        <section class="page">
+            <Transition fallback=|| view! { <p class="muted">"Đang tải hồ sơ…"</p> }>
+                {move || Suspend::new(async move {
+                    match detail.await {
+                        Err(e) if e.is_unauthorized() => view! {
+                            <p>"Vui lòng "<a href="/tai-khoan">"đăng nhập"</a>" để xem hồ sơ."</p>
+                        }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
+                        Ok(d) => {
+                            let paid = d.receipt.is_some();
+                            let payable = d.payable;
+                            view! {
+                                <h1>{d.summary.procedure_name.clone()}</h1>
+                                <p class="code">"Mã hồ sơ: "<strong>{d.summary.code.clone().unwrap_or_default()}</strong></p>
+                                <p class="status" data-status=format!("{:?}", d.summary.status)>
+                                    "Trạng thái: "<strong class="status-label">{d.summary.status_label.clone()}</strong>
+                                </p>
+                                {d.summary.deadline.clone().map(|dl| view! { <p class="muted">"Hạn giải quyết: "{dl}</p> })}
+                                {d.fee_notice.clone().map(|n| {
+                                    let lines: Vec<(String, i64)> = n.lines.as_array().map(|ls| ls.iter().map(|l| (l["name"].as_str().unwrap_or("").to_string(), l["amount"].as_i64().unwrap_or(0))).collect()).unwrap_or_default();
+                                    view! {
+                                        <section aria-label="Thông báo phí, lệ phí">
+                                            <h2>"Phí, lệ phí"</h2>
+                                            <table class="lines">
+                                                <tbody>{lines.into_iter().map(|(name, amount)| view! { <tr><td>{name}</td><td class="num">{vnd(amount)}</td></tr> }).collect_view()}</tbody>
+                                                <tfoot><tr><th>"Tổng cộng"</th><th class="num fee-total">{vnd(n.total)}</th></tr></tfoot>
+                                            </table>
+                                        </section>
+                                    }
+                                })}
+                                {payable.then(|| view! {
+                                    <section aria-label="Thanh toán trực tuyến" class="pay">
+                                        <h2>"Thanh toán"</h2>
+                                        <div class="providers">
+                                            {PROVIDERS.into_iter().map(|p| view! {
+                                                <button type="button" disabled=move || busy.get() on:click=move |_| pay(p)>{p.label()}</button>
+                                            }).collect_view()}
+                                        </div>
+                                        {move || pay_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                                        {move || qr.get().and_then(|q| match q {
+                                            StartPayment::Qr { svg, bank_bin, account_no, account_name, purpose, .. } => Some(view! {
+                                                <div class="vietqr">
+                                                    <div class="qr" inner_html=svg role="img" aria-label="Mã VietQR để chuyển khoản"></div>
+                                                    <dl class="facts">
+                                                        <dt>"Ngân hàng (BIN)"</dt><dd>{bank_bin}</dd>
+                                                        <dt>"Số tài khoản"</dt><dd class="account-no">{account_no}</dd>
+                                                        <dt>"Chủ tài khoản"</dt><dd>{account_name}</dd>
+                                                        <dt>"Nội dung chuyển khoản"</dt><dd><strong class="purpose">{purpose}</strong></dd>
+                                                    </dl>
+                                                    <p class="muted">"Quét mã bằng ứng dụng ngân hàng. Giữ nguyên nội dung chuyển khoản; hồ sơ tự cập nhật khi ngân hàng báo đã nhận tiền."</p>
+                                                </div>
+                                            }),
+                                            _ => None,
+                                        })}
+                                    </section>
+                                })}
+                                {(!paid && d.payments.iter().any(|p| p.status == "pending")).then(|| view! {
+                                    <p class="notice" role="status">"Đang chờ xác nhận thanh toán từ ngân hàng, ví điện tử…"</p>
+                                })}
+                                {d.payments.first().filter(|p| !paid && p.finished && p.status != "paid").map(|p| view! {
+                                    <p class="error" role="alert">{format!("Lần thanh toán gần nhất: {}. Bạn có thể thanh toán lại.", p.status_label)}</p>
+                                })}
+                                {d.receipt.clone().map(|r| view! {
+                                    <p class="paid" role="status">"Đã thanh toán"</p>
+                                    <Receipt receipt=r/>
+                                })}
+                                <h2>"Quá trình xử lý"</h2>
+                                <ol class="timeline">
+                                    {d.timeline.into_iter().map(|t| view! {
+                                        <li><span class="when">{t.at}</span>" — "{t.label}{t.reason.map(|r| format!(" ({r})"))}</li>
+                                    }).collect_view()}
+                                </ol>
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}

@@ -1,0 +1,30 @@
+//! `/bien-lai/{code}`: anyone holding a receipt can check it here (the QR/URL printed on it).
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use motcua_domain::api::ReceiptView;
+
+use crate::api;
+use crate::components::receipt::Receipt;
+
+#[component]
+pub fn ReceiptPage() -> impl IntoView {
+    let params = use_params_map();
+    let receipt = LocalResource::new(move || {
+        let code = params.read().get("code").unwrap_or_default();
+        async move { api::get::<ReceiptView>(&format!("/api/receipts/{}", api::encode(&code))).await }
+    });
+    view! {
+        <section class="page">
+            <h1>"Kiểm tra biên lai"</h1>
+            <Suspense fallback=|| view! { <p class="muted">"Đang kiểm tra…"</p> }>
+                {move || Suspend::new(async move {
+                    match receipt.await {
+                        Ok(r) => view! { <p class="paid">"Biên lai hợp lệ"</p><Receipt receipt=r/> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
