@@ -3,6 +3,7 @@
 //! Time and randomness come in as arguments.
 
 pub mod api;
+pub mod auth;
 pub mod calendar;
 pub mod citizen;
 pub mod codes;
