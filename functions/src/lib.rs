@@ -6,7 +6,9 @@
 
 use worker::{event, Context, Env, Request, Response, Result};
 
+mod auth;
 mod catalog;
+mod dev;
 mod health;
 mod outbox;
 mod platform;

@@ -6,7 +6,7 @@ use worker::{Env, Method, Request, Response, Result};
 
 use crate::platform::error::ApiError;
 use crate::platform::http::Ctx;
-use crate::{catalog, health};
+use crate::{auth, catalog, dev, health};
 
 pub async fn handle(req: Request, env: Env) -> Result<Response> {
     let ctx = Ctx::new(req, env);
@@ -29,6 +29,18 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
             let code = code.to_string();
             catalog::routes::procedure(&ctx, &code).await
         }
+        (Method::Post, ["api", "auth", "otp", "request"]) => auth::routes::request_code(&mut ctx).await,
+        (Method::Post, ["api", "auth", "otp", "verify"]) => auth::routes::verify_code(&mut ctx).await,
+        (Method::Post, ["api", "auth", "logout"]) => auth::routes::logout(&ctx).await,
+        (Method::Get, ["api", "me"]) => auth::routes::me(&ctx).await,
+        (Method::Put, ["api", "me"]) => auth::routes::update_me(&mut ctx).await,
+        (Method::Post, ["api", "staff", "login"]) => auth::staff::login(&mut ctx).await,
+        (Method::Get, ["api", "staff", "me"]) => auth::staff::me(&ctx).await,
+        (Method::Post, ["api", "staff", "logout"]) => auth::staff::logout(&ctx).await,
+        // Development only: each handler answers 404 unless SANDBOX=1.
+        (Method::Get, ["dev", "outbox"]) => dev::outbox_page(&ctx).await,
+        (Method::Get, ["dev", "outbox.json"]) => dev::outbox_json(&ctx).await,
+        (Method::Post, ["dev", "otp", "age"]) => dev::age_codes(&mut ctx).await,
         (_, ["api", ..]) => Err(ApiError::RouteNotFound),
         _ => Err(ApiError::RouteNotFound),
     }

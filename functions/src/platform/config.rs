@@ -4,6 +4,8 @@ pub const DB: &str = "DB";
 pub const SCANS: &str = "SCANS";
 pub const SEQUENCES: &str = "SEQUENCES";
 pub const OUTBOX: &str = "OUTBOX";
+/// Secret key of the one-time-code hashes (any long random string). Required outside the sandbox.
+pub const AUTH_SECRET: &str = "AUTH_SECRET";
 
 pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
 
