@@ -3,5 +3,6 @@
 
 mod support;
 
+mod auth;
 mod catalog;
 mod health;
