@@ -8,6 +8,8 @@ source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 owner="$1" port="$2" state="$3"
 scripts/prepare-state.sh "$state"
+# Accounts only the tests use (e.g. one the lock-out test locks).
+wrangler d1 execute DB --local --persist-to "$state" --file functions/seed/test.sql >/dev/null
 # Tests always run with the committed sandbox settings (never a developer's edited .dev.vars)
 # and know their own address, which the providers' sandbox calls back to.
 "$NODE22" node_modules/wrangler/bin/wrangler.js dev --ip 127.0.0.1 --port "$port" \

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod applicant;
+pub mod auth;
 pub mod calendar;
 pub mod citizen;
 pub mod codes;

@@ -6,9 +6,11 @@
 
 use worker::{event, Context, Env, Request, Response, Result};
 
+mod auth;
 mod catalog;
 mod dossier;
 mod fee;
+mod dev;
 mod health;
 mod outbox;
 mod payment;

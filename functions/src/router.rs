@@ -7,7 +7,7 @@ use worker::{Env, Method, Request, Response, Result};
 use crate::platform::error::ApiError;
 use crate::platform::http::Ctx;
 use crate::platform::config;
-use crate::{catalog, fee, health, payment};
+use crate::{auth, catalog, dev, dossier, fee, health, payment};
 
 pub async fn handle(req: Request, env: Env) -> Result<Response> {
     let ctx = Ctx::new(req, env);
@@ -42,6 +42,45 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
             payment::receipt::verify(&ctx, &code).await
         }
         (_, ["sandbox", ..]) if config::sandbox_enabled(&ctx.env) => sandbox_route(&mut ctx, method, &segments).await,
+        (Method::Post, ["api", "dossiers"]) => dossier::routes::submit(&mut ctx).await,
+        (Method::Get, ["api", "dossiers"]) => dossier::routes::list(&ctx).await,
+        (Method::Get, ["api", "dossiers", id]) => {
+            let id = id.to_string();
+            dossier::routes::get(&ctx, &id).await
+        }
+        (Method::Post, ["api", "dossiers", id, "payments"]) => {
+            let id = id.to_string();
+            payment::routes::start(&mut ctx, &id).await
+        }
+        (Method::Get, ["api", "staff", "dossiers", id]) => {
+            let id = id.to_string();
+            dossier::staff_routes::get(&ctx, &id).await
+        }
+        (Method::Post, ["api", "staff", "dossiers", id, "actions"]) => {
+            let id = id.to_string();
+            dossier::staff_routes::act(&mut ctx, &id).await
+        }
+        (Method::Post, ["api", "staff", "dossiers", id, "fee-notice"]) => {
+            let id = id.to_string();
+            dossier::staff_routes::fee_notice(&mut ctx, &id).await
+        }
+        (Method::Post, ["api", "staff", "payments", id, "refunds"]) => {
+            let id = id.to_string();
+            payment::refund::create(&mut ctx, &id).await
+        }
+        (Method::Get, ["api", "staff", "statements"]) => payment::statement::daily(&ctx).await,
+        (Method::Post, ["api", "auth", "otp", "request"]) => auth::routes::request_code(&mut ctx).await,
+        (Method::Post, ["api", "auth", "otp", "verify"]) => auth::routes::verify_code(&mut ctx).await,
+        (Method::Post, ["api", "auth", "logout"]) => auth::routes::logout(&ctx).await,
+        (Method::Get, ["api", "me"]) => auth::routes::me(&ctx).await,
+        (Method::Put, ["api", "me"]) => auth::routes::update_me(&mut ctx).await,
+        (Method::Post, ["api", "staff", "login"]) => auth::staff::login(&mut ctx).await,
+        (Method::Get, ["api", "staff", "me"]) => auth::staff::me(&ctx).await,
+        (Method::Post, ["api", "staff", "logout"]) => auth::staff::logout(&ctx).await,
+        // Development only: each handler answers 404 unless SANDBOX=1.
+        (Method::Get, ["dev", "outbox"]) => dev::outbox_page(&ctx).await,
+        (Method::Get, ["dev", "outbox.json"]) => dev::outbox_json(&ctx).await,
+        (Method::Post, ["dev", "otp", "age"]) => dev::age_codes(&mut ctx).await,
         (_, ["api", ..]) => Err(ApiError::RouteNotFound),
         _ => Err(ApiError::RouteNotFound),
     }

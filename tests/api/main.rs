@@ -4,6 +4,8 @@
 mod support;
 
 mod callbacks;
+mod auth;
 mod catalog;
 mod fees;
 mod health;
+mod payments;

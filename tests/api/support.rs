@@ -2,11 +2,12 @@
 //! calls. The server runs in its own process group and is stopped by that group's id when the
 //! binary exits (and stops itself if the binary dies).
 
+use std::collections::HashMap;
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use reqwest::blocking::{Client, Response};
@@ -142,4 +143,152 @@ pub fn dev_var(name: &str) -> String {
         .find(|(k, _)| k.trim() == name)
         .map(|(_, v)| v.trim().to_string())
         .unwrap_or_else(|| panic!("{name} missing from .dev.vars.example"))
+// ---- Log-in helpers (citizens by one-time code, staff by password) ----
+
+/// The demo staff password (development and tests only).
+pub const DEMO_PASSWORD: &str = "MotCua@2026";
+
+/// A logged-in caller: the `name=token` pair to send as `Cookie:` (reqwest's cookie store
+/// would not send a `Secure` cookie over http), and the log-in answer's body.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub cookie: String,
+    pub body: Value,
+}
+
+impl Session {
+    pub fn get(&self, path: &str) -> Response {
+        app().client.get(app().url(path)).header("cookie", &self.cookie).send().unwrap()
+    }
+
+    pub fn post_json(&self, path: &str, body: &Value) -> Response {
+        app().client.post(app().url(path)).header("cookie", &self.cookie).json(body).send().unwrap()
+    }
+
+    pub fn put_json(&self, path: &str, body: &Value) -> Response {
+        app().client.put(app().url(path)).header("cookie", &self.cookie).json(body).send().unwrap()
+    }
+}
+
+static CITIZENS: Mutex<Option<HashMap<String, Session>>> = Mutex::new(None);
+static STAFF: Mutex<Option<HashMap<String, Session>>> = Mutex::new(None);
+
+/// A client address of its own per phone number (miniflare keeps a `CF-Connecting-IP` the client
+/// sends; Cloudflare overwrites it), so the per-address limit of one test never hits another.
+pub fn ip_for(phone: &str) -> String {
+    let n: u32 = phone.bytes().filter(u8::is_ascii_digit).fold(0u32, |a, b| a.wrapping_mul(31).wrapping_add((b - b'0') as u32));
+    format!("10.{}.{}.{}", (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff)
+}
+
+/// The `name=value` part of the first `Set-Cookie` for `name`, and the whole header.
+pub fn set_cookie(resp: &Response, name: &str) -> Option<(String, String)> {
+    resp.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find_map(|v| {
+        let pair = v.split(';').next()?.trim();
+        pair.starts_with(&format!("{name}=")).then(|| (pair.to_string(), v.to_string()))
+    })
+}
+
+impl TestApp {
+    /// `POST /api/auth/otp/request` from the client address `ip`.
+    pub fn request_code_from(&self, phone: &str, ip: &str) -> Response {
+        self.client
+            .post(self.url("/api/auth/otp/request"))
+            .header("CF-Connecting-IP", ip)
+            .json(&serde_json::json!({ "phone": phone }))
+            .send()
+            .unwrap()
+    }
+
+    pub fn request_code(&self, phone: &str) -> Response {
+        self.request_code_from(phone, &ip_for(phone))
+    }
+
+    pub fn verify_code(&self, phone: &str, code: &str) -> Response {
+        self.post_json("/api/auth/otp/verify", &serde_json::json!({ "phone": phone, "code": code }))
+    }
+
+    /// The development outbox for a number, newest first (`/dev/outbox.json`, SANDBOX only).
+    pub fn outbox(&self, phone: &str) -> Vec<Value> {
+        let resp = self.get(&format!("/dev/outbox.json?to={phone}"));
+        assert_eq!(resp.status(), 200, "/dev/outbox.json");
+        resp.json().unwrap()
+    }
+
+    /// The id of the newest outbox message to `phone` (0 when none).
+    pub fn last_outbox_id(&self, phone: &str) -> i64 {
+        self.outbox(phone).first().and_then(|m| m["id"].as_i64()).unwrap_or(0)
+    }
+
+    /// Waits (the outbox queue delivers within ~1 s) for a message to `phone` newer than
+    /// `after_id` and returns the 6-digit code in it.
+    pub fn code_after(&self, phone: &str, after_id: i64) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(m) = self.outbox(phone).into_iter().find(|m| m["id"].as_i64().unwrap_or(0) > after_id) {
+                let body = m["body"].as_str().unwrap();
+                let digits: Vec<char> = body.chars().collect();
+                for w in digits.windows(6) {
+                    if w.iter().all(char::is_ascii_digit) {
+                        return w.iter().collect();
+                    }
+                }
+                panic!("no code in SMS {body:?}");
+            }
+            assert!(Instant::now() < deadline, "no SMS reached the outbox for {phone}");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    /// Asks for a code and reads it from the outbox.
+    pub fn send_code(&self, phone: &str) -> String {
+        let before = self.last_outbox_id(phone);
+        let resp = self.request_code(phone);
+        assert_eq!(resp.status(), 202, "code request for {phone}: {}", resp.text().unwrap_or_default());
+        self.code_after(phone, before)
+    }
+
+    /// Sandbox only: moves the number's codes `seconds` into the past (expiry, resend delay).
+    pub fn age_codes(&self, phone: &str, seconds: i64) {
+        let resp = self.post_json("/dev/otp/age", &serde_json::json!({ "phone": phone, "seconds": seconds }));
+        assert_eq!(resp.status(), 200, "/dev/otp/age");
+    }
+
+    /// A new citizen session by the whole code flow (a number gets 5 codes an hour: use
+    /// [`TestApp::login_citizen`] unless the test needs its own session, e.g. to log out).
+    pub fn new_citizen_session(&self, phone: &str) -> Session {
+        let code = self.send_code(phone);
+        let resp = self.verify_code(phone, &code);
+        assert_eq!(resp.status(), 200, "verify for {phone}");
+        let (cookie, _) = set_cookie(&resp, "motcua_session").expect("session cookie");
+        Session { cookie, body: resp.json().unwrap() }
+    }
+
+    /// The citizen session of this test binary for `phone`, logged in once and shared (do not
+    /// log it out). Demo citizens: 0912345678, 0987654321.
+    pub fn login_citizen(&self, phone: &str) -> Session {
+        let mut cache = CITIZENS.lock().unwrap_or_else(|e| e.into_inner());
+        let cache = cache.get_or_insert_with(HashMap::new);
+        cache.entry(phone.to_string()).or_insert_with(|| self.new_citizen_session(phone)).clone()
+    }
+
+    pub fn staff_login(&self, username: &str, password: &str, totp: Option<&str>) -> Response {
+        self.post_json("/api/staff/login", &serde_json::json!({ "username": username, "password": password, "totp": totp }))
+    }
+
+    /// A new staff session with the demo password.
+    pub fn new_staff_session(&self, username: &str) -> Session {
+        let resp = self.staff_login(username, DEMO_PASSWORD, None);
+        assert_eq!(resp.status(), 200, "staff log-in {username}");
+        let (cookie, _) = set_cookie(&resp, "motcua_staff").expect("staff cookie");
+        Session { cookie, body: resp.json().unwrap() }
+    }
+
+    /// The staff session of this test binary for `username` (demo password), shared (do not log
+    /// it out). Demo staff: sontay.motcua, daison.motcua, ngocky.motcua (officers), tuky.lanhdao
+    /// (leader of Tứ Kỳ), haiduong.admin (admin of Hải Dương).
+    pub fn login_staff(&self, username: &str) -> Session {
+        let mut cache = STAFF.lock().unwrap_or_else(|e| e.into_inner());
+        let cache = cache.get_or_insert_with(HashMap::new);
+        cache.entry(username.to_string()).or_insert_with(|| self.new_staff_session(username)).clone()
+    }
 }

@@ -133,8 +133,6 @@ pub async fn timeline(d1: &D1Database, dossier_id: &str) -> Result<Vec<TimelineE
 #[derive(Debug, Clone, Deserialize)]
 pub struct NoticeRow {
     pub id: String,
-    pub dossier_id: String,
-    pub agency_code: String,
     pub total: i64,
     pub lines_json: String,
     pub status: String,
@@ -156,7 +154,7 @@ impl NoticeRow {
 pub async fn latest_notice(d1: &D1Database, dossier_id: &str) -> Result<Option<NoticeRow>, ApiError> {
     db::first(
         d1.prepare(
-            "SELECT id, dossier_id, agency_code, total, lines_json, status, created_at FROM fee_notices \
+            "SELECT id, total, lines_json, status, created_at FROM fee_notices \
              WHERE dossier_id = ?1 AND status != 'cancelled' ORDER BY created_at DESC LIMIT 1",
         )
         .bind(&[dossier_id.into()])?,

@@ -4,28 +4,10 @@ pub const DB: &str = "DB";
 pub const SCANS: &str = "SCANS";
 pub const SEQUENCES: &str = "SEQUENCES";
 pub const OUTBOX: &str = "OUTBOX";
+/// Secret key of the one-time-code hashes (any long random string). Required outside the sandbox.
+pub const AUTH_SECRET: &str = "AUTH_SECRET";
 
 pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
-
-/// A secret read from the environment. `Debug` never prints the value, so a secret that ends up
-/// in a log line or an error shows `[redacted]`.
-#[derive(Clone)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: String) -> Self {
-        Self(value)
-    }
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
 
 /// True only when the development `.dev.vars` sets `SANDBOX=1`; production configs never do.
 pub fn sandbox_enabled(env: &worker::Env) -> bool {

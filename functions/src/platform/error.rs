@@ -19,8 +19,40 @@ pub enum ApiError {
     /// The request is well formed but the record's state does not allow it (a domain rule).
     #[error("{code}: {message}")]
     Conflict { code: String, message: String, message_vi: String, field: Option<String> },
+    /// No valid session for a route that needs one.
+    #[error("not logged in")]
+    Unauthorized,
+    /// A limit was hit (429); `Retry-After` tells when to come back.
+    #[error("too many requests at {field}: {code}")]
+    TooManyRequests { field: &'static str, code: &'static str, retry_after_seconds: i64, message_vi: String, message_en: String },
+    /// A number or account temporarily locked (423); `Retry-After` tells when it unlocks.
+    #[error("locked at {field}")]
+    Locked { field: &'static str, retry_after_seconds: i64, message_vi: String, message_en: String },
     #[error("unexpected: {0}")]
     Unexpected(String),
+}
+
+impl From<motcua_domain::auth::AuthError> for ApiError {
+    fn from(e: motcua_domain::auth::AuthError) -> Self {
+        use motcua_domain::auth::AuthErrorKind;
+        let retry_after_seconds = e.retry_after().unwrap_or(60);
+        match e.kind() {
+            AuthErrorKind::Invalid => ApiError::Invalid(FieldError::new(e.field(), e.code(), e.message_vi(), e.message_en())),
+            AuthErrorKind::TooManyRequests => ApiError::TooManyRequests {
+                field: e.field(),
+                code: e.code(),
+                retry_after_seconds,
+                message_vi: e.message_vi(),
+                message_en: e.message_en(),
+            },
+            AuthErrorKind::Locked => ApiError::Locked {
+                field: e.field(),
+                retry_after_seconds,
+                message_vi: e.message_vi(),
+                message_en: e.message_en(),
+            },
+        }
+    }
 }
 
 impl From<worker::Error> for ApiError {
@@ -77,6 +109,33 @@ impl ApiError {
                     field: field.clone(),
                 },
             ),
+            ApiError::Unauthorized => (
+                401,
+                ErrorDetail {
+                    code: "unauthorized".into(),
+                    message: "Please log in to continue.".into(),
+                    message_vi: Some("Vui lòng đăng nhập để tiếp tục.".into()),
+                    field: None,
+                },
+            ),
+            ApiError::TooManyRequests { field, code, message_vi, message_en, .. } => (
+                429,
+                ErrorDetail {
+                    code: code.to_string(),
+                    message: message_en.clone(),
+                    message_vi: Some(message_vi.clone()),
+                    field: Some(field.to_string()),
+                },
+            ),
+            ApiError::Locked { field, message_vi, message_en, .. } => (
+                423,
+                ErrorDetail {
+                    code: "locked".into(),
+                    message: message_en.clone(),
+                    message_vi: Some(message_vi.clone()),
+                    field: Some(field.to_string()),
+                },
+            ),
             ApiError::Unexpected(_) => (
                 500,
                 ErrorDetail {
@@ -94,7 +153,11 @@ impl ApiError {
         if status >= 500 {
             worker::console_error!("{self}");
         }
-        Ok(Response::from_json(&ErrorBody { error: detail })?.with_status(status))
+        let mut resp = Response::from_json(&ErrorBody { error: detail })?.with_status(status);
+        if let ApiError::TooManyRequests { retry_after_seconds, .. } | ApiError::Locked { retry_after_seconds, .. } = &self {
+            resp.headers_mut().set("Retry-After", &retry_after_seconds.max(&1).to_string())?;
+        }
+        Ok(resp)
     }
 }
 

@@ -1,0 +1,303 @@
+//! Log-in records in D1: one-time codes and the per-number guard, sessions, citizens' profiles,
+//! staff accounts, their scopes and the log-in audit. Times are unix seconds; numbers are bound
+//! as JS numbers (never BigInt, which D1 stores differently).
+
+use motcua_domain::auth::otp::Guard;
+use serde::Deserialize;
+use worker::wasm_bindgen::JsValue;
+use worker::D1Database;
+
+use crate::platform::db;
+use crate::platform::error::ApiError;
+
+fn n(v: i64) -> JsValue {
+    JsValue::from_f64(v as f64)
+}
+
+fn opt_s(v: Option<&str>) -> JsValue {
+    v.map(JsValue::from_str).unwrap_or(JsValue::NULL)
+}
+
+#[derive(Deserialize)]
+struct Times {
+    created_at: i64,
+}
+
+/// When codes were sent to `phone` and from `ip_hash` since `since`.
+pub async fn sends_since(d1: &D1Database, phone: &str, ip_hash: &str, since: i64) -> Result<(Vec<i64>, Vec<i64>), ApiError> {
+    let phone_rows: Vec<Times> = db::all(
+        d1.prepare("SELECT created_at FROM otp_codes WHERE phone = ?1 AND created_at > ?2")
+            .bind(&[phone.into(), n(since)])?,
+    )
+    .await?;
+    let ip_rows: Vec<Times> = db::all(
+        d1.prepare("SELECT created_at FROM otp_codes WHERE ip_hash = ?1 AND created_at > ?2")
+            .bind(&[ip_hash.into(), n(since)])?,
+    )
+    .await?;
+    Ok((phone_rows.into_iter().map(|t| t.created_at).collect(), ip_rows.into_iter().map(|t| t.created_at).collect()))
+}
+
+#[derive(Deserialize)]
+struct GuardRow {
+    failures: i64,
+    locked_until: Option<i64>,
+}
+
+pub async fn guard(d1: &D1Database, phone: &str) -> Result<Guard, ApiError> {
+    let row: Option<GuardRow> =
+        db::first(d1.prepare("SELECT failures, locked_until FROM otp_guards WHERE phone = ?1").bind(&[phone.into()])?)
+            .await?;
+    Ok(row.map(|r| Guard { failures: r.failures as u32, locked_until: r.locked_until }).unwrap_or_default())
+}
+
+pub async fn save_guard(d1: &D1Database, phone: &str, g: Guard) -> Result<(), ApiError> {
+    if g == Guard::default() {
+        d1.prepare("DELETE FROM otp_guards WHERE phone = ?1").bind(&[phone.into()])?.run().await?;
+        return Ok(());
+    }
+    d1.prepare(
+        "INSERT INTO otp_guards (phone, failures, locked_until) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (phone) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until",
+    )
+    .bind(&[phone.into(), n(g.failures as i64), g.locked_until.map(n).unwrap_or(JsValue::NULL)])?
+    .run()
+    .await?;
+    Ok(())
+}
+
+/// Stores a new code unless one was sent less than `resend_after` seconds ago (checked in the
+/// same statement, so two racing requests cannot both send). Returns the row id, or `None`.
+pub async fn insert_code(
+    d1: &D1Database,
+    phone: &str,
+    code_hash: &str,
+    ip_hash: &str,
+    now: i64,
+    expires_at: i64,
+    resend_after: i64,
+) -> Result<Option<i64>, ApiError> {
+    #[derive(Deserialize)]
+    struct Id {
+        id: i64,
+    }
+    let row: Option<Id> = db::first(
+        d1.prepare(
+            "INSERT INTO otp_codes (phone, code_hash, ip_hash, created_at, expires_at) \
+             SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS \
+               (SELECT 1 FROM otp_codes WHERE phone = ?1 AND created_at > ?6) RETURNING id",
+        )
+        .bind(&[phone.into(), code_hash.into(), ip_hash.into(), n(now), n(expires_at), n(now - resend_after)])?,
+    )
+    .await?;
+    Ok(row.map(|r| r.id))
+}
+
+pub async fn delete_code(d1: &D1Database, id: i64) -> Result<(), ApiError> {
+    d1.prepare("DELETE FROM otp_codes WHERE id = ?1").bind(&[n(id)])?.run().await?;
+    Ok(())
+}
+
+#[derive(Deserialize)]
+pub struct CodeRow {
+    pub id: i64,
+    pub code_hash: String,
+    pub expires_at: i64,
+    pub consumed: i64,
+}
+
+/// The latest code sent to a number (earlier ones no longer count).
+pub async fn latest_code(d1: &D1Database, phone: &str) -> Result<Option<CodeRow>, ApiError> {
+    db::first(
+        d1.prepare("SELECT id, code_hash, expires_at, consumed FROM otp_codes WHERE phone = ?1 ORDER BY id DESC LIMIT 1")
+            .bind(&[phone.into()])?,
+    )
+    .await
+}
+
+pub async fn count_wrong_try(d1: &D1Database, id: i64, burn: bool) -> Result<(), ApiError> {
+    d1.prepare("UPDATE otp_codes SET attempts = attempts + 1, consumed = MAX(consumed, ?2) WHERE id = ?1")
+        .bind(&[n(id), n(burn as i64)])?
+        .run()
+        .await?;
+    Ok(())
+}
+
+/// Marks the code used; false when another request used it first.
+pub async fn consume_code(d1: &D1Database, id: i64) -> Result<bool, ApiError> {
+    let result = d1.prepare("UPDATE otp_codes SET consumed = 1 WHERE id = ?1 AND consumed = 0").bind(&[n(id)])?.run().await?;
+    Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) == 1)
+}
+
+/// Sandbox only: moves a number's codes `seconds` into the past (to test expiry and resend).
+pub async fn age_codes(d1: &D1Database, phone: &str, seconds: i64) -> Result<usize, ApiError> {
+    let result = d1
+        .prepare("UPDATE otp_codes SET created_at = created_at - ?2, expires_at = expires_at - ?2 WHERE phone = ?1")
+        .bind(&[phone.into(), n(seconds)])?
+        .run()
+        .await?;
+    Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0))
+}
+
+// ---- citizens ----
+
+#[derive(Deserialize)]
+pub struct CitizenRow {
+    pub id: String,
+    pub phone: String,
+    pub full_name: Option<String>,
+    pub citizen_id: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+}
+
+const CITIZEN_COLUMNS: &str = "id, phone, full_name, citizen_id, email, address";
+
+pub async fn citizen_by_phone(d1: &D1Database, phone: &str) -> Result<Option<CitizenRow>, ApiError> {
+    db::first(d1.prepare(format!("SELECT {CITIZEN_COLUMNS} FROM citizens WHERE phone = ?1")).bind(&[phone.into()])?).await
+}
+
+pub async fn citizen_by_id(d1: &D1Database, id: &str) -> Result<Option<CitizenRow>, ApiError> {
+    db::first(d1.prepare(format!("SELECT {CITIZEN_COLUMNS} FROM citizens WHERE id = ?1")).bind(&[id.into()])?).await
+}
+
+/// The citizen with this number, created on first log-in.
+pub async fn citizen_for_phone(d1: &D1Database, phone: &str, new_id: &str, now_iso: &str) -> Result<CitizenRow, ApiError> {
+    d1.prepare("INSERT INTO citizens (id, phone, created_at) VALUES (?1, ?2, ?3) ON CONFLICT (phone) DO NOTHING")
+        .bind(&[new_id.into(), phone.into(), now_iso.into()])?
+        .run()
+        .await?;
+    citizen_by_phone(d1, phone).await?.ok_or_else(|| ApiError::Unexpected("citizen row missing after insert".into()))
+}
+
+pub async fn update_profile(
+    d1: &D1Database,
+    id: &str,
+    full_name: &str,
+    citizen_id: &str,
+    email: Option<&str>,
+    address: Option<&str>,
+) -> Result<(), ApiError> {
+    d1.prepare("UPDATE citizens SET full_name = ?2, citizen_id = ?3, email = ?4, address = ?5 WHERE id = ?1")
+        .bind(&[id.into(), full_name.into(), citizen_id.into(), opt_s(email), opt_s(address)])?
+        .run()
+        .await?;
+    Ok(())
+}
+
+// ---- sessions ----
+
+pub async fn insert_session(d1: &D1Database, token_hash: &str, kind: &str, subject: &str, now: i64, expires_at: i64) -> Result<(), ApiError> {
+    d1.prepare("INSERT INTO sessions (token_hash, kind, subject_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)")
+        .bind(&[token_hash.into(), kind.into(), subject.into(), n(now), n(expires_at)])?
+        .run()
+        .await?;
+    Ok(())
+}
+
+/// The subject of a live session of this kind.
+pub async fn session_subject(d1: &D1Database, token_hash: &str, kind: &str, now: i64) -> Result<Option<String>, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        subject_id: String,
+    }
+    let row: Option<Row> = db::first(
+        d1.prepare("SELECT subject_id FROM sessions WHERE token_hash = ?1 AND kind = ?2 AND expires_at > ?3")
+            .bind(&[token_hash.into(), kind.into(), n(now)])?,
+    )
+    .await?;
+    Ok(row.map(|r| r.subject_id))
+}
+
+pub async fn delete_session(d1: &D1Database, token_hash: &str) -> Result<(), ApiError> {
+    d1.prepare("DELETE FROM sessions WHERE token_hash = ?1").bind(&[token_hash.into()])?.run().await?;
+    Ok(())
+}
+
+// ---- staff ----
+
+#[derive(Deserialize)]
+pub struct StaffRow {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub password_hash: String,
+    pub failed_logins: i64,
+    /// Unix seconds as text (the column was declared TEXT in 0001).
+    pub locked_until: Option<i64>,
+    pub totp_secret: Option<String>,
+    pub totp_last_step: Option<i64>,
+}
+
+const STAFF_COLUMNS: &str = "id, username, display_name, role, password_hash, failed_logins, \
+     CAST(locked_until AS INTEGER) AS locked_until, totp_secret, totp_last_step";
+
+pub async fn staff_by_username(d1: &D1Database, username: &str) -> Result<Option<StaffRow>, ApiError> {
+    db::first(d1.prepare(format!("SELECT {STAFF_COLUMNS} FROM staff WHERE username = ?1")).bind(&[username.into()])?).await
+}
+
+pub async fn staff_by_id(d1: &D1Database, id: &str) -> Result<Option<StaffRow>, ApiError> {
+    db::first(d1.prepare(format!("SELECT {STAFF_COLUMNS} FROM staff WHERE id = ?1")).bind(&[id.into()])?).await
+}
+
+pub async fn save_staff_failures(d1: &D1Database, id: &str, failures: u32, locked_until: Option<i64>) -> Result<(), ApiError> {
+    d1.prepare("UPDATE staff SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1")
+        .bind(&[id.into(), n(failures as i64), locked_until.map(|u| JsValue::from_str(&u.to_string())).unwrap_or(JsValue::NULL)])?
+        .run()
+        .await?;
+    Ok(())
+}
+
+pub async fn save_totp_step(d1: &D1Database, id: &str, step: i64) -> Result<(), ApiError> {
+    d1.prepare("UPDATE staff SET totp_last_step = ?2 WHERE id = ?1").bind(&[id.into(), n(step)])?.run().await?;
+    Ok(())
+}
+
+pub async fn audit_login(d1: &D1Database, staff_id: Option<&str>, username: &str, outcome: &str, ip_hash: &str, now: i64) -> Result<(), ApiError> {
+    d1.prepare("INSERT INTO staff_logins (staff_id, username, outcome, ip_hash, at) VALUES (?1, ?2, ?3, ?4, ?5)")
+        .bind(&[opt_s(staff_id), username.into(), outcome.into(), ip_hash.into(), n(now)])?
+        .run()
+        .await?;
+    Ok(())
+}
+
+/// The agency codes a staff member acts on: an officer's own `staff_scopes` rows; for a leader or
+/// an admin, every agency under their root agencies (any depth).
+pub async fn scope(d1: &D1Database, staff_id: &str, role: &str) -> Result<Vec<String>, ApiError> {
+    #[derive(Deserialize)]
+    struct Code {
+        code: String,
+    }
+    let sql = if role == "officer" {
+        "SELECT agency_code AS code FROM staff_scopes WHERE staff_id = ?1 ORDER BY agency_code"
+    } else {
+        "WITH RECURSIVE tree(code) AS ( \
+           SELECT agency_code FROM staff_scopes WHERE staff_id = ?1 \
+           UNION SELECT a.code FROM agencies a JOIN tree t ON a.parent_code = t.code) \
+         SELECT code FROM tree ORDER BY code"
+    };
+    let rows: Vec<Code> = db::all(d1.prepare(sql).bind(&[staff_id.into()])?).await?;
+    Ok(rows.into_iter().map(|c| c.code).collect())
+}
+
+// ---- development outbox ----
+
+#[derive(Deserialize, serde::Serialize)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub channel: String,
+    pub recipient: String,
+    pub body: String,
+    pub created_at: String,
+}
+
+pub async fn dev_outbox(d1: &D1Database, to: Option<&str>) -> Result<Vec<OutboxRow>, ApiError> {
+    let stmt = match to {
+        Some(to) => d1
+            .prepare("SELECT id, channel, recipient, body, created_at FROM dev_outbox WHERE recipient = ?1 ORDER BY id DESC LIMIT 200")
+            .bind(&[to.into()])?,
+        None => d1.prepare("SELECT id, channel, recipient, body, created_at FROM dev_outbox ORDER BY id DESC LIMIT 200"),
+    };
+    db::all(stmt).await
+}

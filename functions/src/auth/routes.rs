@@ -1,0 +1,150 @@
+//! Citizen log-in and profile: `POST /api/auth/otp/request`, `POST /api/auth/otp/verify`,
+//! `POST /api/auth/logout`, `GET /api/me`, `PUT /api/me`.
+
+use motcua_domain::auth::{
+    otp, session as rules, CitizenProfile, OtpRequest, OtpRequested, OtpVerify, Profile, ProfileUpdate,
+};
+use motcua_domain::citizen::Phone;
+use sha2::{Digest, Sha256};
+use worker::Response;
+
+use super::repo::{self, CitizenRow};
+use super::session::{self, now};
+use super::webcrypto;
+use crate::outbox::OutboxMessage;
+use crate::platform::config;
+use crate::platform::error::ApiError;
+use crate::platform::http::{json, Ctx};
+
+/// The key of the code hashes: the `AUTH_SECRET` secret; a fixed development key in the sandbox.
+fn code_key(ctx: &Ctx) -> Result<Vec<u8>, ApiError> {
+    if let Ok(s) = ctx.env.secret(config::AUTH_SECRET) {
+        return Ok(s.to_string().into_bytes());
+    }
+    if config::sandbox_enabled(&ctx.env) {
+        return Ok(b"motcua-development-only-auth-secret".to_vec());
+    }
+    Err(ApiError::Unexpected("AUTH_SECRET is not configured".into()))
+}
+
+/// The caller's address, hashed: only ever compared, never shown.
+pub(crate) fn client_ip_hash(ctx: &Ctx) -> String {
+    let ip = ctx.req.headers().get("CF-Connecting-IP").ok().flatten().unwrap_or_else(|| "unknown".into());
+    hex::encode(Sha256::digest(format!("motcua-ip\n{ip}").as_bytes()))
+}
+
+pub async fn request_code(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let body: OtpRequest = ctx.json_body().await?;
+    let phone = Phone::parse("phone", &body.phone)?;
+    let d1 = ctx.d1()?;
+    let now = now();
+    let ip_hash = client_ip_hash(ctx);
+    let (phone_sends, ip_sends) = repo::sends_since(&d1, phone.as_str(), &ip_hash, now - otp::WINDOW).await?;
+    let guard = repo::guard(&d1, phone.as_str()).await?;
+    otp::may_send(&otp::SendHistory { locked_until: guard.locked_until, phone_sends, ip_sends }, now)?;
+
+    let code = otp::generate(webcrypto::random_bytes::<8>()?);
+    let hash = otp::code_hash(&code_key(ctx)?, phone.as_str(), &code);
+    let Some(id) =
+        repo::insert_code(&d1, phone.as_str(), &hash, &ip_hash, now, now + otp::VALID_FOR, otp::RESEND_AFTER).await?
+    else {
+        // Another request sent a code in the meantime.
+        return Err(motcua_domain::auth::AuthError::ResendTooSoon { retry_after: otp::RESEND_AFTER }.into());
+    };
+    let message = OutboxMessage::Sms { to: phone.as_str().to_string(), text: otp::sms_text(&code) };
+    if let Err(e) = ctx.env.queue(config::OUTBOX)?.send(message).await {
+        repo::delete_code(&d1, id).await?;
+        return Err(ApiError::Unexpected(format!("outbox send for {}: {e}", phone.masked())));
+    }
+    worker::console_log!("auth: code sent to {}", phone.masked());
+    Ok(json(&OtpRequested { resend_after: otp::RESEND_AFTER, expires_in: otp::VALID_FOR })?.with_status(202))
+}
+
+fn profile(row: CitizenRow) -> CitizenProfile {
+    let needs_profile = row.full_name.as_deref().unwrap_or("").is_empty() || row.citizen_id.as_deref().unwrap_or("").is_empty();
+    CitizenProfile {
+        id: row.id,
+        phone: row.phone,
+        full_name: row.full_name,
+        citizen_id: row.citizen_id,
+        email: row.email,
+        address: row.address,
+        needs_profile,
+    }
+}
+
+fn no_store(mut resp: Response) -> Result<Response, ApiError> {
+    resp.headers_mut().set("Cache-Control", "no-store")?;
+    Ok(resp)
+}
+
+pub async fn verify_code(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let body: OtpVerify = ctx.json_body().await?;
+    let phone = Phone::parse("phone", &body.phone)?;
+    let code = otp::parse_code(&body.code)?;
+    let d1 = ctx.d1()?;
+    let now = now();
+    let guard = repo::guard(&d1, phone.as_str()).await?;
+    let latest = repo::latest_code(&d1, phone.as_str()).await?;
+    let expected = otp::code_hash(&code_key(ctx)?, phone.as_str(), &code);
+    let matches =
+        latest.as_ref().is_some_and(|row| motcua_domain::auth::same_bytes(row.code_hash.as_bytes(), expected.as_bytes()));
+    let record = latest.as_ref().map(|r| otp::CodeRecord { expires_at: r.expires_at, consumed: r.consumed != 0 });
+    match otp::check(record, guard, matches, now) {
+        Err((err, new_guard)) => {
+            if new_guard != guard {
+                repo::save_guard(&d1, phone.as_str(), new_guard).await?;
+            }
+            if let (Some(row), false) = (&latest, matches) {
+                // A lock burns the code: after it, a new one must be asked for.
+                let burn = new_guard.locked_until.is_some_and(|u| u > now);
+                repo::count_wrong_try(&d1, row.id, burn).await?;
+            }
+            worker::console_log!("auth: code refused for {} ({})", phone.masked(), err.code());
+            Err(err.into())
+        }
+        Ok(cleared) => {
+            let row = latest.expect("accepted means a code exists");
+            if !repo::consume_code(&d1, row.id).await? {
+                return Err(motcua_domain::auth::AuthError::NoCode.into());
+            }
+            repo::save_guard(&d1, phone.as_str(), cleared).await?;
+            let new_id = format!("cit-{}", hex::encode(webcrypto::random_bytes::<10>()?));
+            let now_iso = worker::js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
+            let citizen = repo::citizen_for_phone(&d1, phone.as_str(), &new_id, &now_iso).await?;
+            let cookie = session::start(ctx, "citizen", &citizen.id).await?;
+            worker::console_log!("auth: citizen logged in with {}", phone.masked());
+            let mut resp = json(&profile(citizen))?;
+            resp.headers_mut().set("Set-Cookie", &cookie)?;
+            no_store(resp)
+        }
+    }
+}
+
+pub async fn logout(ctx: &Ctx) -> Result<Response, ApiError> {
+    session::end(ctx, rules::CITIZEN_COOKIE).await
+}
+
+pub async fn me(ctx: &Ctx) -> Result<Response, ApiError> {
+    let who = session::citizen(ctx).await?;
+    let row = repo::citizen_by_id(&ctx.d1()?, &who.citizen_id).await?.ok_or(ApiError::Unauthorized)?;
+    no_store(json(&profile(row))?)
+}
+
+pub async fn update_me(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let who = session::citizen(ctx).await?;
+    let body: ProfileUpdate = ctx.json_body().await?;
+    let p = Profile::parse(&body)?;
+    let d1 = ctx.d1()?;
+    repo::update_profile(
+        &d1,
+        &who.citizen_id,
+        p.full_name.as_str(),
+        p.citizen_id.as_str(),
+        p.email.as_ref().map(|e| e.as_str()),
+        p.address.as_deref(),
+    )
+    .await?;
+    let row = repo::citizen_by_id(&d1, &who.citizen_id).await?.ok_or(ApiError::Unauthorized)?;
+    no_store(json(&profile(row))?)
+}

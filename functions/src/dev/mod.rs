@@ -1,0 +1,84 @@
+//! Development-only pages, routed only when `SANDBOX=1` (`.dev.vars`); otherwise every `/dev/*`
+//! path answers the JSON 404. `GET /dev/outbox` lists what the sandbox SMS/e-mail adapter
+//! "sent", newest first; `GET /dev/outbox.json?to=<phone>` gives the same as JSON (the tests
+//! read one-time codes there); `POST /dev/otp/age` `{"phone", "seconds"}` moves a number's codes
+//! into the past so tests can see a code expire, or resend, without waiting minutes.
+
+use motcua_domain::citizen::Phone;
+use serde::Deserialize;
+use worker::Response;
+
+use crate::auth::repo;
+use crate::platform::config;
+use crate::platform::error::ApiError;
+use crate::platform::http::{json, Ctx};
+
+fn sandbox_only(ctx: &Ctx) -> Result<(), ApiError> {
+    if config::sandbox_enabled(&ctx.env) {
+        Ok(())
+    } else {
+        Err(ApiError::RouteNotFound)
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn recipient(ctx: &Ctx) -> Option<String> {
+    let to = ctx.query("to").filter(|t| !t.trim().is_empty())?;
+    Some(Phone::parse("to", &to).map(|p| p.as_str().to_string()).unwrap_or(to))
+}
+
+pub async fn outbox_page(ctx: &Ctx) -> Result<Response, ApiError> {
+    sandbox_only(ctx)?;
+    let rows = repo::dev_outbox(&ctx.d1()?, recipient(ctx).as_deref()).await?;
+    let mut html = String::from(
+        "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Hộp thư thử nghiệm</title>\
+         <style>body{font-family:system-ui,sans-serif;margin:1rem;max-width:48rem}\
+         li{border-bottom:1px solid #ddd;padding:.5rem 0;list-style:none}small{color:#555}</style></head><body>\
+         <h1>Hộp thư thử nghiệm</h1>\
+         <p>Tin nhắn SMS và thư điện tử mà hệ thống đã “gửi” trong môi trường phát triển (SANDBOX=1), mới nhất trước.</p>",
+    );
+    if rows.is_empty() {
+        html.push_str("<p>Chưa có tin nhắn nào.</p>");
+    } else {
+        html.push_str("<ul>");
+        for r in rows {
+            html.push_str(&format!(
+                "<li><small>#{} · {} · {} · {}</small><br>{}</li>",
+                r.id,
+                escape(&r.created_at),
+                escape(&r.channel),
+                escape(&r.recipient),
+                escape(&r.body)
+            ));
+        }
+        html.push_str("</ul>");
+    }
+    html.push_str("</body></html>");
+    let mut resp = Response::from_html(html)?;
+    resp.headers_mut().set("Cache-Control", "no-store")?;
+    Ok(resp)
+}
+
+pub async fn outbox_json(ctx: &Ctx) -> Result<Response, ApiError> {
+    sandbox_only(ctx)?;
+    json(&repo::dev_outbox(&ctx.d1()?, recipient(ctx).as_deref()).await?)
+}
+
+#[derive(Deserialize)]
+struct Age {
+    phone: String,
+    seconds: i64,
+}
+
+pub async fn age_codes(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    sandbox_only(ctx)?;
+    let body: Age = ctx.json_body().await?;
+    let phone = Phone::parse("phone", &body.phone)?;
+    let aged = repo::age_codes(&ctx.d1()?, phone.as_str(), body.seconds.clamp(0, 24 * 3600)).await?;
+    json(&serde_json::json!({ "aged": aged }))
+}

@@ -1,0 +1,32 @@
+//! Who may see a dossier: its owner, or staff whose scope covers its agency. Everyone else gets
+//! 404, so the existence of other people's dossiers is not revealed.
+
+use crate::auth::session::{self, StaffSession};
+use crate::platform::error::ApiError;
+use crate::platform::http::Ctx;
+
+use super::repo::{self, DossierRow};
+
+fn not_found() -> ApiError {
+    ApiError::NotFound { what: "dossier", field: Some("id") }
+}
+
+/// The dossier, if the signed-in citizen owns it, with the citizen's id.
+pub async fn owned_dossier(ctx: &Ctx, id: &str) -> Result<(String, DossierRow), ApiError> {
+    let who = session::citizen(ctx).await?;
+    let row = repo::dossier(&ctx.d1()?, id).await?.ok_or_else(not_found)?;
+    if row.owner_citizen_id.as_deref() != Some(who.citizen_id.as_str()) {
+        return Err(not_found());
+    }
+    Ok((who.citizen_id, row))
+}
+
+/// The dossier, if the signed-in staff member's scope covers its agency.
+pub async fn staff_dossier(ctx: &Ctx, id: &str) -> Result<(StaffSession, DossierRow), ApiError> {
+    let staff = session::staff(ctx).await?;
+    let row = repo::dossier(&ctx.d1()?, id).await?.ok_or_else(not_found)?;
+    if !staff.covers(&row.agency_code) {
+        return Err(not_found());
+    }
+    Ok((staff, row))
+}

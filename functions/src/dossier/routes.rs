@@ -1,0 +1,115 @@
+//! The citizen's dossiers: `POST /api/dossiers` (submit), `GET /api/dossiers` (mine),
+//! `GET /api/dossiers/{id}` (one of mine, with its timeline, fee notice, payments and receipt).
+
+use motcua_domain::api::{Applicant, DossierDetail, DossierSummary, SubmitDossier};
+use motcua_domain::applicant;
+use motcua_domain::calendar;
+use motcua_domain::codes::{AgencyCode, DossierCode};
+use motcua_domain::dossier::{DossierAction, DossierStatus};
+use worker::{D1Database, Response};
+
+use super::access;
+use super::repo::{self, DossierRow};
+use crate::auth::session;
+use crate::fee::routes::quote_for;
+use crate::platform::error::ApiError;
+use crate::platform::http::{json, Ctx};
+use crate::platform::{clock, db, random};
+use crate::sequences;
+
+pub async fn submit(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let who = session::citizen(ctx).await?;
+    let req: SubmitDossier = ctx.json_body().await?;
+    applicant::validate("applicant", &req.applicant)?;
+    if let Some(owner) = &req.owner {
+        applicant::validate("owner", owner)?;
+    }
+    applicant::validate_content(&req.content)?;
+    let d1 = ctx.d1()?;
+    // Validates the agency, the procedure and the fee inputs before anything is stored.
+    let (_, breakdown) = quote_for(&d1, &req.agency, &req.procedure, &req.inputs).await?;
+    let agency = AgencyCode::parse("agency", &req.agency)?;
+    let now = clock::now();
+    let local = calendar::vietnam_local(now);
+    #[derive(serde::Deserialize)]
+    struct Days {
+        processing_days: u32,
+    }
+    let days: Days = db::first(d1.prepare("SELECT processing_days FROM procedures WHERE code = ?1").bind(&[req.procedure.as_str().into()])?)
+        .await?
+        .ok_or(ApiError::NotFound { what: "procedure", field: Some("procedure") })?;
+    let seq = sequences::next(&ctx.env, &format!("dossier:{agency}:{}", local.date())).await?;
+    let code = DossierCode::new(agency, local.date(), seq as u32)?;
+    let deadline = calendar::deadline(local, days.processing_days);
+    let id = random::id();
+    let at = clock::rfc3339(now);
+    let applicant_json = serde_json::to_string(&serde_json::json!({
+        "full_name": req.applicant.full_name.trim(),
+        "id_number": req.applicant.id_number.trim(),
+        "phone": req.applicant.phone.trim(),
+        "email": req.applicant.email.trim(),
+        "address": req.applicant.address.trim(),
+        "area": req.applicant.area.trim(),
+        "owner": req.owner,
+        "content": req.content,
+        "receive_by_post": req.receive_by_post,
+        "send_by_post": req.send_by_post,
+    }))
+    .map_err(|e| ApiError::Unexpected(e.to_string()))?;
+    let has_fees = breakdown.total.as_dong() > 0;
+    d1.batch(vec![
+        d1.prepare(
+            "INSERT INTO dossiers (id, code, agency_code, procedure_code, owner_citizen_id, channel, status, has_fees, \
+               applicant_json, inputs_json, submitted_at, deadline, created_at, updated_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, 'online', 'submitted', ?6, ?7, ?8, ?9, ?10, ?9, ?9)",
+        )
+        .bind(&[
+            id.as_str().into(),
+            code.to_string().into(),
+            req.agency.as_str().into(),
+            req.procedure.as_str().into(),
+            who.citizen_id.as_str().into(),
+            (if has_fees { 1 } else { 0 }).into(),
+            applicant_json.into(),
+            serde_json::Value::Object(req.inputs.clone()).to_string().into(),
+            at.as_str().into(),
+            calendar::format_iso_date(deadline).into(),
+        ])?,
+        repo::event_stmt(&d1, &id, &at, "citizen", &who.citizen_id, DossierAction::Submit, Some(DossierStatus::Draft), DossierStatus::Submitted, None)?,
+    ])
+    .await?;
+    let row = repo::dossier(&d1, &id).await?.ok_or_else(|| ApiError::Unexpected("dossier vanished".into()))?;
+    Ok(json(&detail(&d1, &row).await?)?.with_status(201))
+}
+
+pub async fn list(ctx: &Ctx) -> Result<Response, ApiError> {
+    let who = session::citizen(ctx).await?;
+    let rows = repo::dossiers_of_citizen(&ctx.d1()?, &who.citizen_id).await?;
+    let list: Vec<DossierSummary> = rows.iter().map(DossierRow::summary).collect();
+    json(&list)
+}
+
+pub async fn get(ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
+    let (_, row) = access::owned_dossier(ctx, id).await?;
+    json(&detail(&ctx.d1()?, &row).await?)
+}
+
+/// Everything a dossier page shows, the same for the citizen and the desk.
+pub async fn detail(d1: &D1Database, row: &DossierRow) -> Result<DossierDetail, ApiError> {
+    let notice = repo::latest_notice(d1, &row.id).await?;
+    let payable = row.status == DossierStatus::FeeNotified && notice.as_ref().is_some_and(|n| n.status == "open" && n.total > 0);
+    let applicant: Applicant = serde_json::from_str(&row.applicant_json).unwrap_or_default();
+    Ok(DossierDetail {
+        summary: row.summary(),
+        channel: row.channel.clone(),
+        has_fees: row.has_fees(),
+        applicant,
+        inputs: row.inputs(),
+        timeline: repo::timeline(d1, &row.id).await?,
+        fee_notice: notice.as_ref().map(|n| n.view()),
+        payments: repo::payments(d1, &row.id).await?,
+        receipt: repo::receipt_of_dossier(d1, &row.id).await?,
+        payable,
+    })
+}
+

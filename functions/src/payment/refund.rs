@@ -1,0 +1,191 @@
+//! Refunds: an officer of the agency gives back all or part of a settled payment, with a
+//! reason, through the provider's refund API (VNPay `refund`, MoMo and ZaloPay refund). A bank
+//! transfer (VietQR) or the national platform has no refund call here: the refund is recorded
+//! for the agency's accountant to pay back by transfer. Every refund is in the ledger and shown
+//! on the dossier.
+
+use motcua_domain::gateway::vnpay::{self, RefundKind};
+use motcua_domain::gateway::{momo, zalopay, Reference};
+use motcua_domain::money::Vnd;
+use motcua_domain::payment::{self, Event};
+use motcua_domain::validation::FieldError;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use worker::Response;
+
+use super::reconcile::post_json;
+use super::repo::{self, PaymentRow};
+use super::{config, ledger};
+use crate::auth::session;
+use crate::dossier::repo::enum_str;
+use crate::platform::error::ApiError;
+use crate::platform::http::{json, Ctx};
+use crate::platform::{clock, db, random};
+
+#[derive(Deserialize)]
+struct RefundBody {
+    #[serde(default)]
+    amount: i64,
+    #[serde(default)]
+    reason: String,
+}
+
+#[derive(Serialize)]
+struct RefundView {
+    id: String,
+    payment_id: String,
+    amount: i64,
+    reason: String,
+    /// `done` (the provider confirmed), `processing` (the provider will confirm later) or
+    /// `manual` (to be paid back by the agency's accountant).
+    status: String,
+}
+
+pub async fn create(ctx: &mut Ctx, payment_id: &str) -> Result<Response, ApiError> {
+    let staff = session::staff(ctx).await?;
+    let d1 = ctx.d1()?;
+    let p = repo::by_id(&d1, payment_id)
+        .await?
+        .filter(|p| staff.covers(&p.agency_code))
+        .ok_or(ApiError::NotFound { what: "payment", field: Some("id") })?;
+    let body: RefundBody = ctx.json_body().await?;
+    let reason = body.reason.trim().to_string();
+    if reason.is_empty() {
+        return Err(FieldError::new("reason", "required", "Vui lòng ghi lý do hoàn tiền.", "A reason for the refund is required.").into());
+    }
+    #[derive(Deserialize)]
+    struct Sum {
+        refunded: Option<i64>,
+    }
+    let already = db::first::<Sum>(
+        d1.prepare("SELECT SUM(amount) AS refunded FROM refunds WHERE payment_id = ?1 AND status != 'failed'").bind(&[p.id.as_str().into()])?,
+    )
+    .await?
+    .and_then(|s| s.refunded)
+    .unwrap_or(0);
+    let refundable = p.amount - already;
+    if body.amount <= 0 || body.amount > refundable {
+        return Err(FieldError::new(
+            "amount",
+            "out_of_range",
+            format!("Số tiền hoàn phải lớn hơn 0 và không quá {}.", Vnd::dong(refundable.max(0))),
+            format!("The refund must be above 0 and at most {refundable} đ."),
+        )
+        .into());
+    }
+    let full = body.amount == refundable;
+    let next = payment::transition(p.state, if full { Event::RefundFull } else { Event::RefundPartial }).map_err(|_| ApiError::Conflict {
+        code: "not_refundable".into(),
+        message: "Only a settled payment can be refunded.".into(),
+        message_vi: "Chỉ hoàn tiền cho giao dịch đã thanh toán thành công.".into(),
+        field: None,
+    })?;
+    let now = clock::now();
+    let status = call_provider(ctx, &p, Vnd::dong(body.amount), full && already == 0, &reason, &staff.username, now).await?;
+    let id = random::id();
+    let at = clock::rfc3339(now);
+    d1.batch(vec![
+        d1.prepare("INSERT INTO refunds (id, payment_id, amount, reason, status, staff_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+            .bind(&[
+                id.as_str().into(),
+                p.id.as_str().into(),
+                (body.amount as f64).into(),
+                reason.as_str().into(),
+                status.into(),
+                staff.staff_id.as_str().into(),
+                at.as_str().into(),
+            ])?,
+        d1.prepare("UPDATE payments SET state = ?1, refunded = refunded + ?2, updated_at = ?3 WHERE id = ?4")
+            .bind(&[enum_str(&next).into(), (body.amount as f64).into(), at.as_str().into(), p.id.as_str().into()])?,
+        ledger::event_stmt(
+            &d1,
+            &p.id,
+            &at,
+            "refund",
+            &serde_json::json!({"refund_id": id, "amount": body.amount, "reason": reason, "status": status, "by": staff.staff_id}),
+        )?,
+    ])
+    .await?;
+    Ok(json(&RefundView { id, payment_id: p.id, amount: body.amount, reason, status: status.into() })?.with_status(201))
+}
+
+/// Asks the provider to refund; a refusal is an error and nothing is recorded.
+async fn call_provider(
+    ctx: &Ctx,
+    p: &PaymentRow,
+    amount: Vnd,
+    whole: bool,
+    reason: &str,
+    officer: &str,
+    now: OffsetDateTime,
+) -> Result<&'static str, ApiError> {
+    let txn = p.provider_txn.clone().unwrap_or_default();
+    let refused = |detail: String| ApiError::Conflict {
+        code: "provider_refused".into(),
+        message: format!("The provider refused the refund: {detail}"),
+        message_vi: "Đơn vị thanh toán từ chối yêu cầu hoàn tiền. Vui lòng thử lại sau hoặc liên hệ đơn vị thanh toán.".into(),
+        field: None,
+    };
+    match p.provider.as_str() {
+        "vnpay" => {
+            let g = config::vnpay(&ctx.env)?;
+            let created = OffsetDateTime::parse(&p.created_at, &time::format_description::well_known::Rfc3339)
+                .map_err(|e| ApiError::Unexpected(e.to_string()))?;
+            let body = vnpay::refund_body(
+                &g.0,
+                &vnpay::Refund {
+                    request_id: hex::encode(random::bytes::<8>()),
+                    kind: if whole { RefundKind::Full } else { RefundKind::Partial },
+                    reference: Reference::parse("reference", &p.reference)?,
+                    amount,
+                    transaction_no: txn,
+                    payment_created_at: created,
+                    created_by: officer.to_string(),
+                    reason: reason.to_string(),
+                    now,
+                    server_ip: "127.0.0.1".into(),
+                },
+            );
+            let answer = vnpay::verify_api_response(&g.0, &post_json(&g.0.api_url, &body).await?).map_err(|e| refused(e.to_string()))?;
+            if answer.vnp_ResponseCode == "00" { Ok("done") } else { Err(refused(answer.vnp_ResponseCode)) }
+        }
+        "momo" => {
+            let g = config::momo(&ctx.env)?;
+            let body = momo::refund_body(
+                &g.0,
+                &momo::Refund {
+                    refund_order_id: format!("RF{}", hex::encode_upper(random::bytes::<8>())),
+                    request_id: hex::encode(random::bytes::<8>()),
+                    amount,
+                    trans_id: txn.parse().unwrap_or(0),
+                    description: reason.to_string(),
+                },
+            );
+            let answer = momo::verify_refund_response(&g.0, &post_json(&g.0.url(momo::REFUND_PATH), &body).await?)
+                .map_err(|e| refused(e.to_string()))?;
+            if answer.result_code == "0" { Ok("done") } else { Err(refused(answer.result_code)) }
+        }
+        "zalopay" => {
+            let g = config::zalopay(&ctx.env)?;
+            let body = zalopay::refund_body(
+                &g.0,
+                &zalopay::Refund {
+                    suffix: hex::encode(random::bytes::<4>()),
+                    zp_trans_id: txn,
+                    amount,
+                    description: reason.to_string(),
+                    now,
+                },
+            )
+            .map_err(|e| refused(e.to_string()))?;
+            let answer = zalopay::parse_refund_response(&post_json(&g.0.url(zalopay::REFUND_PATH), &body).await?)
+                .map_err(|e| refused(e.to_string()))?;
+            match answer.return_code {
+                1 => Ok("done"),
+                3 => Ok("processing"),
+                other => Err(refused(other.to_string())),
+            }
+        }
+        _ => Ok("manual"),
+    }
+}
