@@ -58,3 +58,29 @@ async fn decode<T: DeserializeOwned>(resp: gloo_net::http::Response) -> Result<T
 pub fn encode(value: &str) -> String {
     String::from(js_sys::encode_uri_component(value))
 }
+
+async fn send_json<T: DeserializeOwned, B: serde::Serialize>(
+    builder: gloo_net::http::RequestBuilder,
+    body: &B,
+) -> Result<T, ApiFailure> {
+    let req = builder.json(body).map_err(|_| ApiFailure::network())?;
+    let resp = req.send().await.map_err(|_| ApiFailure::network())?;
+    decode(resp).await
+}
+
+pub async fn post_json<T: DeserializeOwned, B: serde::Serialize>(url: &str, body: &B) -> Result<T, ApiFailure> {
+    send_json(Request::post(url), body).await
+}
+
+pub async fn put_json<T: DeserializeOwned, B: serde::Serialize>(url: &str, body: &B) -> Result<T, ApiFailure> {
+    send_json(Request::put(url), body).await
+}
+
+/// A POST whose success has no body (204), e.g. log-out.
+pub async fn post_empty(url: &str) -> Result<(), ApiFailure> {
+    let resp = Request::post(url).send().await.map_err(|_| ApiFailure::network())?;
+    if resp.ok() {
+        return Ok(());
+    }
+    decode::<serde_json::Value>(resp).await.map(|_| ())
+}
