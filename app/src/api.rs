@@ -42,12 +42,6 @@ pub async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiFailure> {
     decode(resp).await
 }
 
-pub async fn post<B: serde::Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Result<T, ApiFailure> {
-    let req = Request::post(url).json(body).map_err(|_| ApiFailure::network())?;
-    let resp = req.send().await.map_err(|_| ApiFailure::network())?;
-    decode(resp).await
-}
-
 async fn decode<T: DeserializeOwned>(resp: gloo_net::http::Response) -> Result<T, ApiFailure> {
     let status = resp.status();
     if resp.ok() {
@@ -67,4 +61,30 @@ async fn decode<T: DeserializeOwned>(resp: gloo_net::http::Response) -> Result<T
 /// Encodes a query-string value (the browser's own encoder, so no URL crate in the bundle).
 pub fn encode(value: &str) -> String {
     String::from(js_sys::encode_uri_component(value))
+}
+
+async fn send_json<T: DeserializeOwned, B: serde::Serialize>(
+    builder: gloo_net::http::RequestBuilder,
+    body: &B,
+) -> Result<T, ApiFailure> {
+    let req = builder.json(body).map_err(|_| ApiFailure::network())?;
+    let resp = req.send().await.map_err(|_| ApiFailure::network())?;
+    decode(resp).await
+}
+
+pub async fn post_json<T: DeserializeOwned, B: serde::Serialize>(url: &str, body: &B) -> Result<T, ApiFailure> {
+    send_json(Request::post(url), body).await
+}
+
+pub async fn put_json<T: DeserializeOwned, B: serde::Serialize>(url: &str, body: &B) -> Result<T, ApiFailure> {
+    send_json(Request::put(url), body).await
+}
+
+/// A POST whose success has no body (204), e.g. log-out.
+pub async fn post_empty(url: &str) -> Result<(), ApiFailure> {
+    let resp = Request::post(url).send().await.map_err(|_| ApiFailure::network())?;
+    if resp.ok() {
+        return Ok(());
+    }
+    decode::<serde_json::Value>(resp).await.map(|_| ())
 }

@@ -143,6 +143,8 @@ pub fn dev_var(name: &str) -> String {
         .find(|(k, _)| k.trim() == name)
         .map(|(_, v)| v.trim().to_string())
         .unwrap_or_else(|| panic!("{name} missing from .dev.vars.example"))
+}
+
 // ---- Log-in helpers (citizens by one-time code, staff by password) ----
 
 /// The demo staff password (development and tests only).

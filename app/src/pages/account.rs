@@ -1,13 +1,231 @@
-//! "Tài khoản": log-in and profile (filled in by the citizen journey).
+//! "Tài khoản": log-in with the phone number and a one-time code, the profile asked once on the
+//! first log-in (name and citizen ID, which pre-fill forms), and log-out. Inputs are checked with
+//! the domain's parsers before sending; the server's field errors show at the same field.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use motcua_domain::auth::{CitizenProfile, OtpRequested, Profile, ProfileUpdate};
+use motcua_domain::citizen::Phone;
+use motcua_domain::validation::FieldError;
+use serde_json::json;
+
+use crate::api::{self, ApiFailure};
+
+#[derive(Clone, Copy, PartialEq)]
+enum Step {
+    Loading,
+    Phone,
+    Code,
+    Profile,
+    Done,
+}
+
+/// The error to show at each field (one at a time, as the server sends one).
+#[derive(Clone, Default, PartialEq)]
+struct Errors {
+    field: Option<String>,
+    message: String,
+}
+
+impl Errors {
+    fn at(&self, field: &str) -> Option<String> {
+        (self.field.as_deref() == Some(field)).then(|| self.message.clone())
+    }
+    fn general(&self) -> Option<String> {
+        (self.field.is_none() && !self.message.is_empty()).then(|| self.message.clone())
+    }
+}
+
+impl From<FieldError> for Errors {
+    fn from(e: FieldError) -> Self {
+        Errors { field: Some(e.field), message: e.message_vi }
+    }
+}
+
+impl From<ApiFailure> for Errors {
+    fn from(e: ApiFailure) -> Self {
+        Errors { field: e.field, message: e.message }
+    }
+}
+
+#[component]
+fn Field(label: &'static str, name: &'static str, value: RwSignal<String>, errors: RwSignal<Errors>, #[prop(optional)] kind: &'static str, #[prop(optional)] autocomplete: &'static str, #[prop(optional)] inputmode: &'static str) -> impl IntoView {
+    let id = format!("f-{name}");
+    let err_id = format!("e-{name}");
+    let label_for = id.clone();
+    let error = move || errors.read().at(name);
+    view! {
+        <label class="field" for=label_for>
+            <span>{label}</span>
+            <input
+                id=id
+                name=name
+                type=if kind.is_empty() { "text" } else { kind }
+                autocomplete=autocomplete
+                inputmode=inputmode
+                aria-invalid=move || error().is_some().to_string()
+                aria-describedby=err_id.clone()
+                prop:value=value
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+            <span class="field-error" id=err_id role="alert">{error}</span>
+        </label>
+    }
+}
 
 #[component]
 pub fn Account() -> impl IntoView {
+    let step = RwSignal::new(Step::Loading);
+    let me = RwSignal::new(None::<CitizenProfile>);
+    let errors = RwSignal::new(Errors::default());
+    let busy = RwSignal::new(false);
+    let info = RwSignal::new(String::new());
+    let (phone, code) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let (full_name, citizen_id, email, address) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+
+    let show_profile = move |p: CitizenProfile| {
+        full_name.set(p.full_name.clone().unwrap_or_default());
+        citizen_id.set(p.citizen_id.clone().unwrap_or_default());
+        email.set(p.email.clone().unwrap_or_default());
+        address.set(p.address.clone().unwrap_or_default());
+        step.set(if p.needs_profile { Step::Profile } else { Step::Done });
+        me.set(Some(p));
+    };
+
+    spawn_local(async move {
+        match api::get::<CitizenProfile>("/api/me").await {
+            Ok(p) => show_profile(p),
+            Err(_) => step.set(Step::Phone),
+        }
+    });
+
+    let request_code = move || {
+        errors.set(Errors::default());
+        let parsed = match Phone::parse("phone", &phone.get_untracked()) {
+            Ok(p) => p,
+            Err(e) => return errors.set(e.into()),
+        };
+        busy.set(true);
+        spawn_local(async move {
+            match api::post_json::<OtpRequested, _>("/api/auth/otp/request", &json!({ "phone": parsed.as_str() })).await {
+                Ok(r) => {
+                    info.set(format!(
+                        "Mã xác thực đã được gửi đến {}. Mã có hiệu lực {} phút; có thể gửi lại sau {} giây.",
+                        parsed.as_str(),
+                        r.expires_in / 60,
+                        r.resend_after
+                    ));
+                    step.set(Step::Code);
+                }
+                Err(e) => errors.set(e.into()),
+            }
+            busy.set(false);
+        });
+    };
+
+    let verify = move || {
+        errors.set(Errors::default());
+        if let Err(e) = motcua_domain::auth::otp::parse_code(&code.get_untracked()) {
+            return errors.set(e.into());
+        }
+        busy.set(true);
+        spawn_local(async move {
+            let body = json!({ "phone": phone.get_untracked(), "code": code.get_untracked() });
+            match api::post_json::<CitizenProfile, _>("/api/auth/otp/verify", &body).await {
+                Ok(p) => {
+                    code.set(String::new());
+                    info.set(String::new());
+                    show_profile(p);
+                }
+                Err(e) => errors.set(e.into()),
+            }
+            busy.set(false);
+        });
+    };
+
+    let save_profile = move || {
+        errors.set(Errors::default());
+        let update = ProfileUpdate {
+            full_name: Some(full_name.get_untracked()),
+            citizen_id: Some(citizen_id.get_untracked()),
+            email: Some(email.get_untracked()),
+            address: Some(address.get_untracked()),
+        };
+        if let Err(e) = Profile::parse(&update) {
+            return errors.set(e.into());
+        }
+        busy.set(true);
+        spawn_local(async move {
+            match api::put_json::<CitizenProfile, _>("/api/me", &update).await {
+                Ok(p) => show_profile(p),
+                Err(e) => errors.set(e.into()),
+            }
+            busy.set(false);
+        });
+    };
+
+    let logout = move || {
+        spawn_local(async move {
+            match api::post_empty("/api/auth/logout").await {
+                Ok(()) => {
+                    me.set(None);
+                    phone.set(String::new());
+                    step.set(Step::Phone);
+                }
+                Err(e) => errors.set(e.into()),
+            }
+        });
+    };
+
     view! {
         <section class="page">
             <h1>"Tài khoản"</h1>
-            <p class="muted">"Đăng nhập bằng số điện thoại và mã xác thực một lần."</p>
+            {move || errors.read().general().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+            {move || match step.get() {
+                Step::Loading => view! { <p class="muted">"Đang tải…"</p> }.into_any(),
+                Step::Phone => view! {
+                    <form on:submit=move |ev| { ev.prevent_default(); request_code(); }>
+                        <p class="muted">"Đăng nhập bằng số điện thoại di động. Chúng tôi sẽ gửi mã xác thực 6 số qua tin nhắn."</p>
+                        <Field label="Số điện thoại" name="phone" value=phone errors=errors kind="tel" autocomplete="tel" inputmode="tel"/>
+                        <button type="submit" disabled=busy>"Nhận mã xác thực"</button>
+                    </form>
+                }.into_any(),
+                Step::Code => view! {
+                    <form on:submit=move |ev| { ev.prevent_default(); verify(); }>
+                        <p class="muted">{info}</p>
+                        <Field label="Mã xác thực" name="code" value=code errors=errors autocomplete="one-time-code" inputmode="numeric"/>
+                        <button type="submit" disabled=busy>"Đăng nhập"</button>
+                        <button type="button" class="secondary" disabled=busy on:click=move |_| request_code()>"Gửi lại mã"</button>
+                        <button type="button" class="link" on:click=move |_| { errors.set(Errors::default()); step.set(Step::Phone); }>"Đổi số điện thoại"</button>
+                    </form>
+                }.into_any(),
+                Step::Profile => view! {
+                    <form on:submit=move |ev| { ev.prevent_default(); save_profile(); }>
+                        <p class="muted">"Vui lòng cho biết họ tên và số định danh cá nhân một lần; thông tin này sẽ được điền sẵn vào các tờ khai."</p>
+                        <Field label="Họ và tên *" name="full_name" value=full_name errors=errors autocomplete="name"/>
+                        <Field label="Số định danh cá nhân (CCCD) *" name="citizen_id" value=citizen_id errors=errors inputmode="numeric"/>
+                        <Field label="Thư điện tử" name="email" value=email errors=errors kind="email" autocomplete="email"/>
+                        <Field label="Địa chỉ liên hệ" name="address" value=address errors=errors autocomplete="street-address"/>
+                        <button type="submit" disabled=busy>"Lưu thông tin"</button>
+                    </form>
+                }.into_any(),
+                Step::Done => view! {
+                    <div>
+                        {move || me.get().map(|p| view! {
+                            <dl class="facts">
+                                <dt>"Họ và tên"</dt><dd>{p.full_name.unwrap_or_default()}</dd>
+                                <dt>"Số điện thoại"</dt><dd>{p.phone}</dd>
+                                <dt>"Số định danh cá nhân"</dt><dd>{p.citizen_id.unwrap_or_default()}</dd>
+                                <dt>"Thư điện tử"</dt><dd>{p.email.unwrap_or_default()}</dd>
+                                <dt>"Địa chỉ liên hệ"</dt><dd>{p.address.unwrap_or_default()}</dd>
+                            </dl>
+                        })}
+                        <button type="button" class="secondary" on:click=move |_| step.set(Step::Profile)>"Sửa thông tin"</button>
+                        <button type="button" on:click=move |_| logout()>"Đăng xuất"</button>
+                    </div>
+                }.into_any(),
+            }}
         </section>
     }
 }

@@ -61,7 +61,7 @@ pub fn DossierPage() -> impl IntoView {
         let id = id();
         leptos::task::spawn_local(async move {
             let body = serde_json::json!({ "provider": provider.as_str() });
-            let started: Result<Started, ApiFailure> = api::post(&format!("/api/dossiers/{}/payments", api::encode(&id)), &body).await;
+            let started: Result<Started, ApiFailure> = api::post_json(&format!("/api/dossiers/{}/payments", api::encode(&id)), &body).await;
             set_busy.set(false);
             match started {
                 Ok(Started { next: StartPayment::Redirect { url }, .. }) => {
