@@ -13,11 +13,19 @@ wasm-bindgen --target web --no-typescript --out-dir dist.tmp/pkg --out-name motc
 wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   dist.tmp/pkg/motcua_bg.wasm -o dist.tmp/pkg/motcua_bg.wasm
+# The staff bundle (/can-bo, /lanh-dao): the same crate with the `staff` feature, so the
+# citizen's first load never carries the desk and the dashboard.
+cargo build --release --target wasm32-unknown-unknown -p motcua-app --no-default-features --features staff
+wasm-bindgen --target web --no-typescript --out-dir dist.tmp/pkg --out-name motcua_staff \
+  target/wasm32-unknown-unknown/release/motcua_app.wasm
+wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  dist.tmp/pkg/motcua_staff_bg.wasm -o dist.tmp/pkg/motcua_staff_bg.wasm
 cp -r public/. dist.tmp/
 cp style/*.css dist.tmp/
 # Version the shell by content so browsers and the service worker never mix two releases.
-version="$(cat dist.tmp/pkg/motcua_bg.wasm dist.tmp/pkg/motcua.js dist.tmp/*.css | sha256sum | cut -c1-12)"
-sed -i "s/__VERSION__/$version/g" dist.tmp/index.html
+version="$(cat dist.tmp/pkg/*.wasm dist.tmp/pkg/*.js dist.tmp/*.css | sha256sum | cut -c1-12)"
+sed -i "s/__VERSION__/$version/g" dist.tmp/index.html dist.tmp/can-bo/index.html
 [ -f dist.tmp/sw.js ] && sed -i "s/__VERSION__/$version/g" dist.tmp/sw.js
 rm -rf dist && mv dist.tmp dist
 

@@ -2,6 +2,10 @@
 //! and the leaders' dashboard under `/lanh-dao`), client-side rendered with Leptos. It only talks
 //! to `/api/*`; every rule it shows (fees, validation, statuses) comes from `motcua-domain`.
 
+// The staff bundle reuses the citizen app's modules but mounts only its own pages, so the
+// citizen pages are unused there; the citizen build compiles no staff code at all.
+#![cfg_attr(feature = "staff", allow(dead_code))]
+
 use wasm_bindgen::prelude::wasm_bindgen;
 
 mod api;
@@ -9,9 +13,14 @@ mod app;
 mod components;
 mod i18n;
 mod pages;
+#[cfg(feature = "staff")]
+mod staff;
 
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();
+    #[cfg(not(feature = "staff"))]
     leptos::mount::mount_to_body(app::App);
+    #[cfg(feature = "staff")]
+    leptos::mount::mount_to_body(staff::StaffApp);
 }

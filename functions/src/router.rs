@@ -81,9 +81,20 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
         (Method::Get, ["dev", "outbox"]) => dev::outbox_page(&ctx).await,
         (Method::Get, ["dev", "outbox.json"]) => dev::outbox_json(&ctx).await,
         (Method::Post, ["dev", "otp", "age"]) => dev::age_codes(&mut ctx).await,
+        (Method::Get, ["can-bo", ..] | ["lanh-dao", ..]) => staff_app(&ctx).await,
         (_, ["api", ..]) => Err(ApiError::RouteNotFound),
         _ => Err(ApiError::RouteNotFound),
     }
+}
+
+/// Any staff-app path answers the staff bundle's page; its router takes it from there.
+async fn staff_app(ctx: &Ctx) -> std::result::Result<Response, ApiError> {
+    let assets = ctx.env.assets(config::ASSETS)?;
+    let mut page = assets.fetch(format!("{}/can-bo/index.html", config::public_base_url(&ctx.env)), None).await?;
+    let mut resp = Response::from_bytes(page.bytes().await?)?;
+    resp.headers_mut().set("content-type", "text/html; charset=utf-8")?;
+    resp.headers_mut().set("cache-control", "no-cache")?;
+    Ok(resp)
 }
 
 /// The development sandbox of the payment providers (never routed without `SANDBOX=1`).

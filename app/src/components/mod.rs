@@ -1,4 +1,5 @@
 pub mod fee_calculator;
+pub mod form;
 pub mod layout;
 pub mod money;
 pub mod receipt;

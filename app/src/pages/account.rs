@@ -6,10 +6,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use motcua_domain::auth::{CitizenProfile, OtpRequested, Profile, ProfileUpdate};
 use motcua_domain::citizen::Phone;
-use motcua_domain::validation::FieldError;
 use serde_json::json;
 
-use crate::api::{self, ApiFailure};
+use crate::api;
+use crate::components::form::{Errors, Field};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Step {
@@ -18,59 +18,6 @@ enum Step {
     Code,
     Profile,
     Done,
-}
-
-/// The error to show at each field (one at a time, as the server sends one).
-#[derive(Clone, Default, PartialEq)]
-struct Errors {
-    field: Option<String>,
-    message: String,
-}
-
-impl Errors {
-    fn at(&self, field: &str) -> Option<String> {
-        (self.field.as_deref() == Some(field)).then(|| self.message.clone())
-    }
-    fn general(&self) -> Option<String> {
-        (self.field.is_none() && !self.message.is_empty()).then(|| self.message.clone())
-    }
-}
-
-impl From<FieldError> for Errors {
-    fn from(e: FieldError) -> Self {
-        Errors { field: Some(e.field), message: e.message_vi }
-    }
-}
-
-impl From<ApiFailure> for Errors {
-    fn from(e: ApiFailure) -> Self {
-        Errors { field: e.field, message: e.message }
-    }
-}
-
-#[component]
-fn Field(label: &'static str, name: &'static str, value: RwSignal<String>, errors: RwSignal<Errors>, #[prop(optional)] kind: &'static str, #[prop(optional)] autocomplete: &'static str, #[prop(optional)] inputmode: &'static str) -> impl IntoView {
-    let id = format!("f-{name}");
-    let err_id = format!("e-{name}");
-    let label_for = id.clone();
-    let error = move || errors.read().at(name);
-    view! {
-        <label class="field" for=label_for>
-            <span>{label}</span>
-            <input
-                id=id
-                name=name
-                type=if kind.is_empty() { "text" } else { kind }
-                autocomplete=autocomplete
-                inputmode=inputmode
-                aria-invalid=move || error().is_some().to_string()
-                aria-describedby=err_id.clone()
-                prop:value=value
-                on:input=move |ev| value.set(event_target_value(&ev))
-            />
-            <span class="field-error" id=err_id role="alert">{error}</span>
-        </label>
-    }
 }
 
 #[component]

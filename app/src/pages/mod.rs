@@ -5,3 +5,5 @@ pub mod my_dossiers;
 pub mod not_found;
 pub mod procedure;
 pub mod receipt;
+#[cfg(feature = "staff")]
+pub mod staff_login;

@@ -92,9 +92,9 @@ pub fn event_stmt(
             actor_role.into(),
             actor_id.into(),
             enum_str(&action).into(),
-            from.map(|f| enum_str(&f)).into(),
+            db::nullable(from.map(|f| enum_str(&f)).as_deref()),
             enum_str(&to).into(),
-            reason.map(str::to_string).into(),
+            db::nullable(reason),
         ])?)
 }
 

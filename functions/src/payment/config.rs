@@ -33,10 +33,7 @@ fn unconfigured(name: &str) -> ApiError {
     ApiError::Unexpected(format!("payment provider setting {name} is missing"))
 }
 
-/// The public address of this deployment, without a trailing slash.
-pub fn public_base(env: &Env) -> String {
-    text(env, "PUBLIC_BASE_URL").unwrap_or_else(|| "http://127.0.0.1:8787".into()).trim_end_matches('/').to_string()
-}
+pub use crate::platform::config::public_base_url as public_base;
 
 fn url(env: &Env, name: &str, default: &str) -> String {
     match text(env, name) {

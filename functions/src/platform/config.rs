@@ -4,6 +4,7 @@ pub const DB: &str = "DB";
 pub const SCANS: &str = "SCANS";
 pub const SEQUENCES: &str = "SEQUENCES";
 pub const OUTBOX: &str = "OUTBOX";
+pub const ASSETS: &str = "ASSETS";
 /// Secret key of the one-time-code hashes (any long random string). Required outside the sandbox.
 pub const AUTH_SECRET: &str = "AUTH_SECRET";
 
@@ -13,4 +14,9 @@ pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
 pub fn sandbox_enabled(env: &worker::Env) -> bool {
     env.var("SANDBOX").map(|v| v.to_string() == "1").unwrap_or(false)
         || env.secret("SANDBOX").map(|v| v.to_string() == "1").unwrap_or(false)
+}
+
+/// The public address of this deployment, without a trailing slash.
+pub fn public_base_url(env: &worker::Env) -> String {
+    env.var("PUBLIC_BASE_URL").map(|v| v.to_string()).unwrap_or_else(|_| "http://127.0.0.1:8787".into()).trim_end_matches('/').to_string()
 }

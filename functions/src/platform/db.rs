@@ -12,3 +12,8 @@ pub async fn all<T: DeserializeOwned>(stmt: D1PreparedStatement) -> Result<Vec<T
 pub async fn first<T: DeserializeOwned>(stmt: D1PreparedStatement) -> Result<Option<T>, ApiError> {
     Ok(stmt.first::<T>(None).await?)
 }
+
+/// An optional text for a D1 binding: D1 refuses `undefined`, so `None` becomes SQL NULL.
+pub fn nullable(value: Option<&str>) -> worker::wasm_bindgen::JsValue {
+    value.map(worker::wasm_bindgen::JsValue::from).unwrap_or(worker::wasm_bindgen::JsValue::NULL)
+}

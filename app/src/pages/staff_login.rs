@@ -1,0 +1,95 @@
+//! Staff log-in (`/can-bo/dang-nhap`: username, password and, where set up, the 6-digit code of
+//! the authenticator app) and the staff home (`/can-bo`: who is signed in and their scope).
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+use motcua_domain::auth::{StaffLogin as LoginBody, StaffProfile};
+
+use crate::api;
+use crate::components::form::{Errors, Field};
+use crate::staff::use_staff;
+
+#[component]
+pub fn StaffLogin() -> impl IntoView {
+    let ctx = use_staff();
+    let (username, password, totp) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let errors = RwSignal::new(Errors::default());
+    let busy = RwSignal::new(false);
+    let navigate = use_navigate();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        errors.set(Errors::default());
+        if username.get_untracked().trim().is_empty() {
+            return errors.set(Errors { field: Some("username".into()), message: "Vui lòng nhập tên đăng nhập.".into() });
+        }
+        if password.get_untracked().is_empty() {
+            return errors.set(Errors { field: Some("password".into()), message: "Vui lòng nhập mật khẩu.".into() });
+        }
+        busy.set(true);
+        let body = LoginBody {
+            username: username.get_untracked().trim().to_string(),
+            password: password.get_untracked(),
+            totp: Some(totp.get_untracked()).filter(|t| !t.trim().is_empty()),
+        };
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let result = api::post_json::<StaffProfile, _>("/api/staff/login", &body).await;
+            busy.set(false);
+            match result {
+                Ok(me) => {
+                    ctx.me.set(Some(me));
+                    navigate("/can-bo", Default::default());
+                }
+                Err(e) => errors.set(e.into()),
+            }
+        });
+    };
+    view! {
+        <section class="page">
+            <h1>"Đăng nhập cán bộ"</h1>
+            <form on:submit=submit novalidate>
+                <Field label="Tên đăng nhập" name="username" value=username errors=errors autocomplete="username"/>
+                <Field label="Mật khẩu" name="password" value=password errors=errors kind="password" autocomplete="current-password"/>
+                <Field label="Mã xác thực (nếu có)" name="totp" value=totp errors=errors inputmode="numeric" autocomplete="one-time-code"/>
+                {move || errors.get().general().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+                <button type="submit" disabled=move || busy.get()>"Đăng nhập"</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+pub fn StaffHome() -> impl IntoView {
+    let ctx = use_staff();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if ctx.checked.get() && ctx.me.get().is_none() {
+            navigate("/can-bo/dang-nhap", Default::default());
+        }
+    });
+    let logout = move |_| {
+        spawn_local(async move {
+            let _ = api::post_empty("/api/staff/logout").await;
+            ctx.me.set(None);
+        });
+    };
+    view! {
+        <section class="page">
+            {move || ctx.me.get().map(|me| view! {
+                <h1>{format!("Xin chào, {}", me.display_name)}</h1>
+                <p>{format!("Vai trò: {} · Phạm vi: {} cơ quan", role_vi(&me.role), me.agencies.len())}</p>
+                <button type="button" class="secondary" on:click=logout>"Đăng xuất"</button>
+            })}
+        </section>
+    }
+}
+
+fn role_vi(role: &str) -> &'static str {
+    match role {
+        "officer" => "Cán bộ Bộ phận Một cửa",
+        "leader" => "Lãnh đạo",
+        "admin" => "Quản trị",
+        _ => "Cán bộ",
+    }
+}

@@ -1,0 +1,51 @@
+//! The staff app (a bundle of its own, built with the `staff` feature): the one-stop desk under
+//! `/can-bo` and the leaders' dashboard under `/lanh-dao`. Every page needs a staff session; the
+//! server decides what each person may see.
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::path;
+use motcua_domain::auth::StaffProfile;
+
+use crate::api;
+use crate::pages::not_found::NotFound;
+use crate::pages::staff_login::{StaffHome, StaffLogin};
+
+/// The signed-in staff member, shared with every staff page (`None` until known or when out).
+#[derive(Clone, Copy)]
+pub struct StaffContext {
+    pub me: RwSignal<Option<StaffProfile>>,
+    pub checked: RwSignal<bool>,
+}
+
+pub fn use_staff() -> StaffContext {
+    expect_context::<StaffContext>()
+}
+
+#[component]
+pub fn StaffApp() -> impl IntoView {
+    let ctx = StaffContext { me: RwSignal::new(None), checked: RwSignal::new(false) };
+    provide_context(ctx);
+    leptos::task::spawn_local(async move {
+        ctx.me.set(api::get::<StaffProfile>("/api/staff/me").await.ok());
+        ctx.checked.set(true);
+    });
+    view! {
+        <Router>
+            <header class="top staff">
+                <a href="/can-bo" class="brand"><span class="emblem" aria-hidden="true">"★"</span><span>"Một cửa — Cán bộ"</span></a>
+                {move || ctx.me.get().map(|m| view! { <span class="who">{m.display_name}</span> })}
+            </header>
+            <main id="main">
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("/can-bo") view=StaffHome/>
+                    <Route path=path!("/can-bo/dang-nhap") view=StaffLogin/>
+                </Routes>
+            </main>
+            <nav class="bottom" aria-label="Điều hướng cán bộ">
+                <A href="/can-bo">"Hồ sơ"</A>
+                <A href="/lanh-dao">"Thống kê"</A>
+            </nav>
+        </Router>
+    }
+}
