@@ -103,8 +103,9 @@ fn vnpay_success_settles_and_issues_a_receipt_then_answers_02() {
 fn vnpay_forged_wrong_amount_and_failed_callbacks_leave_the_amount_payable() {
     let f = dossier_awaiting_payment("0911000102", "UBND xã Sơn Tây", "sontay.motcua");
     let (reference, _) = f.start("vnpay");
-    // Forged: the signature no longer matches the bytes.
-    let forged = callback_query(&vnpay_config(), &vnpay_result(&reference, f.total, "00")).replace("vnp_ResponseCode=00", "vnp_ResponseCode=00&x=1");
+    // Forged: the amount was changed after signing, so the signature no longer matches.
+    let forged = callback_query(&vnpay_config(), &vnpay_result(&reference, f.total, "00")).replace("vnp_Amount=2100000", "vnp_Amount=100");
+    assert!(forged.contains("vnp_Amount=100&"));
     assert_eq!(vnpay_ipn(&forged)["RspCode"], "97");
     let wrong_key = callback_query(
         &motcua_domain::gateway::vnpay::VnpayConfig::new(dev_var("VNPAY_TMN_CODE"), Secret::new("NOT-THE-SECRET")),
@@ -222,6 +223,8 @@ fn zalopay_callback_cases() {
     assert_eq!(zalopay_callback("MCNOSUCHORDER01", f.total, &key2)["return_code"], -1);
     assert_eq!(zalopay_callback(&reference, 1_000, &key2)["return_code"], -1);
     f.assert_still_payable();
+    assert_eq!(f.detail()["payments"][0]["status"], "needs_review", "a verified wrong amount is kept for an officer");
+    let (reference, _) = f.start("zalopay");
     assert_eq!(zalopay_callback(&reference, f.total, &key2)["return_code"], 1);
     f.assert_paid_once();
     assert_eq!(zalopay_callback(&reference, f.total, &key2)["return_code"], 2);
@@ -247,6 +250,10 @@ fn vietqr_transfer_is_matched_by_reference_and_exact_amount() {
     assert_eq!(send(f.total, &reference, &Secret::new("wrong")).status(), 401);
     assert_eq!(send(20_000, &format!("{reference} chuyen tien"), &secret).status(), 200);
     f.assert_still_payable();
+    assert_eq!(f.detail()["payments"][0]["status"], "needs_review", "the short transfer is kept for an officer to refund");
+    // A new attempt gets a new reference (and QR) for the exact amount.
+    let (reference, next) = f.start("vietqr");
+    assert_eq!(next["purpose"], reference);
     // Banks mangle the content: lower case and spaces are fine.
     let mangled = format!("NGUYEN VAN AN CK {} phi", reference.to_lowercase());
     assert_eq!(send(f.total, &mangled, &secret).status(), 200);
