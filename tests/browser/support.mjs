@@ -87,3 +87,46 @@ export async function screenshot(page, name) {
 export async function hasNoHorizontalScroll(page) {
   return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 }
+
+/// Logs in through the API as a citizen (code from the dev outbox) or a staff member, and
+/// returns the session cookie `{ name, value }` for fetch and for a browser context.
+export async function apiLogin(base, who) {
+  if (who.username) {
+    const r = await fetch(`${base}/api/staff/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: who.username, password: "MotCua@2026" }),
+    });
+    if (!r.ok) throw new Error(`staff login ${r.status}`);
+    return cookieOf(r);
+  }
+  const headers = { "content-type": "application/json", "cf-connecting-ip": `10.77.${who.phone.slice(-4, -2)}.${who.phone.slice(-2)}` };
+  const asked = await fetch(`${base}/api/auth/otp/request`, { method: "POST", headers, body: JSON.stringify({ phone: who.phone }) });
+  if (asked.status !== 202) throw new Error(`code request ${asked.status}`);
+  let code;
+  for (let i = 0; i < 100 && !code; i++) {
+    const list = await (await fetch(`${base}/dev/outbox.json?to=${who.phone}`)).json();
+    code = list[0]?.body.match(/\d{6}/)?.[0];
+    if (!code) await new Promise((r) => setTimeout(r, 200));
+  }
+  const r = await fetch(`${base}/api/auth/otp/verify`, { method: "POST", headers, body: JSON.stringify({ phone: who.phone, code }) });
+  if (!r.ok) throw new Error(`code verify ${r.status}`);
+  return cookieOf(r);
+}
+
+function cookieOf(resp) {
+  const [pair] = resp.headers.get("set-cookie").split(";");
+  const [name, value] = pair.split("=");
+  return { name, value };
+}
+
+export async function apiCall(base, cookie, method, path, body) {
+  const r = await fetch(base + path, {
+    method,
+    headers: { "content-type": "application/json", cookie: `${cookie.name}=${cookie.value}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await r.text();
+  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}

@@ -1,3 +1,4 @@
+pub mod dates;
 pub mod fee_calculator;
 pub mod form;
 pub mod layout;

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use motcua_domain::api::ReceiptView;
 
+use super::dates::datetime_vn;
 use super::money::vnd;
 
 #[component]
@@ -12,6 +13,12 @@ pub fn Receipt(receipt: ReceiptView) -> impl IntoView {
         .as_array()
         .map(|ls| ls.iter().map(|l| (l["name"].as_str().unwrap_or("").to_string(), l["amount"].as_i64().unwrap_or(0))).collect())
         .unwrap_or_default();
+    // Printed receipts need the full address, whatever host served the page.
+    let verify_url = if receipt.verify_url.starts_with('/') {
+        format!("{}{}", window().location().origin().unwrap_or_default(), receipt.verify_url)
+    } else {
+        receipt.verify_url.clone()
+    };
     view! {
         <section class="receipt" aria-label="Biên lai điện tử">
             <h2>"Biên lai thu phí, lệ phí"</h2>
@@ -23,7 +30,7 @@ pub fn Receipt(receipt: ReceiptView) -> impl IntoView {
                 <dt>"Người nộp"</dt><dd>{receipt.payer_name.clone()}</dd>
                 <dt>"Hình thức"</dt><dd>{provider_label(&receipt.provider)}</dd>
                 <dt>"Mã giao dịch"</dt><dd>{receipt.provider_txn.clone()}</dd>
-                <dt>"Thời gian"</dt><dd>{receipt.issued_at.clone()}</dd>
+                <dt>"Thời gian"</dt><dd>{datetime_vn(&receipt.issued_at)}</dd>
             </dl>
             <table class="lines">
                 <tbody>
@@ -31,7 +38,7 @@ pub fn Receipt(receipt: ReceiptView) -> impl IntoView {
                 </tbody>
                 <tfoot><tr><th>"Tổng cộng"</th><th class="num">{vnd(receipt.total)}</th></tr></tfoot>
             </table>
-            <p class="muted">"Kiểm tra biên lai: "<a href=receipt.verify_url.clone()>{receipt.verify_url.clone()}</a></p>
+            <p class="muted">"Kiểm tra biên lai: "<a href=verify_url.clone()>{verify_url.clone()}</a></p>
             <button type="button" class="secondary no-print" on:click=|_| { let _ = window().print(); }>"In biên lai"</button>
         </section>
     }

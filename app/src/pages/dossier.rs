@@ -10,6 +10,7 @@ use motcua_domain::gateway::{Provider, StartPayment};
 use serde::Deserialize;
 
 use crate::api::{self, ApiFailure};
+use crate::components::dates::{date_vn, datetime_vn};
 use crate::components::money::vnd;
 use crate::components::receipt::Receipt;
 
@@ -94,7 +95,7 @@ pub fn DossierPage() -> impl IntoView {
                                 <p class="status" data-status=format!("{:?}", d.summary.status)>
                                     "Trạng thái: "<strong class="status-label">{d.summary.status_label.clone()}</strong>
                                 </p>
-                                {d.summary.deadline.clone().map(|dl| view! { <p class="muted">"Hạn giải quyết: "{dl}</p> })}
+                                {d.summary.deadline.clone().map(|dl| view! { <p class="muted">"Hạn giải quyết: "{date_vn(&dl)}</p> })}
                                 {d.fee_notice.clone().map(|n| {
                                     let lines: Vec<(String, i64)> = n.lines.as_array().map(|ls| ls.iter().map(|l| (l["name"].as_str().unwrap_or("").to_string(), l["amount"].as_i64().unwrap_or(0))).collect()).unwrap_or_default();
                                     view! {
@@ -146,7 +147,7 @@ pub fn DossierPage() -> impl IntoView {
                                 <h2>"Quá trình xử lý"</h2>
                                 <ol class="timeline">
                                     {d.timeline.into_iter().map(|t| view! {
-                                        <li><span class="when">{t.at}</span>" — "{t.label}{t.reason.map(|r| format!(" ({r})"))}</li>
+                                        <li><span class="when">{datetime_vn(&t.at)}</span>" — "{t.label}{t.reason.map(|r| format!(" ({r})"))}</li>
                                     }).collect_view()}
                                 </ol>
                             }.into_any()
