@@ -174,8 +174,20 @@ pub struct DossierDetail {
     pub fee_notice: Option<FeeNoticeView>,
     pub payments: Vec<PaymentSummary>,
     pub receipt: Option<ReceiptView>,
+    /// Money given back by the agency, newest first.
+    #[serde(default)]
+    pub refunds: Vec<RefundSummary>,
     /// True when the open amount can be paid now.
     pub payable: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundSummary {
+    pub amount: i64,
+    pub reason: String,
+    /// `done`, `processing` (the provider confirms later) or `manual` (paid back by transfer).
+    pub status: String,
+    pub created_at: String,
 }
 
 /// `GET /api/procedures/{code}`: what a citizen reads before filling anything in.

@@ -30,3 +30,26 @@ fn app_routes_fall_back_to_the_single_page_app() {
         assert!(html.contains("/pkg/motcua.js"), "{path}");
     }
 }
+
+#[test]
+fn secrets_never_reach_the_browser_bundles() {
+    let root = crate::support::root();
+    let secrets: Vec<String> = std::fs::read_to_string(root.join(".dev.vars.example"))
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split_once('='))
+        .filter(|(k, _)| k.contains("SECRET") || k.contains("KEY"))
+        .map(|(_, v)| v.trim().to_string())
+        .collect();
+    assert!(secrets.len() >= 6, "{secrets:?}");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(root.join("dist/pkg")).expect("built app in dist/pkg") {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        for s in &secrets {
+            assert!(!text.contains(s.as_str()), "a secret is in the app bundle");
+        }
+        checked += 1;
+    }
+    assert!(checked >= 4, "both bundles (js + wasm) checked");
+}

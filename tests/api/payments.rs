@@ -319,5 +319,8 @@ fn refunds_go_through_the_provider_and_are_recorded() {
     assert_eq!(resp.status(), 201, "{}", resp.text().unwrap_or_default());
     let d = f.detail();
     assert_eq!(d["payments"][0]["status"], "partially_refunded");
+    assert_eq!(d["refunds"][0]["amount"], 7_000, "the citizen sees the refund");
+    assert_eq!(d["refunds"][0]["status"], "done");
+    assert_eq!(d["refunds"][0]["reason"], "Thu thừa 1 bản sao");
     expect_error(app().login_staff("ngocky.motcua").post_json(&format!("/api/staff/payments/{payment_id}/refunds"), &json!({"amount": 1000, "reason": "x"})), 404);
 }

@@ -144,6 +144,16 @@ pub fn DossierPage() -> impl IntoView {
                                     <p class="paid" role="status">"Đã thanh toán"</p>
                                     <Receipt receipt=r/>
                                 })}
+                                {(!d.refunds.is_empty()).then(|| view! {
+                                    <section aria-label="Hoàn tiền">
+                                        <h2>"Hoàn tiền"</h2>
+                                        <ul class="refunds">
+                                            {d.refunds.iter().map(|r| view! {
+                                                <li>{format!("{} — {} ({}), {}", vnd(r.amount), r.reason, refund_status_vi(&r.status), datetime_vn(&r.created_at))}</li>
+                                            }).collect_view()}
+                                        </ul>
+                                    </section>
+                                })}
                                 <h2>"Quá trình xử lý"</h2>
                                 <ol class="timeline">
                                     {d.timeline.into_iter().map(|t| view! {
@@ -156,5 +166,13 @@ pub fn DossierPage() -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+fn refund_status_vi(status: &str) -> &'static str {
+    match status {
+        "done" => "đã hoàn",
+        "processing" => "đang xử lý",
+        _ => "cơ quan sẽ chuyển khoản hoàn lại",
     }
 }

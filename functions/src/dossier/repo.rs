@@ -197,6 +197,17 @@ pub async fn payments(d1: &D1Database, dossier_id: &str) -> Result<Vec<PaymentSu
         .collect())
 }
 
+pub async fn refunds(d1: &D1Database, dossier_id: &str) -> Result<Vec<motcua_domain::api::RefundSummary>, ApiError> {
+    db::all(
+        d1.prepare(
+            "SELECT r.amount, r.reason, r.status, r.created_at FROM refunds r JOIN payments p ON p.id = r.payment_id \
+             WHERE p.dossier_id = ?1 ORDER BY r.created_at DESC",
+        )
+        .bind(&[dossier_id.into()])?,
+    )
+    .await
+}
+
 pub async fn receipt_of_dossier(d1: &D1Database, dossier_id: &str) -> Result<Option<ReceiptView>, ApiError> {
     crate::payment::receipt::by_dossier(d1, dossier_id).await
 }

@@ -109,6 +109,7 @@ pub async fn detail(d1: &D1Database, row: &DossierRow) -> Result<DossierDetail, 
         fee_notice: notice.as_ref().map(|n| n.view()),
         payments: repo::payments(d1, &row.id).await?,
         receipt: repo::receipt_of_dossier(d1, &row.id).await?,
+        refunds: repo::refunds(d1, &row.id).await?,
         payable,
     })
 }
