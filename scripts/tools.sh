@@ -16,7 +16,9 @@ if ! worker-build --version 2>/dev/null | grep -q "$WORKER_BUILD_VERSION"; then
   cargo install worker-build --version "$WORKER_BUILD_VERSION" --locked --force
 fi
 if [ ! -x node_modules/.bin/wrangler ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  # `npm ci` refuses this lock file when the registry does not serve workerd's macOS/Windows
+  # builds (the lock cannot list them); `npm install` then installs the same pinned tree.
+  npm ci --no-audit --no-fund || npm install --no-audit --no-fund
 fi
 
 need_apt=()
