@@ -18,7 +18,12 @@ fi
 if [ ! -x node_modules/.bin/wrangler ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   # `npm ci` refuses this lock file when the registry does not serve workerd's macOS/Windows
   # builds (the lock cannot list them); `npm install` then installs the same pinned tree.
-  npm ci --no-audit --no-fund || npm install --no-audit --no-fund
+  if ! npm ci --no-audit --no-fund >.npm-ci.log 2>&1; then
+    echo "npm ci refused the lock file ($(grep -m1 'Missing:' .npm-ci.log || echo 'see npm log')); using npm install" >&2
+    npm install --no-audit --no-fund
+    touch node_modules/.package-lock.json
+  fi
+  rm -f .npm-ci.log
 fi
 
 need_apt=()
