@@ -16,7 +16,14 @@ if ! worker-build --version 2>/dev/null | grep -q "$WORKER_BUILD_VERSION"; then
   cargo install worker-build --version "$WORKER_BUILD_VERSION" --locked --force
 fi
 if [ ! -x node_modules/.bin/wrangler ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  # `npm ci` refuses this lock file when the registry does not serve workerd's macOS/Windows
+  # builds (the lock cannot list them); `npm install` then installs the same pinned tree.
+  if ! npm ci --no-audit --no-fund >.npm-ci.log 2>&1; then
+    echo "npm ci refused the lock file ($(grep -m1 'Missing:' .npm-ci.log || echo 'see npm log')); using npm install" >&2
+    npm install --no-audit --no-fund
+    touch node_modules/.package-lock.json
+  fi
+  rm -f .npm-ci.log
 fi
 
 need_apt=()

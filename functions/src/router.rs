@@ -24,6 +24,7 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     let segments = segments.as_slice();
     match (method.clone(), segments) {
+        (Method::Get, ["api", "ping"]) => ping(),
         (Method::Get, ["api", "health"]) => health::get(&ctx).await,
         (Method::Get, ["api", "agencies"]) => catalog::routes::agencies(&ctx).await,
         (Method::Get, ["api", "procedures"]) => catalog::routes::procedures(&ctx).await,
@@ -95,6 +96,13 @@ async fn staff_app(ctx: &Ctx) -> std::result::Result<Response, ApiError> {
     resp.headers_mut().set("content-type", "text/html; charset=utf-8")?;
     resp.headers_mut().set("cache-control", "no-cache")?;
     Ok(resp)
+}
+
+/// `GET /api/ping`: `{"ok":true}` without touching any binding. The baseline that `make bench`
+/// loads side by side with every measured route, so a route's cost reads as its excess over
+/// the router, the JSON envelope and the local platform.
+fn ping() -> std::result::Result<Response, ApiError> {
+    Ok(Response::from_json(&serde_json::json!({ "ok": true }))?)
 }
 
 /// The development sandbox of the payment providers (never routed without `SANDBOX=1`).
