@@ -324,3 +324,39 @@ fn refunds_go_through_the_provider_and_are_recorded() {
     assert_eq!(d["refunds"][0]["reason"], "Thu thừa 1 bản sao");
     expect_error(app().login_staff("ngocky.motcua").post_json(&format!("/api/staff/payments/{payment_id}/refunds"), &json!({"amount": 1000, "reason": "x"})), 404);
 }
+
+fn paygov_confirm(reference: &str, amount: i64, secret: &str) -> Value {
+    use motcua_domain::gateway::paygov::{sandbox::{confirm_body, Outcome}, PaygovConfig};
+    let config = PaygovConfig::new(dev_var("PAYGOV_PARTNER_CODE"), Secret::new(secret), "http://unused");
+    let body = confirm_body(
+        &config,
+        &Outcome {
+            reference: reference.into(),
+            amount: Vnd::dong(amount),
+            ma_loi: "00".into(),
+            transaction_no: "DVCQG123456".into(),
+            bank_code: "VCB".into(),
+            paid_at: time::OffsetDateTime::now_utc(),
+            content: "Thanh toan".into(),
+        },
+    );
+    let resp = app().post_raw("/api/payments/paygov/confirm", "application/json", &body);
+    assert_eq!(resp.status(), 200);
+    resp.json().unwrap()
+}
+
+#[test]
+fn national_platform_confirm_cases() {
+    let f = dossier_awaiting_payment("0911000110", "UBND xã Sơn Tây", "sontay.motcua");
+    let (reference, next) = f.start("paygov");
+    assert!(next["url"].as_str().unwrap().contains("/sandbox/paygov/pay?ref="), "{next}");
+    let secret = dev_var("PAYGOV_SECRET");
+    assert_eq!(paygov_confirm(&reference, f.total, "not-the-secret")["MaLoi"], "01", "MaXacThuc checked");
+    assert_eq!(paygov_confirm("MCNOSUCHORDER02", f.total, &secret)["MaLoi"], "02");
+    f.assert_still_payable();
+    assert_eq!(paygov_confirm(&reference, f.total, &secret)["MaLoi"], "00");
+    let d = f.assert_paid_once();
+    assert_eq!(d["receipt"]["provider"], "paygov");
+    assert_eq!(paygov_confirm(&reference, f.total, &secret)["MaLoi"], "00", "a repeated confirm is acknowledged");
+    f.assert_paid_once();
+}

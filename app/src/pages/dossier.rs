@@ -21,7 +21,7 @@ struct Started {
     next: StartPayment,
 }
 
-const PROVIDERS: [Provider; 4] = [Provider::Vnpay, Provider::Momo, Provider::Zalopay, Provider::Vietqr];
+const PROVIDERS: [Provider; 5] = [Provider::Vnpay, Provider::Momo, Provider::Zalopay, Provider::Vietqr, Provider::Paygov];
 
 #[component]
 pub fn DossierPage() -> impl IntoView {
