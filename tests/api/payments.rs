@@ -145,6 +145,8 @@ fn twenty_concurrent_identical_callbacks_settle_once() {
     let csv = f.officer.get(&format!("/api/staff/statements?agency={}", agency_code("UBND xã Đại Sơn"))).text().unwrap();
     let code = f.detail()["code"].as_str().unwrap().to_string();
     assert_eq!(csv.matches(&code).count(), 1, "{csv}");
+    assert!(csv.contains("provider,vnpay,"), "{csv}");
+    assert!(csv.lines().any(|l| l.starts_with("beneficiary,970415/") && l.ends_with(",21000")), "{csv}");
 }
 
 fn momo_config() -> MomoConfig {

@@ -50,6 +50,25 @@ pub async fn daily(ctx: &Ctx) -> Result<Response, ApiError> {
             .bind(&[agency.as_str().into(), from.into(), to.into()])?,
     )
     .await?;
+    // The agency's own account receives the phí; lệ phí go to the State Treasury.
+    #[derive(Deserialize)]
+    struct Account {
+        bank_bin: String,
+        account_number: String,
+    }
+    let own_account = db::first::<Account>(
+        ctx.d1()?
+            .prepare("SELECT bank_bin, account_number FROM bank_accounts WHERE agency_code = ?1 LIMIT 1")
+            .bind(&[agency.as_str().into()])?,
+    )
+    .await?
+    .map(|a| format!("{}/{}", a.bank_bin, a.account_number))
+    .unwrap_or_else(|| "agency".to_string());
+    let beneficiary_of = |b: &str| match b {
+        "agency" => own_account.clone(),
+        "treasury" => "Kho bac Nha nuoc".to_string(),
+        other => other.to_string(),
+    };
     let mut csv = String::from("\u{feff}loai,khoa,so_giao_dich,tong_tien\n");
     let mut by_provider: BTreeMap<String, (u64, i64)> = BTreeMap::new();
     let mut by_beneficiary: BTreeMap<String, (u64, i64)> = BTreeMap::new();
@@ -59,7 +78,7 @@ pub async fn daily(ctx: &Ctx) -> Result<Response, ApiError> {
         e.1 += r.amount;
         let lines: serde_json::Value = serde_json::from_str(&r.lines_json).unwrap_or_default();
         for l in lines.as_array().into_iter().flatten() {
-            let e = by_beneficiary.entry(l["beneficiary"].as_str().unwrap_or("agency").to_string()).or_default();
+            let e = by_beneficiary.entry(beneficiary_of(l["beneficiary"].as_str().unwrap_or("agency"))).or_default();
             e.0 += 1;
             e.1 += l["amount"].as_i64().unwrap_or(0);
         }
