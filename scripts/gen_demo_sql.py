@@ -151,7 +151,8 @@ def main():
              ("stf-daison", "daison.motcua", "Phạm Văn Đức (Một cửa xã Đại Sơn)", "officer", ["11083"]),
              ("stf-ngocky", "ngocky.motcua", "Vũ Thị Lan (Một cửa xã Ngọc Kỳ)", "officer", ["11098"]),
              ("stf-tuky", "tuky.lanhdao", "Nguyễn Văn Hùng (Lãnh đạo UBND huyện Tứ Kỳ)", "leader", ["298"]),
-             ("stf-haiduong", "haiduong.admin", "Trần Minh Quân (Quản trị tỉnh Hải Dương)", "admin", ["30"])]
+             ("stf-haiduong", "haiduong.admin", "Trần Minh Quân (Quản trị tỉnh Hải Dương)", "admin", ["30"]),
+             ("stf-dongthap", "dongthap.admin", "Lê Văn Tâm (Quản trị tỉnh Đồng Tháp)", "admin", ["87"])]
     for sid, username, display, role, scopes in staff:
         # Deterministic salt so the file is stable; real accounts get random salts.
         salt = hashlib.sha256(("motcua-demo-salt:" + username).encode()).digest()[:16]

@@ -8,6 +8,7 @@ use leptos_router::path;
 use motcua_domain::auth::StaffProfile;
 
 use crate::api;
+use crate::pages::dashboard::Dashboard;
 use crate::pages::not_found::NotFound;
 use crate::pages::staff_login::{StaffHome, StaffLogin};
 
@@ -40,6 +41,7 @@ pub fn StaffApp() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/can-bo") view=StaffHome/>
                     <Route path=path!("/can-bo/dang-nhap") view=StaffLogin/>
+                    <Route path=path!("/lanh-dao") view=Dashboard/>
                 </Routes>
             </main>
             <nav class="bottom" aria-label="Điều hướng cán bộ">

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod calendar;
 pub mod citizen;
 pub mod codes;
+pub mod dashboard;
 pub mod dossier;
 pub mod fee;
 pub mod gateway;

@@ -594,3 +594,5 @@ INSERT OR IGNORE INTO staff (id, username, display_name, role, password_hash, cr
 INSERT OR IGNORE INTO staff_scopes (staff_id, agency_code) VALUES ('stf-tuky', '000.00.51.H23');
 INSERT OR IGNORE INTO staff (id, username, display_name, role, password_hash, created_at) VALUES ('stf-haiduong', 'haiduong.admin', 'Trần Minh Quân (Quản trị tỉnh Hải Dương)', 'admin', 'pbkdf2-sha256$100000$JW5N+0OLJcRtjStonBpAMQ==$KrOoTUAkZtiorSiKoBdCkbioLXu7Fn0zibZf0mppBQQ=', '2026-01-01T00:00:00Z');
 INSERT OR IGNORE INTO staff_scopes (staff_id, agency_code) VALUES ('stf-haiduong', '000.00.00.H23');
+INSERT OR IGNORE INTO staff (id, username, display_name, role, password_hash, created_at) VALUES ('stf-dongthap', 'dongthap.admin', 'Lê Văn Tâm (Quản trị tỉnh Đồng Tháp)', 'admin', 'pbkdf2-sha256$100000$wo6hy1OlYAj99z3LPHNaDA==$yW/kVzgyHP2sPfZiMjy8osFHjdoBr7QSN4gmNoc7QGQ=', '2026-01-01T00:00:00Z');
+INSERT OR IGNORE INTO staff_scopes (staff_id, agency_code) VALUES ('stf-dongthap', '000.00.00.H20');

@@ -7,7 +7,7 @@ use worker::{Env, Method, Request, Response, Result};
 use crate::platform::error::ApiError;
 use crate::platform::http::Ctx;
 use crate::platform::config;
-use crate::{auth, catalog, dev, dossier, fee, health, payment};
+use crate::{auth, catalog, dashboard, dev, dossier, fee, health, payment};
 
 pub async fn handle(req: Request, env: Env) -> Result<Response> {
     let ctx = Ctx::new(req, env);
@@ -70,6 +70,13 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
             payment::refund::create(&mut ctx, &id).await
         }
         (Method::Get, ["api", "staff", "statements"]) => payment::statement::daily(&ctx).await,
+        (Method::Get, ["api", "dashboard", "rates"]) => dashboard::routes::rates(&ctx).await,
+        (Method::Get, ["api", "dashboard", "trend"]) => dashboard::routes::trend(&ctx).await,
+        (Method::Get, ["api", "dashboard", "procedures"]) => dashboard::routes::procedures(&ctx).await,
+        (Method::Get, ["api", "dashboard", "coverage"]) => dashboard::routes::coverage(&ctx).await,
+        (Method::Get, ["api", "dashboard", "dormant"]) => dashboard::routes::dormant(&ctx).await,
+        (Method::Get, ["api", "dashboard", "overdue"]) => dashboard::routes::overdue(&ctx).await,
+        (Method::Post, ["api", "dashboard", "import"]) => dashboard::routes::import(&mut ctx).await,
         (Method::Post, ["api", "auth", "otp", "request"]) => auth::routes::request_code(&mut ctx).await,
         (Method::Post, ["api", "auth", "otp", "verify"]) => auth::routes::verify_code(&mut ctx).await,
         (Method::Post, ["api", "auth", "logout"]) => auth::routes::logout(&ctx).await,

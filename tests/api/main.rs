@@ -4,6 +4,7 @@
 mod support;
 
 mod callbacks;
+mod dashboard;
 mod auth;
 mod catalog;
 mod fees;

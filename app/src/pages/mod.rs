@@ -1,4 +1,6 @@
 pub mod account;
+#[cfg(feature = "staff")]
+pub mod dashboard;
 pub mod dossier;
 pub mod home;
 pub mod my_dossiers;

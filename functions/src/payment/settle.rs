@@ -128,6 +128,8 @@ pub async fn settle_once(
             (if online { "pay_online" } else { "pay_at_counter" }).into(),
         ])?,
         ledger::event_stmt(d1, &p.id, now, "settled", &json!({"provider_txn": provider_txn, "by": settled_by}))?,
+        // The dashboard's counters move with the dossier, in this same transaction.
+        crate::dashboard::repo::count_settlement_stmt(d1, &p.dossier_id, now, online)?,
     ];
     match d1.batch(stmts).await {
         Ok(_) => {}

@@ -28,6 +28,10 @@ pub enum ApiError {
     /// A number or account temporarily locked (423); `Retry-After` tells when it unlocks.
     #[error("locked at {field}")]
     Locked { field: &'static str, retry_after_seconds: i64, message_vi: String, message_en: String },
+    /// A file of rows (a CSV import) with bad rows: 400 with every error by line and field in
+    /// `errors`, beside the usual envelope.
+    #[error("{} invalid rows", .0.len())]
+    InvalidRows(Vec<motcua_domain::dashboard::RowError>),
     #[error("unexpected: {0}")]
     Unexpected(String),
 }
@@ -136,6 +140,24 @@ impl ApiError {
                     field: Some(field.to_string()),
                 },
             ),
+            ApiError::InvalidRows(errors) => {
+                let first = errors.first();
+                (
+                    400,
+                    ErrorDetail {
+                        code: "invalid_rows".into(),
+                        message: match first {
+                            Some(e) => format!("{} row error(s); line {}: {}", errors.len(), e.line, e.message),
+                            None => "The file has invalid rows.".into(),
+                        },
+                        message_vi: Some(match first {
+                            Some(e) => format!("Tệp có {} lỗi; dòng {}: {}", errors.len(), e.line, e.message_vi),
+                            None => "Tệp có dòng không hợp lệ.".into(),
+                        }),
+                        field: first.map(|e| e.field.clone()),
+                    },
+                )
+            }
             ApiError::Unexpected(_) => (
                 500,
                 ErrorDetail {
@@ -153,7 +175,12 @@ impl ApiError {
         if status >= 500 {
             worker::console_error!("{self}");
         }
-        let mut resp = Response::from_json(&ErrorBody { error: detail })?.with_status(status);
+        let mut resp = match &self {
+            ApiError::InvalidRows(errors) => {
+                Response::from_json(&serde_json::json!({ "error": detail, "errors": errors }))?.with_status(status)
+            }
+            _ => Response::from_json(&ErrorBody { error: detail })?.with_status(status),
+        };
         if let ApiError::TooManyRequests { retry_after_seconds, .. } | ApiError::Locked { retry_after_seconds, .. } = &self {
             resp.headers_mut().set("Retry-After", &retry_after_seconds.max(&1).to_string())?;
         }
@@ -169,6 +196,7 @@ fn what_vi(what: &str) -> &'static str {
         "payment" => "giao dịch thanh toán",
         "receipt" => "biên lai",
         "file" => "tệp",
+        "dashboard" => "trang thống kê",
         _ => "dữ liệu",
     }
 }

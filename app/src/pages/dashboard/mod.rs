@@ -1,0 +1,247 @@
+//! The leaders' dashboard (`/lanh-dao?agency=&period=`): the online payment rate of each agency
+//! in the caller's scope against the year's target (bar chart sorted by rate, target line,
+//! agencies below it marked, the numbers beside), the monthly trend, the drill-down by agency and
+//! procedure, fee procedures with online payment, dormant procedures and overdue dossiers. Every
+//! table has its CSV; every count links to the dossiers behind it in the desk's list.
+
+mod chart;
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use motcua_domain::dashboard::{CoverageView, DormantRow, OverdueRow, Period, ProcedureRate, RateRow, RatesView, TrendView};
+
+use crate::api::{self, encode, ApiFailure};
+use crate::staff::use_staff;
+
+/// `43109` → `43.109` (Vietnamese grouping).
+pub fn group_vi(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The desk's list of the dossiers behind a count.
+fn desk_link(agency: &str, period: &Period, paid: &str) -> String {
+    format!(
+        "/can-bo?agency={}&from={}&to={}&paid={paid}",
+        encode(agency),
+        motcua_domain::calendar::format_iso_date(period.from),
+        motcua_domain::calendar::format_iso_date(period.to)
+    )
+}
+
+fn query_suffix(agency: &str, period: &str) -> String {
+    let mut q = Vec::new();
+    if !agency.is_empty() {
+        q.push(format!("agency={}", encode(agency)));
+    }
+    if !period.is_empty() {
+        q.push(format!("period={}", encode(period)));
+    }
+    q.join("&")
+}
+
+fn failure_view(e: ApiFailure) -> AnyView {
+    let msg = if e.status == 404 { "Không tìm thấy dữ liệu thống kê trong phạm vi của bạn.".to_string() } else { e.message };
+    view! { <p class="error" role="alert">{msg}</p> }.into_any()
+}
+
+#[component]
+pub fn Dashboard() -> impl IntoView {
+    let ctx = use_staff();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if ctx.checked.get() && ctx.me.get().is_none() {
+            navigate("/can-bo/dang-nhap", Default::default());
+        }
+    });
+    let query = use_query_map();
+    let agency = Memo::new(move |_| query.read().get("agency").unwrap_or_default());
+    let period = Memo::new(move |_| query.read().get("period").unwrap_or_default());
+    let qs = Memo::new(move |_| query_suffix(&agency.get(), &period.get()));
+    let ready = move || ctx.me.get().is_some();
+
+    let rates = LocalResource::new(move || {
+        let q = qs.get();
+        let go = ready();
+        async move { if go { Some(api::get::<RatesView>(&format!("/api/dashboard/rates?{q}")).await) } else { None } }
+    });
+    let trend = LocalResource::new(move || {
+        let q = qs.get();
+        let go = ready();
+        async move { if go { Some(api::get::<TrendView>(&format!("/api/dashboard/trend?{q}")).await) } else { None } }
+    });
+    let procs = LocalResource::new(move || {
+        let q = qs.get();
+        let go = ready();
+        async move { if go { Some(api::get::<Vec<ProcedureRate>>(&format!("/api/dashboard/procedures?{q}")).await) } else { None } }
+    });
+    let scope_q = Memo::new(move |_| query_suffix(&agency.get(), ""));
+    let coverage = LocalResource::new(move || {
+        let q = scope_q.get();
+        let go = ready();
+        async move { if go { Some(api::get::<CoverageView>(&format!("/api/dashboard/coverage?{q}")).await) } else { None } }
+    });
+    let dormant = LocalResource::new(move || {
+        let q = scope_q.get();
+        let go = ready();
+        async move { if go { Some(api::get::<Vec<DormantRow>>(&format!("/api/dashboard/dormant?{q}")).await) } else { None } }
+    });
+    let overdue = LocalResource::new(move || {
+        let q = scope_q.get();
+        let go = ready();
+        async move { if go { Some(api::get::<Vec<OverdueRow>>(&format!("/api/dashboard/overdue?{q}")).await) } else { None } }
+    });
+
+    let period_input = RwSignal::new(String::new());
+    Effect::new(move |_| period_input.set(period.get()));
+    let nav2 = use_navigate();
+    let choose = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let q = query_suffix(&agency.get_untracked(), period_input.get_untracked().trim());
+        nav2(&format!("/lanh-dao?{q}"), Default::default());
+    };
+    let csv = move |route: &str, with_period: bool| {
+        let q = if with_period { qs.get() } else { scope_q.get() };
+        format!("/api/dashboard/{route}?{q}&format=csv")
+    };
+
+    view! {
+        <section class="page dashboard">
+            <h1>"Thanh toán trực tuyến phí, lệ phí"</h1>
+            <form class="period no-print" on:submit=choose>
+                <label for="period">"Kỳ báo cáo"</label>
+                <input id="period" name="period" list="period-presets" placeholder="2023, 2023-Q4, 2023-10 hoặc 2023-01-01..2023-10-23"
+                    prop:value=move || period_input.get() on:input=move |ev| period_input.set(event_target_value(&ev))/>
+                <datalist id="period-presets">
+                    <option value="2026"/><option value="2025"/><option value="2024"/><option value="2023"/>
+                    <option value="2023-01-01..2023-10-23"/>
+                </datalist>
+                <button type="submit">"Xem"</button>
+            </form>
+            {move || rates.get().flatten().map(|r| match r {
+                Err(e) => failure_view(e),
+                Ok(v) => rates_view(v, csv("rates", true)).into_any(),
+            })}
+            <h2>"Xu hướng theo tháng"</h2>
+            {move || trend.get().flatten().map(|r| match r {
+                Err(e) => failure_view(e),
+                Ok(t) => view! {
+                    <chart::TrendChart trend=t.clone()/>
+                    <p class="no-print"><a href=csv("trend", true) download="xu-huong.csv">"Tải CSV xu hướng"</a></p>
+                }.into_any(),
+            })}
+            <h2>"Theo thủ tục"</h2>
+            {move || procs.get().flatten().map(|r| match r {
+                Err(e) => failure_view(e),
+                Ok(rows) => view! {
+                    <div class="table-wrap"><table class="lines" id="procedures">
+                        <thead><tr><th scope="col">"Thủ tục"</th><th scope="col" class="num">"Trực tuyến"</th><th scope="col" class="num">"Khác"</th><th scope="col" class="num">"Tỷ lệ"</th></tr></thead>
+                        <tbody>{rows.into_iter().map(|p| view! {
+                            <tr class:below=p.below_target><td>{p.name}<br/><span class="muted">{p.code}</span></td>
+                            <td class="num">{group_vi(p.online)}</td><td class="num">{group_vi(p.other)}</td><td class="num">{p.rate_display}</td></tr>
+                        }).collect_view()}</tbody>
+                    </table></div>
+                    <p class="no-print"><a href=csv("procedures", true) download="thu-tuc.csv">"Tải CSV theo thủ tục"</a></p>
+                }.into_any(),
+            })}
+            <h2>"Thủ tục có phí được thanh toán trực tuyến"</h2>
+            {move || coverage.get().flatten().map(|r| match r {
+                Err(e) => failure_view(e),
+                Ok(c) => view! {
+                    <p>{format!("{}/{} thủ tục có phí, lệ phí đã cho thanh toán trực tuyến ({}; chỉ tiêu tối thiểu 50%, mục tiêu 100%). {} cơ quan chưa có tài khoản thụ hưởng.",
+                        c.with_online_payment, c.with_fees, c.rate_display, c.agencies_without_account)}</p>
+                    <div class="table-wrap"><table class="lines" id="coverage">
+                        <thead><tr><th scope="col">"Cơ quan"</th><th scope="col" class="num">"Có phí"</th><th scope="col" class="num">"Trực tuyến"</th><th scope="col">"Tài khoản thụ hưởng"</th></tr></thead>
+                        <tbody>{c.rows.into_iter().map(|r| view! {
+                            <tr><td>{r.name}</td><td class="num">{r.with_fees}</td><td class="num">{r.with_online_payment}</td>
+                            <td>{if r.has_account { "Có" } else { "Chưa có" }}</td></tr>
+                        }).collect_view()}</tbody>
+                    </table></div>
+                    <p class="no-print"><a href=csv("coverage", false) download="thu-tuc-co-phi.csv">"Tải CSV"</a></p>
+                }.into_any(),
+            })}
+            <h2>"Hồ sơ quá hạn"</h2>
+            {move || overdue.get().flatten().map(|r| match r {
+                Err(e) => failure_view(e),
+                Ok(rows) => view! {
+                    <div class="table-wrap"><table class="lines" id="overdue">
+                        <thead><tr><th scope="col">"Cơ quan"</th><th scope="col" class="num">"Quá hạn"</th></tr></thead>
+                        <tbody>{rows.into_iter().map(|r| view! {
+                            <tr><td>{r.name}</td><td class="num"><a href=format!("/can-bo?agency={}&overdue=1", encode(&r.code))>{group_vi(r.overdue)}</a></td></tr>
+                        }).collect_view()}</tbody>
+                    </table></div>
+                    <p class="no-print"><a href=csv("overdue", false) download="ho-so-qua-han.csv">"Tải CSV"</a></p>
+                }.into_any(),
+            })}
+            <h2>"Thủ tục không phát sinh hồ sơ trong 3 năm"</h2>
+            {move || dormant.get().flatten().map(|r| match r {
+                Err(e) => failure_view(e),
+                Ok(rows) => view! {
+                    <p>{format!("{} cặp cơ quan – thủ tục không có hồ sơ trong 3 năm gần nhất.", rows.len())}</p>
+                    <details><summary>"Xem danh sách"</summary>
+                    <div class="table-wrap"><table class="lines" id="dormant">
+                        <thead><tr><th scope="col">"Cơ quan"</th><th scope="col">"Thủ tục"</th><th scope="col">"Hồ sơ gần nhất"</th></tr></thead>
+                        <tbody>{rows.into_iter().map(|r| view! {
+                            <tr><td>{r.agency_name}</td><td>{r.procedure_name}<br/><span class="muted">{r.procedure}</span></td><td>{r.last_dossier.unwrap_or_else(|| "Chưa có".into())}</td></tr>
+                        }).collect_view()}</tbody>
+                    </table></div></details>
+                    <p class="no-print"><a href=csv("dormant", false) download="thu-tuc-khong-phat-sinh.csv">"Tải CSV"</a></p>
+                }.into_any(),
+            })}
+        </section>
+    }
+}
+
+fn rates_view(v: RatesView, csv_href: String) -> impl IntoView {
+    let period_key = v.period.key.clone();
+    let s = v.summary.clone();
+    let period = v.period.clone();
+    let up = v.parent.clone().map(|p| format!("/lanh-dao?{}", query_suffix(&p, &period_key)));
+    let row_view = {
+        let period = period.clone();
+        let period_key = period_key.clone();
+        move |r: RateRow, foot: bool| {
+            let drill = format!("/lanh-dao?{}", query_suffix(&r.code, &period_key));
+            let name = if foot { view! { <th scope="row">{format!("Tổng: {}", r.name)}</th> }.into_any() } else { view! { <th scope="row"><a href=drill>{r.name.clone()}</a></th> }.into_any() };
+            view! {
+                <tr class:below=r.below_target data-code=r.code.clone()>
+                    {name}
+                    <td class="num"><a href=desk_link(&r.code, &period, "online")>{group_vi(r.online)}</a></td>
+                    <td class="num"><a href=desk_link(&r.code, &period, "other")>{group_vi(r.other)}</a></td>
+                    <td class="num"><a href=desk_link(&r.code, &period, "any")>{group_vi(r.total)}</a></td>
+                    <td class="num">{r.rate_display.clone()}</td>
+                    <td>{if r.rate.is_none() { "—" } else if r.below_target { "Chưa đạt" } else { "Đạt" }}</td>
+                </tr>
+            }
+        }
+    };
+    view! {
+        <p class="lead">
+            {format!("{} · {}: ", s.name, v.period.label)}
+            <strong class="big" class:below=s.below_target>{s.rate_display.clone()}</strong>
+            {format!(" trực tuyến ({} / {} hồ sơ có phí, lệ phí); chỉ tiêu năm {}: {}.", group_vi(s.online), group_vi(s.total), v.period.target_year(), v.target_display)}
+        </p>
+        <p>{format!("{} đơn vị có phát sinh thanh toán trực tuyến.", v.with_online_display)}</p>
+        {up.map(|href| view! { <p class="no-print"><a href=href>"↑ Lên cấp trên"</a></p> })}
+        <chart::RateChart rows=v.rows.clone() target=v.target/>
+        <div class="table-wrap">
+            <table class="lines" id="rates">
+                <caption class="visually-hidden">"Tỷ lệ thanh toán trực tuyến theo cơ quan"</caption>
+                <thead><tr>
+                    <th scope="col">"Cơ quan"</th><th scope="col" class="num">"Trực tuyến"</th><th scope="col" class="num">"Khác"</th>
+                    <th scope="col" class="num">"Tổng"</th><th scope="col" class="num">"Tỷ lệ"</th><th scope="col">"Chỉ tiêu"</th>
+                </tr></thead>
+                <tbody>{v.rows.clone().into_iter().map(|r| row_view.clone()(r, false)).collect_view()}</tbody>
+                <tfoot>{row_view(s, true)}</tfoot>
+            </table>
+        </div>
+        <p class="no-print"><a id="rates-csv" href=csv_href download="ty-le.csv">"Tải CSV bảng tỷ lệ"</a></p>
+    }
+}

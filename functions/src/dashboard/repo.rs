@@ -1,0 +1,216 @@
+//! Dashboard reads and writes in D1. Counts come from three places, added together per agency:
+//! `payment_counters` for whole months, `dossiers` (index `dossiers_paid`) for the partial months
+//! at a period's edges, and `imported_counts` for periods other systems counted.
+
+use std::collections::BTreeMap;
+
+use motcua_domain::dashboard::{self, ImportRow, Period};
+use motcua_domain::stats::PaymentCounts;
+use serde::Deserialize;
+use worker::wasm_bindgen::JsValue;
+use worker::{D1Database, D1PreparedStatement};
+
+use crate::platform::db;
+use crate::platform::error::ApiError;
+
+fn n(v: u64) -> JsValue {
+    JsValue::from_f64(v as f64)
+}
+
+/// The statement settle_once adds to its batch: +1 online or other in the dossier's agency ×
+/// procedure × month, only if that very batch moved the dossier to `paid` at `now` (so a lost
+/// race or a second settlement adds nothing).
+pub fn count_settlement_stmt(d1: &D1Database, dossier_id: &str, now: &str, online: bool) -> Result<D1PreparedStatement, ApiError> {
+    let month = dashboard::settlement_month(now).ok_or_else(|| ApiError::Unexpected(format!("bad settlement instant {now}")))?;
+    let (on, off) = if online { (1u64, 0u64) } else { (0, 1) };
+    Ok(d1
+        .prepare(
+            "INSERT INTO payment_counters (agency_code, procedure_code, month, online, other) \
+             SELECT agency_code, procedure_code, ?3, ?4, ?5 FROM dossiers \
+             WHERE id = ?1 AND status = 'paid' AND paid_at = ?2 AND has_fees = 1 \
+             ON CONFLICT (agency_code, procedure_code, month) \
+             DO UPDATE SET online = online + excluded.online, other = other + excluded.other",
+        )
+        .bind(&[dossier_id.into(), now.into(), month.into(), n(on), n(off)])?)
+}
+
+#[derive(Deserialize)]
+struct CountRow {
+    agency_code: String,
+    #[serde(default)]
+    procedure_code: Option<String>,
+    online: Option<f64>,
+    other: Option<f64>,
+}
+
+impl CountRow {
+    fn counts(&self) -> PaymentCounts {
+        PaymentCounts::new(self.online.unwrap_or(0.0) as u64, self.other.unwrap_or(0.0) as u64)
+    }
+}
+
+/// Key of a count: the agency, or (agency, procedure) when `by_procedure`.
+pub type Key = (String, String);
+
+/// Counts settled in `period`, per agency (and procedure when `by_procedure`; else procedure "").
+pub async fn settled_counts(d1: &D1Database, period: &Period, by_procedure: bool) -> Result<BTreeMap<Key, PaymentCounts>, ApiError> {
+    let plan = period.plan();
+    let mut out: BTreeMap<Key, PaymentCounts> = BTreeMap::new();
+    let mut add = |rows: Vec<CountRow>| {
+        for r in rows {
+            let key = (r.agency_code.clone(), if by_procedure { r.procedure_code.clone().unwrap_or_default() } else { String::new() });
+            let e = out.entry(key).or_default();
+            *e = *e + r.counts();
+        }
+    };
+    let group = if by_procedure { "agency_code, procedure_code" } else { "agency_code" };
+    if let (Some(first), Some(last)) = (plan.months.first(), plan.months.last()) {
+        // plan.months is contiguous: one range scan over the month index.
+        let sql = format!(
+            "SELECT {group}, SUM(online) AS online, SUM(other) AS other FROM payment_counters \
+             WHERE month >= ?1 AND month <= ?2 GROUP BY {group}"
+        );
+        add(db::all(d1.prepare(sql).bind(&[first.as_str().into(), last.as_str().into()])?).await?);
+    }
+    for (from, to) in &plan.edges {
+        let (lo, hi) = dashboard::utc_bounds(*from, *to);
+        let sql = format!(
+            "SELECT {group}, SUM(paid_online) AS online, COUNT(*) - SUM(paid_online) AS other FROM dossiers \
+             WHERE paid_at >= ?1 AND paid_at < ?2 AND paid_at IS NOT NULL AND has_fees = 1 GROUP BY {group}"
+        );
+        add(db::all(d1.prepare(sql).bind(&[lo.into(), hi.into()])?).await?);
+    }
+    Ok(out)
+}
+
+/// Monthly counts of the months `first..=last` per (agency, month).
+pub async fn monthly_counts(d1: &D1Database, first: &str, last: &str) -> Result<Vec<(String, String, PaymentCounts)>, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        agency_code: String,
+        month: String,
+        online: Option<f64>,
+        other: Option<f64>,
+    }
+    let rows: Vec<Row> = db::all(
+        d1.prepare(
+            "SELECT agency_code, month, SUM(online) AS online, SUM(other) AS other FROM payment_counters \
+             WHERE month >= ?1 AND month <= ?2 GROUP BY agency_code, month",
+        )
+        .bind(&[first.into(), last.into()])?,
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.agency_code, r.month, PaymentCounts::new(r.online.unwrap_or(0.0) as u64, r.other.unwrap_or(0.0) as u64)))
+        .collect())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ImportedRow {
+    pub agency_code: String,
+    pub from_date: String,
+    pub to_date: String,
+    pub online: f64,
+    pub other: f64,
+}
+
+/// Imported counts whose period lies within `[from, to]`.
+pub async fn imported_within(d1: &D1Database, from: &str, to: &str) -> Result<Vec<ImportedRow>, ApiError> {
+    db::all(
+        d1.prepare(
+            "SELECT agency_code, from_date, to_date, online, other FROM imported_counts WHERE from_date >= ?1 AND to_date <= ?2",
+        )
+        .bind(&[from.into(), to.into()])?,
+    )
+    .await
+}
+
+/// Stores imported rows, replacing earlier imports of the same agency and period, in one batch.
+pub async fn save_import(d1: &D1Database, rows: &[ImportRow], by: &str, now: &str) -> Result<(), ApiError> {
+    use motcua_domain::calendar::format_iso_date;
+    let mut stmts = Vec::with_capacity(rows.len());
+    for r in rows {
+        stmts.push(
+            d1.prepare(
+                "INSERT INTO imported_counts (agency_code, period, from_date, to_date, online, other, imported_by, imported_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (agency_code, period) DO UPDATE SET \
+                 online = excluded.online, other = excluded.other, imported_by = excluded.imported_by, imported_at = excluded.imported_at",
+            )
+            .bind(&[
+                r.agency.as_str().into(),
+                r.period.key.as_str().into(),
+                format_iso_date(r.period.from).into(),
+                format_iso_date(r.period.to).into(),
+                n(r.counts.online),
+                n(r.counts.other),
+                by.into(),
+                now.into(),
+            ])?,
+        );
+    }
+    for chunk in stmts.chunks(500) {
+        d1.batch(chunk.to_vec()).await?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CoverageCounts {
+    pub agency_code: String,
+    pub with_fees: f64,
+    pub with_online: Option<f64>,
+}
+
+/// Per agency: fee-bearing procedures it handles, and how many have online payment enabled.
+pub async fn coverage(d1: &D1Database) -> Result<Vec<CoverageCounts>, ApiError> {
+    db::all(d1.prepare(
+        "SELECT ap.agency_code, COUNT(*) AS with_fees, SUM(ap.online_payment) AS with_online FROM agency_procedures ap \
+         JOIN fee_schedules f ON f.procedure_code = ap.procedure_code AND f.has_fees = 1 GROUP BY ap.agency_code",
+    ))
+    .await
+}
+
+pub async fn agencies_with_account(d1: &D1Database) -> Result<Vec<String>, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        agency_code: String,
+    }
+    let rows: Vec<Row> = db::all(d1.prepare("SELECT DISTINCT agency_code FROM bank_accounts")).await?;
+    Ok(rows.into_iter().map(|r| r.agency_code).collect())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LastDossier {
+    pub agency_code: String,
+    pub procedure_code: String,
+    pub procedure_name: String,
+    pub last: Option<String>,
+}
+
+/// Every procedure each agency handles with the instant of its latest dossier there (one index
+/// probe per pair through `dossiers_agency_procedure`).
+pub async fn last_dossiers(d1: &D1Database) -> Result<Vec<LastDossier>, ApiError> {
+    db::all(d1.prepare(
+        "SELECT ap.agency_code, ap.procedure_code, p.name AS procedure_name, \
+           (SELECT MAX(d.created_at) FROM dossiers d WHERE d.agency_code = ap.agency_code AND d.procedure_code = ap.procedure_code) AS last \
+         FROM agency_procedures ap JOIN procedures p ON p.code = ap.procedure_code ORDER BY ap.agency_code, p.name",
+    ))
+    .await
+}
+
+/// Open dossiers past their deadline (`deadline < today`), per agency.
+pub async fn overdue(d1: &D1Database, today: &str) -> Result<BTreeMap<String, u64>, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        agency_code: String,
+        n: f64,
+    }
+    let sql = format!(
+        "SELECT agency_code, COUNT(*) AS n FROM dossiers WHERE deadline IS NOT NULL AND status NOT IN {} \
+         AND deadline < ?1 GROUP BY agency_code",
+        dashboard::NOT_OVERDUE_SQL
+    );
+    let rows: Vec<Row> = db::all(d1.prepare(sql).bind(&[today.into()])?).await?;
+    Ok(rows.into_iter().map(|r| (r.agency_code, r.n as u64)).collect())
+}

@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Fills a local D1 state (miniflare's SQLite file) with a province's worth of dossiers for the
+dashboard's scale test: N dossiers (default 1.000.000) over the 3 years up to today across the
+demo agencies and the procedures each handles, with a realistic mix of channels (online, counter,
+post), statuses (mostly completed; some open, some overdue) and payments (online share rising
+over time and differing by agency, seed 000's communes and seed 002's districts ahead), then
+rebuilds the dashboard's counters from the dossiers with the same rule the Worker applies on
+settlement (Vietnamese month of paid_at, fee-bearing dossiers only) and checks they agree.
+
+Writes the SQLite file directly (much faster than `wrangler d1 execute`); no `wrangler dev` may
+be running on the state while it runs. Usage (through scripts/gen-province.sh):
+  python3 scripts/gen_province.py STATE_DIR [--dossiers N] [--seed S]
+"""
+import argparse
+import datetime as dt
+import glob
+import os
+import random
+import sqlite3
+import sys
+import time
+
+STATUSES_OPEN = ["received", "processing", "fee_notified", "paid", "result_ready"]
+
+
+def d1_file(state):
+    files = [f for f in glob.glob(os.path.join(state, "v3", "d1", "*", "*.sqlite")) if not f.endswith("metadata.sqlite")]
+    if len(files) != 1:
+        sys.exit(f"expected one D1 SQLite file under {state}/v3/d1, found {files}")
+    return files[0]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("state")
+    ap.add_argument("--dossiers", type=int, default=1_000_000)
+    ap.add_argument("--seed", type=int, default=2023)
+    ap.add_argument("--today", default=dt.date.today().isoformat())
+    a = ap.parse_args()
+    rnd = random.Random(a.seed)
+    path = d1_file(a.state)
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=OFF")
+    today = dt.date.fromisoformat(a.today)
+    start = today - dt.timedelta(days=3 * 365)
+    span = (today - start).days
+
+    pairs = db.execute(
+        "SELECT ap.agency_code, ap.procedure_code, ap.online_payment, COALESCE(f.has_fees, 0), p.processing_days, a.unit_code "
+        "FROM agency_procedures ap JOIN procedures p ON p.code = ap.procedure_code JOIN agencies a ON a.code = ap.agency_code "
+        "LEFT JOIN fee_schedules f ON f.procedure_code = ap.procedure_code"
+    ).fetchall()
+    if not pairs:
+        sys.exit("no agency_procedures: load the demo data first")
+    agencies = sorted({p[0] for p in pairs})
+    by_agency = {ag: [p for p in pairs if p[0] == ag] for ag in agencies}
+    # Agency size (population served) and its propensity to pay online.
+    size = {ag: rnd.lognormvariate(0, 0.6) for ag in agencies}
+    lean = {ag: rnd.uniform(0.02, 0.25) for ag in agencies}
+    for ag in agencies:
+        if by_agency[ag][0][2]:  # online payment wired there (seed 000's communes, other provinces)
+            lean[ag] += rnd.uniform(0.05, 0.35)
+    # Some procedures dormant at some agencies (seed 001): skip ~10 % of pairs entirely.
+    live = {ag: [p for p in by_agency[ag] if rnd.random() > 0.10] or by_agency[ag][:1] for ag in agencies}
+    weights = [size[ag] for ag in agencies]
+    proc_weight = {"1.001193": 5, "2.000815": 8, "1.004222": 3, "1.000894": 2, "1.000656": 1, "2.000884": 3, "2.001035": 2, "2.000635": 2, "1.004873": 2, "1.013831": 4}
+
+    t0 = time.time()
+    cols = ("id, code, agency_code, procedure_code, owner_citizen_id, channel, status, has_fees, applicant_json, inputs_json, "
+            "submitted_at, deadline, paid_online, paid_at, created_at, updated_at")
+    sql = f"INSERT INTO dossiers ({cols}) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, '{{}}', '{{}}', ?, ?, ?, ?, ?, ?)"
+    batch = []
+    chosen_agencies = rnd.choices(agencies, weights=weights, k=a.dossiers)
+    for i in range(a.dossiers):
+        ag = chosen_agencies[i]
+        ps = live[ag]
+        _, proc, online_ok, has_fees, days, _ = rnd.choices(ps, weights=[proc_weight.get(p[1], 1) for p in ps])[0]
+        day = start + dt.timedelta(days=rnd.randrange(span))
+        progress = (day - start).days / span  # 0 → 1 over the three years: online grows
+        created = dt.datetime(day.year, day.month, day.day, rnd.randrange(0, 11), rnd.randrange(60), rnd.randrange(60))  # 07:00–17:59 VN
+        channel = "online" if rnd.random() < 0.25 + 0.3 * progress else ("post" if rnd.random() < 0.05 else "counter")
+        deadline = day + dt.timedelta(days=max(1, days) + 2 * (max(1, days) // 5))
+        age = (today - day).days
+        if age > 30 or rnd.random() < 0.5:
+            status = "completed"
+        else:
+            status = rnd.choice(STATUSES_OPEN)
+        paid_online = paid_at = None
+        if has_fees and status not in ("received", "fee_notified"):
+            p_online = min(0.95, lean[ag] * (0.4 + 1.4 * progress) + (0.25 if channel == "online" else 0.0)) if online_ok else 0.0
+            paid_online = 1 if rnd.random() < p_online else 0
+            paid = created + dt.timedelta(minutes=rnd.randrange(5, 60 * 24 * 2))
+            paid_at = paid.strftime("%Y-%m-%dT%H:%M:%SZ")
+        stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
+        batch.append((f"gen-{i:07d}", f"G{ag[-3:]}-{i:07d}", ag, proc, channel, status, has_fees, stamp, deadline.isoformat(),
+                      paid_online, paid_at, stamp, stamp))
+        if len(batch) == 50_000:
+            db.executemany(sql, batch)
+            batch.clear()
+            print(f"  {i + 1:>9} dossiers  {time.time() - t0:6.1f} s", flush=True)
+    db.executemany(sql, batch)
+    db.commit()
+    t1 = time.time()
+    # Counters: the same rule as motcua_domain::dashboard::counted (has fees, settled, month of
+    # paid_at in UTC+7), rebuilt from scratch so the state is exactly what settlements would leave.
+    db.execute("DELETE FROM payment_counters")
+    db.execute(
+        "INSERT INTO payment_counters (agency_code, procedure_code, month, online, other) "
+        "SELECT agency_code, procedure_code, strftime('%Y-%m', paid_at, '+7 hours'), SUM(paid_online), SUM(1 - paid_online) "
+        "FROM dossiers WHERE has_fees = 1 AND paid_at IS NOT NULL AND paid_online IS NOT NULL GROUP BY 1, 2, 3"
+    )
+    db.commit()
+    check = db.execute(
+        "SELECT (SELECT SUM(online) FROM payment_counters), (SELECT SUM(paid_online) FROM dossiers WHERE has_fees = 1 AND paid_at IS NOT NULL)"
+    ).fetchone()
+    assert check[0] == check[1], check
+    db.execute("ANALYZE")
+    db.commit()
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.execute("PRAGMA journal_mode=DELETE")
+    db.close()
+    n = a.dossiers
+    print(f"{n} dossiers in {t1 - t0:.1f} s, counters rebuilt in {time.time() - t1:.1f} s ({path})")
+
+
+if __name__ == "__main__":
+    main()
