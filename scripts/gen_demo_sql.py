@@ -23,7 +23,7 @@ SCHEDULES = os.path.join(ROOT, "domain", "data", "fee_schedules.json")
 PROVINCE_SUFFIX = {"30": "H23", "87": "H20", "56": "H32", "42": "H27"}
 
 # The communes seed 000 names as already paying online (GSO spells Bình Lãng "Bình Lăng").
-SEED000_ONLINE = {"11083", "11098", "11092", "11101", "11095", "11116", "11125", "11134"}
+SEED000_ONLINE = {"11083", "11089", "11092", "11101", "11095", "11116", "11125", "11134"}
 SON_TAY = "18172"
 DEMO_PASSWORD = "MotCua@2026"  # development only; printed by `make dev`, documented in README
 
@@ -149,7 +149,7 @@ def main():
 
     staff = [("stf-sontay", "sontay.motcua", "Lê Thị Hoa (Một cửa xã Sơn Tây)", "officer", [SON_TAY]),
              ("stf-daison", "daison.motcua", "Phạm Văn Đức (Một cửa xã Đại Sơn)", "officer", ["11083"]),
-             ("stf-ngocky", "ngocky.motcua", "Vũ Thị Lan (Một cửa xã Ngọc Kỳ)", "officer", ["11098"]),
+             ("stf-ngocky", "ngocky.motcua", "Vũ Thị Lan (Một cửa xã Ngọc Kỳ)", "officer", ["11089"]),
              ("stf-tuky", "tuky.lanhdao", "Nguyễn Văn Hùng (Lãnh đạo UBND huyện Tứ Kỳ)", "leader", ["298"]),
              ("stf-haiduong", "haiduong.admin", "Trần Minh Quân (Quản trị tỉnh Hải Dương)", "admin", ["30"]),
              ("stf-dongthap", "dongthap.admin", "Lê Văn Tâm (Quản trị tỉnh Đồng Tháp)", "admin", ["87"])]

@@ -268,7 +268,7 @@ fn five_wrong_passwords_lock_the_account() {
 
 #[test]
 fn an_officer_acts_on_exactly_their_own_agency() {
-    for (user, agency) in [("ngocky.motcua", "000.07.51.H23"), ("daison.motcua", "000.02.51.H23"), ("sontay.motcua", "000.10.51.H27")] {
+    for (user, agency) in [("ngocky.motcua", "000.04.51.H23"), ("daison.motcua", "000.02.51.H23"), ("sontay.motcua", "000.10.51.H27")] {
         let me: Value = app().login_staff(user).get("/api/staff/me").json().unwrap();
         assert_eq!(me["agencies"], json!([agency]), "{user}");
         assert_eq!(me["role"], "officer");

@@ -117,20 +117,19 @@ fn this_month() -> String {
 #[test]
 fn a_settled_vnpay_payment_moves_the_counters_once() {
     let leader = app().login_staff("tuky.lanhdao");
-    // ngocky.motcua's scope is in fact UBND xã Tái Sơn (GSO 11098) in the demo data; no other
-    // test settles payments there, so the delta below is this test's alone.
-    let tai_son = agency_code("UBND xã Tái Sơn");
+    // No other test settles payments at Ngọc Kỳ, so the delta below is this test's alone.
+    let ngoc_ky = agency_code("UBND xã Ngọc Kỳ");
     let month = this_month();
     let path = format!("/api/dashboard/rates?period={month}");
-    let before = row(&get_json(&leader, &path), &tai_son).clone();
+    let before = row(&get_json(&leader, &path), &ngoc_ky).clone();
 
-    let f = dossier_awaiting_payment("0911000701", "UBND xã Tái Sơn", "ngocky.motcua");
+    let f = dossier_awaiting_payment("0911000701", "UBND xã Ngọc Kỳ", "ngocky.motcua");
     let (reference, _) = f.start("vnpay");
     let query = callback_query(&vnpay_config(), &vnpay_result(&reference, f.total, "00"));
     assert_eq!(vnpay_ipn(&query)["RspCode"], "00");
     f.assert_paid_once();
 
-    let after = row(&get_json(&leader, &path), &tai_son).clone();
+    let after = row(&get_json(&leader, &path), &ngoc_ky).clone();
     assert_eq!(after["online"].as_u64().unwrap(), before["online"].as_u64().unwrap() + 1, "{before} → {after}");
     assert_eq!(after["other"], before["other"]);
     // A duplicate IPN changes nothing.
