@@ -134,13 +134,13 @@ fn a_settled_vnpay_payment_moves_the_counters_once() {
     assert_eq!(after["other"], before["other"]);
     // A duplicate IPN changes nothing.
     assert_eq!(vnpay_ipn(&query)["RspCode"], "02");
-    let again = row(&get_json(&leader, &path), &tai_son).clone();
+    let again = row(&get_json(&leader, &path), &ngoc_ky).clone();
     assert_eq!(again["online"], after["online"]);
     // Drill-down to the procedure and the monthly trend see the same dossier.
-    let procs = get_json(&leader, &format!("/api/dashboard/procedures?agency={tai_son}&period={month}"));
+    let procs = get_json(&leader, &format!("/api/dashboard/procedures?agency={ngoc_ky}&period={month}"));
     let p = procs.as_array().unwrap().iter().find(|p| p["code"] == "2.000815").expect("procedure row");
     assert!(p["online"].as_u64().unwrap() >= 1);
-    let trend = get_json(&leader, &format!("/api/dashboard/trend?agency={tai_son}&period={month}"));
+    let trend = get_json(&leader, &format!("/api/dashboard/trend?agency={ngoc_ky}&period={month}"));
     assert_eq!(trend["points"][0]["online"], after["online"]);
 }
 
