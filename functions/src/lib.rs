@@ -17,6 +17,7 @@ mod payment;
 mod platform;
 mod router;
 mod sequences;
+mod upload;
 
 pub use sequences::Sequences;
 

@@ -1,3 +1,5 @@
+pub mod agency;
+pub mod attachments;
 pub mod fee_calculator;
 pub mod form;
 pub mod layout;
