@@ -37,6 +37,17 @@ pub struct Attachment {
 }
 
 impl Attachment {
+    /// What changes the row's look (for `<For>`'s key).
+    fn look(&self) -> (u32, u16, u64) {
+        let s = match &self.state {
+            State::Preparing => 0,
+            State::Uploading(p) => 1 + *p as u16,
+            State::Failed(_) => 200,
+            State::Done(_) => 300,
+        };
+        (self.key, s, self.size as u64)
+    }
+
     pub fn done(view: UploadView, key: u32) -> Self {
         Attachment { key, name: view.name.clone(), original: view.size as f64, size: view.size as f64, state: State::Done(view) }
     }
@@ -186,7 +197,7 @@ pub fn Attachments(items: RwSignal<Vec<Attachment>>, errors: RwSignal<Errors>) -
                 <input id="pick-files" class="visually-hidden" type="file" accept="image/jpeg,image/png,application/pdf" multiple on:change=on_pick/>
             </div>
             <ul class="files" aria-label="Tệp đã chọn">
-                <For each=move || items.get() key=|a| (a.key, a.state.clone(), a.size as u64) let:a>
+                <For each=move || items.get() key=|a| a.look() let:a>
                     {
                         let key = a.key;
                         let index = move || items.with(|v| v.iter().filter(|x| matches!(x.state, State::Done(_))).position(|x| x.key == key));
@@ -203,7 +214,7 @@ pub fn Attachments(items: RwSignal<Vec<Attachment>>, errors: RwSignal<Errors>) -
                                 {match a.state.clone() {
                                     State::Preparing => view! { <span class="muted">"Đang thu nhỏ ảnh…"</span> }.into_any(),
                                     State::Uploading(p) => view! {
-                                        <progress max="100" value=p aria-label=format!("Đang tải lên {}", a.name)>{format!("{p}%")}</progress>
+                                        <progress max="100" value=p.to_string() aria-label=format!("Đang tải lên {}", a.name)>{format!("{p}%")}</progress>
                                     }.into_any(),
                                     State::Failed(m) => view! {
                                         <span class="field-error" role="alert">{m}</span>

@@ -7,40 +7,36 @@ use motcua_domain::validation::FieldError;
 
 use crate::api::ApiFailure;
 
-/// The errors to show: at their field, or for the whole form when `field` is `None`. The server
-/// sends one; the dossier form's live checks may show several.
+/// The error to show at each field (one at a time, as the server sends one; the dossier form
+/// shows the first of its live checks, top to bottom).
 #[derive(Clone, Default, PartialEq)]
 pub struct Errors {
-    pub items: Vec<(Option<String>, String)>,
+    pub field: Option<String>,
+    pub message: String,
 }
 
 impl Errors {
     pub fn at(&self, field: &str) -> Option<String> {
-        self.items.iter().find(|(f, _)| f.as_deref() == Some(field)).map(|(_, m)| m.clone())
+        (self.field.as_deref() == Some(field)).then(|| self.message.clone())
     }
     pub fn general(&self) -> Option<String> {
-        self.items.iter().find(|(f, m)| f.is_none() && !m.is_empty()).map(|(_, m)| m.clone())
+        (self.field.is_none() && !self.message.is_empty()).then(|| self.message.clone())
     }
-    pub fn many(errors: Vec<FieldError>) -> Self {
-        Errors { items: errors.into_iter().map(|e| (Some(e.field), e.message_vi)).collect() }
-    }
-    pub fn first_field(&self) -> Option<String> {
-        self.items.iter().find_map(|(f, _)| f.clone())
-    }
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
+    /// The first of several problems (form order), or none.
+    pub fn first(errors: Vec<FieldError>) -> Self {
+        errors.into_iter().next().map(Errors::from).unwrap_or_default()
     }
 }
 
 impl From<FieldError> for Errors {
     fn from(e: FieldError) -> Self {
-        Errors { items: vec![(Some(e.field), e.message_vi)] }
+        Errors { field: Some(e.field), message: e.message_vi }
     }
 }
 
 impl From<ApiFailure> for Errors {
     fn from(e: ApiFailure) -> Self {
-        Errors { items: vec![(e.field, e.message)] }
+        Errors { field: e.field, message: e.message }
     }
 }
 

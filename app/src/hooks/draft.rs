@@ -31,6 +31,7 @@ pub struct UseDraftReturn<T: Send + Sync + 'static> {
     pub clear: Callback<()>,
 }
 
+#[allow(dead_code)] // the hook's plain form; the dossier form needs the `keep` option
 pub fn use_draft<T>(key: &str) -> UseDraftReturn<T>
 where
     T: Serialize + DeserializeOwned + Default + Clone + PartialEq + Send + Sync + 'static,

@@ -6,11 +6,8 @@ use leptos::prelude::*;
 
 pub fn use_online_status() -> Signal<bool> {
     let online = RwSignal::new(window().navigator().on_line());
-    let on = window_event_listener(ev::online, move |_| online.set(true));
-    let off = window_event_listener(ev::offline, move |_| online.set(false));
-    on_cleanup(move || {
-        on.remove();
-        off.remove();
-    });
+    // The listeners live as long as the page (the layout that asks is mounted once).
+    let _ = window_event_listener(ev::online, move |_| online.set(true));
+    let _ = window_event_listener(ev::offline, move |_| online.set(false));
     online.into()
 }

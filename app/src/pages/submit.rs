@@ -188,19 +188,19 @@ pub fn SubmitPage() -> impl IntoView {
         }
         all
     };
-    Effect::new(move || errors.set(Errors::many(live_errors())));
+    Effect::new(move || errors.set(Errors::first(live_errors())));
 
     let navigate = use_navigate();
     let send = move || {
         submitted.set(true);
-        let problems = Errors::many(live_errors());
-        if let Some(field) = problems.first_field() {
+        let problems = Errors::first(live_errors());
+        if let Some(field) = problems.field.clone() {
             errors.set(problems);
             focus(&field);
             return;
         }
         if attachments.with_untracked(|v| v.iter().any(|a| !matches!(a.state, State::Done(_)))) {
-            errors.set(Errors { items: vec![(None, "Vui lòng chờ tải xong tệp đính kèm, hoặc xóa tệp bị lỗi.".into())] });
+            errors.set(Errors { field: None, message: "Vui lòng chờ tải xong tệp đính kèm, hoặc xóa tệp bị lỗi.".into() });
             return;
         }
         let d = draft.get_untracked();
@@ -238,7 +238,7 @@ pub fn SubmitPage() -> impl IntoView {
     view! {
         <section class="page">
             <Suspense fallback=|| view! { <p class="muted">"Đang tải…"</p> }>
-                {move || Suspend::new(async move {
+                {move || { let send = send.clone(); Suspend::new(async move {
                     let d = match detail.await {
                         Ok(d) => d,
                         Err(e) => return view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
@@ -299,7 +299,7 @@ pub fn SubmitPage() -> impl IntoView {
                             <button type="submit" disabled=busy>{move || if busy.get() { "Đang gửi…" } else { "Gửi hồ sơ" }}</button>
                         </form>
                     }.into_any()
-                })}
+                })}}
             </Suspense>
         </section>
     }
