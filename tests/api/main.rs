@@ -9,3 +9,4 @@ mod catalog;
 mod fees;
 mod health;
 mod payments;
+mod uploads;
