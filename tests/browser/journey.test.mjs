@@ -111,7 +111,8 @@ test("a new citizen finds the procedure, sends a dossier with photos, and pays t
   await page.locator("#e-applicant-phone").getByText("không hợp lệ", { exact: false }).waitFor();
   assert.equal(await page.getByLabel("Số điện thoại *").getAttribute("aria-invalid"), "true");
   await page.getByLabel("Số điện thoại *").fill(phone);
-  assert.equal(await page.locator("#e-applicant-phone").textContent(), "");
+  await page.waitForFunction(() => document.querySelector("#e-applicant-phone").textContent === "");
+  assert.equal(await page.getByLabel("Số điện thoại *").getAttribute("aria-invalid"), "false");
   await page.getByLabel("Địa chỉ liên hệ *").fill("Thôn Tân Hương, xã Sơn Tây, Hà Tĩnh");
   await page.getByLabel("Số trang của bản chính").fill("5");
   await page.getByLabel("Số bản sao cần chứng thực").fill("3");

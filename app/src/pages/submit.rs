@@ -131,12 +131,13 @@ pub fn SubmitPage() -> impl IntoView {
     });
 
     // Every change becomes the draft (saved by `use_draft` once `edited`).
-    let (title, href) = (StoredValue::new(String::new()), StoredValue::new(format!("/thu-tuc/{code}/nop?agency={}", api::encode(&agency))));
-    let agency_label = StoredValue::new(agency_name);
+    let title = RwSignal::new(start.title.clone());
+    let href = StoredValue::new(format!("/thu-tuc/{code}/nop?agency={}", api::encode(&agency)));
+    let agency_label = StoredValue::new(if agency_name.is_empty() { start.agency_name.clone() } else { agency_name });
     Effect::new(move || {
         let files = attachments.with(|v| v.iter().filter_map(|a| if let State::Done(f) = &a.state { Some(f.clone()) } else { None }).collect());
         draft.set(FormDraft {
-            title: title.get_value(),
+            title: title.get(),
             agency_name: agency_label.get_value(),
             href: href.get_value(),
             saved_at: js_sys::Date::now(),
@@ -243,7 +244,7 @@ pub fn SubmitPage() -> impl IntoView {
                         Ok(d) => d,
                         Err(e) => return view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
                     };
-                    title.set_value(d.summary.name.clone());
+                    title.set(d.summary.name.clone());
                     let schedule = d.fee_schedule.clone().filter(|s| !s.versions.is_empty());
                     if let Some(s) = &schedule {
                         if inputs.with_untracked(|m| m.is_empty()) {
