@@ -11,8 +11,10 @@ use wasm_bindgen::prelude::wasm_bindgen;
 mod api;
 mod app;
 mod components;
+mod hooks;
 mod i18n;
 mod pages;
+mod storage;
 #[cfg(feature = "staff")]
 mod staff;
 

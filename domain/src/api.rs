@@ -97,6 +97,20 @@ pub struct SubmitDossier {
     /// The procedure's own inputs (`pages`, `copies`, `value`, ...), as the fee schedule names them.
     #[serde(default)]
     pub inputs: serde_json::Map<String, serde_json::Value>,
+    /// Ids of the caller's own uploads (`POST /api/uploads`) to attach, in the form's order;
+    /// errors name them `files[i]`.
+    #[serde(default)]
+    pub files: Vec<String>,
+}
+
+/// A scan uploaded by a citizen (`POST /api/uploads` answer, and each attachment of a dossier).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadView {
+    pub id: String,
+    pub name: String,
+    /// The type found in the file's first bytes: `image/jpeg`, `image/png` or `application/pdf`.
+    pub content_type: String,
+    pub size: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -179,6 +193,9 @@ pub struct DossierDetail {
     pub refunds: Vec<RefundSummary>,
     /// True when the open amount can be paid now.
     pub payable: bool,
+    /// The attached scans (download at `/api/dossiers/{id}/files/{file}`).
+    #[serde(default)]
+    pub files: Vec<UploadView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

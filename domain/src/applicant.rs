@@ -33,6 +33,28 @@ pub fn validate(prefix: &str, a: &Applicant) -> Result<(), FieldError> {
     Ok(())
 }
 
+/// Every problem of `a` at once (one per field, form order), for showing errors inline while
+/// the person types; [`validate`] is the same rules stopping at the first.
+pub fn validate_all(prefix: &str, a: &Applicant) -> Vec<FieldError> {
+    // Each field is checked alone: the others are set to values that pass.
+    let ok = Applicant {
+        full_name: "Nguyễn An".into(),
+        id_number: "042090001234".into(),
+        phone: "0912345678".into(),
+        email: String::new(),
+        address: "x".into(),
+        area: String::new(),
+    };
+    let probes = [
+        Applicant { full_name: a.full_name.clone(), ..ok.clone() },
+        Applicant { id_number: a.id_number.clone(), ..ok.clone() },
+        Applicant { phone: a.phone.clone(), ..ok.clone() },
+        Applicant { email: a.email.clone(), ..ok.clone() },
+        Applicant { address: a.address.clone(), ..ok },
+    ];
+    probes.iter().filter_map(|p| validate(prefix, p).err()).collect()
+}
+
 pub fn validate_content(content: &str) -> Result<(), FieldError> {
     if content.chars().count() > MAX_CONTENT {
         return Err(FieldError::new(
@@ -84,5 +106,13 @@ mod tests {
         }
         assert_eq!(validate("owner", &Applicant { phone: "1".into(), ..good() }).unwrap_err().field, "owner.phone");
         assert!(validate_content(&"a".repeat(2001)).is_err());
+    }
+
+    #[test]
+    fn validate_all_names_every_bad_field_in_form_order() {
+        assert!(validate_all("applicant", &good()).is_empty());
+        let bad = Applicant { full_name: "".into(), phone: "0123".into(), address: "".into(), ..good() };
+        let fields: Vec<String> = validate_all("applicant", &bad).into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["applicant.full_name", "applicant.phone", "applicant.address"]);
     }
 }

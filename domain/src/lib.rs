@@ -16,4 +16,5 @@ pub mod money;
 pub mod payment;
 pub mod stats;
 pub mod text;
+pub mod upload;
 pub mod validation;

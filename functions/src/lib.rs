@@ -18,6 +18,7 @@ mod payment;
 mod platform;
 mod router;
 mod sequences;
+mod upload;
 
 pub use sequences::Sequences;
 

@@ -7,7 +7,7 @@ use worker::{Env, Method, Request, Response, Result};
 use crate::platform::error::ApiError;
 use crate::platform::http::Ctx;
 use crate::platform::config;
-use crate::{auth, catalog, dashboard, dev, dossier, fee, health, payment};
+use crate::{auth, catalog, dashboard, dev, dossier, fee, health, payment, upload};
 
 pub async fn handle(req: Request, env: Env) -> Result<Response> {
     let ctx = Ctx::new(req, env);
@@ -49,6 +49,11 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
             let id = id.to_string();
             dossier::routes::get(&ctx, &id).await
         }
+        (Method::Get, ["api", "dossiers", id, "files", file]) => {
+            let (id, file) = (id.to_string(), file.to_string());
+            upload::routes::download(&ctx, &id, &file).await
+        }
+        (Method::Post, ["api", "uploads"]) => upload::routes::create(&mut ctx).await,
         (Method::Post, ["api", "dossiers", id, "payments"]) => {
             let id = id.to_string();
             payment::routes::start(&mut ctx, &id).await

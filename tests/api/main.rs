@@ -10,3 +10,4 @@ mod catalog;
 mod fees;
 mod health;
 mod payments;
+mod uploads;

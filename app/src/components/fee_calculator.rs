@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use motcua_domain::fee::{self, FeeSchedule, InputKind};
 use serde_json::{Map, Value};
 
+use super::form::Errors;
 use super::money::vnd;
 
 /// Today's date in Vietnam (UTC+7), from the browser's clock.
@@ -31,7 +32,13 @@ pub fn default_inputs(schedule: &FeeSchedule) -> Map<String, Value> {
 }
 
 #[component]
-pub fn FeeCalculator(schedule: FeeSchedule, inputs: RwSignal<Map<String, Value>>) -> impl IntoView {
+pub fn FeeCalculator(
+    schedule: FeeSchedule,
+    inputs: RwSignal<Map<String, Value>>,
+    /// The form's errors, to show the server's `inputs.<name>` at the input.
+    #[prop(optional)]
+    errors: Option<RwSignal<Errors>>,
+) -> impl IntoView {
     let schedule = StoredValue::new(schedule);
     let breakdown = move || schedule.with_value(|s| fee::evaluate(s, today_vn(), &inputs.get()));
     let fields = schedule.with_value(|s| s.inputs.clone());
@@ -41,12 +48,16 @@ pub fn FeeCalculator(schedule: FeeSchedule, inputs: RwSignal<Map<String, Value>>
                 let name = input.name.clone();
                 let name_for_value = name.clone();
                 let id = format!("fee-{}", input.name);
+                let err_field = format!("inputs.{}", input.name);
+                let error = move || errors.and_then(|e| e.read().at(&err_field));
+                let err_id = format!("e-inputs-{}", input.name);
                 view! {
                     <label for=id.clone()>{input.label_vi.clone()}</label>
                     <input
                         id=id
                         name=name.clone()
                         inputmode="numeric"
+                        aria-describedby=err_id.clone()
                         prop:value=move || inputs.with(|m| m.get(&name_for_value).map(|v| v.to_string().trim_matches('"').to_string()).unwrap_or_default())
                         on:input=move |ev| {
                             let text = event_target_value(&ev);
@@ -60,6 +71,7 @@ pub fn FeeCalculator(schedule: FeeSchedule, inputs: RwSignal<Map<String, Value>>
                             });
                         }
                     />
+                    <span class="field-error" id=err_id role="alert">{error}</span>
                 }
             }).collect_view()}
             {move || match breakdown() {

@@ -7,7 +7,8 @@ use motcua_domain::validation::FieldError;
 
 use crate::api::ApiFailure;
 
-/// The error to show at each field (one at a time, as the server sends one).
+/// The error to show at each field (one at a time, as the server sends one; the dossier form
+/// shows the first of its live checks, top to bottom).
 #[derive(Clone, Default, PartialEq)]
 pub struct Errors {
     pub field: Option<String>,
@@ -20,6 +21,10 @@ impl Errors {
     }
     pub fn general(&self) -> Option<String> {
         (self.field.is_none() && !self.message.is_empty()).then(|| self.message.clone())
+    }
+    /// The first of several problems (form order), or none.
+    pub fn first(errors: Vec<FieldError>) -> Self {
+        errors.into_iter().next().map(Errors::from).unwrap_or_default()
     }
 }
 
@@ -35,10 +40,15 @@ impl From<ApiFailure> for Errors {
     }
 }
 
+/// The element id of a field's input (`applicant.phone` → `f-applicant-phone`).
+pub fn input_id(name: &str) -> String {
+    format!("f-{}", name.replace(['.', '[', ']'], "-"))
+}
+
 #[component]
 pub fn Field(label: &'static str, name: &'static str, value: RwSignal<String>, errors: RwSignal<Errors>, #[prop(optional)] kind: &'static str, #[prop(optional)] autocomplete: &'static str, #[prop(optional)] inputmode: &'static str) -> impl IntoView {
-    let id = format!("f-{name}");
-    let err_id = format!("e-{name}");
+    let id = input_id(name);
+    let err_id = format!("e-{}", name.replace(['.', '[', ']'], "-"));
     let label_for = id.clone();
     let error = move || errors.read().at(name);
     view! {

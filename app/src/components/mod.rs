@@ -1,4 +1,6 @@
 pub mod dates;
+pub mod agency;
+pub mod attachments;
 pub mod fee_calculator;
 pub mod form;
 pub mod layout;

@@ -154,6 +154,18 @@ pub fn DossierPage() -> impl IntoView {
                                         </ul>
                                     </section>
                                 })}
+                                {(!d.files.is_empty()).then(|| {
+                                    let id = d.summary.id.clone();
+                                    view! {
+                                        <h2>"Tệp đính kèm"</h2>
+                                        <ul class="files">
+                                            {d.files.iter().map(|f| view! {
+                                                <li><a href=format!("/api/dossiers/{id}/files/{}", f.id) download=f.name.clone()>{f.name.clone()}</a>
+                                                " "<span class="muted">{crate::components::attachments::human_size(f.size as f64)}</span></li>
+                                            }).collect_view()}
+                                        </ul>
+                                    }
+                                })}
                                 <h2>"Quá trình xử lý"</h2>
                                 <ol class="timeline">
                                     {d.timeline.into_iter().map(|t| view! {

@@ -6,11 +6,27 @@ use leptos_router::hooks::use_query_map;
 use motcua_domain::api::ProcedureSummary;
 
 use crate::api;
+use crate::components::agency::{use_chosen, ChosenAgency};
 
 #[component]
 pub fn Home() -> impl IntoView {
     let query = use_query_map();
-    let agency = move || query.read().get("agency").unwrap_or_default();
+    let chosen = use_chosen();
+    // `?agency=` (a commune portal's link) wins over the remembered choice, and becomes it.
+    let agency = move || query.read().get("agency").or_else(|| chosen.read().as_ref().map(|a| a.code.clone())).unwrap_or_default();
+    Effect::new(move || {
+        let Some(code) = query.read().get("agency") else { return };
+        if chosen.read_untracked().as_ref().is_some_and(|a| a.code == code) {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            if let Ok(tree) = api::get::<Vec<motcua_domain::api::AgencyNode>>("/api/agencies").await {
+                if let Some((n, _)) = crate::components::agency::flatten(&tree).into_iter().find(|(n, _)| n.code == code) {
+                    chosen.set(Some(ChosenAgency { code: n.code, name: n.name }));
+                }
+            }
+        });
+    });
     let (search, set_search) = signal(String::new());
     let procedures = LocalResource::new(move || {
         let agency = agency();
@@ -27,6 +43,12 @@ pub fn Home() -> impl IntoView {
     view! {
         <section class="page">
             <h1>"Thủ tục hành chính"</h1>
+            <p class="agency-line">
+                {move || match chosen.get() {
+                    Some(a) => view! { <span>"Cơ quan: "<strong class="agency-name">{a.name}</strong></span>" " <a href="/co-quan" class="inline-link">"Đổi cơ quan"</a> }.into_any(),
+                    None => view! { <a href="/co-quan" class="button">"Chọn cơ quan giải quyết"</a> }.into_any(),
+                }}
+            </p>
             <label class="search">
                 <span class="visually-hidden">"Tìm thủ tục"</span>
                 <input

@@ -1,3 +1,4 @@
+pub mod agencies;
 pub mod account;
 #[cfg(feature = "staff")]
 pub mod dashboard;
@@ -7,5 +8,6 @@ pub mod my_dossiers;
 pub mod not_found;
 pub mod procedure;
 pub mod receipt;
+pub mod submit;
 #[cfg(feature = "staff")]
 pub mod staff_login;

@@ -4,13 +4,36 @@ use leptos::prelude::*;
 use motcua_domain::api::DossierSummary;
 
 use crate::api;
+use crate::hooks::draft::saved_drafts;
+use crate::pages::submit::FormDraft;
 
 #[component]
 pub fn MyDossiers() -> impl IntoView {
     let list = LocalResource::new(|| async { api::get::<Vec<DossierSummary>>("/api/dossiers").await });
+    let mut drafts: Vec<FormDraft> = saved_drafts::<FormDraft>().into_iter().map(|(_, d)| d).filter(|d| d.edited && !d.href.is_empty()).collect();
+    drafts.sort_by(|a, b| b.saved_at.total_cmp(&a.saved_at));
     view! {
         <section class="page">
             <h1>"Hồ sơ của tôi"</h1>
+            {(!drafts.is_empty()).then(|| view! {
+                <h2>"Bản nháp chưa gửi"</h2>
+                <ul class="cards" aria-label="Bản nháp chưa gửi">
+                    {drafts.into_iter().map(|d| {
+                        let when = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(d.saved_at));
+                        let when = format!("{:02}:{:02} {:02}/{:02}/{}", when.get_hours(), when.get_minutes(), when.get_date(), when.get_month() + 1, when.get_full_year());
+                        view! {
+                            <li class="card draft">
+                                <a href=d.href>
+                                    <span class="card-title">{d.title}</span>
+                                    <span class="card-meta">{format!("{} · lưu lúc {when}", d.agency_name)}</span>
+                                    <span class="badge draft-badge">"Tiếp tục điền"</span>
+                                </a>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+                <h2>"Hồ sơ đã gửi"</h2>
+            })}
             <Suspense fallback=|| view! { <p class="muted">"Đang tải…"</p> }>
                 {move || Suspend::new(async move {
                     match list.await {

@@ -6,11 +6,13 @@ use leptos_router::hooks::use_params_map;
 use motcua_domain::api::ProcedureDetail;
 
 use crate::api;
+use crate::components::agency::use_chosen;
 use crate::components::fee_calculator::{default_inputs, FeeCalculator};
 
 #[component]
 pub fn ProcedurePage() -> impl IntoView {
     let params = use_params_map();
+    let chosen = use_chosen();
     let detail = LocalResource::new(move || {
         let code = params.read().get("code").unwrap_or_default();
         async move { api::get::<ProcedureDetail>(&format!("/api/procedures/{}", api::encode(&code))).await }
@@ -22,6 +24,17 @@ pub fn ProcedurePage() -> impl IntoView {
                     match detail.await {
                         Ok(d) => {
                             let fees = d.fee_schedule.clone().filter(|s| !s.versions.is_empty());
+                            let code = d.summary.code.clone();
+                            // Sending needs the agency: choose it first, then come back here.
+                            let start = move || match chosen.get() {
+                                Some(a) => view! {
+                                    <p class="muted">{format!("Nộp tại: {}", a.name)}</p>
+                                    <a class="button" href=format!("/thu-tuc/{code}/nop?agency={}", api::encode(&a.code))>"Nộp hồ sơ trực tuyến"</a>
+                                }.into_any(),
+                                None => view! {
+                                    <a class="button" href=format!("/co-quan?next={}", api::encode(&format!("/thu-tuc/{code}")))>"Chọn cơ quan để nộp hồ sơ"</a>
+                                }.into_any(),
+                            };
                             view! {
                                 <h1>{d.summary.name.clone()}</h1>
                                 <dl class="facts">
@@ -40,6 +53,7 @@ pub fn ProcedurePage() -> impl IntoView {
                                     }
                                     None => view! { <p>"Không thu phí, lệ phí."</p> }.into_any(),
                                 }}
+                                <div class="actions">{start}</div>
                             }.into_any()
                         }
                         Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),

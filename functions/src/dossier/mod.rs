@@ -2,6 +2,7 @@
 //! through the domain's lifecycle and send the fee notice that opens the payable amount.
 
 pub mod access;
+pub mod notify;
 pub mod repo;
 pub mod routes;
 pub mod staff_routes;

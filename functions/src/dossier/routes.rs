@@ -29,6 +29,7 @@ pub async fn submit(ctx: &mut Ctx) -> Result<Response, ApiError> {
     // Validates the agency, the procedure and the fee inputs before anything is stored.
     let (_, breakdown) = quote_for(&d1, &req.agency, &req.procedure, &req.inputs).await?;
     let agency = AgencyCode::parse("agency", &req.agency)?;
+    let files = crate::upload::routes::attachable(&d1, &who.citizen_id, &req.files).await?;
     let now = clock::now();
     let local = calendar::vietnam_local(now);
     #[derive(serde::Deserialize)]
@@ -57,7 +58,7 @@ pub async fn submit(ctx: &mut Ctx) -> Result<Response, ApiError> {
     }))
     .map_err(|e| ApiError::Unexpected(e.to_string()))?;
     let has_fees = breakdown.total.as_dong() > 0;
-    d1.batch(vec![
+    let mut stmts = vec![
         d1.prepare(
             "INSERT INTO dossiers (id, code, agency_code, procedure_code, owner_citizen_id, channel, status, has_fees, \
                applicant_json, inputs_json, submitted_at, deadline, created_at, updated_at) \
@@ -76,9 +77,13 @@ pub async fn submit(ctx: &mut Ctx) -> Result<Response, ApiError> {
             calendar::format_iso_date(deadline).into(),
         ])?,
         repo::event_stmt(&d1, &id, &at, "citizen", &who.citizen_id, DossierAction::Submit, Some(DossierStatus::Draft), DossierStatus::Submitted, None)?,
-    ])
-    .await?;
+    ];
+    for (i, f) in files.iter().enumerate() {
+        stmts.push(crate::upload::repo::attach_stmt(&d1, &f.id, &who.citizen_id, &id, i)?);
+    }
+    d1.batch(stmts).await?;
     let row = repo::dossier(&d1, &id).await?.ok_or_else(|| ApiError::Unexpected("dossier vanished".into()))?;
+    super::notify::status_changed(&ctx.env, &row).await;
     Ok(json(&detail(&d1, &row).await?)?.with_status(201))
 }
 
@@ -111,6 +116,7 @@ pub async fn detail(d1: &D1Database, row: &DossierRow) -> Result<DossierDetail, 
         receipt: repo::receipt_of_dossier(d1, &row.id).await?,
         refunds: repo::refunds(d1, &row.id).await?,
         payable,
+        files: crate::upload::repo::of_dossier(d1, &row.id).await?.iter().map(|f| f.view()).collect(),
     })
 }
 

@@ -64,6 +64,7 @@ pub async fn act(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     ])
     .await?;
     let row = repo::dossier(&d1, id).await?.ok_or(ApiError::NotFound { what: "dossier", field: Some("id") })?;
+    super::notify::status_changed(&ctx.env, &row).await;
     json(&detail(&d1, &row).await?)
 }
 
@@ -115,6 +116,7 @@ pub async fn fee_notice(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     ])
     .await?;
     let row = repo::dossier(&d1, id).await?.ok_or(ApiError::NotFound { what: "dossier", field: Some("id") })?;
+    super::notify::status_changed(&ctx.env, &row).await;
     json(&detail(&d1, &row).await?)
 }
 

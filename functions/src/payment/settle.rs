@@ -138,6 +138,9 @@ pub async fn settle_once(
         }
         Err(e) => return Err(e.into()),
     }
+    if let Ok(Some(row)) = crate::dossier::repo::dossier(d1, &p.dossier_id).await {
+        crate::dossier::notify::status_changed(env, &row).await;
+    }
     // The settlement stands; a receipt failure here is retried by reconciliation.
     if let Err(e) = receipt::issue(env, d1, &p.id).await {
         worker::console_error!("receipt for payment {} not issued yet: {e}", p.id);

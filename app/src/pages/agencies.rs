@@ -1,0 +1,98 @@
+//! "Chọn cơ quan": the agency tree (province → … → commune, whatever depth the data has) and a
+//! search that ignores diacritics and case ("son tay" finds "Sơn Tây"). Choosing an agency
+//! remembers it and goes back to its procedures (or to `?next=`).
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use motcua_domain::api::AgencyNode;
+use motcua_domain::text;
+
+use crate::api;
+use crate::components::agency::{flatten, use_chosen, ChosenAgency};
+
+#[component]
+pub fn AgencyPicker() -> impl IntoView {
+    let tree = LocalResource::new(|| async { api::get::<Vec<AgencyNode>>("/api/agencies").await });
+    let (search, set_search) = signal(String::new());
+    let chosen = use_chosen();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let choose = Callback::new(move |a: ChosenAgency| {
+        let next = query.read_untracked().get("next").filter(|n| n.starts_with('/') && !n.starts_with("//"));
+        let to = next.unwrap_or_else(|| format!("/?agency={}", api::encode(&a.code)));
+        chosen.set(Some(a));
+        navigate(&to, Default::default());
+    });
+
+    view! {
+        <section class="page">
+            <h1>"Chọn cơ quan giải quyết"</h1>
+            <label class="search">
+                <span class="visually-hidden">"Tìm cơ quan"</span>
+                <input type="search" placeholder="Tìm theo tên, ví dụ: son tay" prop:value=search
+                    on:input=move |ev| set_search.set(event_target_value(&ev))/>
+            </label>
+            <Suspense fallback=|| view! { <p class="muted">"Đang tải danh sách cơ quan…"</p> }>
+                {move || Suspend::new(async move {
+                    match tree.await {
+                        Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
+                        Ok(nodes) => {
+                            let all = StoredValue::new(flatten(&nodes));
+                            view! {
+                                <Show when=move || !search.read().trim().is_empty()
+                                    fallback=move || view! { <ul class="tree" aria-label="Cây cơ quan">{nodes.clone().into_iter().map(|n| view! { <TreeNode node=n choose=choose/> }).collect_view()}</ul> }>
+                                    {move || {
+                                        let q = search.get();
+                                        let hits: Vec<_> = all.with_value(|a| a.iter().filter(|(n, path)| text::matches(&format!("{} {path}", n.name), &q)).take(30).cloned().collect());
+                                        if hits.is_empty() {
+                                            return view! { <p class="muted">"Không tìm thấy cơ quan phù hợp."</p> }.into_any();
+                                        }
+                                        view! {
+                                            <ul class="cards" aria-label="Kết quả tìm cơ quan">
+                                                {hits.into_iter().map(|(n, path)| {
+                                                    let pick = ChosenAgency { code: n.code.clone(), name: n.name.clone() };
+                                                    view! {
+                                                        <li class="card"><button type="button" class="choice" on:click=move |_| choose.run(pick.clone())>
+                                                            <span class="card-title">{n.name}</span>
+                                                            <span class="card-meta">{path}</span>
+                                                        </button></li>
+                                                    }
+                                                }).collect_view()}
+                                            </ul>
+                                        }.into_any()
+                                    }}
+                                </Show>
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// One agency: a leaf is a button; a parent opens (native `<details>`, no script state) to its
+/// own procedures and its children.
+#[component]
+fn TreeNode(node: AgencyNode, choose: Callback<ChosenAgency>) -> AnyView {
+    let pick = ChosenAgency { code: node.code.clone(), name: node.name.clone() };
+    if node.children.is_empty() {
+        return view! {
+            <li><button type="button" class="choice" on:click=move |_| choose.run(pick.clone())>{node.name}</button></li>
+        }
+        .into_any();
+    }
+    let name = node.name.clone();
+    view! {
+        <li>
+            <details>
+                <summary>{node.name}</summary>
+                <ul>
+                    <li><button type="button" class="choice own" on:click=move |_| choose.run(pick.clone())>{format!("Thủ tục của {name}")}</button></li>
+                    {node.children.into_iter().map(|c| view! { <TreeNode node=c choose=choose/> }).collect_view()}
+                </ul>
+            </details>
+        </li>
+    }
+    .into_any()
+}

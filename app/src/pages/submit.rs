@@ -1,0 +1,328 @@
+//! "Nộp hồ sơ": seed 004's form (submitter, owner or "Lấy từ thông tin người nộp", content, by
+//! post) plus the procedure's own inputs with the fee recomputed as they change, and the scans.
+//! The domain's rules check every field while typing; the server checks again and its field
+//! errors land at the same field. Everything typed is a draft on the phone (`use_draft`) until
+//! the dossier is sent.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use motcua_domain::api::{Applicant, DossierDetail, ProcedureDetail, SubmitDossier, UploadView};
+use motcua_domain::applicant;
+use motcua_domain::auth::CitizenProfile;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::api;
+use crate::components::agency::use_chosen;
+use crate::components::attachments::{Attachment, Attachments, State};
+use crate::components::fee_calculator::{default_inputs, FeeCalculator};
+use crate::components::form::{input_id, Errors, Field};
+use crate::hooks::draft::{use_draft_with_options, UseDraftOptions, UseDraftReturn};
+
+/// What the phone keeps while the person fills the form.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FormDraft {
+    /// For "Hồ sơ của tôi": what it is and where to resume it.
+    pub title: String,
+    pub agency_name: String,
+    pub href: String,
+    /// Milliseconds since the epoch of the last change.
+    pub saved_at: f64,
+    /// True once the person typed (a merely pre-filled form is not a draft).
+    pub edited: bool,
+    pub applicant: Applicant,
+    pub owner_differs: bool,
+    pub owner: Applicant,
+    pub content: String,
+    pub receive_by_post: bool,
+    pub send_by_post: bool,
+    pub inputs: Map<String, Value>,
+    pub files: Vec<UploadView>,
+}
+
+/// The six text signals of one person block.
+#[derive(Clone, Copy)]
+struct Person {
+    full_name: RwSignal<String>,
+    id_number: RwSignal<String>,
+    phone: RwSignal<String>,
+    email: RwSignal<String>,
+    address: RwSignal<String>,
+    area: RwSignal<String>,
+}
+
+impl Person {
+    fn new(a: &Applicant) -> Self {
+        Person {
+            full_name: RwSignal::new(a.full_name.clone()),
+            id_number: RwSignal::new(a.id_number.clone()),
+            phone: RwSignal::new(a.phone.clone()),
+            email: RwSignal::new(a.email.clone()),
+            address: RwSignal::new(a.address.clone()),
+            area: RwSignal::new(a.area.clone()),
+        }
+    }
+    fn get(&self) -> Applicant {
+        Applicant {
+            full_name: self.full_name.get(),
+            id_number: self.id_number.get(),
+            phone: self.phone.get(),
+            email: self.email.get(),
+            address: self.address.get(),
+            area: self.area.get(),
+        }
+    }
+}
+
+#[component]
+fn PersonFields(prefix: &'static str, p: Person, errors: RwSignal<Errors>) -> impl IntoView {
+    // Field names are the server's (`applicant.phone`), so its errors land here too.
+    let (n, id, ph, em, ad, ar) = match prefix {
+        "owner" => ("owner.full_name", "owner.id_number", "owner.phone", "owner.email", "owner.address", "owner.area"),
+        _ => ("applicant.full_name", "applicant.id_number", "applicant.phone", "applicant.email", "applicant.address", "applicant.area"),
+    };
+    let owner = prefix == "owner";
+    view! {
+        <Field label=if owner { "Họ tên chủ hồ sơ *" } else { "Họ tên người nộp *" } name=n value=p.full_name errors=errors autocomplete="name"/>
+        <Field label="Số CMND/CCCD *" name=id value=p.id_number errors=errors inputmode="numeric"/>
+        <Field label=if owner { "Số điện thoại" } else { "Số điện thoại *" } name=ph value=p.phone errors=errors kind="tel" autocomplete="tel" inputmode="tel"/>
+        <Field label="Địa chỉ email" name=em value=p.email errors=errors kind="email" autocomplete="email"/>
+        <Field label=if owner { "Địa chỉ *" } else { "Địa chỉ liên hệ *" } name=ad value=p.address errors=errors autocomplete="street-address"/>
+        <Field label="Địa bàn (xã, phường)" name=ar value=p.area errors=errors/>
+    }
+}
+
+#[component]
+pub fn SubmitPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let chosen = use_chosen();
+    let code = params.read_untracked().get("code").unwrap_or_default();
+    let agency = query
+        .read_untracked()
+        .get("agency")
+        .or_else(|| chosen.read_untracked().as_ref().map(|a| a.code.clone()))
+        .unwrap_or_default();
+    let agency_name = chosen.read_untracked().as_ref().filter(|a| a.code == agency).map(|a| a.name.clone()).unwrap_or_default();
+
+    let UseDraftReturn { draft, restored, clear } =
+        use_draft_with_options::<FormDraft>(&format!("{code}.{agency}"), UseDraftOptions { keep: |d| d.edited });
+    let start = draft.get_untracked();
+    let applicant = Person::new(&start.applicant);
+    let owner = Person::new(&start.owner);
+    let owner_differs = RwSignal::new(start.owner_differs);
+    let content = RwSignal::new(start.content.clone());
+    let receive_by_post = RwSignal::new(start.receive_by_post);
+    let send_by_post = RwSignal::new(start.send_by_post);
+    let inputs = RwSignal::new(start.inputs.clone());
+    let attachments = RwSignal::new(start.files.iter().enumerate().map(|(i, f)| Attachment::done(f.clone(), i as u32 + 1)).collect::<Vec<_>>());
+    let edited = RwSignal::new(start.edited);
+    let errors = RwSignal::new(Errors::default());
+    let submitted = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let logged_in = RwSignal::new(None::<bool>);
+
+    let detail = LocalResource::new({
+        let code = code.clone();
+        move || {
+            let code = code.clone();
+            async move { api::get::<ProcedureDetail>(&format!("/api/procedures/{}", api::encode(&code))).await }
+        }
+    });
+
+    // Every change becomes the draft (saved by `use_draft` once `edited`).
+    let title = RwSignal::new(start.title.clone());
+    let href = StoredValue::new(format!("/thu-tuc/{code}/nop?agency={}", api::encode(&agency)));
+    let agency_label = StoredValue::new(if agency_name.is_empty() { start.agency_name.clone() } else { agency_name });
+    Effect::new(move || {
+        let files = attachments.with(|v| v.iter().filter_map(|a| if let State::Done(f) = &a.state { Some(f.clone()) } else { None }).collect());
+        draft.set(FormDraft {
+            title: title.get(),
+            agency_name: agency_label.get_value(),
+            href: href.get_value(),
+            saved_at: js_sys::Date::now(),
+            edited: edited.get(),
+            applicant: applicant.get(),
+            owner_differs: owner_differs.get(),
+            owner: owner.get(),
+            content: content.get(),
+            receive_by_post: receive_by_post.get(),
+            send_by_post: send_by_post.get(),
+            inputs: inputs.get(),
+            files,
+        });
+    });
+
+    // Pre-fill from the profile (not over a restored draft); learn whether we may send.
+    leptos::task::spawn_local(async move {
+        match api::get::<CitizenProfile>("/api/me").await {
+            Ok(p) => {
+                logged_in.set(Some(true));
+                if !restored {
+                    applicant.full_name.set(p.full_name.unwrap_or_default());
+                    applicant.id_number.set(p.citizen_id.unwrap_or_default());
+                    applicant.phone.set(p.phone);
+                    applicant.email.set(p.email.unwrap_or_default());
+                    applicant.address.set(p.address.unwrap_or_default());
+                }
+            }
+            Err(e) if e.is_unauthorized() => logged_in.set(Some(false)),
+            Err(_) => {} // offline: the form stays usable as a draft
+        }
+    });
+
+    // The domain's rules on every change; a field shows its error once it has a value, or
+    // everywhere after "Gửi hồ sơ" was pressed.
+    let live_errors = move || {
+        let shown = |value: &str| submitted.get() || !value.trim().is_empty();
+        let a = applicant.get();
+        let mut all: Vec<_> = applicant::validate_all("applicant", &a)
+            .into_iter()
+            .filter(|e| shown(person_value(&a, &e.field)))
+            .collect();
+        if owner_differs.get() {
+            let o = owner.get();
+            all.extend(applicant::validate_all("owner", &o).into_iter().filter(|e| shown(person_value(&o, &e.field))));
+        }
+        if let Err(e) = applicant::validate_content(&content.get()) {
+            all.push(e);
+        }
+        all
+    };
+    Effect::new(move || errors.set(Errors::first(live_errors())));
+
+    let navigate = use_navigate();
+    let send = move || {
+        submitted.set(true);
+        let problems = Errors::first(live_errors());
+        if let Some(field) = problems.field.clone() {
+            errors.set(problems);
+            focus(&field);
+            return;
+        }
+        if attachments.with_untracked(|v| v.iter().any(|a| !matches!(a.state, State::Done(_)))) {
+            errors.set(Errors { field: None, message: "Vui lòng chờ tải xong tệp đính kèm, hoặc xóa tệp bị lỗi.".into() });
+            return;
+        }
+        let d = draft.get_untracked();
+        let body = SubmitDossier {
+            agency: agency.clone(),
+            procedure: code.clone(),
+            applicant: d.applicant,
+            owner: d.owner_differs.then_some(d.owner),
+            content: d.content,
+            receive_by_post: d.receive_by_post,
+            send_by_post: d.send_by_post,
+            inputs: d.inputs,
+            files: d.files.iter().map(|f| f.id.clone()).collect(),
+        };
+        busy.set(true);
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            match api::post_json::<DossierDetail, _>("/api/dossiers", &body).await {
+                Ok(dossier) => {
+                    clear.run(());
+                    navigate(&format!("/ho-so/{}", dossier.summary.id), Default::default());
+                }
+                Err(e) => {
+                    let field = e.field.clone();
+                    errors.set(e.into());
+                    if let Some(f) = field {
+                        focus(&f);
+                    }
+                }
+            }
+            busy.set(false);
+        });
+    };
+
+    view! {
+        <section class="page">
+            <Suspense fallback=|| view! { <p class="muted">"Đang tải…"</p> }>
+                {move || { let send = send.clone(); Suspend::new(async move {
+                    let d = match detail.await {
+                        Ok(d) => d,
+                        Err(e) => return view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
+                    };
+                    title.set(d.summary.name.clone());
+                    let schedule = d.fee_schedule.clone().filter(|s| !s.versions.is_empty());
+                    if let Some(s) = &schedule {
+                        if inputs.with_untracked(|m| m.is_empty()) {
+                            inputs.set(default_inputs(s));
+                        }
+                    }
+                    view! {
+                        <h1>"Nộp hồ sơ trực tuyến"</h1>
+                        <p class="muted">{d.summary.name.clone()}{move || (!agency_label.get_value().is_empty()).then(|| format!(" — {}", agency_label.get_value()))}</p>
+                        {restored.then(|| view! { <p class="notice" role="status">"Đã khôi phục bản nháp lưu trên máy."</p> })}
+                        {move || (logged_in.get() == Some(false)).then(|| view! {
+                            <p class="notice">"Bạn cần "<a href="/tai-khoan">"đăng nhập"</a>" để gửi hồ sơ. Thông tin đã nhập vẫn được lưu trên máy."</p>
+                        })}
+                        <form novalidate on:input=move |_| edited.set(true) on:change=move |_| edited.set(true)
+                            on:submit=move |ev| { ev.prevent_default(); send(); }>
+                            <fieldset>
+                                <legend>"Thông tin người nộp"</legend>
+                                <PersonFields prefix="applicant" p=applicant errors=errors/>
+                            </fieldset>
+                            <fieldset>
+                                <legend>"Thông tin chủ hồ sơ"</legend>
+                                <label class="check">
+                                    <input type="checkbox" prop:checked=move || !owner_differs.get()
+                                        on:change=move |ev| owner_differs.set(!event_target_checked(&ev))/>
+                                    <span>"Lấy từ thông tin người nộp"</span>
+                                </label>
+                                <Show when=move || owner_differs.get()>
+                                    <PersonFields prefix="owner" p=owner errors=errors/>
+                                </Show>
+                            </fieldset>
+                            {schedule.map(|s| view! {
+                                <fieldset>
+                                    <legend>"Thông tin tính phí, lệ phí"</legend>
+                                    <FeeCalculator schedule=s inputs=inputs errors=errors/>
+                                </fieldset>
+                            })}
+                            <label class="field" for="f-content">
+                                <span>"Nội dung"</span>
+                                <textarea id="f-content" name="content" rows="3" aria-describedby="e-content" prop:value=content
+                                    on:input=move |ev| content.set(event_target_value(&ev))></textarea>
+                                <span class="field-error" id="e-content" role="alert">{move || errors.read().at("content")}</span>
+                            </label>
+                            <label class="check">
+                                <input type="checkbox" prop:checked=receive_by_post on:change=move |ev| receive_by_post.set(event_target_checked(&ev))/>
+                                <span>"Nhận kết quả qua bưu điện"</span>
+                            </label>
+                            <label class="check">
+                                <input type="checkbox" prop:checked=send_by_post on:change=move |ev| send_by_post.set(event_target_checked(&ev))/>
+                                <span>"Gửi hồ sơ giấy qua bưu điện"</span>
+                            </label>
+                            <Attachments items=attachments errors=errors/>
+                            {move || errors.read().general().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+                            <button type="submit" disabled=busy>{move || if busy.get() { "Đang gửi…" } else { "Gửi hồ sơ" }}</button>
+                        </form>
+                    }.into_any()
+                })}}
+            </Suspense>
+        </section>
+    }
+}
+
+fn person_value<'a>(a: &'a Applicant, field: &str) -> &'a str {
+    match field.rsplit('.').next().unwrap_or("") {
+        "full_name" => &a.full_name,
+        "id_number" => &a.id_number,
+        "phone" => &a.phone,
+        "email" => &a.email,
+        "address" => &a.address,
+        _ => &a.area,
+    }
+}
+
+fn focus(field: &str) {
+    let id = if field.starts_with("inputs.") { format!("fee-{}", field.trim_start_matches("inputs.")) } else { input_id(field) };
+    if let Some(el) = document().get_element_by_id(&id) {
+        use wasm_bindgen::JsCast;
+        if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+            let _ = el.focus();
+        }
+    }
+}

@@ -1,0 +1,80 @@
+// motcua's service worker: the app shell of one release (__VERSION__, put in by scripts/build.sh)
+// is precached so the app opens without a network; drafts live in localStorage, so the dossier
+// form works offline, and the page shows its own "offline" banner.
+//
+// Updates: a new release has a new sw.js (its version string differs), so the browser installs
+// it beside the old one. We call skipWaiting() + clients.claim() so the new shell serves the very
+// next navigation, and delete the old release's cache. A page already open keeps running the
+// code it loaded (the app is one wasm module loaded at start, nothing is fetched lazily from the
+// old release), and index.html shows "Đã có phiên bản mới — Tải lại" when the controller changes,
+// so the person reloads when it suits them; a draft being typed is saved on every keystroke, so
+// reloading loses nothing. Waiting for every tab to close (the default) would leave a phone's
+// single standalone window on the old release for days.
+//
+// Never cached: the API (except the catalogue, kept network-first as an offline fallback so a
+// draft can be reopened), payments, the sandbox, the dev outbox and the staff app.
+const VERSION = "__VERSION__";
+const SHELL = `motcua-shell-${VERSION}`;
+const DATA = "motcua-data";
+const SHELL_FILES = [
+  "/",
+  `/main.css?v=${VERSION}`,
+  `/pkg/motcua.js?v=${VERSION}`,
+  `/pkg/motcua_bg.wasm?v=${VERSION}`,
+  "/manifest.webmanifest",
+  "/icons/icon-192.png",
+];
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches
+      .open(SHELL)
+      .then((c) => c.addAll(SHELL_FILES.map((u) => new Request(u, { cache: "reload" }))))
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith("motcua-shell-") && k !== SHELL).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+const PASS = /^\/(api|sandbox|dev|can-bo|lanh-dao)(\/|$)/;
+const CATALOGUE = /^\/api\/(agencies|procedures)(\/|$)/;
+
+async function networkFirst(request, cacheName, fallbackUrl) {
+  try {
+    const response = await fetch(request);
+    if (response.ok) {
+      const cache = await caches.open(cacheName);
+      cache.put(fallbackUrl || request, response.clone());
+    }
+    return response;
+  } catch (err) {
+    const cached = await caches.match(fallbackUrl || request);
+    if (cached) return cached;
+    throw err;
+  }
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (CATALOGUE.test(url.pathname)) {
+    event.respondWith(networkFirst(request, DATA));
+    return;
+  }
+  if (PASS.test(url.pathname)) return;
+  if (request.mode === "navigate") {
+    // Every page of the citizen app is the same index.html (client-side routes).
+    event.respondWith(networkFirst(request, SHELL, "/"));
+    return;
+  }
+  event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
+});
