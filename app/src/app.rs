@@ -7,7 +7,7 @@ use leptos_router::path;
 use crate::components::layout::Layout;
 use crate::pages::{
     account::Account, dossier::DossierPage, home::Home, my_dossiers::MyDossiers, not_found::NotFound,
-    procedure::ProcedurePage, receipt::ReceiptPage,
+    pay_link::PayLinkPage, procedure::ProcedurePage, receipt::ReceiptPage,
 };
 
 #[component]
@@ -22,6 +22,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/ho-so/:id") view=DossierPage/>
                     <Route path=path!("/bien-lai/:code") view=ReceiptPage/>
                     <Route path=path!("/tai-khoan") view=Account/>
+                    <Route path=path!("/thanh-toan/:token") view=PayLinkPage/>
                 </Routes>
             </Layout>
         </Router>

@@ -8,6 +8,7 @@ use worker::{event, Context, Env, Request, Response, Result};
 
 mod auth;
 mod catalog;
+mod desk;
 mod dossier;
 mod fee;
 mod dev;

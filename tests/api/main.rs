@@ -6,6 +6,7 @@ mod support;
 mod callbacks;
 mod auth;
 mod catalog;
+mod desk;
 mod fees;
 mod health;
 mod payments;

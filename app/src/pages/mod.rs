@@ -1,8 +1,11 @@
 pub mod account;
+#[cfg(feature = "staff")]
+pub mod desk;
 pub mod dossier;
 pub mod home;
 pub mod my_dossiers;
 pub mod not_found;
+pub mod pay_link;
 pub mod procedure;
 pub mod receipt;
 #[cfg(feature = "staff")]

@@ -169,6 +169,7 @@ fn what_vi(what: &str) -> &'static str {
         "payment" => "giao dịch thanh toán",
         "receipt" => "biên lai",
         "file" => "tệp",
+        "pay_link" => "đường dẫn thanh toán",
         _ => "dữ liệu",
     }
 }
