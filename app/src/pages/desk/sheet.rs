@@ -41,7 +41,7 @@ pub fn ControlSheet() -> impl IntoView {
                             <dt>"Hạn trả kết quả"</dt><dd>{deadline.clone()}</dd>
                             <dt>"Trạng thái"</dt><dd>{s.status_label.clone()}</dd>
                         </dl>
-                        <div class="table-wrap">
+                        <div class="table-wrap" tabindex="0" role="region" aria-label="Bảng các bước giải quyết hồ sơ">
                             <table class="lines steps">
                                 <caption class="visually-hidden">"Các bước giải quyết hồ sơ"</caption>
                                 <thead><tr>
