@@ -88,3 +88,14 @@ pub async fn post_empty(url: &str) -> Result<(), ApiFailure> {
     }
     decode::<serde_json::Value>(resp).await.map(|_| ())
 }
+
+/// A POST whose body is a file (its bytes as a `Blob`), e.g. the desk's result scan.
+#[cfg_attr(not(feature = "staff"), allow(dead_code))]
+pub async fn post_blob<T: DeserializeOwned>(url: &str, content_type: &str, body: &web_sys::Blob) -> Result<T, ApiFailure> {
+    let req = Request::post(url)
+        .header("content-type", content_type)
+        .body(wasm_bindgen::JsValue::from(body.clone()))
+        .map_err(|_| ApiFailure::network())?;
+    let resp = req.send().await.map_err(|_| ApiFailure::network())?;
+    decode(resp).await
+}

@@ -8,7 +8,7 @@ use crate::components::agency::provide_chosen;
 use crate::components::layout::Layout;
 use crate::pages::{
     account::Account, agencies::AgencyPicker, dossier::DossierPage, home::Home, my_dossiers::MyDossiers, not_found::NotFound,
-    procedure::ProcedurePage, receipt::ReceiptPage, submit::SubmitPage,
+    pay_link::PayLinkPage, procedure::ProcedurePage, receipt::ReceiptPage, submit::SubmitPage,
 };
 
 #[component]
@@ -26,6 +26,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/ho-so/:id") view=DossierPage/>
                     <Route path=path!("/bien-lai/:code") view=ReceiptPage/>
                     <Route path=path!("/tai-khoan") view=Account/>
+                    <Route path=path!("/thanh-toan/:token") view=PayLinkPage/>
                 </Routes>
             </Layout>
         </Router>

@@ -9,8 +9,9 @@ use motcua_domain::auth::StaffProfile;
 
 use crate::api;
 use crate::pages::dashboard::Dashboard;
+use crate::pages::desk::{admin::Admin, dossier::DeskDossier, inbox::Inbox, sheet::ControlSheet, walk_in::WalkIn};
 use crate::pages::not_found::NotFound;
-use crate::pages::staff_login::{StaffHome, StaffLogin};
+use crate::pages::staff_login::StaffLogin;
 
 /// The signed-in staff member, shared with every staff page (`None` until known or when out).
 #[derive(Clone, Copy)]
@@ -33,19 +34,25 @@ pub fn StaffApp() -> impl IntoView {
     });
     view! {
         <Router>
-            <header class="top staff">
+            <header class="top staff no-print">
                 <a href="/can-bo" class="brand"><span class="emblem" aria-hidden="true">"★"</span><span>"Một cửa — Cán bộ"</span></a>
                 {move || ctx.me.get().map(|m| view! { <span class="who">{m.display_name}</span> })}
             </header>
             <main id="main">
                 <Routes fallback=|| view! { <NotFound/> }>
-                    <Route path=path!("/can-bo") view=StaffHome/>
+                    <Route path=path!("/can-bo") view=Inbox/>
                     <Route path=path!("/can-bo/dang-nhap") view=StaffLogin/>
                     <Route path=path!("/lanh-dao") view=Dashboard/>
+                    <Route path=path!("/can-bo/tiep-nhan") view=WalkIn/>
+                    <Route path=path!("/can-bo/ho-so/:id") view=DeskDossier/>
+                    <Route path=path!("/can-bo/ho-so/:id/phieu-kiem-soat") view=ControlSheet/>
+                    <Route path=path!("/can-bo/quan-tri") view=Admin/>
                 </Routes>
             </main>
-            <nav class="bottom" aria-label="Điều hướng cán bộ">
+            <nav class="bottom no-print" aria-label="Điều hướng cán bộ">
                 <A href="/can-bo">"Hồ sơ"</A>
+                <A href="/can-bo/tiep-nhan">"Tiếp nhận"</A>
+                {move || ctx.me.get().filter(|m| m.role == "admin").map(|_| view! { <A href="/can-bo/quan-tri">"Quản trị"</A> })}
                 <A href="/lanh-dao">"Thống kê"</A>
             </nav>
         </Router>

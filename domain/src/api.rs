@@ -196,6 +196,9 @@ pub struct DossierDetail {
     /// The attached scans (download at `/api/dossiers/{id}/files/{file}`).
     #[serde(default)]
     pub files: Vec<UploadView>,
+    /// The digitized result the desk attached, for the citizen to download and reuse.
+    #[serde(default)]
+    pub results: Vec<ResultFile>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -205,6 +208,122 @@ pub struct RefundSummary {
     /// `done`, `processing` (the provider confirms later) or `manual` (paid back by transfer).
     pub status: String,
     pub created_at: String,
+}
+
+/// A result file of a dossier (`GET /api/dossiers/{id}/results/{file}` downloads it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultFile {
+    pub id: String,
+    pub name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub url: String,
+    pub created_at: String,
+}
+
+// ---- The one-stop desk (`/api/staff/...`) ----
+
+/// One row of the officer's inbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxItem {
+    pub id: String,
+    pub code: Option<String>,
+    pub applicant_name: String,
+    pub procedure_name: String,
+    pub agency_name: String,
+    pub channel: String,
+    pub status: crate::dossier::DossierStatus,
+    pub status_label: String,
+    pub deadline: Option<String>,
+    /// `on_time`, `due_soon` or `overdue` while the deadline runs.
+    pub urgency: Option<crate::calendar::DeadlineStatus>,
+    pub urgency_label: Option<String>,
+    pub submitted_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TabCount {
+    pub tab: String,
+    pub label: String,
+    pub count: i64,
+}
+
+/// `GET /api/staff/dossiers?tab=&q=`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxPage {
+    pub tab: String,
+    pub items: Vec<InboxItem>,
+    pub counts: Vec<TabCount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionView {
+    pub action: String,
+    pub label: String,
+}
+
+/// One line of the progress-control sheet (phiếu kiểm soát quá trình giải quyết hồ sơ).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ControlStep {
+    pub at: String,
+    pub actor: String,
+    pub action_label: String,
+    pub status_label: String,
+    pub reason: Option<String>,
+    /// Whether the step was taken by the dossier's deadline.
+    pub on_time: Option<bool>,
+}
+
+/// `GET /api/staff/dossiers/{id}`: the citizen's view plus what the desk needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffDossier {
+    #[serde(flatten)]
+    pub detail: DossierDetail,
+    /// The procedure's required documents (the receive checklist).
+    pub documents: Vec<String>,
+    pub actions: Vec<ActionView>,
+    pub urgency: Option<crate::calendar::DeadlineStatus>,
+    pub urgency_label: Option<String>,
+    pub steps: Vec<ControlStep>,
+    /// The handling agency's processing days (for the control sheet).
+    pub processing_days: i64,
+    /// Once paid: whether online (gateway, VietQR, pay link) or not (cash at the counter).
+    pub paid_online: Option<bool>,
+}
+
+/// `POST /api/staff/dossiers/{id}/pay-link`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayLinkSent {
+    pub url: String,
+    pub expires_at: String,
+    /// The phone the SMS went to, masked.
+    pub sent_to: String,
+}
+
+/// `GET /api/pay/{token}`: what anyone holding a pay link sees (no phone, no citizen ID).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PayLinkView {
+    pub dossier_code: Option<String>,
+    pub procedure_name: String,
+    pub agency_name: String,
+    pub payer: String,
+    pub status_label: String,
+    pub fee_notice: Option<FeeNoticeView>,
+    pub payable: bool,
+    pub receipt: Option<ReceiptView>,
+}
+
+/// One row of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: String,
+    pub username: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub before: serde_json::Value,
+    pub after: serde_json::Value,
 }
 
 /// `GET /api/procedures/{code}`: what a citizen reads before filling anything in.

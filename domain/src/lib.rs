@@ -2,6 +2,7 @@
 //! citizen app (wasm), the edge functions (wasm) and the native tests all run the same code.
 //! Time and randomness come in as arguments.
 
+pub mod admin;
 pub mod api;
 pub mod applicant;
 pub mod auth;
@@ -9,6 +10,7 @@ pub mod calendar;
 pub mod citizen;
 pub mod codes;
 pub mod dashboard;
+pub mod desk;
 pub mod dossier;
 pub mod fee;
 pub mod gateway;

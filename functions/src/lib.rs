@@ -9,6 +9,7 @@ use worker::{event, Context, Env, Request, Response, Result};
 mod auth;
 mod catalog;
 mod dashboard;
+mod desk;
 mod dossier;
 mod fee;
 mod dev;

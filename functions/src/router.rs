@@ -7,7 +7,7 @@ use worker::{Env, Method, Request, Response, Result};
 use crate::platform::error::ApiError;
 use crate::platform::http::Ctx;
 use crate::platform::config;
-use crate::{auth, catalog, dashboard, dev, dossier, fee, health, payment, upload};
+use crate::{auth, catalog, dashboard, desk, dev, dossier, fee, health, payment, upload};
 
 pub async fn handle(req: Request, env: Env) -> Result<Response> {
     let ctx = Ctx::new(req, env);
@@ -57,6 +57,56 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
         (Method::Post, ["api", "dossiers", id, "payments"]) => {
             let id = id.to_string();
             payment::routes::start(&mut ctx, &id).await
+        }
+        (Method::Get, ["api", "dossiers", id, "results", file]) => {
+            let (id, file) = (id.to_string(), file.to_string());
+            desk::routes::download_result(&ctx, &id, &file).await
+        }
+        (Method::Get, ["api", "pay", token]) => {
+            let token = token.to_string();
+            desk::paylink::view(&ctx, &token).await
+        }
+        (Method::Post, ["api", "pay", token, "payments"]) => {
+            let token = token.to_string();
+            desk::paylink::start(&mut ctx, &token).await
+        }
+        (Method::Get, ["api", "staff", "dossiers"]) => desk::inbox::list(&ctx).await,
+        (Method::Post, ["api", "staff", "dossiers"]) => desk::routes::walk_in(&mut ctx).await,
+        (Method::Post, ["api", "staff", "dossiers", id, "counter-payment"]) => {
+            let id = id.to_string();
+            desk::routes::counter_payment(&mut ctx, &id).await
+        }
+        (Method::Post, ["api", "staff", "dossiers", id, "results"]) => {
+            let id = id.to_string();
+            desk::routes::attach_result(&mut ctx, &id).await
+        }
+        (Method::Post, ["api", "staff", "dossiers", id, "pay-link"]) => {
+            let id = id.to_string();
+            desk::paylink::send(&mut ctx, &id).await
+        }
+        (Method::Get, ["api", "staff", "audit"]) => desk::audit::list(&ctx).await,
+        (Method::Get, ["api", "admin", "catalog"]) => desk::admin::catalog(&ctx).await,
+        (Method::Post, ["api", "admin", "agencies"]) => desk::admin::create_agency(&mut ctx).await,
+        (Method::Put, ["api", "admin", "agencies", code]) => {
+            let code = code.to_string();
+            desk::admin::update_agency(&mut ctx, &code).await
+        }
+        (Method::Put, ["api", "admin", "agencies", code, "bank-account"]) => {
+            let code = code.to_string();
+            desk::admin::put_bank_account(&mut ctx, &code).await
+        }
+        (Method::Put, ["api", "admin", "agencies", code, "procedures", procedure]) => {
+            let (code, procedure) = (code.to_string(), procedure.to_string());
+            desk::admin::put_handling(&mut ctx, &code, &procedure).await
+        }
+        (Method::Post, ["api", "admin", "procedures"]) => desk::admin::save_procedure(&mut ctx, None).await,
+        (Method::Put, ["api", "admin", "procedures", code]) => {
+            let code = code.to_string();
+            desk::admin::save_procedure(&mut ctx, Some(&code)).await
+        }
+        (Method::Post, ["api", "admin", "procedures", code, "fee-versions"]) => {
+            let code = code.to_string();
+            desk::admin::add_fee_version(&mut ctx, &code).await
         }
         (Method::Get, ["api", "staff", "dossiers", id]) => {
             let id = id.to_string();

@@ -7,6 +7,7 @@ mod callbacks;
 mod dashboard;
 mod auth;
 mod catalog;
+mod desk;
 mod fees;
 mod health;
 mod payments;

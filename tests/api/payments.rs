@@ -38,7 +38,9 @@ pub fn dossier_awaiting_payment(phone: &str, agency_name: &str, officer: &str) -
     let dossier: Value = resp.json().unwrap();
     let dossier_id = dossier["id"].as_str().unwrap().to_string();
     let officer = app().login_staff(officer);
-    let resp = officer.post_json(&format!("/api/staff/dossiers/{dossier_id}/actions"), &json!({"action": "receive"}));
+    // Receiving needs the procedure's documents ticked (the desk's checklist).
+    let documents = app().get("/api/procedures/2.000815").json::<Value>().unwrap()["documents"].clone();
+    let resp = officer.post_json(&format!("/api/staff/dossiers/{dossier_id}/actions"), &json!({"action": "receive", "documents": documents}));
     assert_eq!(resp.status(), 200, "{}", resp.text().unwrap_or_default());
     let resp = officer.post_json(&format!("/api/staff/dossiers/{dossier_id}/fee-notice"), &json!({}));
     assert_eq!(resp.status(), 200, "{}", resp.text().unwrap_or_default());

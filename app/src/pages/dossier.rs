@@ -166,6 +166,12 @@ pub fn DossierPage() -> impl IntoView {
                                         </ul>
                                     }
                                 })}
+                                {(!d.results.is_empty()).then(|| view! {
+                                    <section aria-label="Kết quả giải quyết">
+                                        <h2>"Kết quả giải quyết"</h2>
+                                        <ul>{d.results.iter().map(|r| view! { <li><a href=r.url.clone() target="_blank" rel="noopener">{r.name.clone()}</a></li> }).collect_view()}</ul>
+                                    </section>
+                                })}
                                 <h2>"Quá trình xử lý"</h2>
                                 <ol class="timeline">
                                     {d.timeline.into_iter().map(|t| view! {

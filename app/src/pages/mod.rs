@@ -2,10 +2,13 @@ pub mod agencies;
 pub mod account;
 #[cfg(feature = "staff")]
 pub mod dashboard;
+#[cfg(feature = "staff")]
+pub mod desk;
 pub mod dossier;
 pub mod home;
 pub mod my_dossiers;
 pub mod not_found;
+pub mod pay_link;
 pub mod procedure;
 pub mod receipt;
 pub mod submit;

@@ -1,6 +1,6 @@
 //! Dossier records in D1.
 
-use motcua_domain::api::{DossierSummary, FeeNoticeView, PaymentSummary, ReceiptView, TimelineEntry};
+use motcua_domain::api::{DossierSummary, FeeNoticeView, PaymentSummary, ReceiptView, ResultFile, TimelineEntry};
 use motcua_domain::dossier::{DossierAction, DossierStatus};
 use motcua_domain::payment;
 use serde::Deserialize;
@@ -210,4 +210,32 @@ pub async fn refunds(d1: &D1Database, dossier_id: &str) -> Result<Vec<motcua_dom
 
 pub async fn receipt_of_dossier(d1: &D1Database, dossier_id: &str) -> Result<Option<ReceiptView>, ApiError> {
     crate::payment::receipt::by_dossier(d1, dossier_id).await
+}
+
+/// The result files attached to a dossier, oldest first.
+pub async fn results(d1: &D1Database, dossier_id: &str) -> Result<Vec<ResultFile>, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: String,
+        name: String,
+        content_type: String,
+        size: i64,
+        created_at: String,
+    }
+    let rows: Vec<Row> = db::all(
+        d1.prepare("SELECT id, name, content_type, size, created_at FROM dossier_results WHERE dossier_id = ?1 ORDER BY created_at, id")
+            .bind(&[dossier_id.into()])?,
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ResultFile {
+            url: format!("/api/dossiers/{dossier_id}/results/{}", r.id),
+            id: r.id,
+            name: r.name,
+            content_type: r.content_type,
+            size: r.size,
+            created_at: r.created_at,
+        })
+        .collect())
 }

@@ -4,6 +4,7 @@
 use motcua_domain::api::{Applicant, DossierDetail, DossierSummary, SubmitDossier};
 use motcua_domain::applicant;
 use motcua_domain::calendar;
+use motcua_domain::desk;
 use motcua_domain::codes::{AgencyCode, DossierCode};
 use motcua_domain::dossier::{DossierAction, DossierStatus};
 use worker::{D1Database, Response};
@@ -20,6 +21,39 @@ use crate::sequences;
 pub async fn submit(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let who = session::citizen(ctx).await?;
     let req: SubmitDossier = ctx.json_body().await?;
+    let d1 = ctx.d1()?;
+    // Checked before the dossier number is taken, so a refused file never leaves a gap.
+    let files = crate::upload::routes::attachable(&d1, &who.citizen_id, &req.files).await?;
+    let mut new = prepare(ctx, &req, Intake::Online { citizen_id: &who.citizen_id }).await?;
+    for (i, f) in files.iter().enumerate() {
+        new.stmts.push(crate::upload::repo::attach_stmt(&d1, &f.id, &who.citizen_id, &new.id, i)?);
+    }
+    d1.batch(new.stmts).await?;
+    let row = repo::dossier(&d1, &new.id).await?.ok_or_else(|| ApiError::Unexpected("dossier vanished".into()))?;
+    super::notify::status_changed(&ctx.env, &row).await;
+    Ok(json(&detail(&d1, &row).await?)?.with_status(201))
+}
+
+/// How a dossier arrives: submitted online by a citizen with an account, or handed in at the
+/// counter and taken in by an officer (no account; received at once).
+#[derive(Clone, Copy)]
+pub enum Intake<'a> {
+    Online { citizen_id: &'a str },
+    Counter { staff_id: &'a str },
+}
+
+/// A validated new dossier with its issued code, as the statements that store it; the caller
+/// may add its own (an audit row) and runs them in one batch.
+pub struct NewDossier {
+    pub id: String,
+    pub code: String,
+    pub at: String,
+    pub stmts: Vec<worker::D1PreparedStatement>,
+}
+
+/// Validates a submission (applicant, owner, content, agency, procedure, fee inputs), issues
+/// the dossier code and computes the deadline. Nothing is stored until the caller runs `stmts`.
+pub async fn prepare(ctx: &Ctx, req: &SubmitDossier, intake: Intake<'_>) -> Result<NewDossier, ApiError> {
     applicant::validate("applicant", &req.applicant)?;
     if let Some(owner) = &req.owner {
         applicant::validate("owner", owner)?;
@@ -29,7 +63,6 @@ pub async fn submit(ctx: &mut Ctx) -> Result<Response, ApiError> {
     // Validates the agency, the procedure and the fee inputs before anything is stored.
     let (_, breakdown) = quote_for(&d1, &req.agency, &req.procedure, &req.inputs).await?;
     let agency = AgencyCode::parse("agency", &req.agency)?;
-    let files = crate::upload::routes::attachable(&d1, &who.citizen_id, &req.files).await?;
     let now = clock::now();
     let local = calendar::vietnam_local(now);
     #[derive(serde::Deserialize)]
@@ -40,7 +73,7 @@ pub async fn submit(ctx: &mut Ctx) -> Result<Response, ApiError> {
         .await?
         .ok_or(ApiError::NotFound { what: "procedure", field: Some("procedure") })?;
     let seq = sequences::next(&ctx.env, &format!("dossier:{agency}:{}", local.date())).await?;
-    let code = DossierCode::new(agency, local.date(), seq as u32)?;
+    let code = DossierCode::new(agency, local.date(), seq as u32)?.to_string();
     let deadline = calendar::deadline(local, days.processing_days);
     let id = random::id();
     let at = clock::rfc3339(now);
@@ -57,34 +90,49 @@ pub async fn submit(ctx: &mut Ctx) -> Result<Response, ApiError> {
         "send_by_post": req.send_by_post,
     }))
     .map_err(|e| ApiError::Unexpected(e.to_string()))?;
+    let search = desk::search_text(&code, &req.applicant.full_name, req.applicant.phone.trim(), req.applicant.id_number.trim());
     let has_fees = breakdown.total.as_dong() > 0;
-    let mut stmts = vec![
-        d1.prepare(
+    let (owner, channel, status) = match intake {
+        Intake::Online { citizen_id } => (db::nullable(Some(citizen_id)), "online", DossierStatus::Submitted),
+        Intake::Counter { .. } => (db::nullable(None), "counter", DossierStatus::Received),
+    };
+    let mut stmts = vec![d1
+        .prepare(
             "INSERT INTO dossiers (id, code, agency_code, procedure_code, owner_citizen_id, channel, status, has_fees, \
-               applicant_json, inputs_json, submitted_at, deadline, created_at, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, 'online', 'submitted', ?6, ?7, ?8, ?9, ?10, ?9, ?9)",
+               applicant_json, inputs_json, submitted_at, deadline, created_at, updated_at, search_text) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?11, ?11, ?13)",
         )
         .bind(&[
             id.as_str().into(),
-            code.to_string().into(),
+            code.as_str().into(),
             req.agency.as_str().into(),
             req.procedure.as_str().into(),
-            who.citizen_id.as_str().into(),
+            owner,
+            channel.into(),
+            repo::enum_str(&status).into(),
             (if has_fees { 1 } else { 0 }).into(),
             applicant_json.into(),
             serde_json::Value::Object(req.inputs.clone()).to_string().into(),
             at.as_str().into(),
             calendar::format_iso_date(deadline).into(),
-        ])?,
-        repo::event_stmt(&d1, &id, &at, "citizen", &who.citizen_id, DossierAction::Submit, Some(DossierStatus::Draft), DossierStatus::Submitted, None)?,
-    ];
-    for (i, f) in files.iter().enumerate() {
-        stmts.push(crate::upload::repo::attach_stmt(&d1, &f.id, &who.citizen_id, &id, i)?);
+            search.into(),
+        ])?];
+    match intake {
+        Intake::Online { citizen_id } => stmts.push(repo::event_stmt(
+            &d1, &id, &at, "citizen", citizen_id, DossierAction::Submit, Some(DossierStatus::Draft), DossierStatus::Submitted, None,
+        )?),
+        Intake::Counter { staff_id } => {
+            // Handed in and checked at the counter: submitted and received in the same visit.
+            stmts.push(repo::event_stmt(
+                &d1, &id, &at, "officer", staff_id, DossierAction::Submit, Some(DossierStatus::Draft), DossierStatus::Submitted,
+                Some("Nộp trực tiếp tại Bộ phận Một cửa"),
+            )?);
+            stmts.push(repo::event_stmt(
+                &d1, &id, &at, "officer", staff_id, DossierAction::Receive, Some(DossierStatus::Submitted), DossierStatus::Received, None,
+            )?);
+        }
     }
-    d1.batch(stmts).await?;
-    let row = repo::dossier(&d1, &id).await?.ok_or_else(|| ApiError::Unexpected("dossier vanished".into()))?;
-    super::notify::status_changed(&ctx.env, &row).await;
-    Ok(json(&detail(&d1, &row).await?)?.with_status(201))
+    Ok(NewDossier { id, code, at, stmts })
 }
 
 pub async fn list(ctx: &Ctx) -> Result<Response, ApiError> {
@@ -114,9 +162,10 @@ pub async fn detail(d1: &D1Database, row: &DossierRow) -> Result<DossierDetail, 
         fee_notice: notice.as_ref().map(|n| n.view()),
         payments: repo::payments(d1, &row.id).await?,
         receipt: repo::receipt_of_dossier(d1, &row.id).await?,
-        refunds: repo::refunds(d1, &row.id).await?,
         payable,
+        refunds: repo::refunds(d1, &row.id).await?,
         files: crate::upload::repo::of_dossier(d1, &row.id).await?.iter().map(|f| f.view()).collect(),
+        results: repo::results(d1, &row.id).await?,
     })
 }
 

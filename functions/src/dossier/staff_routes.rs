@@ -1,25 +1,30 @@
 //! The desk's actions on a dossier of its agency: `GET /api/staff/dossiers/{id}`,
-//! `POST /api/staff/dossiers/{id}/actions` `{"action", "reason"}` (receive, request a
-//! supplement, reject, start processing, ...) and `POST /api/staff/dossiers/{id}/fee-notice`,
-//! which computes the fees with the domain from the dossier's inputs and opens the payable
-//! amount. Every action goes through the domain's state machine; a refused one changes nothing.
+//! `POST /api/staff/dossiers/{id}/actions` `{"action", "reason", "documents"}` (receive with the
+//! ticked checklist, request a supplement, reject, start processing, return, complete) and
+//! `POST /api/staff/dossiers/{id}/fee-notice` `{"changes": [{"code", "amount", "reason"}]}`,
+//! which computes the fees with the domain from the dossier's inputs, applies the officer's
+//! changes (each with a written reason) and opens the payable amount. Every action goes through
+//! the domain's state machine; a refused one changes nothing, and an applied one is written with
+//! its audit row in the same D1 batch.
 
+use motcua_domain::desk::{self, LineChange};
 use motcua_domain::dossier::{self, DossierAction, Role};
 use motcua_domain::validation::FieldError;
 use serde::Deserialize;
+use serde_json::json;
 use worker::Response;
 
 use super::access;
 use super::repo::{self, enum_str};
-use super::routes::detail;
+use crate::desk::{audit, view};
 use crate::fee::routes::quote_for;
 use crate::platform::error::ApiError;
 use crate::platform::http::{json, Ctx};
-use crate::platform::{clock, random};
+use crate::platform::{clock, db, random};
 
 pub async fn get(ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
     let (_, row) = access::staff_dossier(ctx, id).await?;
-    json(&detail(&ctx.d1()?, &row).await?)
+    json(&view::staff_view(&ctx.d1()?, &row).await?)
 }
 
 #[derive(Deserialize)]
@@ -27,6 +32,9 @@ struct ActionBody {
     action: String,
     #[serde(default)]
     reason: Option<String>,
+    /// The required documents the officer ticked (receive only).
+    #[serde(default)]
+    documents: Vec<String>,
 }
 
 pub async fn act(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
@@ -35,12 +43,12 @@ pub async fn act(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let action: DossierAction = serde_json::from_value(serde_json::Value::String(body.action.clone())).map_err(|_| {
         FieldError::new("action", "unknown_action", "Thao tác không hợp lệ.", "Unknown action.")
     })?;
-    if matches!(action, DossierAction::NotifyFee | DossierAction::PayOnline | DossierAction::PayAtCounter) {
+    if matches!(action, DossierAction::NotifyFee | DossierAction::PayOnline | DossierAction::PayAtCounter | DossierAction::MarkResultReady) {
         return Err(FieldError::new(
             "action",
             "use_dedicated_endpoint",
-            "Thao tác này có chức năng riêng (thông báo phí, thu phí).",
-            "This action has its own endpoint (fee notice, counter payment).",
+            "Thao tác này có chức năng riêng (thông báo phí, thu phí tại quầy, đính kèm kết quả).",
+            "This action has its own endpoint (fee notice, counter payment, result file).",
         )
         .into());
     }
@@ -56,20 +64,53 @@ pub async fn act(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     )
     .map_err(transition_error)?;
     let d1 = ctx.d1()?;
+    let ticked = if action == DossierAction::Receive {
+        let required = view::procedure_documents(&d1, &row.procedure_code).await?;
+        desk::check_documents(&required, &body.documents)?;
+        Some(required)
+    } else {
+        None
+    };
     let at = clock::rfc3339(now);
+    let mut after = json!({"status": enum_str(&event.to), "reason": reason});
+    if let Some(docs) = &ticked {
+        after["documents"] = json!(docs);
+    }
     d1.batch(vec![
-        d1.prepare("UPDATE dossiers SET status = ?1, updated_at = ?2 WHERE id = ?3 AND status = ?4")
-            .bind(&[enum_str(&event.to).into(), at.as_str().into(), row.id.as_str().into(), enum_str(&row.status).into()])?,
+        d1.prepare(
+            "UPDATE dossiers SET status = ?1, updated_at = ?2, received_documents = coalesce(?5, received_documents) \
+             WHERE id = ?3 AND status = ?4",
+        )
+        .bind(&[
+            enum_str(&event.to).into(),
+            at.as_str().into(),
+            row.id.as_str().into(),
+            enum_str(&row.status).into(),
+            db::nullable(ticked.map(|d| json!(d).to_string()).as_deref()),
+        ])?,
         repo::event_stmt(&d1, &row.id, &at, "officer", &staff.staff_id, action, Some(row.status), event.to, reason)?,
+        audit::stmt(&d1, &staff, &at, &enum_str(&action), "dossier", &row.id, &json!({"status": enum_str(&row.status)}), &after)?,
     ])
     .await?;
     let row = repo::dossier(&d1, id).await?.ok_or(ApiError::NotFound { what: "dossier", field: Some("id") })?;
     super::notify::status_changed(&ctx.env, &row).await;
-    json(&detail(&d1, &row).await?)
+    json(&view::staff_view(&d1, &row).await?)
+}
+
+#[derive(Deserialize, Default)]
+struct NoticeBody {
+    #[serde(default)]
+    changes: Vec<LineChange>,
 }
 
 pub async fn fee_notice(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let (staff, row) = access::staff_dossier(ctx, id).await?;
+    let text = ctx.req.text().await?;
+    let body: NoticeBody = if text.trim().is_empty() {
+        NoticeBody::default()
+    } else {
+        serde_json::from_str(&text).map_err(|e| ApiError::MalformedJson(e.to_string()))?
+    };
     let now = clock::now();
     dossier::record(
         row.status,
@@ -82,8 +123,36 @@ pub async fn fee_notice(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     .map_err(transition_error)?;
     let d1 = ctx.d1()?;
     let (_, breakdown) = quote_for(&d1, &row.agency_code, &row.procedure_code, &row.inputs()).await?;
+    let adjusted = desk::adjust_notice(&breakdown, &body.changes)?;
+    if adjusted.total.is_zero() {
+        return Err(ApiError::Conflict {
+            code: "zero_total".into(),
+            message: "The notice would ask for nothing; a fee notice needs an amount to pay.".into(),
+            message_vi: "Tổng số tiền của thông báo bằng 0 đồng: không thể gửi thông báo phí, lệ phí.".into(),
+            field: Some("changes".into()),
+        });
+    }
     let at = clock::rfc3339(now);
-    let lines = serde_json::to_string(&breakdown.lines).map_err(|e| ApiError::Unexpected(e.to_string()))?;
+    let notice_id = random::id();
+    let lines = serde_json::to_string(&adjusted.lines).map_err(|e| ApiError::Unexpected(e.to_string()))?;
+    let changes: Vec<serde_json::Value> = adjusted
+        .lines
+        .iter()
+        .filter_map(|l| {
+            l.change_reason.as_ref().map(|r| {
+                json!({"code": l.line.code, "from": l.computed_amount.map(|a| a.as_dong()), "to": l.line.amount.as_dong(), "reason": r})
+            })
+        })
+        .collect();
+    // The timeline shows that the notice was changed and why.
+    let reason = (!changes.is_empty()).then(|| {
+        adjusted
+            .lines
+            .iter()
+            .filter_map(|l| l.change_reason.as_ref().map(|r| format!("Điều chỉnh \"{}\": {}", l.line.name, r)))
+            .collect::<Vec<_>>()
+            .join("; ")
+    });
     d1.batch(vec![
         d1.prepare("UPDATE fee_notices SET status = 'cancelled' WHERE dossier_id = ?1 AND status = 'open'")
             .bind(&[row.id.as_str().into()])?,
@@ -92,10 +161,10 @@ pub async fn fee_notice(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
              VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?7)",
         )
         .bind(&[
-            random::id().into(),
+            notice_id.as_str().into(),
             row.id.as_str().into(),
             row.agency_code.as_str().into(),
-            (breakdown.total.as_dong() as f64).into(),
+            (adjusted.total.as_dong() as f64).into(),
             lines.into(),
             staff.staff_id.as_str().into(),
             at.as_str().into(),
@@ -111,13 +180,23 @@ pub async fn fee_notice(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
             DossierAction::NotifyFee,
             Some(row.status),
             dossier::DossierStatus::FeeNotified,
-            None,
+            reason.as_deref(),
+        )?,
+        audit::stmt(
+            &d1,
+            &staff,
+            &at,
+            "notify_fee",
+            "dossier",
+            &row.id,
+            &json!({"status": enum_str(&row.status), "computed_total": breakdown.total.as_dong()}),
+            &json!({"status": "fee_notified", "notice_id": notice_id, "total": adjusted.total.as_dong(), "changes": changes}),
         )?,
     ])
     .await?;
     let row = repo::dossier(&d1, id).await?.ok_or(ApiError::NotFound { what: "dossier", field: Some("id") })?;
     super::notify::status_changed(&ctx.env, &row).await;
-    json(&detail(&d1, &row).await?)
+    json(&view::staff_view(&d1, &row).await?)
 }
 
 pub fn transition_error(e: dossier::TransitionError) -> ApiError {

@@ -43,6 +43,14 @@ async fn payer_dossier(ctx: &Ctx, id: &str) -> Result<(String, DossierRow), ApiE
 
 pub async fn start(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let (actor, row) = payer_dossier(ctx, id).await?;
+    let return_path = format!("/ho-so/{}", row.id);
+    start_for(ctx, &actor, row, &return_path).await
+}
+
+/// Opens a payment attempt for a dossier the caller was already allowed to pay (its owner, the
+/// desk, or the holder of a signed pay link); the provider sends the payer back to `return_path`.
+pub async fn start_for(ctx: &mut Ctx, actor: &str, row: DossierRow, return_path: &str) -> Result<Response, ApiError> {
+    let actor = actor.to_string();
     let body: StartBody = ctx.json_body().await?;
     let provider = Provider::parse("provider", &body.provider)?;
     let d1 = ctx.d1()?;
@@ -66,7 +74,7 @@ pub async fn start(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
         reference: reference.clone(),
         amount,
         description: format!("Thanh toan phi ho so {}", row.code.clone().unwrap_or_default()),
-        return_url: format!("{base}/ho-so/{}?thanh-toan={reference}", row.id),
+        return_url: format!("{base}{return_path}?thanh-toan={reference}"),
         ipn_url: format!("{base}/api/payments/{}", callback_path(provider)),
         created_at: now,
         expires_at: now + time::Duration::minutes(reconcile::PENDING_AFTER_MINUTES),

@@ -197,6 +197,7 @@ fn what_vi(what: &str) -> &'static str {
         "receipt" => "biên lai",
         "file" => "tệp",
         "dashboard" => "trang thống kê",
+        "pay_link" => "đường dẫn thanh toán",
         _ => "dữ liệu",
     }
 }

@@ -1,0 +1,109 @@
+//! `/can-bo/quan-tri`: catalog administration for admins — each agency's beneficiary account
+//! (online payment needs one), whether an agency takes online payment for a procedure, and new
+//! fee-schedule versions with their legal basis and effective date. The server validates and
+//! audits every change; its message is shown at the field.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde_json::{json, Value};
+
+use super::use_require_staff;
+use crate::api::{self, ApiFailure};
+use crate::components::form::{Errors, Field};
+
+#[component]
+pub fn Admin() -> impl IntoView {
+    use_require_staff();
+    let catalog = RwSignal::new(None::<Result<Value, ApiFailure>>);
+    let load = move || spawn_local(async move { catalog.set(Some(api::get::<Value>("/api/admin/catalog").await)) });
+    load();
+    let agency = RwSignal::new(String::new());
+    let (bin, number, holder) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let procedure = RwSignal::new(String::new());
+    let online = RwSignal::new(true);
+    let (from, basis, lines) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let errors = RwSignal::new(Errors::default());
+    let done = RwSignal::new(None::<String>);
+    let send = move |method: &'static str, url: String, body: Value, ok: &'static str| {
+        errors.set(Errors::default());
+        done.set(None);
+        spawn_local(async move {
+            let r = if method == "PUT" { api::put_json::<Value, _>(&url, &body).await } else { api::post_json::<Value, _>(&url, &body).await };
+            match r {
+                Ok(_) => {
+                    done.set(Some(ok.to_string()));
+                    load();
+                }
+                Err(e) => errors.set(e.into()),
+            }
+        });
+    };
+    let options = move |key: &'static str| {
+        catalog.get().and_then(|c| c.ok()).and_then(|c| c[key].as_array().cloned()).unwrap_or_default().into_iter().map(|a| {
+            let code = a["code"].as_str().unwrap_or("").to_string();
+            let label = format!("{} — {}", code, a["name"].as_str().unwrap_or(""));
+            view! { <option value=code>{label}</option> }
+        }).collect_view()
+    };
+    view! {
+        <section class="page desk">
+            <h1>"Quản trị danh mục"</h1>
+            {move || match catalog.get() {
+                Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.message}</p> }),
+                _ => None,
+            }}
+            {move || done.get().map(|m| view! { <p class="paid" role="status">{m}</p> })}
+            {move || errors.get().general().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+            <label class="field" for="a-agency"><span>"Cơ quan"</span>
+                <select id="a-agency" on:change=move |ev| agency.set(event_target_value(&ev))>
+                    <option value="">"— Chọn cơ quan —"</option>{move || options("agencies")}
+                </select>
+            </label>
+            <form class="admin-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                send("PUT", format!("/api/admin/agencies/{}/bank-account", agency.get_untracked()),
+                     json!({"bank_bin": bin.get_untracked(), "account_number": number.get_untracked(), "account_name": holder.get_untracked()}),
+                     "Đã lưu tài khoản thụ hưởng.");
+            }>
+                <h2>"Tài khoản thụ hưởng"</h2>
+                <Field label="Mã ngân hàng (BIN, 6 chữ số)" name="bank_bin" value=bin errors=errors inputmode="numeric"/>
+                <Field label="Số tài khoản" name="account_number" value=number errors=errors inputmode="numeric"/>
+                <Field label="Tên chủ tài khoản" name="account_name" value=holder errors=errors/>
+                <button type="submit">"Lưu tài khoản"</button>
+            </form>
+            <label class="field" for="a-procedure"><span>"Thủ tục"</span>
+                <select id="a-procedure" on:change=move |ev| procedure.set(event_target_value(&ev))>
+                    <option value="">"— Chọn thủ tục —"</option>{move || options("procedures")}
+                </select>
+            </label>
+            <form class="admin-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                send("PUT", format!("/api/admin/agencies/{}/procedures/{}", agency.get_untracked(), procedure.get_untracked()),
+                     json!({"online_payment": online.get_untracked()}), "Đã cập nhật thanh toán trực tuyến.");
+            }>
+                <h2>"Thanh toán trực tuyến"</h2>
+                <label class="check" for="a-online">
+                    <input id="a-online" type="checkbox" prop:checked=online on:change=move |ev| online.set(event_target_checked(&ev))/>
+                    <span>"Cơ quan đã chọn nhận thanh toán trực tuyến cho thủ tục đã chọn"</span>
+                </label>
+                <button type="submit">"Lưu"</button>
+            </form>
+            <form class="admin-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                let parsed: Value = serde_json::from_str(&lines.get_untracked()).unwrap_or(Value::Null);
+                send("POST", format!("/api/admin/procedures/{}/fee-versions", procedure.get_untracked()),
+                     json!({"effective_from": from.get_untracked(), "legal_basis": basis.get_untracked(), "lines": parsed}),
+                     "Đã thêm mức thu mới.");
+            }>
+                <h2>"Mức thu mới (phiên bản biểu phí)"</h2>
+                <Field label="Ngày hiệu lực" name="effective_from" value=from errors=errors kind="date"/>
+                <Field label="Căn cứ pháp lý" name="legal_basis" value=basis errors=errors/>
+                <label class="field" for="f-lines"><span>"Các khoản thu (JSON theo biểu phí)"</span>
+                    <textarea id="f-lines" rows="5" prop:value=lines on:input=move |ev| lines.set(event_target_value(&ev))></textarea>
+                    <span class="field-error" role="alert">{move || errors.read().at("lines").or_else(|| errors.read().at("version"))}</span>
+                </label>
+                <button type="submit">"Thêm mức thu"</button>
+            </form>
+        </section>
+    }
+}

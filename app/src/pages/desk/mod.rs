@@ -1,0 +1,48 @@
+//! The one-stop desk's pages (staff bundle only): the inbox, a dossier with its actions, the
+//! printable progress-control sheet, walk-in dossiers and catalog administration.
+
+pub mod admin;
+pub mod dossier;
+pub mod inbox;
+pub mod sheet;
+pub mod walk_in;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use crate::staff::use_staff;
+
+/// Sends a visitor without a staff session to the log-in page.
+pub fn use_require_staff() {
+    let ctx = use_staff();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if ctx.checked.get() && ctx.me.get().is_none() {
+            navigate("/can-bo/dang-nhap", Default::default());
+        }
+    });
+}
+
+/// `2026-11-23T10:05:00Z` as `23/11/2026 17:05` (Vietnam time); dates as `23/11/2026`.
+pub fn when(at: &str) -> String {
+    // The API's timestamps are UTC RFC 3339 (`YYYY-MM-DDTHH:MM:SS[.fff]Z`); parsed by hand so
+    // the bundle does not carry `time`'s parser.
+    let parsed = (|| {
+        let date = motcua_domain::calendar::parse_iso_date("at", at.get(..10)?).ok()?;
+        let hour: u8 = at.get(11..13)?.parse().ok()?;
+        let minute: u8 = at.get(14..16)?.parse().ok()?;
+        let t = time::PrimitiveDateTime::new(date, time::Time::from_hms(hour, minute, 0).ok()?).assume_utc();
+        Some(motcua_domain::calendar::vietnam_local(t))
+    })();
+    match parsed {
+        Some(l) => format!("{:02}/{:02}/{} {:02}:{:02}", l.day(), l.month() as u8, l.year(), l.hour(), l.minute()),
+        None => day(at),
+    }
+}
+
+pub fn day(iso: &str) -> String {
+    match motcua_domain::calendar::parse_iso_date("d", iso) {
+        Ok(d) => format!("{:02}/{:02}/{}", d.day(), d.month() as u8, d.year()),
+        Err(_) => iso.to_string(),
+    }
+}

@@ -1,0 +1,103 @@
+//! `/thanh-toan/:token`: the page a walk-in citizen opens from the SMS the desk sent. No account
+//! is needed: the signed link grants paying this one dossier's fee notice, for 24 hours. It shows
+//! only the dossier code, the procedure, the amounts and the payer's initials. Paid this way the
+//! dossier counts as paid online.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_params_map;
+use motcua_domain::api::{PayLinkView, PaymentSummary};
+use motcua_domain::gateway::{Provider, StartPayment};
+use serde::Deserialize;
+
+use crate::api::{self, ApiFailure};
+use crate::components::money::vnd;
+use crate::components::receipt::Receipt;
+
+#[derive(Deserialize, Clone)]
+struct Started {
+    #[allow(dead_code)]
+    payment: PaymentSummary,
+    next: StartPayment,
+}
+
+const PROVIDERS: [Provider; 4] = [Provider::Vnpay, Provider::Momo, Provider::Zalopay, Provider::Vietqr];
+
+#[component]
+pub fn PayLinkPage() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.read_untracked().get("token").unwrap_or_default();
+    let data = RwSignal::new(None::<Result<PayLinkView, ApiFailure>>);
+    let qr = RwSignal::new(None::<StartPayment>);
+    let error = RwSignal::new(None::<String>);
+    let load = move || {
+        let t = token();
+        spawn_local(async move { data.set(Some(api::get::<PayLinkView>(&format!("/api/pay/{}", api::encode(&t))).await)) });
+    };
+    load();
+    let handle = set_interval_with_handle(
+        move || {
+            if qr.get_untracked().is_some() && data.get_untracked().and_then(|d| d.ok()).is_some_and(|d| d.payable) {
+                load();
+            }
+        },
+        std::time::Duration::from_secs(3),
+    );
+    on_cleanup(move || {
+        if let Ok(h) = handle {
+            h.clear();
+        }
+    });
+    let pay = move |p: Provider| {
+        let t = token();
+        error.set(None);
+        spawn_local(async move {
+            match api::post_json::<Started, _>(&format!("/api/pay/{}/payments", api::encode(&t)), &serde_json::json!({"provider": p.as_str()})).await {
+                Ok(Started { next: StartPayment::Redirect { url }, .. }) => {
+                    let _ = window().location().set_href(&url);
+                }
+                Ok(s) => qr.set(Some(s.next)),
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    view! {
+        <section class="page">
+            <h1>"Thanh toán phí, lệ phí"</h1>
+            {move || match data.get() {
+                None => view! { <p class="muted">"Đang tải…"</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
+                Some(Ok(d)) => view! {
+                    <dl class="facts">
+                        <dt>"Mã hồ sơ"</dt><dd>{d.dossier_code.clone().unwrap_or_default()}</dd>
+                        <dt>"Thủ tục"</dt><dd>{d.procedure_name.clone()}</dd>
+                        <dt>"Cơ quan"</dt><dd>{d.agency_name.clone()}</dd>
+                        <dt>"Người nộp"</dt><dd>{d.payer.clone()}</dd>
+                        <dt>"Trạng thái"</dt><dd class="status-label">{d.status_label.clone()}</dd>
+                    </dl>
+                    {d.fee_notice.clone().map(|n| view! { <p>"Số tiền cần thanh toán: "<strong class="fee-total">{vnd(n.total)}</strong></p> })}
+                    {d.payable.then(|| view! {
+                        <div class="providers">
+                            {PROVIDERS.into_iter().map(|p| view! { <button type="button" on:click=move |_| pay(p)>{p.label()}</button> }).collect_view()}
+                        </div>
+                    })}
+                    {d.receipt.clone().map(|r| view! { <p class="paid" role="status">"Đã thanh toán"</p><Receipt receipt=r/> })}
+                }.into_any(),
+            }}
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            {move || qr.get().and_then(|q| match q {
+                StartPayment::Qr { svg, account_no, account_name, purpose, .. } => Some(view! {
+                    <div class="vietqr">
+                        <div class="qr" inner_html=svg role="img" aria-label="Mã VietQR để chuyển khoản"></div>
+                        <dl class="facts">
+                            <dt>"Số tài khoản"</dt><dd>{account_no}</dd>
+                            <dt>"Chủ tài khoản"</dt><dd>{account_name}</dd>
+                            <dt>"Nội dung chuyển khoản"</dt><dd><strong>{purpose}</strong></dd>
+                        </dl>
+                    </div>
+                }),
+                _ => None,
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,123 @@
+//! `GET /api/staff/dossiers?tab=new|supplement|awaiting_payment|processing|due_soon|overdue&q=`:
+//! the dossiers of the caller's agencies (a leader's or admin's whole subtree), searchable by
+//! dossier code, name, phone and citizen ID, overdue and due-soon first, then the newest, with
+//! the count of every tab. Due-soon and overdue are date bounds from the domain's calendar, so
+//! the database counts them.
+
+use motcua_domain::api::{InboxItem, InboxPage, TabCount};
+use motcua_domain::calendar;
+use motcua_domain::desk::{self, InboxTab};
+use motcua_domain::dossier::DossierStatus;
+use motcua_domain::text;
+use serde::Deserialize;
+use worker::Response;
+
+use crate::auth::session;
+use crate::dossier::repo::enum_str;
+use crate::platform::error::ApiError;
+use crate::platform::http::{json, Ctx};
+use crate::platform::{clock, db};
+
+/// `'a', 'b'` for SQL `IN (...)`: the statuses are the domain's fixed snake_case names.
+fn sql_list(statuses: &[DossierStatus]) -> String {
+    statuses.iter().map(|s| format!("'{}'", enum_str(s))).collect::<Vec<_>>().join(", ")
+}
+
+fn open_statuses() -> Vec<DossierStatus> {
+    DossierStatus::ALL.into_iter().filter(|s| desk::deadline_runs(*s)).collect()
+}
+
+fn tab_condition(tab: InboxTab) -> String {
+    match tab.statuses() {
+        Some(list) => format!("d.status IN ({})", sql_list(list)),
+        None => {
+            let open = sql_list(&open_statuses());
+            match tab {
+                InboxTab::Overdue => format!("d.status IN ({open}) AND d.deadline <= ?3"),
+                _ => format!("d.status IN ({open}) AND d.deadline > ?3 AND d.deadline <= ?4"),
+            }
+        }
+    }
+}
+
+pub async fn list(ctx: &Ctx) -> Result<Response, ApiError> {
+    let staff = session::staff(ctx).await?;
+    let tab = InboxTab::parse("tab", ctx.query("tab").as_deref())?;
+    let q = text::fold(ctx.query("q").unwrap_or_default().trim());
+    if q.chars().count() > 100 {
+        return Err(motcua_domain::validation::FieldError::new("q", "too_long", "Từ khóa không quá 100 ký tự.", "The query is at most 100 characters.").into());
+    }
+    let now_local = calendar::vietnam_local(clock::now());
+    let (overdue_until, due_soon_until) = desk::deadline_bounds(now_local.date());
+    let scope = serde_json::to_string(&staff.agencies).map_err(|e| ApiError::Unexpected(e.to_string()))?;
+    let like = if q.is_empty() { String::new() } else { format!("%{}%", q.replace(['%', '_'], "")) };
+    let binds = [
+        scope.as_str().into(),
+        like.as_str().into(),
+        calendar::format_iso_date(overdue_until).into(),
+        calendar::format_iso_date(due_soon_until).into(),
+    ];
+    let base = "FROM dossiers d WHERE d.agency_code IN (SELECT value FROM json_each(?1)) AND (?2 = '' OR d.search_text LIKE ?2) \
+                AND ?3 IS NOT NULL AND ?4 IS NOT NULL";
+    let d1 = ctx.d1()?;
+
+    let counts_sql = format!(
+        "SELECT {} {base}",
+        InboxTab::ALL.iter().map(|t| format!("coalesce(SUM(CASE WHEN {} THEN 1 ELSE 0 END), 0) AS {}", tab_condition(*t), t.as_str())).collect::<Vec<_>>().join(", ")
+    );
+    let counts: serde_json::Value = db::first(d1.prepare(counts_sql).bind(&binds)?).await?.unwrap_or_default();
+    let counts = InboxTab::ALL
+        .iter()
+        .map(|t| TabCount { tab: t.as_str().into(), label: t.label_vi().into(), count: counts[t.as_str()].as_i64().unwrap_or(0) })
+        .collect();
+
+    #[derive(Deserialize)]
+    struct Row {
+        id: String,
+        code: Option<String>,
+        applicant_name: Option<String>,
+        procedure_name: String,
+        agency_name: String,
+        channel: String,
+        status: DossierStatus,
+        deadline: Option<String>,
+        submitted_at: Option<String>,
+    }
+    let items_sql = format!(
+        "SELECT d.id, d.code, json_extract(d.applicant_json, '$.full_name') AS applicant_name, p.name AS procedure_name, \
+           a.name AS agency_name, d.channel, d.status, d.deadline, d.submitted_at \
+         FROM dossiers d JOIN procedures p ON p.code = d.procedure_code JOIN agencies a ON a.code = d.agency_code \
+         WHERE d.id IN (SELECT d.id {base} AND {}) ORDER BY d.deadline ASC, d.submitted_at DESC LIMIT 200",
+        tab_condition(tab)
+    );
+    let rows: Vec<Row> = db::all(d1.prepare(items_sql).bind(&binds)?).await?;
+    let mut items: Vec<InboxItem> = rows
+        .into_iter()
+        .map(|r| {
+            let deadline = r.deadline.as_deref().and_then(|d| calendar::parse_iso_date("deadline", d).ok());
+            let urgency = desk::urgency(r.status, deadline, now_local);
+            InboxItem {
+                id: r.id,
+                code: r.code,
+                applicant_name: r.applicant_name.unwrap_or_default(),
+                procedure_name: r.procedure_name,
+                agency_name: r.agency_name,
+                channel: r.channel,
+                status: r.status,
+                status_label: r.status.label_vi().into(),
+                deadline: r.deadline,
+                urgency,
+                urgency_label: urgency.map(|u| u.label_vi().into()),
+                submitted_at: r.submitted_at,
+            }
+        })
+        .collect();
+    // Most urgent first; within the same urgency the earliest deadline, then the newest.
+    items.sort_by(|a, b| {
+        desk::urgency_rank(a.urgency)
+            .cmp(&desk::urgency_rank(b.urgency))
+            .then_with(|| a.deadline.cmp(&b.deadline))
+            .then_with(|| b.submitted_at.cmp(&a.submitted_at))
+    });
+    json(&InboxPage { tab: tab.as_str().into(), items, counts })
+}
