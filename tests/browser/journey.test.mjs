@@ -150,7 +150,8 @@ test("a new citizen finds the procedure, sends a dossier with photos, and pays t
   const login = await staffFetch("/api/staff/login", { username: "sontay.motcua", password: "MotCua@2026" });
   assert.equal(login.status, 200);
   const cookie = login.headers.getSetCookie().find((c) => c.startsWith("motcua_staff=")).split(";")[0];
-  assert.equal((await staffFetch(`/api/staff/dossiers/${dossierId}/actions`, { action: "receive" }, cookie)).status, 200);
+  const { documents } = await (await fetch(`${server.base}/api/procedures/2.000815`)).json();
+  assert.equal((await staffFetch(`/api/staff/dossiers/${dossierId}/actions`, { action: "receive", documents }, cookie)).status, 200);
   const notice = await staffFetch(`/api/staff/dossiers/${dossierId}/fee-notice`, {}, cookie);
   assert.equal(notice.status, 200);
   assert.equal((await notice.json()).fee_notice.total, 21000);

@@ -27,7 +27,9 @@ async function dossierAwaitingPayment(phone) {
     inputs: { pages: 5, copies: 3 },
   });
   const officer = await apiLogin(server.base, { username: "sontay.motcua" });
-  await apiCall(server.base, officer, "POST", `/api/staff/dossiers/${dossier.id}/actions`, { action: "receive" });
+  // Receiving ticks the procedure's required documents (the desk's checklist).
+  const { documents } = await (await fetch(`${server.base}/api/procedures/2.000815`)).json();
+  await apiCall(server.base, officer, "POST", `/api/staff/dossiers/${dossier.id}/actions`, { action: "receive", documents });
   const notified = await apiCall(server.base, officer, "POST", `/api/staff/dossiers/${dossier.id}/fee-notice`, {});
   assert.equal(notified.fee_notice.total, 21000);
   const url = new URL(server.base);
