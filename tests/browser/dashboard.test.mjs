@@ -19,7 +19,8 @@ before(async () => {
   await page.getByLabel("Tên đăng nhập").fill("dongthap.admin");
   await page.getByLabel("Mật khẩu").fill("MotCua@2026");
   await page.getByRole("button", { name: "Đăng nhập" }).click();
-  await page.getByText("Xin chào", { exact: false }).waitFor();
+  // Signed in: the header names the person (the inbox is the staff home).
+  await page.locator("header .who").getByText("Đồng Tháp", { exact: false }).waitFor();
   const csv = readFileSync(join(ROOT, "tests", "fixtures", "seed002_dong_thap_2023.csv"), "utf8");
   const status = await page.evaluate(async (body) => (await fetch("/api/dashboard/import", { method: "POST", headers: { "content-type": "text/csv" }, body })).status, csv);
   assert.equal(status, 200);

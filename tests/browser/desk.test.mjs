@@ -181,7 +181,7 @@ test("a walk-in dossier at the counter is paid by VietQR through the bank webhoo
   await page.getByLabel("Số bản sao cần chứng thực").fill("3");
   await page.getByRole("button", { name: "Tiếp nhận và cấp mã hồ sơ" }).click();
   // The server's error shows at the field.
-  await page.locator('[id="e-applicant.phone"]').getByText("điện thoại", { exact: false }).waitFor();
+  await page.locator("#e-applicant-phone").getByText("điện thoại", { exact: false }).waitFor();
   assert.equal(await page.getByLabel("Số điện thoại (nhận tin nhắn thanh toán)").getAttribute("aria-invalid"), "true");
   await checkPage(page, "desk-walk-in-error");
   const phone = "0911000702";

@@ -1,5 +1,5 @@
 //! Staff log-in (`/can-bo/dang-nhap`: username, password and, where set up, the 6-digit code of
-//! the authenticator app) and the staff home (`/can-bo`: who is signed in and their scope).
+//! the authenticator app). After log-in the desk's inbox (`/can-bo`) is the staff home.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -56,40 +56,5 @@ pub fn StaffLogin() -> impl IntoView {
                 <button type="submit" disabled=move || busy.get()>"Đăng nhập"</button>
             </form>
         </section>
-    }
-}
-
-#[component]
-pub fn StaffHome() -> impl IntoView {
-    let ctx = use_staff();
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if ctx.checked.get() && ctx.me.get().is_none() {
-            navigate("/can-bo/dang-nhap", Default::default());
-        }
-    });
-    let logout = move |_| {
-        spawn_local(async move {
-            let _ = api::post_empty("/api/staff/logout").await;
-            ctx.me.set(None);
-        });
-    };
-    view! {
-        <section class="page">
-            {move || ctx.me.get().map(|me| view! {
-                <h1>{format!("Xin chào, {}", me.display_name)}</h1>
-                <p>{format!("Vai trò: {} · Phạm vi: {} cơ quan", role_vi(&me.role), me.agencies.len())}</p>
-                <button type="button" class="secondary" on:click=logout>"Đăng xuất"</button>
-            })}
-        </section>
-    }
-}
-
-fn role_vi(role: &str) -> &'static str {
-    match role {
-        "officer" => "Cán bộ Bộ phận Một cửa",
-        "leader" => "Lãnh đạo",
-        "admin" => "Quản trị",
-        _ => "Cán bộ",
     }
 }
