@@ -3,6 +3,7 @@ pub mod agency;
 pub mod attachments;
 pub mod fee_calculator;
 pub mod form;
+pub mod vietqr;
 pub mod layout;
 pub mod money;
 pub mod receipt;

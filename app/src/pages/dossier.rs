@@ -13,6 +13,7 @@ use crate::api::{self, ApiFailure};
 use crate::components::dates::{date_vn, datetime_vn};
 use crate::components::money::vnd;
 use crate::components::receipt::Receipt;
+use crate::components::vietqr::VietQrPanel;
 
 #[derive(Deserialize, Clone)]
 struct Started {
@@ -119,16 +120,8 @@ pub fn DossierPage() -> impl IntoView {
                                         {move || pay_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                                         {move || qr.get().and_then(|q| match q {
                                             StartPayment::Qr { svg, bank_bin, account_no, account_name, purpose, .. } => Some(view! {
-                                                <div class="vietqr">
-                                                    <div class="qr" inner_html=svg role="img" aria-label="Mã VietQR để chuyển khoản"></div>
-                                                    <dl class="facts">
-                                                        <dt>"Ngân hàng (BIN)"</dt><dd>{bank_bin}</dd>
-                                                        <dt>"Số tài khoản"</dt><dd class="account-no">{account_no}</dd>
-                                                        <dt>"Chủ tài khoản"</dt><dd>{account_name}</dd>
-                                                        <dt>"Nội dung chuyển khoản"</dt><dd><strong class="purpose">{purpose}</strong></dd>
-                                                    </dl>
-                                                    <p class="muted">"Quét mã bằng ứng dụng ngân hàng. Giữ nguyên nội dung chuyển khoản; hồ sơ tự cập nhật khi ngân hàng báo đã nhận tiền."</p>
-                                                </div>
+                                                <VietQrPanel svg=svg bank_bin=bank_bin account_no=account_no account_name=account_name purpose=purpose
+                                                    note="Quét mã bằng ứng dụng ngân hàng. Giữ nguyên nội dung chuyển khoản; hồ sơ tự cập nhật khi ngân hàng báo đã nhận tiền."/>
                                             }),
                                             _ => None,
                                         })}

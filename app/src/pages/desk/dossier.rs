@@ -20,6 +20,7 @@ use super::{day, use_require_staff, when};
 use crate::api::{self, ApiFailure};
 use crate::components::money::vnd;
 use crate::components::receipt::{provider_label, Receipt};
+use crate::components::vietqr::VietQrPanel;
 
 #[derive(Deserialize, Clone)]
 struct Started {
@@ -312,17 +313,9 @@ pub fn DeskDossier() -> impl IntoView {
                                     <h2>"Phiếu thanh toán phí, lệ phí"</h2>
                                     <p>"Hồ sơ "<strong>{code}</strong>" — số tiền "<strong class="fee-total">{vnd(total)}</strong></p>
                                     {move || qr.get().and_then(|q| match q {
-                                        StartPayment::Qr { svg, account_no, account_name, purpose, bank_bin, .. } => Some(view! {
-                                            <div class="vietqr">
-                                                <div class="qr" inner_html=svg role="img" aria-label="Mã VietQR để chuyển khoản"></div>
-                                                <dl class="facts">
-                                                    <dt>"Ngân hàng (BIN)"</dt><dd>{bank_bin}</dd>
-                                                    <dt>"Số tài khoản"</dt><dd class="account-no">{account_no}</dd>
-                                                    <dt>"Chủ tài khoản"</dt><dd>{account_name}</dd>
-                                                    <dt>"Nội dung chuyển khoản"</dt><dd><strong class="purpose">{purpose}</strong></dd>
-                                                </dl>
-                                                <p class="muted">"Công dân quét mã bằng ứng dụng ngân hàng trên điện thoại; hồ sơ tự cập nhật khi ngân hàng báo đã nhận tiền."</p>
-                                            </div>
+                                        StartPayment::Qr { svg, bank_bin, account_no, account_name, purpose, .. } => Some(view! {
+                                            <VietQrPanel svg=svg bank_bin=bank_bin account_no=account_no account_name=account_name purpose=purpose
+                                                note="Công dân quét mã bằng ứng dụng ngân hàng trên điện thoại; hồ sơ tự cập nhật khi ngân hàng báo đã nhận tiền."/>
                                         }),
                                         _ => None,
                                     })}
