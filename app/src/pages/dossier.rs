@@ -60,19 +60,36 @@ pub fn DossierPage() -> impl IntoView {
         set_busy.set(true);
         set_pay_error.set(None);
         let id = id();
+        // Framed on a portal, the gateway gets a window of its own, opened now while the click
+        // still counts as the person's gesture (popup blockers); the frame keeps polling.
+        let popup = api::embedded().then(|| window().open_with_url_and_target("about:blank", "_blank").ok().flatten()).flatten();
         leptos::task::spawn_local(async move {
             let body = serde_json::json!({ "provider": provider.as_str() });
             let started: Result<Started, ApiFailure> = api::post_json(&format!("/api/dossiers/{}/payments", api::encode(&id)), &body).await;
             set_busy.set(false);
             match started {
-                Ok(Started { next: StartPayment::Redirect { url }, .. }) => {
-                    let _ = window().location().set_href(&url);
-                }
+                Ok(Started { next: StartPayment::Redirect { url }, .. }) => match &popup {
+                    Some(w) => {
+                        let _ = w.location().set_href(&url);
+                        set_refresh.update(|n| *n += 1);
+                    }
+                    None => {
+                        let _ = window().location().set_href(&url);
+                    }
+                },
                 Ok(Started { next, .. }) => {
+                    if let Some(w) = &popup {
+                        let _ = w.close();
+                    }
                     set_qr.set(Some(next));
                     set_refresh.update(|n| *n += 1);
                 }
-                Err(e) => set_pay_error.set(Some(e.message)),
+                Err(e) => {
+                    if let Some(w) = &popup {
+                        let _ = w.close();
+                    }
+                    set_pay_error.set(Some(e.message))
+                }
             }
         });
     };
