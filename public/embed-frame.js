@@ -2,7 +2,7 @@
 // window.motcuaEmbed = {agency, name, parent, color}, where `parent` is the portal's origin,
 // already checked against the agency's list (and enforced by frame-ancestors). It
 //  - applies the portal's theme colour (already validated as #rgb/#rrggbb by the Worker),
-//  - makes the agency the chosen one (the app lists its procedures first) and starts on "/",
+//  - makes the agency the chosen one and starts on its procedures ("/?agency=CODE"),
 //  - tells the portal the page's height whenever it changes, posting only to `parent`,
 //    so the portal's iframe is exactly as tall as the content and never scrolls inside.
 (function () {
@@ -22,8 +22,8 @@
   } catch (e) {
     /* storage blocked: the app asks for the agency instead */
   }
-  // The app's router knows "/", not /nhung/...; the page stays the embed page (no reload).
-  history.replaceState(null, "", "/");
+  // The app's router knows "/?agency=", not /nhung/...; the page stays the embed page (no reload).
+  history.replaceState(null, "", "/?agency=" + encodeURIComponent(cfg.agency));
 
   var last = -1;
   function report() {

@@ -3,7 +3,7 @@
  * Paste where the service should appear:
  *
  *   <script src="https://MOTCUA-HOST/embed.js" data-agency="000.10.51.H27" data-color="#0a5" async></script>
- *   <noscript><a href="https://MOTCUA-HOST/">Nộp hồ sơ trực tuyến tại Cổng dịch vụ công Một cửa</a></noscript>
+ *   <noscript><a href="https://MOTCUA-HOST/?agency=000.10.51.H27">Nộp hồ sơ trực tuyến tại Cổng dịch vụ công Một cửa</a></noscript>
  *
  * - data-agency (required): the agency's code. The site's origin (https://its-domain) must be on
  *   the agency's list, set by the province's admin; any other site gets a refused frame.
@@ -22,7 +22,7 @@
   var origin = new URL(script.src, location.href).origin;
   var agency = (script.getAttribute("data-agency") || "").trim();
   var color = (script.getAttribute("data-color") || "").trim();
-  var home = origin + "/";
+  var home = origin + "/" + (/^[A-Za-z0-9.]{1,40}$/.test(agency) ? "?agency=" + agency : "");
 
   var box = document.createElement("div");
   box.className = "motcua-embed";
