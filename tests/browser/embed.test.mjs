@@ -15,15 +15,15 @@ let server, browser, portal, portalPort;
 
 function startPortal(appBase) {
   const demo = readFileSync(join(ROOT, "public", "embed-demo.html"), "utf8").replaceAll("http://127.0.0.1:8787", appBase);
-  const pages = {
+  const pages = () => ({
     "/embed-demo.html": demo,
     // The same portal page, but its iframe claims to be framed by the listed origin.
     "/spoof.html": `<!doctype html><html lang="vi"><title>x</title><iframe title="spoof" src="${appBase}/nhung/${SON_TAY}?parent=${encodeURIComponent(`http://localhost:${portalPort}`)}"></iframe>`,
     // A foreign window that tries to resize the portal's motcua frame.
     "/foreign.html": `<!doctype html><html lang="vi"><title>x</title><script>parent.postMessage({ type: "motcua:height", height: 7 }, "*");</script>`,
-  };
+  });
   const handler = (req, res) => {
-    const body = pages[new URL(req.url, "http://x").pathname];
+    const body = pages()[new URL(req.url, "http://x").pathname];
     res.writeHead(body ? 200 : 404, { "content-type": "text/html; charset=utf-8" });
     res.end(body || "");
   };
@@ -130,12 +130,16 @@ test("the portal shows Sơn Tây's procedures in a frame of the right height; lo
   await inside.getByRole("link", { name: /Thủ tục chứng thực bản sao từ bản chính/ }).click();
   await inside.getByRole("link", { name: "Nộp hồ sơ trực tuyến" }).click();
   const name = inside.getByLabel("Họ tên người nộp *");
-  await name.waitFor();
+  await name.waitFor().catch(async (e) => {
+    await screenshot(page, "embed-form-failed");
+    throw e;
+  });
   assert.equal(await name.inputValue(), "Nguyễn Văn An");
   await screenshot(page, "embed-form");
 
-  // A dossier of this citizen with a fee notice (submitted and received through the API).
-  const citizen = await apiLogin(server.base, { phone });
+  // A dossier of this citizen with a fee notice (submitted through the API with the frame's
+  // session, received and fee-notified by the officer).
+  const citizen = { name: session.name, value: session.value };
   const dossier = await apiCall(server.base, citizen, "POST", "/api/dossiers", {
     agency: SON_TAY,
     procedure: "2.000815",
