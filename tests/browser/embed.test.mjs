@@ -78,6 +78,14 @@ async function settledHeights(page, frame) {
   return last;
 }
 
+/// Clicks in the frame once the frame has its final height (a click while the portal resizes
+/// the frame could land elsewhere).
+async function clickSettled(page, frame, locator) {
+  await locator.waitFor();
+  await settledHeights(page, frame);
+  await locator.click();
+}
+
 test("the portal shows Sơn Tây's procedures in a frame of the right height; log-in and payment work inside", async () => {
   const page = await browser.newPage();
   await page.goto(`http://localhost:${portalPort}/embed-demo.html`);
@@ -112,7 +120,7 @@ test("the portal shows Sơn Tây's procedures in a frame of the right height; lo
 
   // Log in inside the frame (the partitioned cookie of embed mode; a Lax one is never sent here).
   const phone = "0912345678";
-  await inside.getByRole("link", { name: "Tài khoản" }).click();
+  await clickSettled(page, frame, inside.getByRole("link", { name: "Tài khoản", exact: true }));
   await inside.getByLabel("Số điện thoại").fill(phone);
   await inside.getByRole("button", { name: "Nhận mã xác thực" }).click();
   await inside.getByText(`Mã xác thực đã được gửi đến ${phone}`, { exact: false }).waitFor();
@@ -126,9 +134,9 @@ test("the portal shows Sơn Tây's procedures in a frame of the right height; lo
   assert.ok(session.partitionKey, `partitioned: ${JSON.stringify(session)}`);
 
   // Start a dossier: the form, pre-filled from the profile the session returns.
-  await inside.getByRole("link", { name: "Thủ tục" }).click();
-  await inside.getByRole("link", { name: /Thủ tục chứng thực bản sao từ bản chính/ }).click();
-  await inside.getByRole("link", { name: "Nộp hồ sơ trực tuyến" }).click();
+  await clickSettled(page, frame, inside.getByRole("link", { name: "Thủ tục", exact: true }));
+  await clickSettled(page, frame, inside.getByRole("link", { name: /Thủ tục chứng thực bản sao từ bản chính/ }));
+  await clickSettled(page, frame, inside.getByRole("link", { name: "Nộp hồ sơ trực tuyến" }));
   const name = inside.getByLabel("Họ tên người nộp *");
   await name.waitFor().catch(async (e) => {
     await screenshot(page, "embed-form-failed");
@@ -152,9 +160,10 @@ test("the portal shows Sơn Tây's procedures in a frame of the right height; lo
   await apiCall(server.base, officer, "POST", `/api/staff/dossiers/${dossier.id}/fee-notice`, {});
 
   // Pay: the gateway opens in a window of its own; the frame stays and learns from the ledger.
-  await inside.getByRole("link", { name: "Hồ sơ của tôi" }).click();
-  await inside.locator(`a[href="/ho-so/${dossier.id}"]`).click();
+  await clickSettled(page, frame, inside.getByRole("link", { name: "Hồ sơ của tôi", exact: true }));
+  await clickSettled(page, frame, inside.locator(`a[href="/ho-so/${dossier.id}"]`));
   await inside.locator(".fee-total").getByText("21.000 đ").waitFor();
+  await settledHeights(page, frame);
   const [popup] = await Promise.all([page.waitForEvent("popup"), inside.getByRole("button", { name: "VNPAY" }).click()]);
   await popup.waitForURL(/\/sandbox\/vnpay\//);
   await popup.getByText("21.000 đ").waitFor();
