@@ -169,6 +169,7 @@ test("the portal shows Sơn Tây's procedures in a frame of the right height; lo
   await popup.getByText("21.000 đ").waitFor();
   await popup.getByRole("button", { name: "Thanh toán", exact: true }).click();
   await popup.waitForURL((u) => u.pathname === `/ho-so/${dossier.id}`);
+  await popup.getByRole("status").getByText("bạn có thể đóng cửa sổ này", { exact: false }).waitFor();
   await popup.close();
   assert.equal(frame.url(), `${server.base}/ho-so/${dossier.id}`, "the frame never left the app");
   await inside.getByRole("status").getByText("Đã thanh toán", { exact: true }).waitFor({ timeout: 20_000 });

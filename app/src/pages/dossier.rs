@@ -99,6 +99,11 @@ pub fn DossierPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="muted">"Đang tải hồ sơ…"</p> }>
                 {move || Suspend::new(async move {
                     match detail.await {
+                        // The gateway's window opened from a portal's frame comes back here
+                        // without that frame's (partitioned) session: the frame shows the result.
+                        Err(e) if e.is_unauthorized() && window().opener().is_ok_and(|o| !o.is_null()) => view! {
+                            <p role="status">"Đã quay lại từ cổng thanh toán. Kết quả thanh toán hiển thị trên trang của xã; bạn có thể đóng cửa sổ này."</p>
+                        }.into_any(),
                         Err(e) if e.is_unauthorized() => view! {
                             <p>"Vui lòng "<a href="/tai-khoan">"đăng nhập"</a>" để xem hồ sơ."</p>
                         }.into_any(),
