@@ -43,7 +43,8 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-const PASS = /^\/(api|sandbox|dev|can-bo|lanh-dao)(\/|$)/;
+// /nhung/* is the embed page: its frame-ancestors and settings come from the Worker every time.
+const PASS = /^\/(api|sandbox|dev|can-bo|lanh-dao|nhung)(\/|$)/;
 const CATALOGUE = /^\/api\/(agencies|procedures)(\/|$)/;
 
 async function networkFirst(request, cacheName, fallbackUrl) {

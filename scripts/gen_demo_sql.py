@@ -152,7 +152,8 @@ def main():
              ("stf-ngocky", "ngocky.motcua", "Vũ Thị Lan (Một cửa xã Ngọc Kỳ)", "officer", ["11089"]),
              ("stf-tuky", "tuky.lanhdao", "Nguyễn Văn Hùng (Lãnh đạo UBND huyện Tứ Kỳ)", "leader", ["298"]),
              ("stf-haiduong", "haiduong.admin", "Trần Minh Quân (Quản trị tỉnh Hải Dương)", "admin", ["30"]),
-             ("stf-dongthap", "dongthap.admin", "Lê Văn Tâm (Quản trị tỉnh Đồng Tháp)", "admin", ["87"])]
+             ("stf-dongthap", "dongthap.admin", "Lê Văn Tâm (Quản trị tỉnh Đồng Tháp)", "admin", ["87"]),
+             ("stf-hatinh", "hatinh.admin", "Nguyễn Thị Hà (Quản trị tỉnh Hà Tĩnh)", "admin", ["42"])]
     for sid, username, display, role, scopes in staff:
         # Deterministic salt so the file is stable; real accounts get random salts.
         salt = hashlib.sha256(("motcua-demo-salt:" + username).encode()).digest()[:16]
@@ -162,6 +163,11 @@ def main():
                    f"({q(sid)}, {q(username)}, {q(display)}, {q(role)}, {q(pw)}, '2026-01-01T00:00:00Z');")
         for s in scopes:
             out.append(f"INSERT OR IGNORE INTO staff_scopes (staff_id, agency_code) VALUES ({q(sid)}, {q(code_of[s])});")
+
+    # The mock commune portal public/embed-demo.html, opened as http://localhost:8787/...: a
+    # different origin (and site) from the app's http://127.0.0.1:8787, as a real portal is.
+    out.append("INSERT OR IGNORE INTO embed_origins (agency_code, origin) VALUES "
+               f"({q(code_of[SON_TAY])}, 'http://localhost:8787');")
 
     with open(OUT, "w", encoding="utf-8") as f:
         f.write("\n".join(out) + "\n")

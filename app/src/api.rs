@@ -59,6 +59,13 @@ async fn decode<T: DeserializeOwned>(resp: gloo_net::http::Response) -> Result<T
 }
 
 /// Encodes a query-string value (the browser's own encoder, so no URL crate in the bundle).
+/// Whether the app runs framed on a commune portal: the Worker's embed page (`/nhung/{agency}`)
+/// sets `window.motcuaEmbed` (see `public/embed-frame.js`). There, log-in asks for the
+/// partitioned cookie and payment gateways open in a new window (they refuse to be framed).
+pub fn embedded() -> bool {
+    js_sys::Reflect::get(&web_sys::window().expect("window").into(), &"motcuaEmbed".into()).is_ok_and(|v| v.is_truthy())
+}
+
 pub fn encode(value: &str) -> String {
     String::from(js_sys::encode_uri_component(value))
 }

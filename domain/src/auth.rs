@@ -558,6 +558,20 @@ pub mod session {
         format!("{name}=; HttpOnly; Secure; SameSite=Lax; Path=/; Max-Age=0")
     }
 
+    /// The cookie of a session started inside a commune portal's iframe (embed mode). A
+    /// cross-site iframe never gets a `SameSite=Lax` cookie, so this one is `SameSite=None`;
+    /// `Partitioned` (CHIPS) keys it to the portal that framed the app, so no other site can
+    /// make the browser send it, and browsers that block third-party cookies still keep it.
+    pub fn set_embedded_cookie(name: &str, token: &str, max_age: i64) -> String {
+        format!("{name}={token}; HttpOnly; Secure; SameSite=None; Partitioned; Path=/; Max-Age={max_age}")
+    }
+
+    /// Clears the embedded variant (a partitioned cookie is only cleared by a partitioned
+    /// `Set-Cookie`).
+    pub fn clear_embedded_cookie(name: &str) -> String {
+        format!("{name}=; HttpOnly; Secure; SameSite=None; Partitioned; Path=/; Max-Age=0")
+    }
+
     /// The value of cookie `name` in a `Cookie:` header.
     pub fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
         header.split(';').find_map(|pair| {

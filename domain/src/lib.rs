@@ -12,6 +12,7 @@ pub mod codes;
 pub mod dashboard;
 pub mod desk;
 pub mod dossier;
+pub mod embed;
 pub mod fee;
 pub mod gateway;
 pub mod money;

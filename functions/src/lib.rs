@@ -11,6 +11,7 @@ mod catalog;
 mod dashboard;
 mod desk;
 mod dossier;
+mod embed;
 mod fee;
 mod dev;
 mod health;

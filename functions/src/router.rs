@@ -7,15 +7,18 @@ use worker::{Env, Method, Request, Response, Result};
 use crate::platform::error::ApiError;
 use crate::platform::http::Ctx;
 use crate::platform::config;
-use crate::{auth, catalog, dashboard, desk, dev, dossier, fee, health, payment, upload};
+use crate::{auth, catalog, dashboard, desk, dev, dossier, embed, fee, health, payment, upload};
 
 pub async fn handle(req: Request, env: Env) -> Result<Response> {
     let ctx = Ctx::new(req, env);
     let outcome = route(ctx).await;
-    match outcome {
-        Ok(resp) => Ok(resp),
-        Err(err) => err.into_response(),
-    }
+    let mut resp = match outcome {
+        Ok(resp) => resp,
+        Err(err) => err.into_response()?,
+    };
+    // Only an embed page may be framed (it sets its own policy); everything else says so.
+    embed::deny_framing(&mut resp);
+    Ok(resp)
 }
 
 async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
@@ -91,6 +94,14 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
             let code = code.to_string();
             desk::admin::update_agency(&mut ctx, &code).await
         }
+        (Method::Get, ["api", "admin", "agencies", code, "embed-origins"]) => {
+            let code = code.to_string();
+            desk::admin::embed_origins(&ctx, &code).await
+        }
+        (Method::Put, ["api", "admin", "agencies", code, "embed-origins"]) => {
+            let code = code.to_string();
+            desk::admin::put_embed_origins(&mut ctx, &code).await
+        }
         (Method::Put, ["api", "admin", "agencies", code, "bank-account"]) => {
             let code = code.to_string();
             desk::admin::put_bank_account(&mut ctx, &code).await
@@ -145,6 +156,10 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
         (Method::Get, ["dev", "outbox.json"]) => dev::outbox_json(&ctx).await,
         (Method::Post, ["dev", "otp", "age"]) => dev::age_codes(&mut ctx).await,
         (Method::Get, ["can-bo", ..] | ["lanh-dao", ..]) => staff_app(&ctx).await,
+        (Method::Get, ["nhung", agency]) => {
+            let agency = agency.to_string();
+            embed::routes::page(&ctx, &agency).await
+        }
         (_, ["api", ..]) => Err(ApiError::RouteNotFound),
         _ => Err(ApiError::RouteNotFound),
     }

@@ -79,7 +79,7 @@ pub fn Account() -> impl IntoView {
         busy.set(true);
         spawn_local(async move {
             let body = json!({ "phone": phone.get_untracked(), "code": code.get_untracked() });
-            match api::post_json::<CitizenProfile, _>("/api/auth/otp/verify", &body).await {
+            match api::post_json::<CitizenProfile, _>(if api::embedded() { "/api/auth/otp/verify?embed=1" } else { "/api/auth/otp/verify" }, &body).await {
                 Ok(p) => {
                     code.set(String::new());
                     info.set(String::new());

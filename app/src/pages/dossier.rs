@@ -61,19 +61,36 @@ pub fn DossierPage() -> impl IntoView {
         set_busy.set(true);
         set_pay_error.set(None);
         let id = id();
+        // Framed on a portal, the gateway gets a window of its own, opened now while the click
+        // still counts as the person's gesture (popup blockers); the frame keeps polling.
+        let popup = api::embedded().then(|| window().open_with_url_and_target("about:blank", "_blank").ok().flatten()).flatten();
         leptos::task::spawn_local(async move {
             let body = serde_json::json!({ "provider": provider.as_str() });
             let started: Result<Started, ApiFailure> = api::post_json(&format!("/api/dossiers/{}/payments", api::encode(&id)), &body).await;
             set_busy.set(false);
             match started {
-                Ok(Started { next: StartPayment::Redirect { url }, .. }) => {
-                    let _ = window().location().set_href(&url);
-                }
+                Ok(Started { next: StartPayment::Redirect { url }, .. }) => match &popup {
+                    Some(w) => {
+                        let _ = w.location().set_href(&url);
+                        set_refresh.update(|n| *n += 1);
+                    }
+                    None => {
+                        let _ = window().location().set_href(&url);
+                    }
+                },
                 Ok(Started { next, .. }) => {
+                    if let Some(w) = &popup {
+                        let _ = w.close();
+                    }
                     set_qr.set(Some(next));
                     set_refresh.update(|n| *n += 1);
                 }
-                Err(e) => set_pay_error.set(Some(e.message)),
+                Err(e) => {
+                    if let Some(w) = &popup {
+                        let _ = w.close();
+                    }
+                    set_pay_error.set(Some(e.message))
+                }
             }
         });
     };
@@ -83,6 +100,11 @@ pub fn DossierPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="muted">"Đang tải hồ sơ…"</p> }>
                 {move || Suspend::new(async move {
                     match detail.await {
+                        // The gateway's window opened from a portal's frame comes back here
+                        // without that frame's (partitioned) session: the frame shows the result.
+                        Err(e) if e.is_unauthorized() && window().opener().is_ok_and(|o| !o.is_null()) => view! {
+                            <p role="status">"Đã quay lại từ cổng thanh toán. Kết quả thanh toán hiển thị trên trang của xã; bạn có thể đóng cửa sổ này."</p>
+                        }.into_any(),
                         Err(e) if e.is_unauthorized() => view! {
                             <p>"Vui lòng "<a href="/tai-khoan">"đăng nhập"</a>" để xem hồ sơ."</p>
                         }.into_any(),

@@ -81,6 +81,11 @@ pub(crate) async fn start(ctx: &Ctx, kind: &str, subject: &str) -> Result<String
     let hash = rules::token_hash(&token).expect("a fresh token is well-formed");
     let now = now();
     repo::insert_session(&ctx.d1()?, &hash, kind, subject, now, now + ttl).await?;
+    // A citizen logging in inside a commune portal's iframe (`?embed=1`, sent by the app in
+    // embed mode) gets the partitioned `SameSite=None` cookie a cross-site frame can use.
+    if kind == "citizen" && ctx.query("embed").as_deref() == Some("1") {
+        return Ok(rules::set_embedded_cookie(cookie, &token, ttl));
+    }
     Ok(rules::set_cookie(cookie, &token, ttl))
 }
 
@@ -91,6 +96,8 @@ pub(crate) async fn end(ctx: &Ctx, name: &str) -> Result<Response, ApiError> {
     }
     let mut resp = Response::empty()?.with_status(204);
     resp.headers_mut().set("Set-Cookie", &rules::clear_cookie(name))?;
+    // The session may have been the embed-mode (partitioned) cookie: clear that one too.
+    resp.headers_mut().append("Set-Cookie", &rules::clear_embedded_cookie(name))?;
     resp.headers_mut().set("Cache-Control", "no-store")?;
     Ok(resp)
 }

@@ -299,3 +299,40 @@ pub async fn add_fee_version(ctx: &mut Ctx, code: &str) -> Result<Response, ApiE
     .await?;
     Ok(json(&next)?.with_status(201))
 }
+
+#[derive(Deserialize)]
+struct EmbedOriginsBody {
+    origins: Vec<String>,
+}
+
+/// `GET /api/admin/agencies/{code}/embed-origins`: the portals allowed to frame the agency's
+/// embed page (`public/embed.js`).
+pub async fn embed_origins(ctx: &Ctx, code: &str) -> Result<Response, ApiError> {
+    let staff = admin(ctx).await?;
+    agency_in_scope(&staff, code)?;
+    let origins = crate::embed::repo::origins(&ctx.d1()?, code).await?;
+    json(&json!({"agency": code, "origins": origins}))
+}
+
+/// `PUT /api/admin/agencies/{code}/embed-origins` `{"origins": ["https://…"]}`: replaces the
+/// list (an empty list stops all embedding). Each origin is checked and normalized.
+pub async fn put_embed_origins(ctx: &mut Ctx, code: &str) -> Result<Response, ApiError> {
+    let staff = admin(ctx).await?;
+    agency_in_scope(&staff, code)?;
+    let body: EmbedOriginsBody = ctx.json_body().await?;
+    let origins = motcua_domain::embed::parse_origins(&body.origins)?;
+    let d1 = ctx.d1()?;
+    if agency_json(&d1, code).await?.is_none() {
+        return Err(ApiError::NotFound { what: "agency", field: Some("code") });
+    }
+    let before = crate::embed::repo::origins(&d1, code).await?;
+    let at = clock::rfc3339(clock::now());
+    let mut batch = vec![d1.prepare("DELETE FROM embed_origins WHERE agency_code = ?1").bind(&[code.into()])?];
+    for o in &origins {
+        batch.push(d1.prepare("INSERT INTO embed_origins (agency_code, origin) VALUES (?1, ?2)").bind(&[code.into(), o.as_str().into()])?);
+    }
+    let after = json!({"agency": code, "origins": origins});
+    batch.push(audit::stmt(&d1, &staff, &at, "embed_origins.put", "agency", code, &json!({"origins": before}), &after)?);
+    d1.batch(batch).await?;
+    json(&after)
+}

@@ -19,6 +19,10 @@ pub enum ApiError {
     /// The request is well formed but the record's state does not allow it (a domain rule).
     #[error("{code}: {message}")]
     Conflict { code: String, message: String, message_vi: String, field: Option<String> },
+    /// The request is understood but refused for who or where it comes from (403): an embed
+    /// page asked for a portal that is not on the agency's list.
+    #[error("forbidden {code}")]
+    Forbidden { code: &'static str, message: &'static str, message_vi: &'static str, field: Option<&'static str> },
     /// No valid session for a route that needs one.
     #[error("not logged in")]
     Unauthorized,
@@ -111,6 +115,15 @@ impl ApiError {
                     message: message.clone(),
                     message_vi: Some(message_vi.clone()),
                     field: field.clone(),
+                },
+            ),
+            ApiError::Forbidden { code, message, message_vi, field } => (
+                403,
+                ErrorDetail {
+                    code: code.to_string(),
+                    message: message.to_string(),
+                    message_vi: Some(message_vi.to_string()),
+                    field: field.map(str::to_string),
                 },
             ),
             ApiError::Unauthorized => (

@@ -1,0 +1,209 @@
+// A commune portal embeds motcua with one script tag (public/embed-demo.html, the mock portal of
+// Sơn Tây). The portal is served by a small http server of this test: as http://localhost:PORT,
+// a listed origin and another site than the app at http://127.0.0.1:APP_PORT (so the session
+// cookie is a third-party one in the frame), and as http://127.0.0.1:PORT, an unlisted origin.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { startServer, startBrowser, screenshot, apiLogin, apiCall, ROOT } from "./support.mjs";
+
+const SON_TAY = "000.10.51.H27";
+const FRAME = 'iframe[title="Dịch vụ công trực tuyến"]';
+let server, browser, portal, portalPort;
+
+function startPortal(appBase) {
+  const demo = readFileSync(join(ROOT, "public", "embed-demo.html"), "utf8").replaceAll("http://127.0.0.1:8787", appBase);
+  const pages = () => ({
+    "/embed-demo.html": demo,
+    // The same portal page, but its iframe claims to be framed by the listed origin.
+    "/spoof.html": `<!doctype html><html lang="vi"><title>x</title><iframe title="spoof" src="${appBase}/nhung/${SON_TAY}?parent=${encodeURIComponent(`http://localhost:${portalPort}`)}"></iframe>`,
+    // A foreign window that tries to resize the portal's motcua frame.
+    "/foreign.html": `<!doctype html><html lang="vi"><title>x</title><script>parent.postMessage({ type: "motcua:height", height: 7 }, "*");</script>`,
+  });
+  const handler = (req, res) => {
+    const body = pages()[new URL(req.url, "http://x").pathname];
+    res.writeHead(body ? 200 : 404, { "content-type": "text/html; charset=utf-8" });
+    res.end(body || "");
+  };
+  // localhost may resolve to ::1 or 127.0.0.1: listen on both loopbacks, nothing else.
+  const servers = [createServer(handler), createServer(handler)];
+  return new Promise((resolve) => {
+    servers[0].listen(0, "127.0.0.1", () => {
+      portalPort = servers[0].address().port;
+      servers[1].on("error", () => {});
+      servers[1].listen(portalPort, "::1", () => {});
+      resolve({ close: () => servers.forEach((s) => s.close()) });
+    });
+  });
+}
+
+before(async () => {
+  server = await startServer();
+  browser = await startBrowser();
+  portal = await startPortal(server.base);
+  const admin = await apiLogin(server.base, { username: "hatinh.admin" });
+  const set = await apiCall(server.base, admin, "PUT", `/api/admin/agencies/${SON_TAY}/embed-origins`, {
+    origins: [`http://localhost:${portalPort}`],
+  });
+  assert.deepEqual(set.origins, [`http://localhost:${portalPort}`]);
+});
+after(async () => {
+  await browser?.close();
+  portal?.close();
+  server?.stop();
+});
+
+async function codeFor(phone, after = 0) {
+  for (let i = 0; i < 100; i++) {
+    const list = await (await fetch(`${server.base}/dev/outbox.json?to=${phone}`)).json();
+    const m = list[0]?.id > after && list[0]?.body.match(/\d{6}/);
+    if (m) return m[0];
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error("no code in the outbox");
+}
+
+/// Waits until the iframe is as tall as the app's content, and returns both heights.
+async function settledHeights(page, frame) {
+  let last;
+  for (let i = 0; i < 40; i++) {
+    const content = await frame.evaluate(() => Math.ceil(document.documentElement.getBoundingClientRect().height));
+    const box = await page.locator(FRAME).evaluate((el) => el.getBoundingClientRect().height);
+    last = { content, box };
+    if (Math.abs(content - box) <= 1) return last;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return last;
+}
+
+/// Clicks in the frame once the frame has its final height (a click while the portal resizes
+/// the frame could land elsewhere).
+async function clickSettled(page, frame, locator) {
+  await locator.waitFor();
+  await settledHeights(page, frame);
+  await locator.click();
+}
+
+test("the portal shows Sơn Tây's procedures in a frame of the right height; log-in and payment work inside", async () => {
+  const page = await browser.newPage();
+  await page.goto(`http://localhost:${portalPort}/embed-demo.html`);
+  const frameEl = page.locator(FRAME);
+  await frameEl.waitFor();
+  const frame = await (await frameEl.elementHandle()).contentFrame();
+  const inside = page.frameLocator(FRAME);
+  await inside.locator("header .header-agency").getByText("UBND xã Sơn Tây").waitFor();
+  await inside.getByRole("link", { name: /Thủ tục chứng thực bản sao từ bản chính/ }).waitFor();
+  assert.ok(frame.url().startsWith(`${server.base}/?agency=${SON_TAY}`), frame.url());
+
+  // Sized to its content: no inner scrollbar, and not the script's initial 640 px.
+  const { content, box } = await settledHeights(page, frame);
+  assert.ok(Math.abs(content - box) <= 1, `iframe ${box}px for content ${content}px`);
+  assert.ok(content > 700, `the procedure list is long (${content}px)`);
+  assert.ok(await frame.evaluate(() => document.documentElement.scrollHeight <= window.innerHeight + 1), "no inner scrolling");
+  // The portal's colour (data-color="#0a5") themes the app.
+  assert.equal(await frame.evaluate(() => getComputedStyle(document.querySelector("header.top")).backgroundColor), "rgb(0, 170, 85)");
+  await screenshot(page, "embed-portal");
+
+  // A foreign window's message and the portal's own are ignored; only the frame sizes itself.
+  await page.evaluate(() => window.postMessage({ type: "motcua:height", height: 5 }, "*"));
+  await page.evaluate((src) => {
+    const f = document.createElement("iframe");
+    f.src = src;
+    f.title = "foreign";
+    document.body.appendChild(f);
+  }, `http://127.0.0.1:${portalPort}/foreign.html`);
+  await page.frameLocator('iframe[title="foreign"]').locator("script").waitFor({ state: "attached" });
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(await frameEl.evaluate((el) => el.getBoundingClientRect().height), box, "height unchanged by foreign messages");
+
+  // Log in inside the frame (the partitioned cookie of embed mode; a Lax one is never sent here).
+  const phone = "0912345678";
+  await clickSettled(page, frame, inside.getByRole("link", { name: "Tài khoản", exact: true }));
+  await inside.getByLabel("Số điện thoại").fill(phone);
+  await inside.getByRole("button", { name: "Nhận mã xác thực" }).click();
+  await inside.getByText(`Mã xác thực đã được gửi đến ${phone}`, { exact: false }).waitFor();
+  await inside.getByLabel("Mã xác thực").fill(await codeFor(phone));
+  await inside.getByRole("button", { name: "Đăng nhập" }).click();
+  await inside.getByRole("definition").getByText("Nguyễn Văn An").waitFor();
+  const cookies = await browser.cookies(server.base);
+  const session = cookies.find((c) => c.name === "motcua_session");
+  assert.ok(session, "a session cookie for the app");
+  assert.equal(session.sameSite, "None");
+  assert.ok(session.partitionKey, `partitioned: ${JSON.stringify(session)}`);
+
+  // Start a dossier: the form, pre-filled from the profile the session returns.
+  await clickSettled(page, frame, inside.getByRole("link", { name: "Thủ tục", exact: true }));
+  await clickSettled(page, frame, inside.getByRole("link", { name: /Thủ tục chứng thực bản sao từ bản chính/ }));
+  await clickSettled(page, frame, inside.getByRole("link", { name: "Nộp hồ sơ trực tuyến" }));
+  const name = inside.getByLabel("Họ tên người nộp *");
+  await name.waitFor().catch(async (e) => {
+    await screenshot(page, "embed-form-failed");
+    throw e;
+  });
+  assert.equal(await name.inputValue(), "Nguyễn Văn An");
+  await screenshot(page, "embed-form");
+
+  // A dossier of this citizen with a fee notice (submitted through the API with the frame's
+  // session, received and fee-notified by the officer).
+  const citizen = { name: session.name, value: session.value };
+  const dossier = await apiCall(server.base, citizen, "POST", "/api/dossiers", {
+    agency: SON_TAY,
+    procedure: "2.000815",
+    applicant: { full_name: "Nguyễn Văn An", id_number: "042090001234", phone, address: "Thôn Tân Hương, xã Sơn Tây" },
+    inputs: { pages: 5, copies: 3 },
+  });
+  const officer = await apiLogin(server.base, { username: "sontay.motcua" });
+  const { documents } = await (await fetch(`${server.base}/api/procedures/2.000815`)).json();
+  await apiCall(server.base, officer, "POST", `/api/staff/dossiers/${dossier.id}/actions`, { action: "receive", documents });
+  await apiCall(server.base, officer, "POST", `/api/staff/dossiers/${dossier.id}/fee-notice`, {});
+
+  // Pay: the gateway opens in a window of its own; the frame stays and learns from the ledger.
+  await clickSettled(page, frame, inside.getByRole("link", { name: "Hồ sơ của tôi", exact: true }));
+  await clickSettled(page, frame, inside.locator(`a[href="/ho-so/${dossier.id}"]`));
+  await inside.locator(".fee-total").getByText("21.000 đ").waitFor();
+  await settledHeights(page, frame);
+  const [popup] = await Promise.all([page.waitForEvent("popup"), inside.getByRole("button", { name: "VNPAY" }).click()]);
+  await popup.waitForURL(/\/sandbox\/vnpay\//);
+  await popup.getByText("21.000 đ").waitFor();
+  await popup.getByRole("button", { name: "Thanh toán", exact: true }).click();
+  await popup.waitForURL((u) => u.pathname === `/ho-so/${dossier.id}`);
+  await popup.getByRole("status").getByText("bạn có thể đóng cửa sổ này", { exact: false }).waitFor();
+  await popup.close();
+  assert.equal(frame.url(), `${server.base}/ho-so/${dossier.id}`, "the frame never left the app");
+  await inside.getByRole("status").getByText("Đã thanh toán", { exact: true }).waitFor({ timeout: 20_000 });
+  await inside.locator(".receipt .receipt-number").waitFor();
+  await screenshot(page, "embed-paid");
+  await page.close();
+});
+
+test("a portal that is not listed gets a refused frame and the plain link", async () => {
+  const page = await browser.newPage();
+  const statuses = [];
+  page.on("response", (r) => r.url().includes("/nhung/") && statuses.push(r.status()));
+  await page.goto(`http://127.0.0.1:${portalPort}/embed-demo.html`);
+  const frameEl = page.locator(FRAME);
+  await frameEl.waitFor();
+  const link = page.getByRole("link", { name: "Nộp hồ sơ trực tuyến tại Cổng dịch vụ công Một cửa" });
+  await link.waitFor({ timeout: 15_000 });
+  assert.equal(await link.getAttribute("href"), `${server.base}/?agency=${SON_TAY}`);
+  assert.equal(await frameEl.isVisible(), false, "the refused frame is hidden");
+  assert.deepEqual(statuses, [403], "the Worker refused the unlisted parent");
+  const frame = await (await frameEl.elementHandle()).contentFrame();
+  assert.equal(await frame.locator("header.top").count(), 0, "the frame's content is not the app");
+  await screenshot(page, "embed-refused");
+
+  // Lying about the parent does not help: the Worker serves the page, the browser refuses it
+  // because this origin is not in frame-ancestors.
+  statuses.length = 0;
+  await page.goto(`http://127.0.0.1:${portalPort}/spoof.html`);
+  await page.waitForFunction(() => document.querySelector("iframe"));
+  for (let i = 0; i < 40 && statuses.length === 0; i++) await new Promise((r) => setTimeout(r, 250));
+  await new Promise((r) => setTimeout(r, 2000));
+  assert.deepEqual(statuses, [200], "served with the listed origins' policy");
+  const spoofed = await (await page.locator('iframe[title="spoof"]').elementHandle()).contentFrame();
+  assert.equal(await spoofed.locator("header.top").count(), 0, "blocked by frame-ancestors");
+  assert.ok(!spoofed.url().startsWith(server.base), spoofed.url());
+  await page.close();
+});
