@@ -9,10 +9,14 @@
 # 4. the Worker's bundle size and CPU time per request (process CPU of the local stack);
 # 5. the domain's hot paths with criterion.
 #
-# Needs `make build` first (the Makefile's `bench` target does it). Runs in 5–6 min on 2 cores.
+# Needs `make build` first (the Makefile's `bench` target does it). Runs in about 10–12 min on 2
+# cores, of which 1–3 min generate the dashboard's 1M-dossier data set.
 # Environment knobs (defaults in brackets): BENCH_DURATION [10] seconds per wrk run,
 # BENCH_CONNECTIONS [16], BENCH_THREADS [2], BENCH_LH_RUNS [3] Lighthouse runs per page,
 # BENCH_CPU_REQUESTS [400] sequential requests per route for the CPU figure,
+# BENCH_IPN_ATTEMPTS [600] signed IPNs for the load and BENCH_IPN_CPU [150] for the CPU figure (each
+# a payment attempt created in the set-up, ~15 a second), BENCH_DASHBOARD_CPU_REQUESTS [100],
+# BENCH_PROVINCE_DOSSIERS [1000000] and BENCH_PROVINCE_STATE (see "settings" below),
 # BENCH_OUT [BENCHMARKS.md]; BENCH_KEEP=1 keeps the raw measurements (JSON) in the work directory
 # (`node scripts/bench/bench.mjs report DIR` rewrites the report from them).
 set -euo pipefail
@@ -38,19 +42,57 @@ cd "$ROOT"
 # The CPU-per-request measurement sends ROUTE_PATH/ROUTE_BODY/ROUTE_HEADERS as they are (it
 # ignores ROUTE_LUA), so for a route whose repeat is cheaper (a second IPN for a settled payment
 # is only a duplicate), say which path was measured when reading section 4.
-# Examples for routes still to come (uncomment once the feature exists):
-#   dossier submit  | POST | /api/dossiers | | setup_dossier_submit
-#   vnpay ipn       | GET  | /api/payments/vnpay/ipn | | setup_vnpay_ipn
-#   dashboard       | GET  | /api/dashboard?agency=000.00.00.H23&from=2026-01-01&to=2026-06-30 | | setup_staff_session
+# The CPU measurement also reads, when a set-up sets them:
+#   ROUTE_CPU_PATHS            a file of paths (one a line) that its measured requests go through
+#                              in turn (a fresh signed IPN each), and ROUTE_CPU_REQUESTS, a smaller
+#                              count than BENCH_CPU_REQUESTS for a slow route.
+# A set-up may also move the measurement to another server with `use_server STATE_DIR LABEL`
+# (the dashboard runs on the generated provincial data set); routes after it stay there, so keep
+# such routes last.
 ROUTES='
 procedure list  | GET  | /api/procedures?agency=000.10.51.H27&q=chung%20thuc |
 fee quote       | POST | /api/fees/quote | {"procedure":"2.000815","agency":"000.10.51.H27","inputs":{"pages":5,"copies":3}}
 health          | GET  | /api/health |
+dossier submit  | POST | /api/dossiers | {"agency":"000.10.51.H27","procedure":"2.000815","applicant":{"full_name":"Nguyễn Văn An","id_number":"042090001234","phone":"0912345678","address":"Thôn Tân Hương, xã Sơn Tây"},"inputs":{"pages":5,"copies":3}} | setup_dossier_submit
+vnpay ipn       | GET  | /api/payments/vnpay/ipn | | setup_vnpay_ipn
+dashboard rates | GET  | /api/dashboard/rates?period=<this year> | | setup_dashboard
 '
 BASELINE_PATH="/api/ping"
 
 # ---- route set-ups ----------------------------------------------------------------------------
-# (none yet: see the examples above; each is `setup_name() { ...; ROUTE_HEADERS=(...); }`)
+SETUP_JS="scripts/bench/setup.mjs"
+# Dossier submit as a logged-in citizen (one-time code from the development outbox). Every
+# request of the load creates a new dossier, so the D1 database grows during the run (by some
+# thousands of dossiers: see the route's request count).
+setup_dossier_submit() {
+  local cookie
+  cookie="$("$NODE20" "$SETUP_JS" citizen-login "$BASE" 0912345678)"
+  ROUTE_HEADERS=("Cookie: $cookie")
+}
+# A valid VNPay IPN: IPN_ATTEMPTS payment attempts (dossier submitted, received, fee-noticed,
+# VNPay payment started), each with its own signed success IPN. wrk's request() goes through them
+# once, then repeats them: a repeat answers RspCode 02 (already confirmed), a cheaper path, and
+# the report counts how many answers were real settlements (00). The smoke request settles one
+# attempt of its own; the CPU figure uses IPN_CPU more, each settled once.
+IPN_ATTEMPTS="${BENCH_IPN_ATTEMPTS:-600}"
+IPN_CPU="${BENCH_IPN_CPU:-150}"
+setup_vnpay_ipn() {
+  BENCH_THREADS="$THREADS" "$NODE20" "$SETUP_JS" ipn "$BASE" "$IPN_ATTEMPTS" "$work" "$IPN_CPU" 2> >(tee -a "$work/setup.log" >&2)
+  ROUTE_PATH="$(cat "$work/ipn-first.txt")"
+  ROUTE_LUA="$work/ipn.lua"
+  ROUTE_CPU_PATHS="$work/ipn-cpu.txt"
+  ROUTE_CPU_REQUESTS="$IPN_CPU"
+}
+# The dashboard's rates for this year as the province's admin, on the generated provincial data
+# set (scripts/gen-province.sh, PROVINCE_DOSSIERS dossiers, prepared before the server starts).
+setup_dashboard() {
+  local cookie
+  use_server "$province_state" "province ($PROVINCE_DOSSIERS dossiers)"
+  cookie="$("$NODE20" "$SETUP_JS" staff-login "$BASE" haiduong.admin)"
+  ROUTE_HEADERS=("Cookie: $cookie")
+  ROUTE_PATH="/api/dashboard/rates?period=$(date -u +%Y)"
+  ROUTE_CPU_REQUESTS="${BENCH_DASHBOARD_CPU_REQUESTS:-100}"
+}
 
 # ---- settings ---------------------------------------------------------------------------------
 DURATION="${BENCH_DURATION:-10}"
@@ -59,6 +101,11 @@ THREADS="${BENCH_THREADS:-2}"
 LH_RUNS="${BENCH_LH_RUNS:-3}"
 CPU_REQUESTS="${BENCH_CPU_REQUESTS:-400}"
 OUT_MD="${BENCH_OUT:-BENCHMARKS.md}"
+# The provincial data set of the dashboard route: BENCH_PROVINCE_DOSSIERS [1000000] generated by
+# scripts/gen-province.sh into the run's work directory (fresh each run, ~1 GB, some minutes), or
+# with BENCH_PROVINCE_STATE=DIR (e.g. .wrangler/bench-province) into DIR once and reused by later
+# runs while the dossier count, the migrations, the demo data and the generator are unchanged.
+PROVINCE_DOSSIERS="${BENCH_PROVINCE_DOSSIERS:-1000000}"
 # Lighthouse 12.8.2 and the helpers run on the machine's own Node (20 here), not on the Node 22
 # that env.sh puts first on PATH for wrangler (NOTES.md: Lighthouse 13 would need Node ≥ 22.19).
 NODE20="${BENCH_NODE:-$(PATH="${PATH#"$ROOT/node_modules/.bin:"}" command -v node || true)}"
@@ -77,7 +124,7 @@ server_pid=""
 cleanup() {
   # The server was started in its own process group: stop exactly that group.
   if [ -n "$server_pid" ]; then kill -- "-$server_pid" 2>/dev/null || true; fi
-  if [ "${BENCH_KEEP:-0}" = 1 ]; then rm -rf "$work/state" "$work/upload"; echo "raw measurements kept in $work" >&2; else rm -rf "$work"; fi
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then rm -rf "$work/state" "$work/province" "$work/upload"; echo "raw measurements kept in $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 log() { printf '[bench %3ss] %s\n' "$(( $(date +%s) - started ))" "$*" >&2; }
@@ -85,26 +132,70 @@ log() { printf '[bench %3ss] %s\n' "$(( $(date +%s) - started ))" "$*" >&2; }
 # ---- 1. first-load weight -----------------------------------------------------------------------
 log "first-load weight of dist/"
 "$NODE20" "$HELPER" weight dist >"$work/weight.json"
+[ -f dist/can-bo/index.html ] && "$NODE20" "$HELPER" weight dist can-bo/index.html >"$work/staff-weight.json"
 
 # ---- 4a. worker bundle --------------------------------------------------------------------------
 log "worker bundle (wrangler deploy --dry-run: what would be uploaded, no network)"
 wrangler deploy --dry-run --outdir "$work/upload" >"$work/dry-run.log" 2>&1 || { cat "$work/dry-run.log" >&2; exit 1; }
 "$NODE20" "$HELPER" bundle "$work/upload" "$work/dry-run.log" >"$work/bundle.json"
 
+# ---- the provincial data set (dashboard) --------------------------------------------------------
+province_key="$( { echo "$PROVINCE_DOSSIERS $(date -u +%F)"; cat functions/migrations/*.sql functions/seed/demo.sql scripts/gen_province.py scripts/gen-province.sh; } 2>/dev/null | sha256sum | cut -c1-16)"
+province_reused=0
+if [ -n "${BENCH_PROVINCE_STATE:-}" ]; then
+  province_state="$BENCH_PROVINCE_STATE"
+  if [ "$(cat "$province_state/bench-key" 2>/dev/null)" = "$province_key" ]; then province_reused=1; fi
+else
+  province_state="$work/province"
+fi
+gen_start=$(date +%s)
+if [ "$province_reused" = 1 ]; then
+  log "provincial data set: reusing $province_state ($PROVINCE_DOSSIERS dossiers)"
+else
+  log "provincial data set: scripts/gen-province.sh $province_state $PROVINCE_DOSSIERS"
+  rm -rf "$province_state"
+  scripts/gen-province.sh "$province_state" "$PROVINCE_DOSSIERS" >"$work/gen-province.log" 2>&1 || { cat "$work/gen-province.log" >&2; exit 1; }
+  echo "$province_key" >"$province_state/bench-key"
+fi
+printf '{"dossiers":%s,"reused":%s,"seconds":%s,"cached":%s}\n' "$PROVINCE_DOSSIERS" \
+  "$([ "$province_reused" = 1 ] && echo true || echo false)" "$(( $(date +%s) - gen_start ))" \
+  "$([ -n "${BENCH_PROVINCE_STATE:-}" ] && echo true || echo false)" >"$work/province.json"
+
 # ---- server -------------------------------------------------------------------------------------
-port="$("$NODE20" -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
-BASE="http://127.0.0.1:$port"
-log "starting wrangler dev on $BASE"
-# setsid: its own process group, so the cleanup stops wrangler and workerd and nothing else.
-setsid scripts/serve-test.sh "$$" "$port" "$work/state" >"$work/server.log" 2>&1 </dev/null &
-server_pid=$!
-for _ in $(seq 1 240); do
-  curl -fsS -o /dev/null "$BASE/api/health" 2>/dev/null && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
-  sleep 0.5
-done
-curl -fsS -o /dev/null "$BASE/api/health" || { echo "server did not start" >&2; tail -30 "$work/server.log" >&2; exit 1; }
-curl -fsS "$BASE$BASELINE_PATH" | grep -q '"ok":true' || { echo "$BASELINE_PATH missing" >&2; exit 1; }
+start_server() { # STATE_DIR: a fresh wrangler dev on a free port; sets BASE and server_pid
+  local state="$1" port
+  port="$("$NODE20" -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+  BASE="http://127.0.0.1:$port"
+  log "starting wrangler dev on $BASE ($(basename "$state") state)"
+  # setsid: its own process group, so the cleanup stops wrangler and workerd and nothing else.
+  setsid scripts/serve-test.sh "$$" "$port" "$state" >>"$work/server.log" 2>&1 </dev/null &
+  server_pid=$!
+  for _ in $(seq 1 480); do
+    curl -fsS -o /dev/null "$BASE/api/health" 2>/dev/null && break
+    kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  curl -fsS -o /dev/null "$BASE/api/health" || { echo "server did not start" >&2; tail -30 "$work/server.log" >&2; exit 1; }
+  curl -fsS "$BASE$BASELINE_PATH" | grep -q '"ok":true' || { echo "$BASELINE_PATH missing" >&2; exit 1; }
+}
+stop_server() {
+  if [ -n "$server_pid" ]; then
+    kill -- "-$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=""
+  fi
+}
+# For a route's set-up: measure the following routes on a server over STATE_DIR (warmed up, with
+# its own ping CPU figure, so each route's excess over ping compares like with like).
+use_server() { # STATE_DIR LABEL
+  stop_server
+  start_server "$1"
+  server_label="$2"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d2s "$BASE$BASELINE_PATH" >/dev/null
+  "$NODE20" "$HELPER" cpu "$server_pid" "ping ($2)" GET "$BASE$BASELINE_PATH" "" "$CPU_REQUESTS" >>"$work/cpu.jsonl"
+}
+start_server "$work/state"
+server_label="demo"
 # How the dev server encodes the app's largest file (Lighthouse's byte weight depends on it).
 curl -fsS -o /dev/null -D - -H 'Accept-Encoding: gzip, deflate, br' "$BASE/pkg/motcua_bg.wasm" \
   | tr -d '\r' | awk -F': ' 'tolower($1)=="content-encoding"{print $2}' >"$work/served-encoding.txt" || true
@@ -144,10 +235,12 @@ lua_for() { # METHOD BODY FILE -> a wrk script that sends it and prints the summ
     cat <<'LUA'
 done = function(summary, latency, requests)
   local e = summary.errors
+  -- A route's Lua may define bench_extra(), returning more "key":value pairs for the report.
+  local extra = bench_extra and ("," .. bench_extra()) or ""
   io.write(string.format(
-    '\nBENCH_JSON {"requests":%d,"duration_us":%d,"bytes":%d,"p50_us":%d,"p90_us":%d,"p99_us":%d,"mean_us":%.1f,"max_us":%d,"connect_errors":%d,"read_errors":%d,"write_errors":%d,"status_errors":%d,"timeouts":%d}\n',
+    '\nBENCH_JSON {"requests":%d,"duration_us":%d,"bytes":%d,"p50_us":%d,"p90_us":%d,"p99_us":%d,"mean_us":%.1f,"max_us":%d,"connect_errors":%d,"read_errors":%d,"write_errors":%d,"status_errors":%d,"timeouts":%d%s}\n',
     summary.requests, summary.duration, summary.bytes, latency:percentile(50), latency:percentile(90),
-    latency:percentile(99), latency.mean, latency.max, e.connect, e.read, e.write, e.status, e.timeout))
+    latency:percentile(99), latency.mean, latency.max, e.connect, e.read, e.write, e.status, e.timeout, extra))
 end
 LUA
   } >"$file"
@@ -178,7 +271,7 @@ while IFS='|' read -r -u 3 name method path body setup; do
   method="$(echo "$method" | xargs)"; path="$(echo "$path" | xargs)"
   body="$(echo "$body" | sed 's/^ *//; s/ *$//')"; setup="$(echo "${setup:-}" | xargs)"
   i=$((i + 1))
-  ROUTE_PATH="$path" ROUTE_BODY="$body" ROUTE_HEADERS=() ROUTE_LUA=""
+  ROUTE_PATH="$path" ROUTE_BODY="$body" ROUTE_HEADERS=() ROUTE_LUA="" ROUTE_CPU_PATHS="" ROUTE_CPU_REQUESTS=""
   if [ -n "$setup" ]; then log "set-up $setup"; "$setup"; fi
   status="$(smoke "$method" "$ROUTE_PATH" "$ROUTE_BODY")"
   lua_for "$method" "$ROUTE_BODY" "$work/route-$i.lua"
@@ -186,18 +279,15 @@ while IFS='|' read -r -u 3 name method path body setup; do
   baseline="$(run_wrk "ping" "$work/baseline.lua" "$BASELINE_PATH")"
   route="$(run_wrk "$name" "$work/route-$i.lua" "$ROUTE_PATH")"
   "$NODE20" -e '
-    const [name, method, path, status, b, r] = process.argv.slice(1);
-    console.log(JSON.stringify({ name, method, path, status: Number(status), baseline: JSON.parse(b).run, route: JSON.parse(r).run }));
-  ' "$name" "$method" "$ROUTE_PATH" "$status" "$baseline" "$route" >>"$work/load.jsonl"
+    const [name, method, path, status, b, r, answer, server] = process.argv.slice(1);
+    console.log(JSON.stringify({ name, method, path, status: Number(status), answer, server, baseline: JSON.parse(b).run, route: JSON.parse(r).run }));
+  ' "$name" "$method" "$ROUTE_PATH" "$status" "$baseline" "$route" "$(head -c 200 "$work/smoke.body")" "$server_label" >>"$work/load.jsonl"
   log "cpu per request: $name"
   headers_json="$("$NODE20" -e 'console.log(JSON.stringify(process.argv.slice(1)))' "${ROUTE_HEADERS[@]}")"
-  "$NODE20" "$HELPER" cpu "$server_pid" "$name" "$method" "$BASE$ROUTE_PATH" "$ROUTE_BODY" "$CPU_REQUESTS" "$headers_json" >>"$work/cpu.jsonl"
+  "$NODE20" "$HELPER" cpu "$server_pid" "$name" "$method" "$BASE$ROUTE_PATH" "$ROUTE_BODY" "${ROUTE_CPU_REQUESTS:-$CPU_REQUESTS}" "$headers_json" "$ROUTE_CPU_PATHS" >>"$work/cpu.jsonl"
 done 3<<<"$ROUTES"
 "$NODE20" "$HELPER" cpu "$server_pid" "ping (again)" GET "$BASE$BASELINE_PATH" "" "$CPU_REQUESTS" >>"$work/cpu.jsonl"
-
-kill -- "-$server_pid" 2>/dev/null || true
-wait "$server_pid" 2>/dev/null || true
-server_pid=""
+stop_server
 
 # ---- 5. domain hot paths -----------------------------------------------------------------------
 log "criterion (domain hot paths)"

@@ -34,10 +34,13 @@ impl DurableObject for Sequences {
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         let storage = self.state.storage();
+        // The body is read before the counter: awaiting it between the read and the write of the
+        // counter would let a concurrent request in (input gates hold only during storage calls),
+        // and both would be handed the same number.
+        let assign: Assign = if req.method() == Method::Post { req.json().await.unwrap_or_default() } else { Assign::default() };
         let current: u64 = storage.get(COUNTER_KEY).await?.unwrap_or(0);
         match req.method() {
             Method::Post => {
-                let assign: Assign = req.json().await.unwrap_or_default();
                 let key_slot = assign.key.map(|k| format!("key:{k}"));
                 if let Some(slot) = &key_slot {
                     if let Some(existing) = storage.get::<u64>(slot).await? {
