@@ -8,6 +8,7 @@ mod dashboard;
 mod auth;
 mod catalog;
 mod desk;
+mod dossiers;
 mod embed;
 mod fees;
 mod health;
