@@ -12,6 +12,10 @@ pub fn today_vn() -> time::Date {
     motcua_domain::calendar::vietnam_local(now()).date()
 }
 
+/// UTC with exactly three fractional digits (`2026-11-23T18:03:37.220Z`). A fixed width matters:
+/// D1 compares these as text (ordering, "older than", day ranges), and RFC 3339's variable
+/// fraction would sort `…37.5Z` after `…37.52Z`.
 pub fn rfc3339(t: OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+    t.to_offset(time::UtcOffset::UTC).format(&format).unwrap_or_default()
 }
