@@ -334,6 +334,11 @@ fn refunds_go_through_the_provider_and_are_recorded() {
     assert_eq!(d["refunds"][0]["amount"], 7_000, "the citizen sees the refund");
     assert_eq!(d["refunds"][0]["status"], "done");
     assert_eq!(d["refunds"][0]["reason"], "Thu thừa 1 bản sao");
+    // Every staff action is audited: the province's admin sees who refunded what.
+    let audit: Value = app().login_staff("hatinh.admin").get(&format!("/api/staff/audit?entity=payment&id={payment_id}")).json().unwrap();
+    let entry = audit.as_array().unwrap().iter().find(|e| e["action"] == "refund").expect("refund audited");
+    assert_eq!(entry["username"], "sontay.motcua");
+    assert_eq!(entry["after"]["amount"], 7_000);
     expect_error(app().login_staff("ngocky.motcua").post_json(&format!("/api/staff/payments/{payment_id}/refunds"), &json!({"amount": 1000, "reason": "x"})), 404);
 }
 

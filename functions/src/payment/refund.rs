@@ -104,6 +104,16 @@ pub async fn create(ctx: &mut Ctx, payment_id: &str) -> Result<Response, ApiErro
             "refund",
             &serde_json::json!({"refund_id": id, "amount": body.amount, "reason": reason, "status": status, "by": staff.staff_id}),
         )?,
+        crate::desk::audit::stmt(
+            &d1,
+            &staff,
+            &at,
+            "refund",
+            "payment",
+            &p.id,
+            &serde_json::json!({"state": enum_str(&p.state), "refunded_before": already}),
+            &serde_json::json!({"state": enum_str(&next), "refund_id": id, "amount": body.amount, "reason": reason, "status": status}),
+        )?,
     ])
     .await?;
     Ok(json(&RefundView { id, payment_id: p.id, amount: body.amount, reason, status: status.into() })?.with_status(201))
