@@ -20,6 +20,7 @@ cat <<'TXT'
     tuky.lanhdao    leader,  UBND huyện Tứ Kỳ
     haiduong.admin  admin,   tỉnh Hải Dương
     dongthap.admin  admin,   tỉnh Đồng Tháp  (dashboard: http://127.0.0.1:8787/lanh-dao)
+    hatinh.admin    admin,   tỉnh Hà Tĩnh    (embedding demo: http://localhost:8787/embed-demo)
 
 TXT
 exec "$NODE22" node_modules/wrangler/bin/wrangler.js dev --ip 127.0.0.1 --port "${PORT:-8787}" \
