@@ -8,11 +8,12 @@ use motcua_domain::gateway::{momo, zalopay};
 use motcua_domain::gateway::Reference;
 use motcua_domain::payment::{self, Event};
 use time::OffsetDateTime;
-use worker::{Env, Fetch, Headers, Method, Request, RequestInit};
+use worker::Env;
 
 use super::repo::{self, PaymentRow};
 use super::settle::{self, Via};
 use super::{config, ledger, receipt};
+use crate::platform::outbound::post_json;
 use crate::platform::{clock, config as platform_config, db, random};
 
 pub const PENDING_AFTER_MINUTES: i64 = 15;
@@ -113,14 +114,4 @@ async fn reconcile_one(env: &Env, d1: &worker::D1Database, p: &PaymentRow, now: 
         }
     }
     Ok(())
-}
-
-pub async fn post_json(url: &str, body: &str) -> Result<String, crate::platform::error::ApiError> {
-    let headers = Headers::new();
-    headers.set("content-type", "application/json")?;
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post).with_headers(headers).with_body(Some(body.into()));
-    let req = Request::new_with_init(url, &init)?;
-    let mut resp = Fetch::Request(req).send().await?;
-    Ok(resp.text().await?)
 }

@@ -13,12 +13,12 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use worker::Response;
 
-use super::reconcile::post_json;
 use super::repo::{self, PaymentRow};
 use super::{config, ledger};
 use crate::auth::session;
 use crate::dossier::repo::enum_str;
 use crate::platform::error::ApiError;
+use crate::platform::outbound::post_json;
 use crate::platform::http::{json, Ctx};
 use crate::platform::{clock, db, random};
 

@@ -15,6 +15,7 @@ use crate::auth::session;
 use crate::dossier::repo::{self as dossier_repo, enum_str, DossierRow};
 use crate::dossier::access;
 use crate::platform::error::ApiError;
+use crate::platform::outbound;
 use crate::platform::http::{json, Ctx};
 use crate::platform::{clock, db, random};
 
@@ -114,7 +115,7 @@ pub async fn start_for(ctx: &mut Ctx, actor: &str, row: DossierRow, return_path:
     // MoMo, ZaloPay and the national platform answer a server-to-server create with the page URL.
     let next = match next {
         StartPayment::Post { url, body } => {
-            let answer = reconcile::post_json(&url, &body).await?;
+            let answer = outbound::post_json(&url, &body).await?;
             let page = match provider {
                 Provider::Momo => momo::parse_create_response(&answer).map(|r| r.pay_url),
                 Provider::Zalopay => zalopay::parse_create_response(&answer).map(|r| r.order_url),

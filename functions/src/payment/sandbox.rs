@@ -15,6 +15,7 @@ use worker::{Fetch, Headers, Method, Request, RequestInit, Response};
 
 use super::config;
 use crate::platform::error::ApiError;
+use crate::platform::outbound;
 use crate::platform::http::Ctx;
 use crate::platform::{clock, db, random};
 
@@ -333,13 +334,7 @@ async fn recall<T: serde::de::DeserializeOwned>(ctx: &Ctx, provider: &str, refer
 }
 
 async fn post(url: &str, body: &str, extra_headers: &[(&str, &str)]) -> Result<u16, ApiError> {
-    let headers = json_headers()?;
-    for (k, v) in extra_headers {
-        headers.set(k, v)?;
-    }
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post).with_headers(headers).with_body(Some(body.into()));
-    Ok(Fetch::Request(Request::new_with_init(url, &init)?).send().await?.status_code())
+    Ok(outbound::post_json_with(url, body, extra_headers).await?.0)
 }
 
 /// `POST /sandbox/vnpay/merchant_webapi/api/transaction`: VNPay's `querydr` and `refund`.

@@ -6,5 +6,6 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod outbound;
 pub mod random;
 pub mod sms;
