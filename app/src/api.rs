@@ -10,7 +10,7 @@ pub struct ApiFailure {
     pub status: u16,
     pub code: String,
     pub field: Option<String>,
-    /// Vietnamese text to show to the person.
+    /// The text to show to the person, in the interface's language.
     pub message: String,
 }
 
@@ -24,7 +24,11 @@ impl ApiFailure {
             status: 0,
             code: "network".into(),
             field: None,
-            message: "Không kết nối được máy chủ. Vui lòng kiểm tra mạng và thử lại.".into(),
+            message: crate::i18n::t(
+                "Không kết nối được máy chủ. Vui lòng kiểm tra mạng và thử lại.",
+                "Cannot reach the server. Please check your network and try again.",
+            )
+            .into(),
         }
     }
 }
@@ -50,7 +54,10 @@ async fn decode<T: DeserializeOwned>(resp: gloo_net::http::Response) -> Result<T
     match resp.json::<ErrorBody>().await {
         Ok(body) => Err(ApiFailure {
             status,
-            message: body.error.message_vi.unwrap_or(body.error.message),
+            message: match body.error.message_vi {
+                Some(vi) => crate::i18n::pick(vi, body.error.message),
+                None => body.error.message,
+            },
             code: body.error.code,
             field: body.error.field,
         }),

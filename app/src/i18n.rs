@@ -1,6 +1,84 @@
-//! Interface text. Vietnamese is the default; the English switch comes with the citizen journey.
+//! Interface language. Vietnamese is the default; a citizen can switch to English (the switch in
+//! the header). The choice is kept on the phone (`localStorage`) and applied by reloading the
+//! page: every text is then picked once, when its view is built, so pages need no reactive
+//! wrapper around each string. A reload loses nothing: drafts and pending uploads are saved on
+//! the phone as they change.
+//!
+//! Texts are written in place as pairs, Vietnamese first: `t("Hồ sơ của tôi", "My dossiers")`.
+//! Server errors and domain validation carry both languages (`message_vi`, `message`), and
+//! [`pick`] chooses between them.
 
-pub const APP_NAME: &str = "Dịch vụ công Một cửa";
-pub const NAV_PROCEDURES: &str = "Thủ tục";
-pub const NAV_DOSSIERS: &str = "Hồ sơ của tôi";
-pub const NAV_ACCOUNT: &str = "Tài khoản";
+use std::cell::Cell;
+
+use crate::storage;
+
+const KEY: &str = "motcua.lang";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Vi,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+}
+
+thread_local! {
+    static LANG: Cell<Option<Lang>> = const { Cell::new(None) };
+}
+
+/// The language of this page load (read from the phone once). The staff app (`/can-bo`,
+/// `/lanh-dao`) is always in Vietnamese, whatever a citizen chose on the same browser.
+pub fn lang() -> Lang {
+    if cfg!(feature = "staff") {
+        return Lang::Vi;
+    }
+    LANG.with(|cell| {
+        cell.get().unwrap_or_else(|| {
+            let l = if storage::get(KEY).as_deref() == Some("en") { Lang::En } else { Lang::Vi };
+            cell.set(Some(l));
+            l
+        })
+    })
+}
+
+/// The text in the current language.
+pub fn t(vi: &'static str, en: &'static str) -> &'static str {
+    match lang() {
+        Lang::Vi => vi,
+        Lang::En => en,
+    }
+}
+
+/// The same for owned texts (formatted ones, server and domain messages).
+pub fn pick(vi: String, en: String) -> String {
+    match lang() {
+        Lang::Vi => vi,
+        Lang::En => en,
+    }
+}
+
+/// Marks the document with the language (`<html lang>`), for screen readers and hyphenation.
+pub fn apply_to_document() {
+    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = root.set_attribute("lang", lang().code());
+    }
+}
+
+/// Saves the choice and reloads the page in that language.
+pub fn switch_to(l: Lang) {
+    storage::set(KEY, l.code());
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().reload();
+    }
+}
+
+pub fn app_name() -> &'static str {
+    t("Dịch vụ công Một cửa", "One-Stop Public Services")
+}

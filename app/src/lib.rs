@@ -21,6 +21,7 @@ mod staff;
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();
+    i18n::apply_to_document();
     #[cfg(not(feature = "staff"))]
     leptos::mount::mount_to_body(app::App);
     #[cfg(feature = "staff")]

@@ -30,7 +30,7 @@ impl Errors {
 
 impl From<FieldError> for Errors {
     fn from(e: FieldError) -> Self {
-        Errors { field: Some(e.field), message: e.message_vi }
+        Errors { field: Some(e.field), message: crate::i18n::pick(e.message_vi, e.message_en) }
     }
 }
 

@@ -6,7 +6,7 @@ use leptos_router::components::A;
 
 use crate::components::agency::use_chosen;
 use crate::hooks::online::use_online_status;
-use crate::i18n;
+use crate::i18n::{self, t, Lang};
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
@@ -17,19 +17,30 @@ pub fn Layout(children: Children) -> impl IntoView {
             <a href="/" class="brand">
                 <span class="emblem" aria-hidden="true">"★"</span>
                 <span class="brand-text">
-                    <span>{i18n::APP_NAME}</span>
+                    <span>{i18n::app_name()}</span>
                     {move || chosen.get().map(|a| view! { <small class="header-agency">{a.name}</small> })}
                 </span>
             </a>
+            {
+                // Each language's name in that language, so a person who reads only it finds it.
+                let (other, code, name) = match i18n::lang() {
+                    Lang::Vi => (Lang::En, "en", "English"),
+                    Lang::En => (Lang::Vi, "vi", "Tiếng Việt"),
+                };
+                view! { <button type="button" class="lang-switch" lang=code on:click=move |_| i18n::switch_to(other)>{name}</button> }
+            }
         </header>
         {move || (!online.get()).then(|| view! {
-            <p class="offline" role="status">"Mất kết nối mạng. Bạn vẫn có thể điền hồ sơ; bản nháp được lưu trên máy và gửi được khi có mạng trở lại."</p>
+            <p class="offline" role="status">{t(
+                "Mất kết nối mạng. Bạn vẫn có thể điền hồ sơ; bản nháp được lưu trên máy và gửi được khi có mạng trở lại.",
+                "You are offline. You can still fill in the dossier: the draft is saved on this phone and can be sent when the network is back.",
+            )}</p>
         })}
         <main id="main">{children()}</main>
-        <nav class="bottom" aria-label="Điều hướng chính">
-            <A href="/">{i18n::NAV_PROCEDURES}</A>
-            <A href="/ho-so">{i18n::NAV_DOSSIERS}</A>
-            <A href="/tai-khoan">{i18n::NAV_ACCOUNT}</A>
+        <nav class="bottom" aria-label=t("Điều hướng chính", "Main navigation")>
+            <A href="/">{t("Thủ tục", "Procedures")}</A>
+            <A href="/ho-so">{t("Hồ sơ của tôi", "My dossiers")}</A>
+            <A href="/tai-khoan">{t("Tài khoản", "Account")}</A>
         </nav>
     }
 }
