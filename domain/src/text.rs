@@ -42,6 +42,19 @@ pub fn fold(s: &str) -> String {
     out
 }
 
+/// The text without Vietnamese tone and vowel marks, case and spacing kept ("Đã nộp" → "Da nop"):
+/// what an SMS sent without Unicode must carry.
+pub fn unaccent(s: &str) -> String {
+    s.chars()
+        .filter(|c| !is_combining_mark(*c))
+        .map(|c| match c {
+            c if c.is_ascii() => c,
+            c if c.is_uppercase() => fold_char(c).to_ascii_uppercase(),
+            c => fold_char(c),
+        })
+        .collect()
+}
+
 /// True when every word of `query` occurs in `haystack`, both folded.
 pub fn matches(haystack: &str, query: &str) -> bool {
     let hay = fold(haystack);
@@ -51,6 +64,11 @@ pub fn matches(haystack: &str, query: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unaccents_keeping_case_and_punctuation() {
+        assert_eq!(unaccent("Đã nộp hồ sơ — Ủy ban: SƠN TÂY, 21.000 đ"), "Da nop ho so — Uy ban: SON TAY, 21.000 d");
+    }
 
     #[test]
     fn folds_vietnamese_names() {

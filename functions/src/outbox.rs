@@ -9,8 +9,20 @@ use worker::{Env, MessageBatch, MessageExt};
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum OutboxMessage {
-    /// A text message to a citizen's phone (normalized `0xxxxxxxxx`).
-    Sms { to: String, text: String },
+    /// A text message to a citizen's phone (normalized `0xxxxxxxxx`). `id` is sent to the
+    /// provider as its request id, so a retried delivery is recognized and not sent twice.
+    Sms {
+        #[serde(default)]
+        id: String,
+        to: String,
+        text: String,
+    },
+}
+
+impl OutboxMessage {
+    pub fn sms(to: &str, text: String) -> Self {
+        OutboxMessage::Sms { id: crate::platform::random::id(), to: to.to_string(), text }
+    }
 }
 
 pub async fn consume(batch: MessageBatch<OutboxMessage>, env: Env) {
@@ -35,6 +47,6 @@ pub async fn consume(batch: MessageBatch<OutboxMessage>, env: Env) {
 
 async fn deliver(message: &OutboxMessage, env: &Env) -> worker::Result<()> {
     match message {
-        OutboxMessage::Sms { to, text } => crate::platform::sms::send(env, to, text).await,
+        OutboxMessage::Sms { id, to, text } => crate::platform::sms::send(env, id, to, text).await,
     }
 }

@@ -182,7 +182,7 @@ fn ping() -> std::result::Result<Response, ApiError> {
     Ok(Response::from_json(&serde_json::json!({ "ok": true }))?)
 }
 
-/// The development sandbox of the payment providers (never routed without `SANDBOX=1`).
+/// The development sandbox of the payment and SMS providers (never routed without `SANDBOX=1`).
 async fn sandbox_route(ctx: &mut Ctx, method: Method, segments: &[&str]) -> std::result::Result<Response, ApiError> {
     use crate::payment::sandbox;
     match (method, segments) {
@@ -190,6 +190,7 @@ async fn sandbox_route(ctx: &mut Ctx, method: Method, segments: &[&str]) -> std:
         (Method::Post, ["sandbox", "vnpay", "complete"]) => sandbox::vnpay_complete(ctx).await,
         (Method::Post, ["sandbox", "vnpay", "merchant_webapi", "api", "transaction"]) => sandbox::vnpay_api(ctx).await,
         (Method::Post, ["sandbox", "bank", "transfer"]) => sandbox::bank_transfer(ctx).await,
+        (Method::Post, ["sandbox", "esms", "MainService.svc", "json", "SendMultipleMessage_V4_post_json"]) => crate::dev::esms_send(ctx).await,
         (Method::Post, ["sandbox", "momo", "v2", "gateway", "api", "create"]) => sandbox::momo_create(ctx).await,
         (Method::Get, ["sandbox", "momo", "pay"]) => sandbox::momo_page(ctx).await,
         (Method::Post, ["sandbox", "momo", "complete"]) => sandbox::momo_complete(ctx).await,

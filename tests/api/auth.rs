@@ -225,6 +225,35 @@ fn the_dev_outbox_page_lists_messages_in_vietnamese() {
     assert!(html.contains(phone));
 }
 
+/// The one-time code reaches the outbox through the eSMS adapter and the provider's sandbox; the
+/// sandbox answers as eSMS does, so a wrong key or a repeated RequestId sends nothing.
+#[test]
+fn the_esms_sandbox_checks_the_request_as_the_provider_does() {
+    const SEND: &str = "/sandbox/esms/MainService.svc/json/SendMultipleMessage_V4_post_json/";
+    let phone = "0911000009";
+    let request_id = format!("test-{}", std::process::id());
+    let body = |secret: &str| {
+        json!({
+            "ApiKey": crate::support::dev_var("ESMS_API_KEY"), "SecretKey": secret, "Brandname": crate::support::dev_var("ESMS_BRANDNAME"),
+            "Phone": phone, "Content": "Thử nghiệm eSMS", "SmsType": "2", "IsUnicode": "1", "Sandbox": "0", "RequestId": request_id,
+        })
+    };
+    let count = || app().outbox(phone).len();
+
+    let refused: Value = app().post_json(SEND, &body("not-the-secret")).json().unwrap();
+    assert_eq!(refused["CodeResult"], "101", "{refused}");
+    assert_eq!(count(), 0);
+
+    let accepted: Value = app().post_json(SEND, &body(&crate::support::dev_var("ESMS_SECRET_KEY"))).json().unwrap();
+    assert_eq!(accepted["CodeResult"], "100", "{accepted}");
+    assert!(accepted["SMSID"].as_str().is_some_and(|id| !id.is_empty()));
+    assert_eq!(app().outbox(phone)[0]["body"], "Thử nghiệm eSMS");
+
+    let again: Value = app().post_json(SEND, &body(&crate::support::dev_var("ESMS_SECRET_KEY"))).json().unwrap();
+    assert_eq!(again["CodeResult"], "124", "{again}");
+    assert_eq!(count(), 1, "a repeated RequestId is not delivered twice");
+}
+
 // ---- staff ----
 
 #[test]

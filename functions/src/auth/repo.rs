@@ -301,3 +301,33 @@ pub async fn dev_outbox(d1: &D1Database, to: Option<&str>) -> Result<Vec<OutboxR
     };
     db::all(stmt).await
 }
+
+/// Whether the development outbox holds a message sent under `request_id` (empty: never).
+pub async fn dev_outbox_has_request(d1: &D1Database, request_id: &str) -> Result<bool, ApiError> {
+    if request_id.is_empty() {
+        return Ok(false);
+    }
+    #[derive(serde::Deserialize)]
+    struct One {
+        #[allow(dead_code)]
+        id: i64,
+    }
+    let row: Option<One> = db::first(d1.prepare("SELECT id FROM dev_outbox WHERE request_id = ?1").bind(&[request_id.into()])?).await?;
+    Ok(row.is_some())
+}
+
+pub async fn dev_outbox_insert(d1: &D1Database, channel: &str, recipient: &str, body: &str, request_id: &str) -> Result<(), ApiError> {
+    d1.prepare(
+        "INSERT OR IGNORE INTO dev_outbox (channel, recipient, body, created_at, request_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )
+    .bind(&[
+        channel.into(),
+        recipient.into(),
+        body.into(),
+        crate::platform::clock::rfc3339(crate::platform::clock::now()).into(),
+        db::nullable(Some(request_id).filter(|r| !r.is_empty())),
+    ])?
+    .run()
+    .await?;
+    Ok(())
+}

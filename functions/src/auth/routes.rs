@@ -51,7 +51,7 @@ pub async fn request_code(ctx: &mut Ctx) -> Result<Response, ApiError> {
         // Another request sent a code in the meantime.
         return Err(motcua_domain::auth::AuthError::ResendTooSoon { retry_after: otp::RESEND_AFTER }.into());
     };
-    let message = OutboxMessage::Sms { to: phone.as_str().to_string(), text: otp::sms_text(&code) };
+    let message = OutboxMessage::sms(phone.as_str(), otp::sms_text(&code));
     if let Err(e) = ctx.env.queue(config::OUTBOX)?.send(message).await {
         repo::delete_code(&d1, id).await?;
         return Err(ApiError::Unexpected(format!("outbox send for {}: {e}", phone.masked())));

@@ -83,7 +83,7 @@ pub async fn send(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     .await?;
     ctx.env
         .queue(config::OUTBOX)?
-        .send(OutboxMessage::Sms { to: phone.as_str().to_string(), text })
+        .send(OutboxMessage::sms(phone.as_str(), text))
         .await
         .map_err(|e| ApiError::Unexpected(format!("outbox send for {}: {e}", phone.masked())))?;
     Ok(json(&PayLinkSent { url, expires_at: expires, sent_to: phone.masked() })?.with_status(201))

@@ -3,6 +3,9 @@
 //! "sent", newest first; `GET /dev/outbox.json?to=<phone>` gives the same as JSON (the tests
 //! read one-time codes there); `POST /dev/otp/age` `{"phone", "seconds"}` moves a number's codes
 //! into the past so tests can see a code expire, or resend, without waiting minutes.
+//! `POST /sandbox/esms/MainService.svc/json/SendMultipleMessage_V4_post_json` is eSMS's send call
+//! as the provider answers it (keys, brandname, number, duplicate RequestId); what it accepts
+//! lands in the outbox and the log.
 
 use motcua_domain::citizen::Phone;
 use serde::Deserialize;
@@ -81,4 +84,29 @@ pub async fn age_codes(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let phone = Phone::parse("phone", &body.phone)?;
     let aged = repo::age_codes(&ctx.d1()?, phone.as_str(), body.seconds.clamp(0, 24 * 3600)).await?;
     json(&serde_json::json!({ "aged": aged }))
+}
+
+/// eSMS's send call, answered as the provider answers it (see `motcua_domain::sms::sandbox`),
+/// against the account this deployment is configured with.
+pub async fn esms_send(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    use motcua_domain::sms::{self, env as names, sandbox};
+    sandbox_only(ctx)?;
+    let req: sms::SendRequest = match ctx.json_body().await {
+        Ok(r) => r,
+        // The provider answers a body it cannot read this way, with HTTP 200.
+        Err(_) => return json(&serde_json::json!({"error": "Invalid request"})).map_err(Into::into),
+    };
+    let setting = |name: &str| config::setting(&ctx.env, name).unwrap_or_default();
+    let (api_key, secret_key, brandname) = (setting(names::API_KEY), setting(names::SECRET_KEY), setting(names::BRANDNAME));
+    let account = sandbox::Account { api_key: &api_key, secret_key: &secret_key, brandname: &brandname };
+    let d1 = ctx.d1()?;
+    let seen = repo::dev_outbox_has_request(&d1, &req.request_id).await?;
+    let sms_id = crate::platform::random::id();
+    let reply = sandbox::check(&account, &req, seen, &sms_id);
+    if reply.code_result == sms::CODE_ACCEPTED {
+        let phone = Phone::parse("Phone", &req.phone)?;
+        repo::dev_outbox_insert(&d1, "sms", phone.as_str(), &req.content, &req.request_id).await?;
+        worker::console_log!("sandbox eSMS → {}: {}", phone.masked(), req.content);
+    }
+    json(&reply)
 }

@@ -24,7 +24,7 @@ pub fn sms_text(row: &DossierRow, base_url: &str) -> String {
 pub async fn status_changed(env: &Env, row: &DossierRow) {
     let applicant: Applicant = serde_json::from_str(&row.applicant_json).unwrap_or_default();
     let Ok(phone) = Phone::parse("phone", &applicant.phone) else { return };
-    let message = OutboxMessage::Sms { to: phone.as_str().to_string(), text: sms_text(row, &config::public_base_url(env)) };
+    let message = OutboxMessage::sms(phone.as_str(), sms_text(row, &config::public_base_url(env)));
     let sent = match env.queue(config::OUTBOX) {
         Ok(q) => q.send(message).await,
         Err(e) => Err(e),

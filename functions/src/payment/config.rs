@@ -13,13 +13,7 @@ use worker::Env;
 
 use crate::platform::error::ApiError;
 
-fn text(env: &Env, name: &str) -> Option<String> {
-    env.secret(name)
-        .map(|s| s.to_string())
-        .or_else(|_| env.var(name).map(|v| v.to_string()))
-        .ok()
-        .filter(|s| !s.is_empty())
-}
+use crate::platform::config::{provider_url as url, setting as text};
 
 fn secret(env: &Env, name: &str) -> Result<Secret, ApiError> {
     text(env, name).map(Secret::new).ok_or_else(|| unconfigured(name))
@@ -34,14 +28,6 @@ fn unconfigured(name: &str) -> ApiError {
 }
 
 pub use crate::platform::config::public_base_url as public_base;
-
-fn url(env: &Env, name: &str, default: &str) -> String {
-    match text(env, name) {
-        Some(u) if u.starts_with('/') => format!("{}{u}", public_base(env)),
-        Some(u) => u,
-        None => default.to_string(),
-    }
-}
 
 pub fn vnpay(env: &Env) -> Result<Vnpay, ApiError> {
     let mut c = VnpayConfig::new(required(env, names::VNPAY_TMN_CODE)?, secret(env, names::VNPAY_HASH_SECRET)?);

@@ -20,3 +20,22 @@ pub fn sandbox_enabled(env: &worker::Env) -> bool {
 pub fn public_base_url(env: &worker::Env) -> String {
     env.var("PUBLIC_BASE_URL").map(|v| v.to_string()).unwrap_or_else(|_| "http://127.0.0.1:8787".into()).trim_end_matches('/').to_string()
 }
+
+/// A setting from a Worker secret or, failing that, a plain variable; empty counts as unset.
+pub fn setting(env: &worker::Env, name: &str) -> Option<String> {
+    env.secret(name)
+        .map(|s| s.to_string())
+        .or_else(|_| env.var(name).map(|v| v.to_string()))
+        .ok()
+        .filter(|s| !s.is_empty())
+}
+
+/// A provider's address: a path (`/sandbox/...`) is resolved against `PUBLIC_BASE_URL` (how the
+/// local sandbox is reached), unset gives `default` (the provider's published host).
+pub fn provider_url(env: &worker::Env, name: &str, default: &str) -> String {
+    match setting(env, name) {
+        Some(u) if u.starts_with('/') => format!("{}{u}", public_base_url(env)),
+        Some(u) => u,
+        None => default.to_string(),
+    }
+}

@@ -1,20 +1,51 @@
-//! SMS delivery. With `SANDBOX=1` (development only) a message is written to the development
-//! outbox table, shown at `/dev/outbox`, instead of being sent.
+//! SMS delivery through eSMS.vn's brandname API (the protocol is in `motcua_domain::sms`),
+//! configured by secrets (`ESMS_API_KEY`, `ESMS_SECRET_KEY`) and variables (`ESMS_BRANDNAME`,
+//! `ESMS_URL`, `ESMS_UNICODE`). In development `.dev.vars` points `ESMS_URL` at this Worker's own
+//! sandbox of the provider (`/sandbox/esms/...`, routed only with `SANDBOX=1`), which checks the
+//! request as eSMS does and writes the message to the development outbox (`/dev/outbox`): the
+//! same request a deployment sends, nothing branches on "sandbox" here.
 
+use motcua_domain::citizen::Phone;
+use motcua_domain::gateway::Secret;
+use motcua_domain::sms::{self, env as names, EsmsConfig, Outcome};
 use worker::Env;
 
-use super::config;
+use super::{config, outbound};
 
-pub async fn send(env: &Env, to: &str, text: &str) -> worker::Result<()> {
-    if config::sandbox_enabled(env) {
-        let d1 = env.d1(config::DB)?;
-        d1.prepare("INSERT INTO dev_outbox (channel, recipient, body, created_at) VALUES ('sms', ?1, ?2, datetime('now'))")
-            .bind(&[to.into(), text.into()])?
-            .run()
-            .await?;
-        return Ok(());
+fn esms_config(env: &Env) -> worker::Result<EsmsConfig> {
+    let required = |name: &str| {
+        config::setting(env, name).ok_or_else(|| worker::Error::RustError(format!("SMS provider setting {name} is missing")))
+    };
+    Ok(EsmsConfig {
+        api_key: required(names::API_KEY)?,
+        secret_key: Secret::new(required(names::SECRET_KEY)?),
+        brandname: required(names::BRANDNAME)?,
+        url: config::provider_url(env, names::URL, sms::DEFAULT_URL),
+        unicode: config::setting(env, names::UNICODE).as_deref() != Some("0"),
+    })
+}
+
+/// Sends one message. An error means "retry later" (the outbox queue retries, then keeps the
+/// message in its dead-letter queue); a message no retry can deliver is logged and dropped.
+pub async fn send(env: &Env, request_id: &str, to: &str, text: &str) -> worker::Result<()> {
+    let who = Phone::parse("to", to).map(|p| p.masked()).unwrap_or_else(|_| "(invalid number)".into());
+    let config = esms_config(env)?;
+    let body = serde_json::to_string(&sms::send_request(&config, to, text, request_id))?;
+    let (status, reply) =
+        outbound::post_json_with(&config.url, &body, &[]).await.map_err(|e| worker::Error::RustError(format!("eSMS to {who}: {e:?}")))?;
+    match sms::outcome(status, &reply) {
+        Outcome::Accepted { sms_id } => {
+            worker::console_log!("sms: to {who} accepted by eSMS ({sms_id})");
+            Ok(())
+        }
+        Outcome::AlreadySent => {
+            worker::console_log!("sms: to {who} was already accepted (request {request_id})");
+            Ok(())
+        }
+        Outcome::Undeliverable { code, reason } => {
+            worker::console_error!("sms: to {who} undeliverable, eSMS {code}: {reason}");
+            Ok(())
+        }
+        Outcome::Retry { code, reason } => Err(worker::Error::RustError(format!("eSMS refused the message to {who}: {code} {reason}"))),
     }
-    // The provider adapter (a Vietnamese SMS brandname API configured by secrets) arrives with
-    // log-in by one-time code; until then nothing is sent outside the sandbox.
-    Err(worker::Error::RustError("no SMS provider configured".into()))
 }
