@@ -7,9 +7,8 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startServer, startBrowser, screenshot, apiLogin, apiCall, ROOT } from "./support.mjs";
+import { startServer, startBrowser, screenshot, apiLogin, apiCall, dossierAwaitingPayment, SON_TAY, ROOT } from "./support.mjs";
 
-const SON_TAY = "000.10.51.H27";
 const FRAME = 'iframe[title="Dịch vụ công trực tuyến"]';
 let server, browser, portal, portalPort;
 
@@ -148,16 +147,7 @@ test("the portal shows Sơn Tây's procedures in a frame of the right height; lo
   // A dossier of this citizen with a fee notice (submitted through the API with the frame's
   // session, received and fee-notified by the officer).
   const citizen = { name: session.name, value: session.value };
-  const dossier = await apiCall(server.base, citizen, "POST", "/api/dossiers", {
-    agency: SON_TAY,
-    procedure: "2.000815",
-    applicant: { full_name: "Nguyễn Văn An", id_number: "042090001234", phone, address: "Thôn Tân Hương, xã Sơn Tây" },
-    inputs: { pages: 5, copies: 3 },
-  });
-  const officer = await apiLogin(server.base, { username: "sontay.motcua" });
-  const { documents } = await (await fetch(`${server.base}/api/procedures/2.000815`)).json();
-  await apiCall(server.base, officer, "POST", `/api/staff/dossiers/${dossier.id}/actions`, { action: "receive", documents });
-  await apiCall(server.base, officer, "POST", `/api/staff/dossiers/${dossier.id}/fee-notice`, {});
+  const dossier = await dossierAwaitingPayment(server.base, citizen, phone);
 
   // Pay: the gateway opens in a window of its own; the frame stays and learns from the ledger.
   await clickSettled(page, frame, inside.getByRole("link", { name: "Hồ sơ của tôi", exact: true }));

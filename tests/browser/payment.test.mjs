@@ -3,7 +3,7 @@
 // with the receipt, because the ledger says so (never because the return URL does).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, startBrowser, axeViolations, screenshot, apiLogin, apiCall } from "./support.mjs";
+import { startServer, startBrowser, axeViolations, screenshot, apiLogin, dossierAwaitingPayment as awaitingPayment } from "./support.mjs";
 
 let server, browser;
 before(async () => {
@@ -15,23 +15,10 @@ after(async () => {
   server?.stop();
 });
 
-const SON_TAY = "000.10.51.H27";
-
-/// A citizen's dossier, received and fee-notified by Sơn Tây's officer (21.000 đ).
+/// A citizen's dossier awaiting payment, and the browser logged in as that citizen.
 async function dossierAwaitingPayment(phone) {
   const citizen = await apiLogin(server.base, { phone });
-  const dossier = await apiCall(server.base, citizen, "POST", "/api/dossiers", {
-    agency: SON_TAY,
-    procedure: "2.000815",
-    applicant: { full_name: "Nguyễn Văn An", id_number: "042090001234", phone, address: "Thôn Tân Hương, xã Sơn Tây" },
-    inputs: { pages: 5, copies: 3 },
-  });
-  const officer = await apiLogin(server.base, { username: "sontay.motcua" });
-  // Receiving ticks the procedure's required documents (the desk's checklist).
-  const { documents } = await (await fetch(`${server.base}/api/procedures/2.000815`)).json();
-  await apiCall(server.base, officer, "POST", `/api/staff/dossiers/${dossier.id}/actions`, { action: "receive", documents });
-  const notified = await apiCall(server.base, officer, "POST", `/api/staff/dossiers/${dossier.id}/fee-notice`, {});
-  assert.equal(notified.fee_notice.total, 21000);
+  const dossier = await awaitingPayment(server.base, citizen, phone);
   const url = new URL(server.base);
   await browser.addCookies([{ name: citizen.name, value: citizen.value, domain: url.hostname, path: "/", httpOnly: true, secure: true, sameSite: "Lax" }]);
   return dossier;

@@ -130,3 +130,23 @@ export async function apiCall(base, cookie, method, path, body) {
   if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
   return text ? JSON.parse(text) : null;
 }
+
+export const SON_TAY = "000.10.51.H27";
+
+/// A dossier of the citizen with session `citizen` (certified copies, 3 copies of 5 pages at Sơn
+/// Tây), received and fee-notified (21.000 đ) by Sơn Tây's officer through the API.
+export async function dossierAwaitingPayment(base, citizen, phone) {
+  const dossier = await apiCall(base, citizen, "POST", "/api/dossiers", {
+    agency: SON_TAY,
+    procedure: "2.000815",
+    applicant: { full_name: "Nguyễn Văn An", id_number: "042090001234", phone, address: "Thôn Tân Hương, xã Sơn Tây" },
+    inputs: { pages: 5, copies: 3 },
+  });
+  const officer = await apiLogin(base, { username: "sontay.motcua" });
+  // Receiving ticks the procedure's required documents (the desk's checklist).
+  const { documents } = await (await fetch(`${base}/api/procedures/2.000815`)).json();
+  await apiCall(base, officer, "POST", `/api/staff/dossiers/${dossier.id}/actions`, { action: "receive", documents });
+  const notified = await apiCall(base, officer, "POST", `/api/staff/dossiers/${dossier.id}/fee-notice`, {});
+  if (notified.fee_notice.total !== 21000) throw new Error(`fee notice of ${notified.fee_notice.total}, expected 21000`);
+  return dossier;
+}

@@ -29,29 +29,53 @@ pub async fn schedule(d1: &D1Database, procedure: &str) -> Result<Option<FeeSche
     )
     .await?;
     match row {
-        Some(r) => serde_json::from_str(&r.schedule_json)
-            .map(Some)
-            .map_err(|e| ApiError::Unexpected(format!("stored fee schedule of {procedure} is invalid: {e}"))),
-        None => Ok(Some(FeeSchedule {
-            procedure: procedure.to_string(),
-            name: proc_row.name,
-            inputs: vec![],
-            versions: vec![],
-        })),
+        Some(r) => parse_schedule(procedure, &r.schedule_json).map(Some),
+        None => Ok(Some(free_schedule(procedure, proc_row.name))),
     }
 }
 
-/// Whether the agency handles the procedure.
-pub async fn agency_handles(d1: &D1Database, agency: &str, procedure: &str) -> Result<bool, ApiError> {
+/// What a quote needs to know, read in one statement (a quote runs on every change of the form
+/// and first in every submission): the procedure's schedule (`None`: no such procedure), whether
+/// the agency exists and whether it handles the procedure.
+pub struct QuoteContext {
+    pub schedule: Option<FeeSchedule>,
+    pub agency_exists: bool,
+    pub handled: bool,
+}
+
+pub async fn quote_context(d1: &D1Database, agency: &str, procedure: &str) -> Result<QuoteContext, ApiError> {
     #[derive(Deserialize)]
-    struct One {
-        #[allow(dead_code)]
-        one: i64,
+    struct Row {
+        procedure_name: Option<String>,
+        schedule_json: Option<String>,
+        agency_exists: i64,
+        handled: i64,
     }
-    Ok(db::first::<One>(
-        d1.prepare("SELECT 1 AS one FROM agency_procedures WHERE agency_code = ?1 AND procedure_code = ?2")
-            .bind(&[agency.into(), procedure.into()])?,
+    let row = db::first::<Row>(
+        d1.prepare(
+            "SELECT p.name AS procedure_name, f.schedule_json, \
+               EXISTS (SELECT 1 FROM agencies WHERE code = ?2) AS agency_exists, \
+               EXISTS (SELECT 1 FROM agency_procedures WHERE agency_code = ?2 AND procedure_code = ?1) AS handled \
+             FROM (SELECT ?1 AS code) q \
+             LEFT JOIN procedures p ON p.code = q.code \
+             LEFT JOIN fee_schedules f ON f.procedure_code = q.code",
+        )
+        .bind(&[procedure.into(), agency.into()])?,
     )
     .await?
-    .is_some())
+    .ok_or_else(|| ApiError::Unexpected("quote context query returned no row".into()))?;
+    let schedule = match (row.procedure_name, row.schedule_json) {
+        (None, _) => None,
+        (Some(_), Some(json)) => Some(parse_schedule(procedure, &json)?),
+        (Some(name), None) => Some(free_schedule(procedure, name)),
+    };
+    Ok(QuoteContext { schedule, agency_exists: row.agency_exists != 0, handled: row.handled != 0 })
+}
+
+fn parse_schedule(procedure: &str, json: &str) -> Result<FeeSchedule, ApiError> {
+    serde_json::from_str(json).map_err(|e| ApiError::Unexpected(format!("stored fee schedule of {procedure} is invalid: {e}")))
+}
+
+fn free_schedule(procedure: &str, name: String) -> FeeSchedule {
+    FeeSchedule { procedure: procedure.to_string(), name, inputs: vec![], versions: vec![] }
 }

@@ -6,7 +6,6 @@ use motcua_domain::validation::FieldError;
 use worker::{D1Database, Response};
 
 use super::repo;
-use crate::catalog;
 use crate::platform::clock;
 use crate::platform::error::ApiError;
 use crate::platform::http::{json, Ctx};
@@ -31,13 +30,12 @@ pub async fn quote_for(
     if agency.trim().is_empty() {
         return Err(FieldError::required("agency").into());
     }
-    let schedule = repo::schedule(d1, procedure)
-        .await?
-        .ok_or(ApiError::NotFound { what: "procedure", field: Some("procedure") })?;
-    if catalog::repo::agency(d1, agency).await?.is_none() {
+    let context = repo::quote_context(d1, agency, procedure).await?;
+    let schedule = context.schedule.ok_or(ApiError::NotFound { what: "procedure", field: Some("procedure") })?;
+    if !context.agency_exists {
         return Err(ApiError::NotFound { what: "agency", field: Some("agency") });
     }
-    if !repo::agency_handles(d1, agency, procedure).await? {
+    if !context.handled {
         return Err(FieldError::new(
             "procedure",
             "not_handled",
