@@ -4,7 +4,9 @@
 //  - applies the portal's theme colour (already validated as #rgb/#rrggbb by the Worker),
 //  - makes the agency the chosen one and starts on its procedures ("/?agency=CODE"),
 //  - tells the portal the page's height whenever it changes, posting only to `parent`,
-//    so the portal's iframe is exactly as tall as the content and never scrolls inside.
+//    so the portal's iframe is exactly as tall as the content and never scrolls inside,
+//  - tells the portal when the app moves to another page, so the portal can bring the top of
+//    the frame into view (otherwise a new page opens wherever the person had scrolled to).
 (function () {
   "use strict";
   var cfg = window.motcuaEmbed;
@@ -32,6 +34,21 @@
     last = height;
     window.parent.postMessage({ type: "motcua:height", height: height }, cfg.parent);
   }
+  // The app's router moves between pages with history.pushState (and back with popstate).
+  var shown = location.href;
+  function navigated() {
+    if (location.href === shown) return;
+    shown = location.href;
+    window.parent.postMessage({ type: "motcua:navigated" }, cfg.parent);
+  }
+  var pushState = history.pushState;
+  history.pushState = function () {
+    var result = pushState.apply(history, arguments);
+    navigated();
+    return result;
+  };
+  window.addEventListener("popstate", navigated);
+
   if ("ResizeObserver" in window) new ResizeObserver(report).observe(root);
   window.addEventListener("load", report);
   setInterval(report, 1000); // fonts, images and anything the observer misses

@@ -11,7 +11,7 @@
  * - The <noscript> link is for visitors without JavaScript; when the frame cannot load (blocked,
  *   offline, site not listed), this script shows the same plain link in its place.
  *
- * The frame reports its content height with postMessage; this script accepts a message only
+ * The frame reports its content height, and each move to another page, with postMessage; this script accepts a message only
  * from its own frame (event.source) and from the motcua origin (event.origin), and the frame
  * posts only to this site's origin, checked by the server. No dependencies; the page's own
  * scripts and styles are untouched. */
@@ -55,6 +55,11 @@
   window.addEventListener("message", function (event) {
     if (event.source !== frame.contentWindow || event.origin !== origin) return;
     var data = event.data;
+    if (data && data.type === "motcua:navigated") {
+      // A new page starts at its top: scroll back up to the frame if the visitor is below it.
+      if (frame.getBoundingClientRect().top < 0) frame.scrollIntoView({ block: "start" });
+      return;
+    }
     if (!data || data.type !== "motcua:height") return;
     var height = Number(data.height);
     if (!isFinite(height) || height < 1 || height > 100000) return;

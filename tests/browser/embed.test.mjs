@@ -77,12 +77,27 @@ async function settledHeights(page, frame) {
   return last;
 }
 
-/// Clicks in the frame once the frame has its final height (a click while the portal resizes
-/// the frame could land elsewhere).
+/// Follows a link in the frame once the frame has its final height and the portal has stopped
+/// scrolling. The frame resizes as a page's data arrives, so a click can still land where the
+/// link was a moment before: it is repeated (at most three times) until the frame's address
+/// changes.
 async function clickSettled(page, frame, locator) {
-  await locator.waitFor();
-  await settledHeights(page, frame);
-  await locator.click();
+  const before = frame.url();
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await locator.waitFor();
+    await settledHeights(page, frame);
+    let last = -1;
+    for (let i = 0; i < 20; i++) {
+      const y = await page.evaluate(() => window.scrollY);
+      if (y === last) break;
+      last = y;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await locator.click();
+    for (let i = 0; i < 30 && frame.url() === before; i++) await new Promise((r) => setTimeout(r, 100));
+    if (frame.url() !== before) return;
+  }
+  throw new Error(`the frame stayed at ${before}`);
 }
 
 test("the portal shows Sơn Tây's procedures in a frame of the right height; log-in and payment work inside", async () => {
@@ -117,6 +132,21 @@ test("the portal shows Sơn Tây's procedures in a frame of the right height; lo
   await new Promise((r) => setTimeout(r, 1500));
   assert.equal(await frameEl.evaluate((el) => el.getBoundingClientRect().height), box, "height unchanged by foreign messages");
 
+  // Opening another page inside the frame brings the frame's top back into view when the visitor
+  // had scrolled below it (room below the frame so the portal could stay scrolled).
+  await page.evaluate(() => (document.body.style.paddingBottom = "3000px"));
+  await page.evaluate((sel) => window.scrollTo(0, document.querySelector(sel).getBoundingClientRect().top + window.scrollY + 400), FRAME);
+  assert.ok((await frameEl.evaluate((el) => el.getBoundingClientRect().top)) < -300, "scrolled below the frame's top");
+  await frame.evaluate(() => [...document.querySelectorAll('main a[href^="/thu-tuc/"]')].pop().click());
+  await inside.getByRole("link", { name: "Nộp hồ sơ trực tuyến" }).waitFor();
+  let top;
+  for (let i = 0; i < 20 && !(Math.abs(top) <= 1); i++) {
+    top = await frameEl.evaluate((el) => el.getBoundingClientRect().top);
+    if (!(Math.abs(top) <= 1)) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(Math.abs(top) <= 1, `the frame's top is in view after navigating (top ${top}px)`);
+  await page.evaluate(() => (document.body.style.paddingBottom = ""));
+
   // Log in inside the frame (the partitioned cookie of embed mode; a Lax one is never sent here).
   const phone = "0912345678";
   await clickSettled(page, frame, inside.getByRole("link", { name: "Tài khoản", exact: true }));
@@ -141,6 +171,8 @@ test("the portal shows Sơn Tây's procedures in a frame of the right height; lo
     await screenshot(page, "embed-form-failed");
     throw e;
   });
+  // The pre-fill arrives with the profile request.
+  for (let i = 0; i < 50 && (await name.inputValue()) === ""; i++) await new Promise((r) => setTimeout(r, 100));
   assert.equal(await name.inputValue(), "Nguyễn Văn An");
   await screenshot(page, "embed-form");
 
