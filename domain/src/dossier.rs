@@ -563,4 +563,18 @@ mod tests {
         let labels: std::collections::HashSet<_> = S::ALL.iter().map(|s| s.label_vi()).collect();
         assert_eq!(labels.len(), S::ALL.len());
     }
+
+    #[test]
+    fn english_labels_for_every_status_and_action() {
+        let labels: std::collections::HashSet<_> = S::ALL.iter().map(|s| s.label_en()).collect();
+        assert_eq!(labels.len(), S::ALL.len());
+        for s in S::ALL {
+            assert!(!s.label_en().is_empty());
+            assert_ne!(s.label_en(), s.label_vi(), "{s:?}");
+        }
+        for a in A::ALL {
+            assert!(!a.label_en().is_empty());
+            assert_ne!(a.label_en(), a.label_vi(), "{a:?}");
+        }
+    }
 }
