@@ -69,6 +69,12 @@ pub fn apply_to_document() {
     if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
         let _ = root.set_attribute("lang", lang().code());
     }
+    // The shell's `<title>` is Vietnamese; the staff shell keeps its own.
+    if lang() == Lang::En {
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            doc.set_title(app_name());
+        }
+    }
 }
 
 /// Saves the choice and reloads the page in that language.
