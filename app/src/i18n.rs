@@ -85,6 +85,15 @@ pub fn switch_to(l: Lang) {
     }
 }
 
+/// `5 ngày làm việc` / `5 working days` (`1 working day`).
+pub fn working_days(n: u32) -> String {
+    match lang() {
+        Lang::Vi => format!("{n} ngày làm việc"),
+        Lang::En if n == 1 => "1 working day".to_string(),
+        Lang::En => format!("{n} working days"),
+    }
+}
+
 pub fn app_name() -> &'static str {
     t("Dịch vụ công Một cửa", "One-Stop Public Services")
 }

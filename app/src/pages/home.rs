@@ -7,7 +7,7 @@ use motcua_domain::api::ProcedureSummary;
 
 use crate::api;
 use crate::components::agency::{use_chosen, ChosenAgency};
-use crate::i18n::{pick, t};
+use crate::i18n::{t, working_days};
 
 #[component]
 pub fn Home() -> impl IntoView {
@@ -85,10 +85,7 @@ fn ProcedureCard(p: ProcedureSummary) -> impl IntoView {
             <a href=href>
                 <span class="card-title">{p.name}</span>
                 <span class="card-meta">
-                    {pick(
-                        format!("Mã {} · {} ngày làm việc · {}", p.code, p.processing_days, fee),
-                        format!("Code {} · {} working days · {}", p.code, p.processing_days, fee),
-                    )}
+                    {format!("{} {} · {} · {}", t("Mã", "Code"), p.code, working_days(p.processing_days), fee)}
                     {p.online_payment.then(|| view! { <span class="badge">{t("Thanh toán trực tuyến", "Online payment")}</span> })}
                 </span>
             </a>

@@ -8,7 +8,7 @@ use motcua_domain::api::ProcedureDetail;
 use crate::api;
 use crate::components::agency::use_chosen;
 use crate::components::fee_calculator::{default_inputs, FeeCalculator};
-use crate::i18n::{pick, t};
+use crate::i18n::{pick, t, working_days};
 
 #[component]
 pub fn ProcedurePage() -> impl IntoView {
@@ -41,7 +41,7 @@ pub fn ProcedurePage() -> impl IntoView {
                                 <dl class="facts">
                                     <dt>{t("Mã thủ tục", "Procedure code")}</dt><dd>{d.summary.code.clone()}</dd>
                                     <dt>{t("Cấp thực hiện", "Level of government")}</dt><dd>{d.level_label.clone()}</dd>
-                                    <dt>{t("Thời hạn giải quyết", "Processing time")}</dt><dd>{pick(format!("{} ngày làm việc", d.summary.processing_days), format!("{} working days", d.summary.processing_days))}</dd>
+                                    <dt>{t("Thời hạn giải quyết", "Processing time")}</dt><dd>{working_days(d.summary.processing_days)}</dd>
                                     <dt>{t("Căn cứ pháp lý", "Legal basis")}</dt><dd>{d.legal_basis.clone()}</dd>
                                 </dl>
                                 <h2>{t("Thành phần hồ sơ", "Required documents")}</h2>
