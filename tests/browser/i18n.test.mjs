@@ -4,7 +4,7 @@
 // the Vietnamese back.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, startBrowser, axeViolations, screenshot, hasNoHorizontalScroll } from "./support.mjs";
+import { startServer, startBrowser, axeViolations, screenshot, hasNoHorizontalScroll, apiLogin, apiCall } from "./support.mjs";
 
 let server, browser;
 before(async () => {
@@ -112,4 +112,55 @@ test("Vietnamese by default, English after the switch, Vietnamese again after sw
   assert.equal(await page.getByRole("link", { name: "My dossiers" }).count(), 0);
   assert.equal(await page.getByRole("button", { name: "English", exact: true }).count(), 1);
   await screenshot(page, "i18n-back-vi");
+});
+
+test("a dossier awaiting payment reads in English: status, fees, providers, timeline, VietQR", async () => {
+  const SON_TAY = "000.10.51.H27";
+  const phone = "0911000501";
+  const citizen = await apiLogin(server.base, { phone });
+  const dossier = await apiCall(server.base, citizen, "POST", "/api/dossiers", {
+    agency: SON_TAY,
+    procedure: "2.000815",
+    applicant: { full_name: "Nguyễn Văn An", id_number: "042090001234", phone, address: "Thôn Tân Hương, xã Sơn Tây" },
+    inputs: { pages: 5, copies: 3 },
+  });
+  const officer = await apiLogin(server.base, { username: "sontay.motcua" });
+  const { documents } = await (await fetch(`${server.base}/api/procedures/2.000815`)).json();
+  await apiCall(server.base, officer, "POST", `/api/staff/dossiers/${dossier.id}/actions`, { action: "receive", documents });
+  await apiCall(server.base, officer, "POST", `/api/staff/dossiers/${dossier.id}/fee-notice`, {});
+  const url = new URL(server.base);
+  await browser.addCookies([{ name: citizen.name, value: citizen.value, domain: url.hostname, path: "/", httpOnly: true, secure: true, sameSite: "Lax" }]);
+
+  const page = await browser.newPage();
+  await page.goto(`${server.base}/ho-so/${dossier.id}`);
+  await page.locator(".status-label").getByText("Chờ thanh toán").waitFor();
+  await switchTo(page, "English");
+  const status = page.locator(".status-label");
+  await status.getByText("Awaiting payment").waitFor();
+  assert.equal(await status.textContent(), "Awaiting payment");
+  assert.deepEqual(await page.getByRole("heading", { level: 2 }).allInnerTexts(), ["Fees and charges", "Payment", "Processing history"]);
+  // Amounts keep the Vietnamese format in English.
+  assert.equal(await page.locator(".fee-total").textContent(), "21.000 đ");
+  const providers = await page.locator(".providers button").allInnerTexts();
+  assert.deepEqual(providers, ["VNPAY", "MoMo e-wallet", "ZaloPay", "VietQR bank transfer", "National Public Service Portal"]);
+  const steps = await page.locator(".timeline li").allInnerTexts();
+  assert.ok(["Dossier submitted", "Dossier received", "Fees notified"].every((a) => steps.some((s) => s.endsWith(a))), steps.join("\n"));
+  assert.ok(await hasNoHorizontalScroll(page), "no horizontal scrolling at 360 px");
+  assert.deepEqual(await axeViolations(page), []);
+  await screenshot(page, "i18n-dossier-en");
+
+  await page.getByRole("button", { name: "VietQR bank transfer" }).click();
+  await page.getByRole("img", { name: "VietQR code for the bank transfer" }).waitFor();
+  assert.deepEqual(await page.locator(".vietqr dt").allInnerTexts(), ["Bank (BIN)", "Account number", "Account holder", "Transfer description"]);
+  await page.getByText("Waiting for the bank or e-wallet to confirm the payment…").waitFor();
+  assert.deepEqual(await axeViolations(page), []);
+  await screenshot(page, "i18n-vietqr-en");
+
+  await page.goto(`${server.base}/ho-so`);
+  const mine = page.getByRole("list", { name: "Dossiers" });
+  await mine.locator(".badge").first().waitFor();
+  assert.deepEqual(await mine.locator(".badge").allInnerTexts(), ["Awaiting payment"]);
+  assert.deepEqual(await axeViolations(page), []);
+  await switchTo(page, "Tiếng Việt");
+  await page.getByRole("list", { name: "Danh sách hồ sơ" }).locator(".badge").getByText("Chờ thanh toán").waitFor();
 });

@@ -231,7 +231,7 @@ fn payment_status_en(status: &str) -> String {
 /// A timeline step: the server's Vietnamese label, or the domain's English one for its action.
 fn timeline_label(vi: String, action: &str) -> String {
     match serde_json::from_value::<DossierAction>(serde_json::Value::from(action)) {
-        Ok(a) => pick(vi, a.label_en().to_string()),
+        Ok(a) => pick(vi, a.event_en().to_string()),
         Err(_) => vi,
     }
 }

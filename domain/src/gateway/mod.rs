@@ -130,7 +130,7 @@ impl Provider {
             Provider::Momo => "MoMo e-wallet",
             Provider::Zalopay => "ZaloPay",
             Provider::Vietqr => "VietQR bank transfer",
-            Provider::Paygov => "National Public Service Portal payment platform",
+            Provider::Paygov => "National Public Service Portal",
         }
     }
 }
