@@ -4,7 +4,7 @@
 // the Vietnamese back.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, startBrowser, axeViolations, screenshot, hasNoHorizontalScroll, apiLogin, apiCall } from "./support.mjs";
+import { startServer, startBrowser, axeViolations, screenshot, hasNoHorizontalScroll, apiLogin, dossierAwaitingPayment } from "./support.mjs";
 
 let server, browser;
 before(async () => {
@@ -115,19 +115,9 @@ test("Vietnamese by default, English after the switch, Vietnamese again after sw
 });
 
 test("a dossier awaiting payment reads in English: status, fees, providers, timeline, VietQR", async () => {
-  const SON_TAY = "000.10.51.H27";
   const phone = "0911000501";
   const citizen = await apiLogin(server.base, { phone });
-  const dossier = await apiCall(server.base, citizen, "POST", "/api/dossiers", {
-    agency: SON_TAY,
-    procedure: "2.000815",
-    applicant: { full_name: "Nguyễn Văn An", id_number: "042090001234", phone, address: "Thôn Tân Hương, xã Sơn Tây" },
-    inputs: { pages: 5, copies: 3 },
-  });
-  const officer = await apiLogin(server.base, { username: "sontay.motcua" });
-  const { documents } = await (await fetch(`${server.base}/api/procedures/2.000815`)).json();
-  await apiCall(server.base, officer, "POST", `/api/staff/dossiers/${dossier.id}/actions`, { action: "receive", documents });
-  await apiCall(server.base, officer, "POST", `/api/staff/dossiers/${dossier.id}/fee-notice`, {});
+  const dossier = await dossierAwaitingPayment(server.base, citizen, phone);
   const url = new URL(server.base);
   await browser.addCookies([{ name: citizen.name, value: citizen.value, domain: url.hostname, path: "/", httpOnly: true, secure: true, sameSite: "Lax" }]);
 
