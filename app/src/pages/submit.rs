@@ -154,17 +154,23 @@ pub fn SubmitPage() -> impl IntoView {
         });
     });
 
-    // Pre-fill from the profile (not over a restored draft); learn whether we may send.
+    // Pre-fill from the profile (not over a restored draft, nor over what the person typed
+    // before the profile arrived); learn whether we may send.
     leptos::task::spawn_local(async move {
         match api::get::<CitizenProfile>("/api/me").await {
             Ok(p) => {
                 logged_in.set(Some(true));
                 if !restored {
-                    applicant.full_name.set(p.full_name.unwrap_or_default());
-                    applicant.id_number.set(p.citizen_id.unwrap_or_default());
-                    applicant.phone.set(p.phone);
-                    applicant.email.set(p.email.unwrap_or_default());
-                    applicant.address.set(p.address.unwrap_or_default());
+                    let fill = |field: RwSignal<String>, value: Option<String>| {
+                        if field.with_untracked(|v| v.is_empty()) {
+                            field.set(value.unwrap_or_default());
+                        }
+                    };
+                    fill(applicant.full_name, p.full_name);
+                    fill(applicant.id_number, p.citizen_id);
+                    fill(applicant.phone, Some(p.phone));
+                    fill(applicant.email, p.email);
+                    fill(applicant.address, p.address);
                 }
             }
             Err(e) if e.is_unauthorized() => logged_in.set(Some(false)),
