@@ -69,6 +69,12 @@ pub fn apply_to_document() {
     if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
         let _ = root.set_attribute("lang", lang().code());
     }
+    // The shell's `<title>` is Vietnamese; the staff shell keeps its own.
+    if lang() == Lang::En {
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            doc.set_title(app_name());
+        }
+    }
 }
 
 /// Saves the choice and reloads the page in that language.
@@ -76,6 +82,15 @@ pub fn switch_to(l: Lang) {
     storage::set(KEY, l.code());
     if let Some(w) = web_sys::window() {
         let _ = w.location().reload();
+    }
+}
+
+/// `5 ngày làm việc` / `5 working days` (`1 working day`).
+pub fn working_days(n: u32) -> String {
+    match lang() {
+        Lang::Vi => format!("{n} ngày làm việc"),
+        Lang::En if n == 1 => "1 working day".to_string(),
+        Lang::En => format!("{n} working days"),
     }
 }
 

@@ -307,6 +307,9 @@ pub struct PayLinkView {
     pub procedure_name: String,
     pub agency_name: String,
     pub payer: String,
+    /// The dossier's status (absent from older servers), so the app can show it in English.
+    #[serde(default)]
+    pub status: Option<crate::dossier::DossierStatus>,
     pub status_label: String,
     pub fee_notice: Option<FeeNoticeView>,
     pub payable: bool,

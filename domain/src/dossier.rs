@@ -200,6 +200,25 @@ impl DossierAction {
         }
     }
 
+    /// The step as a dossier's history shows it in English ("Dossier received"); the Vietnamese
+    /// history uses [`DossierAction::label_vi`], which reads as a noun phrase there.
+    pub fn event_en(self) -> &'static str {
+        match self {
+            DossierAction::Submit => "Dossier submitted",
+            DossierAction::RequestSupplement => "Supplement requested",
+            DossierAction::Receive => "Dossier received",
+            DossierAction::Reject => "Dossier rejected",
+            DossierAction::NotifyFee => "Fees notified",
+            DossierAction::PayOnline => "Online payment recorded",
+            DossierAction::PayAtCounter => "Counter payment recorded",
+            DossierAction::StartProcessing => "Processing started",
+            DossierAction::MarkResultReady => "Result ready",
+            DossierAction::ReturnResult => "Result returned",
+            DossierAction::Complete => "Dossier completed",
+            DossierAction::Withdraw => "Dossier withdrawn",
+        }
+    }
+
     /// Actions that must say why (shown to the citizen).
     pub fn needs_reason(self) -> bool {
         matches!(self, DossierAction::RequestSupplement | DossierAction::Reject)
@@ -562,5 +581,21 @@ mod tests {
         assert_eq!(serde_json::to_string(&A::PayAtCounter).unwrap(), "\"pay_at_counter\"");
         let labels: std::collections::HashSet<_> = S::ALL.iter().map(|s| s.label_vi()).collect();
         assert_eq!(labels.len(), S::ALL.len());
+    }
+
+    #[test]
+    fn english_labels_for_every_status_and_action() {
+        let labels: std::collections::HashSet<_> = S::ALL.iter().map(|s| s.label_en()).collect();
+        assert_eq!(labels.len(), S::ALL.len());
+        for s in S::ALL {
+            assert!(!s.label_en().is_empty());
+            assert_ne!(s.label_en(), s.label_vi(), "{s:?}");
+        }
+        for a in A::ALL {
+            assert!(!a.label_en().is_empty() && !a.event_en().is_empty());
+            assert_ne!(a.label_en(), a.label_vi(), "{a:?}");
+        }
+        let events: std::collections::HashSet<_> = A::ALL.iter().map(|a| a.event_en()).collect();
+        assert_eq!(events.len(), A::ALL.len());
     }
 }

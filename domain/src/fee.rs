@@ -40,6 +40,14 @@ impl FeeKind {
             FeeKind::LePhi => "Lệ phí",
         }
     }
+
+    /// The English terms of the Law on Fees and Charges' official translation.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            FeeKind::Phi => "Fee",
+            FeeKind::LePhi => "Charge",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -532,6 +540,15 @@ mod tests {
     use proptest::prelude::*;
     use serde_json::json;
     use time::macros::date;
+
+    #[test]
+    fn fee_kinds_have_english_labels() {
+        for k in [FeeKind::Phi, FeeKind::LePhi] {
+            assert!(!k.label_en().is_empty());
+            assert_ne!(k.label_en(), k.label_vi());
+        }
+        assert_ne!(FeeKind::Phi.label_en(), FeeKind::LePhi.label_en());
+    }
 
     fn schedule(code: &str) -> FeeSchedule {
         find_schedule(&demo_schedules(), code).unwrap_or_else(|| panic!("no schedule {code}")).clone()

@@ -44,28 +44,20 @@ impl State {
     }
 
     pub fn view(self) -> PaymentView {
-        let (status, finished, label) = match self {
-            State::Created | State::Redirected => (Status::Pending, false, "Chờ thanh toán"),
-            State::Succeeded => (Status::Paid, true, "Đã thanh toán"),
-            State::Failed => (Status::Failed, true, "Thanh toán thất bại"),
-            State::Cancelled => (Status::Cancelled, true, "Đã hủy thanh toán"),
-            State::AmountMismatch => (
-                Status::NeedsReview,
-                true,
-                "Số tiền không khớp, đang được kiểm tra",
-            ),
-            State::Expired => (Status::Expired, true, "Hết thời hạn thanh toán"),
-            State::Refunded => (Status::Refunded, true, "Đã hoàn tiền"),
-            State::PartiallyRefunded => (
-                Status::PartiallyRefunded,
-                true,
-                "Đã thanh toán, hoàn tiền một phần",
-            ),
+        let (status, finished) = match self {
+            State::Created | State::Redirected => (Status::Pending, false),
+            State::Succeeded => (Status::Paid, true),
+            State::Failed => (Status::Failed, true),
+            State::Cancelled => (Status::Cancelled, true),
+            State::AmountMismatch => (Status::NeedsReview, true),
+            State::Expired => (Status::Expired, true),
+            State::Refunded => (Status::Refunded, true),
+            State::PartiallyRefunded => (Status::PartiallyRefunded, true),
         };
         PaymentView {
             status,
             finished,
-            label: label.to_string(),
+            label: status.label_vi().to_string(),
         }
     }
 }
@@ -161,6 +153,46 @@ pub enum Status {
     Expired,
     Refunded,
     PartiallyRefunded,
+}
+
+impl Status {
+    pub const ALL: [Status; 8] = [
+        Status::Pending,
+        Status::Paid,
+        Status::Failed,
+        Status::Cancelled,
+        Status::NeedsReview,
+        Status::Expired,
+        Status::Refunded,
+        Status::PartiallyRefunded,
+    ];
+
+    /// The label citizens see (the API's `status_label`).
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Status::Pending => "Chờ thanh toán",
+            Status::Paid => "Đã thanh toán",
+            Status::Failed => "Thanh toán thất bại",
+            Status::Cancelled => "Đã hủy thanh toán",
+            Status::NeedsReview => "Số tiền không khớp, đang được kiểm tra",
+            Status::Expired => "Hết thời hạn thanh toán",
+            Status::Refunded => "Đã hoàn tiền",
+            Status::PartiallyRefunded => "Đã thanh toán, hoàn tiền một phần",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Status::Pending => "Awaiting payment",
+            Status::Paid => "Paid",
+            Status::Failed => "Payment failed",
+            Status::Cancelled => "Payment cancelled",
+            Status::NeedsReview => "Amount did not match; under review",
+            Status::Expired => "Payment time expired",
+            Status::Refunded => "Refunded",
+            Status::PartiallyRefunded => "Paid, partly refunded",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -323,6 +355,20 @@ mod tests {
         }
         assert_eq!(settlements, 1);
         assert_eq!(state, State::Succeeded);
+    }
+
+    #[test]
+    fn every_external_status_has_distinct_labels_in_both_languages() {
+        for lang in [Status::label_vi as fn(Status) -> &'static str, Status::label_en] {
+            let labels: std::collections::HashSet<_> = Status::ALL.iter().map(|s| lang(*s)).collect();
+            assert_eq!(labels.len(), Status::ALL.len());
+            assert!(labels.iter().all(|l| !l.is_empty()));
+        }
+        for s in Status::ALL {
+            assert_ne!(s.label_en(), s.label_vi(), "{s:?}");
+        }
+        // Every internal state maps to one of them.
+        assert!(State::ALL.iter().all(|s| Status::ALL.contains(&s.view().status)));
     }
 
     #[test]

@@ -105,6 +105,8 @@ test("a new citizen finds the procedure, sends a dossier with photos, and pays t
   // 4. The form, pre-filled from the profile; inline errors from the domain while typing.
   const name = page.getByLabel("Họ tên người nộp *");
   await name.waitFor();
+  // The profile arrives on its own request, maybe after the form is drawn.
+  await page.waitForFunction(() => document.getElementById("f-applicant-full_name")?.value !== "");
   assert.equal(await name.inputValue(), "Phạm Văn Bình");
   assert.equal(await page.getByLabel("Số CMND/CCCD *").first().inputValue(), "042090005678");
   await page.getByLabel("Số điện thoại *").fill("0123");
@@ -185,6 +187,8 @@ test("a draft survives a reload with the network cut and is listed in Hồ sơ c
     if (!navigator.serviceWorker.controller) await new Promise((r) => navigator.serviceWorker.addEventListener("controllerchange", r, { once: true }));
   });
   await page.goto(server.base + "/thu-tuc/2.000815/nop?agency=000.10.51.H27");
+  // Still logged in from the journey: let the profile's pre-fill land before typing over it.
+  await page.waitForFunction(() => document.getElementById("f-applicant-full_name")?.value !== "");
   await page.getByLabel("Họ tên người nộp *").fill("Trần Văn Cường");
   await page.getByLabel("Địa chỉ liên hệ *").fill("Xóm 3, xã Sơn Tây");
   await page.getByLabel("Số trang của bản chính").fill("7");

@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 
 use super::form::Errors;
 use super::money::vnd;
+use crate::i18n::{pick, t};
 
 /// Today's date in Vietnam (UTC+7), from the browser's clock.
 pub fn today_vn() -> time::Date {
@@ -76,24 +77,24 @@ pub fn FeeCalculator(
             }).collect_view()}
             {move || match breakdown() {
                 Ok(b) => view! {
-                    <table class="lines" aria-label="Chi tiết phí, lệ phí">
+                    <table class="lines" aria-label=t("Chi tiết phí, lệ phí", "Fee and charge details")>
                         <tbody>
                             {b.lines.into_iter().map(|l| view! {
                                 <tr>
                                     <td>
-                                        {format!("{} ({})", l.name, l.kind.label_vi())}
+                                        {format!("{} ({})", l.name, t(l.kind.label_vi(), l.kind.label_en()))}
                                         <br/><small class="muted">{l.detail_vi.clone().unwrap_or_default()}</small>
-                                        <br/><small class="muted">{format!("Căn cứ: {}", l.legal_basis)}</small>
-                                        {l.exemption.map(|e| view! { <br/><small class="ok">{format!("Miễn: {}", e.reason_vi)}</small> })}
+                                        <br/><small class="muted">{format!("{}{}", t("Căn cứ: ", "Legal basis: "), l.legal_basis)}</small>
+                                        {l.exemption.map(|e| view! { <br/><small class="ok">{pick(format!("Miễn: {}", e.reason_vi), format!("Exempt: {}", e.reason_en))}</small> })}
                                     </td>
                                     <td class="num">{l.amount.to_string()}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
-                        <tfoot><tr><th>"Tổng cộng"</th><th class="num fee-total">{vnd(b.total.as_dong())}</th></tr></tfoot>
+                        <tfoot><tr><th>{t("Tổng cộng", "Total")}</th><th class="num fee-total">{vnd(b.total.as_dong())}</th></tr></tfoot>
                     </table>
                 }.into_any(),
-                Err(e) => view! { <p class="error" role="alert">{e.message_vi}</p> }.into_any(),
+                Err(e) => view! { <p class="error" role="alert">{pick(e.message_vi, e.message_en)}</p> }.into_any(),
             }}
         </div>
     }

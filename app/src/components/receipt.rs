@@ -5,6 +5,7 @@ use motcua_domain::api::ReceiptView;
 
 use super::dates::datetime_vn;
 use super::money::vnd;
+use crate::i18n::t;
 
 #[component]
 pub fn Receipt(receipt: ReceiptView) -> impl IntoView {
@@ -20,26 +21,26 @@ pub fn Receipt(receipt: ReceiptView) -> impl IntoView {
         receipt.verify_url.clone()
     };
     view! {
-        <section class="receipt" aria-label="Biên lai điện tử">
-            <h2>"Biên lai thu phí, lệ phí"</h2>
+        <section class="receipt" aria-label=t("Biên lai điện tử", "Electronic receipt")>
+            <h2>{t("Biên lai thu phí, lệ phí", "Receipt for fees and charges")}</h2>
             <dl class="facts">
-                <dt>"Số biên lai"</dt><dd class="receipt-number">{receipt.number.clone()}</dd>
-                <dt>"Cơ quan thu"</dt><dd>{receipt.agency_name.clone()}</dd>
-                <dt>"Hồ sơ"</dt><dd>{receipt.dossier_code.clone().unwrap_or_default()}</dd>
-                <dt>"Thủ tục"</dt><dd>{receipt.procedure_name.clone()}</dd>
-                <dt>"Người nộp"</dt><dd>{receipt.payer_name.clone()}</dd>
-                <dt>"Hình thức"</dt><dd>{provider_label(&receipt.provider)}</dd>
-                <dt>"Mã giao dịch"</dt><dd>{receipt.provider_txn.clone()}</dd>
-                <dt>"Thời gian"</dt><dd>{datetime_vn(&receipt.issued_at)}</dd>
+                <dt>{t("Số biên lai", "Receipt number")}</dt><dd class="receipt-number">{receipt.number.clone()}</dd>
+                <dt>{t("Cơ quan thu", "Collecting agency")}</dt><dd>{receipt.agency_name.clone()}</dd>
+                <dt>{t("Hồ sơ", "Dossier")}</dt><dd>{receipt.dossier_code.clone().unwrap_or_default()}</dd>
+                <dt>{t("Thủ tục", "Procedure")}</dt><dd>{receipt.procedure_name.clone()}</dd>
+                <dt>{t("Người nộp", "Paid by")}</dt><dd>{receipt.payer_name.clone()}</dd>
+                <dt>{t("Hình thức", "Payment method")}</dt><dd>{provider_label(&receipt.provider)}</dd>
+                <dt>{t("Mã giao dịch", "Transaction ID")}</dt><dd>{receipt.provider_txn.clone()}</dd>
+                <dt>{t("Thời gian", "Time")}</dt><dd>{datetime_vn(&receipt.issued_at)}</dd>
             </dl>
             <table class="lines">
                 <tbody>
                     {lines.into_iter().map(|(name, amount)| view! { <tr><td>{name}</td><td class="num">{vnd(amount)}</td></tr> }).collect_view()}
                 </tbody>
-                <tfoot><tr><th>"Tổng cộng"</th><th class="num">{vnd(receipt.total)}</th></tr></tfoot>
+                <tfoot><tr><th>{t("Tổng cộng", "Total")}</th><th class="num">{vnd(receipt.total)}</th></tr></tfoot>
             </table>
-            <p class="muted">"Kiểm tra biên lai: "<a href=verify_url.clone()>{verify_url.clone()}</a></p>
-            <button type="button" class="secondary no-print" on:click=|_| { let _ = window().print(); }>"In biên lai"</button>
+            <p class="muted">{t("Kiểm tra biên lai: ", "Check this receipt: ")}<a href=verify_url.clone()>{verify_url.clone()}</a></p>
+            <button type="button" class="secondary no-print" on:click=|_| { let _ = window().print(); }>{t("In biên lai", "Print receipt")}</button>
         </section>
     }
 }
@@ -47,6 +48,6 @@ pub fn Receipt(receipt: ReceiptView) -> impl IntoView {
 /// The provider's name as the domain spells it; anything else was paid at the counter.
 pub fn provider_label(provider: &str) -> &'static str {
     motcua_domain::gateway::Provider::parse("provider", provider)
-        .map(|p| p.label())
-        .unwrap_or("Tại Bộ phận Một cửa")
+        .map(|p| t(p.label(), p.label_en()))
+        .unwrap_or_else(|_| t("Tại Bộ phận Một cửa", "At the one-stop desk"))
 }

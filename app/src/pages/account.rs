@@ -10,6 +10,7 @@ use serde_json::json;
 
 use crate::api;
 use crate::components::form::{Errors, Field};
+use crate::i18n::{pick, t};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Step {
@@ -57,11 +58,10 @@ pub fn Account() -> impl IntoView {
         spawn_local(async move {
             match api::post_json::<OtpRequested, _>("/api/auth/otp/request", &json!({ "phone": parsed.as_str() })).await {
                 Ok(r) => {
-                    info.set(format!(
-                        "Mã xác thực đã được gửi đến {}. Mã có hiệu lực {} phút; có thể gửi lại sau {} giây.",
-                        parsed.as_str(),
-                        r.expires_in / 60,
-                        r.resend_after
+                    let (phone, minutes, seconds) = (parsed.as_str(), r.expires_in / 60, r.resend_after);
+                    info.set(pick(
+                        format!("Mã xác thực đã được gửi đến {phone}. Mã có hiệu lực {minutes} phút; có thể gửi lại sau {seconds} giây."),
+                        format!("A verification code was sent to {phone}. It is valid for {minutes} minutes; you can ask for a new one after {seconds} seconds."),
                     ));
                     step.set(Step::Code);
                 }
@@ -127,49 +127,55 @@ pub fn Account() -> impl IntoView {
 
     view! {
         <section class="page">
-            <h1>"Tài khoản"</h1>
+            <h1>{t("Tài khoản", "Account")}</h1>
             {move || errors.read().general().map(|m| view! { <p class="error" role="alert">{m}</p> })}
             {move || match step.get() {
-                Step::Loading => view! { <p class="muted">"Đang tải…"</p> }.into_any(),
+                Step::Loading => view! { <p class="muted">{t("Đang tải…", "Loading…")}</p> }.into_any(),
                 Step::Phone => view! {
                     <form on:submit=move |ev| { ev.prevent_default(); request_code(); }>
-                        <p class="muted">"Đăng nhập bằng số điện thoại di động. Chúng tôi sẽ gửi mã xác thực 6 số qua tin nhắn."</p>
-                        <Field label="Số điện thoại" name="phone" value=phone errors=errors kind="tel" autocomplete="tel" inputmode="tel"/>
-                        <button type="submit" disabled=busy>"Nhận mã xác thực"</button>
+                        <p class="muted">{t(
+                            "Đăng nhập bằng số điện thoại di động. Chúng tôi sẽ gửi mã xác thực 6 số qua tin nhắn.",
+                            "Log in with your mobile phone number. We will text you a 6-digit verification code.",
+                        )}</p>
+                        <Field label=t("Số điện thoại", "Phone number") name="phone" value=phone errors=errors kind="tel" autocomplete="tel" inputmode="tel"/>
+                        <button type="submit" disabled=busy>{t("Nhận mã xác thực", "Get a verification code")}</button>
                     </form>
                 }.into_any(),
                 Step::Code => view! {
                     <form on:submit=move |ev| { ev.prevent_default(); verify(); }>
                         <p class="muted">{info}</p>
-                        <Field label="Mã xác thực" name="code" value=code errors=errors autocomplete="one-time-code" inputmode="numeric"/>
-                        <button type="submit" disabled=busy>"Đăng nhập"</button>
-                        <button type="button" class="secondary" disabled=busy on:click=move |_| request_code()>"Gửi lại mã"</button>
-                        <button type="button" class="link" on:click=move |_| { errors.set(Errors::default()); step.set(Step::Phone); }>"Đổi số điện thoại"</button>
+                        <Field label=t("Mã xác thực", "Verification code") name="code" value=code errors=errors autocomplete="one-time-code" inputmode="numeric"/>
+                        <button type="submit" disabled=busy>{t("Đăng nhập", "Log in")}</button>
+                        <button type="button" class="secondary" disabled=busy on:click=move |_| request_code()>{t("Gửi lại mã", "Resend the code")}</button>
+                        <button type="button" class="link" on:click=move |_| { errors.set(Errors::default()); step.set(Step::Phone); }>{t("Đổi số điện thoại", "Change phone number")}</button>
                     </form>
                 }.into_any(),
                 Step::Profile => view! {
                     <form on:submit=move |ev| { ev.prevent_default(); save_profile(); }>
-                        <p class="muted">"Vui lòng cho biết họ tên và số định danh cá nhân một lần; thông tin này sẽ được điền sẵn vào các tờ khai."</p>
-                        <Field label="Họ và tên *" name="full_name" value=full_name errors=errors autocomplete="name"/>
-                        <Field label="Số định danh cá nhân (CCCD) *" name="citizen_id" value=citizen_id errors=errors inputmode="numeric"/>
-                        <Field label="Thư điện tử" name="email" value=email errors=errors kind="email" autocomplete="email"/>
-                        <Field label="Địa chỉ liên hệ" name="address" value=address errors=errors autocomplete="street-address"/>
-                        <button type="submit" disabled=busy>"Lưu thông tin"</button>
+                        <p class="muted">{t(
+                            "Vui lòng cho biết họ tên và số định danh cá nhân một lần; thông tin này sẽ được điền sẵn vào các tờ khai.",
+                            "Please give your full name and personal identification number once; they will be filled in on your forms.",
+                        )}</p>
+                        <Field label=t("Họ và tên *", "Full name *") name="full_name" value=full_name errors=errors autocomplete="name"/>
+                        <Field label=t("Số định danh cá nhân (CCCD) *", "Personal identification number (CCCD) *") name="citizen_id" value=citizen_id errors=errors inputmode="numeric"/>
+                        <Field label=t("Thư điện tử", "Email") name="email" value=email errors=errors kind="email" autocomplete="email"/>
+                        <Field label=t("Địa chỉ liên hệ", "Contact address") name="address" value=address errors=errors autocomplete="street-address"/>
+                        <button type="submit" disabled=busy>{t("Lưu thông tin", "Save")}</button>
                     </form>
                 }.into_any(),
                 Step::Done => view! {
                     <div>
                         {move || me.get().map(|p| view! {
                             <dl class="facts">
-                                <dt>"Họ và tên"</dt><dd>{p.full_name.unwrap_or_default()}</dd>
-                                <dt>"Số điện thoại"</dt><dd>{p.phone}</dd>
-                                <dt>"Số định danh cá nhân"</dt><dd>{p.citizen_id.unwrap_or_default()}</dd>
-                                <dt>"Thư điện tử"</dt><dd>{p.email.unwrap_or_default()}</dd>
-                                <dt>"Địa chỉ liên hệ"</dt><dd>{p.address.unwrap_or_default()}</dd>
+                                <dt>{t("Họ và tên", "Full name")}</dt><dd>{p.full_name.unwrap_or_default()}</dd>
+                                <dt>{t("Số điện thoại", "Phone number")}</dt><dd>{p.phone}</dd>
+                                <dt>{t("Số định danh cá nhân", "Personal identification number")}</dt><dd>{p.citizen_id.unwrap_or_default()}</dd>
+                                <dt>{t("Thư điện tử", "Email")}</dt><dd>{p.email.unwrap_or_default()}</dd>
+                                <dt>{t("Địa chỉ liên hệ", "Contact address")}</dt><dd>{p.address.unwrap_or_default()}</dd>
                             </dl>
                         })}
-                        <button type="button" class="secondary" on:click=move |_| step.set(Step::Profile)>"Sửa thông tin"</button>
-                        <button type="button" on:click=move |_| logout()>"Đăng xuất"</button>
+                        <button type="button" class="secondary" on:click=move |_| step.set(Step::Profile)>{t("Sửa thông tin", "Edit details")}</button>
+                        <button type="button" on:click=move |_| logout()>{t("Đăng xuất", "Log out")}</button>
                     </div>
                 }.into_any(),
             }}

@@ -9,6 +9,7 @@ use motcua_domain::text;
 
 use crate::api;
 use crate::components::agency::{flatten, use_chosen, ChosenAgency};
+use crate::i18n::{self, t};
 
 #[component]
 pub fn AgencyPicker() -> impl IntoView {
@@ -26,13 +27,13 @@ pub fn AgencyPicker() -> impl IntoView {
 
     view! {
         <section class="page">
-            <h1>"Chọn cơ quan giải quyết"</h1>
+            <h1>{t("Chọn cơ quan giải quyết", "Choose the handling agency")}</h1>
             <label class="search">
-                <span class="visually-hidden">"Tìm cơ quan"</span>
-                <input type="search" placeholder="Tìm theo tên, ví dụ: son tay" prop:value=search
+                <span class="visually-hidden">{t("Tìm cơ quan", "Search agencies")}</span>
+                <input type="search" placeholder=t("Tìm theo tên, ví dụ: son tay", "Search by name, e.g. son tay") prop:value=search
                     on:input=move |ev| set_search.set(event_target_value(&ev))/>
             </label>
-            <Suspense fallback=|| view! { <p class="muted">"Đang tải danh sách cơ quan…"</p> }>
+            <Suspense fallback=|| view! { <p class="muted">{t("Đang tải danh sách cơ quan…", "Loading agencies…")}</p> }>
                 {move || Suspend::new(async move {
                     match tree.await {
                         Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
@@ -40,15 +41,15 @@ pub fn AgencyPicker() -> impl IntoView {
                             let all = StoredValue::new(flatten(&nodes));
                             view! {
                                 <Show when=move || !search.read().trim().is_empty()
-                                    fallback=move || view! { <ul class="tree" aria-label="Cây cơ quan">{nodes.clone().into_iter().map(|n| view! { <TreeNode node=n choose=choose/> }).collect_view()}</ul> }>
+                                    fallback=move || view! { <ul class="tree" aria-label=t("Cây cơ quan", "Agency tree")>{nodes.clone().into_iter().map(|n| view! { <TreeNode node=n choose=choose/> }).collect_view()}</ul> }>
                                     {move || {
                                         let q = search.get();
                                         let hits: Vec<_> = all.with_value(|a| a.iter().filter(|(n, path)| text::matches(&format!("{} {path}", n.name), &q)).take(30).cloned().collect());
                                         if hits.is_empty() {
-                                            return view! { <p class="muted">"Không tìm thấy cơ quan phù hợp."</p> }.into_any();
+                                            return view! { <p class="muted">{t("Không tìm thấy cơ quan phù hợp.", "No matching agency found.")}</p> }.into_any();
                                         }
                                         view! {
-                                            <ul class="cards" aria-label="Kết quả tìm cơ quan">
+                                            <ul class="cards" aria-label=t("Kết quả tìm cơ quan", "Agency search results")>
                                                 {hits.into_iter().map(|(n, path)| {
                                                     let pick = ChosenAgency { code: n.code.clone(), name: n.name.clone() };
                                                     view! {
@@ -88,7 +89,7 @@ fn TreeNode(node: AgencyNode, choose: Callback<ChosenAgency>) -> AnyView {
             <details>
                 <summary>{node.name}</summary>
                 <ul>
-                    <li><button type="button" class="choice own" on:click=move |_| choose.run(pick.clone())>{format!("Thủ tục của {name}")}</button></li>
+                    <li><button type="button" class="choice own" on:click=move |_| choose.run(pick.clone())>{i18n::pick(format!("Thủ tục của {name}"), format!("Procedures of {name}"))}</button></li>
                     {node.children.into_iter().map(|c| view! { <TreeNode node=c choose=choose/> }).collect_view()}
                 </ul>
             </details>

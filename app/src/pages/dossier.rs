@@ -6,6 +6,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use motcua_domain::api::{DossierDetail, PaymentSummary};
+use motcua_domain::dossier::DossierAction;
+use motcua_domain::payment::Status as PaymentStatus;
 use motcua_domain::gateway::{Provider, StartPayment};
 use serde::Deserialize;
 
@@ -14,6 +16,7 @@ use crate::components::dates::{date_vn, datetime_vn};
 use crate::components::money::vnd;
 use crate::components::receipt::Receipt;
 use crate::components::vietqr::VietQrPanel;
+use crate::i18n::{pick, t};
 
 #[derive(Deserialize, Clone)]
 struct Started {
@@ -97,16 +100,19 @@ pub fn DossierPage() -> impl IntoView {
 
     view! {
         <section class="page">
-            <Transition fallback=|| view! { <p class="muted">"Đang tải hồ sơ…"</p> }>
+            <Transition fallback=|| view! { <p class="muted">{t("Đang tải hồ sơ…", "Loading the dossier…")}</p> }>
                 {move || Suspend::new(async move {
                     match detail.await {
                         // The gateway's window opened from a portal's frame comes back here
                         // without that frame's (partitioned) session: the frame shows the result.
                         Err(e) if e.is_unauthorized() && window().opener().is_ok_and(|o| !o.is_null()) => view! {
-                            <p role="status">"Đã quay lại từ cổng thanh toán. Kết quả thanh toán hiển thị trên trang của xã; bạn có thể đóng cửa sổ này."</p>
+                            <p role="status">{t(
+                                "Đã quay lại từ cổng thanh toán. Kết quả thanh toán hiển thị trên trang của xã; bạn có thể đóng cửa sổ này.",
+                                "Back from the payment gateway. The result is shown on the commune's page; you can close this window.",
+                            )}</p>
                         }.into_any(),
                         Err(e) if e.is_unauthorized() => view! {
-                            <p>"Vui lòng "<a href="/tai-khoan">"đăng nhập"</a>" để xem hồ sơ."</p>
+                            <p>{t("Vui lòng ", "Please ")}<a href="/tai-khoan">{t("đăng nhập", "log in")}</a>{t(" để xem hồ sơ.", " to see the dossier.")}</p>
                         }.into_any(),
                         Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
                         Ok(d) => {
@@ -114,57 +120,63 @@ pub fn DossierPage() -> impl IntoView {
                             let payable = d.payable;
                             view! {
                                 <h1>{d.summary.procedure_name.clone()}</h1>
-                                <p class="code">"Mã hồ sơ: "<strong>{d.summary.code.clone().unwrap_or_default()}</strong></p>
+                                <p class="code">{t("Mã hồ sơ: ", "Dossier code: ")}<strong>{d.summary.code.clone().unwrap_or_default()}</strong></p>
                                 <p class="status" data-status=format!("{:?}", d.summary.status)>
-                                    "Trạng thái: "<strong class="status-label">{d.summary.status_label.clone()}</strong>
+                                    {t("Trạng thái: ", "Status: ")}<strong class="status-label">{pick(d.summary.status_label.clone(), d.summary.status.label_en().into())}</strong>
                                 </p>
-                                {d.summary.deadline.clone().map(|dl| view! { <p class="muted">"Hạn giải quyết: "{date_vn(&dl)}</p> })}
+                                {d.summary.deadline.clone().map(|dl| view! { <p class="muted">{t("Hạn giải quyết: ", "Due by: ")}{date_vn(&dl)}</p> })}
                                 {d.fee_notice.clone().map(|n| {
                                     let lines: Vec<(String, i64)> = n.lines.as_array().map(|ls| ls.iter().map(|l| (l["name"].as_str().unwrap_or("").to_string(), l["amount"].as_i64().unwrap_or(0))).collect()).unwrap_or_default();
                                     view! {
-                                        <section aria-label="Thông báo phí, lệ phí">
-                                            <h2>"Phí, lệ phí"</h2>
+                                        <section aria-label=t("Thông báo phí, lệ phí", "Fee notice")>
+                                            <h2>{t("Phí, lệ phí", "Fees and charges")}</h2>
                                             <table class="lines">
                                                 <tbody>{lines.into_iter().map(|(name, amount)| view! { <tr><td>{name}</td><td class="num">{vnd(amount)}</td></tr> }).collect_view()}</tbody>
-                                                <tfoot><tr><th>"Tổng cộng"</th><th class="num fee-total">{vnd(n.total)}</th></tr></tfoot>
+                                                <tfoot><tr><th>{t("Tổng cộng", "Total")}</th><th class="num fee-total">{vnd(n.total)}</th></tr></tfoot>
                                             </table>
                                         </section>
                                     }
                                 })}
                                 {payable.then(|| view! {
-                                    <section aria-label="Thanh toán trực tuyến" class="pay">
-                                        <h2>"Thanh toán"</h2>
+                                    <section aria-label=t("Thanh toán trực tuyến", "Online payment") class="pay">
+                                        <h2>{t("Thanh toán", "Payment")}</h2>
                                         <div class="providers">
                                             {PROVIDERS.into_iter().map(|p| view! {
-                                                <button type="button" disabled=move || busy.get() on:click=move |_| pay(p)>{p.label()}</button>
+                                                <button type="button" disabled=move || busy.get() on:click=move |_| pay(p)>{t(p.label(), p.label_en())}</button>
                                             }).collect_view()}
                                         </div>
                                         {move || pay_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                                         {move || qr.get().and_then(|q| match q {
                                             StartPayment::Qr { svg, bank_bin, account_no, account_name, purpose, .. } => Some(view! {
                                                 <VietQrPanel svg=svg bank_bin=bank_bin account_no=account_no account_name=account_name purpose=purpose
-                                                    note="Quét mã bằng ứng dụng ngân hàng. Giữ nguyên nội dung chuyển khoản; hồ sơ tự cập nhật khi ngân hàng báo đã nhận tiền."/>
+                                                    note=t(
+                                                        "Quét mã bằng ứng dụng ngân hàng. Giữ nguyên nội dung chuyển khoản; hồ sơ tự cập nhật khi ngân hàng báo đã nhận tiền.",
+                                                        "Scan the code with your banking app. Keep the transfer description unchanged; the dossier updates itself when the bank reports the money received.",
+                                                    )/>
                                             }),
                                             _ => None,
                                         })}
                                     </section>
                                 })}
                                 {(!paid && d.payments.iter().any(|p| p.status == "pending")).then(|| view! {
-                                    <p class="notice" role="status">"Đang chờ xác nhận thanh toán từ ngân hàng, ví điện tử…"</p>
+                                    <p class="notice" role="status">{t("Đang chờ xác nhận thanh toán từ ngân hàng, ví điện tử…", "Waiting for the bank or e-wallet to confirm the payment…")}</p>
                                 })}
                                 {d.payments.first().filter(|p| !paid && p.finished && p.status != "paid").map(|p| view! {
-                                    <p class="error" role="alert">{format!("Lần thanh toán gần nhất: {}. Bạn có thể thanh toán lại.", p.status_label)}</p>
+                                    <p class="error" role="alert">{pick(
+                                        format!("Lần thanh toán gần nhất: {}. Bạn có thể thanh toán lại.", p.status_label),
+                                        format!("Last payment attempt: {}. You can pay again.", payment_status_en(&p.status)),
+                                    )}</p>
                                 })}
                                 {d.receipt.clone().map(|r| view! {
-                                    <p class="paid" role="status">"Đã thanh toán"</p>
+                                    <p class="paid" role="status">{t("Đã thanh toán", "Paid")}</p>
                                     <Receipt receipt=r/>
                                 })}
                                 {(!d.refunds.is_empty()).then(|| view! {
-                                    <section aria-label="Hoàn tiền">
-                                        <h2>"Hoàn tiền"</h2>
+                                    <section aria-label=t("Hoàn tiền", "Refunds")>
+                                        <h2>{t("Hoàn tiền", "Refunds")}</h2>
                                         <ul class="refunds">
                                             {d.refunds.iter().map(|r| view! {
-                                                <li>{format!("{} — {} ({}), {}", vnd(r.amount), r.reason, refund_status_vi(&r.status), datetime_vn(&r.created_at))}</li>
+                                                <li>{format!("{} — {} ({}), {}", vnd(r.amount), r.reason, refund_status(&r.status), datetime_vn(&r.created_at))}</li>
                                             }).collect_view()}
                                         </ul>
                                     </section>
@@ -172,7 +184,7 @@ pub fn DossierPage() -> impl IntoView {
                                 {(!d.files.is_empty()).then(|| {
                                     let id = d.summary.id.clone();
                                     view! {
-                                        <h2>"Tệp đính kèm"</h2>
+                                        <h2>{t("Tệp đính kèm", "Attachments")}</h2>
                                         <ul class="files">
                                             {d.files.iter().map(|f| view! {
                                                 <li><a href=format!("/api/dossiers/{id}/files/{}", f.id) download=f.name.clone()>{f.name.clone()}</a>
@@ -182,15 +194,15 @@ pub fn DossierPage() -> impl IntoView {
                                     }
                                 })}
                                 {(!d.results.is_empty()).then(|| view! {
-                                    <section aria-label="Kết quả giải quyết">
-                                        <h2>"Kết quả giải quyết"</h2>
+                                    <section aria-label=t("Kết quả giải quyết", "Result")>
+                                        <h2>{t("Kết quả giải quyết", "Result")}</h2>
                                         <ul>{d.results.iter().map(|r| view! { <li><a href=r.url.clone() target="_blank" rel="noopener">{r.name.clone()}</a></li> }).collect_view()}</ul>
                                     </section>
                                 })}
-                                <h2>"Quá trình xử lý"</h2>
+                                <h2>{t("Quá trình xử lý", "Processing history")}</h2>
                                 <ol class="timeline">
-                                    {d.timeline.into_iter().map(|t| view! {
-                                        <li><span class="when">{datetime_vn(&t.at)}</span>" — "{t.label}{t.reason.map(|r| format!(" ({r})"))}</li>
+                                    {d.timeline.into_iter().map(|step| view! {
+                                        <li><span class="when">{datetime_vn(&step.at)}</span>" — "{timeline_label(step.label, &step.action)}{step.reason.map(|r| format!(" ({r})"))}</li>
                                     }).collect_view()}
                                 </ol>
                             }.into_any()
@@ -202,10 +214,24 @@ pub fn DossierPage() -> impl IntoView {
     }
 }
 
-fn refund_status_vi(status: &str) -> &'static str {
+fn refund_status(status: &str) -> &'static str {
     match status {
-        "done" => "đã hoàn",
-        "processing" => "đang xử lý",
-        _ => "cơ quan sẽ chuyển khoản hoàn lại",
+        "done" => t("đã hoàn", "refunded"),
+        "processing" => t("đang xử lý", "in progress"),
+        _ => t("cơ quan sẽ chuyển khoản hoàn lại", "the agency will transfer it back"),
+    }
+}
+
+/// A payment attempt's status (`pending`, `failed`...) in English; the server sends only the
+/// Vietnamese label.
+fn payment_status_en(status: &str) -> String {
+    serde_json::from_value::<PaymentStatus>(serde_json::Value::from(status)).map(|s| s.label_en().to_string()).unwrap_or_else(|_| status.to_string())
+}
+
+/// A timeline step: the server's Vietnamese label, or the domain's English one for its action.
+fn timeline_label(vi: String, action: &str) -> String {
+    match serde_json::from_value::<DossierAction>(serde_json::Value::from(action)) {
+        Ok(a) => pick(vi, a.event_en().to_string()),
+        Err(_) => vi,
     }
 }

@@ -7,6 +7,7 @@ use motcua_domain::api::ProcedureSummary;
 
 use crate::api;
 use crate::components::agency::{use_chosen, ChosenAgency};
+use crate::i18n::{t, working_days};
 
 #[component]
 pub fn Home() -> impl IntoView {
@@ -42,28 +43,28 @@ pub fn Home() -> impl IntoView {
 
     view! {
         <section class="page">
-            <h1>"Thủ tục hành chính"</h1>
+            <h1>{t("Thủ tục hành chính", "Administrative procedures")}</h1>
             <p class="agency-line">
                 {move || match chosen.get() {
-                    Some(a) => view! { <span>"Cơ quan: "<strong class="agency-name">{a.name}</strong></span>" " <a href="/co-quan" class="inline-link">"Đổi cơ quan"</a> }.into_any(),
-                    None => view! { <a href="/co-quan" class="button">"Chọn cơ quan giải quyết"</a> }.into_any(),
+                    Some(a) => view! { <span>{t("Cơ quan: ", "Agency: ")}<strong class="agency-name">{a.name}</strong></span>" " <a href="/co-quan" class="inline-link">{t("Đổi cơ quan", "Change agency")}</a> }.into_any(),
+                    None => view! { <a href="/co-quan" class="button">{t("Chọn cơ quan giải quyết", "Choose the handling agency")}</a> }.into_any(),
                 }}
             </p>
             <label class="search">
-                <span class="visually-hidden">"Tìm thủ tục"</span>
+                <span class="visually-hidden">{t("Tìm thủ tục", "Search procedures")}</span>
                 <input
                     type="search"
-                    placeholder="Tìm thủ tục, ví dụ: chứng thực"
+                    placeholder=t("Tìm thủ tục, ví dụ: chứng thực", "Search procedures, e.g. chung thuc")
                     prop:value=search
                     on:input=move |ev| set_search.set(event_target_value(&ev))
                 />
             </label>
-            <Transition fallback=|| view! { <p class="muted">"Đang tải danh sách thủ tục…"</p> }>
+            <Transition fallback=|| view! { <p class="muted">{t("Đang tải danh sách thủ tục…", "Loading procedures…")}</p> }>
                 {move || Suspend::new(async move {
                     match procedures.await {
-                        Ok(list) if list.is_empty() => view! { <p class="muted">"Không tìm thấy thủ tục phù hợp."</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="muted">{t("Không tìm thấy thủ tục phù hợp.", "No matching procedure found.")}</p> }.into_any(),
                         Ok(list) => view! {
-                            <ul class="cards" aria-label="Danh sách thủ tục">
+                            <ul class="cards" aria-label=t("Danh sách thủ tục", "Procedures")>
                                 {list.into_iter().map(|p| view! { <ProcedureCard p=p/> }).collect_view()}
                             </ul>
                         }.into_any(),
@@ -78,14 +79,14 @@ pub fn Home() -> impl IntoView {
 #[component]
 fn ProcedureCard(p: ProcedureSummary) -> impl IntoView {
     let href = format!("/thu-tuc/{}", p.code);
-    let fee = if p.has_fees { "Có phí, lệ phí" } else { "Miễn phí" };
+    let fee = if p.has_fees { t("Có phí, lệ phí", "Fees apply") } else { t("Miễn phí", "Free of charge") };
     view! {
         <li class="card">
             <a href=href>
                 <span class="card-title">{p.name}</span>
                 <span class="card-meta">
-                    {format!("Mã {} · {} ngày làm việc · {}", p.code, p.processing_days, fee)}
-                    {p.online_payment.then(|| view! { <span class="badge">"Thanh toán trực tuyến"</span> })}
+                    {format!("{} {} · {} · {}", t("Mã", "Code"), p.code, working_days(p.processing_days), fee)}
+                    {p.online_payment.then(|| view! { <span class="badge">{t("Thanh toán trực tuyến", "Online payment")}</span> })}
                 </span>
             </a>
         </li>

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use crate::api::{self, ApiFailure};
 use crate::components::money::vnd;
 use crate::components::receipt::Receipt;
+use crate::i18n::{pick, t};
 
 #[derive(Deserialize, Clone)]
 struct Started {
@@ -63,36 +64,39 @@ pub fn PayLinkPage() -> impl IntoView {
     };
     view! {
         <section class="page">
-            <h1>"Thanh toán phí, lệ phí"</h1>
+            <h1>{t("Thanh toán phí, lệ phí", "Pay fees and charges")}</h1>
             {move || match data.get() {
-                None => view! { <p class="muted">"Đang tải…"</p> }.into_any(),
+                None => view! { <p class="muted">{t("Đang tải…", "Loading…")}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
                 Some(Ok(d)) => view! {
                     <dl class="facts">
-                        <dt>"Mã hồ sơ"</dt><dd>{d.dossier_code.clone().unwrap_or_default()}</dd>
-                        <dt>"Thủ tục"</dt><dd>{d.procedure_name.clone()}</dd>
-                        <dt>"Cơ quan"</dt><dd>{d.agency_name.clone()}</dd>
-                        <dt>"Người nộp"</dt><dd>{d.payer.clone()}</dd>
-                        <dt>"Trạng thái"</dt><dd class="status-label">{d.status_label.clone()}</dd>
+                        <dt>{t("Mã hồ sơ", "Dossier code")}</dt><dd>{d.dossier_code.clone().unwrap_or_default()}</dd>
+                        <dt>{t("Thủ tục", "Procedure")}</dt><dd>{d.procedure_name.clone()}</dd>
+                        <dt>{t("Cơ quan", "Agency")}</dt><dd>{d.agency_name.clone()}</dd>
+                        <dt>{t("Người nộp", "Submitted by")}</dt><dd>{d.payer.clone()}</dd>
+                        <dt>{t("Trạng thái", "Status")}</dt><dd class="status-label">{match d.status {
+                            Some(s) => pick(d.status_label.clone(), s.label_en().into()),
+                            None => d.status_label.clone(),
+                        }}</dd>
                     </dl>
-                    {d.fee_notice.clone().map(|n| view! { <p>"Số tiền cần thanh toán: "<strong class="fee-total">{vnd(n.total)}</strong></p> })}
+                    {d.fee_notice.clone().map(|n| view! { <p>{t("Số tiền cần thanh toán: ", "Amount to pay: ")}<strong class="fee-total">{vnd(n.total)}</strong></p> })}
                     {d.payable.then(|| view! {
                         <div class="providers">
-                            {PROVIDERS.into_iter().map(|p| view! { <button type="button" on:click=move |_| pay(p)>{p.label()}</button> }).collect_view()}
+                            {PROVIDERS.into_iter().map(|p| view! { <button type="button" on:click=move |_| pay(p)>{t(p.label(), p.label_en())}</button> }).collect_view()}
                         </div>
                     })}
-                    {d.receipt.clone().map(|r| view! { <p class="paid" role="status">"Đã thanh toán"</p><Receipt receipt=r/> })}
+                    {d.receipt.clone().map(|r| view! { <p class="paid" role="status">{t("Đã thanh toán", "Paid")}</p><Receipt receipt=r/> })}
                 }.into_any(),
             }}
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             {move || qr.get().and_then(|q| match q {
                 StartPayment::Qr { svg, account_no, account_name, purpose, .. } => Some(view! {
                     <div class="vietqr">
-                        <div class="qr" inner_html=svg role="img" aria-label="Mã VietQR để chuyển khoản"></div>
+                        <div class="qr" inner_html=svg role="img" aria-label=t("Mã VietQR để chuyển khoản", "VietQR code for the bank transfer")></div>
                         <dl class="facts">
-                            <dt>"Số tài khoản"</dt><dd>{account_no}</dd>
-                            <dt>"Chủ tài khoản"</dt><dd>{account_name}</dd>
-                            <dt>"Nội dung chuyển khoản"</dt><dd><strong>{purpose}</strong></dd>
+                            <dt>{t("Số tài khoản", "Account number")}</dt><dd>{account_no}</dd>
+                            <dt>{t("Chủ tài khoản", "Account holder")}</dt><dd>{account_name}</dd>
+                            <dt>{t("Nội dung chuyển khoản", "Transfer description")}</dt><dd><strong>{purpose}</strong></dd>
                         </dl>
                     </div>
                 }),

@@ -8,6 +8,7 @@ use motcua_domain::api::ProcedureDetail;
 use crate::api;
 use crate::components::agency::use_chosen;
 use crate::components::fee_calculator::{default_inputs, FeeCalculator};
+use crate::i18n::{pick, t, working_days};
 
 #[component]
 pub fn ProcedurePage() -> impl IntoView {
@@ -19,7 +20,7 @@ pub fn ProcedurePage() -> impl IntoView {
     });
     view! {
         <section class="page">
-            <Suspense fallback=|| view! { <p class="muted">"Đang tải…"</p> }>
+            <Suspense fallback=|| view! { <p class="muted">{t("Đang tải…", "Loading…")}</p> }>
                 {move || Suspend::new(async move {
                     match detail.await {
                         Ok(d) => {
@@ -28,30 +29,30 @@ pub fn ProcedurePage() -> impl IntoView {
                             // Sending needs the agency: choose it first, then come back here.
                             let start = move || match chosen.get() {
                                 Some(a) => view! {
-                                    <p class="muted">{format!("Nộp tại: {}", a.name)}</p>
-                                    <a class="button" href=format!("/thu-tuc/{code}/nop?agency={}", api::encode(&a.code))>"Nộp hồ sơ trực tuyến"</a>
+                                    <p class="muted">{pick(format!("Nộp tại: {}", a.name), format!("Submit to: {}", a.name))}</p>
+                                    <a class="button" href=format!("/thu-tuc/{code}/nop?agency={}", api::encode(&a.code))>{t("Nộp hồ sơ trực tuyến", "Submit online")}</a>
                                 }.into_any(),
                                 None => view! {
-                                    <a class="button" href=format!("/co-quan?next={}", api::encode(&format!("/thu-tuc/{code}")))>"Chọn cơ quan để nộp hồ sơ"</a>
+                                    <a class="button" href=format!("/co-quan?next={}", api::encode(&format!("/thu-tuc/{code}")))>{t("Chọn cơ quan để nộp hồ sơ", "Choose an agency to submit to")}</a>
                                 }.into_any(),
                             };
                             view! {
                                 <h1>{d.summary.name.clone()}</h1>
                                 <dl class="facts">
-                                    <dt>"Mã thủ tục"</dt><dd>{d.summary.code.clone()}</dd>
-                                    <dt>"Cấp thực hiện"</dt><dd>{d.level_label.clone()}</dd>
-                                    <dt>"Thời hạn giải quyết"</dt><dd>{format!("{} ngày làm việc", d.summary.processing_days)}</dd>
-                                    <dt>"Căn cứ pháp lý"</dt><dd>{d.legal_basis.clone()}</dd>
+                                    <dt>{t("Mã thủ tục", "Procedure code")}</dt><dd>{d.summary.code.clone()}</dd>
+                                    <dt>{t("Cấp thực hiện", "Level of government")}</dt><dd>{d.level_label.clone()}</dd>
+                                    <dt>{t("Thời hạn giải quyết", "Processing time")}</dt><dd>{working_days(d.summary.processing_days)}</dd>
+                                    <dt>{t("Căn cứ pháp lý", "Legal basis")}</dt><dd>{d.legal_basis.clone()}</dd>
                                 </dl>
-                                <h2>"Thành phần hồ sơ"</h2>
+                                <h2>{t("Thành phần hồ sơ", "Required documents")}</h2>
                                 <ul>{d.documents.into_iter().map(|doc| view! { <li>{doc}</li> }).collect_view()}</ul>
-                                <h2>"Phí, lệ phí"</h2>
+                                <h2>{t("Phí, lệ phí", "Fees and charges")}</h2>
                                 {match fees {
                                     Some(schedule) => {
                                         let inputs = RwSignal::new(default_inputs(&schedule));
                                         view! { <FeeCalculator schedule=schedule inputs=inputs/> }.into_any()
                                     }
-                                    None => view! { <p>"Không thu phí, lệ phí."</p> }.into_any(),
+                                    None => view! { <p>{t("Không thu phí, lệ phí.", "No fees or charges.")}</p> }.into_any(),
                                 }}
                                 <div class="actions">{start}</div>
                             }.into_any()

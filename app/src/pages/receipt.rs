@@ -6,6 +6,7 @@ use motcua_domain::api::ReceiptView;
 
 use crate::api;
 use crate::components::receipt::Receipt;
+use crate::i18n::t;
 
 #[component]
 pub fn ReceiptPage() -> impl IntoView {
@@ -16,11 +17,11 @@ pub fn ReceiptPage() -> impl IntoView {
     });
     view! {
         <section class="page">
-            <h1>"Kiểm tra biên lai"</h1>
-            <Suspense fallback=|| view! { <p class="muted">"Đang kiểm tra…"</p> }>
+            <h1>{t("Kiểm tra biên lai", "Check a receipt")}</h1>
+            <Suspense fallback=|| view! { <p class="muted">{t("Đang kiểm tra…", "Checking…")}</p> }>
                 {move || Suspend::new(async move {
                     match receipt.await {
-                        Ok(r) => view! { <p class="paid">"Biên lai hợp lệ"</p><Receipt receipt=r/> }.into_any(),
+                        Ok(r) => view! { <p class="paid">{t("Biên lai hợp lệ", "Valid receipt")}</p><Receipt receipt=r/> }.into_any(),
                         Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
                     }
                 })}

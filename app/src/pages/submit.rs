@@ -18,6 +18,7 @@ use crate::components::attachments::{Attachment, Attachments, State};
 use crate::components::fee_calculator::{default_inputs, FeeCalculator};
 use crate::components::form::{input_id, Errors, Field};
 use crate::hooks::draft::{use_draft_with_options, UseDraftOptions, UseDraftReturn};
+use crate::i18n::t;
 
 /// What the phone keeps while the person fills the form.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -83,12 +84,12 @@ fn PersonFields(prefix: &'static str, p: Person, errors: RwSignal<Errors>) -> im
     };
     let owner = prefix == "owner";
     view! {
-        <Field label=if owner { "Họ tên chủ hồ sơ *" } else { "Họ tên người nộp *" } name=n value=p.full_name errors=errors autocomplete="name"/>
-        <Field label="Số CMND/CCCD *" name=id value=p.id_number errors=errors inputmode="numeric"/>
-        <Field label=if owner { "Số điện thoại" } else { "Số điện thoại *" } name=ph value=p.phone errors=errors kind="tel" autocomplete="tel" inputmode="tel"/>
-        <Field label="Địa chỉ email" name=em value=p.email errors=errors kind="email" autocomplete="email"/>
-        <Field label=if owner { "Địa chỉ *" } else { "Địa chỉ liên hệ *" } name=ad value=p.address errors=errors autocomplete="street-address"/>
-        <Field label="Địa bàn (xã, phường)" name=ar value=p.area errors=errors/>
+        <Field label=if owner { t("Họ tên chủ hồ sơ *", "Dossier owner's full name *") } else { t("Họ tên người nộp *", "Submitter's full name *") } name=n value=p.full_name errors=errors autocomplete="name"/>
+        <Field label=t("Số CMND/CCCD *", "ID card number (CMND/CCCD) *") name=id value=p.id_number errors=errors inputmode="numeric"/>
+        <Field label=if owner { t("Số điện thoại", "Phone number") } else { t("Số điện thoại *", "Phone number *") } name=ph value=p.phone errors=errors kind="tel" autocomplete="tel" inputmode="tel"/>
+        <Field label=t("Địa chỉ email", "Email address") name=em value=p.email errors=errors kind="email" autocomplete="email"/>
+        <Field label=if owner { t("Địa chỉ *", "Address *") } else { t("Địa chỉ liên hệ *", "Contact address *") } name=ad value=p.address errors=errors autocomplete="street-address"/>
+        <Field label=t("Địa bàn (xã, phường)", "Area (commune, ward)") name=ar value=p.area errors=errors/>
     }
 }
 
@@ -153,17 +154,23 @@ pub fn SubmitPage() -> impl IntoView {
         });
     });
 
-    // Pre-fill from the profile (not over a restored draft); learn whether we may send.
+    // Pre-fill from the profile (not over a restored draft, nor over what the person typed
+    // before the profile arrived); learn whether we may send.
     leptos::task::spawn_local(async move {
         match api::get::<CitizenProfile>("/api/me").await {
             Ok(p) => {
                 logged_in.set(Some(true));
                 if !restored {
-                    applicant.full_name.set(p.full_name.unwrap_or_default());
-                    applicant.id_number.set(p.citizen_id.unwrap_or_default());
-                    applicant.phone.set(p.phone);
-                    applicant.email.set(p.email.unwrap_or_default());
-                    applicant.address.set(p.address.unwrap_or_default());
+                    let fill = |field: RwSignal<String>, value: Option<String>| {
+                        if field.with_untracked(|v| v.is_empty()) {
+                            field.set(value.unwrap_or_default());
+                        }
+                    };
+                    fill(applicant.full_name, p.full_name);
+                    fill(applicant.id_number, p.citizen_id);
+                    fill(applicant.phone, Some(p.phone));
+                    fill(applicant.email, p.email);
+                    fill(applicant.address, p.address);
                 }
             }
             Err(e) if e.is_unauthorized() => logged_in.set(Some(false)),
@@ -201,7 +208,7 @@ pub fn SubmitPage() -> impl IntoView {
             return;
         }
         if attachments.with_untracked(|v| v.iter().any(|a| !matches!(a.state, State::Done(_)))) {
-            errors.set(Errors { field: None, message: "Vui lòng chờ tải xong tệp đính kèm, hoặc xóa tệp bị lỗi.".into() });
+            errors.set(Errors { field: None, message: t("Vui lòng chờ tải xong tệp đính kèm, hoặc xóa tệp bị lỗi.", "Please wait until the attachments finish uploading, or remove the failed ones.").into() });
             return;
         }
         let d = draft.get_untracked();
@@ -238,7 +245,7 @@ pub fn SubmitPage() -> impl IntoView {
 
     view! {
         <section class="page">
-            <Suspense fallback=|| view! { <p class="muted">"Đang tải…"</p> }>
+            <Suspense fallback=|| view! { <p class="muted">{t("Đang tải…", "Loading…")}</p> }>
                 {move || { let send = send.clone(); Suspend::new(async move {
                     let d = match detail.await {
                         Ok(d) => d,
@@ -252,24 +259,24 @@ pub fn SubmitPage() -> impl IntoView {
                         }
                     }
                     view! {
-                        <h1>"Nộp hồ sơ trực tuyến"</h1>
+                        <h1>{t("Nộp hồ sơ trực tuyến", "Submit a dossier online")}</h1>
                         <p class="muted">{d.summary.name.clone()}{move || (!agency_label.get_value().is_empty()).then(|| format!(" — {}", agency_label.get_value()))}</p>
-                        {restored.then(|| view! { <p class="notice" role="status">"Đã khôi phục bản nháp lưu trên máy."</p> })}
+                        {restored.then(|| view! { <p class="notice" role="status">{t("Đã khôi phục bản nháp lưu trên máy.", "The draft saved on this phone was restored.")}</p> })}
                         {move || (logged_in.get() == Some(false)).then(|| view! {
-                            <p class="notice">"Bạn cần "<a href="/tai-khoan">"đăng nhập"</a>" để gửi hồ sơ. Thông tin đã nhập vẫn được lưu trên máy."</p>
+                            <p class="notice">{t("Bạn cần ", "You need to ")}<a href="/tai-khoan">{t("đăng nhập", "log in")}</a>{t(" để gửi hồ sơ. Thông tin đã nhập vẫn được lưu trên máy.", " to send the dossier. What you have entered stays saved on this phone.")}</p>
                         })}
                         <form novalidate on:input=move |_| edited.set(true) on:change=move |_| edited.set(true)
                             on:submit=move |ev| { ev.prevent_default(); send(); }>
                             <fieldset>
-                                <legend>"Thông tin người nộp"</legend>
+                                <legend>{t("Thông tin người nộp", "Submitter")}</legend>
                                 <PersonFields prefix="applicant" p=applicant errors=errors/>
                             </fieldset>
                             <fieldset>
-                                <legend>"Thông tin chủ hồ sơ"</legend>
+                                <legend>{t("Thông tin chủ hồ sơ", "Dossier owner")}</legend>
                                 <label class="check">
                                     <input type="checkbox" prop:checked=move || !owner_differs.get()
                                         on:change=move |ev| owner_differs.set(!event_target_checked(&ev))/>
-                                    <span>"Lấy từ thông tin người nộp"</span>
+                                    <span>{t("Lấy từ thông tin người nộp", "Same as the submitter")}</span>
                                 </label>
                                 <Show when=move || owner_differs.get()>
                                     <PersonFields prefix="owner" p=owner errors=errors/>
@@ -277,27 +284,27 @@ pub fn SubmitPage() -> impl IntoView {
                             </fieldset>
                             {schedule.map(|s| view! {
                                 <fieldset>
-                                    <legend>"Thông tin tính phí, lệ phí"</legend>
+                                    <legend>{t("Thông tin tính phí, lệ phí", "Details for the fees and charges")}</legend>
                                     <FeeCalculator schedule=s inputs=inputs errors=errors/>
                                 </fieldset>
                             })}
                             <label class="field" for="f-content">
-                                <span>"Nội dung"</span>
+                                <span>{t("Nội dung", "Request details")}</span>
                                 <textarea id="f-content" name="content" rows="3" aria-describedby="e-content" prop:value=content
                                     on:input=move |ev| content.set(event_target_value(&ev))></textarea>
                                 <span class="field-error" id="e-content" role="alert">{move || errors.read().at("content")}</span>
                             </label>
                             <label class="check">
                                 <input type="checkbox" prop:checked=receive_by_post on:change=move |ev| receive_by_post.set(event_target_checked(&ev))/>
-                                <span>"Nhận kết quả qua bưu điện"</span>
+                                <span>{t("Nhận kết quả qua bưu điện", "Receive the result by post")}</span>
                             </label>
                             <label class="check">
                                 <input type="checkbox" prop:checked=send_by_post on:change=move |ev| send_by_post.set(event_target_checked(&ev))/>
-                                <span>"Gửi hồ sơ giấy qua bưu điện"</span>
+                                <span>{t("Gửi hồ sơ giấy qua bưu điện", "Send the paper dossier by post")}</span>
                             </label>
                             <Attachments items=attachments errors=errors/>
                             {move || errors.read().general().map(|m| view! { <p class="error" role="alert">{m}</p> })}
-                            <button type="submit" disabled=busy>{move || if busy.get() { "Đang gửi…" } else { "Gửi hồ sơ" }}</button>
+                            <button type="submit" disabled=busy>{move || if busy.get() { t("Đang gửi…", "Sending…") } else { t("Gửi hồ sơ", "Send dossier") }}</button>
                         </form>
                     }.into_any()
                 })}}

@@ -122,6 +122,17 @@ impl Provider {
             Provider::Paygov => "Nền tảng thanh toán Cổng DVCQG",
         }
     }
+
+    /// The same in English (brand names stay as the providers write them).
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Provider::Vnpay => "VNPAY",
+            Provider::Momo => "MoMo e-wallet",
+            Provider::Zalopay => "ZaloPay",
+            Provider::Vietqr => "VietQR bank transfer",
+            Provider::Paygov => "National Public Service Portal",
+        }
+    }
 }
 
 impl fmt::Display for Provider {
@@ -541,6 +552,19 @@ pub(crate) mod testkit {
 mod tests {
     use super::*;
     use time::macros::datetime;
+
+    #[test]
+    fn every_provider_has_an_english_label() {
+        for p in Provider::ALL {
+            assert!(!p.label_en().is_empty(), "{p:?}");
+        }
+        // Brand names read the same in both languages; the descriptive ones are translated.
+        assert_eq!(Provider::Vnpay.label_en(), Provider::Vnpay.label());
+        assert_eq!(Provider::Zalopay.label_en(), Provider::Zalopay.label());
+        for p in [Provider::Momo, Provider::Vietqr, Provider::Paygov] {
+            assert_ne!(p.label_en(), p.label(), "{p:?}");
+        }
+    }
 
     #[test]
     fn secret_debug_is_redacted() {

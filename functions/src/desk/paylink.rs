@@ -127,6 +127,7 @@ pub async fn view(ctx: &Ctx, token: &str) -> Result<Response, ApiError> {
         procedure_name: row.procedure_name.clone(),
         agency_name: row.agency_name.clone(),
         payer: desk::initials(&applicant.full_name),
+        status: Some(row.status),
         status_label: row.status.label_vi().into(),
         fee_notice: notice.map(|n| n.view()),
         payable,
