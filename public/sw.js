@@ -16,9 +16,18 @@
 const VERSION = "__VERSION__";
 const SHELL = `motcua-shell-${VERSION}`;
 const DATA = "motcua-data";
+// Two pages of the citizen app: "/" answers the landing bundle's page (also for /co-quan and
+// /thu-tuc/{code}), "/ho-so" the whole app's (every other page). Both bundles are kept, so the
+// form opens offline after a first visit of the home page alone.
+const LANDING_PAGE = "/";
+const APP_PAGE = "/ho-so";
+const LANDING = /^\/(co-quan\/?|thu-tuc\/[^/]+\/?)?$/;
 const SHELL_FILES = [
-  "/",
+  LANDING_PAGE,
+  APP_PAGE,
   `/main.css?v=${VERSION}`,
+  `/pkg/motcua_landing.js?v=${VERSION}`,
+  `/pkg/motcua_landing_bg.wasm?v=${VERSION}`,
   `/pkg/motcua.js?v=${VERSION}`,
   `/pkg/motcua_bg.wasm?v=${VERSION}`,
   "/manifest.webmanifest",
@@ -73,8 +82,8 @@ self.addEventListener("fetch", (event) => {
   }
   if (PASS.test(url.pathname)) return;
   if (request.mode === "navigate") {
-    // Every page of the citizen app is the same index.html (client-side routes).
-    event.respondWith(networkFirst(request, SHELL, "/"));
+    // Every page of the citizen app is one of its two bundles' pages (client-side routes).
+    event.respondWith(networkFirst(request, SHELL, LANDING.test(url.pathname) ? LANDING_PAGE : APP_PAGE));
     return;
   }
   event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));

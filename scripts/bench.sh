@@ -2,7 +2,7 @@
 # `make bench`: measures the release build and rewrites BENCHMARKS.md. Benchmarks measure; tests
 # judge correctness — nothing here fails because a figure misses its target.
 #
-# 1. first-load weight of the citizen app in dist/ (raw, gzip, brotli);
+# 1. first-load weight of the citizen app in dist/ (raw, gzip, brotli; the landing bundle, and the whole app);
 # 2. Lighthouse (mobile, default throttling) on the home page and a procedure page, plus
 #    Chrome's own installability check;
 # 3. the API under wrk on loopback, each route paired with the baseline GET /api/ping;
@@ -131,7 +131,8 @@ log() { printf '[bench %3ss] %s\n' "$(( $(date +%s) - started ))" "$*" >&2; }
 
 # ---- 1. first-load weight -----------------------------------------------------------------------
 log "first-load weight of dist/"
-"$NODE20" "$HELPER" weight dist >"$work/weight.json"
+"$NODE20" "$HELPER" weight dist landing/index.html >"$work/weight.json"
+"$NODE20" "$HELPER" weight dist index.html >"$work/app-weight.json"
 [ -f dist/can-bo/index.html ] && "$NODE20" "$HELPER" weight dist can-bo/index.html >"$work/staff-weight.json"
 
 # ---- 4a. worker bundle --------------------------------------------------------------------------

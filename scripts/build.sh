@@ -6,26 +6,37 @@ cd "$ROOT"
 
 # The app: cargo -> wasm-bindgen -> wasm-opt (no trunk: a plain pipeline is faster and needs no
 # downloads).
-cargo build --release --target wasm32-unknown-unknown -p motcua-app
+cargo build --profile app --target wasm32-unknown-unknown -p motcua-app
 rm -rf dist.tmp && mkdir -p dist.tmp/pkg
 wasm-bindgen --target web --no-typescript --out-dir dist.tmp/pkg --out-name motcua \
-  target/wasm32-unknown-unknown/release/motcua_app.wasm
+  target/wasm32-unknown-unknown/app/motcua_app.wasm
 wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   dist.tmp/pkg/motcua_bg.wasm -o dist.tmp/pkg/motcua_bg.wasm
+# The landing bundle (/, /co-quan, /thu-tuc/{code}): what a first visit opens, without the form,
+# payments and tracking; any other page is loaded with the whole app above.
+cargo build --profile app --target wasm32-unknown-unknown -p motcua-app --no-default-features --features landing
+wasm-bindgen --target web --no-typescript --out-dir dist.tmp/pkg --out-name motcua_landing \
+  target/wasm32-unknown-unknown/app/motcua_app.wasm
+wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  dist.tmp/pkg/motcua_landing_bg.wasm -o dist.tmp/pkg/motcua_landing_bg.wasm
 # The staff bundle (/can-bo, /lanh-dao): the same crate with the `staff` feature, so the
 # citizen's first load never carries the desk and the dashboard.
-cargo build --release --target wasm32-unknown-unknown -p motcua-app --no-default-features --features staff
+cargo build --profile app --target wasm32-unknown-unknown -p motcua-app --no-default-features --features staff
 wasm-bindgen --target web --no-typescript --out-dir dist.tmp/pkg --out-name motcua_staff \
-  target/wasm32-unknown-unknown/release/motcua_app.wasm
+  target/wasm32-unknown-unknown/app/motcua_app.wasm
 wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   dist.tmp/pkg/motcua_staff_bg.wasm -o dist.tmp/pkg/motcua_staff_bg.wasm
 cp -r public/. dist.tmp/
 cp style/*.css dist.tmp/
+mkdir -p dist.tmp/landing
+sed -e 's#/pkg/motcua\.js#/pkg/motcua_landing.js#g' -e 's#/pkg/motcua_bg\.wasm#/pkg/motcua_landing_bg.wasm#g' \
+  public/index.html > dist.tmp/landing/index.html
 # Version the shell by content so browsers and the service worker never mix two releases.
 version="$(cat dist.tmp/pkg/*.wasm dist.tmp/pkg/*.js dist.tmp/*.css | sha256sum | cut -c1-12)"
-sed -i "s/__VERSION__/$version/g" dist.tmp/index.html dist.tmp/can-bo/index.html
+sed -i "s/__VERSION__/$version/g" dist.tmp/index.html dist.tmp/landing/index.html dist.tmp/can-bo/index.html
 [ -f dist.tmp/sw.js ] && sed -i "s/__VERSION__/$version/g" dist.tmp/sw.js
 rm -rf dist && mv dist.tmp dist
 

@@ -1,4 +1,7 @@
-//! The routes of the app, declared in one place.
+//! The routes of the citizen app, declared in one place: the whole app ([`App`]) and its landing
+//! pages alone ([`Landing`], a bundle of its own for the first visit). The Worker answers the
+//! landing bundle's page for `/`, `/co-quan` and `/thu-tuc/{code}` only, so any other page
+//! reached from there is loaded afresh and gets the whole app.
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -6,6 +9,7 @@ use leptos_router::path;
 
 use crate::components::agency::provide_chosen;
 use crate::components::layout::Layout;
+use crate::pages::full_load::FullLoad;
 use crate::pages::{
     account::Account, agencies::AgencyPicker, dossier::DossierPage, home::Home, my_dossiers::MyDossiers, not_found::NotFound,
     pay_link::PayLinkPage, procedure::ProcedurePage, receipt::ReceiptPage, submit::SubmitPage,
@@ -27,6 +31,25 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/bien-lai/:code") view=ReceiptPage/>
                     <Route path=path!("/tai-khoan") view=Account/>
                     <Route path=path!("/thanh-toan/:token") view=PayLinkPage/>
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}
+
+/// The landing pages: choosing the agency, finding the procedure, reading what it needs and
+/// costs. Following a link anywhere else (the form, "Hồ sơ của tôi", the account) loads that
+/// page from the server, which answers the whole app for it.
+#[component]
+pub fn Landing() -> impl IntoView {
+    provide_chosen();
+    view! {
+        <Router>
+            <Layout>
+                <Routes fallback=|| view! { <FullLoad/> }>
+                    <Route path=path!("/") view=Home/>
+                    <Route path=path!("/co-quan") view=AgencyPicker/>
+                    <Route path=path!("/thu-tuc/:code") view=ProcedurePage/>
                 </Routes>
             </Layout>
         </Router>

@@ -155,7 +155,11 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
         (Method::Get, ["dev", "outbox"]) => dev::outbox_page(&ctx).await,
         (Method::Get, ["dev", "outbox.json"]) => dev::outbox_json(&ctx).await,
         (Method::Post, ["dev", "otp", "age"]) => dev::age_codes(&mut ctx).await,
-        (Method::Get, ["can-bo", ..] | ["lanh-dao", ..]) => staff_app(&ctx).await,
+        (Method::Get, ["can-bo", ..] | ["lanh-dao", ..]) => app_shell(&ctx, STAFF_SHELL).await,
+        // The citizen app's landing pages get the landing bundle (a first visit's lighter load);
+        // every other citizen page, the whole app.
+        (Method::Get, [""] | ["co-quan"] | ["thu-tuc", _]) => app_shell(&ctx, LANDING_SHELL).await,
+        (Method::Get, ["thu-tuc", ..]) => app_shell(&ctx, CITIZEN_SHELL).await,
         (Method::Get, ["nhung", agency]) => {
             let agency = agency.to_string();
             embed::routes::page(&ctx, &agency).await
@@ -165,10 +169,15 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
     }
 }
 
-/// Any staff-app path answers the staff bundle's page; its router takes it from there.
-async fn staff_app(ctx: &Ctx) -> std::result::Result<Response, ApiError> {
+/// The page of each bundle in `dist/` (see scripts/build.sh).
+const STAFF_SHELL: &str = "/can-bo/index.html";
+const LANDING_SHELL: &str = "/landing/index.html";
+const CITIZEN_SHELL: &str = "/";
+
+/// A bundle's page for a path of its app; the app's router takes it from there.
+async fn app_shell(ctx: &Ctx, shell: &str) -> std::result::Result<Response, ApiError> {
     let assets = ctx.env.assets(config::ASSETS)?;
-    let mut page = assets.fetch(format!("{}/can-bo/index.html", config::public_base_url(&ctx.env)), None).await?;
+    let mut page = assets.fetch(format!("{}{shell}", config::public_base_url(&ctx.env)), None).await?;
     let mut resp = Response::from_bytes(page.bytes().await?)?;
     resp.headers_mut().set("content-type", "text/html; charset=utf-8")?;
     resp.headers_mut().set("cache-control", "no-cache")?;

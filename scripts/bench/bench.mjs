@@ -305,7 +305,10 @@ function report(work) {
   const br = sum(all, "brotli");
   p("## 1. Citizen app: first-load weight");
   p();
-  p("The files a first visit to any citizen page fetches, read from `dist/index.html`. The staff pages");
+  p("The files a first visit fetches, read from `dist/landing/index.html`: the page the Worker answers for");
+  p("`/`, `/co-quan` and `/thu-tuc/{code}` (the procedure list, the agency chooser, a procedure's page). Any other");
+  p("citizen page (the form, \"Hồ sơ của tôi\", payments) is loaded with the whole app (`dist/index.html`, below),");
+  p("which the service worker already fetched in the background after the first visit. The staff pages");
   p("(`/can-bo`, `/lanh-dao`) are a bundle of their own (below), so the citizen never loads them.");
   p("gzip at level 9, brotli at quality 11 (what a build that precompresses would ship); `brotli q5` is nearer to on-the-fly");
   p(`compression. \`wrangler dev\` serves these files ${served ? `with \`Content-Encoding: ${served}\`` : "uncompressed"}; Cloudflare's edge`);
@@ -322,7 +325,7 @@ function report(work) {
   p();
   const wOk = br <= 250_000;
   const wasm = all.find((f) => f.kind === "WASM");
-  if (!wOk) gaps.push(["first load ≤ 250 KB brotli", `${KB(br - 250_000)} KB over`, "the wasm is the bulk (the staff pages already have their own bundle): split the dossier form, drafts and uploads into a third bundle loaded when the citizen starts a dossier (the home and procedure pages would then stay near the last met figure); quote fees on the server (`POST /api/fees/quote`) instead of shipping the fee evaluator and schedules to the browser; replace `serde_json::Value` in the app's types with typed structs (each `Value` use pulls in its generic (de)serializer); `twiggy top`/`twiggy dominators` on `target/wasm32-unknown-unknown/release/motcua_app.wasm` shows the largest items"]);
+  if (!wOk) gaps.push(["first load ≤ 250 KB brotli", `${KB(br - 250_000)} KB over`, "the wasm is the bulk (the staff pages and the journey past the procedure page already load bundles of their own): quote fees on the server (`POST /api/fees/quote`) instead of shipping the fee evaluator and schedules to the browser; replace `serde_json::Value` in the app's types with typed structs (each `Value` use pulls in its generic (de)serializer); `twiggy top`/`twiggy dominators` on `target/wasm32-unknown-unknown/app/motcua_app.wasm` shows the largest items"]);
   p("| target | figure | verdict |");
   p("|---|---:|---|");
   p(`| first load ≤ 250 KB brotli in all | ${KB(br)} KB | ${verdict(wOk, `by ${KB(br - 250_000)} KB`)} |`);
@@ -330,6 +333,21 @@ function report(work) {
   if (wasm) {
     p(`${wOk ? `Headroom: ${KB(250_000 - br)} KB brotli. ` : ""}The wasm is ${Math.round((wasm.brotli / br) * 100)} % of the total, so that is where pages are paid`);
     p("for (NOTES.md: an empty Leptos app with a router, one form and a fetch is 88 KB brotli of wasm).");
+    p();
+  }
+  const aw = existsSync(join(work, "app-weight.json")) ? readJson(join(work, "app-weight.json")) : null;
+  if (aw) {
+    const aAll = aw.files.filter((f) => !f.missing);
+    p("**The whole citizen app** (`dist/index.html`, for the form, \"Hồ sơ của tôi\", payments and the account; the");
+    p("embed page uses it too):");
+    p();
+    p("| file | kind | raw | gzip | brotli |");
+    p("|---|---|---:|---:|---:|");
+    for (const f of aw.files) {
+      if (f.missing) p(`| \`${f.path}\` | ${f.kind} | missing | | |`);
+      else p(`| \`${f.path}\` | ${f.kind} | ${KB(f.raw)} KB | ${KB(f.gzip)} KB | ${KB(f.brotli)} KB |`);
+    }
+    p(`| **whole app load** | | ${KB(sum(aAll, "raw"))} KB | ${KB(sum(aAll, "gzip"))} KB | **${KB(sum(aAll, "brotli"))} KB** |`);
     p();
   }
   const sw = existsSync(join(work, "staff-weight.json")) ? readJson(join(work, "staff-weight.json")) : null;

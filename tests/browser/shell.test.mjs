@@ -55,3 +55,26 @@ test("a procedure page shows its facts and recomputes the fee as inputs change",
   await screenshot(page, "shell-procedure");
   assert.deepEqual(await axeViolations(page), []);
 });
+
+test("a first visit loads only the landing bundle; the form opens with the whole app", async () => {
+  const page = await browser.newPage();
+  const wasm = [];
+  page.on("request", (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.endsWith(".wasm")) wasm.push(path);
+  });
+  await page.goto(server.base + "/?agency=000.10.51.H27");
+  const list = page.getByRole("list", { name: "Danh sách thủ tục" });
+  await list.getByText("Thủ tục chứng thực bản sao từ bản chính", { exact: false }).first().click();
+  await page.getByRole("link", { name: "Nộp hồ sơ trực tuyến" }).waitFor();
+  assert.deepEqual(wasm, ["/pkg/motcua_landing_bg.wasm"], "home and procedure pages come from the landing bundle alone");
+
+  await page.getByRole("link", { name: "Nộp hồ sơ trực tuyến" }).click();
+  await page.getByLabel("Họ tên người nộp *").waitFor();
+  assert.deepEqual(wasm, ["/pkg/motcua_landing_bg.wasm", "/pkg/motcua_bg.wasm"], "the form came with the whole app");
+  assert.match(new URL(page.url()).pathname, /^\/thu-tuc\/[^/]+\/nop$/);
+  // In the whole app, going back home stays in the page (no new load).
+  await page.getByRole("navigation", { name: "Điều hướng chính" }).getByRole("link", { name: "Thủ tục" }).click();
+  await list.getByRole("listitem").first().waitFor();
+  assert.equal(wasm.length, 2);
+});

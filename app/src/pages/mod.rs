@@ -5,6 +5,7 @@ pub mod dashboard;
 #[cfg(feature = "staff")]
 pub mod desk;
 pub mod dossier;
+pub mod full_load;
 pub mod home;
 pub mod my_dossiers;
 pub mod not_found;
