@@ -3,6 +3,7 @@
 //! download them — always as an attachment, never rendered inline. Large files go up in parts
 //! (`multipart`), and the cron trigger deletes what was never attached (`cleanup`).
 
+pub mod cleanup;
 pub mod multipart;
 pub mod repo;
 pub mod routes;
