@@ -217,11 +217,11 @@ async fn send_whole(blob: &Blob, name: &str, progress: Rc<dyn Fn(u8)>) -> Result
 /// Sends a large file in parts. With `session` it first asks the server which parts it has and
 /// sends only the others; `remember` keeps a new session's id (or forgets a lost one) on the
 /// phone, so a reload resumes it too. `wanted` turns false once the person removed the file.
-async fn send_in_parts(
+async fn send_in_parts<F: std::future::Future<Output = ()>>(
     blob: &Blob,
     name: &str,
     session: Option<String>,
-    remember: impl Fn(Option<String>),
+    remember: impl Fn(Option<String>) -> F,
     progress: Rc<dyn Fn(u8)>,
     wanted: impl Fn() -> bool,
 ) -> Result<UploadView, Failure> {
@@ -236,7 +236,7 @@ async fn send_in_parts(
                 // server after a day: completing tells which.
                 match exchange("POST", &format!("{url}/complete"), &[], Body::Empty, None).await {
                     Ok(text) => return parse(&text),
-                    Err(f) if f.status == 404 => remember(None),
+                    Err(f) if f.status == 404 => remember(None).await,
                     Err(f) => return Err(f),
                 }
             }
@@ -249,7 +249,8 @@ async fn send_in_parts(
             let start = StartMultipart { name: name.to_string(), size: total as u64, content_type: content_type(blob, name) };
             let json = serde_json::to_string(&start).map_err(|_| offline())?;
             let p: MultipartView = parse(&exchange("POST", "/api/uploads/multipart", &[], Body::Json(json), None).await?)?;
-            remember(Some(p.id.clone()));
+            // Saved before any part goes, so a reload from here on resumes this session.
+            remember(Some(p.id.clone())).await;
             p
         }
     };
@@ -310,8 +311,10 @@ pub fn Attachments(
                             f.clone()
                         })
                     });
-                    if let Some(Some(f)) = updated {
-                        leptos::task::spawn_local(async move { pending_uploads::save(&f).await });
+                    async move {
+                        if let Some(Some(f)) = updated {
+                            pending_uploads::save(&f).await;
+                        }
                     }
                 };
                 send_in_parts(&file.blob, &file.name, file.multipart.clone(), remember, progress, move || present(key)).await
@@ -324,7 +327,13 @@ pub fn Attachments(
                         p.remove(&key);
                     });
                     pending_uploads::delete(&file.id).await;
-                    set_state(key, State::Done(view));
+                    // A file restored after its answer was lost may already be in the form.
+                    let twice = items.with_untracked(|v| v.iter().any(|a| a.key != key && matches!(&a.state, State::Done(d) if d.id == view.id)));
+                    if twice {
+                        items.update(|v| v.retain(|a| a.key != key));
+                    } else {
+                        set_state(key, State::Done(view));
+                    }
                 }
                 Err(f) if present(key) => set_state(key, State::Failed(f.message)),
                 Err(_) => {}
