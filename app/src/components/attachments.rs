@@ -188,7 +188,7 @@ fn content_type(blob: &Blob, name: &str) -> String {
     if !declared.is_empty() {
         return declared;
     }
-    let lower = name.to_lowercase();
+    let lower = name.to_ascii_lowercase();
     if lower.ends_with(".pdf") {
         "application/pdf".into()
     } else if lower.ends_with(".png") {
@@ -391,7 +391,6 @@ pub fn Attachments(
                 original,
                 blob,
                 multipart: None,
-                at: js_sys::Date::now(),
             };
             pending_uploads::save(&file).await;
             if present(key) {

@@ -28,11 +28,10 @@ pub struct PendingFile {
     pub blob: Blob,
     /// The server's multipart session, once started.
     pub multipart: Option<String>,
-    /// When it was picked (ms), to list files in the order they were added.
-    pub at: f64,
 }
 
-/// A random id for a new pending file.
+/// An id for a new pending file: the time in hex (fixed width until the year 10889), then
+/// randomness, so IndexedDB, which lists by key, lists files in the order they were picked.
 pub fn new_id() -> String {
     format!("{:x}{:x}", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e12) as u64)
 }
@@ -90,7 +89,6 @@ fn to_js(f: &PendingFile) -> Object {
     set(&obj, "original", &f.original.into());
     set(&obj, "blob", &f.blob);
     set(&obj, "multipart", &f.multipart.as_deref().map(JsValue::from).unwrap_or(JsValue::NULL));
-    set(&obj, "at", &f.at.into());
     obj
 }
 
@@ -102,7 +100,6 @@ fn from_js(v: &JsValue) -> Option<PendingFile> {
         original: number(v, "original"),
         blob: Reflect::get(v, &"blob".into()).ok()?.dyn_into().ok()?,
         multipart: text(v, "multipart"),
-        at: number(v, "at"),
     })
 }
 
@@ -132,7 +129,7 @@ pub async fn delete(id: &str) {
     }
 }
 
-/// The pending files of one draft, in the order they were picked.
+/// The pending files of one draft, in the order they were picked (see [`new_id`]).
 pub async fn of_draft(draft: &str) -> Vec<PendingFile> {
     let result = async {
         let db = open().await?;
@@ -141,8 +138,5 @@ pub async fn of_draft(draft: &str) -> Vec<PendingFile> {
         Ok::<_, JsValue>(all)
     };
     let Ok(all) = result.await else { return Vec::new() };
-    let mut files: Vec<PendingFile> =
-        js_sys::Array::from(&all).iter().filter_map(|v| from_js(&v)).filter(|f| f.draft == draft).collect();
-    files.sort_by(|a, b| a.at.total_cmp(&b.at));
-    files
+    js_sys::Array::from(&all).iter().filter_map(|v| from_js(&v)).filter(|f| f.draft == draft).collect()
 }
