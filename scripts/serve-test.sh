@@ -2,11 +2,16 @@
 # Starts a throw-away `wrangler dev` for a test run: fresh migrated state with demo data, on the
 # given loopback port. It stops itself when the test process that asked for it is gone, so a
 # crashed test never leaves a server behind; tests stop it with `kill -- -PGID` when done.
-# Usage: scripts/serve-test.sh OWNER_PID PORT STATE_DIR
+# Usage: scripts/serve-test.sh OWNER_PID PORT STATE_DIR [NAME:VALUE ...]
+# Each NAME:VALUE after the state directory is one more `--var` (a test server with, say, a short
+# retention of its own).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 owner="$1" port="$2" state="$3"
+shift 3
+extra=()
+for v in "$@"; do extra+=(--var "$v"); done
 scripts/prepare-state.sh "$state"
 # Accounts only the tests use (e.g. one the lock-out test locks).
 wrangler d1 execute DB --local --persist-to "$state" --file functions/seed/test.sql >/dev/null
@@ -14,7 +19,7 @@ wrangler d1 execute DB --local --persist-to "$state" --file functions/seed/test.
 # and know their own address, which the providers' sandbox calls back to.
 "$NODE22" node_modules/wrangler/bin/wrangler.js dev --ip 127.0.0.1 --port "$port" \
   --show-interactive-dev-session=false --persist-to "$state" --env-file .dev.vars.example \
-  --var "PUBLIC_BASE_URL:http://127.0.0.1:$port" --var "RECONCILE_AFTER_MINUTES:0" </dev/null &
+  --var "PUBLIC_BASE_URL:http://127.0.0.1:$port" --var "RECONCILE_AFTER_MINUTES:0" ${extra[@]+"${extra[@]}"} </dev/null &
 server=$!
 while kill -0 "$owner" 2>/dev/null && kill -0 "$server" 2>/dev/null; do sleep 1; done
 kill "$server" 2>/dev/null || true

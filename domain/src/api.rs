@@ -113,6 +113,37 @@ pub struct UploadView {
     pub size: u64,
 }
 
+/// `POST /api/uploads/multipart`: a file announced before it goes up in parts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StartMultipart {
+    pub name: String,
+    pub size: u64,
+    /// `image/jpeg`, `image/png` or `application/pdf`; part 1's first bytes still decide.
+    pub content_type: String,
+}
+
+/// A multipart upload in progress (`POST /api/uploads/multipart`, `GET …/{id}`): its plan and
+/// the parts the server already has, so a client resumes by sending only the others.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MultipartView {
+    pub id: String,
+    pub name: String,
+    pub size: u64,
+    pub part_size: u64,
+    /// How many parts, numbered from 1.
+    pub parts: u32,
+    /// The part numbers received, in order.
+    #[serde(default)]
+    pub received: Vec<u32>,
+}
+
+/// `PUT /api/uploads/multipart/{id}/parts/{n}` answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartView {
+    pub part: u32,
+    pub size: u64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DossierSummary {
     pub id: String,

@@ -57,6 +57,23 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
             upload::routes::download(&ctx, &id, &file).await
         }
         (Method::Post, ["api", "uploads"]) => upload::routes::create(&mut ctx).await,
+        (Method::Post, ["api", "uploads", "multipart"]) => upload::multipart::start(&mut ctx).await,
+        (Method::Get, ["api", "uploads", "multipart", id]) => {
+            let id = id.to_string();
+            upload::multipart::status(&ctx, &id).await
+        }
+        (Method::Delete, ["api", "uploads", "multipart", id]) => {
+            let id = id.to_string();
+            upload::multipart::abort(&ctx, &id).await
+        }
+        (Method::Put, ["api", "uploads", "multipart", id, "parts", n]) => {
+            let (id, n) = (id.to_string(), n.to_string());
+            upload::multipart::put_part(&mut ctx, &id, &n).await
+        }
+        (Method::Post, ["api", "uploads", "multipart", id, "complete"]) => {
+            let id = id.to_string();
+            upload::multipart::complete(&ctx, &id).await
+        }
         (Method::Post, ["api", "dossiers", id, "payments"]) => {
             let id = id.to_string();
             payment::routes::start(&mut ctx, &id).await

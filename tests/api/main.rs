@@ -12,5 +12,6 @@ mod dossiers;
 mod embed;
 mod fees;
 mod health;
+mod multipart;
 mod payments;
 mod uploads;

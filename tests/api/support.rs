@@ -21,12 +21,15 @@ pub struct TestApp {
 }
 
 static APP: OnceLock<TestApp> = OnceLock::new();
-static PGID: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+/// The process groups of the servers this binary started (the shared one, and any started with
+/// settings of their own), stopped at exit.
+static PGIDS: Mutex<Vec<i32>> = Mutex::new(Vec::new());
+static AT_EXIT: std::sync::Once = std::sync::Once::new();
 
-extern "C" fn stop_server() {
-    let pgid = PGID.load(std::sync::atomic::Ordering::SeqCst);
-    if pgid > 0 {
-        // SAFETY: sends a signal to the process group we created; no memory is touched.
+extern "C" fn stop_servers() {
+    let pgids = PGIDS.lock().map(|v| v.clone()).unwrap_or_default();
+    for pgid in pgids.into_iter().filter(|p| *p > 0) {
+        // SAFETY: sends a signal to a process group we created; no memory is touched.
         unsafe {
             libc::kill(-pgid, libc::SIGTERM);
         }
@@ -43,11 +46,14 @@ fn free_port() -> u16 {
 
 /// The shared app, started on first use.
 pub fn app() -> &'static TestApp {
-    APP.get_or_init(TestApp::start)
+    APP.get_or_init(|| TestApp::start_with(&[]))
 }
 
 impl TestApp {
-    fn start() -> TestApp {
+    /// A server of its own with extra `NAME:VALUE` settings (`--var`), for a test that needs a
+    /// setting the shared server must not have (e.g. a retention of 0 hours). It is slow to start:
+    /// share it within a module.
+    pub fn start_with(vars: &[&str]) -> TestApp {
         let state = tempfile::tempdir().expect("temp state dir");
         let port = free_port();
         let log = std::fs::File::create(state.path().join("wrangler.log")).unwrap();
@@ -55,6 +61,7 @@ impl TestApp {
             .arg(std::process::id().to_string())
             .arg(port.to_string())
             .arg(state.path().join("state"))
+            .args(vars)
             .current_dir(root())
             .stdin(Stdio::null())
             .stdout(log.try_clone().unwrap())
@@ -63,11 +70,13 @@ impl TestApp {
             .spawn()
             .expect("start scripts/serve-test.sh");
         let pgid = child.id() as i32;
-        PGID.store(pgid, std::sync::atomic::Ordering::SeqCst);
-        // SAFETY: registers a plain extern "C" function to run at process exit.
-        unsafe {
-            libc::atexit(stop_server);
-        }
+        PGIDS.lock().unwrap_or_else(|e| e.into_inner()).push(pgid);
+        AT_EXIT.call_once(|| {
+            // SAFETY: registers a plain extern "C" function to run at process exit.
+            unsafe {
+                libc::atexit(stop_servers);
+            }
+        });
         let base = format!("http://127.0.0.1:{port}");
         let client = Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
         let deadline = Instant::now() + Duration::from_secs(120);
@@ -96,6 +105,26 @@ impl TestApp {
 
     pub fn post_json(&self, path: &str, body: &Value) -> Response {
         self.client.post(self.url(path)).json(body).send().unwrap()
+    }
+
+    /// A request to this server as `session` (a session of this server: see
+    /// [`TestApp::new_citizen_session`]).
+    pub fn as_session(&self, method: reqwest::Method, path: &str, session: &Session) -> reqwest::blocking::RequestBuilder {
+        self.client.request(method, self.url(path)).header("cookie", &session.cookie)
+    }
+
+    /// One text column of a query on this server's local R2 metadata (miniflare's SQLite files
+    /// in the state directory, e.g. `SELECT key FROM _mf_objects`): what is really stored,
+    /// which the API never lists.
+    pub fn r2_query(&self, sql: &str) -> Vec<String> {
+        let dir = self._state.path().join("state/v3/r2/miniflare-R2BucketObject");
+        let script = "import glob, os, sqlite3, sys\n\
+            for f in glob.glob(os.path.join(sys.argv[1], '*.sqlite')):\n\
+            \tif os.path.basename(f) == 'metadata.sqlite': continue\n\
+            \tfor (v,) in sqlite3.connect(f).execute(sys.argv[2]): print(v)\n";
+        let out = Command::new("python3").arg("-c").arg(script).arg(&dir).arg(sql).output().expect("python3");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap().lines().map(str::to_string).collect()
     }
 
     pub fn post_raw(&self, path: &str, content_type: &str, body: &str) -> Response {

@@ -40,7 +40,7 @@ fn error_body(resp: Response, status: u16) -> Value {
     body["error"].clone()
 }
 
-fn submit(who: &Session, phone: &str, files: &[&str]) -> Response {
+pub fn submit(who: &Session, phone: &str, files: &[&str]) -> Response {
     who.post_json(
         "/api/dossiers",
         &json!({

@@ -3,17 +3,27 @@
 //! before upload, showing the size before and after; each file goes up alone with a progress bar
 //! (XMLHttpRequest, the one browser API that reports upload progress), and a failed one can be
 //! retried or removed without touching the rest of the form.
+//!
+//! Nothing is lost on a bad network: a file larger than one part (5 MiB) goes up in parts (the
+//! server's multipart session), and "Thử lại" asks the server which parts it has and sends only
+//! the others. Until a file is uploaded its bytes wait in IndexedDB (`pending_uploads`) under the
+//! draft's key, so after a reload or a closed tab it reappears in the form and resumes.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use leptos::prelude::*;
-use motcua_domain::api::{ErrorBody, UploadView};
+use motcua_domain::api::{ErrorBody, MultipartView, StartMultipart, UploadView};
+use motcua_domain::upload::PART_BYTES;
+use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, CanvasRenderingContext2d, File, HtmlCanvasElement, ImageBitmap, ProgressEvent, XmlHttpRequest};
 
 use super::form::Errors;
+use super::pending_uploads::{self, PendingFile};
+use crate::i18n::{pick, t};
 
 const LONG_EDGE: f64 = 2000.0;
 const JPEG_QUALITY: f64 = 0.82;
@@ -63,7 +73,7 @@ pub fn human_size(bytes: f64) -> String {
 }
 
 fn js_err(e: JsValue) -> String {
-    e.as_string().unwrap_or_else(|| "Không xử lý được ảnh.".into())
+    e.as_string().unwrap_or_else(|| t("Không xử lý được ảnh.", "The photo could not be processed.").into())
 }
 
 /// A photo scaled so its long edge is at most 2000 px, as JPEG. Falls back to the original when
@@ -71,7 +81,7 @@ fn js_err(e: JsValue) -> String {
 async fn shrink(file: &File) -> Result<Blob, String> {
     let bitmap: ImageBitmap = JsFuture::from(window().create_image_bitmap_with_blob(file).map_err(js_err)?)
         .await
-        .map_err(|_| "Không đọc được ảnh này.".to_string())?
+        .map_err(|_| t("Không đọc được ảnh này.", "This photo could not be read.").to_string())?
         .unchecked_into();
     let (w, h) = (bitmap.width() as f64, bitmap.height() as f64);
     let scale = (LONG_EDGE / w.max(h)).min(1.0);
@@ -84,64 +94,269 @@ async fn shrink(file: &File) -> Result<Blob, String> {
     let promise = js_sys::Promise::new(&mut |resolve, _reject| {
         let _ = canvas.to_blob_with_type_and_encoder_options(&resolve, "image/jpeg", &JsValue::from_f64(JPEG_QUALITY));
     });
-    let blob: Blob = JsFuture::from(promise).await.map_err(js_err)?.dyn_into().map_err(|_| "Không nén được ảnh.".to_string())?;
+    let blob: Blob = JsFuture::from(promise)
+        .await
+        .map_err(js_err)?
+        .dyn_into()
+        .map_err(|_| t("Không nén được ảnh.", "The photo could not be compressed.").to_string())?;
     Ok(if blob.size() < file.size() { blob } else { file.clone().into() })
 }
 
-/// Sends one file to `POST /api/uploads`, reporting progress (0–100).
-async fn send(blob: &Blob, name: &str, progress: impl Fn(u8) + 'static) -> Result<UploadView, String> {
-    let offline = "Mất kết nối khi tải tệp lên. Bấm “Thử lại” khi có mạng.".to_string();
-    let xhr = XmlHttpRequest::new().map_err(js_err)?;
-    xhr.open("POST", "/api/uploads").map_err(js_err)?;
-    let _ = xhr.set_request_header("Content-Type", &blob.type_());
-    let _ = xhr.set_request_header("X-File-Name", &crate::api::encode(name));
+/// Why an exchange failed: the HTTP status (0 when the network failed) and what to show.
+struct Failure {
+    status: u16,
+    message: String,
+}
+
+fn offline() -> Failure {
+    Failure {
+        status: 0,
+        message: t(
+            "Mất kết nối khi tải tệp lên. Bấm “Thử lại” khi có mạng.",
+            "The connection dropped while uploading. Press “Retry” when you are back online.",
+        )
+        .into(),
+    }
+}
+
+enum Body<'a> {
+    Empty,
+    Json(String),
+    Blob(&'a Blob),
+}
+
+/// One exchange by XMLHttpRequest; `progress` gets the bytes of the body sent so far.
+async fn exchange(method: &str, url: &str, headers: &[(&str, &str)], body: Body<'_>, progress: Option<Rc<dyn Fn(f64)>>) -> Result<String, Failure> {
+    let xhr = XmlHttpRequest::new().map_err(|_| offline())?;
+    xhr.open(method, url).map_err(|_| offline())?;
+    for (name, value) in headers {
+        let _ = xhr.set_request_header(name, value);
+    }
     let on_progress = Closure::<dyn Fn(ProgressEvent)>::new(move |e: ProgressEvent| {
-        if e.length_computable() && e.total() > 0.0 {
-            progress((e.loaded() / e.total() * 100.0) as u8);
+        if let Some(p) = &progress {
+            p(e.loaded());
         }
     });
     if let Ok(up) = xhr.upload() {
         up.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
     }
     let done = js_sys::Promise::new(&mut |resolve, _| xhr.set_onloadend(Some(&resolve)));
-    xhr.send_with_opt_blob(Some(blob)).map_err(|_| offline.clone())?;
+    let sent = match body {
+        Body::Empty => xhr.send(),
+        Body::Json(text) => {
+            let _ = xhr.set_request_header("Content-Type", "application/json");
+            xhr.send_with_opt_str(Some(&text))
+        }
+        Body::Blob(blob) => xhr.send_with_opt_blob(Some(blob)),
+    };
+    sent.map_err(|_| offline())?;
     let _ = JsFuture::from(done).await;
     drop(on_progress);
     let status = xhr.status().unwrap_or(0);
     let text = xhr.response_text().ok().flatten().unwrap_or_default();
     match status {
-        0 => Err(offline),
-        200..=299 => serde_json::from_str(&text).map_err(|_| offline),
-        401 => Err("Vui lòng đăng nhập để tải tệp lên.".into()),
-        _ => Err(serde_json::from_str::<ErrorBody>(&text)
-            .map(|b| b.error.message_vi.unwrap_or(b.error.message))
-            .unwrap_or_else(|_| "Không tải được tệp lên, vui lòng thử lại.".into())),
+        0 => Err(offline()),
+        200..=299 => Ok(text),
+        401 => Err(Failure { status, message: t("Vui lòng đăng nhập để tải tệp lên.", "Please log in to upload files.").into() }),
+        _ => Err(Failure {
+            status,
+            message: serde_json::from_str::<ErrorBody>(&text)
+                .map(|b| match b.error.message_vi {
+                    Some(vi) => pick(vi, b.error.message),
+                    None => b.error.message,
+                })
+                .unwrap_or_else(|_| t("Không tải được tệp lên, vui lòng thử lại.", "The file could not be uploaded; please try again.").into()),
+        }),
     }
 }
 
+fn parse<T: DeserializeOwned>(text: &str) -> Result<T, Failure> {
+    serde_json::from_str(text).map_err(|_| offline())
+}
+
+fn percent(sent: f64, total: f64) -> u8 {
+    if total > 0.0 {
+        (sent / total * 100.0).clamp(0.0, 100.0) as u8
+    } else {
+        0
+    }
+}
+
+/// The type to announce for a file the browser did not type (some pickers leave it empty).
+fn content_type(blob: &Blob, name: &str) -> String {
+    let declared = blob.type_();
+    if !declared.is_empty() {
+        return declared;
+    }
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".pdf") {
+        "application/pdf".into()
+    } else if lower.ends_with(".png") {
+        "image/png".into()
+    } else {
+        "image/jpeg".into()
+    }
+}
+
+/// Sends a small file to `POST /api/uploads` in one request.
+async fn send_whole(blob: &Blob, name: &str, progress: Rc<dyn Fn(u8)>) -> Result<UploadView, Failure> {
+    let total = blob.size();
+    let encoded = crate::api::encode(name);
+    let ct = content_type(blob, name);
+    let text = exchange(
+        "POST",
+        "/api/uploads",
+        &[("Content-Type", &ct), ("X-File-Name", &encoded)],
+        Body::Blob(blob),
+        Some(Rc::new(move |sent| progress(percent(sent, total)))),
+    )
+    .await?;
+    parse(&text)
+}
+
+/// Sends a large file in parts. With `session` it first asks the server which parts it has and
+/// sends only the others; `remember` keeps a new session's id (or forgets a lost one) on the
+/// phone, so a reload resumes it too. `wanted` turns false once the person removed the file.
+async fn send_in_parts<F: std::future::Future<Output = ()>>(
+    blob: &Blob,
+    name: &str,
+    session: Option<String>,
+    remember: impl Fn(Option<String>) -> F,
+    progress: Rc<dyn Fn(u8)>,
+    wanted: impl Fn() -> bool,
+) -> Result<UploadView, Failure> {
+    let total = blob.size();
+    let mut plan: Option<MultipartView> = None;
+    if let Some(id) = session {
+        let url = format!("/api/uploads/multipart/{id}");
+        match exchange("GET", &url, &[], Body::Empty, None).await {
+            Ok(text) => plan = Some(parse(&text)?),
+            Err(f) if f.status == 404 => {
+                // Completed already (its answer was lost on the way back), or dropped by the
+                // server after a day: completing tells which.
+                match exchange("POST", &format!("{url}/complete"), &[], Body::Empty, None).await {
+                    Ok(text) => return parse(&text),
+                    Err(f) if f.status == 404 => remember(None).await,
+                    Err(f) => return Err(f),
+                }
+            }
+            Err(f) => return Err(f),
+        }
+    }
+    let plan = match plan {
+        Some(p) => p,
+        None => {
+            let start = StartMultipart { name: name.to_string(), size: total as u64, content_type: content_type(blob, name) };
+            let json = serde_json::to_string(&start).map_err(|_| offline())?;
+            let p: MultipartView = parse(&exchange("POST", "/api/uploads/multipart", &[], Body::Json(json), None).await?)?;
+            // Saved before any part goes, so a reload from here on resumes this session.
+            remember(Some(p.id.clone())).await;
+            p
+        }
+    };
+    let part_size = plan.part_size as f64;
+    let range = |n: u32| ((n - 1) as f64 * part_size, (n as f64 * part_size).min(total));
+    let mut sent: f64 = plan.received.iter().map(|n| range(*n)).map(|(a, b)| (b - a).max(0.0)).sum();
+    progress(percent(sent, total));
+    for n in (1..=plan.parts).filter(|n| !plan.received.contains(n)) {
+        if !wanted() {
+            return Err(Failure { status: 0, message: String::new() });
+        }
+        let (from, to) = range(n);
+        let part = blob.slice_with_f64_and_f64(from, to).map_err(|_| offline())?;
+        let before = sent;
+        let progress = progress.clone();
+        exchange(
+            "PUT",
+            &format!("/api/uploads/multipart/{}/parts/{n}", plan.id),
+            &[],
+            Body::Blob(&part),
+            Some(Rc::new(move |now| progress(percent(before + now, total)))),
+        )
+        .await?;
+        sent += to - from;
+    }
+    parse(&exchange("POST", &format!("/api/uploads/multipart/{}/complete", plan.id), &[], Body::Empty, None).await?)
+}
+
 #[component]
-pub fn Attachments(items: RwSignal<Vec<Attachment>>, errors: RwSignal<Errors>) -> impl IntoView {
-    // The bytes of files not yet uploaded, kept for "Thử lại" (browser objects stay on this thread).
-    let blobs = StoredValue::new_local(HashMap::<u32, Blob>::new());
+pub fn Attachments(
+    items: RwSignal<Vec<Attachment>>,
+    errors: RwSignal<Errors>,
+    /// The draft's key: files not yet uploaded are kept on the phone under it.
+    #[prop(into)]
+    draft: String,
+) -> impl IntoView {
+    // Files not yet uploaded, by row (browser objects stay on this thread); also in IndexedDB.
+    let pending = StoredValue::new_local(HashMap::<u32, PendingFile>::new());
     let next_key = StoredValue::new(items.with_untracked(|v| v.iter().map(|a| a.key).max().unwrap_or(0)) + 1);
+    let draft = StoredValue::new(draft);
 
     let set_state = move |key: u32, state: State| items.update(|v| v.iter_mut().filter(|a| a.key == key).for_each(|a| a.state = state.clone()));
+    let present = move |key: u32| items.with_untracked(|v| v.iter().any(|a| a.key == key));
     let upload = move |key: u32| {
-        let Some(blob) = blobs.with_value(|b| b.get(&key).cloned()) else { return };
-        let name = items.with_untracked(|v| v.iter().find(|a| a.key == key).map(|a| a.name.clone())).unwrap_or_default();
+        let Some(file) = pending.with_value(|p| p.get(&key).cloned()) else { return };
         set_state(key, State::Uploading(0));
         leptos::task::spawn_local(async move {
-            match send(&blob, &name, move |p| set_state(key, State::Uploading(p))).await {
-                Ok(view) => {
-                    blobs.update_value(|b| {
-                        b.remove(&key);
-                    });
-                    set_state(key, State::Done(view));
+            let progress: Rc<dyn Fn(u8)> = Rc::new(move |p| {
+                if present(key) {
+                    set_state(key, State::Uploading(p))
                 }
-                Err(m) => set_state(key, State::Failed(m)),
+            });
+            let result = if file.blob.size() > PART_BYTES as f64 {
+                let remember = move |session: Option<String>| {
+                    let updated = pending.try_update_value(|p| {
+                        p.get_mut(&key).map(|f| {
+                            f.multipart = session.clone();
+                            f.clone()
+                        })
+                    });
+                    async move {
+                        if let Some(Some(f)) = updated {
+                            pending_uploads::save(&f).await;
+                        }
+                    }
+                };
+                send_in_parts(&file.blob, &file.name, file.multipart.clone(), remember, progress, move || present(key)).await
+            } else {
+                send_whole(&file.blob, &file.name, progress).await
+            };
+            match result {
+                Ok(view) => {
+                    pending.update_value(|p| {
+                        p.remove(&key);
+                    });
+                    pending_uploads::delete(&file.id).await;
+                    // A file restored after its answer was lost may already be in the form.
+                    let twice = items.with_untracked(|v| v.iter().any(|a| a.key != key && matches!(&a.state, State::Done(d) if d.id == view.id)));
+                    if twice {
+                        items.update(|v| v.retain(|a| a.key != key));
+                    } else {
+                        set_state(key, State::Done(view));
+                    }
+                }
+                Err(f) if present(key) => set_state(key, State::Failed(f.message)),
+                Err(_) => {}
             }
         });
     };
+    // A row for a file whose bytes are ready, kept on the phone until it is uploaded.
+    let track = move |key: u32, file: PendingFile| {
+        pending.update_value(|p| {
+            p.insert(key, file);
+        });
+    };
+    // Files left pending by an earlier visit (reload, closed tab): back in the form, resuming.
+    leptos::task::spawn_local(async move {
+        for file in pending_uploads::of_draft(&draft.get_value()).await {
+            let key = next_key.get_value();
+            next_key.set_value(key + 1);
+            let size = file.blob.size();
+            items.update(|v| v.push(Attachment { key, name: file.name.clone(), original: file.original, size, state: State::Uploading(0) }));
+            track(key, file);
+            upload(key);
+        }
+    });
     let add = move |file: File| {
         let key = next_key.get_value();
         next_key.set_value(key + 1);
@@ -150,6 +365,7 @@ pub fn Attachments(items: RwSignal<Vec<Attachment>>, errors: RwSignal<Errors>) -
         items.update(|v| v.push(Attachment { key, name: file.name(), original: file.size(), size: file.size(), state: State::Preparing }));
         leptos::task::spawn_local(async move {
             let mut name = file.name();
+            let original = file.size();
             let blob = if photo {
                 match shrink(&file).await {
                     Ok(b) => {
@@ -168,11 +384,34 @@ pub fn Attachments(items: RwSignal<Vec<Attachment>>, errors: RwSignal<Errors>) -
                 a.size = size;
                 a.name = name.clone();
             }));
-            blobs.update_value(|b| {
-                b.insert(key, blob);
-            });
-            upload(key);
+            let file = PendingFile {
+                id: pending_uploads::new_id(),
+                draft: draft.get_value(),
+                name,
+                original,
+                blob,
+                multipart: None,
+            };
+            pending_uploads::save(&file).await;
+            if present(key) {
+                track(key, file);
+                upload(key);
+            } else {
+                pending_uploads::delete(&file.id).await;
+            }
         });
+    };
+    let remove = move |key: u32| {
+        items.update(|v| v.retain(|x| x.key != key));
+        if let Some(file) = pending.try_update_value(|p| p.remove(&key)).flatten() {
+            leptos::task::spawn_local(async move {
+                pending_uploads::delete(&file.id).await;
+                // Tell the server to drop the parts it has; if that fails the cron does it.
+                if let Some(session) = file.multipart {
+                    let _ = exchange("DELETE", &format!("/api/uploads/multipart/{session}"), &[], Body::Empty, None).await;
+                }
+            });
+        }
     };
     let on_pick = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
@@ -188,15 +427,18 @@ pub fn Attachments(items: RwSignal<Vec<Attachment>>, errors: RwSignal<Errors>) -
 
     view! {
         <fieldset class="attachments">
-            <legend>"Tệp đính kèm (ảnh chụp, bản quét)"</legend>
-            <p class="muted">"JPEG, PNG hoặc PDF, tối đa 20 MB mỗi tệp, 50 MB mỗi hồ sơ. Ảnh được thu nhỏ trước khi gửi."</p>
+            <legend>{t("Tệp đính kèm (ảnh chụp, bản quét)", "Attachments (photos, scans)")}</legend>
+            <p class="muted">{t(
+                "JPEG, PNG hoặc PDF, tối đa 20 MB mỗi tệp, 50 MB mỗi hồ sơ. Ảnh được thu nhỏ trước khi gửi.",
+                "JPEG, PNG or PDF, at most 20 MB a file and 50 MB a dossier. Photos are downscaled before sending.",
+            )}</p>
             <div class="pickers">
-                <label class="button secondary" for="pick-camera">"Chụp ảnh"</label>
+                <label class="button secondary" for="pick-camera">{t("Chụp ảnh", "Take a photo")}</label>
                 <input id="pick-camera" class="visually-hidden" type="file" accept="image/*" capture="environment" on:change=on_pick/>
-                <label class="button secondary" for="pick-files">"Chọn tệp"</label>
+                <label class="button secondary" for="pick-files">{t("Chọn tệp", "Choose files")}</label>
                 <input id="pick-files" class="visually-hidden" type="file" accept="image/jpeg,image/png,application/pdf" multiple on:change=on_pick/>
             </div>
-            <ul class="files" aria-label="Tệp đã chọn">
+            <ul class="files" aria-label=t("Tệp đã chọn", "Chosen files")>
                 <For each=move || items.get() key=|a| a.look() let:a>
                     {
                         let key = a.key;
@@ -212,22 +454,19 @@ pub fn Attachments(items: RwSignal<Vec<Attachment>>, errors: RwSignal<Errors>) -
                                 <span class="file-name">{a.name.clone()}</span>
                                 <span class="file-size muted">{sizes}</span>
                                 {match a.state.clone() {
-                                    State::Preparing => view! { <span class="muted">"Đang thu nhỏ ảnh…"</span> }.into_any(),
+                                    State::Preparing => view! { <span class="muted">{t("Đang thu nhỏ ảnh…", "Downscaling the photo…")}</span> }.into_any(),
                                     State::Uploading(p) => view! {
-                                        <progress max="100" value=p.to_string() aria-label=format!("Đang tải lên {}", a.name)>{format!("{p}%")}</progress>
+                                        <progress max="100" value=p.to_string() aria-label=pick(format!("Đang tải lên {}", a.name), format!("Uploading {}", a.name))>{format!("{p}%")}</progress>
                                     }.into_any(),
                                     State::Failed(m) => view! {
                                         <span class="field-error" role="alert">{m}</span>
-                                        <button type="button" class="secondary" on:click=move |_| upload(key)>"Thử lại"</button>
+                                        <button type="button" class="secondary" on:click=move |_| upload(key)>{t("Thử lại", "Retry")}</button>
                                     }.into_any(),
-                                    State::Done(_) => view! { <span class="ok">"Đã tải lên"</span> }.into_any(),
+                                    State::Done(_) => view! { <span class="ok">{t("Đã tải lên", "Uploaded")}</span> }.into_any(),
                                 }}
                                 <span class="field-error" role="alert">{server_error}</span>
-                                <button type="button" class="link" aria-label=format!("Xóa tệp {}", a.name)
-                                    on:click=move |_| {
-                                        blobs.update_value(|b| { b.remove(&key); });
-                                        items.update(|v| v.retain(|x| x.key != key));
-                                    }>"Xóa"</button>
+                                <button type="button" class="link" aria-label=pick(format!("Xóa tệp {}", a.name), format!("Remove the file {}", a.name))
+                                    on:click=move |_| remove(key)>{t("Xóa", "Remove")}</button>
                             </li>
                         }
                     }

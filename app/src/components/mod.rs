@@ -6,4 +6,5 @@ pub mod form;
 pub mod vietqr;
 pub mod layout;
 pub mod money;
+pub mod pending_uploads;
 pub mod receipt;

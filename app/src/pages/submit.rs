@@ -106,8 +106,8 @@ pub fn SubmitPage() -> impl IntoView {
         .unwrap_or_default();
     let agency_name = chosen.read_untracked().as_ref().filter(|a| a.code == agency).map(|a| a.name.clone()).unwrap_or_default();
 
-    let UseDraftReturn { draft, restored, clear } =
-        use_draft_with_options::<FormDraft>(&format!("{code}.{agency}"), UseDraftOptions { keep: |d| d.edited });
+    let draft_key = format!("{code}.{agency}");
+    let UseDraftReturn { draft, restored, clear } = use_draft_with_options::<FormDraft>(&draft_key, UseDraftOptions { keep: |d| d.edited });
     let start = draft.get_untracked();
     let applicant = Person::new(&start.applicant);
     let owner = Person::new(&start.owner);
@@ -246,7 +246,7 @@ pub fn SubmitPage() -> impl IntoView {
     view! {
         <section class="page">
             <Suspense fallback=|| view! { <p class="muted">{t("Đang tải…", "Loading…")}</p> }>
-                {move || { let send = send.clone(); Suspend::new(async move {
+                {move || { let (send, draft_key) = (send.clone(), draft_key.clone()); Suspend::new(async move {
                     let d = match detail.await {
                         Ok(d) => d,
                         Err(e) => return view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
@@ -302,7 +302,7 @@ pub fn SubmitPage() -> impl IntoView {
                                 <input type="checkbox" prop:checked=send_by_post on:change=move |ev| send_by_post.set(event_target_checked(&ev))/>
                                 <span>{t("Gửi hồ sơ giấy qua bưu điện", "Send the paper dossier by post")}</span>
                             </label>
-                            <Attachments items=attachments errors=errors/>
+                            <Attachments items=attachments errors=errors draft=draft_key/>
                             {move || errors.read().general().map(|m| view! { <p class="error" role="alert">{m}</p> })}
                             <button type="submit" disabled=busy>{move || if busy.get() { t("Đang gửi…", "Sending…") } else { t("Gửi hồ sơ", "Send dossier") }}</button>
                         </form>

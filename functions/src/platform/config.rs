@@ -39,3 +39,10 @@ pub fn provider_url(env: &worker::Env, name: &str, default: &str) -> String {
         None => default.to_string(),
     }
 }
+
+/// Hours an upload may stay attached to no dossier before the cron trigger deletes it
+/// (`UNATTACHED_UPLOAD_HOURS` in `wrangler.toml`'s `[vars]`; 168 = a week, as long as a draft
+/// can be resumed).
+pub fn unattached_upload_hours(env: &worker::Env) -> i64 {
+    setting(env, "UNATTACHED_UPLOAD_HOURS").and_then(|v| v.trim().parse::<i64>().ok()).filter(|h| *h >= 0).unwrap_or(168)
+}
