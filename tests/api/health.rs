@@ -22,12 +22,23 @@ fn unknown_api_routes_answer_404_json_never_the_app() {
 
 #[test]
 fn app_routes_fall_back_to_the_single_page_app() {
-    for path in ["/", "/ho-so", "/thu-tuc/2.000815"] {
+    // The landing pages get the landing bundle; every other page, the whole app.
+    for (path, landing) in [
+        ("/", true),
+        ("/?agency=000.10.51.H27", true),
+        ("/co-quan", true),
+        ("/thu-tuc/2.000815", true),
+        ("/thu-tuc/2.000815/nop?agency=000.10.51.H27", false),
+        ("/ho-so", false),
+        ("/ho-so/abc", false),
+        ("/tai-khoan", false),
+    ] {
         let resp = app().get(path);
         assert_eq!(resp.status(), 200, "{path}");
         let html = resp.text().unwrap();
         assert!(html.contains("<html lang=\"vi\">"), "{path}");
-        assert!(html.contains("/pkg/motcua.js"), "{path}");
+        assert_eq!(html.contains("/pkg/motcua_landing.js"), landing, "{path}");
+        assert_eq!(html.contains("/pkg/motcua.js"), !landing, "{path}");
     }
 }
 
@@ -51,5 +62,5 @@ fn secrets_never_reach_the_browser_bundles() {
         }
         checked += 1;
     }
-    assert!(checked >= 4, "both bundles (js + wasm) checked");
+    assert!(checked >= 6, "the three bundles (js + wasm each) checked");
 }
