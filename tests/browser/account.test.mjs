@@ -2,7 +2,7 @@
 // profile shows the domain's errors at the field, then the profile is shown, and log-out ends it.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, startBrowser, axeViolations, screenshot, hasNoHorizontalScroll } from "./support.mjs";
+import { startServer, startBrowser, axeViolations, screenshot, hasNoHorizontalScroll, codeFor } from "./support.mjs";
 
 let server, browser;
 before(async () => {
@@ -14,15 +14,6 @@ after(async () => {
   server?.stop();
 });
 
-async function codeFor(phone) {
-  for (let i = 0; i < 100; i++) {
-    const list = await (await fetch(`${server.base}/dev/outbox.json?to=${phone}`)).json();
-    const m = list[0]?.body.match(/\d{6}/);
-    if (m) return m[0];
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error("no code in the outbox");
-}
 
 test("a new citizen logs in by code, fills the profile once and logs out", async () => {
   const phone = "0911000300";
@@ -37,12 +28,12 @@ test("a new citizen logs in by code, fills the profile once and logs out", async
   await phoneInput.fill(phone);
   await page.getByRole("button", { name: "Nhận mã xác thực" }).click();
   await page.getByText(`Mã xác thực đã được gửi đến ${phone}`, { exact: false }).waitFor();
-  await page.getByLabel("Mã xác thực").fill("000000" === (await codeFor(phone)) ? "111111" : "000000");
+  await page.getByLabel("Mã xác thực").fill("000000" === (await codeFor(server.base, phone)) ? "111111" : "000000");
   await page.getByRole("button", { name: "Đăng nhập" }).click();
   await page.locator("#e-code").getByText("Bạn còn 4 lần thử", { exact: false }).waitFor();
   await screenshot(page, "account-wrong-code");
 
-  await page.getByLabel("Mã xác thực").fill(await codeFor(phone));
+  await page.getByLabel("Mã xác thực").fill(await codeFor(server.base, phone));
   await page.getByRole("button", { name: "Đăng nhập" }).click();
   await page.getByLabel("Họ và tên *").fill("Đỗ Thị Hạnh");
   await page.getByLabel("Số định danh cá nhân (CCCD) *").fill("0301");

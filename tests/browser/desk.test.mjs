@@ -7,7 +7,7 @@
 // page; screenshots in tests/browser/artifacts.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, startBrowser, axeViolations, screenshot, hasNoHorizontalScroll } from "./support.mjs";
+import { startServer, startBrowser, axeViolations, screenshot, hasNoHorizontalScroll, apiLogin } from "./support.mjs";
 
 let server, browser;
 before(async () => {
@@ -32,21 +32,8 @@ async function api(path, { method = "GET", body, cookie } = {}) {
 
 /// A citizen session by the code flow (the code comes from the development outbox).
 async function citizenCookie(phone) {
-  const before = (await api(`/dev/outbox.json?to=${phone}`)).json[0]?.id ?? 0;
-  assert.equal((await api("/api/auth/otp/request", { method: "POST", body: { phone } })).status, 202);
-  let code;
-  for (let i = 0; i < 100 && !code; i++) {
-    const m = (await api(`/dev/outbox.json?to=${phone}`)).json.find((m) => m.id > before);
-    code = m?.body.match(/\d{6}/)?.[0];
-    if (!code) await new Promise((r) => setTimeout(r, 200));
-  }
-  const r = await fetch(server.base + "/api/auth/otp/verify", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ phone, code }),
-  });
-  assert.equal(r.status, 200);
-  return r.headers.get("set-cookie").split(";")[0];
+  const { name, value } = await apiLogin(server.base, { phone });
+  return `${name}=${value}`;
 }
 
 async function addCookie(pair) {

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startServer, startBrowser, screenshot, apiLogin, apiCall, dossierAwaitingPayment, SON_TAY, ROOT } from "./support.mjs";
+import { startServer, startBrowser, screenshot, apiLogin, apiCall, dossierAwaitingPayment, SON_TAY, ROOT, codeFor } from "./support.mjs";
 
 const FRAME = 'iframe[title="Dịch vụ công trực tuyến"]';
 let server, browser, portal, portalPort;
@@ -54,15 +54,6 @@ after(async () => {
   server?.stop();
 });
 
-async function codeFor(phone, after = 0) {
-  for (let i = 0; i < 100; i++) {
-    const list = await (await fetch(`${server.base}/dev/outbox.json?to=${phone}`)).json();
-    const m = list[0]?.id > after && list[0]?.body.match(/\d{6}/);
-    if (m) return m[0];
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error("no code in the outbox");
-}
 
 /// Waits until the iframe is as tall as the app's content, and returns both heights.
 async function settledHeights(page, frame) {
@@ -153,7 +144,7 @@ test("the portal shows Sơn Tây's procedures in a frame of the right height; lo
   await inside.getByLabel("Số điện thoại").fill(phone);
   await inside.getByRole("button", { name: "Nhận mã xác thực" }).click();
   await inside.getByText(`Mã xác thực đã được gửi đến ${phone}`, { exact: false }).waitFor();
-  await inside.getByLabel("Mã xác thực").fill(await codeFor(phone));
+  await inside.getByLabel("Mã xác thực").fill(await codeFor(server.base, phone));
   await inside.getByRole("button", { name: "Đăng nhập" }).click();
   await inside.getByRole("definition").getByText("Nguyễn Văn An").waitFor();
   const cookies = await browser.cookies(server.base);

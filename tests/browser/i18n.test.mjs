@@ -4,7 +4,7 @@
 // the Vietnamese back.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, startBrowser, axeViolations, screenshot, hasNoHorizontalScroll, apiLogin, dossierAwaitingPayment } from "./support.mjs";
+import { startServer, startBrowser, axeViolations, screenshot, hasNoHorizontalScroll, apiLogin, dossierAwaitingPayment, codeFor } from "./support.mjs";
 
 let server, browser;
 before(async () => {
@@ -16,15 +16,6 @@ after(async () => {
   server?.stop();
 });
 
-async function codeFor(phone) {
-  for (let i = 0; i < 100; i++) {
-    const list = await (await fetch(`${server.base}/dev/outbox.json?to=${phone}`)).json();
-    const m = list[0]?.body.match(/\d{6}/);
-    if (m) return m[0];
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error("no code in the outbox");
-}
 
 const htmlLang = (page) => page.evaluate(() => document.documentElement.getAttribute("lang"));
 
@@ -94,7 +85,7 @@ test("Vietnamese by default, English after the switch, Vietnamese again after sw
   await phoneInput.fill(phone);
   await page.getByRole("button", { name: "Get a verification code" }).click();
   await page.getByText(`A verification code was sent to ${phone}`, { exact: false }).waitFor();
-  const code = await codeFor(phone);
+  const code = await codeFor(server.base, phone);
   await page.getByLabel("Verification code").fill(code === "000000" ? "111111" : "000000");
   await page.getByRole("button", { name: "Log in", exact: true }).click();
   const codeError = page.locator("#e-code");

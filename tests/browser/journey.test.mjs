@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startServer, startBrowser, axeViolations, screenshot, hasNoHorizontalScroll } from "./support.mjs";
+import { startServer, startBrowser, axeViolations, screenshot, hasNoHorizontalScroll, codeFor } from "./support.mjs";
 
 let server, browser;
 before(async () => {
@@ -21,15 +21,6 @@ after(async () => {
   server?.stop();
 });
 
-async function codeFor(phone) {
-  for (let i = 0; i < 100; i++) {
-    const list = await (await fetch(`${server.base}/dev/outbox.json?to=${phone}`)).json();
-    const m = list.find((x) => /Mã xác thực/.test(x.body))?.body.match(/\d{6}/);
-    if (m) return m[0];
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error("no code in the outbox");
-}
 
 /// Each page of the journey: accessible, no sideways scrolling, kept as a screenshot.
 async function check(page, name) {
@@ -77,7 +68,7 @@ test("a new citizen finds the procedure, sends a dossier with photos, and pays t
   await page.goto(server.base + "/tai-khoan");
   await page.getByLabel("Số điện thoại").fill(phone);
   await page.getByRole("button", { name: "Nhận mã xác thực" }).click();
-  await page.getByLabel("Mã xác thực").fill(await codeFor(phone));
+  await page.getByLabel("Mã xác thực").fill(await codeFor(server.base, phone));
   await page.getByRole("button", { name: "Đăng nhập" }).click();
   await page.getByLabel("Họ và tên *").fill("Phạm Văn Bình");
   await page.getByLabel("Số định danh cá nhân (CCCD) *").fill("042090005678");

@@ -88,6 +88,18 @@ export async function hasNoHorizontalScroll(page) {
   return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 }
 
+/// The newest one-time code sent to `phone` (read from the development outbox), waiting up to
+/// 20 s for it; with `after`, only one in a message newer than that outbox id.
+export async function codeFor(base, phone, after = 0) {
+  for (let i = 0; i < 100; i++) {
+    const list = await (await fetch(`${base}/dev/outbox.json?to=${phone}`)).json();
+    const m = list.find((x) => x.id > after && /Mã xác thực/.test(x.body))?.body.match(/\d{6}/);
+    if (m) return m[0];
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no code in the outbox for ${phone}`);
+}
+
 /// Logs in through the API as a citizen (code from the dev outbox) or a staff member, and
 /// returns the session cookie `{ name, value }` for fetch and for a browser context.
 export async function apiLogin(base, who) {
@@ -101,14 +113,11 @@ export async function apiLogin(base, who) {
     return cookieOf(r);
   }
   const headers = { "content-type": "application/json", "cf-connecting-ip": `10.77.${who.phone.slice(-4, -2)}.${who.phone.slice(-2)}` };
+  // Only a code sent after this request counts (an earlier log-in may have left one).
+  const before = (await (await fetch(`${base}/dev/outbox.json?to=${who.phone}`)).json())[0]?.id ?? 0;
   const asked = await fetch(`${base}/api/auth/otp/request`, { method: "POST", headers, body: JSON.stringify({ phone: who.phone }) });
   if (asked.status !== 202) throw new Error(`code request ${asked.status}`);
-  let code;
-  for (let i = 0; i < 100 && !code; i++) {
-    const list = await (await fetch(`${base}/dev/outbox.json?to=${who.phone}`)).json();
-    code = list[0]?.body.match(/\d{6}/)?.[0];
-    if (!code) await new Promise((r) => setTimeout(r, 200));
-  }
+  const code = await codeFor(base, who.phone, before);
   const r = await fetch(`${base}/api/auth/otp/verify`, { method: "POST", headers, body: JSON.stringify({ phone: who.phone, code }) });
   if (!r.ok) throw new Error(`code verify ${r.status}`);
   return cookieOf(r);
