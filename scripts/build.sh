@@ -5,30 +5,25 @@ source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 
 # The app: cargo -> wasm-bindgen -> wasm-opt (no trunk: a plain pipeline is faster and needs no
-# downloads).
-cargo build --profile app --target wasm32-unknown-unknown -p motcua-app
+# downloads), one crate built once per bundle. Usage: bundle OUT_NAME [cargo feature flags...]
+bundle() {
+  local name="$1"; shift
+  cargo build --profile app --target wasm32-unknown-unknown -p motcua-app "$@"
+  wasm-bindgen --target web --no-typescript --out-dir dist.tmp/pkg --out-name "$name" \
+    target/wasm32-unknown-unknown/app/motcua_app.wasm
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    "dist.tmp/pkg/${name}_bg.wasm" -o "dist.tmp/pkg/${name}_bg.wasm"
+}
 rm -rf dist.tmp && mkdir -p dist.tmp/pkg
-wasm-bindgen --target web --no-typescript --out-dir dist.tmp/pkg --out-name motcua \
-  target/wasm32-unknown-unknown/app/motcua_app.wasm
-wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  dist.tmp/pkg/motcua_bg.wasm -o dist.tmp/pkg/motcua_bg.wasm
+# The whole citizen app.
+bundle motcua
 # The landing bundle (/, /co-quan, /thu-tuc/{code}): what a first visit opens, without the form,
 # payments and tracking; any other page is loaded with the whole app above.
-cargo build --profile app --target wasm32-unknown-unknown -p motcua-app --no-default-features --features landing
-wasm-bindgen --target web --no-typescript --out-dir dist.tmp/pkg --out-name motcua_landing \
-  target/wasm32-unknown-unknown/app/motcua_app.wasm
-wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  dist.tmp/pkg/motcua_landing_bg.wasm -o dist.tmp/pkg/motcua_landing_bg.wasm
+bundle motcua_landing --no-default-features --features landing
 # The staff bundle (/can-bo, /lanh-dao): the same crate with the `staff` feature, so the
 # citizen's first load never carries the desk and the dashboard.
-cargo build --profile app --target wasm32-unknown-unknown -p motcua-app --no-default-features --features staff
-wasm-bindgen --target web --no-typescript --out-dir dist.tmp/pkg --out-name motcua_staff \
-  target/wasm32-unknown-unknown/app/motcua_app.wasm
-wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  dist.tmp/pkg/motcua_staff_bg.wasm -o dist.tmp/pkg/motcua_staff_bg.wasm
+bundle motcua_staff --no-default-features --features staff
 cp -r public/. dist.tmp/
 cp style/*.css dist.tmp/
 mkdir -p dist.tmp/landing
