@@ -13,7 +13,7 @@ use worker::Env;
 
 use crate::platform::error::ApiError;
 
-use crate::platform::config::{provider_url as url, setting as text};
+use crate::platform::config::{provider_url as url, resolve_url, setting as text};
 
 fn secret(env: &Env, name: &str) -> Result<Secret, ApiError> {
     text(env, name).map(Secret::new).ok_or_else(|| unconfigured(name))
@@ -58,8 +58,7 @@ pub fn zalopay(env: &Env) -> Result<Zalopay, ApiError> {
 
 pub fn paygov(env: &Env) -> Result<Paygov, ApiError> {
     // The national platform publishes no sandbox host: its address must be configured.
-    let base = text(env, "PAYGOV_BASE_URL").ok_or_else(|| provider_unavailable(Provider::Paygov))?;
-    let base = if base.starts_with('/') { format!("{}{base}", public_base(env)) } else { base };
+    let base = text(env, "PAYGOV_BASE_URL").map(|u| resolve_url(env, u)).ok_or_else(|| provider_unavailable(Provider::Paygov))?;
     Ok(Paygov(PaygovConfig::new(required(env, names::PAYGOV_PARTNER_CODE)?, secret(env, names::PAYGOV_SECRET)?, &base)))
 }
 

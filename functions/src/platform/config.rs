@@ -33,10 +33,15 @@ pub fn setting(env: &worker::Env, name: &str) -> Option<String> {
 /// A provider's address: a path (`/sandbox/...`) is resolved against `PUBLIC_BASE_URL` (how the
 /// local sandbox is reached), unset gives `default` (the provider's published host).
 pub fn provider_url(env: &worker::Env, name: &str, default: &str) -> String {
-    match setting(env, name) {
-        Some(u) if u.starts_with('/') => format!("{}{u}", public_base_url(env)),
-        Some(u) => u,
-        None => default.to_string(),
+    setting(env, name).map(|u| resolve_url(env, u)).unwrap_or_else(|| default.to_string())
+}
+
+/// An address as configured: a path is taken as one on this deployment (`PUBLIC_BASE_URL`).
+pub fn resolve_url(env: &worker::Env, value: String) -> String {
+    if value.starts_with('/') {
+        format!("{}{value}", public_base_url(env))
+    } else {
+        value
     }
 }
 
