@@ -297,18 +297,22 @@ fn the_cron_deletes_uploads_never_attached_and_keeps_attached_ones() {
     let open = |id: &str| server.r2_query("SELECT key FROM _mf_multipart_uploads WHERE state = 0").iter().any(|k| k.ends_with(id));
     let stored = |id: &Value| server.r2_query("SELECT key FROM _mf_objects").iter().any(|k| k.ends_with(id.as_str().unwrap()));
     assert!(open(&unfinished) && stored(&forgotten["id"]) && stored(&attached["id"]), "before the sweep");
+    // A certified copy at Sơn Tây with one scan attached.
+    let submit_with = |file: &Value| {
+        server
+            .as_session(Method::POST, "/api/dossiers", &citizen)
+            .json(&json!({
+                "agency": agency_code_on(server, "UBND xã Sơn Tây"),
+                "procedure": "2.000815",
+                "applicant": {"full_name": "Nguyễn Văn An", "id_number": "042190001111", "phone": phone, "address": "Xã Sơn Tây"},
+                "inputs": {"pages": 2, "copies": 1},
+                "files": [file],
+            }))
+            .send()
+            .unwrap()
+    };
 
-    let resp = server
-        .as_session(Method::POST, "/api/dossiers", &citizen)
-        .json(&json!({
-            "agency": agency_code_on(server, "UBND xã Sơn Tây"),
-            "procedure": "2.000815",
-            "applicant": {"full_name": "Nguyễn Văn An", "id_number": "042190001111", "phone": phone, "address": "Xã Sơn Tây"},
-            "inputs": {"pages": 2, "copies": 1},
-            "files": [attached["id"]],
-        }))
-        .send()
-        .unwrap();
+    let resp = submit_with(&attached["id"]);
     assert_eq!(resp.status(), 201, "{}", resp.text().unwrap_or_default());
     let dossier = resp.json::<Value>().unwrap()["id"].as_str().unwrap().to_string();
 
@@ -322,17 +326,7 @@ fn the_cron_deletes_uploads_never_attached_and_keeps_attached_ones() {
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.bytes().unwrap().as_ref(), small.as_slice());
     // The forgotten one is gone: no dossier can attach it any more.
-    let resp = server
-        .as_session(Method::POST, "/api/dossiers", &citizen)
-        .json(&json!({
-            "agency": agency_code_on(server, "UBND xã Sơn Tây"),
-            "procedure": "2.000815",
-            "applicant": {"full_name": "Nguyễn Văn An", "id_number": "042190001111", "phone": phone, "address": "Xã Sơn Tây"},
-            "inputs": {"pages": 2, "copies": 1},
-            "files": [forgotten["id"]],
-        }))
-        .send()
-        .unwrap();
+    let resp = submit_with(&forgotten["id"]);
     let (code, field) = expect_error(resp, 400);
     assert_eq!((code.as_str(), field.as_deref()), ("unknown_file", Some("files[0]")));
     // And so are its bytes in R2; the attached scan's stay.
