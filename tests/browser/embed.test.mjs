@@ -68,6 +68,18 @@ async function settledHeights(page, frame) {
   return last;
 }
 
+/// Waits until the frame has its final height and the portal has stopped scrolling.
+async function settle(page, frame) {
+  await settledHeights(page, frame);
+  let last = -1;
+  for (let i = 0; i < 20; i++) {
+    const y = await page.evaluate(() => window.scrollY);
+    if (y === last) break;
+    last = y;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /// Follows a link in the frame once the frame has its final height and the portal has stopped
 /// scrolling. The frame resizes as a page's data arrives, so a click can still land where the
 /// link was a moment before: it is repeated (at most three times) until the frame's address
@@ -76,14 +88,7 @@ async function clickSettled(page, frame, locator) {
   const before = frame.url();
   for (let attempt = 0; attempt < 3; attempt++) {
     await locator.waitFor();
-    await settledHeights(page, frame);
-    let last = -1;
-    for (let i = 0; i < 20; i++) {
-      const y = await page.evaluate(() => window.scrollY);
-      if (y === last) break;
-      last = y;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await settle(page, frame);
     await locator.click();
     for (let i = 0; i < 30 && frame.url() === before; i++) await new Promise((r) => setTimeout(r, 100));
     if (frame.url() !== before) return;
@@ -141,7 +146,11 @@ test("the portal shows Sơn Tây's procedures in a frame of the right height; lo
   // Log in inside the frame (the partitioned cookie of embed mode; a Lax one is never sent here).
   const phone = "0912345678";
   await clickSettled(page, frame, inside.getByRole("link", { name: "Tài khoản", exact: true }));
+  // The page settles (its session check answered, the frame resized) before the number is typed.
+  await inside.getByLabel("Số điện thoại").waitFor();
+  await settle(page, frame);
   await inside.getByLabel("Số điện thoại").fill(phone);
+  assert.equal(await inside.getByLabel("Số điện thoại").inputValue(), phone);
   await inside.getByRole("button", { name: "Nhận mã xác thực" }).click();
   await inside.getByText(`Mã xác thực đã được gửi đến ${phone}`, { exact: false }).waitFor();
   await inside.getByLabel("Mã xác thực").fill(await codeFor(server.base, phone));
