@@ -52,6 +52,10 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
             let id = id.to_string();
             dossier::routes::get(&ctx, &id).await
         }
+        (Method::Post, ["api", "dossiers", id, "withdraw"]) => {
+            let id = id.to_string();
+            dossier::routes::withdraw(&mut ctx, &id).await
+        }
         (Method::Get, ["api", "dossiers", id, "files", file]) => {
             let (id, file) = (id.to_string(), file.to_string());
             upload::routes::download(&ctx, &id, &file).await

@@ -261,10 +261,43 @@ pub struct CallbackVerdict {
     pub amount: Vnd,
     /// The provider's transaction number, printed on the receipt.
     pub provider_txn: String,
-    pub success: bool,
+    /// What the provider's code means, decided in the provider's module (the shell never
+    /// matches a provider's code).
+    pub result: ProviderResult,
     /// The provider's raw result code (`00`, `0`, `1`, ...), kept for the ledger.
     pub code: String,
     pub message: String,
+}
+
+/// A provider's verdict on a payment, mapped from its own codes in its module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProviderResult {
+    /// The money was taken.
+    Paid,
+    /// The payer cancelled at the provider.
+    Cancelled,
+    /// Refused (declined, insufficient funds, timed out at the provider, ...).
+    Declined,
+    /// Not finished yet at the provider: nothing to record but the answer.
+    Pending,
+}
+
+impl CallbackVerdict {
+    pub fn is_paid(&self) -> bool {
+        self.result == ProviderResult::Paid
+    }
+}
+
+/// What a provider said about a refund, mapped from its own codes in its module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefundResult {
+    /// The provider confirmed the refund.
+    Done,
+    /// Accepted; the provider confirms later.
+    Processing,
+    /// Refused, with the provider's code.
+    Refused(String),
 }
 
 /// The raw input of a callback, exactly as received: the query string without `?`, the body
@@ -286,6 +319,10 @@ pub enum CallbackOutcome {
     OrderNotFound,
     InvalidAmount,
     InvalidSignature,
+    /// Not a callback we can read (junk, missing fields): the provider's "invalid request"
+    /// answer, never a server error.
+    InvalidRequest,
+    /// Our side failed (storage): the provider should retry.
     Error,
 }
 
@@ -319,8 +356,29 @@ pub enum GatewayError {
     /// The provider answered with an error code.
     #[error("provider rejected the request: {code} {message}")]
     Rejected { code: String, message: String },
+    /// Correctly signed, but the order is not one of ours (its reference is not even in our
+    /// format): answered as "order not found".
+    #[error("unknown order {0}")]
+    UnknownOrder(String),
     #[error(transparent)]
     Invalid(#[from] FieldError),
+}
+
+impl GatewayError {
+    /// How a callback refused for this error is answered.
+    pub fn outcome(&self) -> CallbackOutcome {
+        match self {
+            GatewayError::InvalidSignature => CallbackOutcome::InvalidSignature,
+            GatewayError::UnknownOrder(_) => CallbackOutcome::OrderNotFound,
+            _ => CallbackOutcome::InvalidRequest,
+        }
+    }
+}
+
+/// Our reference read from a message whose signature already holds: anything that is not in
+/// our format cannot be our order.
+pub(crate) fn signed_reference(input: &str) -> Result<Reference, GatewayError> {
+    Reference::parse("reference", input).map_err(|_| GatewayError::UnknownOrder(input.chars().take(40).collect()))
 }
 
 impl GatewayError {
@@ -345,6 +403,16 @@ pub trait PaymentGateway {
     /// Verifies the signature over the exact input first, then parses.
     fn verify_callback(&self, raw: &RawCallback) -> Result<CallbackVerdict, GatewayError>;
     fn reply(&self, outcome: CallbackOutcome) -> Reply;
+    /// Reads a verified answer to a status query: `None` when the provider has no answer for
+    /// the transaction. Providers without a query API answer `None`.
+    fn query_result(&self, _reference: &Reference, _answer: &str) -> Result<Option<CallbackVerdict>, GatewayError> {
+        Ok(None)
+    }
+    /// Reads a verified answer to a refund request. Providers without a refund API never get
+    /// one (the refund is paid back by the agency's accountant).
+    fn refund_result(&self, _answer: &str) -> Result<RefundResult, GatewayError> {
+        Err(GatewayError::Rejected { code: "unsupported".into(), message: "no refund API".into() })
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

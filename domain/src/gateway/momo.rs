@@ -13,6 +13,7 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use super::{ProviderResult, RefundResult, signed_reference};
 use super::{
     check_hex, de_text, hmac_sha256_hex, parse_dong, parse_json, CallbackOutcome, CallbackVerdict,
     GatewayError, PaymentGateway, PaymentRequest, Provider, RawCallback, Reference, Reply, Secret,
@@ -228,10 +229,10 @@ impl IpnWire {
     fn verdict(&self) -> Result<CallbackVerdict, GatewayError> {
         Ok(CallbackVerdict {
             provider: Provider::Momo,
-            reference: Reference::parse("orderId", &self.order_id)?,
+            reference: signed_reference(&self.order_id)?,
             amount: parse_dong("amount", &self.amount)?,
             provider_txn: self.trans_id.clone(),
-            success: self.result_code == "0",
+            result: payment_result(&self.result_code),
             code: self.result_code.clone(),
             message: result_code_meaning(&self.result_code).to_string(),
         })
@@ -259,6 +260,27 @@ pub fn verify_ipn(config: &MomoConfig, body: &str) -> Result<CallbackVerdict, Ga
 }
 
 /// MoMo's `resultCode`s that a citizen may meet, in Vietnamese.
+/// What a `resultCode` means for a payment (MoMo's "Mã lỗi" table): 0 paid; 1000 initiated and
+/// 7000/7002 being processed, 9000 authorized not yet captured: not finished; 1006 the user
+/// refused; the rest failed.
+pub fn payment_result(code: &str) -> ProviderResult {
+    match code {
+        "0" => ProviderResult::Paid,
+        "1000" | "7000" | "7002" | "9000" => ProviderResult::Pending,
+        "1006" => ProviderResult::Cancelled,
+        _ => ProviderResult::Declined,
+    }
+}
+
+/// A verified refund answer: `resultCode` 0 is refunded.
+pub fn refund_result(config: &MomoConfig, body: &str) -> Result<RefundResult, GatewayError> {
+    let answer = verify_refund_response(config, body)?;
+    Ok(match answer.result_code.as_str() {
+        "0" => RefundResult::Done,
+        other => RefundResult::Refused(other.to_string()),
+    })
+}
+
 pub fn result_code_meaning(code: &str) -> &'static str {
     match code {
         "0" => "Giao dịch thành công.",
@@ -316,7 +338,7 @@ pub fn query_body(config: &MomoConfig, reference: &Reference, request_id: &str) 
 }
 
 /// Verifies the answer to a query (signed like an IPN, see the module note) and reads it.
-/// `1000` and `7000` (still pending) come back as `success: false` with that code.
+/// `1000` and `7000` (still pending) come back as [`ProviderResult::Pending`].
 pub fn verify_query_response(
     config: &MomoConfig,
     body: &str,
@@ -451,7 +473,16 @@ impl PaymentGateway for Momo {
         verify_ipn(&self.0, &raw.body)
     }
 
-    /// MoMo wants 204 No Content to stop retrying; an internal error answers 500 so it retries.
+    fn query_result(&self, _reference: &Reference, answer: &str) -> Result<Option<CallbackVerdict>, GatewayError> {
+        verify_query_response(&self.0, answer).map(Some)
+    }
+
+    fn refund_result(&self, answer: &str) -> Result<RefundResult, GatewayError> {
+        refund_result(&self.0, answer)
+    }
+
+    /// MoMo wants 204 No Content to stop retrying; an internal error answers 500 so it retries;
+    /// a body we cannot read gets 400 with MoMo's own code 20, "Bad format request".
     fn reply(&self, outcome: CallbackOutcome) -> Reply {
         match outcome {
             CallbackOutcome::Error => Reply {
@@ -459,6 +490,10 @@ impl PaymentGateway for Momo {
                 content_type: "text/plain",
                 body: String::new(),
             },
+            CallbackOutcome::InvalidRequest => Reply::json(
+                400,
+                serde_json::json!({"resultCode": 20, "message": "Bad format request."}).to_string(),
+            ),
             _ => Reply {
                 status: 204,
                 content_type: "text/plain",
@@ -691,7 +726,7 @@ mod tests {
                 ..Default::default()
             })
             .unwrap();
-        assert!(v.success);
+        assert!(v.is_paid());
         assert_eq!(v.amount, Vnd::dong(50_000));
         assert_eq!(v.provider_txn, "4088878653");
         let forged = body.replace("\"amount\":50000", "\"amount\":500");
@@ -701,7 +736,7 @@ mod tests {
             Err(GatewayError::InvalidSignature)
         );
         let cancelled = verify_ipn(&cfg, &ipn_body(&cfg, &result(1003))).unwrap();
-        assert!(!cancelled.success);
+        assert!(!cancelled.is_paid());
         assert_eq!(cancelled.message, "Giao dịch bị hủy.");
     }
 
@@ -741,7 +776,7 @@ mod tests {
             Err(GatewayError::InvalidSignature)
         );
         let v = verify_query_response(&cfg, &ipn_body(&cfg, &result(0))).unwrap();
-        assert!(v.success);
+        assert!(v.is_paid());
     }
 
     #[test]

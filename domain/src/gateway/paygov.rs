@@ -26,6 +26,7 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use super::{ProviderResult, signed_reference};
 use super::{
     check_hex, de_text, gmt7_compact, parse_dong, parse_json, sha256_hex, CallbackOutcome,
     CallbackVerdict, GatewayError, PaymentGateway, PaymentRequest, Provider, RawCallback,
@@ -435,10 +436,10 @@ pub fn verify_confirm(
     }
     let verdict = CallbackVerdict {
         provider: Provider::Paygov,
-        reference: Reference::parse("MaThamChieu", &wire.MaThamChieu)?,
+        reference: signed_reference(&wire.MaThamChieu)?,
         amount: parse_dong("SoTien", &wire.SoTien)?,
         provider_txn: wire.MaGiaoDich.clone(),
-        success: wire.MaLoi == "00",
+        result: if wire.MaLoi == "00" { ProviderResult::Paid } else { ProviderResult::Declined },
         code: wire.MaLoi.clone(),
         message: if wire.MaLoi == "00" {
             "Thanh toán thành công".into()
@@ -461,7 +462,7 @@ pub fn query_verdict(body: &str) -> Result<Option<CallbackVerdict>, GatewayError
         reference: Reference::parse("MaThamChieu", &wire.MaThamChieu)?,
         amount: parse_dong("SoTien", &wire.SoTien)?,
         provider_txn: wire.MaGiaoDich,
-        success: wire.TrangThaiGD == "1",
+        result: if wire.TrangThaiGD == "1" { ProviderResult::Paid } else { ProviderResult::Declined },
         message: if wire.TrangThaiGD == "1" {
             "Thanh toán thành công".into()
         } else {
@@ -478,6 +479,8 @@ pub fn confirm_reply(outcome: CallbackOutcome) -> Reply {
         CallbackOutcome::InvalidSignature => ("01", "Mã xác thực không chính xác"),
         CallbackOutcome::OrderNotFound => ("02", "Không tìm thấy giao dịch"),
         CallbackOutcome::InvalidAmount => ("03", "Số tiền không khớp"),
+        // The portal documents no "bad request" code: "99" is its "other errors" (FACTS, CONFIRM).
+        CallbackOutcome::InvalidRequest => ("99", "Dữ liệu không hợp lệ"),
         CallbackOutcome::Error => ("99", "Lỗi hệ thống"),
     };
     let status = if outcome == CallbackOutcome::Error {
@@ -510,6 +513,10 @@ impl PaymentGateway for Paygov {
 
     fn verify_callback(&self, raw: &RawCallback) -> Result<CallbackVerdict, GatewayError> {
         verify_confirm(&self.0, &raw.body).map(|(_, verdict)| verdict)
+    }
+
+    fn query_result(&self, _reference: &Reference, answer: &str) -> Result<Option<CallbackVerdict>, GatewayError> {
+        query_verdict(answer)
     }
 
     fn reply(&self, outcome: CallbackOutcome) -> Reply {
@@ -753,7 +760,7 @@ mod tests {
                 ..Default::default()
             })
             .unwrap();
-        assert!(v.success);
+        assert!(v.is_paid());
         assert_eq!(v.amount, Vnd::dong(50_000));
         assert_eq!(v.provider_txn, "PP2405010001");
         let forged = confirm.replace("\"MaLoi\":\"00\"", "\"MaLoi\":\"01\"");
@@ -798,7 +805,7 @@ mod tests {
         let v = query_verdict(&query_response(&cfg, r.as_str(), Some(&paid)))
             .unwrap()
             .unwrap();
-        assert!(v.success);
+        assert!(v.is_paid());
         let failed = Outcome {
             ma_loi: "12".into(),
             ..paid
@@ -807,7 +814,7 @@ mod tests {
             !query_verdict(&query_response(&cfg, r.as_str(), Some(&failed)))
                 .unwrap()
                 .unwrap()
-                .success
+                .is_paid()
         );
     }
 }

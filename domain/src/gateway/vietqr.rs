@@ -16,6 +16,7 @@
 use qrcode::{Color, EcLevel, QrCode};
 use serde::{Deserialize, Serialize};
 
+use super::ProviderResult;
 use super::{
     check_hex, hmac_sha256_hex_bytes, parse_json, CallbackOutcome, CallbackVerdict, GatewayError,
     PaymentGateway, PaymentRequest, Provider, RawCallback, Reference, Reply, Secret, StartPayment,
@@ -348,6 +349,10 @@ pub fn webhook_reply(outcome: CallbackOutcome) -> Reply {
             401,
             r#"{"success":false,"error":"invalid signature"}"#.to_string(),
         ),
+        CallbackOutcome::InvalidRequest => Reply::json(
+            400,
+            r#"{"success":false,"error":"invalid request"}"#.to_string(),
+        ),
         CallbackOutcome::Error => {
             Reply::json(500, r#"{"success":false,"error":"retry"}"#.to_string())
         }
@@ -393,7 +398,7 @@ impl PaymentGateway for Vietqr {
             reference,
             amount: Vnd::from_dong("amount", transfer.amount)?,
             provider_txn: transfer.id,
-            success: true,
+            result: ProviderResult::Paid,
             code: "credit".to_string(),
             message: "Đã nhận chuyển khoản".to_string(),
         })

@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 use super::{
     ascii_fold, check_hex, de_text, form_encode, gmt7_compact, hmac_sha512_hex, parse_json,
     parse_query, CallbackOutcome, CallbackVerdict, GatewayError, PaymentGateway, PaymentRequest,
-    Provider, RawCallback, Reference, Reply, Secret, StartPayment,
+    Provider, ProviderResult, RawCallback, Reference, RefundResult, Reply, Secret, StartPayment, signed_reference,
 };
 use crate::money::Vnd;
 
@@ -167,13 +167,42 @@ pub fn verify_callback_query(
         .unwrap_or("");
     Ok(CallbackVerdict {
         provider: Provider::Vnpay,
-        reference: Reference::parse("vnp_TxnRef", required(&params, "vnp_TxnRef")?)?,
+        reference: signed_reference(required(&params, "vnp_TxnRef")?)?,
         amount: parse_amount_field("vnp_Amount", required(&params, "vnp_Amount")?)?,
         provider_txn: params.get("vnp_TransactionNo").cloned().unwrap_or_default(),
-        // Success needs both: the customer's result and the transaction's final status.
-        success: code == "00" && status == "00",
+        result: payment_result(&code, status),
         message: response_code_meaning(&code).to_string(),
         code,
+    })
+}
+
+/// What a payment's `vnp_ResponseCode` and `vnp_TransactionStatus` mean for us. Success needs
+/// both: the customer's result and the transaction's final status; 24 is the customer
+/// cancelling on VNPay's page (pay.html, "Bảng mã lỗi").
+pub fn payment_result(response_code: &str, transaction_status: &str) -> ProviderResult {
+    match (response_code, transaction_status) {
+        ("00", "00") => ProviderResult::Paid,
+        ("24", _) => ProviderResult::Cancelled,
+        _ => ProviderResult::Declined,
+    }
+}
+
+/// What a `querydr` answer's `vnp_TransactionStatus` means: 01 not finished yet, 00 paid, the
+/// rest refused or reversed (querydr.html, "Bảng mã lỗi vnp_TransactionStatus").
+pub fn query_status_result(transaction_status: &str) -> ProviderResult {
+    match transaction_status {
+        "00" => ProviderResult::Paid,
+        "01" => ProviderResult::Pending,
+        _ => ProviderResult::Declined,
+    }
+}
+
+/// A verified refund answer: `vnp_ResponseCode` 00 is accepted (refund.html).
+pub fn refund_result(config: &VnpayConfig, body: &str) -> Result<RefundResult, GatewayError> {
+    let answer = verify_api_response(config, body)?;
+    Ok(match answer.vnp_ResponseCode.as_str() {
+        "00" => RefundResult::Done,
+        other => RefundResult::Refused(other.to_string()),
     })
 }
 
@@ -224,7 +253,8 @@ impl IpnReply {
             CallbackOutcome::OrderNotFound => IpnReply::OrderNotFound,
             CallbackOutcome::InvalidAmount => IpnReply::InvalidAmount,
             CallbackOutcome::InvalidSignature => IpnReply::InvalidSignature,
-            CallbackOutcome::Error => IpnReply::UnknownError,
+            // VNPay's codes have no "bad request": its sample answers 99 to what it cannot read.
+            CallbackOutcome::InvalidRequest | CallbackOutcome::Error => IpnReply::UnknownError,
         }
     }
 }
@@ -432,10 +462,10 @@ pub fn querydr_verdict(
     }
     Ok(Some(CallbackVerdict {
         provider: Provider::Vnpay,
-        reference: Reference::parse("vnp_TxnRef", &wire.vnp_TxnRef)?,
+        reference: signed_reference(&wire.vnp_TxnRef)?,
         amount: parse_amount_field("vnp_Amount", &wire.vnp_Amount)?,
         provider_txn: wire.vnp_TransactionNo.clone(),
-        success: wire.vnp_TransactionStatus == "00",
+        result: query_status_result(&wire.vnp_TransactionStatus),
         message: transaction_status_meaning(&wire.vnp_TransactionStatus).to_string(),
         code: wire.vnp_TransactionStatus,
     }))
@@ -558,6 +588,14 @@ impl PaymentGateway for Vnpay {
 
     fn reply(&self, outcome: CallbackOutcome) -> Reply {
         Reply::json(200, IpnReply::from_outcome(outcome).body())
+    }
+
+    fn query_result(&self, _reference: &Reference, answer: &str) -> Result<Option<CallbackVerdict>, GatewayError> {
+        querydr_verdict(&self.0, answer)
+    }
+
+    fn refund_result(&self, answer: &str) -> Result<RefundResult, GatewayError> {
+        refund_result(&self.0, answer)
     }
 }
 
@@ -762,7 +800,7 @@ mod tests {
                 ..Default::default()
             })
             .unwrap();
-        assert!(verdict.success);
+        assert!(verdict.is_paid());
         assert_eq!(verdict.amount, Vnd::dong(50_000));
         assert_eq!(verdict.provider_txn, "14422574");
         assert_eq!(verdict.reference.as_str(), "MC00000000TEST1");
@@ -772,14 +810,14 @@ mod tests {
     fn cancelled_payment_is_verified_but_not_successful() {
         let cfg = config();
         let v = verify_callback_query(&cfg, &callback_query(&cfg, &paid("24", "02"))).unwrap();
-        assert!(!v.success);
+        assert!(!v.is_paid());
         assert_eq!(v.code, "24");
         assert_eq!(v.message, "Khách hàng hủy giao dịch");
         // A 00 response code with a non-final status is not a success either.
         assert!(
             !verify_callback_query(&cfg, &callback_query(&cfg, &paid("00", "01")))
                 .unwrap()
-                .success
+                .is_paid()
         );
     }
 
@@ -897,7 +935,7 @@ mod tests {
             },
         );
         let v = querydr_verdict(&cfg, &answer).unwrap().unwrap();
-        assert!(v.success);
+        assert!(v.is_paid());
         assert_eq!(v.amount, Vnd::dong(50_000));
         let forged = answer.replace(
             "\"vnp_TransactionStatus\":\"00\"",

@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use super::{ProviderResult, RefundResult};
 use super::{
     check_hex, de_text, hmac_sha256_hex, parse_dong, parse_json, CallbackOutcome, CallbackVerdict,
     GatewayError, PaymentGateway, PaymentRequest, Provider, RawCallback, Reference, Reply, Secret,
@@ -215,10 +216,13 @@ pub fn verify_callback_body(
     }
     Ok(CallbackVerdict {
         provider: Provider::Zalopay,
-        reference: reference_of(&data.app_trans_id)?,
+        // Signed by ZaloPay: an id not in our format is not our order.
+        reference: reference_of(&data.app_trans_id)
+            .map_err(|_| GatewayError::UnknownOrder(data.app_trans_id.chars().take(40).collect()))?,
         amount: parse_dong("amount", &data.amount)?,
         provider_txn: data.zp_trans_id,
-        success: true,
+        // ZaloPay calls back only for a successful payment.
+        result: ProviderResult::Paid,
         code: "1".to_string(),
         message: "Giao dịch thành công".to_string(),
     })
@@ -232,6 +236,7 @@ pub fn callback_reply(outcome: CallbackOutcome) -> Reply {
         CallbackOutcome::InvalidSignature => (-1, "mac not equal"),
         CallbackOutcome::OrderNotFound => (-1, "order not found"),
         CallbackOutcome::InvalidAmount => (-1, "invalid amount"),
+        CallbackOutcome::InvalidRequest => (-1, "invalid request"),
         CallbackOutcome::Error => (0, "internal error, retry"),
     };
     Reply::json(
@@ -289,13 +294,19 @@ pub fn query_verdict(
     if r.return_code == 3 || r.is_processing {
         return Ok(None);
     }
+    // return_code 1 paid, 2 failed; sub_return_code -49 the user cancelled (query.html).
+    let result = match (r.return_code, r.sub_return_code) {
+        (1, _) => ProviderResult::Paid,
+        (_, -49) => ProviderResult::Cancelled,
+        _ => ProviderResult::Declined,
+    };
     Ok(Some(CallbackVerdict {
         provider: Provider::Zalopay,
         reference: reference.clone(),
         amount: Vnd::from_dong("amount", r.amount)?,
         provider_txn: r.zp_trans_id.to_string(),
-        success: r.return_code == 1,
-        code: r.return_code.to_string(),
+        result,
+        code: if r.sub_return_code == -49 { "-49".to_string() } else { r.return_code.to_string() },
         message: r.return_message,
     }))
 }
@@ -358,6 +369,17 @@ pub fn parse_refund_response(body: &str) -> Result<RefundResponse, GatewayError>
     parse_json("zalopay refund response", body)
 }
 
+/// A refund answer: `return_code` 1 refunded, 3 being processed (ZaloPay confirms later), the
+/// rest refused (refund.html).
+pub fn refund_result(body: &str) -> Result<RefundResult, GatewayError> {
+    let answer = parse_refund_response(body)?;
+    Ok(match answer.return_code {
+        1 => RefundResult::Done,
+        3 => RefundResult::Processing,
+        other => RefundResult::Refused(other.to_string()),
+    })
+}
+
 #[derive(Debug, Clone)]
 pub struct Zalopay(pub ZalopayConfig);
 
@@ -377,6 +399,14 @@ impl PaymentGateway for Zalopay {
 
     fn verify_callback(&self, raw: &RawCallback) -> Result<CallbackVerdict, GatewayError> {
         verify_callback_body(&self.0, &raw.body)
+    }
+
+    fn query_result(&self, reference: &Reference, answer: &str) -> Result<Option<CallbackVerdict>, GatewayError> {
+        query_verdict(reference, answer)
+    }
+
+    fn refund_result(&self, answer: &str) -> Result<RefundResult, GatewayError> {
+        refund_result(answer)
     }
 
     fn reply(&self, outcome: CallbackOutcome) -> Reply {
@@ -562,7 +592,7 @@ mod tests {
                 ..Default::default()
             })
             .unwrap();
-        assert!(v.success);
+        assert!(v.is_paid());
         assert_eq!(v.reference.as_str(), "MC00000000TEST1");
         assert_eq!(v.amount, Vnd::dong(50_000));
         assert_eq!(v.provider_txn, "240501000123");
@@ -611,7 +641,7 @@ mod tests {
         let v = query_verdict(&r, &query_response(Some((Vnd::dong(50_000), 77)), now))
             .unwrap()
             .unwrap();
-        assert!(v.success);
+        assert!(v.is_paid());
         assert_eq!(v.provider_txn, "77");
     }
 

@@ -11,7 +11,6 @@
 use motcua_domain::api::{Applicant, PayLinkSent, PayLinkView};
 use motcua_domain::citizen::Phone;
 use motcua_domain::desk::{self, PayLink, PayLinkError};
-use motcua_domain::dossier::DossierStatus;
 use motcua_domain::money::Vnd;
 use serde_json::json;
 use worker::Response;
@@ -37,20 +36,9 @@ fn key(ctx: &Ctx) -> Result<Vec<u8>, ApiError> {
     Err(ApiError::Unexpected("AUTH_SECRET is not configured".into()))
 }
 
-fn not_payable(row: &DossierRow) -> ApiError {
-    ApiError::Conflict {
-        code: "not_payable".into(),
-        message: "The dossier has no amount to pay.".into(),
-        message_vi: format!("Hồ sơ đang ở trạng thái \"{}\", không có khoản phí nào cần thanh toán.", row.status.label_vi()),
-        field: None,
-    }
-}
-
 fn open_notice(row: &DossierRow, notice: Option<NoticeRow>) -> Result<NoticeRow, ApiError> {
-    match notice {
-        Some(n) if row.status == DossierStatus::FeeNotified && n.status == "open" && n.total > 0 => Ok(n),
-        _ => Err(not_payable(row)),
-    }
+    motcua_domain::payment::payable(row.status, notice.as_ref().map(|n| n.as_open())).map_err(crate::payment::routes::not_payable)?;
+    Ok(notice.expect("payable means an open notice"))
 }
 
 /// `POST /api/staff/dossiers/{id}/pay-link`: signs a link for the open notice and texts it to

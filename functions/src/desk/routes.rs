@@ -6,18 +6,21 @@
 
 use motcua_domain::api::SubmitDossier;
 use motcua_domain::desk;
-use motcua_domain::dossier::{self, DossierAction, Role};
-use motcua_domain::gateway::Reference;
+use motcua_domain::dossier::{self, Command, DossierAction, Role};
+use motcua_domain::gateway::{CallbackOutcome, Reference};
+use motcua_domain::payment;
 use serde::Deserialize;
 use serde_json::json;
 use worker::{HttpMetadata, Response};
 
 use super::{audit, view};
 use crate::auth::session;
-use crate::dossier::repo::{self, enum_str, DossierRow};
+use crate::dossier::repo::{self, DossierRow};
 use crate::dossier::routes::{prepare, Intake};
-use crate::dossier::{access, staff_routes::transition_error};
-use crate::payment::{ledger, repo as payment_repo, settle};
+use crate::dossier::staff_routes::{officer, state_of, transition_error};
+use crate::dossier::{access, store};
+use crate::payment::routes::not_payable;
+use crate::payment::store as payment_store;
 use crate::platform::error::ApiError;
 use crate::platform::http::{json, Ctx};
 use crate::platform::{clock, config, db, random};
@@ -53,64 +56,36 @@ pub async fn walk_in(ctx: &mut Ctx) -> Result<Response, ApiError> {
 pub async fn counter_payment(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let (staff, row) = access::staff_dossier(ctx, id).await?;
     let now = clock::now();
-    dossier::record(
-        row.status,
-        DossierAction::PayAtCounter,
-        dossier::Actor { role: Role::Officer, id: staff.staff_id.clone() },
-        row.has_fees(),
-        now,
-        None,
-    )
-    .map_err(transition_error)?;
+    // Refused early, before an attempt is opened, when the state machine says no.
+    dossier::transition(row.status, DossierAction::PayAtCounter, Role::Officer, row.has_fees()).map_err(transition_error)?;
     let d1 = ctx.d1()?;
-    let notice = match repo::latest_notice(&d1, &row.id).await? {
-        Some(n) if n.status == "open" && n.total > 0 => n,
-        _ => {
-            return Err(ApiError::Conflict {
-                code: "not_payable".into(),
-                message: "The dossier has no open fee notice.".into(),
-                message_vi: "Hồ sơ chưa có thông báo phí, lệ phí cần thu.".into(),
-                field: None,
-            })
-        }
-    };
+    let notice = repo::latest_notice(&d1, &row.id).await?;
+    let amount = payment::payable(row.status, notice.as_ref().map(|n| n.as_open())).map_err(not_payable)?;
+    let notice = notice.expect("payable means an open notice");
     let at = clock::rfc3339(now);
     let payment_id = random::id();
     let reference = Reference::from_random(random::u64());
     let actor = format!("staff:{}", staff.staff_id);
-    d1.batch(vec![
-        d1.prepare(
-            "INSERT INTO payments (id, reference, notice_id, dossier_id, agency_code, provider, amount, state, started_by, \
-               created_at, expires_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 'counter', ?6, 'created', ?7, ?8, ?8, ?8)",
-        )
-        .bind(&[
-            payment_id.as_str().into(),
-            reference.as_str().into(),
-            notice.id.as_str().into(),
-            row.id.as_str().into(),
-            row.agency_code.as_str().into(),
-            (notice.total as f64).into(),
-            actor.as_str().into(),
-            at.as_str().into(),
-        ])?,
-        ledger::event_stmt(&d1, &payment_id, &at, "created", &json!({"provider": "counter", "amount": notice.total, "by": actor}))?,
-        audit::stmt(
-            &d1,
-            &staff,
-            &at,
-            "pay_at_counter",
-            "dossier",
-            &row.id,
-            &json!({"status": enum_str(&row.status), "notice_id": notice.id}),
-            &json!({"status": "paid", "payment_id": payment_id, "amount": notice.total, "online": false}),
-        )?,
-    ])
+    payment_store::create(
+        &d1,
+        &row,
+        payment_store::NewPayment {
+            id: &payment_id,
+            reference: reference.as_str(),
+            notice_id: &notice.id,
+            provider: "counter",
+            amount: amount.as_dong(),
+            started_by: &actor,
+            at: &at,
+            expires_at: &at,
+        },
+    )
     .await?;
-    let payment = payment_repo::by_reference(&d1, reference.as_str())
-        .await?
-        .ok_or_else(|| ApiError::Unexpected("counter payment vanished".into()))?;
     let txn = format!("QUAY-{}", reference.as_str());
-    settle::settle_once(&ctx.env, &d1, &payment, &txn, "counter", false, &at).await?;
+    match payment_store::settle(&ctx.env, &d1, &payment_id, &txn, payment_store::Settler::Counter { staff: &staff }, &at).await? {
+        CallbackOutcome::Recorded | CallbackOutcome::AlreadyConfirmed => {}
+        _ => return Err(store::stale(&d1, &row.id).await),
+    }
     let row = repo::dossier(&d1, id).await?.ok_or(ApiError::NotFound { what: "dossier", field: Some("id") })?;
     json(&view::staff_view(&d1, &row).await?)
 }
@@ -120,23 +95,18 @@ pub async fn counter_payment(ctx: &mut Ctx, id: &str) -> Result<Response, ApiErr
 pub async fn attach_result(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let (staff, row) = access::staff_dossier(ctx, id).await?;
     let now = clock::now();
-    let event = dossier::record(
-        row.status,
-        DossierAction::MarkResultReady,
-        dossier::Actor { role: Role::Officer, id: staff.staff_id.clone() },
-        row.has_fees(),
-        now,
-        None,
-    )
-    .map_err(transition_error)?;
+    // Refused before the file is read when the state machine says no.
+    dossier::transition(row.status, DossierAction::MarkResultReady, Role::Officer, row.has_fees()).map_err(transition_error)?;
     let content_type = ctx.req.headers().get("content-type")?.unwrap_or_default();
     let name = ctx.query("name").unwrap_or_default();
     let bytes = ctx.req.bytes().await?;
     let name = desk::check_result_file(&name, &content_type, bytes.len())?;
     let content_type = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     let file_id = random::id();
-    let key = format!("results/{}/{file_id}", row.id);
     let size = bytes.len();
+    let command = Command::AttachResult { file_id: file_id.clone(), name: name.clone(), size: size as u64 };
+    let decision = dossier::decide(state_of(&row), command, &officer(&staff), now).map_err(store::refused)?;
+    let key = format!("results/{}/{file_id}", row.id);
     let bucket = ctx.env.bucket(config::SCANS)?;
     bucket
         .put(&key, bytes)
@@ -145,41 +115,25 @@ pub async fn attach_result(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError
         .await?;
     let d1 = ctx.d1()?;
     let at = clock::rfc3339(now);
-    let stored = d1
-        .batch(vec![
-            d1.prepare(
-                "INSERT INTO dossier_results (id, dossier_id, name, content_type, size, r2_key, created_by, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )
-            .bind(&[
-                file_id.as_str().into(),
-                row.id.as_str().into(),
-                name.as_str().into(),
-                content_type.as_str().into(),
-                (size as f64).into(),
-                key.as_str().into(),
-                staff.staff_id.as_str().into(),
-                at.as_str().into(),
-            ])?,
-            d1.prepare("UPDATE dossiers SET status = ?1, updated_at = ?2 WHERE id = ?3")
-                .bind(&[enum_str(&event.to).into(), at.as_str().into(), row.id.as_str().into()])?,
-            repo::event_stmt(&d1, &row.id, &at, "officer", &staff.staff_id, DossierAction::MarkResultReady, Some(row.status), event.to, None)?,
-            audit::stmt(
-                &d1,
-                &staff,
-                &at,
-                "attach_result",
-                "dossier",
-                &row.id,
-                &json!({"status": enum_str(&row.status)}),
-                &json!({"status": enum_str(&event.to), "file_id": file_id, "name": name, "size": size}),
-            )?,
-        ])
-        .await;
-    if let Err(e) = stored {
+    let file_row = d1
+        .prepare(
+            "INSERT INTO dossier_results (id, dossier_id, name, content_type, size, r2_key, created_by, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )
+        .bind(&[
+            file_id.as_str().into(),
+            row.id.as_str().into(),
+            name.as_str().into(),
+            content_type.as_str().into(),
+            (size as f64).into(),
+            key.as_str().into(),
+            staff.staff_id.as_str().into(),
+            at.as_str().into(),
+        ])?;
+    if let Err(e) = store::write(&d1, &row, &decision, Some(&staff), &at, vec![file_row]).await {
         // Nothing half-done: the bytes go when their record could not be written.
         let _ = bucket.delete(&key).await;
-        return Err(e.into());
+        return Err(e);
     }
     let row = repo::dossier(&d1, id).await?.ok_or(ApiError::NotFound { what: "dossier", field: Some("id") })?;
     Ok(json(&view::staff_view(&d1, &row).await?)?.with_status(201))

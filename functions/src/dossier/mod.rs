@@ -6,3 +6,4 @@ pub mod notify;
 pub mod repo;
 pub mod routes;
 pub mod staff_routes;
+pub mod store;

@@ -25,6 +25,8 @@ pub struct DossierRow {
     pub inputs_json: String,
     pub submitted_at: Option<String>,
     pub deadline: Option<String>,
+    /// Incremented by every decided change; the store writes only on the version it read.
+    pub version: i64,
 }
 
 impl DossierRow {
@@ -54,7 +56,7 @@ impl DossierRow {
 
 const DOSSIER_SELECT: &str = "SELECT d.id, d.code, d.agency_code, a.name AS agency_name, d.procedure_code, \
      p.name AS procedure_name, d.owner_citizen_id, d.channel, d.status, d.has_fees, d.applicant_json, \
-     d.inputs_json, d.submitted_at, d.deadline \
+     d.inputs_json, d.submitted_at, d.deadline, d.version \
      FROM dossiers d JOIN agencies a ON a.code = d.agency_code JOIN procedures p ON p.code = d.procedure_code";
 
 pub async fn dossier(d1: &D1Database, id: &str) -> Result<Option<DossierRow>, ApiError> {
@@ -140,6 +142,11 @@ pub struct NoticeRow {
 }
 
 impl NoticeRow {
+    /// The notice as the payability rule sees it.
+    pub fn as_open(&self) -> motcua_domain::payment::OpenNotice {
+        motcua_domain::payment::OpenNotice { open: self.status == "open", total: self.total }
+    }
+
     pub fn view(&self) -> FeeNoticeView {
         FeeNoticeView {
             id: self.id.clone(),

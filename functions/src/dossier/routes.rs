@@ -6,10 +6,10 @@ use motcua_domain::applicant;
 use motcua_domain::calendar;
 use motcua_domain::desk;
 use motcua_domain::codes::{AgencyCode, DossierCode};
-use motcua_domain::dossier::{DossierAction, DossierStatus};
+use motcua_domain::dossier::{self, Actor, Command, DossierAction, DossierStatus, Role};
 use worker::{D1Database, Response};
 
-use super::access;
+use super::{access, store};
 use super::repo::{self, DossierRow};
 use crate::auth::session;
 use crate::fee::routes::quote_for;
@@ -135,6 +135,31 @@ pub async fn prepare(ctx: &Ctx, req: &SubmitDossier, intake: Intake<'_>) -> Resu
     Ok(NewDossier { id, code, at, stmts })
 }
 
+#[derive(serde::Deserialize, Default)]
+struct WithdrawBody {
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+/// `POST /api/dossiers/{id}/withdraw` `{"reason"}`: the owner withdraws a dossier before
+/// processing starts; its open fee notice is cancelled with it. A payment that still arrives
+/// afterwards is recorded for the agency to refund.
+pub async fn withdraw(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
+    let (citizen_id, row) = access::owned_dossier(ctx, id).await?;
+    let text = ctx.req.text().await?;
+    let body: WithdrawBody =
+        if text.trim().is_empty() { WithdrawBody::default() } else { serde_json::from_str(&text).map_err(|e| ApiError::MalformedJson(e.to_string()))? };
+    let reason = body.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string);
+    let now = clock::now();
+    let actor = Actor { role: Role::Citizen, id: citizen_id };
+    let decision = dossier::decide(super::staff_routes::state_of(&row), Command::Withdraw { reason }, &actor, now).map_err(store::refused)?;
+    let d1 = ctx.d1()?;
+    store::write(&d1, &row, &decision, None, &clock::rfc3339(now), Vec::new()).await?;
+    let row = repo::dossier(&d1, id).await?.ok_or(ApiError::NotFound { what: "dossier", field: Some("id") })?;
+    super::notify::status_changed(&ctx.env, &row).await;
+    json(&detail(&d1, &row).await?)
+}
+
 pub async fn list(ctx: &Ctx) -> Result<Response, ApiError> {
     let who = session::citizen(ctx).await?;
     let rows = repo::dossiers_of_citizen(&ctx.d1()?, &who.citizen_id).await?;
@@ -150,7 +175,7 @@ pub async fn get(ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
 /// Everything a dossier page shows, the same for the citizen and the desk.
 pub async fn detail(d1: &D1Database, row: &DossierRow) -> Result<DossierDetail, ApiError> {
     let notice = repo::latest_notice(d1, &row.id).await?;
-    let payable = row.status == DossierStatus::FeeNotified && notice.as_ref().is_some_and(|n| n.status == "open" && n.total > 0);
+    let payable = motcua_domain::payment::payable(row.status, notice.as_ref().map(|n| n.as_open())).is_ok();
     let applicant: Applicant = serde_json::from_str(&row.applicant_json).unwrap_or_default();
     Ok(DossierDetail {
         summary: row.summary(),

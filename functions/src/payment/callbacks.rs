@@ -3,7 +3,7 @@
 //! format and changes nothing. Then settlement checks the order and the amount.
 
 use motcua_domain::gateway::vietqr::{self, AwaitedTransfer, TransferMatch, Vietqr, VietqrConfig};
-use motcua_domain::gateway::{CallbackOutcome, CallbackVerdict, GatewayError, PaymentGateway, Provider, RawCallback, Reference, Reply};
+use motcua_domain::gateway::{CallbackOutcome, CallbackVerdict, GatewayError, PaymentGateway, Provider, ProviderResult, RawCallback, Reference, Reply};
 use motcua_domain::money::Vnd;
 use serde::Deserialize;
 use worker::{Headers, Response};
@@ -20,18 +20,41 @@ pub async fn vnpay_ipn(ctx: &Ctx) -> Result<Response, ApiError> {
 }
 
 pub async fn momo_ipn(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let raw = RawCallback { query: String::new(), body: ctx.req.text().await?, signature_header: None };
-    handle(ctx, &config::momo(&ctx.env)?, raw).await
+    let gateway = config::momo(&ctx.env)?;
+    handle_body(ctx, &gateway).await
 }
 
 pub async fn zalopay_callback(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let raw = RawCallback { query: String::new(), body: ctx.req.text().await?, signature_header: None };
-    handle(ctx, &config::zalopay(&ctx.env)?, raw).await
+    let gateway = config::zalopay(&ctx.env)?;
+    handle_body(ctx, &gateway).await
 }
 
 pub async fn paygov_confirm(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let raw = RawCallback { query: String::new(), body: ctx.req.text().await?, signature_header: None };
-    handle(ctx, &config::paygov(&ctx.env)?, raw).await
+    let gateway = config::paygov(&ctx.env)?;
+    handle_body(ctx, &gateway).await
+}
+
+/// The most a provider's callback body may weigh; anything larger is not a callback.
+const CALLBACK_MAX_BYTES: usize = 64 * 1024;
+
+/// The body exactly as received, when it is text of a callback's size; otherwise the provider's
+/// "invalid request" answer (never a server error: junk is the sender's mistake).
+async fn body_text(ctx: &mut Ctx) -> Option<String> {
+    let bytes = ctx.req.bytes().await.ok()?;
+    if bytes.len() > CALLBACK_MAX_BYTES {
+        return None;
+    }
+    String::from_utf8(bytes).ok()
+}
+
+async fn handle_body<G: PaymentGateway>(ctx: &mut Ctx, gateway: &G) -> Result<Response, ApiError> {
+    match body_text(ctx).await {
+        Some(body) => handle(ctx, gateway, RawCallback { query: String::new(), body, signature_header: None }).await,
+        None => {
+            worker::console_warn!("{} callback refused: not a readable body", gateway.provider());
+            reply(gateway.reply(CallbackOutcome::InvalidRequest))
+        }
+    }
 }
 
 async fn handle<G: PaymentGateway>(ctx: &Ctx, gateway: &G, raw: RawCallback) -> Result<Response, ApiError> {
@@ -53,16 +76,8 @@ async fn apply(ctx: &Ctx, verdict: &CallbackVerdict) -> CallbackOutcome {
 }
 
 fn rejected(provider: Provider, e: &GatewayError) -> CallbackOutcome {
-    match e {
-        GatewayError::InvalidSignature => {
-            worker::console_warn!("{provider} callback with an invalid signature refused");
-            CallbackOutcome::InvalidSignature
-        }
-        other => {
-            worker::console_warn!("{provider} callback refused: {other}");
-            CallbackOutcome::Error
-        }
-    }
+    worker::console_warn!("{provider} callback refused: {e}");
+    e.outcome()
 }
 
 fn reply(r: Reply) -> Result<Response, ApiError> {
@@ -75,7 +90,9 @@ fn reply(r: Reply) -> Result<Response, ApiError> {
 /// `POST /api/payments/bank/webhook`: a credit to an agency account, matched to the VietQR
 /// payment by the reference in its content and the exact amount.
 pub async fn bank_webhook(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let body = ctx.req.text().await?;
+    let Some(body) = body_text(ctx).await else {
+        return reply(vietqr::webhook_reply(CallbackOutcome::InvalidRequest));
+    };
     let signature = ctx.req.headers().get(vietqr::SIGNATURE_HEADER)?;
     let secret = config::bank_webhook_secret(&ctx.env)?;
     let transfer = match vietqr::verify_webhook(&secret, &body, signature.as_deref()) {
@@ -116,12 +133,15 @@ pub async fn bank_webhook(ctx: &mut Ctx) -> Result<Response, ApiError> {
             return reply(vietqr::webhook_reply(CallbackOutcome::Recorded));
         }
     };
+    let Ok(amount) = Vnd::from_dong("amount", transfer.amount) else {
+        return reply(vietqr::webhook_reply(CallbackOutcome::InvalidRequest));
+    };
     let verdict = CallbackVerdict {
         provider: Provider::Vietqr,
         reference,
-        amount: Vnd::from_dong("amount", transfer.amount)?,
+        amount,
         provider_txn: transfer.id.clone(),
-        success: true,
+        result: ProviderResult::Paid,
         code: "credit".into(),
         message: "Đã nhận chuyển khoản".into(),
     };

@@ -14,3 +14,4 @@ pub mod routes;
 pub mod sandbox;
 pub mod settle;
 pub mod statement;
+pub mod store;

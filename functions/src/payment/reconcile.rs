@@ -4,15 +4,15 @@
 //! still missing a receipt get one.
 
 use motcua_domain::gateway::vnpay::{self, QueryDr};
-use motcua_domain::gateway::{momo, zalopay};
+use motcua_domain::gateway::{momo, zalopay, PaymentGateway, ProviderResult};
 use motcua_domain::gateway::Reference;
-use motcua_domain::payment::{self, Event};
+use motcua_domain::payment::Event;
 use time::OffsetDateTime;
 use worker::Env;
 
 use super::repo::{self, PaymentRow};
 use super::settle::{self, Via};
-use super::{config, ledger, receipt};
+use super::{config, ledger, receipt, store};
 use crate::platform::outbound::post_json;
 use crate::platform::{clock, config as platform_config, db, random};
 
@@ -58,7 +58,8 @@ async fn reconcile_one(env: &Env, d1: &worker::D1Database, p: &PaymentRow, now: 
     let reference = Reference::parse("reference", &p.reference)?;
     let created = OffsetDateTime::parse(&p.created_at, &time::format_description::well_known::Rfc3339)
         .map_err(|e| crate::platform::error::ApiError::Unexpected(e.to_string()))?;
-    // Ask the provider; a verified answer settles or fails the attempt like a callback would.
+    // Ask the provider; its module reads the answer (the Worker never matches a provider's
+    // code), and a verified result settles or fails the attempt like a callback would.
     let verdict = match p.provider.as_str() {
         "vnpay" => {
             let gateway = config::vnpay(env)?;
@@ -70,22 +71,20 @@ async fn reconcile_one(env: &Env, d1: &worker::D1Database, p: &PaymentRow, now: 
                 server_ip: "127.0.0.1".into(),
             };
             let answer = post_json(&gateway.0.api_url, &vnpay::querydr_body(&gateway.0, &query)).await?;
-            vnpay::querydr_verdict(&gateway.0, &answer)
+            gateway.query_result(&reference, &answer)
         }
         "momo" => {
             let gateway = config::momo(env)?;
             let body = momo::query_body(&gateway.0, &reference, &hex::encode(random::bytes::<8>()));
             let answer = post_json(&gateway.0.url(momo::QUERY_PATH), &body).await?;
-            // 1000: initiated, the citizen has not finished yet; 7000/7002: being processed.
-            momo::verify_query_response(&gateway.0, &answer)
-                .map(|v| (!matches!(v.code.as_str(), "1000" | "7000" | "7002")).then_some(v))
+            gateway.query_result(&reference, &answer)
         }
         "zalopay" => {
             let gateway = config::zalopay(env)?;
             match zalopay::query_body(&gateway.0, &reference, created) {
                 Ok(body) => {
                     let answer = post_json(&gateway.0.url(zalopay::QUERY_PATH), &body).await?;
-                    zalopay::query_verdict(&reference, &answer)
+                    gateway.query_result(&reference, &answer)
                 }
                 Err(e) => Err(e),
             }
@@ -99,7 +98,10 @@ async fn reconcile_one(env: &Env, d1: &worker::D1Database, p: &PaymentRow, now: 
     match verdict {
         Ok(Some(verdict)) => {
             settle::apply(env, &verdict, Via::Query).await?;
-            return Ok(());
+            // Still pending at the provider: recorded, and it may expire below.
+            if verdict.result != ProviderResult::Pending {
+                return Ok(());
+            }
         }
         Ok(None) => {}
         Err(e) => {
@@ -108,10 +110,7 @@ async fn reconcile_one(env: &Env, d1: &worker::D1Database, p: &PaymentRow, now: 
     }
     // No verified result: past its expiry the attempt is expired (the amount stays payable).
     if p.expires_at < now_text {
-        if let Ok(next) = payment::transition(p.state, Event::Expire) {
-            repo::set_state(d1, &p.id, next, &now_text).await?;
-            ledger::append(d1, &p.id, &now_text, "expired", &serde_json::json!({})).await?;
-        }
+        store::apply_event(d1, &p.id, Event::Expire, &now_text, &serde_json::json!({})).await?;
     }
     Ok(())
 }

@@ -5,18 +5,17 @@
 //! on the dossier.
 
 use motcua_domain::gateway::vnpay::{self, RefundKind};
-use motcua_domain::gateway::{momo, zalopay, Reference};
+use motcua_domain::gateway::{momo, zalopay, PaymentGateway, Reference, RefundResult};
 use motcua_domain::money::Vnd;
-use motcua_domain::payment::{self, Event};
+use motcua_domain::payment;
 use motcua_domain::validation::FieldError;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use worker::Response;
 
 use super::repo::{self, PaymentRow};
-use super::{config, ledger};
+use super::{config, store};
 use crate::auth::session;
-use crate::dossier::repo::enum_str;
 use crate::platform::error::ApiError;
 use crate::platform::outbound::post_json;
 use crate::platform::http::{json, Ctx};
@@ -57,6 +56,7 @@ pub async fn create(ctx: &mut Ctx, payment_id: &str) -> Result<Response, ApiErro
     struct Sum {
         refunded: Option<i64>,
     }
+    // Reserved refunds count: two officers cannot give the same money back twice.
     let already = db::first::<Sum>(
         d1.prepare("SELECT SUM(amount) AS refunded FROM refunds WHERE payment_id = ?1 AND status != 'failed'").bind(&[p.id.as_str().into()])?,
     )
@@ -73,49 +73,25 @@ pub async fn create(ctx: &mut Ctx, payment_id: &str) -> Result<Response, ApiErro
         )
         .into());
     }
-    let full = body.amount == refundable;
-    let next = payment::transition(p.state, if full { Event::RefundFull } else { Event::RefundPartial }).map_err(|_| ApiError::Conflict {
+    payment::decide(p.state, payment::refund_event(body.amount, refundable)).map_err(|_| ApiError::Conflict {
         code: "not_refundable".into(),
         message: "Only a settled payment can be refunded.".into(),
         message_vi: "Chỉ hoàn tiền cho giao dịch đã thanh toán thành công.".into(),
         field: None,
     })?;
     let now = clock::now();
-    let status = call_provider(ctx, &p, Vnd::dong(body.amount), full && already == 0, &reason, &staff.username, now).await?;
     let id = random::id();
     let at = clock::rfc3339(now);
-    d1.batch(vec![
-        d1.prepare("INSERT INTO refunds (id, payment_id, amount, reason, status, staff_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
-            .bind(&[
-                id.as_str().into(),
-                p.id.as_str().into(),
-                (body.amount as f64).into(),
-                reason.as_str().into(),
-                status.into(),
-                staff.staff_id.as_str().into(),
-                at.as_str().into(),
-            ])?,
-        d1.prepare("UPDATE payments SET state = ?1, refunded = refunded + ?2, updated_at = ?3 WHERE id = ?4")
-            .bind(&[enum_str(&next).into(), (body.amount as f64).into(), at.as_str().into(), p.id.as_str().into()])?,
-        ledger::event_stmt(
-            &d1,
-            &p.id,
-            &at,
-            "refund",
-            &serde_json::json!({"refund_id": id, "amount": body.amount, "reason": reason, "status": status, "by": staff.staff_id}),
-        )?,
-        crate::desk::audit::stmt(
-            &d1,
-            &staff,
-            &at,
-            "refund",
-            "payment",
-            &p.id,
-            &serde_json::json!({"state": enum_str(&p.state), "refunded_before": already}),
-            &serde_json::json!({"state": enum_str(&next), "refund_id": id, "amount": body.amount, "reason": reason, "status": status}),
-        )?,
-    ])
-    .await?;
+    store::reserve_refund(&d1, &p, &id, body.amount, &reason, &staff, &at).await?;
+    let whole = body.amount == p.amount && already == 0;
+    let status = match call_provider(ctx, &p, Vnd::dong(body.amount), whole, &reason, &staff.username, now).await {
+        Ok(status) => status,
+        Err(refusal) => {
+            store::finish_refund(&d1, &p.id, &id, body.amount, "failed", &clock::rfc3339(clock::now())).await?;
+            return Err(refusal);
+        }
+    };
+    store::finish_refund(&d1, &p.id, &id, body.amount, status, &clock::rfc3339(clock::now())).await?;
     Ok(json(&RefundView { id, payment_id: p.id, amount: body.amount, reason, status: status.into() })?.with_status(201))
 }
 
@@ -156,8 +132,8 @@ async fn call_provider(
                     server_ip: "127.0.0.1".into(),
                 },
             );
-            let answer = vnpay::verify_api_response(&g.0, &post_json(&g.0.api_url, &body).await?).map_err(|e| refused(e.to_string()))?;
-            if answer.vnp_ResponseCode == "00" { Ok("done") } else { Err(refused(answer.vnp_ResponseCode)) }
+            let answer = post_json(&g.0.api_url, &body).await?;
+            outcome(g.refund_result(&answer), refused)
         }
         "momo" => {
             let g = config::momo(&ctx.env)?;
@@ -171,9 +147,8 @@ async fn call_provider(
                     description: reason.to_string(),
                 },
             );
-            let answer = momo::verify_refund_response(&g.0, &post_json(&g.0.url(momo::REFUND_PATH), &body).await?)
-                .map_err(|e| refused(e.to_string()))?;
-            if answer.result_code == "0" { Ok("done") } else { Err(refused(answer.result_code)) }
+            let answer = post_json(&g.0.url(momo::REFUND_PATH), &body).await?;
+            outcome(g.refund_result(&answer), refused)
         }
         "zalopay" => {
             let g = config::zalopay(&ctx.env)?;
@@ -188,14 +163,22 @@ async fn call_provider(
                 },
             )
             .map_err(|e| refused(e.to_string()))?;
-            let answer = zalopay::parse_refund_response(&post_json(&g.0.url(zalopay::REFUND_PATH), &body).await?)
-                .map_err(|e| refused(e.to_string()))?;
-            match answer.return_code {
-                1 => Ok("done"),
-                3 => Ok("processing"),
-                other => Err(refused(other.to_string())),
-            }
+            let answer = post_json(&g.0.url(zalopay::REFUND_PATH), &body).await?;
+            outcome(g.refund_result(&answer), refused)
         }
         _ => Ok("manual"),
+    }
+}
+
+/// The provider's refund answer, as its module read it, in the refunds table's words.
+fn outcome(
+    result: Result<RefundResult, motcua_domain::gateway::GatewayError>,
+    refused: impl Fn(String) -> ApiError,
+) -> Result<&'static str, ApiError> {
+    match result {
+        Ok(RefundResult::Done) => Ok("done"),
+        Ok(RefundResult::Processing) => Ok("processing"),
+        Ok(RefundResult::Refused(code)) => Err(refused(code)),
+        Err(e) => Err(refused(e.to_string())),
     }
 }

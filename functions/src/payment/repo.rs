@@ -20,10 +20,14 @@ pub struct PaymentRow {
     pub provider_txn: Option<String>,
     pub created_at: String,
     pub expires_at: String,
+    /// Refunded so far (đồng).
+    pub refunded: i64,
+    /// Incremented by every decided change; the store writes only on the version it read.
+    pub version: i64,
 }
 
 const SELECT: &str = "SELECT id, reference, notice_id, dossier_id, agency_code, provider, amount, state, provider_txn, \
-     created_at, expires_at FROM payments";
+     created_at, expires_at, refunded, version FROM payments";
 
 pub async fn by_reference(d1: &D1Database, reference: &str) -> Result<Option<PaymentRow>, ApiError> {
     db::first(d1.prepare(format!("{SELECT} WHERE reference = ?1")).bind(&[reference.into()])?).await
@@ -40,12 +44,4 @@ pub async fn pending_before(d1: &D1Database, before: &str) -> Result<Vec<Payment
             .bind(&[before.into()])?,
     )
     .await
-}
-
-pub async fn set_state(d1: &D1Database, id: &str, state: State, at: &str) -> Result<(), ApiError> {
-    d1.prepare("UPDATE payments SET state = ?1, updated_at = ?2 WHERE id = ?3")
-        .bind(&[crate::dossier::repo::enum_str(&state).into(), at.into(), id.into()])?
-        .run()
-        .await?;
-    Ok(())
 }

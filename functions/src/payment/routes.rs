@@ -3,16 +3,14 @@
 //! bank details). Only the dossier's owner, or staff of its agency at the counter, may do this.
 
 use motcua_domain::api::PaymentSummary;
-use motcua_domain::dossier::DossierStatus;
 use motcua_domain::gateway::{self, momo, paygov, zalopay, PaymentGateway, PaymentRequest, Provider, Reference, StartPayment};
-use motcua_domain::money::Vnd;
-use motcua_domain::payment::State;
+use motcua_domain::payment::{self, Event};
 use serde::{Deserialize, Serialize};
 use worker::Response;
 
-use super::{config, ledger, reconcile};
+use super::{config, reconcile, store};
 use crate::auth::session;
-use crate::dossier::repo::{self as dossier_repo, enum_str, DossierRow};
+use crate::dossier::repo::{self as dossier_repo, DossierRow};
 use crate::dossier::access;
 use crate::platform::error::ApiError;
 use crate::platform::outbound;
@@ -56,21 +54,11 @@ pub async fn start_for(ctx: &mut Ctx, actor: &str, row: DossierRow, return_path:
     let provider = Provider::parse("provider", &body.provider)?;
     let d1 = ctx.d1()?;
     let notice = dossier_repo::latest_notice(&d1, &row.id).await?;
-    let notice = match notice {
-        Some(n) if row.status == DossierStatus::FeeNotified && n.status == "open" && n.total > 0 => n,
-        _ => {
-            return Err(ApiError::Conflict {
-                code: "not_payable".into(),
-                message: format!("The dossier is {} and has no amount to pay.", enum_str(&row.status)),
-                message_vi: format!("Hồ sơ đang ở trạng thái \"{}\", không có khoản phí nào cần thanh toán.", row.status.label_vi()),
-                field: None,
-            })
-        }
-    };
+    let amount = payment::payable(row.status, notice.as_ref().map(|n| n.as_open())).map_err(not_payable)?;
+    let notice = notice.expect("payable means an open notice");
     let now = clock::now();
     let reference = Reference::from_random(random::u64());
     let base = config::public_base(&ctx.env);
-    let amount = Vnd::from_dong("amount", notice.total)?;
     let request = PaymentRequest {
         reference: reference.clone(),
         amount,
@@ -92,46 +80,42 @@ pub async fn start_for(ctx: &mut Ctx, actor: &str, row: DossierRow, return_path:
     .map_err(|e| ApiError::Unexpected(format!("{provider} start: {e}")))?;
     let payment_id = random::id();
     let at = clock::rfc3339(now);
-    d1.batch(vec![
-        d1.prepare(
-            "INSERT INTO payments (id, reference, notice_id, dossier_id, agency_code, provider, amount, state, started_by, \
-               created_at, expires_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'created', ?8, ?9, ?10, ?9)",
-        )
-        .bind(&[
-            payment_id.as_str().into(),
-            reference.as_str().into(),
-            notice.id.as_str().into(),
-            row.id.as_str().into(),
-            row.agency_code.as_str().into(),
-            provider.as_str().into(),
-            (notice.total as f64).into(),
-            actor.as_str().into(),
-            at.as_str().into(),
-            clock::rfc3339(request.expires_at).into(),
-        ])?,
-        ledger::event_stmt(&d1, &payment_id, &at, "created", &serde_json::json!({"provider": provider.as_str(), "amount": notice.total, "by": actor}))?,
-    ])
+    let created = store::create(
+        &d1,
+        &row,
+        store::NewPayment {
+            id: &payment_id,
+            reference: reference.as_str(),
+            notice_id: &notice.id,
+            provider: provider.as_str(),
+            amount: notice.total,
+            started_by: &actor,
+            at: &at,
+            expires_at: &clock::rfc3339(request.expires_at),
+        },
+    )
     .await?;
     // MoMo, ZaloPay and the national platform answer a server-to-server create with the page URL.
     let next = match next {
         StartPayment::Post { url, body } => {
-            let answer = outbound::post_json(&url, &body).await?;
+            let answer = outbound::post_json(&url, &body).await.map_err(|e| {
+                worker::console_error!("{provider} create unreachable: {e}");
+                provider_down(provider)
+            })?;
             let page = match provider {
                 Provider::Momo => momo::parse_create_response(&answer).map(|r| r.pay_url),
                 Provider::Zalopay => zalopay::parse_create_response(&answer).map(|r| r.order_url),
                 _ => paygov::parse_init_response(&answer).map(|r| r.UrlThanhToan),
             }
-            .map_err(|e| ApiError::Unexpected(format!("{provider} create refused: {e}")))?;
+            .map_err(|e| {
+                worker::console_error!("{provider} create refused: {e}");
+                provider_down(provider)
+            })?;
             StartPayment::Redirect { url: page }
         }
         other => other,
     };
-    d1.batch(vec![
-        d1.prepare("UPDATE payments SET state = ?1, updated_at = ?2 WHERE id = ?3")
-            .bind(&[enum_str(&State::Redirected).into(), at.as_str().into(), payment_id.as_str().into()])?,
-        ledger::event_stmt(&d1, &payment_id, &at, "redirected", &serde_json::json!({}))?,
-    ])
-    .await?;
+    store::apply_event(&d1, &created.id, Event::Redirect, &at, &serde_json::json!({})).await?;
     let payment = dossier_repo::payments(&d1, &row.id)
         .await?
         .into_iter()
@@ -203,4 +187,19 @@ async fn vietqr_gateway(ctx: &Ctx, agency: &str) -> Result<gateway::vietqr::Viet
         config: gateway::vietqr::VietqrConfig { bin: a.bank_bin, account_no: a.account_number, account_name: a.account_name },
         webhook_secret: config::bank_webhook_secret(&ctx.env)?,
     })
+}
+
+/// The dossier cannot be paid now: 409 with the domain's reason.
+pub fn not_payable(e: payment::NotPayable) -> ApiError {
+    ApiError::Conflict { code: e.code().into(), message: e.message_en(), message_vi: e.message_vi(), field: None }
+}
+
+/// The provider did not open the payment (down, or refused our request): the citizen is told
+/// to try another way or later; the attempt stays in the ledger and expires.
+fn provider_down(provider: Provider) -> ApiError {
+    ApiError::Unavailable {
+        code: "provider_unavailable",
+        message: format!("{} did not answer; try again in a few minutes or choose another way to pay.", provider.label_en()),
+        message_vi: format!("{} chưa phản hồi; vui lòng thử lại sau ít phút hoặc chọn hình thức thanh toán khác.", provider.label()),
+    }
 }

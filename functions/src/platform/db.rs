@@ -17,3 +17,31 @@ pub async fn first<T: DeserializeOwned>(stmt: D1PreparedStatement) -> Result<Opt
 pub fn nullable(value: Option<&str>) -> worker::wasm_bindgen::JsValue {
     value.map(worker::wasm_bindgen::JsValue::from).unwrap_or(worker::wasm_bindgen::JsValue::NULL)
 }
+
+/// The guard that aborts its whole batch unless the row `id` of `table` is still at `version`
+/// (see migration 0012): the first statement of every store write, so a change decided on a
+/// stale read never lands, together with everything batched after it.
+pub fn guard(d1: &worker::D1Database, table: Guarded, id: &str, version: i64) -> Result<D1PreparedStatement, ApiError> {
+    let sql = match table {
+        Guarded::Dossier => "INSERT INTO state_guard (ok) SELECT count(*) FROM dossiers WHERE id = ?1 AND version = ?2",
+        Guarded::Payment => "INSERT INTO state_guard (ok) SELECT count(*) FROM payments WHERE id = ?1 AND version = ?2",
+    };
+    Ok(d1.prepare(sql).bind(&[id.into(), (version as f64).into()])?)
+}
+
+/// The tables whose rows are written only through a guard.
+#[derive(Clone, Copy)]
+pub enum Guarded {
+    Dossier,
+    Payment,
+}
+
+/// Whether a batch was refused by a [`guard`]: someone else changed the row first.
+pub fn is_stale(e: &worker::Error) -> bool {
+    e.to_string().contains("stale_state")
+}
+
+/// Whether a batch was refused by a unique key (a settlement already made, a row already there).
+pub fn is_unique_violation(e: &worker::Error) -> bool {
+    e.to_string().contains("UNIQUE")
+}

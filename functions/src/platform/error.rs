@@ -19,6 +19,10 @@ pub enum ApiError {
     /// The request is well formed but the record's state does not allow it (a domain rule).
     #[error("{code}: {message}")]
     Conflict { code: String, message: String, message_vi: String, field: Option<String> },
+    /// Someone else changed the record between our read and our write (a lost race): 409
+    /// `conflict`, with the record's current status beside the envelope.
+    #[error("{what} changed meanwhile; now {current}")]
+    Stale { what: &'static str, current: String, label_vi: String, label_en: String },
     /// The request is understood but refused for who or where it comes from (403): an embed
     /// page asked for a portal that is not on the agency's list.
     #[error("forbidden {code}")]
@@ -36,6 +40,10 @@ pub enum ApiError {
     /// `errors`, beside the usual envelope.
     #[error("{} invalid rows", .0.len())]
     InvalidRows(Vec<motcua_domain::dashboard::RowError>),
+    /// An outside service we depend on did not answer (a payment provider is down): 503, with
+    /// what the person can do instead.
+    #[error("unavailable {code}")]
+    Unavailable { code: &'static str, message: String, message_vi: String },
     #[error("unexpected: {0}")]
     Unexpected(String),
 }
@@ -117,6 +125,18 @@ impl ApiError {
                     field: field.clone(),
                 },
             ),
+            ApiError::Stale { what, label_vi, label_en, .. } => (
+                409,
+                ErrorDetail {
+                    code: "conflict".into(),
+                    message: format!("The {what} was changed by someone else meanwhile; it is now \"{label_en}\". Reload and try again."),
+                    message_vi: Some(format!(
+                        "{} vừa được cập nhật bởi một thao tác khác; trạng thái hiện tại: \"{label_vi}\". Vui lòng tải lại và thử lại.",
+                        capitalized_vi(what)
+                    )),
+                    field: None,
+                },
+            ),
             ApiError::Forbidden { code, message, message_vi, field } => (
                 403,
                 ErrorDetail {
@@ -171,6 +191,10 @@ impl ApiError {
                     },
                 )
             }
+            ApiError::Unavailable { code, message, message_vi } => (
+                503,
+                ErrorDetail { code: code.to_string(), message: message.clone(), message_vi: Some(message_vi.clone()), field: None },
+            ),
             ApiError::Unexpected(_) => (
                 500,
                 ErrorDetail {
@@ -192,6 +216,9 @@ impl ApiError {
             ApiError::InvalidRows(errors) => {
                 Response::from_json(&serde_json::json!({ "error": detail, "errors": errors }))?.with_status(status)
             }
+            ApiError::Stale { current, .. } => {
+                Response::from_json(&serde_json::json!({ "error": detail, "current": { "status": current } }))?.with_status(status)
+            }
             _ => Response::from_json(&ErrorBody { error: detail })?.with_status(status),
         };
         if let ApiError::TooManyRequests { retry_after_seconds, .. } | ApiError::Locked { retry_after_seconds, .. } = &self {
@@ -199,6 +226,12 @@ impl ApiError {
         }
         Ok(resp)
     }
+}
+
+fn capitalized_vi(what: &str) -> String {
+    let w = what_vi(what);
+    let mut c = w.chars();
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
 
 fn what_vi(what: &str) -> &'static str {

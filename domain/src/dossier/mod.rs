@@ -14,6 +14,9 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+pub mod decide;
+pub use decide::{decide, AuditValues, Command, Decision, DossierError, DossierState};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DossierStatus {

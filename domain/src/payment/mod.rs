@@ -7,6 +7,9 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod decide;
+pub use decide::{decide, event_for, payable, refund_event, NotPayable, OpenNotice, PaymentDecision};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum State {

@@ -1,0 +1,329 @@
+//! The only writer of payment attempts, their state, the settlements and the ledger rows that
+//! record each change. Every state write is a decision of `motcua_domain::payment` written in
+//! one D1 batch that starts with a guard on the version it was decided from; a settlement also
+//! carries the dossier's decided change (through the dossier store) and races for the
+//! `settlements` primary key, so a fee notice is settled exactly once whatever arrives at the
+//! same time (duplicate callbacks, the reconciliation query, a withdrawal, a new notice).
+
+use motcua_domain::dossier::{self, Actor, Command, Role};
+use motcua_domain::gateway::CallbackOutcome;
+use motcua_domain::money::Vnd;
+use motcua_domain::payment::{self, Event, PaymentDecision, State};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use worker::{D1Database, D1PreparedStatement, Env};
+
+use super::repo::{self, PaymentRow};
+use super::{ledger, receipt};
+use crate::auth::session::StaffSession;
+use crate::dossier::repo::{self as dossier_repo, enum_str, DossierRow};
+use crate::dossier::staff_routes::state_of;
+use crate::dossier::store as dossier_store;
+use crate::platform::db::{self, Guarded};
+use crate::platform::error::ApiError;
+
+/// How many times a change that another request beat is decided again on a fresh read. Only
+/// facts that already happened elsewhere (money taken, a refund done) are retried; a person's
+/// request that lost a race gets 409.
+const RETRIES: usize = 5;
+
+/// A new attempt for the dossier's open notice.
+pub struct NewPayment<'a> {
+    pub id: &'a str,
+    pub reference: &'a str,
+    pub notice_id: &'a str,
+    pub provider: &'a str,
+    pub amount: i64,
+    pub started_by: &'a str,
+    pub at: &'a str,
+    pub expires_at: &'a str,
+}
+
+/// Opens an attempt, guarded by the dossier's version: an attempt is never opened for a
+/// dossier that was withdrawn or re-noticed after it was read as payable.
+pub async fn create(d1: &D1Database, dossier: &DossierRow, new: NewPayment<'_>) -> Result<PaymentRow, ApiError> {
+    let stmts = vec![
+        db::guard(d1, Guarded::Dossier, &dossier.id, dossier.version)?,
+        d1.prepare(
+            "INSERT INTO payments (id, reference, notice_id, dossier_id, agency_code, provider, amount, state, started_by, \
+               created_at, expires_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'created', ?8, ?9, ?10, ?9)",
+        )
+        .bind(&[
+            new.id.into(),
+            new.reference.into(),
+            new.notice_id.into(),
+            dossier.id.as_str().into(),
+            dossier.agency_code.as_str().into(),
+            new.provider.into(),
+            (new.amount as f64).into(),
+            new.started_by.into(),
+            new.at.into(),
+            new.expires_at.into(),
+        ])?,
+        ledger::event_stmt(d1, new.id, new.at, "created", &json!({"provider": new.provider, "amount": new.amount, "by": new.started_by}))?,
+    ];
+    dossier_store::run(d1, &dossier.id, stmts).await?;
+    repo::by_id(d1, new.id).await?.ok_or_else(|| ApiError::Unexpected("payment vanished".into()))
+}
+
+/// The statements of a decided state change: guard, state, ledger row.
+fn change_stmts(d1: &D1Database, p: &PaymentRow, d: &PaymentDecision, at: &str, detail: &Value) -> Result<Vec<D1PreparedStatement>, ApiError> {
+    Ok(vec![
+        db::guard(d1, Guarded::Payment, &p.id, p.version)?,
+        d1.prepare("UPDATE payments SET state = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3 AND version = ?4")
+            .bind(&[enum_str(&d.to).into(), at.into(), p.id.as_str().into(), (p.version as f64).into()])?,
+        ledger::event_stmt(d1, &p.id, at, d.ledger_kind(), detail)?,
+    ])
+}
+
+/// Writes a decided change; a lost race is [`ApiError::Stale`] with the attempt's current state.
+pub async fn write(d1: &D1Database, p: &PaymentRow, d: &PaymentDecision, at: &str, detail: &Value) -> Result<(), ApiError> {
+    run(d1, &p.id, change_stmts(d1, p, d, at, detail)?).await
+}
+
+async fn run(d1: &D1Database, payment_id: &str, stmts: Vec<D1PreparedStatement>) -> Result<(), ApiError> {
+    match d1.batch(stmts).await {
+        Ok(_) => Ok(()),
+        Err(e) if db::is_stale(&e) => Err(stale(d1, payment_id).await),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn stale(d1: &D1Database, payment_id: &str) -> ApiError {
+    match repo::by_id(d1, payment_id).await {
+        Ok(Some(p)) => {
+            let view = p.state.view();
+            ApiError::Stale {
+                what: "payment",
+                current: enum_str(&p.state),
+                label_vi: view.label,
+                label_en: view.status.label_en().to_string(),
+            }
+        }
+        _ => ApiError::NotFound { what: "payment", field: Some("id") },
+    }
+}
+
+/// A verified result that is a fact at the provider (declined, cancelled, expired, the wrong
+/// amount, a second payment): decided again on a fresh read until it lands or no longer
+/// applies. Answers whether it changed the attempt.
+pub async fn apply_event(d1: &D1Database, payment_id: &str, event: Event, at: &str, detail: &Value) -> Result<bool, ApiError> {
+    for _ in 0..RETRIES {
+        let Some(p) = repo::by_id(d1, payment_id).await? else { return Ok(false) };
+        let Ok(decision) = payment::decide(p.state, event) else { return Ok(false) };
+        match write(d1, &p, &decision, at, detail).await {
+            Ok(()) => return Ok(true),
+            Err(ApiError::Stale { .. }) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(ApiError::Unexpected(format!("payment {payment_id} kept changing under {event:?}")))
+}
+
+/// Keeps one ledger row per distinct callback: a provider repeating the same verified message
+/// is counted in `callback_copies`, not appended again (a 1 000-copy storm adds one row).
+pub async fn record_callback(d1: &D1Database, payment_id: &str, at: &str, via: &str, detail: &Value) -> Result<(), ApiError> {
+    let fingerprint = hex::encode(Sha256::digest(format!("{via}|{detail}").as_bytes()));
+    d1.batch(vec![
+        d1.prepare(
+            "INSERT INTO callback_copies (payment_id, fingerprint, copies, first_at, last_at) VALUES (?1, ?2, 1, ?3, ?3) \
+             ON CONFLICT (payment_id, fingerprint) DO UPDATE SET copies = copies + 1, last_at = excluded.last_at",
+        )
+        .bind(&[payment_id.into(), fingerprint.as_str().into(), at.into()])?,
+        d1.prepare(
+            "INSERT INTO payment_events (payment_id, at, kind, detail) SELECT ?1, ?3, ?4, ?5 \
+             WHERE (SELECT copies FROM callback_copies WHERE payment_id = ?1 AND fingerprint = ?2) = 1",
+        )
+        .bind(&[payment_id.into(), fingerprint.as_str().into(), at.into(), via.into(), detail.to_string().into()])?,
+    ])
+    .await?;
+    Ok(())
+}
+
+/// Who settles: the platform on a provider's verified result, or an officer at the counter.
+pub enum Settler<'a> {
+    Provider { via: &'a str },
+    Counter { staff: &'a StaffSession },
+}
+
+impl Settler<'_> {
+    fn online(&self) -> bool {
+        matches!(self, Settler::Provider { .. })
+    }
+
+    fn name(&self) -> &str {
+        match self {
+            Settler::Provider { via } => via,
+            Settler::Counter { .. } => "counter",
+        }
+    }
+}
+
+/// Settles the attempt's fee notice, exactly once: the payment, the notice, the dossier's
+/// change, the ledger and the dashboard's counters in one transaction. Money that arrives for
+/// a dossier no longer waiting for it (withdrawn, re-noticed, paid by another attempt) is
+/// recorded for an officer to refund, never lost.
+pub async fn settle(env: &Env, d1: &D1Database, payment_id: &str, provider_txn: &str, settler: Settler<'_>, at: &str) -> Result<CallbackOutcome, ApiError> {
+    for _ in 0..RETRIES {
+        let Some(p) = repo::by_id(d1, payment_id).await? else { return Ok(CallbackOutcome::OrderNotFound) };
+        let decision = match payment::decide(p.state, Event::Paid) {
+            Ok(d) => d,
+            Err(_) => return Ok(CallbackOutcome::AlreadyConfirmed),
+        };
+        let Some(row) = dossier_repo::dossier(d1, &p.dossier_id).await? else { return Ok(CallbackOutcome::OrderNotFound) };
+        let notice = dossier_repo::latest_notice(d1, &row.id).await?;
+        let still_owed = notice.as_ref().is_some_and(|n| n.id == p.notice_id && n.status == "open");
+        let actor = match &settler {
+            Settler::Provider { .. } => Actor { role: Role::System, id: format!("payment:{}", p.id) },
+            Settler::Counter { staff } => Actor { role: Role::Officer, id: staff.staff_id.clone() },
+        };
+        let command = Command::Pay { payment_id: p.id.clone(), amount: Vnd::dong(p.amount), online: settler.online() };
+        let dossier_change = dossier::decide(state_of(&row), command, &actor, crate::platform::clock::now());
+        let dossier_change = match (still_owed, dossier_change) {
+            (true, Ok(change)) => change,
+            _ => return paid_but_not_owed(d1, &p, provider_txn, at).await,
+        };
+        let staff = match &settler {
+            Settler::Counter { staff } => Some(*staff),
+            Settler::Provider { .. } => None,
+        };
+        let mut stmts = vec![db::guard(d1, Guarded::Payment, &p.id, p.version)?];
+        stmts.extend(dossier_store::change_stmts(d1, &row, &dossier_change, staff, at)?);
+        stmts.extend([
+            d1.prepare(
+                "INSERT INTO settlements (notice_id, payment_id, provider, provider_txn, amount, online, settled_by, settled_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )
+            .bind(&[
+                p.notice_id.as_str().into(),
+                p.id.as_str().into(),
+                p.provider.as_str().into(),
+                provider_txn.into(),
+                (p.amount as f64).into(),
+                (if settler.online() { 1 } else { 0 }).into(),
+                settler.name().into(),
+                at.into(),
+            ])?,
+            d1.prepare(
+                "UPDATE payments SET state = ?1, provider_txn = ?2, version = version + 1, updated_at = ?3 WHERE id = ?4 AND version = ?5",
+            )
+            .bind(&[enum_str(&decision.to).into(), provider_txn.into(), at.into(), p.id.as_str().into(), (p.version as f64).into()])?,
+            d1.prepare("UPDATE fee_notices SET status = 'settled' WHERE id = ?1 AND status = 'open'").bind(&[p.notice_id.as_str().into()])?,
+            ledger::event_stmt(d1, &p.id, at, decision.ledger_kind(), &json!({"provider_txn": provider_txn, "by": settler.name()}))?,
+            // The dashboard's counters move with the dossier, in this same transaction.
+            crate::dashboard::repo::count_settlement_stmt(d1, &p.dossier_id, at, settler.online())?,
+        ]);
+        match d1.batch(stmts).await {
+            Ok(_) => {}
+            Err(e) if db::is_stale(&e) => continue,
+            Err(e) if db::is_unique_violation(&e) => return duplicate(d1, &p, provider_txn, at).await,
+            Err(e) => return Err(e.into()),
+        }
+        if let Ok(Some(row)) = dossier_repo::dossier(d1, &p.dossier_id).await {
+            crate::dossier::notify::status_changed(env, &row).await;
+        }
+        // The settlement stands; a receipt failure here is retried by reconciliation.
+        if let Err(e) = receipt::issue(env, d1, &p.id).await {
+            worker::console_error!("receipt for payment {} not issued yet: {e}", p.id);
+        }
+        return Ok(CallbackOutcome::Recorded);
+    }
+    Err(ApiError::Unexpected(format!("payment {payment_id} could not be settled: kept changing")))
+}
+
+/// Another request settled this notice first. If it was this very payment, it is a duplicate
+/// callback; if it was another attempt, the citizen paid twice: the money is recorded for an
+/// officer to refund.
+async fn duplicate(d1: &D1Database, p: &PaymentRow, provider_txn: &str, at: &str) -> Result<CallbackOutcome, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Winner {
+        payment_id: String,
+    }
+    let winner: Option<Winner> =
+        db::first(d1.prepare("SELECT payment_id FROM settlements WHERE notice_id = ?1").bind(&[p.notice_id.as_str().into()])?).await?;
+    match winner {
+        Some(w) if w.payment_id == p.id => Ok(CallbackOutcome::AlreadyConfirmed),
+        _ => paid_but_not_owed(d1, p, provider_txn, at).await,
+    }
+}
+
+/// Money verified as taken for a notice nobody owes any more: kept as "needs review" for an
+/// officer to refund.
+async fn paid_but_not_owed(d1: &D1Database, p: &PaymentRow, provider_txn: &str, at: &str) -> Result<CallbackOutcome, ApiError> {
+    let detail = json!({"provider_txn": provider_txn, "reason": "not_owed"});
+    apply_event(d1, &p.id, Event::PaidWrongAmount, at, &detail).await?;
+    Ok(CallbackOutcome::Recorded)
+}
+
+/// A refund reserved before the provider is asked, so two officers cannot both give the same
+/// money back: the row `requested`, the attempt's version moved, the audit row.
+pub async fn reserve_refund(
+    d1: &D1Database,
+    p: &PaymentRow,
+    refund_id: &str,
+    amount: i64,
+    reason: &str,
+    staff: &StaffSession,
+    at: &str,
+) -> Result<(), ApiError> {
+    let stmts = vec![
+        db::guard(d1, Guarded::Payment, &p.id, p.version)?,
+        d1.prepare(
+            "INSERT INTO refunds (id, payment_id, amount, reason, status, staff_id, created_at) VALUES (?1, ?2, ?3, ?4, 'requested', ?5, ?6)",
+        )
+        .bind(&[refund_id.into(), p.id.as_str().into(), (amount as f64).into(), reason.into(), staff.staff_id.as_str().into(), at.into()])?,
+        d1.prepare("UPDATE payments SET version = version + 1, updated_at = ?1 WHERE id = ?2 AND version = ?3")
+            .bind(&[at.into(), p.id.as_str().into(), (p.version as f64).into()])?,
+        ledger::event_stmt(d1, &p.id, at, "refund_requested", &json!({"refund_id": refund_id, "amount": amount, "reason": reason, "by": staff.staff_id}))?,
+        crate::desk::audit::stmt(
+            d1,
+            staff,
+            at,
+            "refund",
+            "payment",
+            &p.id,
+            &json!({"state": enum_str(&p.state), "refunded_before": p.refunded}),
+            &json!({"refund_id": refund_id, "amount": amount, "reason": reason, "status": "requested"}),
+        )?,
+    ];
+    run(d1, &p.id, stmts).await
+}
+
+/// The provider's answer to a reserved refund: `done`, `processing` or `manual` moves the
+/// attempt (decided again on a fresh read if something else moved it meanwhile); `failed`
+/// releases the reservation. Answers the attempt's state afterwards.
+pub async fn finish_refund(d1: &D1Database, payment_id: &str, refund_id: &str, amount: i64, status: &str, at: &str) -> Result<State, ApiError> {
+    for _ in 0..RETRIES {
+        let p = repo::by_id(d1, payment_id).await?.ok_or(ApiError::NotFound { what: "payment", field: Some("id") })?;
+        let mut stmts = vec![
+            db::guard(d1, Guarded::Payment, &p.id, p.version)?,
+            d1.prepare("UPDATE refunds SET status = ?1 WHERE id = ?2 AND status = 'requested'").bind(&[status.into(), refund_id.into()])?,
+        ];
+        let next = if status == "failed" {
+            stmts.push(
+                d1.prepare("UPDATE payments SET version = version + 1, updated_at = ?1 WHERE id = ?2 AND version = ?3")
+                    .bind(&[at.into(), p.id.as_str().into(), (p.version as f64).into()])?,
+            );
+            stmts.push(ledger::event_stmt(d1, &p.id, at, "refund_refused", &json!({"refund_id": refund_id}))?);
+            p.state
+        } else {
+            let event = payment::refund_event(amount, p.amount - p.refunded);
+            let decision = payment::decide(p.state, event).map_err(|e| ApiError::Unexpected(format!("refund of {payment_id}: {e}")))?;
+            stmts.push(
+                d1.prepare(
+                    "UPDATE payments SET state = ?1, refunded = refunded + ?2, version = version + 1, updated_at = ?3 \
+                     WHERE id = ?4 AND version = ?5",
+                )
+                .bind(&[enum_str(&decision.to).into(), (amount as f64).into(), at.into(), p.id.as_str().into(), (p.version as f64).into()])?,
+            );
+            stmts.push(ledger::event_stmt(d1, &p.id, at, decision.ledger_kind(), &json!({"refund_id": refund_id, "amount": amount, "status": status}))?);
+            decision.to
+        };
+        match d1.batch(stmts).await {
+            Ok(_) => return Ok(next),
+            Err(e) if db::is_stale(&e) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::Unexpected(format!("refund {refund_id} could not be recorded: the payment kept changing")))
+}
