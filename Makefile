@@ -37,7 +37,8 @@ demo-sql:
 	python3 scripts/gen_demo_sql.py
 
 ## Deploy to Cloudflare for real (see README: resources and secrets must exist first).
-deploy: tools build
+deploy: tools
+	PRODUCTION=1 scripts/build.sh
 	source scripts/env.sh && wrangler d1 migrations apply DB --remote && wrangler deploy
 
 clean:

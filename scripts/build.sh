@@ -35,6 +35,11 @@ sed -i "s/__VERSION__/$version/g" dist.tmp/index.html dist.tmp/landing/index.htm
 [ -f dist.tmp/sw.js ] && sed -i "s/__VERSION__/$version/g" dist.tmp/sw.js
 rm -rf dist && mv dist.tmp dist
 
-# The worker.
-worker-build --release functions >/dev/null
+# The worker. Development and tests build the providers' sandbox in (`sandbox` feature, still
+# routed only with SANDBOX=1); `make deploy` sets PRODUCTION=1 and the sandbox is not compiled.
+if [ "${PRODUCTION:-0}" = 1 ]; then
+  worker-build --release functions >/dev/null
+else
+  worker-build --release functions --features sandbox >/dev/null
+fi
 echo "built app $version and worker"

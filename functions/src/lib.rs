@@ -13,6 +13,7 @@ mod desk;
 mod dossier;
 mod embed;
 mod fee;
+#[cfg(feature = "sandbox")]
 mod dev;
 mod health;
 mod outbox;

@@ -7,7 +7,9 @@ use worker::{Env, Method, Request, Response, Result};
 use crate::platform::error::ApiError;
 use crate::platform::http::Ctx;
 use crate::platform::config;
-use crate::{auth, catalog, dashboard, desk, dev, dossier, embed, fee, health, payment, upload};
+#[cfg(feature = "sandbox")]
+use crate::dev;
+use crate::{auth, catalog, dashboard, desk, dossier, embed, fee, health, payment, upload};
 
 pub async fn handle(req: Request, env: Env) -> Result<Response> {
     let ctx = Ctx::new(req, env);
@@ -45,6 +47,7 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
             let code = code.to_string();
             payment::receipt::verify(&ctx, &code).await
         }
+        #[cfg(feature = "sandbox")]
         (_, ["sandbox", ..]) if config::sandbox_enabled(&ctx.env) => sandbox_route(&mut ctx, method, &segments).await,
         (Method::Post, ["api", "dossiers"]) => dossier::routes::submit(&mut ctx).await,
         (Method::Get, ["api", "dossiers"]) => dossier::routes::list(&ctx).await,
@@ -172,9 +175,13 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
         (Method::Post, ["api", "staff", "login"]) => auth::staff::login(&mut ctx).await,
         (Method::Get, ["api", "staff", "me"]) => auth::staff::me(&ctx).await,
         (Method::Post, ["api", "staff", "logout"]) => auth::staff::logout(&ctx).await,
-        // Development only: each handler answers 404 unless SANDBOX=1.
+        // Development only: compiled with the `sandbox` feature, and each handler answers 404
+        // unless SANDBOX=1.
+        #[cfg(feature = "sandbox")]
         (Method::Get, ["dev", "outbox"]) => dev::outbox_page(&ctx).await,
+        #[cfg(feature = "sandbox")]
         (Method::Get, ["dev", "outbox.json"]) => dev::outbox_json(&ctx).await,
+        #[cfg(feature = "sandbox")]
         (Method::Post, ["dev", "otp", "age"]) => dev::age_codes(&mut ctx).await,
         (Method::Get, ["can-bo", ..] | ["lanh-dao", ..]) => app_shell(&ctx, STAFF_SHELL).await,
         // The citizen app's landing pages get the landing bundle (a first visit's lighter load);
@@ -213,6 +220,7 @@ fn ping() -> std::result::Result<Response, ApiError> {
 }
 
 /// The development sandbox of the payment and SMS providers (never routed without `SANDBOX=1`).
+#[cfg(feature = "sandbox")]
 async fn sandbox_route(ctx: &mut Ctx, method: Method, segments: &[&str]) -> std::result::Result<Response, ApiError> {
     use crate::payment::sandbox;
     match (method, segments) {

@@ -74,3 +74,100 @@ fn other_providers_refuse_bad_signatures_in_their_own_format() {
         .unwrap();
     assert_eq!(resp.status(), 401, "bank webhook: 401 on a bad signature");
 }
+
+/// A small deterministic generator, so a failing junk input can be replayed.
+struct Junk(u64);
+
+impl Junk {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// Junk in the shapes that broke parsers: raw bytes, truncated and mistyped JSON, deep
+    /// nesting, huge numbers, every field of a real message with a wrong type.
+    fn body(&mut self, template: &str) -> Vec<u8> {
+        match self.next() % 9 {
+            0 => (0..(self.next() % 300)).map(|_| self.next() as u8).collect(),
+            1 => template.as_bytes()[..(self.next() as usize % template.len().max(1))].to_vec(),
+            2 => "[".repeat(1 + (self.next() % 2000) as usize).into_bytes(),
+            3 => format!("{{\"amount\": 1e{}}}", self.next() % 400).into_bytes(),
+            4 => {
+                let v: Value = serde_json::from_str(template).unwrap();
+                let mut o = v.as_object().unwrap().clone();
+                let keys: Vec<String> = o.keys().cloned().collect();
+                let k = &keys[self.next() as usize % keys.len()];
+                let wrong = [json!(null), json!([1, 2]), json!({"a": 1}), json!(-1), json!("x"), json!(1.5), json!(true), json!(u64::MAX)];
+                o.insert(k.clone(), wrong[self.next() as usize % wrong.len()].clone());
+                serde_json::to_vec(&o).unwrap()
+            }
+            5 => Vec::new(),
+            6 => b"null".to_vec(),
+            7 => format!("{{\"data\": {}, \"mac\": 7, \"type\": \"x\"}}", self.next()).into_bytes(),
+            _ => template.replace('"', "'").into_bytes(),
+        }
+    }
+}
+
+use serde_json::json;
+
+#[test]
+fn junk_callbacks_never_get_a_server_error_and_are_answered_in_each_providers_format() {
+    let momo = r#"{"partnerCode":"MOMO","orderId":"MCUNKNOWN000003","requestId":"x","amount":1000,"orderInfo":"x","orderType":"momo_wallet","transId":1,"resultCode":0,"message":"ok","payType":"qr","responseTime":1,"extraData":"","signature":"00"}"#;
+    let paygov = r#"{"LoaiBanTin":"CONFIRM","MaLoi":"00","MaDoiTac":"P","MaThamChieu":"MC1","SoTien":"1000","MaTienTe":"VND","MaGiaoDich":"1","MaNganHang":"NCB","ThoiGianGD":"20260101","ThongTinGiaoDich":"x","MaXacThuc":"00"}"#;
+    let zalopay = r#"{"data":"{\"app_trans_id\":\"261123_X\"}","mac":"00","type":1}"#;
+    let bank = r#"{"id":"FT1","account":"1","amount":1,"content":"MC1","time":""}"#;
+    let mut junk = Junk(0x5eed_1234_abcd_0001);
+    let mut server_errors = Vec::new();
+    for i in 0..980 {
+        let (path, template) = match i % 4 {
+            0 => ("/api/payments/momo/ipn", momo),
+            1 => ("/api/payments/paygov/confirm", paygov),
+            2 => ("/api/payments/zalopay/callback", zalopay),
+            _ => ("/api/payments/bank/webhook", bank),
+        };
+        let body = junk.body(template);
+        let resp = app()
+            .client
+            .post(app().url(path))
+            .header("content-type", "application/json")
+            .header("X-Bank-Signature", "00")
+            .body(body.clone())
+            .send()
+            .unwrap();
+        let status = resp.status().as_u16();
+        let text = resp.text().unwrap_or_default();
+        if status >= 500 {
+            server_errors.push(format!("{path} {status} <- {:?}", String::from_utf8_lossy(&body).chars().take(80).collect::<String>()));
+            continue;
+        }
+        match path {
+            "/api/payments/momo/ipn" => {
+                assert!(status == 204 || (status == 400 && serde_json::from_str::<Value>(&text).unwrap()["resultCode"] == 20), "{status} {text}")
+            }
+            "/api/payments/paygov/confirm" => {
+                assert_eq!(status, 200);
+                assert!(serde_json::from_str::<Value>(&text).unwrap()["MaLoi"].is_string(), "{text}");
+            }
+            "/api/payments/zalopay/callback" => {
+                assert_eq!(status, 200);
+                assert_eq!(serde_json::from_str::<Value>(&text).unwrap()["return_code"], -1, "{text}");
+            }
+            _ => {
+                assert!(status == 400 || status == 401, "{status} {text}");
+                assert_eq!(serde_json::from_str::<Value>(&text).unwrap()["success"], false, "{text}");
+            }
+        }
+    }
+    assert!(server_errors.is_empty(), "{} server errors: {:#?}", server_errors.len(), &server_errors[..server_errors.len().min(10)]);
+}
+
+#[test]
+fn a_signed_vnpay_ipn_for_a_reference_that_is_not_ours_answers_01_whatever_its_shape() {
+    for reference in ["", "x", "mc-lower-case", "MC", &"A".repeat(200), "Hồ sơ 123", "MC123'; DROP TABLE payments;--", "MC0000000000000000000000000000000000000001"] {
+        let query = callback_query(&vnpay_config(), &vnpay_result(reference, 21_000, "00"));
+        assert_eq!(vnpay_ipn(&query)["RspCode"], "01", "reference {reference:?}");
+    }
+}

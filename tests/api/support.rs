@@ -127,6 +127,74 @@ impl TestApp {
         String::from_utf8(out.stdout).unwrap().lines().map(str::to_string).collect()
     }
 
+    /// The rows of a query on this server's local D1 database (miniflare's SQLite file in the
+    /// state directory), each row's columns joined by `|`: what is really stored, for the
+    /// invariants no API lists (ledger rows, settlements per notice).
+    pub fn d1_query(&self, sql: &str) -> Vec<String> {
+        let dir = self._state.path().join("state/v3/d1/miniflare-D1DatabaseObject");
+        let script = "import glob, os, sqlite3, sys\n\
+            for f in glob.glob(os.path.join(sys.argv[1], '*.sqlite')):\n\
+            \tif os.path.basename(f) == 'metadata.sqlite': continue\n\
+            \tc = sqlite3.connect(f)\n\
+            \tif not c.execute(\"SELECT 1 FROM sqlite_master WHERE name = 'dossiers'\").fetchone(): continue\n\
+            \tfor row in c.execute(sys.argv[2]): print('|'.join('' if v is None else str(v) for v in row))\n";
+        let out = Command::new("python3").arg("-c").arg(script).arg(&dir).arg(sql).output().expect("python3");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap().lines().map(str::to_string).collect()
+    }
+
+    /// One number from [`TestApp::d1_query`].
+    pub fn d1_count(&self, sql: &str) -> i64 {
+        self.d1_query(sql).first().and_then(|v| v.parse().ok()).unwrap_or_else(|| panic!("no number from {sql}"))
+    }
+
+    /// Kills the server's whole process group at once (SIGKILL: no clean shutdown), as a crash
+    /// or a lost machine would.
+    pub fn kill_hard(&self) {
+        // SAFETY: sends a signal to the process group this TestApp started; no memory is touched.
+        unsafe {
+            libc::kill(-self.pgid, libc::SIGKILL);
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+
+    /// Starts the server again on the same state directory (after [`TestApp::kill_hard`]).
+    pub fn restart(&mut self, vars: &[&str]) {
+        let port: u16 = self.base.rsplit(':').next().unwrap().parse().unwrap();
+        let log = std::fs::OpenOptions::new().append(true).open(self._state.path().join("wrangler.log")).unwrap();
+        let child = Command::new(root().join("scripts/serve-test.sh"))
+            .arg(std::process::id().to_string())
+            .arg(port.to_string())
+            .arg(self._state.path().join("state"))
+            .args(vars)
+            .current_dir(root())
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .process_group(0)
+            .spawn()
+            .expect("restart scripts/serve-test.sh");
+        self.pgid = child.id() as i32;
+        PGIDS.lock().unwrap_or_else(|e| e.into_inner()).push(self.pgid);
+        self.wait_ready();
+    }
+
+    fn wait_ready(&self) {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            if let Ok(r) = self.client.get(format!("{}/api/health", self.base)).send() {
+                if r.status().is_success() {
+                    return;
+                }
+            }
+            if Instant::now() > deadline {
+                let log = std::fs::read_to_string(self._state.path().join("wrangler.log")).unwrap_or_default();
+                panic!("wrangler dev did not become ready on {}:\n{log}", self.base);
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+
     pub fn post_raw(&self, path: &str, content_type: &str, body: &str) -> Response {
         self.client
             .post(self.url(path))

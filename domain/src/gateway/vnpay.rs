@@ -167,7 +167,8 @@ pub fn verify_callback_query(
         .unwrap_or("");
     Ok(CallbackVerdict {
         provider: Provider::Vnpay,
-        reference: signed_reference(required(&params, "vnp_TxnRef")?)?,
+        // Signed by VNPay: a missing or foreign reference is an order that is not ours.
+        reference: signed_reference(params.get("vnp_TxnRef").map(String::as_str).unwrap_or(""))?,
         amount: parse_amount_field("vnp_Amount", required(&params, "vnp_Amount")?)?,
         provider_txn: params.get("vnp_TransactionNo").cloned().unwrap_or_default(),
         result: payment_result(&code, status),

@@ -130,6 +130,7 @@ pub async fn consume_code(d1: &D1Database, id: i64) -> Result<bool, ApiError> {
 }
 
 /// Sandbox only: moves a number's codes `seconds` into the past (to test expiry and resend).
+#[cfg(feature = "sandbox")]
 pub async fn age_codes(d1: &D1Database, phone: &str, seconds: i64) -> Result<usize, ApiError> {
     let result = d1
         .prepare("UPDATE otp_codes SET created_at = created_at - ?2, expires_at = expires_at - ?2 WHERE phone = ?1")
@@ -283,6 +284,7 @@ pub async fn scope(d1: &D1Database, staff_id: &str, role: &str) -> Result<Vec<St
 
 // ---- development outbox ----
 
+#[cfg(feature = "sandbox")]
 #[derive(Deserialize, serde::Serialize)]
 pub struct OutboxRow {
     pub id: i64,
@@ -292,6 +294,7 @@ pub struct OutboxRow {
     pub created_at: String,
 }
 
+#[cfg(feature = "sandbox")]
 pub async fn dev_outbox(d1: &D1Database, to: Option<&str>) -> Result<Vec<OutboxRow>, ApiError> {
     let stmt = match to {
         Some(to) => d1
@@ -302,6 +305,7 @@ pub async fn dev_outbox(d1: &D1Database, to: Option<&str>) -> Result<Vec<OutboxR
     db::all(stmt).await
 }
 
+#[cfg(feature = "sandbox")]
 /// Whether the development outbox holds a message sent under `request_id` (empty: never).
 pub async fn dev_outbox_has_request(d1: &D1Database, request_id: &str) -> Result<bool, ApiError> {
     if request_id.is_empty() {
@@ -316,6 +320,7 @@ pub async fn dev_outbox_has_request(d1: &D1Database, request_id: &str) -> Result
     Ok(row.is_some())
 }
 
+#[cfg(feature = "sandbox")]
 pub async fn dev_outbox_insert(d1: &D1Database, channel: &str, recipient: &str, body: &str, request_id: &str) -> Result<(), ApiError> {
     d1.prepare(
         "INSERT OR IGNORE INTO dev_outbox (channel, recipient, body, created_at, request_id) VALUES (?1, ?2, ?3, ?4, ?5)",

@@ -18,13 +18,7 @@ use crate::platform::http::{json, Ctx};
 
 /// The key of the code hashes: the `AUTH_SECRET` secret; a fixed development key in the sandbox.
 fn code_key(ctx: &Ctx) -> Result<Vec<u8>, ApiError> {
-    if let Ok(s) = ctx.env.secret(config::AUTH_SECRET) {
-        return Ok(s.to_string().into_bytes());
-    }
-    if config::sandbox_enabled(&ctx.env) {
-        return Ok(b"motcua-development-only-auth-secret".to_vec());
-    }
-    Err(ApiError::Unexpected("AUTH_SECRET is not configured".into()))
+    config::auth_secret(&ctx.env)
 }
 
 /// The caller's address, hashed: only ever compared, never shown.

@@ -27,13 +27,7 @@ use crate::platform::{clock, config};
 /// The signing key: the `AUTH_SECRET` secret (the MAC input carries its own domain-separation
 /// prefix); a fixed key in the development sandbox only.
 fn key(ctx: &Ctx) -> Result<Vec<u8>, ApiError> {
-    if let Ok(s) = ctx.env.secret(config::AUTH_SECRET) {
-        return Ok(s.to_string().into_bytes());
-    }
-    if config::sandbox_enabled(&ctx.env) {
-        return Ok(b"motcua-development-only-auth-secret".to_vec());
-    }
-    Err(ApiError::Unexpected("AUTH_SECRET is not configured".into()))
+    config::auth_secret(&ctx.env)
 }
 
 fn open_notice(row: &DossierRow, notice: Option<NoticeRow>) -> Result<NoticeRow, ApiError> {

@@ -11,6 +11,7 @@ pub mod refund;
 pub mod reconcile;
 pub mod repo;
 pub mod routes;
+#[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod settle;
 pub mod statement;

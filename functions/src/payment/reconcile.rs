@@ -16,13 +16,12 @@ use super::{config, ledger, receipt, store};
 use crate::platform::outbound::post_json;
 use crate::platform::{clock, config as platform_config, db, random};
 
-pub const PENDING_AFTER_MINUTES: i64 = 15;
+pub const PENDING_AFTER_MINUTES: i64 = crate::platform::settings::RECONCILE_AFTER_MINUTES;
 
-/// How long an attempt may wait for its callback before reconciliation asks; 15 minutes unless
-/// `RECONCILE_AFTER_MINUTES` says otherwise (the tests set 0 so as not to wait).
+/// How long an attempt may wait for its callback before reconciliation asks (the tests set
+/// `RECONCILE_AFTER_MINUTES` to 0 so as not to wait).
 fn pending_after(env: &Env) -> time::Duration {
-    let minutes = env.var("RECONCILE_AFTER_MINUTES").ok().and_then(|v| v.to_string().parse().ok()).unwrap_or(PENDING_AFTER_MINUTES);
-    time::Duration::minutes(minutes)
+    time::Duration::minutes(platform_config::config(env).reconcile_after_minutes)
 }
 
 pub async fn run(env: &Env) -> Result<usize, crate::platform::error::ApiError> {

@@ -10,18 +10,24 @@ pub const AUTH_SECRET: &str = "AUTH_SECRET";
 
 pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// True only when the development `.dev.vars` sets `SANDBOX=1`; production configs never do.
+pub use super::settings::config;
+
+/// True only in a build with the `sandbox` feature whose development `.dev.vars` sets
+/// `SANDBOX=1`; a production build has no sandbox code whatever its settings say.
+#[cfg(feature = "sandbox")]
 pub fn sandbox_enabled(env: &worker::Env) -> bool {
-    env.var("SANDBOX").map(|v| v.to_string() == "1").unwrap_or(false)
-        || env.secret("SANDBOX").map(|v| v.to_string() == "1").unwrap_or(false)
+    config(env).sandbox
 }
 
 /// The public address of this deployment, without a trailing slash.
 pub fn public_base_url(env: &worker::Env) -> String {
-    env.var("PUBLIC_BASE_URL").map(|v| v.to_string()).unwrap_or_else(|_| "http://127.0.0.1:8787".into()).trim_end_matches('/').to_string()
+    config(env).public_base_url.clone()
 }
 
-/// A setting from a Worker secret or, failing that, a plain variable; empty counts as unset.
+/// A raw setting from a Worker secret or, failing that, a plain variable; empty counts as unset.
+/// For the sandbox only (it plays the providers with their keys); everything else reads
+/// [`Config`].
+#[cfg(feature = "sandbox")]
 pub fn setting(env: &worker::Env, name: &str) -> Option<String> {
     env.secret(name)
         .map(|s| s.to_string())
@@ -30,24 +36,11 @@ pub fn setting(env: &worker::Env, name: &str) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-/// A provider's address: a path (`/sandbox/...`) is resolved against `PUBLIC_BASE_URL` (how the
-/// local sandbox is reached), unset gives `default` (the provider's published host).
-pub fn provider_url(env: &worker::Env, name: &str, default: &str) -> String {
-    setting(env, name).map(|u| resolve_url(env, u)).unwrap_or_else(|| default.to_string())
-}
-
-/// An address as configured: a path is taken as one on this deployment (`PUBLIC_BASE_URL`).
-pub fn resolve_url(env: &worker::Env, value: String) -> String {
-    if value.starts_with('/') {
-        format!("{}{value}", public_base_url(env))
-    } else {
-        value
-    }
-}
-
-/// Hours an upload may stay attached to no dossier before the cron trigger deletes it
-/// (`UNATTACHED_UPLOAD_HOURS` in `wrangler.toml`'s `[vars]`; 168 = a week, as long as a draft
-/// can be resumed).
-pub fn unattached_upload_hours(env: &worker::Env) -> i64 {
-    setting(env, "UNATTACHED_UPLOAD_HOURS").and_then(|v| v.trim().parse::<i64>().ok()).filter(|h| *h >= 0).unwrap_or(168)
+/// The key of one-time codes and pay links (`AUTH_SECRET`; a fixed key in the sandbox only).
+pub fn auth_secret(env: &worker::Env) -> Result<Vec<u8>, super::error::ApiError> {
+    config(env)
+        .auth_secret
+        .as_ref()
+        .map(|s| s.expose().as_bytes().to_vec())
+        .ok_or_else(|| super::error::ApiError::Unexpected("AUTH_SECRET is not configured".into()))
 }

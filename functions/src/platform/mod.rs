@@ -8,4 +8,5 @@ pub mod error;
 pub mod http;
 pub mod outbound;
 pub mod random;
+pub mod settings;
 pub mod sms;

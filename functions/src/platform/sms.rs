@@ -6,23 +6,13 @@
 //! same request a deployment sends, nothing branches on "sandbox" here.
 
 use motcua_domain::citizen::Phone;
-use motcua_domain::gateway::Secret;
-use motcua_domain::sms::{self, env as names, EsmsConfig, Outcome};
+use motcua_domain::sms::{self, EsmsConfig, Outcome};
 use worker::Env;
 
 use super::{config, outbound};
 
 fn esms_config(env: &Env) -> worker::Result<EsmsConfig> {
-    let required = |name: &str| {
-        config::setting(env, name).ok_or_else(|| worker::Error::RustError(format!("SMS provider setting {name} is missing")))
-    };
-    Ok(EsmsConfig {
-        api_key: required(names::API_KEY)?,
-        secret_key: Secret::new(required(names::SECRET_KEY)?),
-        brandname: required(names::BRANDNAME)?,
-        url: config::provider_url(env, names::URL, sms::DEFAULT_URL),
-        unicode: config::setting(env, names::UNICODE).as_deref() != Some("0"),
-    })
+    config::config(env).esms.clone().ok_or_else(|| worker::Error::RustError("SMS provider settings (ESMS_*) are missing".into()))
 }
 
 /// Sends one message. An error means "retry later" (the outbox queue retries, then keeps the

@@ -25,7 +25,7 @@ pub async fn run(env: &Env) -> Result<Swept, ApiError> {
     let d1 = env.d1(config::DB)?;
     let bucket = env.bucket(config::SCANS)?;
     let now = clock::now();
-    let hours = config::unattached_upload_hours(env);
+    let hours = config::config(env).unattached_upload_hours;
 
     let cutoff = clock::rfc3339(now - Duration::hours(hours));
     let gone = repo::delete_unattached_before(&d1, &cutoff, BATCH).await?;

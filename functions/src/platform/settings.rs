@@ -1,0 +1,121 @@
+//! Every setting of the Worker, typed, with its default, read once: `Config::from_env` takes the
+//! variables and secrets the deployment has (secrets as [`Secret`], whose `Debug` is
+//! `[redacted]`), and [`config`] keeps the result for the isolate's life (a new deployment is a
+//! new isolate). A provider whose settings are missing is `None`: paying through it answers
+//! "not configured" instead of failing later.
+
+use std::sync::OnceLock;
+
+use motcua_domain::gateway::momo::MomoConfig;
+use motcua_domain::gateway::paygov::PaygovConfig;
+use motcua_domain::gateway::vnpay::VnpayConfig;
+use motcua_domain::gateway::zalopay::ZalopayConfig;
+use motcua_domain::gateway::{env as names, Secret};
+use motcua_domain::sms::{self, EsmsConfig};
+use worker::Env;
+
+/// Minutes a payment may wait for its callback before reconciliation asks the provider.
+pub const RECONCILE_AFTER_MINUTES: i64 = 15;
+/// Hours an upload may stay attached to no dossier (a draft can be resumed for a week).
+pub const UNATTACHED_UPLOAD_HOURS: i64 = 168;
+const DEFAULT_PUBLIC_BASE_URL: &str = "http://127.0.0.1:8787";
+/// The key of one-time codes and pay links in the sandbox only; a deployment sets AUTH_SECRET.
+const SANDBOX_AUTH_SECRET: &str = "motcua-development-only-auth-secret";
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// This deployment's public address, without a trailing slash.
+    pub public_base_url: String,
+    /// The providers' sandbox is compiled in and switched on (`SANDBOX=1`, development only).
+    #[cfg_attr(not(feature = "sandbox"), allow(dead_code))]
+    pub sandbox: bool,
+    /// The key of one-time-code hashes and pay links.
+    pub auth_secret: Option<Secret>,
+    pub unattached_upload_hours: i64,
+    pub reconcile_after_minutes: i64,
+    pub vnpay: Option<VnpayConfig>,
+    pub momo: Option<MomoConfig>,
+    pub zalopay: Option<ZalopayConfig>,
+    /// The national platform publishes no sandbox host: configured, or not offered.
+    pub paygov: Option<PaygovConfig>,
+    pub bank_webhook_secret: Option<Secret>,
+    pub esms: Option<EsmsConfig>,
+}
+
+static CONFIG: OnceLock<Config> = OnceLock::new();
+
+/// The configuration, read from `env` on first use in this isolate.
+pub fn config(env: &Env) -> &'static Config {
+    CONFIG.get_or_init(|| Config::from_env(env))
+}
+
+impl Config {
+    pub fn from_env(env: &Env) -> Config {
+        let text = |name: &str| -> Option<String> {
+            env.secret(name).map(|s| s.to_string()).or_else(|_| env.var(name).map(|v| v.to_string())).ok().filter(|s| !s.is_empty())
+        };
+        let secret = |name: &str| text(name).map(Secret::new);
+        let number = |name: &str, default: i64| text(name).and_then(|v| v.trim().parse::<i64>().ok()).filter(|n| *n >= 0).unwrap_or(default);
+        let public_base_url = text("PUBLIC_BASE_URL").unwrap_or_else(|| DEFAULT_PUBLIC_BASE_URL.into()).trim_end_matches('/').to_string();
+        // A path (`/sandbox/...`) is an address on this deployment; unset, the provider's own.
+        let url = |name: &str, default: &str| match text(name) {
+            Some(v) if v.starts_with('/') => format!("{public_base_url}{v}"),
+            Some(v) => v,
+            None => default.to_string(),
+        };
+        let sandbox = cfg!(feature = "sandbox") && text("SANDBOX").as_deref() == Some("1");
+        let vnpay = match (text(names::VNPAY_TMN_CODE), secret(names::VNPAY_HASH_SECRET)) {
+            (Some(code), Some(key)) => {
+                let mut c = VnpayConfig::new(code, key);
+                c.pay_url = url("VNPAY_PAY_URL", &c.pay_url);
+                c.api_url = url("VNPAY_API_URL", &c.api_url);
+                Some(c)
+            }
+            _ => None,
+        };
+        let momo = match (text(names::MOMO_PARTNER_CODE), text(names::MOMO_ACCESS_KEY), secret(names::MOMO_SECRET_KEY)) {
+            (Some(partner), Some(access), Some(key)) => {
+                let mut c = MomoConfig::new(partner, access, key);
+                c.base_url = url("MOMO_BASE_URL", &c.base_url);
+                Some(c)
+            }
+            _ => None,
+        };
+        let zalopay = match (text(names::ZALOPAY_APP_ID), secret(names::ZALOPAY_KEY1), secret(names::ZALOPAY_KEY2)) {
+            (Some(app), Some(key1), Some(key2)) => {
+                let mut c = ZalopayConfig::new(app, key1, key2);
+                c.base_url = url("ZALOPAY_BASE_URL", &c.base_url);
+                Some(c)
+            }
+            _ => None,
+        };
+        let paygov = match (text("PAYGOV_BASE_URL"), text(names::PAYGOV_PARTNER_CODE), secret(names::PAYGOV_SECRET)) {
+            (Some(_), Some(partner), Some(key)) => Some(PaygovConfig::new(partner, key, &url("PAYGOV_BASE_URL", ""))),
+            _ => None,
+        };
+        let esms = match (text(sms::env::API_KEY), secret(sms::env::SECRET_KEY), text(sms::env::BRANDNAME)) {
+            (Some(api_key), Some(secret_key), Some(brandname)) => Some(EsmsConfig {
+                api_key,
+                secret_key,
+                brandname,
+                url: url(sms::env::URL, sms::DEFAULT_URL),
+                unicode: text(sms::env::UNICODE).as_deref() != Some("0"),
+            }),
+            _ => None,
+        };
+        let auth_secret = secret(super::config::AUTH_SECRET).or_else(|| sandbox.then(|| Secret::new(SANDBOX_AUTH_SECRET)));
+        Config {
+            sandbox,
+            auth_secret,
+            unattached_upload_hours: number("UNATTACHED_UPLOAD_HOURS", UNATTACHED_UPLOAD_HOURS),
+            reconcile_after_minutes: number("RECONCILE_AFTER_MINUTES", RECONCILE_AFTER_MINUTES),
+            vnpay,
+            momo,
+            zalopay,
+            paygov,
+            bank_webhook_secret: secret(names::BANK_WEBHOOK_SECRET),
+            esms,
+            public_base_url,
+        }
+    }
+}
