@@ -635,6 +635,56 @@ mod tests {
     }
 
     #[test]
+    fn provider_codes_are_mapped_in_each_providers_module() {
+        use super::ProviderResult as R;
+        // VNPay (pay.html, querydr.html): 00+00 paid, 24 cancelled; querydr 01 not finished.
+        assert_eq!(vnpay::payment_result("00", "00"), R::Paid);
+        assert_eq!(vnpay::payment_result("00", "02"), R::Declined);
+        assert_eq!(vnpay::payment_result("24", "02"), R::Cancelled);
+        assert_eq!(vnpay::payment_result("51", "02"), R::Declined);
+        assert_eq!(vnpay::query_status_result("01"), R::Pending);
+        assert_eq!(vnpay::query_status_result("00"), R::Paid);
+        // MoMo: 0 paid, 1000/7000/7002/9000 not finished, 1006 refused by the user.
+        assert_eq!(momo::payment_result("0"), R::Paid);
+        for pending in ["1000", "7000", "7002", "9000"] {
+            assert_eq!(momo::payment_result(pending), R::Pending, "{pending}");
+        }
+        assert_eq!(momo::payment_result("1006"), R::Cancelled);
+        assert_eq!(momo::payment_result("1001"), R::Declined);
+        // ZaloPay refund: 1 done, 3 processing, anything else refused.
+        assert_eq!(zalopay::refund_result(r#"{"return_code":1}"#), Ok(RefundResult::Done));
+        assert_eq!(zalopay::refund_result(r#"{"return_code":3}"#), Ok(RefundResult::Processing));
+        assert_eq!(zalopay::refund_result(r#"{"return_code":2}"#), Ok(RefundResult::Refused("2".into())));
+        assert!(zalopay::refund_result("not json").is_err());
+    }
+
+    #[test]
+    fn refused_callbacks_are_answered_by_what_went_wrong() {
+        assert_eq!(GatewayError::InvalidSignature.outcome(), CallbackOutcome::InvalidSignature);
+        assert_eq!(GatewayError::UnknownOrder("x".into()).outcome(), CallbackOutcome::OrderNotFound);
+        assert_eq!(GatewayError::malformed("amount", "junk").outcome(), CallbackOutcome::InvalidRequest);
+        assert_eq!(GatewayError::missing("orderId").outcome(), CallbackOutcome::InvalidRequest);
+        for junk in ["", "abc", "Hồ sơ", "MC-1", &"A".repeat(500)] {
+            assert!(matches!(signed_reference(junk), Err(GatewayError::UnknownOrder(_))), "{junk:?}");
+        }
+        assert_eq!(signed_reference("MC0123456789ABC").unwrap().as_str(), "MC0123456789ABC");
+    }
+
+    #[test]
+    fn no_provider_answers_a_bad_request_with_a_server_error() {
+        let replies = [
+            vnpay::Vnpay(vnpay::VnpayConfig::new("T", Secret::new("k"))).reply(CallbackOutcome::InvalidRequest),
+            momo::Momo(momo::MomoConfig::new("P", "A", Secret::new("k"))).reply(CallbackOutcome::InvalidRequest),
+            zalopay::callback_reply(CallbackOutcome::InvalidRequest),
+            paygov::confirm_reply(CallbackOutcome::InvalidRequest),
+            vietqr::webhook_reply(CallbackOutcome::InvalidRequest),
+        ];
+        for r in replies {
+            assert!(r.status < 500, "{r:?}");
+        }
+    }
+
+    #[test]
     fn secret_debug_is_redacted() {
         let s = Secret::new("K951B6PE1waDMi640xX08PD3vg6EkVlz");
         assert_eq!(format!("{s:?}"), "[redacted]");
