@@ -269,3 +269,72 @@ mod tests {
         }
     }
 }
+
+/// The rules as the domain's parsers apply them to each free-text input of the API.
+#[cfg(test)]
+mod applied {
+    use crate::admin::{self, AgencyInput, BankAccountInput, ProcedureInput};
+    use crate::api::Applicant;
+    use crate::auth::{Profile, ProfileUpdate};
+    use crate::applicant;
+
+    fn err(r: Result<impl std::fmt::Debug, crate::validation::FieldError>) -> (String, String) {
+        let e = r.unwrap_err();
+        (e.field, e.code)
+    }
+
+    #[test]
+    fn applicant_fields() {
+        let ok = Applicant {
+            full_name: "Nguyễn Văn An".into(),
+            id_number: "042090001234".into(),
+            phone: "0912345678".into(),
+            email: String::new(),
+            address: "Thôn Tân Hương".into(),
+            area: String::new(),
+        };
+        let with = |f: fn(&mut Applicant)| {
+            let mut a = ok.clone();
+            f(&mut a);
+            err(applicant::validate("owner", &a))
+        };
+        assert_eq!(with(|a| a.address = "Thôn \u{202E}Tân".into()), ("owner.address".into(), "bidi_control".into()));
+        assert_eq!(with(|a| a.address = "x".repeat(301)), ("owner.address".into(), "too_long".into()));
+        assert_eq!(with(|a| a.area = "Sơn Tây\u{0}".into()), ("owner.area".into(), "control_character".into()));
+        assert_eq!(with(|a| a.full_name = "Nguyễn\u{2067} An".into()), ("owner.full_name".into(), "bidi_control".into()));
+        assert!(applicant::validate("owner", &Applicant { full_name: "Nguye\u{0302}\u{0303}n An".into(), ..ok }).is_ok());
+        assert_eq!(err(applicant::validate_content(&"ạ".repeat(2001))), ("content".into(), "too_long".into()));
+        assert!(applicant::validate_content("Dòng 1\nDòng 2").is_ok());
+    }
+
+    #[test]
+    fn profile_address() {
+        let p = ProfileUpdate {
+            full_name: Some("Nguyễn An".into()),
+            citizen_id: Some("042090001234".into()),
+            email: None,
+            address: Some("Thôn\u{200F} 3".into()),
+        };
+        assert_eq!(err(Profile::parse(&p)), ("address".into(), "bidi_control".into()));
+    }
+
+    #[test]
+    fn catalog_admin_fields() {
+        let agency = AgencyInput { code: "000.00.00.H42".into(), name: "Sở Tư pháp\u{202D}".into(), level: "province".into(), parent_code: None };
+        assert_eq!(err(admin::parse_agency(&agency)).1, "bidi_control");
+        let proc = ProcedureInput {
+            code: "2.000815".into(),
+            name: "Chứng thực bản sao".into(),
+            level: "commune".into(),
+            level_label: String::new(),
+            processing_days: 1,
+            documents: vec![],
+            legal_basis: "x".repeat(1 << 20),
+        };
+        assert_eq!(err(admin::parse_procedure(&proc)), ("legal_basis".into(), "too_long".into()));
+        let proc = ProcedureInput { legal_basis: "Nghị định 23/2015/NĐ-CP\nĐiều 5".into(), documents: vec!["Bản\u{7}sao".into()], ..proc };
+        assert_eq!(err(admin::parse_procedure(&proc)), ("documents.0".into(), "control_character".into()));
+        let bank = BankAccountInput { bank_bin: "970436".into(), account_number: "0011001234567".into(), account_name: "KHO BAC\u{2066}".into() };
+        assert_eq!(err(admin::parse_bank_account(&bank)), ("account_name".into(), "bidi_control".into()));
+    }
+}
