@@ -234,7 +234,7 @@ pub fn check_result_file(name: &str, content_type: &str, size: usize) -> Result<
         return Err(FieldError::new("file", "too_large", "Tệp kết quả không quá 10 MB.", "The file is at most 10 MB."));
     }
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let clean: String = base.chars().filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>')).take(120).collect();
+    let clean: String = crate::text_input::strip_invisible(base).chars().filter(|c| !matches!(c, '"' | '<' | '>')).take(120).collect();
     let clean = clean.trim().to_string();
     if clean.is_empty() || clean.starts_with('.') {
         return Err(FieldError::new("name", "invalid_name", "Tên tệp không hợp lệ.", "Invalid file name."));

@@ -132,6 +132,13 @@ pub fn normalize(field: &str, input: &str, max: usize, multiline: bool) -> Resul
     Ok(out)
 }
 
+/// For names that were not typed in a form (a file's name from the device): NFC, without
+/// control, bidi or byte-order characters, which are dropped rather than refused (a name like
+/// `scan\u{202E}gpj.exe` must not display as `scanexe.jpg`).
+pub fn strip_invisible(s: &str) -> String {
+    s.nfc().filter(|c| !c.is_control() && !is_bidi_control(*c) && *c != '\u{FEFF}' && *c != '\u{2028}' && *c != '\u{2029}').collect()
+}
+
 fn too_long(field: &str, max: usize) -> FieldError {
     FieldError::new(
         field,

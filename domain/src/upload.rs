@@ -57,7 +57,7 @@ fn mb(bytes: u64) -> String {
 /// The name to keep: the last path segment, without control characters, trimmed and shortened.
 pub fn clean_name(name: &str) -> String {
     let last = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = last.chars().filter(|c| !c.is_control()).take(MAX_NAME).collect();
+    let cleaned: String = crate::text_input::strip_invisible(last).chars().take(MAX_NAME).collect();
     let cleaned = cleaned.trim().to_string();
     if cleaned.is_empty() {
         "tep-dinh-kem".into()

@@ -26,6 +26,11 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
     let path = ctx.req.path();
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     let segments = segments.as_slice();
+    if let Some(limit) = body_cap(segments) {
+        if crate::platform::http::announced_length(&ctx.req).is_some_and(|len| len > limit) {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+    }
     match (method.clone(), segments) {
         (Method::Get, ["api", "ping"]) => ping(),
         (Method::Get, ["api", "health"]) => health::get(&ctx).await,
@@ -204,6 +209,18 @@ async fn app_shell(ctx: &Ctx, shell: &str) -> std::result::Result<Response, ApiE
 /// `GET /api/ping`: `{"ok":true}` without touching any binding. The baseline that `make bench`
 /// loads side by side with every measured route, so a route's cost reads as its excess over
 /// the router, the JSON envelope and the local platform.
+/// The most a request body to this path may announce: files (scans, result files) keep their
+/// own, larger limits checked by their handlers with the file's name in the message; a CSV
+/// import may be 1 MB; every other body 64 KiB. A body sent without a length is checked again
+/// on the bytes read ([`Ctx::body_text`]).
+fn body_cap(segments: &[&str]) -> Option<u64> {
+    match segments {
+        ["api", "uploads"] | ["api", "uploads", "multipart", _, "parts", _] | ["api", "staff", "dossiers", _, "results"] => None,
+        ["api", "dashboard", "import"] => Some(dashboard::routes::IMPORT_MAX),
+        _ => Some(crate::platform::http::JSON_BODY_MAX),
+    }
+}
+
 fn ping() -> std::result::Result<Response, ApiError> {
     Ok(Response::from_json(&serde_json::json!({ "ok": true }))?)
 }

@@ -10,6 +10,7 @@
 use motcua_domain::desk::{self, LineChange};
 use motcua_domain::dossier::{self, DossierAction, Role};
 use motcua_domain::validation::FieldError;
+use motcua_domain::text_input::Reason;
 use serde::Deserialize;
 use serde_json::json;
 use worker::Response;
@@ -52,7 +53,8 @@ pub async fn act(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
         )
         .into());
     }
-    let reason = body.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    let reason = Reason::parse_optional("reason", body.reason.as_deref().unwrap_or(""))?.map(Reason::into_string);
+    let reason = reason.as_deref();
     let now = clock::now();
     let event = dossier::record(
         row.status,
@@ -105,12 +107,7 @@ struct NoticeBody {
 
 pub async fn fee_notice(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let (staff, row) = access::staff_dossier(ctx, id).await?;
-    let text = ctx.req.text().await?;
-    let body: NoticeBody = if text.trim().is_empty() {
-        NoticeBody::default()
-    } else {
-        serde_json::from_str(&text).map_err(|e| ApiError::MalformedJson(e.to_string()))?
-    };
+    let body: NoticeBody = ctx.json_body_or_default().await?;
     let now = clock::now();
     dossier::record(
         row.status,
