@@ -11,9 +11,10 @@ use crate::callbacks::{vnpay_config, vnpay_ipn, vnpay_result};
 use crate::payments::dossier_awaiting_payment;
 use crate::support::{agency_code, app, expect_error, Session};
 
-const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xFF, 0xD9];
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00";
-const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+// Real files of 1 × 1 pixel (and an empty PDF): the server decodes their headers.
+pub const JPEG: &[u8] = include_bytes!("../fixtures/minimal.jpg");
+pub const PNG: &[u8] = include_bytes!("../fixtures/minimal.png");
+pub const PDF: &[u8] = include_bytes!("../fixtures/minimal.pdf");
 
 fn upload(who: Option<&Session>, name: &str, content_type: &str, body: Vec<u8>) -> Response {
     let mut req = app()
