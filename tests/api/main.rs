@@ -12,6 +12,7 @@ mod dossiers;
 mod embed;
 mod fees;
 mod health;
+mod input;
 mod multipart;
 mod payments;
 mod uploads;

@@ -99,8 +99,9 @@ fn a_25_mb_file_is_refused_with_its_size_and_the_limit() {
     let vi = e["message_vi"].as_str().unwrap();
     assert!(vi.contains("ho-so-quet.pdf") && vi.contains("25 MB") && vi.contains("20 MB"), "{vi}");
     // Exactly at the limit is fine.
-    let mut at_limit = PDF.to_vec();
-    at_limit.resize(20 * 1024 * 1024, b' ');
+    let mut at_limit = b"%PDF-1.4\n".to_vec();
+    at_limit.resize(20 * 1024 * 1024 - 7, b' ');
+    at_limit.extend_from_slice(b"\n%%EOF\n");
     assert_eq!(upload(Some(&citizen), "max.pdf", "application/pdf", at_limit).status(), 201);
 }
 
