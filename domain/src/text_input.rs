@@ -71,6 +71,13 @@ impl<const MAX: usize, const MULTILINE: bool> Serialize for Text<MAX, MULTILINE>
     }
 }
 
+/// `#[serde(deserialize_with = "crate::text_input::nfc")]`: a string field stored as typed
+/// but in NFC; the field's parser still checks it (this only normalizes).
+pub fn nfc<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let s = <String as serde::Deserialize>::deserialize(d)?;
+    Ok(if unicode_normalization::is_nfc(&s) { s } else { s.nfc().collect() })
+}
+
 /// True for the characters that change how text around them is displayed without being seen.
 pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
@@ -343,5 +350,18 @@ mod applied {
         assert_eq!(err(admin::parse_procedure(&proc)), ("documents.0".into(), "control_character".into()));
         let bank = BankAccountInput { bank_bin: "970436".into(), account_number: "0011001234567".into(), account_name: "KHO BAC\u{2066}".into() };
         assert_eq!(err(admin::parse_bank_account(&bank)), ("account_name".into(), "bidi_control".into()));
+    }
+}
+
+#[cfg(test)]
+mod stored_nfc {
+    #[test]
+    fn a_submission_is_read_in_nfc() {
+        let body = r#"{"agency":"A","procedure":"2.000815","content":"Xin ca\u0302\u0301p","applicant":{"full_name":"Nguye\u0302\u0303n An","id_number":"1","phone":"0","address":"Tho\u0302n 3"}}"#;
+        let s: crate::api::SubmitDossier = crate::validation::from_json(body).unwrap();
+        assert_eq!((s.applicant.full_name.as_str(), s.applicant.address.as_str(), s.content.as_str()), ("Nguyễn An", "Thôn 3", "Xin cấp"));
+        // A wrong type is still named by its path.
+        let e = crate::validation::from_json::<crate::api::SubmitDossier>(&body.replace(r#""Tho\u0302n 3""#, "3")).unwrap_err();
+        assert_eq!((e.field.as_str(), e.code.as_str()), ("applicant.address", "invalid_type"));
     }
 }
