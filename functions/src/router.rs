@@ -209,13 +209,14 @@ async fn app_shell(ctx: &Ctx, shell: &str) -> std::result::Result<Response, ApiE
 /// `GET /api/ping`: `{"ok":true}` without touching any binding. The baseline that `make bench`
 /// loads side by side with every measured route, so a route's cost reads as its excess over
 /// the router, the JSON envelope and the local platform.
-/// The most a request body to this path may announce: files (scans, result files) keep their
-/// own, larger limits checked by their handlers with the file's name in the message; a CSV
-/// import may be 1 MB; every other body 64 KiB. A body sent without a length is checked again
-/// on the bytes read ([`Ctx::body_text`]).
+/// The most a request body to this path may announce: scans keep their own limits, checked by
+/// their handlers with the file's name in the message (a result file too, up to twice its
+/// limit, past which nothing is read); a CSV import may be 1 MB; every other body 64 KiB. A
+/// body sent without a length is checked again on the bytes read ([`Ctx::body_text`]).
 fn body_cap(segments: &[&str]) -> Option<u64> {
     match segments {
-        ["api", "uploads"] | ["api", "uploads", "multipart", _, "parts", _] | ["api", "staff", "dossiers", _, "results"] => None,
+        ["api", "uploads"] | ["api", "uploads", "multipart", _, "parts", _] => None,
+        ["api", "staff", "dossiers", _, "results"] => Some(2 * motcua_domain::desk::RESULT_MAX_BYTES as u64),
         ["api", "dashboard", "import"] => Some(dashboard::routes::IMPORT_MAX),
         _ => Some(crate::platform::http::JSON_BODY_MAX),
     }
