@@ -206,9 +206,6 @@ async fn app_shell(ctx: &Ctx, shell: &str) -> std::result::Result<Response, ApiE
     Ok(resp)
 }
 
-/// `GET /api/ping`: `{"ok":true}` without touching any binding. The baseline that `make bench`
-/// loads side by side with every measured route, so a route's cost reads as its excess over
-/// the router, the JSON envelope and the local platform.
 /// The most a request body to this path may announce: scans keep their own limits, checked by
 /// their handlers with the file's name in the message (a result file too, up to twice its
 /// limit, past which nothing is read); a CSV import may be 1 MB; every other body 64 KiB. A
@@ -222,6 +219,9 @@ fn body_cap(segments: &[&str]) -> Option<u64> {
     }
 }
 
+/// `GET /api/ping`: `{"ok":true}` without touching any binding. The baseline that `make bench`
+/// loads side by side with every measured route, so a route's cost reads as its excess over
+/// the router, the JSON envelope and the local platform.
 fn ping() -> std::result::Result<Response, ApiError> {
     Ok(Response::from_json(&serde_json::json!({ "ok": true }))?)
 }
