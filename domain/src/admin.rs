@@ -8,18 +8,20 @@ use time::Date;
 
 use crate::codes::AgencyCode;
 use crate::fee::{self, FeeSchedule, FeeVersion};
+use crate::text_input::normalize;
 use crate::validation::FieldError;
 
+/// One line of text, NFC, without control or bidi characters, at most `max` characters.
 fn required_text(field: &str, value: &str, max: usize) -> Result<String, FieldError> {
-    let v = value.split_whitespace().collect::<Vec<_>>().join(" ");
+    let v = normalize(field, value, max, false)?;
     if v.is_empty() {
         return Err(FieldError::required(field));
     }
-    if v.chars().count() > max {
-        return Err(FieldError::new(field, "too_long", format!("Không quá {max} ký tự."), format!("At most {max} characters.")));
-    }
     Ok(v)
 }
+
+/// Legal bases and notes: several lines, at most [`LEGAL_BASIS_MAX`] characters, may be empty.
+pub const LEGAL_BASIS_MAX: usize = 2000;
 
 pub const LEVELS: [&str; 4] = ["province", "district", "commune", "department"];
 
@@ -103,7 +105,7 @@ pub fn parse_procedure(input: &ProcedureInput) -> Result<ProcedureInput, FieldEr
         level_label,
         processing_days: input.processing_days,
         documents,
-        legal_basis: input.legal_basis.trim().to_string(),
+        legal_basis: normalize("legal_basis", &input.legal_basis, LEGAL_BASIS_MAX, true)?,
     })
 }
 
@@ -133,8 +135,18 @@ pub fn parse_bank_account(input: &BankAccountInput) -> Result<BankAccountInput, 
 /// Adds a version to a schedule. It needs a legal basis, must take effect after the newest
 /// version already there (history is never rewritten), and must evaluate with the schedule's
 /// declared inputs at their defaults, which catches lines naming inputs the schedule lacks.
-pub fn add_fee_version(schedule: &FeeSchedule, version: FeeVersion, today: Date) -> Result<FeeSchedule, FieldError> {
-    if version.legal_basis.trim().is_empty() {
+pub fn add_fee_version(schedule: &FeeSchedule, mut version: FeeVersion, today: Date) -> Result<FeeSchedule, FieldError> {
+    version.legal_basis = normalize("legal_basis", &version.legal_basis, LEGAL_BASIS_MAX, true)?;
+    version.note = match &version.note {
+        Some(n) => Some(normalize("note", n, LEGAL_BASIS_MAX, true)?).filter(|n| !n.is_empty()),
+        None => None,
+    };
+    for (i, line) in version.lines.iter_mut().enumerate() {
+        line.name = required_text(&format!("lines.{i}.name"), &line.name, 300)?;
+        line.beneficiary = normalize(&format!("lines.{i}.beneficiary"), &line.beneficiary, 300, false)?;
+        line.legal_basis = normalize(&format!("lines.{i}.legal_basis"), &line.legal_basis, LEGAL_BASIS_MAX, true)?;
+    }
+    if version.legal_basis.is_empty() {
         return Err(FieldError::new("legal_basis", "required", "Cần ghi căn cứ pháp lý của mức thu.", "The legal basis is required."));
     }
     if let Some(last) = schedule.versions.iter().map(|v| v.effective_from).max() {

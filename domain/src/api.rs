@@ -67,15 +67,19 @@ pub type FeeQuoteResponse = crate::fee::FeeBreakdown;
 /// The person who hands in a dossier (seed 004's "Thông tin người nộp").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Applicant {
+    // Names, addresses and content are kept in NFC (see `text_input`); `applicant::validate`
+    // refuses control and bidi characters and bounds their length.
+    #[serde(deserialize_with = "crate::text_input::nfc")]
     pub full_name: String,
     /// Số CMND/CCCD: a 12-digit citizen ID, or the legacy 9-digit number.
     pub id_number: String,
     pub phone: String,
     #[serde(default)]
     pub email: String,
+    #[serde(deserialize_with = "crate::text_input::nfc")]
     pub address: String,
     /// Địa bàn: the administrative area, free text.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::text_input::nfc")]
     pub area: String,
 }
 
@@ -88,7 +92,7 @@ pub struct SubmitDossier {
     /// The dossier's owner when different from the submitter (None = "Lấy từ thông tin người nộp").
     #[serde(default)]
     pub owner: Option<Applicant>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::text_input::nfc")]
     pub content: String,
     #[serde(default)]
     pub receive_by_post: bool,

@@ -3,10 +3,12 @@
 
 use crate::api::Applicant;
 use crate::citizen::{Email, IdNumber, PersonName, Phone};
+use crate::text_input::normalize;
 use crate::validation::FieldError;
 
 pub const MAX_ADDRESS: usize = 300;
 pub const MAX_CONTENT: usize = 2000;
+pub const MAX_AREA: usize = 200;
 
 /// Checks every field of `a`, naming errors `<prefix>.<field>` (`applicant.phone`). Returns the
 /// first problem in form order, so the person fixes the form top to bottom.
@@ -18,18 +20,10 @@ pub fn validate(prefix: &str, a: &Applicant) -> Result<(), FieldError> {
     if !a.email.trim().is_empty() {
         Email::parse(&name("email"), &a.email)?;
     }
-    let address = a.address.trim();
-    if address.is_empty() {
+    if normalize(&name("address"), &a.address, MAX_ADDRESS, false)?.is_empty() {
         return Err(FieldError::required(name("address")));
     }
-    if address.chars().count() > MAX_ADDRESS {
-        return Err(FieldError::new(
-            name("address"),
-            "too_long",
-            format!("Địa chỉ quá dài (tối đa {MAX_ADDRESS} ký tự)."),
-            format!("The address is too long (at most {MAX_ADDRESS} characters)."),
-        ));
-    }
+    normalize(&name("area"), &a.area, MAX_AREA, false)?;
     Ok(())
 }
 
@@ -50,20 +44,14 @@ pub fn validate_all(prefix: &str, a: &Applicant) -> Vec<FieldError> {
         Applicant { id_number: a.id_number.clone(), ..ok.clone() },
         Applicant { phone: a.phone.clone(), ..ok.clone() },
         Applicant { email: a.email.clone(), ..ok.clone() },
-        Applicant { address: a.address.clone(), ..ok },
+        Applicant { address: a.address.clone(), ..ok.clone() },
+        Applicant { area: a.area.clone(), ..ok },
     ];
     probes.iter().filter_map(|p| validate(prefix, p).err()).collect()
 }
 
 pub fn validate_content(content: &str) -> Result<(), FieldError> {
-    if content.chars().count() > MAX_CONTENT {
-        return Err(FieldError::new(
-            "content",
-            "too_long",
-            format!("Nội dung quá dài (tối đa {MAX_CONTENT} ký tự)."),
-            format!("The content is too long (at most {MAX_CONTENT} characters)."),
-        ));
-    }
+    normalize("content", content, MAX_CONTENT, true)?;
     Ok(())
 }
 

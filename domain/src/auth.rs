@@ -601,15 +601,8 @@ impl Profile {
             Some(e) => Some(Email::parse("email", e)?),
             None => None,
         };
-        let address = input.address.as_deref().map(str::trim).filter(|a| !a.is_empty()).map(str::to_string);
-        if address.as_ref().is_some_and(|a| a.chars().count() > ADDRESS_MAX) {
-            return Err(FieldError::new(
-                "address",
-                "too_long",
-                format!("Địa chỉ quá dài (tối đa {ADDRESS_MAX} ký tự)."),
-                format!("The address is too long (at most {ADDRESS_MAX} characters)."),
-            ));
-        }
+        let address = crate::text_input::normalize("address", input.address.as_deref().unwrap_or(""), ADDRESS_MAX, false)?;
+        let address = Some(address).filter(|a| !a.is_empty());
         Ok(Profile { full_name, citizen_id, email, address })
     }
 }

@@ -354,7 +354,7 @@ impl PersonName {
     pub const MAX_CHARS: usize = 100;
 
     pub fn parse(field: &str, input: &str) -> Result<Self, FieldError> {
-        let name = input.split_whitespace().collect::<Vec<_>>().join(" ");
+        let name = crate::text_input::normalize(field, input, Self::MAX_CHARS, false)?;
         if name.is_empty() {
             return Err(FieldError::required(field));
         }

@@ -195,7 +195,8 @@ pub fn adjust_notice(breakdown: &FeeBreakdown, changes: &[LineChange]) -> Result
         if amount == target.line.amount {
             continue;
         }
-        let reason = c.reason.trim();
+        let reason = crate::text_input::normalize(&at("reason"), &c.reason, 500, true)?;
+        let reason = reason.as_str();
         if reason.chars().count() < 5 {
             return Err(FieldError::new(
                 at("reason"),
@@ -203,9 +204,6 @@ pub fn adjust_notice(breakdown: &FeeBreakdown, changes: &[LineChange]) -> Result
                 format!("Cần ghi rõ lý do khi thay đổi khoản \"{}\".", target.line.name),
                 format!("A written reason is required to change the line \"{}\".", target.line.code),
             ));
-        }
-        if reason.chars().count() > 500 {
-            return Err(FieldError::new(at("reason"), "too_long", "Lý do không quá 500 ký tự.", "The reason is at most 500 characters."));
         }
         target.computed_amount = Some(target.line.amount);
         target.change_reason = Some(reason.to_string());
@@ -236,7 +234,7 @@ pub fn check_result_file(name: &str, content_type: &str, size: usize) -> Result<
         return Err(FieldError::new("file", "too_large", "Tệp kết quả không quá 10 MB.", "The file is at most 10 MB."));
     }
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let clean: String = base.chars().filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>')).take(120).collect();
+    let clean: String = crate::text_input::strip_invisible(base).chars().filter(|c| !matches!(c, '"' | '<' | '>')).take(120).collect();
     let clean = clean.trim().to_string();
     if clean.is_empty() || clean.starts_with('.') {
         return Err(FieldError::new("name", "invalid_name", "Tên tệp không hợp lệ.", "Invalid file name."));
@@ -381,6 +379,18 @@ mod tests {
             effective_from: date!(2024 - 01 - 01),
             legal_basis: "TT".into(),
         }
+    }
+
+    #[test]
+    fn a_change_reason_is_clean_text() {
+        let b = breakdown();
+        let change = |reason: &str| adjust_notice(&b, &[LineChange { code: "extra".into(), amount: 0, reason: reason.into() }]);
+        let e = change("Miễn theo\u{202E} quy định").unwrap_err();
+        assert_eq!((e.field.as_str(), e.code.as_str()), ("changes.0.reason", "bidi_control"));
+        let e = change(&"Miễn ".repeat(200)).unwrap_err();
+        assert_eq!((e.field.as_str(), e.code.as_str()), ("changes.0.reason", "too_long"));
+        let a = change("Mie\u{0302}\u{0303}n theo quy định").unwrap();
+        assert_eq!(a.lines[1].change_reason.as_deref(), Some("Miễn theo quy định"));
     }
 
     #[test]

@@ -20,5 +20,6 @@ pub mod payment;
 pub mod sms;
 pub mod stats;
 pub mod text;
+pub mod text_input;
 pub mod upload;
 pub mod validation;

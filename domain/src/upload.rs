@@ -57,7 +57,7 @@ fn mb(bytes: u64) -> String {
 /// The name to keep: the last path segment, without control characters, trimmed and shortened.
 pub fn clean_name(name: &str) -> String {
     let last = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = last.chars().filter(|c| !c.is_control()).take(MAX_NAME).collect();
+    let cleaned: String = crate::text_input::strip_invisible(last).chars().take(MAX_NAME).collect();
     let cleaned = cleaned.trim().to_string();
     if cleaned.is_empty() {
         "tep-dinh-kem".into()
@@ -66,15 +66,203 @@ pub fn clean_name(name: &str) -> String {
     }
 }
 
-/// Checks one file from its size and first bytes; errors are at `field` and name the file.
-pub fn check_file(field: &str, name: &str, size: u64, head: &[u8]) -> Result<FileKind, FieldError> {
+/// Checks one file from its size and its bytes (the whole file, or its first part when it goes
+/// up in parts: `size` tells which): the first bytes name the type, and the type's header must
+/// decode ([`inspect`]). Errors are at `field` and name the file.
+pub fn check_file(field: &str, name: &str, size: u64, bytes: &[u8]) -> Result<FileKind, FieldError> {
     if size == 0 {
         return Err(FieldError::new(field, "empty_file", format!("Tệp “{name}” rỗng."), format!("The file “{name}” is empty.")));
     }
     if size > MAX_FILE_BYTES {
         return Err(too_large(field, name, size));
     }
-    sniff(head).ok_or_else(|| unsupported(field, name))
+    let kind = sniff(bytes).ok_or_else(|| unsupported(field, name))?;
+    inspect(kind, bytes, bytes.len() as u64 == size).map_err(|_| corrupt(field, name, kind))?;
+    Ok(kind)
+}
+
+/// What a file's header says, once decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decoded {
+    /// An image of this many pixels across and down (both above 0).
+    Image { width: u32, height: u32 },
+    /// A PDF of this version (`1.7` → `(1, 7)`).
+    Pdf { major: u8, minor: u8 },
+}
+
+/// Why a header did not decode (for tests and logs; people see [`check_file`]'s message).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Corrupt {
+    /// The bytes end before the header does.
+    Truncated,
+    /// A JPEG marker, PNG chunk or PDF header that is not what the format says.
+    BadHeader,
+    /// A width or height of 0 (or beyond what a scan can be).
+    BadDimensions,
+    /// A PNG header whose checksum does not match.
+    BadChecksum,
+    /// A whole PDF without `%%EOF` in its last 1 KiB.
+    NoEof,
+}
+
+/// The largest width or height accepted (a 600 dpi A0 scan is about 28 000 pixels).
+pub const MAX_SIDE: u32 = 40_000;
+
+/// Decodes the header of a file of `kind`: for JPEG the markers up to the first frame header
+/// (SOFn) and its dimensions, for PNG the IHDR chunk (length, dimensions, bit depth and colour
+/// type, CRC), for PDF the `%PDF-1.x`/`%PDF-2.x` line and, when `whole` (these bytes are the
+/// entire file), `%%EOF` in its last 1 KiB. A file whose magic bytes are followed by anything
+/// else (an executable) does not decode. Never panics, whatever the bytes.
+pub fn inspect(kind: FileKind, bytes: &[u8], whole: bool) -> Result<Decoded, Corrupt> {
+    match kind {
+        FileKind::Jpeg => jpeg_dimensions(bytes),
+        FileKind::Png => png_dimensions(bytes),
+        FileKind::Pdf => pdf_header(bytes, whole),
+    }
+}
+
+fn be16(b: &[u8], at: usize) -> Result<usize, Corrupt> {
+    b.get(at..at + 2).map(|s| usize::from(s[0]) << 8 | usize::from(s[1])).ok_or(Corrupt::Truncated)
+}
+
+fn be32(b: &[u8], at: usize) -> Result<u32, Corrupt> {
+    b.get(at..at + 4).map(|s| u32::from_be_bytes([s[0], s[1], s[2], s[3]])).ok_or(Corrupt::Truncated)
+}
+
+fn image(width: u32, height: u32) -> Result<Decoded, Corrupt> {
+    if width == 0 || height == 0 || width > MAX_SIDE || height > MAX_SIDE {
+        return Err(Corrupt::BadDimensions);
+    }
+    Ok(Decoded::Image { width, height })
+}
+
+/// ITU T.81 B.1.1: after SOI (FF D8), segments `FF m len(2) data`; standalone markers (TEM,
+/// RST0–7) have no length; fill bytes FF may precede a marker. The frame header SOFn (C0–CF
+/// except DHT C4, JPG C8, DAC CC) holds precision (1), height (2), width (2), components (1).
+fn jpeg_dimensions(b: &[u8]) -> Result<Decoded, Corrupt> {
+    if !b.starts_with(&[0xFF, 0xD8]) {
+        return Err(Corrupt::BadHeader);
+    }
+    let mut at = 2;
+    loop {
+        match b.get(at) {
+            None => return Err(Corrupt::Truncated),
+            Some(0xFF) => {}
+            Some(_) => return Err(Corrupt::BadHeader),
+        }
+        while b.get(at) == Some(&0xFF) {
+            at += 1;
+        }
+        let marker = *b.get(at).ok_or(Corrupt::Truncated)?;
+        at += 1;
+        match marker {
+            0x01 | 0xD0..=0xD7 => continue,
+            // Image data or the end before any frame header; 00 is no marker.
+            0x00 | 0xD8 | 0xD9 | 0xDA => return Err(Corrupt::BadHeader),
+            _ => {}
+        }
+        let len = be16(b, at)?;
+        if len < 2 {
+            return Err(Corrupt::BadHeader);
+        }
+        if matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC) {
+            if len < 8 {
+                return Err(Corrupt::BadHeader);
+            }
+            let height = be16(b, at + 3)? as u32;
+            let width = be16(b, at + 5)? as u32;
+            let components = *b.get(at + 7).ok_or(Corrupt::Truncated)?;
+            if !matches!(components, 1 | 3 | 4) || len != 8 + 3 * usize::from(components) {
+                return Err(Corrupt::BadHeader);
+            }
+            return image(width, height);
+        }
+        // Only APPn, COM, DQT, DHT, DRI, DAC and the like may come before the frame header.
+        if !matches!(marker, 0xC4 | 0xCC | 0xDB | 0xDD | 0xE0..=0xEF | 0xFE) {
+            return Err(Corrupt::BadHeader);
+        }
+        at += len;
+    }
+}
+
+/// PNG (ISO/IEC 15948): the signature, then the IHDR chunk first: length 13, type `IHDR`,
+/// width and height (1 to 2³¹−1), bit depth and colour type of a valid pair, compression,
+/// filter and interlace methods, and the chunk's CRC-32.
+fn png_dimensions(b: &[u8]) -> Result<Decoded, Corrupt> {
+    if b.len() < 33 {
+        return Err(Corrupt::Truncated);
+    }
+    if be32(b, 8)? != 13 || &b[12..16] != b"IHDR" {
+        return Err(Corrupt::BadHeader);
+    }
+    let (width, height) = (be32(b, 16)?, be32(b, 20)?);
+    let (depth, colour) = (b[24], b[25]);
+    let valid = match colour {
+        0 => matches!(depth, 1 | 2 | 4 | 8 | 16),
+        3 => matches!(depth, 1 | 2 | 4 | 8),
+        2 | 4 | 6 => matches!(depth, 8 | 16),
+        _ => false,
+    };
+    if !valid || b[26] != 0 || b[27] != 0 || b[28] > 1 {
+        return Err(Corrupt::BadHeader);
+    }
+    if crc32(&b[12..29]) != be32(b, 29)? {
+        return Err(Corrupt::BadChecksum);
+    }
+    image(width, height)
+}
+
+/// CRC-32 (ISO 3309, as PNG uses it), bit by bit: it only ever runs over 17 bytes.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &byte in bytes {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
+/// `%PDF-1.0` … `%PDF-1.7` or `%PDF-2.0`, and for a whole file `%%EOF` in its last 1 KiB (ISO
+/// 32000-1 7.5.5; readers look that far).
+fn pdf_header(b: &[u8], whole: bool) -> Result<Decoded, Corrupt> {
+    let head = b.get(..8).ok_or(Corrupt::Truncated)?;
+    let (major, minor) = (head[5], head[7]);
+    if &head[..5] != b"%PDF-" || head[6] != b'.' || !matches!(major, b'1' | b'2') || !minor.is_ascii_digit() {
+        return Err(Corrupt::BadHeader);
+    }
+    if whole {
+        let tail = &b[b.len().saturating_sub(1024)..];
+        if !tail.windows(5).any(|w| w == b"%%EOF") {
+            return Err(Corrupt::NoEof);
+        }
+    }
+    Ok(Decoded::Pdf { major: major - b'0', minor: minor - b'0' })
+}
+
+/// The end of a PDF that went up in parts: `%%EOF` in its last 1 KiB.
+pub fn check_pdf_tail(field: &str, name: &str, tail: &[u8]) -> Result<(), FieldError> {
+    let tail = &tail[tail.len().saturating_sub(1024)..];
+    if tail.windows(5).any(|w| w == b"%%EOF") {
+        Ok(())
+    } else {
+        Err(corrupt(field, name, FileKind::Pdf))
+    }
+}
+
+fn corrupt(field: &str, name: &str, kind: FileKind) -> FieldError {
+    let (vi, en) = match kind {
+        FileKind::Jpeg => ("ảnh JPEG", "JPEG image"),
+        FileKind::Png => ("ảnh PNG", "PNG image"),
+        FileKind::Pdf => ("tệp PDF", "PDF file"),
+    };
+    FieldError::new(
+        field,
+        "corrupt_file",
+        format!("Tệp “{name}” không phải {vi} hợp lệ (hỏng hoặc chỉ giả dạng {vi}). Vui lòng chụp hoặc quét lại."),
+        format!("The file “{name}” is not a valid {en} (damaged, or only disguised as one)."),
+    )
 }
 
 /// The error for a file over [`MAX_FILE_BYTES`] (also used before the body is read).
@@ -239,6 +427,99 @@ pub fn content_disposition(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    const JPEG: &[u8] = include_bytes!("../../tests/fixtures/minimal.jpg");
+    const PNG: &[u8] = include_bytes!("../../tests/fixtures/minimal.png");
+    const PDF: &[u8] = include_bytes!("../../tests/fixtures/minimal.pdf");
+
+    fn whole(name: &str, bytes: &[u8]) -> Result<FileKind, FieldError> {
+        check_file("file", name, bytes.len() as u64, bytes)
+    }
+
+    #[test]
+    fn real_minimal_files_decode() {
+        assert_eq!(inspect(FileKind::Jpeg, JPEG, true), Ok(Decoded::Image { width: 1, height: 1 }));
+        assert_eq!(inspect(FileKind::Png, PNG, true), Ok(Decoded::Image { width: 1, height: 1 }));
+        assert_eq!(inspect(FileKind::Pdf, PDF, true), Ok(Decoded::Pdf { major: 1, minor: 4 }));
+        assert_eq!(whole("a.jpg", JPEG), Ok(FileKind::Jpeg));
+        assert_eq!(whole("a.png", PNG), Ok(FileKind::Png));
+        assert_eq!(whole("a.pdf", PDF), Ok(FileKind::Pdf));
+    }
+
+    #[test]
+    fn magic_bytes_followed_by_an_executable_are_refused() {
+        let mut exe = vec![0xFF, 0xD8, 0xFF];
+        exe.extend_from_slice(b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xFF\xFF\x00\x00This program cannot be run in DOS mode");
+        let e = whole("cccd.jpg", &exe).unwrap_err();
+        assert_eq!((e.field.as_str(), e.code.as_str()), ("file", "corrupt_file"));
+        assert!(e.message_vi.contains("cccd.jpg") && e.message_vi.contains("JPEG"), "{}", e.message_vi);
+        // A JFIF header, then the executable instead of a frame header.
+        let mut exe = JPEG[..20].to_vec();
+        exe.extend_from_slice(b"MZ\x90\x00 executable");
+        assert_eq!(inspect(FileKind::Jpeg, &exe, true), Err(Corrupt::BadHeader));
+        // A PNG signature then junk; a PNG with a wrong CRC or a 0 × 1 image.
+        let mut junk = PNG[..8].to_vec();
+        junk.extend_from_slice(b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xFF\xFF\x00\x00\xb8\x00\x00\x00\x00\x00\x00\x00\x40\x00");
+        assert_eq!(whole("a.png", &junk).unwrap_err().code, "corrupt_file");
+        let mut bad_crc = PNG.to_vec();
+        bad_crc[30] ^= 1;
+        assert_eq!(inspect(FileKind::Png, &bad_crc, true), Err(Corrupt::BadChecksum));
+        let mut zero = PNG.to_vec();
+        zero[19] = 0;
+        assert!(inspect(FileKind::Png, &zero, true).is_err());
+        // A JPEG frame of 0 pixels down.
+        let sof = JPEG.windows(2).position(|w| w == [0xFF, 0xC9]).unwrap();
+        let mut flat = JPEG.to_vec();
+        flat[sof + 6] = 0;
+        assert_eq!(inspect(FileKind::Jpeg, &flat, true), Err(Corrupt::BadDimensions));
+    }
+
+    #[test]
+    fn a_pdf_needs_its_version_and_its_end() {
+        assert_eq!(whole("a.pdf", b"%PDF-MZ\x90\x00").unwrap_err().code, "corrupt_file");
+        assert_eq!(inspect(FileKind::Pdf, b"%PDF-1.7\nMZ\x90 no end", true), Err(Corrupt::NoEof));
+        // Part 1 of a larger file: the end is checked when the parts are put together.
+        assert_eq!(check_file("file", "a.pdf", 10 * 1024 * 1024, b"%PDF-1.7\nstream"), Ok(FileKind::Pdf));
+        assert!(check_pdf_tail("file", "a.pdf", PDF).is_ok());
+        let mut far = PDF.to_vec();
+        far.extend(std::iter::repeat_n(b' ', 2000));
+        assert_eq!(check_pdf_tail("file", "a.pdf", &far).unwrap_err().code, "corrupt_file");
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..300), size in 0u64..=2 * MAX_FILE_BYTES) {
+            for kind in [FileKind::Jpeg, FileKind::Png, FileKind::Pdf] {
+                let _ = inspect(kind, &bytes, true);
+                let _ = inspect(kind, &bytes, false);
+            }
+            if let Err(e) = check_file("file", "x", size, &bytes) {
+                prop_assert_eq!(e.field, "file");
+            }
+        }
+
+        #[test]
+        fn magic_bytes_then_junk_never_panic(kind in 0usize..3, junk in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let mut bytes = [&JPEG[..3], &PNG[..16], &b"%PDF-1."[..]][kind].to_vec();
+            bytes.extend(junk);
+            let _ = check_file("file", "x", bytes.len() as u64, &bytes);
+        }
+
+        #[test]
+        fn truncated_fixtures_never_panic_and_decode_only_whole(cut in 0usize..125) {
+            for (kind, f) in [(FileKind::Jpeg, JPEG), (FileKind::Png, PNG), (FileKind::Pdf, PDF)] {
+                let part = &f[..cut.min(f.len())];
+                let r = inspect(kind, part, true);
+                if r.is_ok() {
+                    // The JPEG frame header comes before the image data; the PNG header is the
+                    // first 33 bytes; a PDF needs its end.
+                    prop_assert!(kind != FileKind::Png || part.len() >= 33);
+                    prop_assert!(kind != FileKind::Pdf || part.len() == f.len() || part.windows(5).any(|w| w == b"%%EOF"));
+                }
+            }
+        }
+    }
 
     #[test]
     fn sniffs_by_first_bytes_only() {
@@ -262,7 +543,7 @@ mod tests {
         let e = check_file("file", "scan.pdf", 25 * 1024 * 1024, b"%PDF-").unwrap_err();
         assert_eq!(e.code, "file_too_large");
         assert!(e.message_vi.contains("25 MB") && e.message_vi.contains("20 MB"), "{}", e.message_vi);
-        assert_eq!(check_file("file", "a.pdf", MAX_FILE_BYTES, b"%PDF-"), Ok(FileKind::Pdf));
+        assert_eq!(check_file("file", "a.pdf", MAX_FILE_BYTES, b"%PDF-1.7\n"), Ok(FileKind::Pdf));
         assert_eq!(check_file("file", "a.pdf", 0, b"").unwrap_err().code, "empty_file");
         let files: Vec<(String, u64)> = (0..3).map(|i| (format!("{i}.jpg"), 19 * 1024 * 1024)).collect();
         let e = check_total(&files).unwrap_err();

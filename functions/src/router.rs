@@ -28,6 +28,11 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
     let path = ctx.req.path();
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     let segments = segments.as_slice();
+    if let Some(limit) = body_cap(segments) {
+        if crate::platform::http::announced_length(&ctx.req).is_some_and(|len| len > limit) {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+    }
     match (method.clone(), segments) {
         (Method::Get, ["api", "ping"]) => ping(),
         (Method::Get, ["api", "health"]) => health::get(&ctx).await,
@@ -210,6 +215,19 @@ async fn app_shell(ctx: &Ctx, shell: &str) -> std::result::Result<Response, ApiE
     resp.headers_mut().set("content-type", "text/html; charset=utf-8")?;
     resp.headers_mut().set("cache-control", "no-cache")?;
     Ok(resp)
+}
+
+/// The most a request body to this path may announce: scans keep their own limits, checked by
+/// their handlers with the file's name in the message (a result file too, up to twice its
+/// limit, past which nothing is read); a CSV import may be 1 MB; every other body 64 KiB. A
+/// body sent without a length is checked again on the bytes read ([`Ctx::body_text`]).
+fn body_cap(segments: &[&str]) -> Option<u64> {
+    match segments {
+        ["api", "uploads"] | ["api", "uploads", "multipart", _, "parts", _] => None,
+        ["api", "staff", "dossiers", _, "results"] => Some(2 * motcua_domain::desk::RESULT_MAX_BYTES as u64),
+        ["api", "dashboard", "import"] => Some(dashboard::routes::IMPORT_MAX),
+        _ => Some(crate::platform::http::JSON_BODY_MAX),
+    }
 }
 
 /// `GET /api/ping`: `{"ok":true}` without touching any binding. The baseline that `make bench`

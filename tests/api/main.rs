@@ -13,6 +13,7 @@ mod dossiers;
 mod embed;
 mod fees;
 mod health;
+mod input;
 mod multipart;
 mod payments;
 mod races;

@@ -16,7 +16,8 @@ use crate::uploads::submit;
 
 const MIB: usize = 1024 * 1024;
 
-/// A PDF of `len` bytes whose content differs everywhere, so a misplaced part shows.
+/// A PDF of `len` bytes whose content differs everywhere, so a misplaced part shows; it ends
+/// with `%%EOF`, as the server checks once the parts are put together.
 fn pdf(len: usize) -> Vec<u8> {
     let mut bytes = b"%PDF-1.7\n".to_vec();
     let mut x: u32 = 0x9E37_79B9;
@@ -26,6 +27,8 @@ fn pdf(len: usize) -> Vec<u8> {
         x ^= x << 5;
         bytes.push((x >> 24) as u8);
     }
+    bytes.truncate(len.saturating_sub(7));
+    bytes.extend_from_slice(b"\n%%EOF\n");
     bytes.truncate(len);
     bytes
 }

@@ -11,9 +11,10 @@ use crate::callbacks::{vnpay_config, vnpay_ipn, vnpay_result};
 use crate::payments::dossier_awaiting_payment;
 use crate::support::{agency_code, app, expect_error, Session};
 
-const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xFF, 0xD9];
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00";
-const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+// Real files of 1 × 1 pixel (and an empty PDF): the server decodes their headers.
+pub const JPEG: &[u8] = include_bytes!("../fixtures/minimal.jpg");
+pub const PNG: &[u8] = include_bytes!("../fixtures/minimal.png");
+pub const PDF: &[u8] = include_bytes!("../fixtures/minimal.pdf");
 
 fn upload(who: Option<&Session>, name: &str, content_type: &str, body: Vec<u8>) -> Response {
     let mut req = app()
@@ -98,8 +99,9 @@ fn a_25_mb_file_is_refused_with_its_size_and_the_limit() {
     let vi = e["message_vi"].as_str().unwrap();
     assert!(vi.contains("ho-so-quet.pdf") && vi.contains("25 MB") && vi.contains("20 MB"), "{vi}");
     // Exactly at the limit is fine.
-    let mut at_limit = PDF.to_vec();
-    at_limit.resize(20 * 1024 * 1024, b' ');
+    let mut at_limit = b"%PDF-1.4\n".to_vec();
+    at_limit.resize(20 * 1024 * 1024 - 7, b' ');
+    at_limit.extend_from_slice(b"\n%%EOF\n");
     assert_eq!(upload(Some(&citizen), "max.pdf", "application/pdf", at_limit).status(), 201);
 }
 

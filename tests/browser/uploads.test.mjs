@@ -23,11 +23,13 @@ after(async () => {
   server?.stop();
 });
 
-/// A PDF of `size` bytes (a PDF header, then noise), written to a temporary file.
+/// A PDF of `size` bytes (a PDF header, noise, and the end marker the server looks for),
+/// written to a temporary file.
 function pdfFile(name, size) {
   const path = join(mkdtempSync(join(tmpdir(), "motcua-pdf-")), name);
   const head = Buffer.from("%PDF-1.7\n");
-  writeFileSync(path, Buffer.concat([head, randomBytes(size - head.length)]));
+  const tail = Buffer.from("\n%%EOF\n");
+  writeFileSync(path, Buffer.concat([head, randomBytes(size - head.length - tail.length), tail]));
   return path;
 }
 

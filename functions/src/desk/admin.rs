@@ -270,10 +270,7 @@ pub async fn save_procedure(ctx: &mut Ctx, code: Option<&str>) -> Result<Respons
 /// `POST /api/admin/procedures/{code}/fee-versions`: a new dated version of the fee schedule.
 pub async fn add_fee_version(ctx: &mut Ctx, code: &str) -> Result<Response, ApiError> {
     let staff = admin(ctx).await?;
-    let text_body = ctx.req.text().await?;
-    let version: FeeVersion = serde_json::from_str(&text_body).map_err(|e| {
-        motcua_domain::validation::FieldError::new("version", "invalid_format", "Mức thu không đúng định dạng.", format!("Invalid fee version: {e}"))
-    })?;
+    let version: FeeVersion = ctx.json_body().await?;
     let d1 = ctx.d1()?;
     let schedule = crate::fee::repo::schedule(&d1, code).await?.ok_or(ApiError::NotFound { what: "procedure", field: Some("code") })?;
     let next = admin::add_fee_version(&schedule, version.clone(), clock::today_vn())?;

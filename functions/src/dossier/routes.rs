@@ -7,6 +7,7 @@ use motcua_domain::calendar;
 use motcua_domain::desk;
 use motcua_domain::codes::{AgencyCode, DossierCode};
 use motcua_domain::dossier::{self, Actor, Command, DossierAction, DossierStatus, Role};
+use motcua_domain::text_input::Reason;
 use worker::{D1Database, Response};
 
 use super::{access, store};
@@ -146,10 +147,8 @@ struct WithdrawBody {
 /// afterwards is recorded for the agency to refund.
 pub async fn withdraw(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let (citizen_id, row) = access::owned_dossier(ctx, id).await?;
-    let text = ctx.req.text().await?;
-    let body: WithdrawBody =
-        if text.trim().is_empty() { WithdrawBody::default() } else { serde_json::from_str(&text).map_err(|e| ApiError::MalformedJson(e.to_string()))? };
-    let reason = body.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string);
+    let body: WithdrawBody = ctx.json_body_or_default().await?;
+    let reason = Reason::parse_optional("reason", body.reason.as_deref().unwrap_or(""))?.map(Reason::into_string);
     let now = clock::now();
     let actor = Actor { role: Role::Citizen, id: citizen_id };
     let decision = dossier::decide(super::staff_routes::state_of(&row), Command::Withdraw { reason }, &actor, now).map_err(store::refused)?;

@@ -10,6 +10,7 @@
 use motcua_domain::desk::{self, LineChange};
 use motcua_domain::dossier::{self, Actor, Command, DossierAction, DossierState, Role};
 use motcua_domain::validation::FieldError;
+use motcua_domain::text_input::Reason;
 use serde::Deserialize;
 use serde_json::json;
 use worker::Response;
@@ -47,7 +48,7 @@ pub async fn act(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let d1 = ctx.d1()?;
     let required =
         if action == DossierAction::Receive { view::procedure_documents(&d1, &row.procedure_code).await? } else { Vec::new() };
-    let reason = body.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string);
+    let reason = Reason::parse_optional("reason", body.reason.as_deref().unwrap_or(""))?.map(Reason::into_string);
     let command = Command::Act { action, reason, required, ticked: body.documents };
     let now = clock::now();
     let decision = dossier::decide(state_of(&row), command, &officer(&staff), now).map_err(store::refused)?;
@@ -74,12 +75,7 @@ struct NoticeBody {
 
 pub async fn fee_notice(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let (staff, row) = access::staff_dossier(ctx, id).await?;
-    let text = ctx.req.text().await?;
-    let body: NoticeBody = if text.trim().is_empty() {
-        NoticeBody::default()
-    } else {
-        serde_json::from_str(&text).map_err(|e| ApiError::MalformedJson(e.to_string()))?
-    };
+    let body: NoticeBody = ctx.json_body_or_default().await?;
     let now = clock::now();
     // Refused early (before the fee computation) when the state machine says no.
     dossier::transition(row.status, DossierAction::NotifyFee, Role::Officer, row.has_fees())

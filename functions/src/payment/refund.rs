@@ -9,6 +9,7 @@ use motcua_domain::gateway::{momo, zalopay, PaymentGateway, Reference, RefundRes
 use motcua_domain::money::Vnd;
 use motcua_domain::payment;
 use motcua_domain::validation::FieldError;
+use motcua_domain::text_input::Reason;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use worker::Response;
@@ -48,10 +49,9 @@ pub async fn create(ctx: &mut Ctx, payment_id: &str) -> Result<Response, ApiErro
         .filter(|p| staff.covers(&p.agency_code))
         .ok_or(ApiError::NotFound { what: "payment", field: Some("id") })?;
     let body: RefundBody = ctx.json_body().await?;
-    let reason = body.reason.trim().to_string();
-    if reason.is_empty() {
-        return Err(FieldError::new("reason", "required", "Vui lòng ghi lý do hoàn tiền.", "A reason for the refund is required.").into());
-    }
+    let reason = Reason::parse_optional("reason", &body.reason)?.map(Reason::into_string).ok_or_else(|| {
+        FieldError::new("reason", "required", "Vui lòng ghi lý do hoàn tiền.", "A reason for the refund is required.")
+    })?;
     #[derive(Deserialize)]
     struct Sum {
         refunded: Option<i64>,

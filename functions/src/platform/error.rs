@@ -9,8 +9,10 @@ use worker::Response;
 pub enum ApiError {
     #[error("invalid input: {0}")]
     Invalid(#[from] FieldError),
-    #[error("the request body is not valid JSON: {0}")]
-    MalformedJson(String),
+    /// A request body over the route's cap (413), told from `Content-Length` before reading
+    /// and from the bytes read.
+    #[error("request body over {limit} bytes")]
+    PayloadTooLarge { limit: u64 },
     #[error("no such route")]
     RouteNotFound,
     /// A record that does not exist, or that the caller may not see (both answer 404).
@@ -89,12 +91,12 @@ impl ApiError {
                     field: Some(fe.field.clone()),
                 },
             ),
-            ApiError::MalformedJson(_) => (
-                400,
+            ApiError::PayloadTooLarge { limit } => (
+                413,
                 ErrorDetail {
-                    code: "malformed_json".into(),
-                    message: "The request body must be a JSON object.".into(),
-                    message_vi: Some("Dữ liệu gửi lên không đúng định dạng JSON.".into()),
+                    code: "payload_too_large".into(),
+                    message: format!("The request body is larger than {} KB.", limit / 1024),
+                    message_vi: Some(format!("Dữ liệu gửi lên quá lớn (tối đa {} KB).", limit / 1024)),
                     field: Some("body".into()),
                 },
             ),

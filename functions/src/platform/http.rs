@@ -5,7 +5,17 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use worker::{Env, Request, Response};
 
+use motcua_domain::validation;
+
 use super::error::ApiError;
+
+/// The cap of a JSON request body (and of every body without a cap of its own).
+pub const JSON_BODY_MAX: u64 = 64 * 1024;
+
+/// The `Content-Length` the client announced, if any.
+pub fn announced_length(req: &Request) -> Option<u64> {
+    req.headers().get("Content-Length").ok().flatten().and_then(|v| v.trim().parse::<u64>().ok())
+}
 
 pub struct Ctx {
     pub req: Request,
@@ -23,9 +33,36 @@ impl Ctx {
         url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
     }
 
+    /// The JSON body, at most [`JSON_BODY_MAX`] bytes; a wrong or missing field is named by its
+    /// path (`procedure`, `owner.id_number`, `documents.0`), see [`validation::from_json`].
     pub async fn json_body<T: DeserializeOwned>(&mut self) -> Result<T, ApiError> {
-        let text = self.req.text().await?;
-        serde_json::from_str(&text).map_err(|e| ApiError::MalformedJson(e.to_string()))
+        let text = self.body_text(JSON_BODY_MAX).await?;
+        Ok(validation::from_json(&text)?)
+    }
+
+    /// [`Self::json_body`], or the default when the body is empty (an optional body).
+    pub async fn json_body_or_default<T: DeserializeOwned + Default>(&mut self) -> Result<T, ApiError> {
+        let text = self.body_text(JSON_BODY_MAX).await?;
+        if text.trim().is_empty() {
+            return Ok(T::default());
+        }
+        Ok(validation::from_json(&text)?)
+    }
+
+    /// The body as text, refused with 413 when over `max` bytes: first from `Content-Length`
+    /// (before reading), then from the bytes actually read (a body sent without a length).
+    pub async fn body_text(&mut self, max: u64) -> Result<String, ApiError> {
+        if announced_length(&self.req).is_some_and(|len| len > max) {
+            return Err(ApiError::PayloadTooLarge { limit: max });
+        }
+        let bytes = self.req.bytes().await?;
+        if bytes.len() as u64 > max {
+            return Err(ApiError::PayloadTooLarge { limit: max });
+        }
+        Ok(match String::from_utf8(bytes) {
+            Ok(s) => s,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        })
     }
 
     pub fn d1(&self) -> Result<worker::D1Database, ApiError> {

@@ -7,8 +7,8 @@
 //! the type, as for a whole upload.
 
 use motcua_domain::api::{MultipartView, PartView, StartMultipart, UploadView};
-use motcua_domain::upload::{self, PartPlan};
-use worker::{Bucket, HttpMetadata, Response, UploadedPart};
+use motcua_domain::upload::{self, FileKind, PartPlan};
+use worker::{Bucket, HttpMetadata, Range, Response, UploadedPart};
 
 use super::repo::{self, SessionRow, UploadRow};
 use crate::auth::session::{self, CitizenSession};
@@ -96,7 +96,7 @@ pub async fn put_part(ctx: &mut Ctx, id: &str, part: &str) -> Result<Response, A
     let bytes = ctx.req.bytes().await?;
     let len = bytes.len() as u64;
     plan.check_part(FIELD, &row.file_name, n, len)?;
-    let kind = if n == 1 { Some(upload::check_file(FIELD, &row.file_name, plan.size(), &bytes[..bytes.len().min(16)])?) } else { None };
+    let kind = if n == 1 { Some(upload::check_file(FIELD, &row.file_name, plan.size(), &bytes)?) } else { None };
     let r2 = bucket(ctx)?.resume_multipart_upload(row.r2_key.as_str(), row.r2_upload_id.as_str())?;
     let stored = r2.upload_part(n as u16, bytes).await?;
     repo::put_part(&ctx.d1()?, id, n, len, &stored.etag(), kind.map(|k| k.mime())).await?;
@@ -118,6 +118,19 @@ pub async fn complete(ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
     let r2 = bucket(ctx)?.resume_multipart_upload(row.r2_key.as_str(), row.r2_upload_id.as_str())?;
     let wanted = parts.iter().filter(|p| p.part <= plan.parts()).map(|p| UploadedPart::new(p.part as u16, p.etag.clone()));
     r2.complete(wanted).await?;
+    if content_type == FileKind::Pdf.mime() && plan.parts() > 1 {
+        // Part 1 showed the header; the end of a PDF is seen only now that it is whole.
+        let tail = bucket(ctx)?.get(row.r2_key.as_str()).range(Range::Suffix { suffix: 1024 }).execute().await?;
+        let tail = match tail.as_ref().and_then(|o| o.body()) {
+            Some(body) => body.bytes().await?,
+            None => Vec::new(),
+        };
+        if let Err(e) = upload::check_pdf_tail(FIELD, &row.file_name, &tail) {
+            bucket(ctx)?.delete(row.r2_key.as_str()).await?;
+            d1.batch(repo::delete_session_stmts(&d1, id)?).await?;
+            return Err(e.into());
+        }
+    }
     let upload = UploadRow {
         id: row.id.clone(),
         owner_citizen_id: row.owner_citizen_id.clone(),
