@@ -23,6 +23,7 @@ fn required_text(field: &str, value: &str, max: usize) -> Result<String, FieldEr
 
 pub const LEVELS: [&str; 4] = ["province", "district", "commune", "department"];
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgencyInput {
     pub code: String,
@@ -49,6 +50,7 @@ pub fn parse_agency(input: &AgencyInput) -> Result<AgencyInput, FieldError> {
     Ok(AgencyInput { code, name, level: input.level.clone(), parent_code })
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProcedureInput {
     /// National base procedure code (mã TTHC), e.g. `2.000815` or `1.001234`.
@@ -107,6 +109,7 @@ pub fn parse_procedure(input: &ProcedureInput) -> Result<ProcedureInput, FieldEr
     })
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BankAccountInput {
     pub bank_bin: String,

@@ -4,11 +4,13 @@
 use serde::{Deserialize, Serialize};
 
 /// The error envelope of every failed API call: `{"error": {"code", "message", "field"}}`.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorDetail {
     pub code: String,
@@ -21,6 +23,7 @@ pub struct ErrorDetail {
     pub field: Option<String>,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Health {
     pub version: String,
@@ -30,6 +33,7 @@ pub struct Health {
 }
 
 /// One node of the agency tree (any depth: provinces merged and districts were abolished in 2025).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgencyNode {
     pub code: String,
@@ -40,6 +44,7 @@ pub struct AgencyNode {
     pub children: Vec<AgencyNode>,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProcedureSummary {
     /// National base procedure code (mã TTHC), e.g. `2.000815`.
@@ -53,6 +58,7 @@ pub struct ProcedureSummary {
 
 /// `POST /api/fees/quote` body: the inputs named by the procedure's fee schedule
 /// (`{"procedure": "2.000815", "agency": "000.00.51.H23", "inputs": {"pages": 5, "copies": 1}}`).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FeeQuoteRequest {
     pub procedure: String,
@@ -65,6 +71,7 @@ pub struct FeeQuoteRequest {
 pub type FeeQuoteResponse = crate::fee::FeeBreakdown;
 
 /// The person who hands in a dossier (seed 004's "Thông tin người nộp").
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Applicant {
     pub full_name: String,
@@ -80,6 +87,7 @@ pub struct Applicant {
 }
 
 /// `POST /api/dossiers`.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SubmitDossier {
     pub agency: String,
@@ -104,6 +112,7 @@ pub struct SubmitDossier {
 }
 
 /// A scan uploaded by a citizen (`POST /api/uploads` answer, and each attachment of a dossier).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UploadView {
     pub id: String,
@@ -114,6 +123,7 @@ pub struct UploadView {
 }
 
 /// `POST /api/uploads/multipart`: a file announced before it goes up in parts.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StartMultipart {
     pub name: String,
@@ -124,6 +134,7 @@ pub struct StartMultipart {
 
 /// A multipart upload in progress (`POST /api/uploads/multipart`, `GET …/{id}`): its plan and
 /// the parts the server already has, so a client resumes by sending only the others.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MultipartView {
     pub id: String,
@@ -138,12 +149,14 @@ pub struct MultipartView {
 }
 
 /// `PUT /api/uploads/multipart/{id}/parts/{n}` answer.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartView {
     pub part: u32,
     pub size: u64,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DossierSummary {
     pub id: String,
@@ -158,6 +171,7 @@ pub struct DossierSummary {
     pub submitted_at: Option<String>,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineEntry {
     pub at: String,
@@ -168,6 +182,7 @@ pub struct TimelineEntry {
     pub reason: Option<String>,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeeNoticeView {
     pub id: String,
@@ -178,6 +193,7 @@ pub struct FeeNoticeView {
 }
 
 /// A payment attempt as the citizen sees it: few states, the ledger's truth.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentSummary {
     pub id: String,
@@ -190,6 +206,7 @@ pub struct PaymentSummary {
     pub created_at: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReceiptView {
     pub number: String,
@@ -207,6 +224,7 @@ pub struct ReceiptView {
     pub verify_url: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DossierDetail {
     #[serde(flatten)]
@@ -232,6 +250,7 @@ pub struct DossierDetail {
     pub results: Vec<ResultFile>,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RefundSummary {
     pub amount: i64,
@@ -242,6 +261,7 @@ pub struct RefundSummary {
 }
 
 /// A result file of a dossier (`GET /api/dossiers/{id}/results/{file}` downloads it).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResultFile {
     pub id: String,
@@ -255,6 +275,7 @@ pub struct ResultFile {
 // ---- The one-stop desk (`/api/staff/...`) ----
 
 /// One row of the officer's inbox.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InboxItem {
     pub id: String,
@@ -272,6 +293,7 @@ pub struct InboxItem {
     pub submitted_at: Option<String>,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TabCount {
     pub tab: String,
@@ -280,6 +302,7 @@ pub struct TabCount {
 }
 
 /// `GET /api/staff/dossiers?tab=&q=`.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InboxPage {
     pub tab: String,
@@ -287,6 +310,7 @@ pub struct InboxPage {
     pub counts: Vec<TabCount>,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActionView {
     pub action: String,
@@ -294,6 +318,7 @@ pub struct ActionView {
 }
 
 /// One line of the progress-control sheet (phiếu kiểm soát quá trình giải quyết hồ sơ).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ControlStep {
     pub at: String,
@@ -306,6 +331,7 @@ pub struct ControlStep {
 }
 
 /// `GET /api/staff/dossiers/{id}`: the citizen's view plus what the desk needs.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StaffDossier {
     #[serde(flatten)]
@@ -323,6 +349,7 @@ pub struct StaffDossier {
 }
 
 /// `POST /api/staff/dossiers/{id}/pay-link`.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PayLinkSent {
     pub url: String,
@@ -332,6 +359,7 @@ pub struct PayLinkSent {
 }
 
 /// `GET /api/pay/{token}`: what anyone holding a pay link sees (no phone, no citizen ID).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PayLinkView {
     pub dossier_code: Option<String>,
@@ -348,6 +376,7 @@ pub struct PayLinkView {
 }
 
 /// One row of the audit log.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
     pub id: i64,
@@ -361,6 +390,7 @@ pub struct AuditEntry {
 }
 
 /// `GET /api/procedures/{code}`: what a citizen reads before filling anything in.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProcedureDetail {
     #[serde(flatten)]

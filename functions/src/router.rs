@@ -29,6 +29,7 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
     match (method.clone(), segments) {
         (Method::Get, ["api", "ping"]) => ping(),
         (Method::Get, ["api", "health"]) => health::get(&ctx).await,
+        (Method::Get, ["api", "openapi.json"]) => openapi(),
         (Method::Get, ["api", "agencies"]) => catalog::routes::agencies(&ctx).await,
         (Method::Get, ["api", "procedures"]) => catalog::routes::procedures(&ctx).await,
         (Method::Get, ["api", "procedures", code]) => {
@@ -206,6 +207,14 @@ async fn app_shell(ctx: &Ctx, shell: &str) -> std::result::Result<Response, ApiE
 /// the router, the JSON envelope and the local platform.
 fn ping() -> std::result::Result<Response, ApiError> {
     Ok(Response::from_json(&serde_json::json!({ "ok": true }))?)
+}
+
+/// `GET /api/openapi.json`: the OpenAPI 3.1 document of this API, generated from the wire types
+/// by the `openapi` crate (`make openapi`) and committed; a test there fails when it is stale.
+fn openapi() -> std::result::Result<Response, ApiError> {
+    let mut resp = Response::ok(include_str!("../openapi.json"))?;
+    resp.headers_mut().set("content-type", "application/json; charset=utf-8")?;
+    Ok(resp)
 }
 
 /// The development sandbox of the payment and SMS providers (never routed without `SANDBOX=1`).
