@@ -23,6 +23,11 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
 
 async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
     let method = ctx.req.method();
+    // The runtime turns any method it does not know (`QUERY`, `PROPFIND`) into GET: refuse those
+    // rather than answer them as a GET.
+    if method == Method::Get && !ctx.req.inner().method().eq_ignore_ascii_case("GET") {
+        return Err(ApiError::RouteNotFound);
+    }
     let path = ctx.req.path();
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     let segments = segments.as_slice();

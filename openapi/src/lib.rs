@@ -71,10 +71,13 @@ pub struct Op {
     pub query: Vec<Param>,
     pub body: Body,
     pub answer: Answer,
+    /// A request body that works on the demo data (documentation, and schemathesis's
+    /// `examples` phase sends it).
+    pub example: Option<Value>,
 }
 
 fn op(method: &'static str, path: &'static str, access: Access, summary: &'static str, body: Body, answer: Answer) -> Op {
-    Op { method, path, summary, access, query: Vec::new(), body, answer }
+    Op { method, path, summary, access, query: Vec::new(), body, answer, example: None }
 }
 
 impl Op {
@@ -183,6 +186,35 @@ pub fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
     ]
 }
 
+/// Demo-data request bodies (agency `000.10.51.H27` is UBND xã Sơn Tây, procedure `2.000815`
+/// the certified copy; the demo citizen is 0912345678).
+fn example(method: &str, path: &str) -> Option<Value> {
+    let applicant = json!({"full_name": "Nguyễn Văn An", "id_number": "042090001234", "phone": "0912345678", "address": "Thôn Tân Hương, xã Sơn Tây"});
+    let submission = json!({"agency": "000.10.51.H27", "procedure": "2.000815", "applicant": applicant, "inputs": {"pages": 5, "copies": 3}});
+    let example = match (method, path) {
+        ("post", "/api/fees/quote") => json!({"procedure": "2.000815", "agency": "000.10.51.H27", "inputs": {"pages": 5, "copies": 1}}),
+        ("post", "/api/dossiers") | ("post", "/api/staff/dossiers") => submission,
+        ("post", "/api/uploads/multipart") => json!({"name": "giay-to.pdf", "size": 12_000_000, "content_type": "application/pdf"}),
+        ("post", "/api/dossiers/{id}/payments") | ("post", "/api/pay/{token}/payments") => json!({"provider": "vnpay"}),
+        ("post", "/api/staff/dossiers/{id}/actions") => json!({"action": "receive", "documents": []}),
+        ("post", "/api/staff/dossiers/{id}/fee-notice") => json!({"changes": []}),
+        ("post", "/api/staff/payments/{id}/refunds") => json!({"amount": 1000, "reason": "Thu thừa"}),
+        ("post", "/api/admin/agencies") => json!({"code": "000.11.51.H27", "name": "UBND xã Thử Nghiệm", "level": "commune", "parent_code": "000.00.51.H27"}),
+        ("put", "/api/admin/agencies/{code}") => json!({"code": "000.10.51.H27", "name": "UBND xã Sơn Tây", "level": "commune", "parent_code": "000.00.51.H27"}),
+        ("put", "/api/admin/agencies/{code}/embed-origins") => json!({"origins": ["https://dichvucong.hatinh.gov.vn"]}),
+        ("put", "/api/admin/agencies/{code}/bank-account") => json!({"bank_bin": "970415", "account_number": "113000123456", "account_name": "UBND XA SON TAY"}),
+        ("put", "/api/admin/agencies/{code}/procedures/{procedure}") => json!({"online_payment": true}),
+        ("post", "/api/admin/procedures") | ("put", "/api/admin/procedures/{code}") => json!({"code": "2.000815", "name": "Chứng thực bản sao từ bản chính", "level": "commune", "processing_days": 1, "documents": ["Bản chính"], "legal_basis": "Nghị định 23/2015/NĐ-CP"}),
+        ("post", "/api/admin/procedures/{code}/fee-versions") => json!({"effective_from": "2027-01-01", "legal_basis": "Thông tư 226/2016/TT-BTC", "lines": []}),
+        ("post", "/api/auth/otp/request") => json!({"phone": "0987654321"}),
+        ("post", "/api/auth/otp/verify") => json!({"phone": "0987654321", "code": "123456"}),
+        ("put", "/api/me") => json!({"full_name": "Nguyễn Văn An", "citizen_id": "042090001234", "email": "an.nguyen@example.vn", "address": "Thôn Tân Hương, xã Sơn Tây"}),
+        ("post", "/api/staff/login") => json!({"username": "sontay.motcua", "password": "MotCua@2026"}),
+        _ => return None,
+    };
+    Some(example)
+}
+
 /// The `{...}` parameters of a path.
 pub fn path_params(path: &str) -> Vec<&str> {
     path.split('/').filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}'))).collect()
@@ -202,7 +234,12 @@ pub fn document() -> Value {
         .with(|s| s.definitions_path = "/components/schemas".into())
         .into_generator();
     g.subschema_for::<api::ErrorBody>();
-    let ops = operations(&mut g);
+    let mut ops = operations(&mut g);
+    for o in &mut ops {
+        if o.example.is_none() {
+            o.example = example(o.method, o.path);
+        }
+    }
     let mut paths = Map::new();
     for o in ops {
         let mut operation = Map::new();
@@ -224,16 +261,20 @@ pub fn document() -> Value {
             Access::CitizenOrStaff => operation.insert("security".into(), json!([{"citizen": []}, {"staff": []}])),
             Access::Public | Access::Provider => None,
         };
+        let with_example = |schema: Value| match &o.example {
+            Some(example) => json!({"application/json": {"schema": schema, "example": example}}),
+            None => json_content(schema),
+        };
         let body = match o.body {
             Body::None => None,
-            Body::Json(schema) => Some(json!({"required": true, "content": json_content(schema)})),
-            Body::OptionalJson(schema) => Some(json!({"required": false, "content": json_content(schema)})),
+            Body::Json(schema) => Some(json!({"required": true, "content": with_example(schema)})),
+            Body::OptionalJson(schema) => Some(json!({"required": false, "content": with_example(schema)})),
             Body::File => Some(json!({"required": true, "content": {
                 "image/jpeg": {"schema": {"type": "string", "format": "binary"}},
                 "image/png": {"schema": {"type": "string", "format": "binary"}},
                 "application/pdf": {"schema": {"type": "string", "format": "binary"}}
             }})),
-            Body::Csv => Some(json!({"required": true, "content": {"text/csv": {"schema": {"type": "string"}}}})),
+            Body::Csv => Some(json!({"required": true, "content": {"text/csv": {"schema": {"type": "string"}, "example": "agency,period,online,other\n000.10.51.H27,2026-01,3,7\n"}}})),
             Body::ProviderForm => Some(json!({"required": true, "description": "The provider's own callback body.", "content": {
                 "application/json": {"schema": {"type": "object"}},
                 "application/x-www-form-urlencoded": {"schema": {"type": "object"}}

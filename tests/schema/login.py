@@ -1,6 +1,8 @@
 """Logs in a demo citizen (OTP read from the SANDBOX outbox) and a demo staff member on the
-server at BASE; prints one `Cookie:` header value carrying both sessions.
-Usage: python3 tests/schema/login.py BASE STAFF_USERNAME CITIZEN_PHONE"""
+server at BASE, gives the citizen a submitted dossier and a multipart upload, and writes a
+schemathesis config (TOML) to OUT: the `Cookie` header carrying both sessions, and real
+identifiers for the operations whose path names one, so they are fuzzed past the 404.
+Usage: python3 tests/schema/login.py BASE STAFF_USERNAME CITIZEN_PHONE OUT"""
 
 import json
 import re
@@ -8,12 +10,15 @@ import sys
 import time
 import urllib.request
 
-base, username, phone = sys.argv[1:4]
+base, username, phone, out = sys.argv[1:5]
 
 
-def call(method, path, body=None):
+def call(method, path, body=None, cookie=None):
     data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(base + path, data=data, method=method, headers={"content-type": "application/json"})
+    headers = {"content-type": "application/json"}
+    if cookie:
+        headers["cookie"] = cookie
+    req = urllib.request.Request(base + path, data=data, method=method, headers=headers)
     with urllib.request.urlopen(req, timeout=30) as resp:
         return resp.headers.get_all("Set-Cookie") or [], json.loads(resp.read() or b"null")
 
@@ -41,4 +46,40 @@ while code is None:
     else:
         time.sleep(0.3)
 citizen_cookies, _ = call("POST", "/api/auth/otp/verify", {"phone": phone, "code": code})
-print(f"{cookie(citizen_cookies, 'motcua_session')}; {cookie(staff_cookies, 'motcua_staff')}")
+both = f"{cookie(citizen_cookies, 'motcua_session')}; {cookie(staff_cookies, 'motcua_staff')}"
+
+
+def find(nodes, name):
+    for n in nodes:
+        if n["name"] == name:
+            return n["code"]
+        found = find(n.get("children", []), name)
+        if found:
+            return found
+    return None
+
+
+_, tree = call("GET", "/api/agencies")
+agency = find(tree, "UBND xã Sơn Tây")
+procedure = "2.000815"
+_, dossier = call("POST", "/api/dossiers", {
+    "agency": agency,
+    "procedure": procedure,
+    "applicant": {"full_name": "Nguyễn Văn Thử", "id_number": "042090001234", "phone": phone, "address": "Thôn 1"},
+    "inputs": {"pages": 5, "copies": 3},
+}, cookie=both)
+_, upload = call("POST", "/api/uploads/multipart", {"name": "scan.pdf", "size": 12000000, "content_type": "application/pdf"}, cookie=both)
+
+
+def operations(regex, **params):
+    pairs = ", ".join(f'"path.{k}" = {json.dumps(v)}' for k, v in params.items())
+    return f"[[operations]]\ninclude-path-regex = {json.dumps(regex)}\nparameters = {{ {pairs} }}\n\n"
+
+
+with open(out, "w") as f:
+    f.write(f"[headers]\nCookie = {json.dumps(both)}\n\n")
+    f.write(operations(r"^/api/(staff/)?dossiers/\{id\}", id=dossier["id"]))
+    f.write(operations(r"^/api/uploads/multipart/\{id\}", id=upload["id"]))
+    f.write(operations(r"^/api/procedures/\{code\}$|^/api/admin/procedures/\{code\}", code=procedure))
+    f.write(operations(r"^/api/admin/agencies/\{code\}(/[a-z-]+)?$", code=agency))
+    f.write(operations(r"^/api/admin/agencies/\{code\}/procedures/", code=agency, procedure=procedure))
