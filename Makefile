@@ -1,16 +1,17 @@
 # motcua — the two commands that matter: `make dev` and `make test` (see README.md).
 SHELL := /bin/bash
 
-.PHONY: dev test build tools test-domain test-api test-browser bench deploy clean demo-sql
+.PHONY: dev test build tools test-domain test-api test-schema test-browser openapi bench deploy clean demo-sql
 
 ## Run the whole product locally with demo data on http://127.0.0.1:8787.
 dev: tools build
 	scripts/dev.sh
 
-## Every test tier: domain (unit + property), API against a real wrangler dev, browser.
+## Every test tier: domain (unit + property), API against a real wrangler dev, the OpenAPI
+## document and schemathesis over it, browser.
 test: tools build
 	scripts/tools.sh browser
-	$(MAKE) test-domain test-api test-browser
+	$(MAKE) test-domain test-api test-schema test-browser
 
 tools:
 	scripts/tools.sh
@@ -23,6 +24,16 @@ test-domain:
 
 test-api:
 	cargo test -p motcua-tests -- --test-threads 4
+
+## The OpenAPI document is current and complete, then schemathesis against a fresh wrangler dev:
+## no 5xx, every 4xx in the error envelope.
+test-schema:
+	cargo test -p motcua-openapi
+	scripts/schemathesis.sh
+
+## Regenerate functions/openapi.json (served at /api/openapi.json) from the wire types.
+openapi:
+	cargo run -q -p motcua-openapi
 
 test-browser:
 	source scripts/env.sh && node --test --test-concurrency=1 tests/browser/*.test.mjs

@@ -26,6 +26,13 @@ if [ ! -x node_modules/.bin/wrangler ] || [ package-lock.json -nt node_modules/.
   rm -f .npm-ci.log
 fi
 
+# schemathesis (scripts/schemathesis.sh) in a venv of the repository's own, pinned.
+SCHEMATHESIS_VERSION="4.32.5"
+if ! .tools/venv/bin/schemathesis --version 2>/dev/null | grep -q " $SCHEMATHESIS_VERSION\$"; then
+  python3 -m venv .tools/venv
+  .tools/venv/bin/pip install -q "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+
 need_apt=()
 for extra in "$@"; do
   case "$extra" in

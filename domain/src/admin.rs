@@ -25,6 +25,7 @@ pub const LEGAL_BASIS_MAX: usize = 2000;
 
 pub const LEVELS: [&str; 4] = ["province", "district", "commune", "department"];
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgencyInput {
     pub code: String,
@@ -51,6 +52,7 @@ pub fn parse_agency(input: &AgencyInput) -> Result<AgencyInput, FieldError> {
     Ok(AgencyInput { code, name, level: input.level.clone(), parent_code })
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProcedureInput {
     /// National base procedure code (mã TTHC), e.g. `2.000815` or `1.001234`.
@@ -109,6 +111,7 @@ pub fn parse_procedure(input: &ProcedureInput) -> Result<ProcedureInput, FieldEr
     })
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BankAccountInput {
     pub bank_bin: String,

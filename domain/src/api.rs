@@ -4,11 +4,13 @@
 use serde::{Deserialize, Serialize};
 
 /// The error envelope of every failed API call: `{"error": {"code", "message", "field"}}`.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorDetail {
     pub code: String,
@@ -21,6 +23,7 @@ pub struct ErrorDetail {
     pub field: Option<String>,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Health {
     pub version: String,
@@ -30,6 +33,7 @@ pub struct Health {
 }
 
 /// One node of the agency tree (any depth: provinces merged and districts were abolished in 2025).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgencyNode {
     pub code: String,
@@ -40,6 +44,7 @@ pub struct AgencyNode {
     pub children: Vec<AgencyNode>,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProcedureSummary {
     /// National base procedure code (mã TTHC), e.g. `2.000815`.
@@ -53,6 +58,7 @@ pub struct ProcedureSummary {
 
 /// `POST /api/fees/quote` body: the inputs named by the procedure's fee schedule
 /// (`{"procedure": "2.000815", "agency": "000.00.51.H23", "inputs": {"pages": 5, "copies": 1}}`).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FeeQuoteRequest {
     pub procedure: String,
@@ -65,6 +71,7 @@ pub struct FeeQuoteRequest {
 pub type FeeQuoteResponse = crate::fee::FeeBreakdown;
 
 /// The person who hands in a dossier (seed 004's "Thông tin người nộp").
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Applicant {
     // Names, addresses and content are kept in NFC (see `text_input`); `applicant::validate`
@@ -84,6 +91,7 @@ pub struct Applicant {
 }
 
 /// `POST /api/dossiers`.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SubmitDossier {
     pub agency: String,
@@ -108,6 +116,7 @@ pub struct SubmitDossier {
 }
 
 /// A scan uploaded by a citizen (`POST /api/uploads` answer, and each attachment of a dossier).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UploadView {
     pub id: String,
@@ -118,6 +127,7 @@ pub struct UploadView {
 }
 
 /// `POST /api/uploads/multipart`: a file announced before it goes up in parts.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StartMultipart {
     pub name: String,
@@ -128,6 +138,7 @@ pub struct StartMultipart {
 
 /// A multipart upload in progress (`POST /api/uploads/multipart`, `GET …/{id}`): its plan and
 /// the parts the server already has, so a client resumes by sending only the others.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MultipartView {
     pub id: String,
@@ -142,12 +153,14 @@ pub struct MultipartView {
 }
 
 /// `PUT /api/uploads/multipart/{id}/parts/{n}` answer.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartView {
     pub part: u32,
     pub size: u64,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DossierSummary {
     pub id: String,
@@ -162,6 +175,7 @@ pub struct DossierSummary {
     pub submitted_at: Option<String>,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineEntry {
     pub at: String,
@@ -172,6 +186,7 @@ pub struct TimelineEntry {
     pub reason: Option<String>,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeeNoticeView {
     pub id: String,
@@ -182,6 +197,7 @@ pub struct FeeNoticeView {
 }
 
 /// A payment attempt as the citizen sees it: few states, the ledger's truth.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentSummary {
     pub id: String,
@@ -194,6 +210,7 @@ pub struct PaymentSummary {
     pub created_at: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReceiptView {
     pub number: String,
@@ -211,6 +228,7 @@ pub struct ReceiptView {
     pub verify_url: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DossierDetail {
     #[serde(flatten)]
@@ -236,6 +254,7 @@ pub struct DossierDetail {
     pub results: Vec<ResultFile>,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RefundSummary {
     pub amount: i64,
@@ -246,6 +265,7 @@ pub struct RefundSummary {
 }
 
 /// A result file of a dossier (`GET /api/dossiers/{id}/results/{file}` downloads it).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResultFile {
     pub id: String,
@@ -259,6 +279,7 @@ pub struct ResultFile {
 // ---- The one-stop desk (`/api/staff/...`) ----
 
 /// One row of the officer's inbox.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InboxItem {
     pub id: String,
@@ -276,6 +297,7 @@ pub struct InboxItem {
     pub submitted_at: Option<String>,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TabCount {
     pub tab: String,
@@ -284,6 +306,7 @@ pub struct TabCount {
 }
 
 /// `GET /api/staff/dossiers?tab=&q=`.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InboxPage {
     pub tab: String,
@@ -291,6 +314,7 @@ pub struct InboxPage {
     pub counts: Vec<TabCount>,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActionView {
     pub action: String,
@@ -298,6 +322,7 @@ pub struct ActionView {
 }
 
 /// One line of the progress-control sheet (phiếu kiểm soát quá trình giải quyết hồ sơ).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ControlStep {
     pub at: String,
@@ -310,6 +335,7 @@ pub struct ControlStep {
 }
 
 /// `GET /api/staff/dossiers/{id}`: the citizen's view plus what the desk needs.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StaffDossier {
     #[serde(flatten)]
@@ -327,6 +353,7 @@ pub struct StaffDossier {
 }
 
 /// `POST /api/staff/dossiers/{id}/pay-link`.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PayLinkSent {
     pub url: String,
@@ -336,6 +363,7 @@ pub struct PayLinkSent {
 }
 
 /// `GET /api/pay/{token}`: what anyone holding a pay link sees (no phone, no citizen ID).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PayLinkView {
     pub dossier_code: Option<String>,
@@ -352,6 +380,7 @@ pub struct PayLinkView {
 }
 
 /// One row of the audit log.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
     pub id: i64,
@@ -365,6 +394,7 @@ pub struct AuditEntry {
 }
 
 /// `GET /api/procedures/{code}`: what a citizen reads before filling anything in.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProcedureDetail {
     #[serde(flatten)]

@@ -610,6 +610,7 @@ impl Profile {
 // ---- Wire types of the log-in API ----
 
 /// `POST /api/auth/otp/request`
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OtpRequest {
     #[serde(default)]
@@ -617,6 +618,7 @@ pub struct OtpRequest {
 }
 
 /// `202` answer to [`OtpRequest`]: seconds until a resend is allowed and until the code expires.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OtpRequested {
     pub resend_after: i64,
@@ -624,6 +626,7 @@ pub struct OtpRequested {
 }
 
 /// `POST /api/auth/otp/verify`
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OtpVerify {
     #[serde(default)]
@@ -633,6 +636,7 @@ pub struct OtpVerify {
 }
 
 /// `GET /api/me`, and the answer of a successful verify. The owner sees their own citizen ID.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CitizenProfile {
     pub id: String,
@@ -646,6 +650,7 @@ pub struct CitizenProfile {
 }
 
 /// `PUT /api/me`
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProfileUpdate {
     #[serde(default)]
@@ -659,6 +664,7 @@ pub struct ProfileUpdate {
 }
 
 /// `POST /api/staff/login`
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffLogin {
     #[serde(default)]
@@ -676,6 +682,7 @@ impl std::fmt::Debug for StaffLogin {
 }
 
 /// `GET /api/staff/me`: `agencies` are the codes of every agency in the person's scope.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffProfile {
     pub id: String,

@@ -229,6 +229,7 @@ pub fn vietnam_local(instant: OffsetDateTime) -> PrimitiveDateTime {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeadlineStatus {
     OnTime,

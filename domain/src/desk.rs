@@ -145,6 +145,7 @@ pub fn check_documents(required: &[String], ticked: &[String]) -> Result<(), Fie
 // Fee notices changed by an officer
 
 /// An officer's change of one line of the computed fee notice.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineChange {
     /// The line's `code` in the computed breakdown.

@@ -26,6 +26,7 @@ use crate::validation::FieldError;
 
 /// Phí (a charge for a service, partly kept by the agency) or lệ phí (a state charge paid in
 /// full to the budget), as Luật Phí và lệ phí 2015 distinguishes them.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FeeKind {
@@ -50,6 +51,7 @@ impl FeeKind {
     }
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FeeSchedule {
     /// National base procedure code (mã TTHC), e.g. `2.000815`.
@@ -61,6 +63,7 @@ pub struct FeeSchedule {
 }
 
 /// One input a schedule needs, as the form asks for it.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InputDef {
     /// The key in `inputs` (`pages`, `copies`, `value`, `birth_date`...).
@@ -75,6 +78,7 @@ pub struct InputDef {
     pub default: Option<Value>,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum InputKind {
@@ -88,9 +92,11 @@ pub enum InputKind {
     Date,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FeeVersion {
     #[serde(with = "iso_date")]
+    #[cfg_attr(feature = "openapi", schemars(with = "String"))]
     pub effective_from: Date,
     /// The documents that set this version, e.g. "Thông tư 226/2016/TT-BTC".
     pub legal_basis: String,
@@ -101,6 +107,7 @@ pub struct FeeVersion {
     pub lines: Vec<FeeLine>,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FeeLine {
     /// Stable key of the line within the schedule (`copy_fee`, `registration_fee`...).
@@ -118,6 +125,7 @@ pub struct FeeLine {
     pub exemptions: Vec<Exemption>,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Rule {
@@ -146,6 +154,7 @@ pub enum Rule {
     /// held between `min` and `max` when given.
     Percentage {
         value_input: String,
+        #[cfg_attr(feature = "openapi", schemars(with = "String"))]
         rate_percent: Decimal,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         min: Option<Vnd>,
@@ -155,12 +164,14 @@ pub enum Rule {
 }
 
 /// Units numbered `from` (1-based) onwards cost `unit_price`, until the next tier starts.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tier {
     pub from: u64,
     pub unit_price: Vnd,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Exemption {
     pub when: Condition,
@@ -169,6 +180,7 @@ pub struct Exemption {
     pub legal_basis: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Condition {
@@ -181,16 +193,19 @@ pub enum Condition {
 }
 
 /// The itemized answer: also the body of `POST /api/fees/quote`.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FeeBreakdown {
     pub procedure: String,
     pub total: Vnd,
     pub lines: Vec<FeeLineAmount>,
     #[serde(with = "iso_date")]
+    #[cfg_attr(feature = "openapi", schemars(with = "String"))]
     pub effective_from: Date,
     pub legal_basis: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FeeLineAmount {
     pub code: String,
@@ -208,6 +223,7 @@ pub struct FeeLineAmount {
     pub exemption: Option<AppliedExemption>,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppliedExemption {
     pub reason_vi: String,

@@ -14,6 +14,18 @@ use crate::validation::FieldError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Vnd(Decimal);
 
+/// On the wire an amount is a whole number of đồng (`7000`), never negative.
+#[cfg(feature = "openapi")]
+impl schemars::JsonSchema for Vnd {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Vnd".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "integer", "minimum": 0, "maximum": Vnd::MAX_DONG, "description": "A whole amount of đồng."})
+    }
+}
+
 impl Vnd {
     pub const ZERO: Vnd = Vnd(Decimal::ZERO);
     /// 10^15 đ: far above any fee or declared asset value, low enough that sums of many

@@ -25,6 +25,11 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
 
 async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
     let method = ctx.req.method();
+    // The runtime turns any method it does not know (`QUERY`, `PROPFIND`) into GET: refuse those
+    // rather than answer them as a GET.
+    if method == Method::Get && !ctx.req.inner().method().eq_ignore_ascii_case("GET") {
+        return Err(ApiError::RouteNotFound);
+    }
     let path = ctx.req.path();
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     let segments = segments.as_slice();
@@ -36,6 +41,7 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
     match (method.clone(), segments) {
         (Method::Get, ["api", "ping"]) => ping(),
         (Method::Get, ["api", "health"]) => health::get(&ctx).await,
+        (Method::Get, ["api", "openapi.json"]) => openapi(),
         (Method::Get, ["api", "agencies"]) => catalog::routes::agencies(&ctx).await,
         (Method::Get, ["api", "procedures"]) => catalog::routes::procedures(&ctx).await,
         (Method::Get, ["api", "procedures", code]) => {
@@ -235,6 +241,14 @@ fn body_cap(segments: &[&str]) -> Option<u64> {
 /// the router, the JSON envelope and the local platform.
 fn ping() -> std::result::Result<Response, ApiError> {
     Ok(Response::from_json(&serde_json::json!({ "ok": true }))?)
+}
+
+/// `GET /api/openapi.json`: the OpenAPI 3.1 document of this API, generated from the wire types
+/// by the `openapi` crate (`make openapi`) and committed; a test there fails when it is stale.
+fn openapi() -> std::result::Result<Response, ApiError> {
+    let mut resp = Response::ok(include_str!("../openapi.json"))?;
+    resp.headers_mut().set("content-type", "application/json; charset=utf-8")?;
+    Ok(resp)
 }
 
 /// The development sandbox of the payment and SMS providers (never routed without `SANDBOX=1`).

@@ -20,6 +20,30 @@ fn unknown_api_routes_answer_404_json_never_the_app() {
     assert_eq!(code, "route_not_found");
 }
 
+/// The runtime maps a method it does not know (`QUERY`, `PROPFIND`) to GET; the router must not
+/// answer it as one (found by schemathesis: `QUERY /api/staff/dossiers` listed the inbox).
+#[test]
+fn unknown_methods_are_not_taken_for_get() {
+    for method in ["QUERY", "PROPFIND"] {
+        let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let resp = app().client.request(m, app().url("/api/ping")).send().unwrap();
+        let (code, _) = expect_error(resp, 404);
+        assert_eq!(code, "route_not_found", "{method}");
+    }
+}
+
+/// `GET /api/openapi.json` serves the committed document (functions/openapi.json).
+#[test]
+fn openapi_document_is_served() {
+    let resp = app().get("/api/openapi.json");
+    assert_eq!(resp.status(), 200);
+    let doc: serde_json::Value = resp.json().unwrap();
+    let committed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(crate::support::root().join("functions/openapi.json")).unwrap()).unwrap();
+    assert_eq!(doc, committed);
+    assert_eq!(doc["openapi"], "3.1.0");
+}
+
 #[test]
 fn app_routes_fall_back_to_the_single_page_app() {
     // The landing pages get the landing bundle; every other page, the whole app.

@@ -17,6 +17,7 @@ use time::OffsetDateTime;
 pub mod decide;
 pub use decide::{decide, AuditValues, Command, Decision, DossierError, DossierState};
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DossierStatus {

@@ -1,0 +1,347 @@
+//! The OpenAPI 3.1 document of every `/api/...` route of functions/src/router.rs, built from the
+//! wire types' JSON Schemas (domain's `openapi` feature, schemars, draft 2020-12 as OpenAPI 3.1
+//! uses). `cargo run -p motcua-openapi` (`make openapi`) writes functions/openapi.json, which the
+//! Worker serves at `GET /api/openapi.json`; tests/document.rs fails when that file is stale or
+//! a route of the router is missing here.
+
+pub mod wire;
+
+use motcua_domain::{admin, api, auth, fee};
+use schemars::generate::SchemaSettings;
+use schemars::{JsonSchema, SchemaGenerator};
+use serde_json::{json, Map, Value};
+
+/// Who may call an operation.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Public,
+    /// The citizen session cookie (`POST /api/auth/otp/verify`).
+    Citizen,
+    /// The staff session cookie (`POST /api/staff/login`).
+    Staff,
+    /// Either: the owner citizen or staff covering the dossier's agency.
+    CitizenOrStaff,
+    /// A payment provider calling back; answers in the provider's own format, not the envelope.
+    Provider,
+}
+
+pub enum Body {
+    None,
+    Json(Value),
+    /// JSON, but an empty body is accepted too.
+    OptionalJson(Value),
+    /// Raw bytes of a file (the `Content-Type` header names its type).
+    File,
+    Csv,
+    /// A provider's own callback body.
+    ProviderForm,
+}
+
+pub enum Answer {
+    Json(u16, Value),
+    Empty(u16),
+    /// A file download (its own content type).
+    File,
+    /// A JSON answer, or CSV with `?format=csv`.
+    JsonOrCsv(Value),
+    /// A provider's own answer format.
+    Provider,
+}
+
+pub struct Param {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub required: bool,
+    pub schema: Value,
+}
+
+fn q(name: &'static str, description: &'static str) -> Param {
+    Param { name, description, required: false, schema: json!({"type": "string"}) }
+}
+
+fn q_enum(name: &'static str, description: &'static str, values: &[&str]) -> Param {
+    Param { name, description, required: false, schema: json!({"type": "string", "enum": values}) }
+}
+
+pub struct Op {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub access: Access,
+    pub query: Vec<Param>,
+    pub body: Body,
+    pub answer: Answer,
+    /// A request body that works on the demo data (documentation, and schemathesis's
+    /// `examples` phase sends it).
+    pub example: Option<Value>,
+}
+
+fn op(method: &'static str, path: &'static str, access: Access, summary: &'static str, body: Body, answer: Answer) -> Op {
+    Op { method, path, summary, access, query: Vec::new(), body, answer, example: None }
+}
+
+impl Op {
+    fn with_query(mut self, params: Vec<Param>) -> Op {
+        self.query = params;
+        self
+    }
+}
+
+fn s<T: JsonSchema>(g: &mut SchemaGenerator) -> Value {
+    g.subschema_for::<T>().to_value()
+}
+
+fn object() -> Value {
+    json!({"type": "object"})
+}
+
+/// Every `/api/...` operation of functions/src/router.rs (sandbox and dev routes excluded).
+pub fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
+    use Access::*;
+    use Answer as A;
+    let dossier_detail = s::<api::DossierDetail>(g);
+    let staff_dossier = s::<api::StaffDossier>(g);
+    let start_body = s::<wire::StartBody>(g);
+    let started = json!({
+        "type": "object",
+        "required": ["payment", "next"],
+        "properties": {
+            "payment": s::<api::PaymentSummary>(g),
+            "next": {"type": "object", "description": "`{\"kind\": \"redirect\", \"url\"}` or `{\"kind\": \"qr\", \"payload\", \"svg\", \"bank_bin\", ...}`", "required": ["kind"], "properties": {"kind": {"type": "string", "enum": ["redirect", "qr"]}}}
+        }
+    });
+    let period = || q("period", "`YYYY`, `YYYY-Qn` or `YYYY-MM` (default: this year)");
+    let format = || q_enum("format", "`csv` downloads the same rows as CSV", &["json", "csv"]);
+    let dash_agency = || q("agency", "an agency in the caller's scope (default: the top of the scope)");
+    vec![
+        op("get", "/api/ping", Public, "The router's baseline: `{\"ok\": true}`", Body::None, A::Json(200, json!({"type": "object", "properties": {"ok": {"type": "boolean"}}}))),
+        op("get", "/api/health", Public, "Whether D1, R2 and the sequences answer (503 when one does not)", Body::None, A::Json(200, s::<api::Health>(g))),
+        op("get", "/api/openapi.json", Public, "This document", Body::None, A::Json(200, object())),
+        op("get", "/api/agencies", Public, "The agency tree", Body::None, A::Json(200, json!({"type": "array", "items": s::<api::AgencyNode>(g)}))),
+        op("get", "/api/procedures", Public, "Procedures, of one agency or all, searched by `q`", Body::None, A::Json(200, json!({"type": "array", "items": s::<api::ProcedureSummary>(g)})))
+            .with_query(vec![q("agency", "an agency code"), q("q", "words of the name or the code")]),
+        op("get", "/api/procedures/{code}", Public, "One procedure, with its documents and fee schedule", Body::None, A::Json(200, s::<api::ProcedureDetail>(g))),
+        op("post", "/api/fees/quote", Public, "The fee breakdown for a procedure's inputs", Body::Json(s::<api::FeeQuoteRequest>(g)), A::Json(200, s::<fee::FeeBreakdown>(g))),
+        op("get", "/api/payments/vnpay/ipn", Provider, "VNPay IPN (signed query string)", Body::None, A::Provider),
+        op("post", "/api/payments/momo/ipn", Provider, "MoMo IPN", Body::ProviderForm, A::Provider),
+        op("post", "/api/payments/zalopay/callback", Provider, "ZaloPay callback", Body::ProviderForm, A::Provider),
+        op("post", "/api/payments/bank/webhook", Provider, "Bank transfer webhook (VietQR)", Body::ProviderForm, A::Provider),
+        op("post", "/api/payments/paygov/confirm", Provider, "National payment platform confirmation", Body::ProviderForm, A::Provider),
+        op("get", "/api/receipts/{code}", Public, "Check a receipt by its verify code", Body::None, A::Json(200, s::<api::ReceiptView>(g))),
+        op("post", "/api/dossiers", Citizen, "Submit a dossier", Body::Json(s::<api::SubmitDossier>(g)), A::Json(201, dossier_detail.clone())),
+        op("get", "/api/dossiers", Citizen, "The caller's dossiers", Body::None, A::Json(200, json!({"type": "array", "items": s::<api::DossierSummary>(g)}))),
+        op("get", "/api/dossiers/{id}", Citizen, "One of the caller's dossiers", Body::None, A::Json(200, dossier_detail.clone())),
+        op(
+            "post",
+            "/api/dossiers/{id}/withdraw",
+            Citizen,
+            "Withdraw one of the caller's dossiers before processing starts (its open fee notice is cancelled)",
+            Body::OptionalJson(json!({"type": "object", "properties": {"reason": {"type": ["string", "null"], "maxLength": 1000}}})),
+            A::Json(200, dossier_detail.clone()),
+        ),
+        op("get", "/api/dossiers/{id}/files/{file}", CitizenOrStaff, "Download an attached scan", Body::None, A::File),
+        op("post", "/api/uploads", Citizen, "Upload a scan (JPEG, PNG or PDF) as the raw body", Body::File, A::Json(201, s::<api::UploadView>(g)))
+            .with_query(vec![q("name", "the file's name")]),
+        op("post", "/api/uploads/multipart", Citizen, "Announce a large file sent in parts", Body::Json(s::<api::StartMultipart>(g)), A::Json(201, s::<api::MultipartView>(g))),
+        op("get", "/api/uploads/multipart/{id}", Citizen, "A multipart upload's plan and received parts", Body::None, A::Json(200, s::<api::MultipartView>(g))),
+        op("delete", "/api/uploads/multipart/{id}", Citizen, "Abort a multipart upload", Body::None, A::Empty(204)),
+        op("put", "/api/uploads/multipart/{id}/parts/{n}", Citizen, "Send part `n` (from 1)", Body::File, A::Json(200, s::<api::PartView>(g))),
+        op("post", "/api/uploads/multipart/{id}/complete", Citizen, "Assemble the parts into one upload", Body::None, A::Json(201, s::<api::UploadView>(g))),
+        op("post", "/api/dossiers/{id}/payments", CitizenOrStaff, "Start paying the dossier's open fee notice", Body::Json(start_body.clone()), A::Json(201, started.clone())),
+        op("get", "/api/dossiers/{id}/results/{file}", CitizenOrStaff, "Download a result file", Body::None, A::File),
+        op("get", "/api/pay/{token}", Public, "What a pay link shows", Body::None, A::Json(200, s::<api::PayLinkView>(g))),
+        op("post", "/api/pay/{token}/payments", Public, "Start paying through a pay link", Body::Json(start_body), A::Json(201, started)),
+        op("get", "/api/staff/dossiers", Staff, "The officer's inbox", Body::None, A::Json(200, s::<api::InboxPage>(g)))
+            .with_query(vec![q("tab", "the inbox tab"), q("q", "words of the applicant, code or procedure")]),
+        op("post", "/api/staff/dossiers", Staff, "A walk-in submission at the counter", Body::Json(s::<api::SubmitDossier>(g)), A::Json(201, staff_dossier.clone())),
+        op("post", "/api/staff/dossiers/{id}/counter-payment", Staff, "Record a cash payment at the counter", Body::None, A::Json(200, staff_dossier.clone())),
+        op("post", "/api/staff/dossiers/{id}/results", Staff, "Attach a result file (raw body)", Body::File, A::Json(201, staff_dossier.clone()))
+            .with_query(vec![q("name", "the file's name")]),
+        op("post", "/api/staff/dossiers/{id}/pay-link", Staff, "Send a pay link by SMS", Body::None, A::Json(201, s::<api::PayLinkSent>(g))),
+        op("get", "/api/staff/audit", Staff, "The audit log", Body::None, A::Json(200, json!({"type": "array", "items": s::<api::AuditEntry>(g)})))
+            .with_query(vec![q("entity", "an entity kind (`dossier`, `agency`, ...)"), q("id", "an entity id")]),
+        op("get", "/api/admin/catalog", Staff, "Agencies in scope and every procedure (admin)", Body::None, A::Json(200, object())),
+        op("post", "/api/admin/agencies", Staff, "Create an agency (admin)", Body::Json(s::<admin::AgencyInput>(g)), A::Json(201, s::<admin::AgencyInput>(g))),
+        op("put", "/api/admin/agencies/{code}", Staff, "Change an agency (admin)", Body::Json(s::<admin::AgencyInput>(g)), A::Json(200, s::<admin::AgencyInput>(g))),
+        op("get", "/api/admin/agencies/{code}/embed-origins", Staff, "Portals allowed to frame the agency's embed page", Body::None, A::Json(200, object())),
+        op("put", "/api/admin/agencies/{code}/embed-origins", Staff, "Replace the embed origins", Body::Json(s::<wire::EmbedOriginsBody>(g)), A::Json(200, object())),
+        op("put", "/api/admin/agencies/{code}/bank-account", Staff, "Set the agency's beneficiary account", Body::Json(s::<admin::BankAccountInput>(g)), A::Json(200, s::<admin::BankAccountInput>(g))),
+        op("put", "/api/admin/agencies/{code}/procedures/{procedure}", Staff, "The agency handles the procedure", Body::Json(s::<wire::HandlingBody>(g)), A::Json(200, object())),
+        op("post", "/api/admin/procedures", Staff, "Create a procedure", Body::Json(s::<admin::ProcedureInput>(g)), A::Json(201, s::<admin::ProcedureInput>(g))),
+        op("put", "/api/admin/procedures/{code}", Staff, "Change a procedure", Body::Json(s::<admin::ProcedureInput>(g)), A::Json(200, s::<admin::ProcedureInput>(g))),
+        op("post", "/api/admin/procedures/{code}/fee-versions", Staff, "Add a dated fee version", Body::Json(s::<fee::FeeVersion>(g)), A::Json(201, s::<fee::FeeSchedule>(g))),
+        op("get", "/api/staff/dossiers/{id}", Staff, "A dossier as the desk sees it", Body::None, A::Json(200, staff_dossier.clone())),
+        op("post", "/api/staff/dossiers/{id}/actions", Staff, "Take an action on a dossier", Body::Json(s::<wire::ActionBody>(g)), A::Json(200, staff_dossier.clone())),
+        op("post", "/api/staff/dossiers/{id}/fee-notice", Staff, "Send the fee notice (optionally with changed lines)", Body::OptionalJson(s::<wire::NoticeBody>(g)), A::Json(200, staff_dossier)),
+        op("post", "/api/staff/payments/{id}/refunds", Staff, "Refund a settled payment", Body::Json(s::<wire::RefundBody>(g)), A::Json(201, object())),
+        op("get", "/api/staff/statements", Staff, "The daily statement of an agency", Body::None, A::JsonOrCsv(object()))
+            .with_query(vec![q("agency", "an agency code in the caller's scope"), q("date", "`YYYY-MM-DD` (default: today)"), format()]),
+        op("get", "/api/dashboard/rates", Staff, "Online payment rates by agency", Body::None, A::JsonOrCsv(object())).with_query(vec![dash_agency(), period(), format()]),
+        op("get", "/api/dashboard/trend", Staff, "Monthly trend", Body::None, A::JsonOrCsv(object())).with_query(vec![dash_agency(), period(), format()]),
+        op("get", "/api/dashboard/procedures", Staff, "Rates by procedure", Body::None, A::JsonOrCsv(object())).with_query(vec![dash_agency(), period(), format()]),
+        op("get", "/api/dashboard/coverage", Staff, "Which agencies can take online payment", Body::None, A::JsonOrCsv(object())).with_query(vec![dash_agency(), format()]),
+        op("get", "/api/dashboard/dormant", Staff, "Agencies without recent dossiers", Body::None, A::JsonOrCsv(object())).with_query(vec![dash_agency(), format()]),
+        op("get", "/api/dashboard/overdue", Staff, "Overdue dossiers by agency", Body::None, A::JsonOrCsv(object())).with_query(vec![dash_agency(), format()]),
+        op("post", "/api/dashboard/import", Staff, "Import counts of other systems (CSV `agency,period,online,other`)", Body::Csv, A::Json(200, json!({"type": "object", "properties": {"imported": {"type": "integer"}}}))),
+        op("post", "/api/auth/otp/request", Public, "Send a log-in code by SMS", Body::Json(s::<auth::OtpRequest>(g)), A::Json(202, s::<auth::OtpRequested>(g))),
+        op("post", "/api/auth/otp/verify", Public, "Log in with the code (sets the citizen cookie)", Body::Json(s::<auth::OtpVerify>(g)), A::Json(200, s::<auth::CitizenProfile>(g))),
+        op("post", "/api/auth/logout", Public, "End the citizen session", Body::None, A::Empty(204)),
+        op("get", "/api/me", Citizen, "The citizen's profile", Body::None, A::Json(200, s::<auth::CitizenProfile>(g))),
+        op("put", "/api/me", Citizen, "Change the citizen's profile", Body::Json(s::<auth::ProfileUpdate>(g)), A::Json(200, s::<auth::CitizenProfile>(g))),
+        op("post", "/api/staff/login", Public, "Staff log-in (sets the staff cookie)", Body::Json(s::<auth::StaffLogin>(g)), A::Json(200, s::<auth::StaffProfile>(g))),
+        op("get", "/api/staff/me", Staff, "The staff member's profile and scope", Body::None, A::Json(200, s::<auth::StaffProfile>(g))),
+        op("post", "/api/staff/logout", Public, "End the staff session", Body::None, A::Empty(204)),
+    ]
+}
+
+/// Demo-data request bodies (agency `000.10.51.H27` is UBND xã Sơn Tây, procedure `2.000815`
+/// the certified copy; the demo citizen is 0912345678).
+fn example(method: &str, path: &str) -> Option<Value> {
+    let applicant = json!({"full_name": "Nguyễn Văn An", "id_number": "042090001234", "phone": "0912345678", "address": "Thôn Tân Hương, xã Sơn Tây"});
+    let submission = json!({"agency": "000.10.51.H27", "procedure": "2.000815", "applicant": applicant, "inputs": {"pages": 5, "copies": 3}});
+    let example = match (method, path) {
+        ("post", "/api/fees/quote") => json!({"procedure": "2.000815", "agency": "000.10.51.H27", "inputs": {"pages": 5, "copies": 1}}),
+        ("post", "/api/dossiers") | ("post", "/api/staff/dossiers") => submission,
+        ("post", "/api/uploads/multipart") => json!({"name": "giay-to.pdf", "size": 12_000_000, "content_type": "application/pdf"}),
+        ("post", "/api/dossiers/{id}/payments") | ("post", "/api/pay/{token}/payments") => json!({"provider": "vnpay"}),
+        ("post", "/api/staff/dossiers/{id}/actions") => json!({"action": "receive", "documents": []}),
+        ("post", "/api/staff/dossiers/{id}/fee-notice") => json!({"changes": []}),
+        ("post", "/api/staff/payments/{id}/refunds") => json!({"amount": 1000, "reason": "Thu thừa"}),
+        ("post", "/api/admin/agencies") => json!({"code": "000.11.51.H27", "name": "UBND xã Thử Nghiệm", "level": "commune", "parent_code": "000.00.51.H27"}),
+        ("put", "/api/admin/agencies/{code}") => json!({"code": "000.10.51.H27", "name": "UBND xã Sơn Tây", "level": "commune", "parent_code": "000.00.51.H27"}),
+        ("put", "/api/admin/agencies/{code}/embed-origins") => json!({"origins": ["https://dichvucong.hatinh.gov.vn"]}),
+        ("put", "/api/admin/agencies/{code}/bank-account") => json!({"bank_bin": "970415", "account_number": "113000123456", "account_name": "UBND XA SON TAY"}),
+        ("put", "/api/admin/agencies/{code}/procedures/{procedure}") => json!({"online_payment": true}),
+        ("post", "/api/admin/procedures") | ("put", "/api/admin/procedures/{code}") => json!({"code": "2.000815", "name": "Chứng thực bản sao từ bản chính", "level": "commune", "processing_days": 1, "documents": ["Bản chính"], "legal_basis": "Nghị định 23/2015/NĐ-CP"}),
+        ("post", "/api/admin/procedures/{code}/fee-versions") => json!({"effective_from": "2027-01-01", "legal_basis": "Thông tư 226/2016/TT-BTC", "lines": []}),
+        ("post", "/api/auth/otp/request") => json!({"phone": "0987654321"}),
+        ("post", "/api/auth/otp/verify") => json!({"phone": "0987654321", "code": "123456"}),
+        ("put", "/api/me") => json!({"full_name": "Nguyễn Văn An", "citizen_id": "042090001234", "email": "an.nguyen@example.vn", "address": "Thôn Tân Hương, xã Sơn Tây"}),
+        ("post", "/api/staff/login") => json!({"username": "sontay.motcua", "password": "MotCua@2026"}),
+        _ => return None,
+    };
+    Some(example)
+}
+
+/// The `{...}` parameters of a path.
+pub fn path_params(path: &str) -> Vec<&str> {
+    path.split('/').filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}'))).collect()
+}
+
+fn json_content(schema: Value) -> Value {
+    json!({"application/json": {"schema": schema}})
+}
+
+fn error_response(description: &str) -> Value {
+    json!({"description": description, "content": json_content(json!({"$ref": "#/components/schemas/ErrorBody"}))})
+}
+
+/// The whole document.
+pub fn document() -> Value {
+    let mut g = SchemaSettings::draft2020_12()
+        .with(|s| s.definitions_path = "/components/schemas".into())
+        .into_generator();
+    g.subschema_for::<api::ErrorBody>();
+    let mut ops = operations(&mut g);
+    for o in &mut ops {
+        if o.example.is_none() {
+            o.example = example(o.method, o.path);
+        }
+    }
+    let mut paths = Map::new();
+    for o in ops {
+        let mut operation = Map::new();
+        operation.insert("summary".into(), json!(o.summary));
+        operation.insert("operationId".into(), json!(format!("{} {}", o.method.to_uppercase(), o.path)));
+        let mut params: Vec<Value> = path_params(o.path)
+            .into_iter()
+            .map(|p| json!({"name": p, "in": "path", "required": true, "schema": {"type": "string"}}))
+            .collect();
+        for p in &o.query {
+            params.push(json!({"name": p.name, "in": "query", "required": p.required, "description": p.description, "schema": p.schema}));
+        }
+        if !params.is_empty() {
+            operation.insert("parameters".into(), Value::Array(params));
+        }
+        match o.access {
+            Access::Citizen => operation.insert("security".into(), json!([{"citizen": []}])),
+            Access::Staff => operation.insert("security".into(), json!([{"staff": []}])),
+            Access::CitizenOrStaff => operation.insert("security".into(), json!([{"citizen": []}, {"staff": []}])),
+            Access::Public | Access::Provider => None,
+        };
+        let with_example = |schema: Value| match &o.example {
+            Some(example) => json!({"application/json": {"schema": schema, "example": example}}),
+            None => json_content(schema),
+        };
+        let body = match o.body {
+            Body::None => None,
+            Body::Json(schema) => Some(json!({"required": true, "content": with_example(schema)})),
+            Body::OptionalJson(schema) => Some(json!({"required": false, "content": with_example(schema)})),
+            Body::File => Some(json!({"required": true, "content": {
+                "image/jpeg": {"schema": {"type": "string", "format": "binary"}},
+                "image/png": {"schema": {"type": "string", "format": "binary"}},
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}}
+            }})),
+            Body::Csv => Some(json!({"required": true, "content": {"text/csv": {"schema": {"type": "string"}, "example": "agency,period,online,other\n000.10.51.H27,2026-01,3,7\n"}}})),
+            Body::ProviderForm => Some(json!({"required": true, "description": "The provider's own callback body.", "content": {
+                "application/json": {"schema": {"type": "object"}},
+                "application/x-www-form-urlencoded": {"schema": {"type": "object"}}
+            }})),
+        };
+        if let Some(body) = body {
+            operation.insert("requestBody".into(), body);
+        }
+        let mut responses = Map::new();
+        match o.answer {
+            Answer::Json(status, schema) => {
+                responses.insert(status.to_string(), json!({"description": "Success", "content": json_content(schema)}));
+            }
+            Answer::Empty(status) => {
+                responses.insert(status.to_string(), json!({"description": "Done, no content"}));
+            }
+            Answer::File => {
+                responses.insert("200".into(), json!({"description": "The file", "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}}));
+            }
+            Answer::JsonOrCsv(schema) => {
+                responses.insert("200".into(), json!({"description": "Success", "content": {
+                    "application/json": {"schema": schema},
+                    "text/csv": {"schema": {"type": "string"}}
+                }}));
+            }
+            Answer::Provider => {
+                responses.insert("200".into(), json!({"description": "The provider's own acknowledgement format (also for a refused callback)"}));
+            }
+        }
+        if o.access != Access::Provider {
+            responses.insert("4XX".into(), error_response("A client error in the error envelope; `field` names the input at fault"));
+        }
+        operation.insert("responses".into(), Value::Object(responses));
+        let item = paths.entry(o.path.to_string()).or_insert_with(|| json!({}));
+        item.as_object_mut().unwrap().insert(o.method.into(), Value::Object(operation));
+    }
+    let schemas: Map<String, Value> = g.take_definitions(true).into_iter().collect();
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "motcua API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "The one-stop public-service desk: catalog, fees, dossiers, payments, the desk, the dashboard. Every failed call answers 4xx/5xx with the error envelope `{\"error\": {\"code\", \"message\", \"message_vi\", \"field\"}}` except the payment providers' callbacks, which answer in each provider's format."
+        },
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "citizen": {"type": "apiKey", "in": "cookie", "name": auth::session::CITIZEN_COOKIE, "description": "Set by `POST /api/auth/otp/verify`."},
+                "staff": {"type": "apiKey", "in": "cookie", "name": auth::session::STAFF_COOKIE, "description": "Set by `POST /api/staff/login`."}
+            }
+        }
+    })
+}
+
+/// The document as committed: pretty JSON with a final newline.
+pub fn document_text() -> String {
+    let mut text = serde_json::to_string_pretty(&document()).expect("a JSON value serializes");
+    text.push('\n');
+    text
+}
