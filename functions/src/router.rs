@@ -230,6 +230,9 @@ async fn app_shell(ctx: &Ctx, shell: &str) -> std::result::Result<Response, ApiE
 fn body_cap(segments: &[&str]) -> Option<u64> {
     match segments {
         ["api", "uploads"] | ["api", "uploads", "multipart", _, "parts", _] => None,
+        // A provider's callback is answered in the provider's own format, oversize included
+        // (payment::callbacks caps it at the same 64 KiB).
+        ["api", "payments", ..] => None,
         ["api", "staff", "dossiers", _, "results"] => Some(2 * motcua_domain::desk::RESULT_MAX_BYTES as u64),
         ["api", "dashboard", "import"] => Some(dashboard::routes::IMPORT_MAX),
         _ => Some(crate::platform::http::JSON_BODY_MAX),
