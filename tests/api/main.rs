@@ -14,4 +14,5 @@ mod fees;
 mod health;
 mod multipart;
 mod payments;
+mod tenancy;
 mod uploads;

@@ -92,8 +92,10 @@ pub async fn verify_code(ctx: &mut Ctx) -> Result<Response, ApiError> {
         worker::console_log!("auth: code refused for {} ({})", phone.masked(), err.code());
         Err(err.into())
     };
-    let guard = repo::guard(&d1, phone.as_str()).await?;
+    // The code before the guard: a lock is set before its code is burnt, so a burnt code is
+    // always seen with its lock (answered 423, not "no code").
     let latest = repo::latest_code(&d1, phone.as_str()).await?;
+    let guard = repo::guard(&d1, phone.as_str()).await?;
     let record = latest.as_ref().map(|r| otp::CodeRecord { expires_at: r.expires_at, consumed: r.consumed != 0 });
     if let Err(err) = otp::precheck(record, guard, now) {
         return refused(err);
