@@ -36,10 +36,17 @@ fn an_admin_reads_only_the_audit_rows_of_their_own_province() {
     );
     assert_eq!(resp.status(), 200, "{}", resp.text().unwrap_or_default());
 
-    for query in ["", "?entity=agency", &format!("?entity=agency&id={DONG_THAP_DISTRICT}")] {
+    let by_id = format!("?entity=agency&id={DONG_THAP_DISTRICT}");
+    for query in ["", "?entity=agency", &by_id] {
         let theirs = audit(&dongthap, query);
         assert!(has_entry(&theirs, "dongthap.admin", "embed_origins.put", DONG_THAP_DISTRICT), "{query}: {theirs:?}");
         assert!(has_entry(&theirs, "dongthap.admin", "bank_account.put", DONG_THAP_DISTRICT), "{query}");
+        if query == by_id {
+            // Asked by name, another province's agency is unknown.
+            let (code, field) = expect_error(haiduong.get(&format!("/api/staff/audit{query}")), 404);
+            assert_eq!((code.as_str(), field.as_deref()), ("not_found", Some("id")));
+            continue;
+        }
         let others = audit(&haiduong, query);
         assert!(!others.iter().any(|e| e["entity_id"] == DONG_THAP_DISTRICT || e["username"] == "dongthap.admin"), "{query}: {others:?}");
         assert!(!Value::from(others.clone()).to_string().contains("871300000051"), "no account number of another province");

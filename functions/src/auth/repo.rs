@@ -169,6 +169,18 @@ pub async fn oldest_address_try(d1: &D1Database, ip_hash: &str, now: i64) -> Res
     Ok(row.and_then(|r| r.oldest))
 }
 
+/// Scheduled: drops the per-address wrong tries that have left their window (they no longer count).
+pub async fn forget_old_address_tries(env: &worker::Env) -> Result<usize, ApiError> {
+    let d1 = env.d1(crate::platform::config::DB)?;
+    let now = (worker::Date::now().as_millis() / 1000) as i64;
+    let result = d1
+        .prepare("DELETE FROM otp_verify_failures WHERE at <= ?1")
+        .bind(&[n(now - otp::VERIFY_WINDOW)])?
+        .run()
+        .await?;
+    Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0))
+}
+
 /// Counts a wrong code against the code itself; `burn` (the try that locked the number) makes it
 /// unusable, so after the lock a new code must be asked for.
 pub async fn count_wrong_try(d1: &D1Database, id: i64, burn: bool) -> Result<(), ApiError> {

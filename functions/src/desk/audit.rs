@@ -76,12 +76,16 @@ pub async fn list(ctx: &Ctx) -> Result<Response, ApiError> {
     let entity = ctx.query("entity").unwrap_or_default();
     let id = ctx.query("id").unwrap_or_default();
     let d1 = ctx.d1()?;
-    let staff = if entity == "dossier" {
+    let staff = if entity == "dossier" && !id.is_empty() {
         access::staff_dossier(ctx, &id).await?.0
     } else {
         let staff = session::staff(ctx).await?;
         if !staff.role.administers() {
             return Err(ApiError::RouteNotFound);
+        }
+        // Another tenant's agency is answered like an unknown one.
+        if entity == "agency" && !id.is_empty() && !staff.covers(&id) {
+            return Err(ApiError::NotFound { what: "agency", field: Some("id") });
         }
         staff
     };
