@@ -102,15 +102,16 @@ pub async fn verify_code(ctx: &mut Ctx) -> Result<Response, ApiError> {
     }
     let row = latest.expect("a live code passed the precheck");
 
+    // The number first: a burst at one number holds at most `MAX_WRONG` tries of the address.
+    // A try the address may not make still counts for the number (the safe side).
+    let Some(attempt) = repo::reserve_try(&d1, phone.as_str(), now).await? else {
+        let guard = repo::guard(&d1, phone.as_str()).await?;
+        return refused(guard.refusal(now));
+    };
     let ip_hash = client_ip_hash(ctx);
     let Some(address_try) = repo::reserve_address_try(&d1, &ip_hash, now).await? else {
         let oldest = repo::oldest_address_try(&d1, &ip_hash, now).await?;
         return refused(otp::verify_limited(oldest, now));
-    };
-    let Some(attempt) = repo::reserve_try(&d1, phone.as_str(), now).await? else {
-        repo::release_address_try(&d1, address_try).await?;
-        let guard = repo::guard(&d1, phone.as_str()).await?;
-        return refused(guard.refusal(now));
     };
 
     let expected = otp::code_hash(&code_key(ctx)?, phone.as_str(), &code);
