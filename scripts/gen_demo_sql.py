@@ -153,7 +153,12 @@ def main():
              ("stf-tuky", "tuky.lanhdao", "Nguyễn Văn Hùng (Lãnh đạo UBND huyện Tứ Kỳ)", "leader", ["298"]),
              ("stf-haiduong", "haiduong.admin", "Trần Minh Quân (Quản trị tỉnh Hải Dương)", "admin", ["30"]),
              ("stf-dongthap", "dongthap.admin", "Lê Văn Tâm (Quản trị tỉnh Đồng Tháp)", "admin", ["87"]),
-             ("stf-hatinh", "hatinh.admin", "Nguyễn Thị Hà (Quản trị tỉnh Hà Tĩnh)", "admin", ["42"])]
+             ("stf-hatinh", "hatinh.admin", "Nguyễn Thị Hà (Quản trị tỉnh Hà Tĩnh)", "admin", ["42"]),
+             # The national admin: the national catalog (procedures, national fee versions), and
+             # every province's agencies (the Worker gives the role every agency, so a province
+             # added later is in scope too; the rows say so for a reader of the table).
+             ("stf-quocgia", "quocgia.admin", "Đỗ Quốc Gia (Quản trị cấp quốc gia)", "national",
+              [u["code"] for u in units if u["level"] == "province"])]
     for sid, username, display, role, scopes in staff:
         # Deterministic salt so the file is stable; real accounts get random salts.
         salt = hashlib.sha256(("motcua-demo-salt:" + username).encode()).digest()[:16]

@@ -52,7 +52,7 @@ pub fn StaffApp() -> impl IntoView {
             <nav class="bottom no-print" aria-label="Điều hướng cán bộ">
                 <A href="/can-bo">"Hồ sơ"</A>
                 <A href="/can-bo/tiep-nhan">"Tiếp nhận"</A>
-                {move || ctx.me.get().filter(|m| m.role == "admin").map(|_| view! { <A href="/can-bo/quan-tri">"Quản trị"</A> })}
+                {move || ctx.me.get().filter(|m| m.role == "admin" || m.role == "national").map(|_| view! { <A href="/can-bo/quan-tri">"Quản trị"</A> })}
                 <A href="/lanh-dao">"Thống kê"</A>
             </nav>
         </Router>

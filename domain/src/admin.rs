@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+use crate::auth::StaffRole;
 use crate::codes::AgencyCode;
 use crate::fee::{self, FeeSchedule, FeeVersion};
 use crate::text_input::normalize;
@@ -186,6 +187,52 @@ pub fn add_fee_version(schedule: &FeeSchedule, mut version: FeeVersion, today: D
     Ok(next)
 }
 
+/// Why a catalog change is refused for who is asking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CatalogRefusal {
+    /// A national procedure or a national fee version: the national admin's alone (403).
+    NationalOnly,
+    /// A province outside the caller's scope, answered like an unknown one (404).
+    ProvinceNotInScope,
+}
+
+impl CatalogRefusal {
+    pub const CODE: &'static str = "forbidden_role";
+    pub const MESSAGE_VI: &'static str = "Chỉ quản trị cấp quốc gia được thêm hoặc sửa thủ tục hành chính và mức thu áp dụng toàn quốc. \
+         Quản trị cấp tỉnh chỉ thêm được mức thu do tỉnh quyết định, áp dụng trong tỉnh.";
+    pub const MESSAGE_EN: &'static str = "Only the national admin may create or change a procedure or a national fee version; \
+         a provincial admin may add fee versions for their own province only.";
+}
+
+/// Creating or changing a procedure: it applies in every province, so only the national admin.
+pub fn may_save_procedure(role: StaffRole) -> Result<(), CatalogRefusal> {
+    if role.edits_national_catalog() {
+        Ok(())
+    } else {
+        Err(CatalogRefusal::NationalOnly)
+    }
+}
+
+/// Where a new fee version applies: `None` nationally, `Some(code)` in that province only.
+/// The national admin adds national versions, or one province's when `province` names it; a
+/// provincial admin adds versions for a province in their scope (`provinces_in_scope`), their
+/// own when they name none and have exactly one, and never a national one.
+pub fn fee_version_target(role: StaffRole, province: Option<&str>, provinces_in_scope: &[String]) -> Result<Option<String>, CatalogRefusal> {
+    let province = province.map(str::trim).filter(|p| !p.is_empty());
+    if role.edits_national_catalog() {
+        return Ok(province.map(str::to_string));
+    }
+    if !role.administers() {
+        return Err(CatalogRefusal::NationalOnly);
+    }
+    match (province, provinces_in_scope) {
+        (Some(p), scope) if scope.iter().any(|s| s == p) => Ok(Some(p.to_string())),
+        (Some(_), _) => Err(CatalogRefusal::ProvinceNotInScope),
+        (None, [own]) => Ok(Some(own.clone())),
+        (None, _) => Err(CatalogRefusal::NationalOnly),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,5 +294,26 @@ mod tests {
         let mut empty = v;
         empty.lines.clear();
         assert_eq!(add_fee_version(&schedule, empty, date!(2026 - 01 - 01)).unwrap_err().field, "lines");
+    }
+
+    #[test]
+    fn only_the_national_admin_changes_procedures() {
+        assert_eq!(may_save_procedure(StaffRole::National), Ok(()));
+        for r in [StaffRole::Admin, StaffRole::Leader, StaffRole::Officer] {
+            assert_eq!(may_save_procedure(r), Err(CatalogRefusal::NationalOnly), "{r:?}");
+        }
+        assert!(CatalogRefusal::MESSAGE_VI.contains("quốc gia"));
+    }
+
+    #[test]
+    fn a_provincial_admin_adds_fee_versions_for_their_province_only() {
+        let hd = vec!["000.00.00.H23".to_string()];
+        assert_eq!(fee_version_target(StaffRole::Admin, None, &hd), Ok(Some("000.00.00.H23".into())));
+        assert_eq!(fee_version_target(StaffRole::Admin, Some("000.00.00.H23"), &hd), Ok(Some("000.00.00.H23".into())));
+        assert_eq!(fee_version_target(StaffRole::Admin, Some("000.00.00.H20"), &hd), Err(CatalogRefusal::ProvinceNotInScope));
+        assert_eq!(fee_version_target(StaffRole::Admin, None, &[]), Err(CatalogRefusal::NationalOnly));
+        assert_eq!(fee_version_target(StaffRole::Leader, None, &hd), Err(CatalogRefusal::NationalOnly));
+        assert_eq!(fee_version_target(StaffRole::National, None, &hd), Ok(None), "national by default");
+        assert_eq!(fee_version_target(StaffRole::National, Some("000.00.00.H20"), &[]), Ok(Some("000.00.00.H20".into())));
     }
 }

@@ -21,6 +21,9 @@ pub enum AuthError {
     PhoneRateLimited { retry_after: i64 },
     #[error("too many codes requested from this address")]
     IpRateLimited { retry_after: i64 },
+    /// Too many wrong codes entered from one client address, across numbers.
+    #[error("too many wrong codes entered from this address")]
+    VerifyRateLimited { retry_after: i64 },
     /// Too many wrong codes: the number is locked. `field` is `phone` when asking for a code and
     /// `code` when entering one.
     #[error("the number is locked after too many wrong codes")]
@@ -74,9 +77,10 @@ fn wait_en(seconds: i64) -> String {
 impl AuthError {
     pub fn kind(&self) -> AuthErrorKind {
         match self {
-            AuthError::ResendTooSoon { .. } | AuthError::PhoneRateLimited { .. } | AuthError::IpRateLimited { .. } => {
-                AuthErrorKind::TooManyRequests
-            }
+            AuthError::ResendTooSoon { .. }
+            | AuthError::PhoneRateLimited { .. }
+            | AuthError::IpRateLimited { .. }
+            | AuthError::VerifyRateLimited { .. } => AuthErrorKind::TooManyRequests,
             AuthError::PhoneLocked { .. } | AuthError::AccountLocked { .. } => AuthErrorKind::Locked,
             _ => AuthErrorKind::Invalid,
         }
@@ -86,7 +90,9 @@ impl AuthError {
         match self {
             AuthError::ResendTooSoon { .. } | AuthError::PhoneRateLimited { .. } | AuthError::IpRateLimited { .. } => "phone",
             AuthError::PhoneLocked { field, .. } => field,
-            AuthError::NoCode | AuthError::CodeExpired | AuthError::WrongCode { .. } => "code",
+            AuthError::NoCode | AuthError::CodeExpired | AuthError::WrongCode { .. } | AuthError::VerifyRateLimited { .. } => {
+                "code"
+            }
             AuthError::BadCredentials => "password",
             AuthError::AccountLocked { .. } => "username",
             AuthError::TotpRequired | AuthError::TotpWrong => "totp",
@@ -97,7 +103,9 @@ impl AuthError {
     pub fn code(&self) -> &'static str {
         match self {
             AuthError::ResendTooSoon { .. } => "resend_too_soon",
-            AuthError::PhoneRateLimited { .. } | AuthError::IpRateLimited { .. } => "rate_limited",
+            AuthError::PhoneRateLimited { .. } | AuthError::IpRateLimited { .. } | AuthError::VerifyRateLimited { .. } => {
+                "rate_limited"
+            }
             AuthError::PhoneLocked { .. } | AuthError::AccountLocked { .. } => "locked",
             AuthError::NoCode => "no_code",
             AuthError::CodeExpired => "expired",
@@ -114,6 +122,7 @@ impl AuthError {
             AuthError::ResendTooSoon { retry_after }
             | AuthError::PhoneRateLimited { retry_after }
             | AuthError::IpRateLimited { retry_after }
+            | AuthError::VerifyRateLimited { retry_after }
             | AuthError::PhoneLocked { retry_after, .. }
             | AuthError::AccountLocked { retry_after } => Some(*retry_after),
             _ => None,
@@ -132,6 +141,10 @@ impl AuthError {
             ),
             AuthError::IpRateLimited { retry_after } => format!(
                 "Có quá nhiều yêu cầu gửi mã từ thiết bị/mạng này. Vui lòng thử lại sau {}.",
+                wait_vi(*retry_after)
+            ),
+            AuthError::VerifyRateLimited { retry_after } => format!(
+                "Có quá nhiều lần nhập sai mã xác thực từ thiết bị/mạng này. Vui lòng thử lại sau {}.",
                 wait_vi(*retry_after)
             ),
             AuthError::PhoneLocked { retry_after, .. } => format!(
@@ -167,6 +180,9 @@ impl AuthError {
             ),
             AuthError::IpRateLimited { retry_after } => {
                 format!("Too many codes requested from this network. Please try again in {}.", wait_en(*retry_after))
+            }
+            AuthError::VerifyRateLimited { retry_after } => {
+                format!("Too many wrong codes entered from this network. Please try again in {}.", wait_en(*retry_after))
             }
             AuthError::PhoneLocked { retry_after, .. } => format!(
                 "This number is locked after {} wrong codes. Please try again in {}.",
@@ -291,39 +307,67 @@ pub mod otp {
         pub locked_until: Option<i64>,
     }
 
-    /// Decides a try. `matches` is the shell's constant-time comparison of the code's hash.
-    /// `Ok` carries the guard to store after success (cleared); `Err` the refusal and the guard
-    /// to store (one more failure, or a fresh lock on the fifth).
-    pub fn check(
-        code: Option<CodeRecord>,
-        guard: Guard,
-        matches: bool,
-        now: i64,
-    ) -> Result<Guard, (AuthError, Guard)> {
+    /// Wrong codes one client address may enter within [`VERIFY_WINDOW`], across numbers: a
+    /// guesser spreading tries over many numbers is stopped at the address too.
+    pub const VERIFY_PER_IP: usize = 20;
+    pub const VERIFY_WINDOW: i64 = 15 * 60;
+
+    /// What is refused before a try is counted: a locked number, no live code, an expired one.
+    pub fn precheck(code: Option<CodeRecord>, guard: Guard, now: i64) -> Result<(), AuthError> {
         if let Some(until) = guard.locked_until.filter(|u| *u > now) {
-            return Err((AuthError::PhoneLocked { field: "code", retry_after: until - now }, guard));
+            return Err(AuthError::PhoneLocked { field: "code", retry_after: until - now });
         }
-        // A lock that has run out starts the count again.
-        let guard = if guard.locked_until.is_some() { Guard::default() } else { guard };
-        let code = match code {
-            Some(c) if !c.consumed => c,
-            _ => return Err((AuthError::NoCode, guard)),
-        };
-        if now >= code.expires_at {
-            return Err((AuthError::CodeExpired, guard));
+        match code {
+            Some(c) if !c.consumed && now >= c.expires_at => Err(AuthError::CodeExpired),
+            Some(c) if !c.consumed => Ok(()),
+            _ => Err(AuthError::NoCode),
         }
+    }
+
+    impl Guard {
+        /// Counts one try before it is judged: the guard after it and the try's number
+        /// (1..=[`MAX_WRONG`]), or `None` while the number is locked. The try that reaches
+        /// [`MAX_WRONG`] sets the lock at once (its judgement clears it if the code was right), so
+        /// however many tries arrive together, at most [`MAX_WRONG`] are ever compared. The
+        /// store does exactly this in one conditional statement (`auth::repo::reserve_try`).
+        pub fn reserve(self, now: i64) -> Option<(Guard, u32)> {
+            let failures = match self.locked_until {
+                Some(until) if until > now => return None,
+                // A lock that has run out starts the count again.
+                Some(_) => 1,
+                None if self.failures >= MAX_WRONG => return None,
+                None => self.failures + 1,
+            };
+            let locked_until = (failures >= MAX_WRONG).then_some(now + LOCK_FOR);
+            Some((Guard { failures, locked_until }, failures))
+        }
+
+        /// The refusal for a try that could not be counted (the number is locked).
+        pub fn refusal(self, now: i64) -> AuthError {
+            let retry_after = self.locked_until.map(|u| u - now).filter(|s| *s > 0).unwrap_or(LOCK_FOR);
+            AuthError::PhoneLocked { field: "code", retry_after }
+        }
+    }
+
+    /// Judges a counted try (`attempt` from [`Guard::reserve`]). `matches` is the shell's
+    /// constant-time comparison of the code's hash. A wrong code on the last try locks the number
+    /// (and the shell burns the code); a right one is accepted on any counted try and clears
+    /// the guard.
+    pub fn judge(attempt: u32, matches: bool) -> Result<(), AuthError> {
         if matches {
-            return Ok(Guard::default());
+            Ok(())
+        } else if attempt >= MAX_WRONG {
+            Err(AuthError::PhoneLocked { field: "code", retry_after: LOCK_FOR })
+        } else {
+            Err(AuthError::WrongCode { remaining: MAX_WRONG - attempt })
         }
-        let failures = guard.failures + 1;
-        if failures >= MAX_WRONG {
-            let until = now + LOCK_FOR;
-            return Err((
-                AuthError::PhoneLocked { field: "code", retry_after: LOCK_FOR },
-                Guard { failures: 0, locked_until: Some(until) },
-            ));
-        }
-        Err((AuthError::WrongCode { remaining: MAX_WRONG - failures }, Guard { failures, locked_until: None }))
+    }
+
+    /// The refusal when the address has entered [`VERIFY_PER_IP`] wrong codes in the window;
+    /// `oldest` is the oldest of them still inside it.
+    pub fn verify_limited(oldest: Option<i64>, now: i64) -> AuthError {
+        let retry_after = oldest.map(|t| t + VERIFY_WINDOW - now).filter(|s| *s > 0).unwrap_or(1);
+        AuthError::VerifyRateLimited { retry_after }
     }
 
     /// What is stored instead of the code: HMAC-SHA256 over the number and the code with a
@@ -692,6 +736,59 @@ pub struct StaffProfile {
     pub agencies: Vec<String>,
 }
 
+/// What a staff member may do, stored as `staff.role`. Officers act on their own agencies;
+/// leaders watch their agency's subtree; a provincial admin administers their province (its
+/// agencies, accounts, and fee versions the province sets); the national admin owns the national
+/// catalog (procedures and national fee versions) and sees every province.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffRole {
+    Officer,
+    Leader,
+    Admin,
+    National,
+}
+
+impl StaffRole {
+    pub const ALL: [StaffRole; 4] = [StaffRole::Officer, StaffRole::Leader, StaffRole::Admin, StaffRole::National];
+
+    pub fn parse(s: &str) -> Option<StaffRole> {
+        StaffRole::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StaffRole::Officer => "officer",
+            StaffRole::Leader => "leader",
+            StaffRole::Admin => "admin",
+            StaffRole::National => "national",
+        }
+    }
+
+    /// Whether the scope is every agency under the person's root agencies (an officer's is
+    /// exactly their listed agencies). The national admin's roots are every province.
+    pub fn covers_subtree(self) -> bool {
+        self != StaffRole::Officer
+    }
+
+    /// Leaders and admins see the payment-rate dashboard of their subtree.
+    pub fn sees_dashboard(self) -> bool {
+        self != StaffRole::Officer
+    }
+
+    /// Admins (provincial and national) use `/api/admin/...` within their scope and read the
+    /// audit log of their scope.
+    pub fn administers(self) -> bool {
+        matches!(self, StaffRole::Admin | StaffRole::National)
+    }
+
+    /// Only the national admin creates or changes a procedure or a national fee version: they
+    /// apply in every province.
+    pub fn edits_national_catalog(self) -> bool {
+        self == StaffRole::National
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -776,46 +873,74 @@ mod tests {
     }
 
     #[test]
-    fn right_code_within_five_minutes_is_accepted_and_clears_failures() {
-        let g = otp::Guard { failures: 3, locked_until: None };
-        assert_eq!(otp::check(live(), g, true, T0 + 299), Ok(otp::Guard::default()));
-    }
-
-    #[test]
-    fn expired_code_is_refused_even_when_right() {
-        let (e, _) = otp::check(live(), otp::Guard::default(), true, T0 + 300).unwrap_err();
+    fn a_live_code_may_be_tried_and_an_expired_or_used_one_not() {
+        let g = otp::Guard::default();
+        assert_eq!(otp::precheck(live(), g, T0 + 299), Ok(()));
+        let e = otp::precheck(live(), g, T0 + 300).unwrap_err();
         assert_eq!((e.field(), e.code()), ("code", "expired"));
-    }
-
-    #[test]
-    fn missing_or_used_code_is_refused() {
         let used = Some(otp::CodeRecord { expires_at: T0 + 300, consumed: true });
         for code in [None, used] {
-            let (e, _) = otp::check(code, otp::Guard::default(), true, T0).unwrap_err();
-            assert_eq!(e, AuthError::NoCode);
+            assert_eq!(otp::precheck(code, g, T0), Err(AuthError::NoCode));
         }
+        let locked = otp::Guard { failures: 5, locked_until: Some(T0 + 900) };
+        assert_eq!(otp::precheck(live(), locked, T0 + 300), Err(AuthError::PhoneLocked { field: "code", retry_after: 600 }));
     }
 
     #[test]
     fn wrong_codes_count_down_then_lock_for_fifteen_minutes() {
         let mut guard = otp::Guard::default();
         for remaining in [4, 3, 2, 1] {
-            let (e, g) = otp::check(live(), guard, false, T0 + 10).unwrap_err();
+            let (g, attempt) = guard.reserve(T0 + 10).expect("counted");
+            let e = otp::judge(attempt, false).unwrap_err();
             assert_eq!(e, AuthError::WrongCode { remaining });
             assert!(e.message_vi().contains(&format!("còn {remaining} lần")));
             guard = g;
         }
-        let (e, g) = otp::check(live(), guard, false, T0 + 10).unwrap_err();
-        assert_eq!(e, AuthError::PhoneLocked { field: "code", retry_after: 900 });
-        assert_eq!(g.locked_until, Some(T0 + 910));
-        // Even the right code is refused while locked.
-        let (e, _) = otp::check(live(), g, true, T0 + 20).unwrap_err();
-        assert_eq!(e, AuthError::PhoneLocked { field: "code", retry_after: 890 });
+        let (g, attempt) = guard.reserve(T0 + 10).expect("the fifth is counted");
+        assert_eq!(g.locked_until, Some(T0 + 910), "the fifth try locks as it is counted");
+        assert_eq!(otp::judge(attempt, false), Err(AuthError::PhoneLocked { field: "code", retry_after: 900 }));
+        // Locked: nothing more is counted or compared, even the right code.
+        assert_eq!(g.reserve(T0 + 20), None);
+        assert_eq!(g.refusal(T0 + 20), AuthError::PhoneLocked { field: "code", retry_after: 890 });
+        assert_eq!(otp::precheck(live(), g, T0 + 20).unwrap_err().code(), "locked");
         // After the lock the count starts again.
-        let fresh = Some(otp::CodeRecord { expires_at: T0 + 2000, consumed: false });
-        let (e, g2) = otp::check(fresh, g, false, T0 + 910).unwrap_err();
-        assert_eq!(e, AuthError::WrongCode { remaining: 4 });
-        assert_eq!(g2, otp::Guard { failures: 1, locked_until: None });
+        assert_eq!(g.reserve(T0 + 910), Some((otp::Guard { failures: 1, locked_until: None }, 1)));
+    }
+
+    #[test]
+    fn the_right_code_is_accepted_on_any_counted_try() {
+        for attempt in 1..=otp::MAX_WRONG {
+            assert_eq!(otp::judge(attempt, true), Ok(()));
+        }
+    }
+
+    /// Forty tries arriving together are counted one after another by the store: five are
+    /// judged, the other thirty-five are refused without being compared.
+    #[test]
+    fn parallel_tries_judge_at_most_five() {
+        let mut guard = otp::Guard::default();
+        let mut judged = 0;
+        for _ in 0..40 {
+            match guard.reserve(T0) {
+                Some((g, _)) => {
+                    guard = g;
+                    judged += 1;
+                }
+                None => assert_eq!(guard.refusal(T0).code(), "locked"),
+            }
+        }
+        assert_eq!(judged, otp::MAX_WRONG);
+        // A guard left counted-out without a lock (never written by the store) still refuses.
+        assert_eq!(otp::Guard { failures: 5, locked_until: None }.reserve(T0), None);
+    }
+
+    #[test]
+    fn an_address_entering_twenty_wrong_codes_waits_for_the_oldest_to_leave_the_window() {
+        let e = otp::verify_limited(Some(T0), T0 + 100);
+        assert_eq!(e, AuthError::VerifyRateLimited { retry_after: 800 });
+        assert_eq!((e.kind(), e.field(), e.code()), (AuthErrorKind::TooManyRequests, "code", "rate_limited"));
+        assert!(e.message_vi().contains("14 phút"), "{}", e.message_vi());
+        assert_eq!(otp::verify_limited(None, T0), AuthError::VerifyRateLimited { retry_after: 1 });
     }
 
     #[test]
@@ -984,6 +1109,22 @@ mod tests {
         assert_eq!(e.field, "email");
         let e = Profile::parse(&ProfileUpdate { address: Some("x".repeat(301)), ..profile() }).unwrap_err();
         assert_eq!((e.field.as_str(), e.code.as_str()), ("address", "too_long"));
+    }
+
+    #[test]
+    fn staff_roles_round_trip_and_only_the_national_admin_edits_the_national_catalog() {
+        for r in StaffRole::ALL {
+            assert_eq!(StaffRole::parse(r.as_str()), Some(r));
+            assert_eq!(serde_json::to_value(r).unwrap(), serde_json::json!(r.as_str()));
+        }
+        assert_eq!(StaffRole::parse("root"), None);
+        assert_eq!(StaffRole::parse("Admin"), None);
+        let national: Vec<_> = StaffRole::ALL.into_iter().filter(|r| r.edits_national_catalog()).collect();
+        assert_eq!(national, [StaffRole::National]);
+        let admins: Vec<_> = StaffRole::ALL.into_iter().filter(|r| r.administers()).collect();
+        assert_eq!(admins, [StaffRole::Admin, StaffRole::National]);
+        assert!(!StaffRole::Officer.covers_subtree() && !StaffRole::Officer.sees_dashboard());
+        assert!(StaffRole::Leader.sees_dashboard() && !StaffRole::Leader.administers());
     }
 
     #[test]

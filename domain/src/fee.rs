@@ -245,6 +245,19 @@ pub fn version_on(schedule: &FeeSchedule, date: Date) -> Option<&FeeVersion> {
     schedule.versions.iter().filter(|v| v.effective_from <= date).max_by_key(|v| v.effective_from)
 }
 
+/// The schedule that applies in one province on `date`. The law lets the provincial People's
+/// Council (HĐND tỉnh) set many phí and lệ phí, so a province may have versions of its own
+/// (`provincial`, that province's only): when one of them is in force on `date` the province's
+/// versions apply, otherwise the national ones. Another province's quote never sees them.
+pub fn for_province(national: &FeeSchedule, provincial: &[FeeVersion], date: Date) -> FeeSchedule {
+    let mut schedule = national.clone();
+    if provincial.iter().any(|v| v.effective_from <= date) {
+        schedule.versions = provincial.to_vec();
+        schedule.versions.sort_by_key(|v| v.effective_from);
+    }
+    schedule
+}
+
 pub fn find_schedule<'a>(schedules: &'a [FeeSchedule], procedure: &str) -> Option<&'a FeeSchedule> {
     schedules.iter().find(|s| s.procedure == procedure)
 }
@@ -785,5 +798,22 @@ mod tests {
                 prop_assert!(b.total.as_dong() >= 0);
             }
         }
+    }
+
+    #[test]
+    fn a_province_uses_its_own_version_once_in_force_and_the_national_one_otherwise() {
+        use time::macros::date;
+        let national = demo_schedules().into_iter().find(|s| s.procedure == "2.000815").expect("demo schedule");
+        let mut own = national.versions.last().unwrap().clone();
+        own.effective_from = date!(2027 - 01 - 01);
+        own.legal_basis = "Nghị quyết HĐND tỉnh".into();
+        let provincial = vec![own.clone()];
+        // Before the province's version takes effect, and for any province without one: national.
+        assert_eq!(for_province(&national, &provincial, date!(2026 - 12 - 31)), national);
+        assert_eq!(for_province(&national, &[], date!(2027 - 06 - 01)), national);
+        // From its effective date, the province's own.
+        let s = for_province(&national, &provincial, date!(2027 - 01 - 01));
+        assert_eq!(version_on(&s, date!(2027 - 01 - 01)).unwrap().legal_basis, "Nghị quyết HĐND tỉnh");
+        assert_eq!((s.procedure.as_str(), s.inputs.len()), (national.procedure.as_str(), national.inputs.len()));
     }
 }

@@ -598,4 +598,9 @@ INSERT OR IGNORE INTO staff (id, username, display_name, role, password_hash, cr
 INSERT OR IGNORE INTO staff_scopes (staff_id, agency_code) VALUES ('stf-dongthap', '000.00.00.H20');
 INSERT OR IGNORE INTO staff (id, username, display_name, role, password_hash, created_at) VALUES ('stf-hatinh', 'hatinh.admin', 'Nguyễn Thị Hà (Quản trị tỉnh Hà Tĩnh)', 'admin', 'pbkdf2-sha256$100000$NzMO6N/HVI17pkZaydxmfw==$lvdPyR2DuE72VydAPdLtlRHae9kq+WzBaDTRNG7Bdmo=', '2026-01-01T00:00:00Z');
 INSERT OR IGNORE INTO staff_scopes (staff_id, agency_code) VALUES ('stf-hatinh', '000.00.00.H27');
+INSERT OR IGNORE INTO staff (id, username, display_name, role, password_hash, created_at) VALUES ('stf-quocgia', 'quocgia.admin', 'Đỗ Quốc Gia (Quản trị cấp quốc gia)', 'national', 'pbkdf2-sha256$100000$J9bgONHRpoIIS1uMply/Og==$QqQu9rfzM3yFGobgsDgQkPQUzTJlEv/j1Sj/2GuQsPY=', '2026-01-01T00:00:00Z');
+INSERT OR IGNORE INTO staff_scopes (staff_id, agency_code) VALUES ('stf-quocgia', '000.00.00.H23');
+INSERT OR IGNORE INTO staff_scopes (staff_id, agency_code) VALUES ('stf-quocgia', '000.00.00.H27');
+INSERT OR IGNORE INTO staff_scopes (staff_id, agency_code) VALUES ('stf-quocgia', '000.00.00.H32');
+INSERT OR IGNORE INTO staff_scopes (staff_id, agency_code) VALUES ('stf-quocgia', '000.00.00.H20');
 INSERT OR IGNORE INTO embed_origins (agency_code, origin) VALUES ('000.10.51.H27', 'http://localhost:8787');

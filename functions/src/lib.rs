@@ -48,4 +48,8 @@ async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::Sched
         Ok(s) => worker::console_log!("uploads: {} never attached deleted, {} unfinished multipart aborted", s.deleted, s.aborted),
         Err(e) => worker::console_error!("upload cleanup failed: {e}"),
     }
+    match auth::repo::forget_old_address_tries(&env).await {
+        Ok(n) => worker::console_log!("auth: {n} wrong tries past their window forgotten"),
+        Err(e) => worker::console_error!("auth cleanup failed: {e}"),
+    }
 }

@@ -164,6 +164,119 @@ fn five_wrong_codes_lock_the_number_for_fifteen_minutes() {
     assert_eq!(error["field"], "phone");
 }
 
+/// Forty wrong codes sent at once for one number: each is counted before it is compared, so at
+/// most five are judged; the number is locked, the code burnt, and the right code refused until
+/// the lock has run out.
+#[test]
+fn forty_parallel_wrong_codes_judge_at_most_five_then_the_number_is_locked() {
+    let phone = "0911000010";
+    let code = app().send_code(phone);
+    let wrong = other_than(&code);
+    let answers: Vec<(u16, String)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..40)
+            .map(|_| {
+                s.spawn(|| {
+                    let resp = app().verify_code(phone, &wrong);
+                    let status = resp.status().as_u16();
+                    let body: Value = resp.json().unwrap();
+                    (status, body["error"]["code"].as_str().unwrap_or_default().to_string())
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let judged_wrong = answers.iter().filter(|(_, c)| c == "wrong_code").count();
+    assert!(judged_wrong <= 4, "at most four 'wrong code' answers before the lock: {answers:?}");
+    for (status, c) in &answers {
+        assert!(
+            (*status == 400 && c == "wrong_code") || (*status == 423 && c == "locked"),
+            "every answer is a wrong code or the lock: {status} {c}"
+        );
+    }
+    assert!(answers.iter().filter(|(s, _)| *s == 423).count() >= 35);
+
+    // Locked: the right code is refused, and stays refused just before the lock ends.
+    let error = error_body(app().verify_code(phone, &code), 423);
+    assert_eq!((error["code"].as_str(), error["field"].as_str()), (Some("locked"), Some("code")));
+    app().age_codes(phone, 840);
+    let resp = app().verify_code(phone, &code);
+    let wait = retry_after(&resp);
+    assert!((1..=60).contains(&wait), "about a minute left: {wait}");
+    assert_eq!(error_body(resp, 423)["code"], "locked");
+    // Once the lock has run out the burnt code is still no good; a new code logs in.
+    app().age_codes(phone, 61);
+    let (name, _) = expect_error(app().verify_code(phone, &code), 400);
+    assert!(name == "no_code" || name == "expired", "{name}");
+    let fresh = app().send_code(phone);
+    let resp = app().verify_code(phone, &fresh);
+    assert_eq!(resp.status(), 200, "{}", resp.text().unwrap_or_default());
+}
+
+/// The right code sent with a burst of wrong ones: whatever the order, the number ends either
+/// logged in or locked, never with more than five codes compared.
+#[test]
+fn the_right_code_racing_wrong_ones_is_judged_with_them() {
+    let phone = "0911000011";
+    let code = app().send_code(phone);
+    let wrong = other_than(&code);
+    let verify = |c: &str| {
+        let resp = app().verify_code(phone, c);
+        let status = resp.status().as_u16();
+        let body: Value = resp.json().unwrap_or(Value::Null);
+        (status, body["error"]["code"].as_str().unwrap_or_default().to_string())
+    };
+    let answers: Vec<(u16, String)> = std::thread::scope(|s| {
+        let mut handles: Vec<_> = (0..12).map(|_| s.spawn(|| verify(&wrong))).collect();
+        handles.insert(6, s.spawn(|| verify(&code)));
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let compared = answers.iter().filter(|(s, c)| *s == 200 || c == "wrong_code" || (*s == 423 && c == "locked")).count();
+    let logged_in = answers.iter().filter(|(s, _)| *s == 200).count();
+    assert!(logged_in <= 1, "{answers:?}");
+    assert!(answers.iter().filter(|(_, c)| c == "wrong_code").count() <= 4, "{answers:?}");
+    // Every answer is a log-in, a judged wrong code, the lock, or "no code" once the code was
+    // used by the log-in or burnt by the lock (which may beat the right code's own use of it).
+    for (s, c) in &answers {
+        assert!(*s == 200 || c == "wrong_code" || c == "locked" || c == "no_code", "{s} {c}");
+    }
+    assert!(compared >= 1);
+    if logged_in == 0 {
+        assert_ne!(app().verify_code(phone, &code).status(), 200, "not logged in means locked or burnt: {answers:?}");
+    }
+}
+
+/// One address guessing across many numbers is stopped at twenty wrong codes in 15 minutes,
+/// even though no single number reaches its own limit.
+#[test]
+fn an_address_is_stopped_after_twenty_wrong_codes_across_numbers() {
+    let ip = "10.251.0.30";
+    let mut guessed = 0;
+    for i in 0..6 {
+        let phone = format!("09112000{i:02}");
+        let code = app().send_code(&phone);
+        let wrong = other_than(&code);
+        for _ in 0..4 {
+            let resp = app().verify_code_from(&phone, &wrong, ip);
+            if guessed < 20 {
+                assert_eq!(error_body(resp, 400)["code"], "wrong_code", "guess {guessed}");
+            } else {
+                let wait = retry_after(&resp);
+                assert!(wait > 800 && wait <= 900, "Retry-After {wait}");
+                let error = error_body(resp, 429);
+                assert_eq!((error["code"].as_str(), error["field"].as_str()), (Some("rate_limited"), Some("code")));
+                assert!(error["message_vi"].as_str().unwrap().contains("nhập sai mã xác thực"), "{error}");
+                // Even the right code is not compared from this address for now...
+                assert_eq!(error_body(app().verify_code_from(&phone, &code, ip), 429)["code"], "rate_limited");
+                // ...while another address logs in with it.
+                assert_eq!(app().verify_code_from(&phone, &code, "10.251.0.31").status(), 200);
+                return;
+            }
+            guessed += 1;
+        }
+    }
+    panic!("the address was never stopped");
+}
+
 #[test]
 fn an_expired_code_is_refused() {
     let phone = "0911000005";

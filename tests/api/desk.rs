@@ -453,26 +453,28 @@ fn catalog_administration_is_validated_audited_and_for_admins_only() {
     assert_eq!(procs.iter().find(|p| p["code"] == "2.000815").unwrap()["online_payment"], false);
     admin.put_json(&format!("/api/admin/agencies/{dai_son}/procedures/2.000815"), &json!({"online_payment": true}));
 
-    let (_, field) = expect_error(admin.post_json("/api/admin/procedures", &json!({"code": "2000815", "name": "X", "level": "commune", "processing_days": 1})), 400);
+    // Procedures and national fee versions are the national admin's (tests/api/tenancy.rs).
+    let national = app().login_staff("quocgia.admin");
+    let (_, field) = expect_error(national.post_json("/api/admin/procedures", &json!({"code": "2000815", "name": "X", "level": "commune", "processing_days": 1})), 400);
     assert_eq!(field.as_deref(), Some("code"));
-    let (code, _) = expect_error(admin.post_json("/api/admin/procedures", &json!({"code": "2.000815", "name": "X", "level": "commune", "processing_days": 1})), 409);
+    let (code, _) = expect_error(national.post_json("/api/admin/procedures", &json!({"code": "2.000815", "name": "X", "level": "commune", "processing_days": 1})), 409);
     assert_eq!(code, "already_exists");
-    let resp = admin.post_json(
+    let resp = national.post_json(
         "/api/admin/procedures",
         &json!({"code": "1.999001", "name": "Thủ tục thử nghiệm", "level": "commune", "processing_days": 3, "documents": ["Tờ khai"], "legal_basis": "Thử nghiệm"}),
     );
     assert_eq!(resp.status(), 201, "{}", resp.text().unwrap_or_default());
 
     let version = |from: &str, basis: &str| json!({"effective_from": from, "legal_basis": basis, "lines": [{"code": "fee", "name": "Phí thử nghiệm", "kind": "phi", "beneficiary": "agency", "legal_basis": basis, "rule": {"type": "fixed", "amount": 10000}}]});
-    let (_, field) = expect_error(admin.post_json("/api/admin/procedures/1.999001/fee-versions", &version("2099-01-01", " ")), 400);
+    let (_, field) = expect_error(national.post_json("/api/admin/procedures/1.999001/fee-versions", &version("2099-01-01", " ")), 400);
     assert_eq!(field.as_deref(), Some("legal_basis"));
-    let (_, field) = expect_error(admin.post_json("/api/admin/procedures/1.999001/fee-versions", &version("2000-01-01", "TT 1")), 400);
+    let (_, field) = expect_error(national.post_json("/api/admin/procedures/1.999001/fee-versions", &version("2000-01-01", "TT 1")), 400);
     assert_eq!(field.as_deref(), Some("effective_from"));
-    let resp = admin.post_json("/api/admin/procedures/1.999001/fee-versions", &version("2099-01-01", "Thông tư thử nghiệm"));
+    let resp = national.post_json("/api/admin/procedures/1.999001/fee-versions", &version("2099-01-01", "Thông tư thử nghiệm"));
     assert_eq!(resp.status(), 201, "{}", resp.text().unwrap_or_default());
-    let (code, _) = expect_error(admin.post_json("/api/admin/procedures/1.999001/fee-versions", &version("2098-01-01", "TT 2")), 400);
+    let (code, _) = expect_error(national.post_json("/api/admin/procedures/1.999001/fee-versions", &version("2098-01-01", "TT 2")), 400);
     assert_eq!(code, "not_after_current");
-    let audit: Vec<Value> = admin.get("/api/staff/audit?entity=fee_schedule&id=1.999001").json().unwrap();
+    let audit: Vec<Value> = national.get("/api/staff/audit?entity=fee_schedule&id=1.999001").json().unwrap();
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0]["after"]["added"]["legal_basis"], "Thông tư thử nghiệm");
 }

@@ -17,4 +17,5 @@ mod input;
 mod multipart;
 mod payments;
 mod races;
+mod tenancy;
 mod uploads;

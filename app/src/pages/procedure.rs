@@ -14,9 +14,11 @@ use crate::i18n::{pick, t, working_days};
 pub fn ProcedurePage() -> impl IntoView {
     let params = use_params_map();
     let chosen = use_chosen();
+    // With an agency chosen, the fees as they apply in its province.
     let detail = LocalResource::new(move || {
         let code = params.read().get("code").unwrap_or_default();
-        async move { api::get::<ProcedureDetail>(&format!("/api/procedures/{}", api::encode(&code))).await }
+        let agency = chosen.read().as_ref().map(|a| format!("?agency={}", api::encode(&a.code))).unwrap_or_default();
+        async move { api::get::<ProcedureDetail>(&format!("/api/procedures/{}{agency}", api::encode(&code))).await }
     });
     view! {
         <section class="page">

@@ -123,11 +123,12 @@ pub fn SubmitPage() -> impl IntoView {
     let busy = RwSignal::new(false);
     let logged_in = RwSignal::new(None::<bool>);
 
+    // The fees as they apply in the agency's province (its own versions, if it set any).
     let detail = LocalResource::new({
-        let code = code.clone();
+        let url = format!("/api/procedures/{}?agency={}", api::encode(&code), api::encode(&agency));
         move || {
-            let code = code.clone();
-            async move { api::get::<ProcedureDetail>(&format!("/api/procedures/{}", api::encode(&code))).await }
+            let url = url.clone();
+            async move { api::get::<ProcedureDetail>(&url).await }
         }
     });
 

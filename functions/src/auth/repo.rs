@@ -2,7 +2,8 @@
 //! staff accounts, their scopes and the log-in audit. Times are unix seconds; numbers are bound
 //! as JS numbers (never BigInt, which D1 stores differently).
 
-use motcua_domain::auth::otp::Guard;
+use motcua_domain::auth::otp::{self, Guard};
+use motcua_domain::auth::StaffRole;
 use serde::Deserialize;
 use worker::wasm_bindgen::JsValue;
 use worker::D1Database;
@@ -49,21 +50,6 @@ pub async fn guard(d1: &D1Database, phone: &str) -> Result<Guard, ApiError> {
         db::first(d1.prepare("SELECT failures, locked_until FROM otp_guards WHERE phone = ?1").bind(&[phone.into()])?)
             .await?;
     Ok(row.map(|r| Guard { failures: r.failures as u32, locked_until: r.locked_until }).unwrap_or_default())
-}
-
-pub async fn save_guard(d1: &D1Database, phone: &str, g: Guard) -> Result<(), ApiError> {
-    if g == Guard::default() {
-        d1.prepare("DELETE FROM otp_guards WHERE phone = ?1").bind(&[phone.into()])?.run().await?;
-        return Ok(());
-    }
-    d1.prepare(
-        "INSERT INTO otp_guards (phone, failures, locked_until) VALUES (?1, ?2, ?3) \
-         ON CONFLICT (phone) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until",
-    )
-    .bind(&[phone.into(), n(g.failures as i64), g.locked_until.map(n).unwrap_or(JsValue::NULL)])?
-    .run()
-    .await?;
-    Ok(())
 }
 
 /// Stores a new code unless one was sent less than `resend_after` seconds ago (checked in the
@@ -115,6 +101,88 @@ pub async fn latest_code(d1: &D1Database, phone: &str) -> Result<Option<CodeRow>
     .await
 }
 
+/// Counts one try at a number's code before it is judged, in one statement, so parallel tries
+/// each get their own number: [`Guard::reserve`](motcua_domain::auth::otp::Guard::reserve) in SQL
+/// (the try that reaches the limit sets the lock; a lock that has run out starts again at 1).
+/// Returns the try's number, or `None` when the number is locked and nothing may be compared.
+pub async fn reserve_try(d1: &D1Database, phone: &str, now: i64) -> Result<Option<u32>, ApiError> {
+    #[derive(Deserialize)]
+    struct Failures {
+        failures: i64,
+    }
+    let row: Option<Failures> = db::first(
+        d1.prepare(
+            "INSERT INTO otp_guards (phone, failures, locked_until) VALUES (?1, 1, CASE WHEN 1 >= ?3 THEN ?4 END) \
+             ON CONFLICT (phone) DO UPDATE SET \
+               failures = CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failures + 1 END, \
+               locked_until = CASE WHEN (CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failures + 1 END) >= ?3 THEN ?4 END \
+             WHERE locked_until <= ?2 OR (locked_until IS NULL AND failures < ?3) \
+             RETURNING failures",
+        )
+        .bind(&[phone.into(), n(now), n(otp::MAX_WRONG as i64), n(now + otp::LOCK_FOR)])?,
+    )
+    .await?;
+    Ok(row.map(|r| r.failures.max(0) as u32))
+}
+
+/// A right code: the number's count starts again.
+pub async fn clear_guard(d1: &D1Database, phone: &str) -> Result<(), ApiError> {
+    d1.prepare("DELETE FROM otp_guards WHERE phone = ?1").bind(&[phone.into()])?.run().await?;
+    Ok(())
+}
+
+/// Reserves one of the client address's wrong tries within the window before a code is
+/// compared (the count and the insert are one statement). `None`: the address has used them all.
+pub async fn reserve_address_try(d1: &D1Database, ip_hash: &str, now: i64) -> Result<Option<i64>, ApiError> {
+    #[derive(Deserialize)]
+    struct Id {
+        id: i64,
+    }
+    let row: Option<Id> = db::first(
+        d1.prepare(
+            "INSERT INTO otp_verify_failures (ip_hash, at) SELECT ?1, ?2 \
+             WHERE (SELECT COUNT(*) FROM otp_verify_failures WHERE ip_hash = ?1 AND at > ?3) < ?4 RETURNING id",
+        )
+        .bind(&[ip_hash.into(), n(now), n(now - otp::VERIFY_WINDOW), n(otp::VERIFY_PER_IP as i64)])?,
+    )
+    .await?;
+    Ok(row.map(|r| r.id))
+}
+
+/// Gives back a reserved address try that was not a wrong code (right, or not compared).
+pub async fn release_address_try(d1: &D1Database, id: i64) -> Result<(), ApiError> {
+    d1.prepare("DELETE FROM otp_verify_failures WHERE id = ?1").bind(&[n(id)])?.run().await?;
+    Ok(())
+}
+
+/// The oldest wrong try of the address still inside the window (for `Retry-After`).
+pub async fn oldest_address_try(d1: &D1Database, ip_hash: &str, now: i64) -> Result<Option<i64>, ApiError> {
+    #[derive(Deserialize)]
+    struct Oldest {
+        oldest: Option<i64>,
+    }
+    let row: Option<Oldest> = db::first(
+        d1.prepare("SELECT MIN(at) AS oldest FROM otp_verify_failures WHERE ip_hash = ?1 AND at > ?2")
+            .bind(&[ip_hash.into(), n(now - otp::VERIFY_WINDOW)])?,
+    )
+    .await?;
+    Ok(row.and_then(|r| r.oldest))
+}
+
+/// Scheduled: drops the per-address wrong tries that have left their window (they no longer count).
+pub async fn forget_old_address_tries(env: &worker::Env) -> Result<usize, ApiError> {
+    let d1 = env.d1(crate::platform::config::DB)?;
+    let now = (worker::Date::now().as_millis() / 1000) as i64;
+    let result = d1
+        .prepare("DELETE FROM otp_verify_failures WHERE at <= ?1")
+        .bind(&[n(now - otp::VERIFY_WINDOW)])?
+        .run()
+        .await?;
+    Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0))
+}
+
+/// Counts a wrong code against the code itself; `burn` (the try that locked the number) makes it
+/// unusable, so after the lock a new code must be asked for.
 pub async fn count_wrong_try(d1: &D1Database, id: i64, burn: bool) -> Result<(), ApiError> {
     d1.prepare("UPDATE otp_codes SET attempts = attempts + 1, consumed = MAX(consumed, ?2) WHERE id = ?1")
         .bind(&[n(id), n(burn as i64)])?
@@ -123,21 +191,30 @@ pub async fn count_wrong_try(d1: &D1Database, id: i64, burn: bool) -> Result<(),
     Ok(())
 }
 
-/// Marks the code used; false when another request used it first.
-pub async fn consume_code(d1: &D1Database, id: i64) -> Result<bool, ApiError> {
-    let result = d1.prepare("UPDATE otp_codes SET consumed = 1 WHERE id = ?1 AND consumed = 0").bind(&[n(id)])?.run().await?;
+/// Marks the code used if it still is live; false when another request used (or a lock burnt)
+/// it first, or it expired meanwhile.
+pub async fn consume_code(d1: &D1Database, id: i64, now: i64) -> Result<bool, ApiError> {
+    let result = d1
+        .prepare("UPDATE otp_codes SET consumed = 1 WHERE id = ?1 AND consumed = 0 AND expires_at > ?2")
+        .bind(&[n(id), n(now)])?
+        .run()
+        .await?;
     Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) == 1)
 }
 
-/// Sandbox only: moves a number's codes `seconds` into the past (to test expiry and resend).
+/// Sandbox only: moves a number's codes and its lock `seconds` into the past (to test expiry,
+/// resend and the end of a lock).
 #[cfg(feature = "sandbox")]
 pub async fn age_codes(d1: &D1Database, phone: &str, seconds: i64) -> Result<usize, ApiError> {
-    let result = d1
-        .prepare("UPDATE otp_codes SET created_at = created_at - ?2, expires_at = expires_at - ?2 WHERE phone = ?1")
-        .bind(&[phone.into(), n(seconds)])?
-        .run()
+    let results = d1
+        .batch(vec![
+            d1.prepare("UPDATE otp_codes SET created_at = created_at - ?2, expires_at = expires_at - ?2 WHERE phone = ?1")
+                .bind(&[phone.into(), n(seconds)])?,
+            d1.prepare("UPDATE otp_guards SET locked_until = locked_until - ?2 WHERE phone = ?1 AND locked_until IS NOT NULL")
+                .bind(&[phone.into(), n(seconds)])?,
+        ])
         .await?;
-    Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0))
+    Ok(results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0))
 }
 
 // ---- citizens ----
@@ -231,6 +308,13 @@ pub struct StaffRow {
     pub totp_last_step: Option<i64>,
 }
 
+impl StaffRow {
+    /// The stored role; the table's CHECK allows only known ones.
+    pub fn staff_role(&self) -> Result<StaffRole, ApiError> {
+        StaffRole::parse(&self.role).ok_or_else(|| ApiError::Unexpected(format!("unknown staff role {:?}", self.role)))
+    }
+}
+
 const STAFF_COLUMNS: &str = "id, username, display_name, role, password_hash, failed_logins, \
      CAST(locked_until AS INTEGER) AS locked_until, totp_secret, totp_last_step";
 
@@ -264,13 +348,17 @@ pub async fn audit_login(d1: &D1Database, staff_id: Option<&str>, username: &str
 }
 
 /// The agency codes a staff member acts on: an officer's own `staff_scopes` rows; for a leader or
-/// an admin, every agency under their root agencies (any depth).
-pub async fn scope(d1: &D1Database, staff_id: &str, role: &str) -> Result<Vec<String>, ApiError> {
+/// an admin, every agency under their root agencies (any depth); for the national admin, every
+/// agency.
+pub async fn scope(d1: &D1Database, staff_id: &str, role: StaffRole) -> Result<Vec<String>, ApiError> {
     #[derive(Deserialize)]
     struct Code {
         code: String,
     }
-    let sql = if role == "officer" {
+    let sql = if role == StaffRole::National {
+        // Every province, including one added after the account was made.
+        "SELECT code FROM agencies WHERE ?1 IS NOT NULL ORDER BY code"
+    } else if !role.covers_subtree() {
         "SELECT agency_code AS code FROM staff_scopes WHERE staff_id = ?1 ORDER BY agency_code"
     } else {
         "WITH RECURSIVE tree(code) AS ( \

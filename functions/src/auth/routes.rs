@@ -2,7 +2,7 @@
 //! `POST /api/auth/logout`, `GET /api/me`, `PUT /api/me`.
 
 use motcua_domain::auth::{
-    otp, session as rules, CitizenProfile, OtpRequest, OtpRequested, OtpVerify, Profile, ProfileUpdate,
+    otp, same_bytes, session as rules, AuthError, CitizenProfile, OtpRequest, OtpRequested, OtpVerify, Profile, ProfileUpdate,
 };
 use motcua_domain::citizen::Phone;
 use sha2::{Digest, Sha256};
@@ -43,7 +43,7 @@ pub async fn request_code(ctx: &mut Ctx) -> Result<Response, ApiError> {
         repo::insert_code(&d1, phone.as_str(), &hash, &ip_hash, now, now + otp::VALID_FOR, otp::RESEND_AFTER).await?
     else {
         // Another request sent a code in the meantime.
-        return Err(motcua_domain::auth::AuthError::ResendTooSoon { retry_after: otp::RESEND_AFTER }.into());
+        return Err(AuthError::ResendTooSoon { retry_after: otp::RESEND_AFTER }.into());
     };
     let message = OutboxMessage::sms(phone.as_str(), otp::sms_text(&code));
     if let Err(e) = ctx.env.queue(config::OUTBOX)?.send(message).await {
@@ -72,47 +72,62 @@ fn no_store(mut resp: Response) -> Result<Response, ApiError> {
     Ok(resp)
 }
 
+/// Checks a code. Each try is counted before it is compared, in one statement per number
+/// (`repo::reserve_try`) and per client address (`repo::reserve_address_try`), so however many
+/// tries arrive at once, at most `otp::MAX_WRONG` are compared for a number and
+/// `otp::VERIFY_PER_IP` wrong ones for an address in the window.
 pub async fn verify_code(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let body: OtpVerify = ctx.json_body().await?;
     let phone = Phone::parse("phone", &body.phone)?;
     let code = otp::parse_code(&body.code)?;
     let d1 = ctx.d1()?;
     let now = now();
-    let guard = repo::guard(&d1, phone.as_str()).await?;
+    let refused = |err: AuthError| {
+        worker::console_log!("auth: code refused for {} ({})", phone.masked(), err.code());
+        Err(err.into())
+    };
+    // The code before the guard: a lock is set before its code is burnt, so a burnt code is
+    // always seen with its lock (answered 423, not "no code").
     let latest = repo::latest_code(&d1, phone.as_str()).await?;
-    let expected = otp::code_hash(&code_key(ctx)?, phone.as_str(), &code);
-    let matches =
-        latest.as_ref().is_some_and(|row| motcua_domain::auth::same_bytes(row.code_hash.as_bytes(), expected.as_bytes()));
+    let guard = repo::guard(&d1, phone.as_str()).await?;
     let record = latest.as_ref().map(|r| otp::CodeRecord { expires_at: r.expires_at, consumed: r.consumed != 0 });
-    match otp::check(record, guard, matches, now) {
-        Err((err, new_guard)) => {
-            if new_guard != guard {
-                repo::save_guard(&d1, phone.as_str(), new_guard).await?;
-            }
-            if let (Some(row), false) = (&latest, matches) {
-                // A lock burns the code: after it, a new one must be asked for.
-                let burn = new_guard.locked_until.is_some_and(|u| u > now);
-                repo::count_wrong_try(&d1, row.id, burn).await?;
-            }
-            worker::console_log!("auth: code refused for {} ({})", phone.masked(), err.code());
-            Err(err.into())
-        }
-        Ok(cleared) => {
-            let row = latest.expect("accepted means a code exists");
-            if !repo::consume_code(&d1, row.id).await? {
-                return Err(motcua_domain::auth::AuthError::NoCode.into());
-            }
-            repo::save_guard(&d1, phone.as_str(), cleared).await?;
-            let new_id = format!("cit-{}", hex::encode(webcrypto::random_bytes::<10>()?));
-            let now_iso = worker::js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
-            let citizen = repo::citizen_for_phone(&d1, phone.as_str(), &new_id, &now_iso).await?;
-            let cookie = session::start(ctx, "citizen", &citizen.id).await?;
-            worker::console_log!("auth: citizen logged in with {}", phone.masked());
-            let mut resp = json(&profile(citizen))?;
-            resp.headers_mut().set("Set-Cookie", &cookie)?;
-            no_store(resp)
-        }
+    if let Err(err) = otp::precheck(record, guard, now) {
+        return refused(err);
     }
+    let row = latest.expect("a live code passed the precheck");
+
+    // The number first: a burst at one number holds at most `MAX_WRONG` tries of the address.
+    // A try the address may not make still counts for the number (the safe side).
+    let Some(attempt) = repo::reserve_try(&d1, phone.as_str(), now).await? else {
+        let guard = repo::guard(&d1, phone.as_str()).await?;
+        return refused(guard.refusal(now));
+    };
+    let ip_hash = client_ip_hash(ctx);
+    let Some(address_try) = repo::reserve_address_try(&d1, &ip_hash, now).await? else {
+        let oldest = repo::oldest_address_try(&d1, &ip_hash, now).await?;
+        return refused(otp::verify_limited(oldest, now));
+    };
+
+    let expected = otp::code_hash(&code_key(ctx)?, phone.as_str(), &code);
+    let matches = same_bytes(row.code_hash.as_bytes(), expected.as_bytes());
+    if let Err(err) = otp::judge(attempt, matches) {
+        // The try that locks the number burns the code: after the lock a new one must be asked for.
+        repo::count_wrong_try(&d1, row.id, matches!(err, AuthError::PhoneLocked { .. })).await?;
+        return refused(err);
+    }
+    repo::release_address_try(&d1, address_try).await?;
+    if !repo::consume_code(&d1, row.id, now).await? {
+        return refused(AuthError::NoCode);
+    }
+    repo::clear_guard(&d1, phone.as_str()).await?;
+    let new_id = format!("cit-{}", hex::encode(webcrypto::random_bytes::<10>()?));
+    let now_iso = worker::js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
+    let citizen = repo::citizen_for_phone(&d1, phone.as_str(), &new_id, &now_iso).await?;
+    let cookie = session::start(ctx, "citizen", &citizen.id).await?;
+    worker::console_log!("auth: citizen logged in with {}", phone.masked());
+    let mut resp = json(&profile(citizen))?;
+    resp.headers_mut().set("Set-Cookie", &cookie)?;
+    no_store(resp)
 }
 
 pub async fn logout(ctx: &Ctx) -> Result<Response, ApiError> {

@@ -3,6 +3,7 @@
 //! shape when there is no live session.
 
 use motcua_domain::auth::session as rules;
+use motcua_domain::auth::StaffRole;
 use worker::Response;
 
 use super::repo;
@@ -23,9 +24,9 @@ pub struct CitizenSession {
 pub struct StaffSession {
     pub staff_id: String,
     pub username: String,
-    /// `officer`, `leader` or `admin`.
-    pub role: String,
-    /// Every agency code in scope: an officer's own agencies; a leader's or admin's whole subtree.
+    pub role: StaffRole,
+    /// Every agency code in scope: an officer's own agencies; a leader's or admin's whole
+    /// subtree; every agency for the national admin.
     pub agencies: Vec<String>,
 }
 
@@ -66,8 +67,9 @@ pub async fn staff(ctx: &Ctx) -> Result<StaffSession, ApiError> {
     let d1 = ctx.d1()?;
     let id = repo::session_subject(&d1, &hash, "staff", now()).await?.ok_or(ApiError::Unauthorized)?;
     let row = repo::staff_by_id(&d1, &id).await?.ok_or(ApiError::Unauthorized)?;
-    let agencies = repo::scope(&d1, &row.id, &row.role).await?;
-    Ok(StaffSession { staff_id: row.id, username: row.username, role: row.role, agencies })
+    let role = row.staff_role()?;
+    let agencies = repo::scope(&d1, &row.id, role).await?;
+    Ok(StaffSession { staff_id: row.id, username: row.username, role, agencies })
 }
 
 /// Starts a session for `subject` and returns the `Set-Cookie` value. The token leaves the

@@ -65,7 +65,7 @@ pub async fn login(ctx: &mut Ctx) -> Result<Response, ApiError> {
     audit("ok").await?;
     let cookie = session::start(ctx, "staff", &row.id).await?;
     worker::console_log!("auth: staff {} logged in", row.username);
-    let agencies = repo::scope(&d1, &row.id, &row.role).await?;
+    let agencies = repo::scope(&d1, &row.id, row.staff_role()?).await?;
     let mut resp = json(&profile(row, agencies))?;
     resp.headers_mut().set("Set-Cookie", &cookie)?;
     resp.headers_mut().set("Cache-Control", "no-store")?;

@@ -36,7 +36,7 @@ struct Scope {
 impl Scope {
     async fn load(ctx: &Ctx) -> Result<Scope, ApiError> {
         let staff = session::staff(ctx).await?;
-        if staff.role != "leader" && staff.role != "admin" {
+        if !staff.role.sees_dashboard() {
             return Err(ApiError::NotFound { what: "dashboard", field: None });
         }
         let in_scope: HashSet<&str> = staff.agencies.iter().map(String::as_str).collect();

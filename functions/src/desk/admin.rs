@@ -2,9 +2,11 @@
 //! and whether each agency takes online payment for them, fee-schedule versions with their legal
 //! basis and effective dates, and each agency's beneficiary bank account. The domain
 //! (motcua_domain::admin) parses every input; each change is stored with its audit row in one
-//! batch. Anyone but an admin gets 404 (401 without a staff session).
+//! batch. Anyone but an admin gets 404 (401 without a staff session). Procedures and national
+//! fee versions apply in every province and are the national admin's (403 `forbidden_role` for
+//! a provincial admin); a provincial admin adds fee versions for their own province.
 
-use motcua_domain::admin::{self, AgencyInput, BankAccountInput, ProcedureInput};
+use motcua_domain::admin::{self, AgencyInput, BankAccountInput, CatalogRefusal, ProcedureInput};
 use motcua_domain::fee::FeeVersion;
 use motcua_domain::text;
 use serde::{Deserialize, Serialize};
@@ -19,10 +21,39 @@ use crate::platform::{clock, db};
 
 async fn admin(ctx: &Ctx) -> Result<StaffSession, ApiError> {
     let staff = session::staff(ctx).await?;
-    if staff.role != "admin" {
+    if !staff.role.administers() {
         return Err(ApiError::RouteNotFound);
     }
     Ok(staff)
+}
+
+/// A refused catalog change: 403 `forbidden_role` for a national change asked by a provincial
+/// admin (the message says who may make it), 404 for a province outside the scope.
+fn refused(r: CatalogRefusal) -> ApiError {
+    match r {
+        CatalogRefusal::NationalOnly => ApiError::Forbidden {
+            code: CatalogRefusal::CODE,
+            message: CatalogRefusal::MESSAGE_EN,
+            message_vi: CatalogRefusal::MESSAGE_VI,
+            field: None,
+        },
+        CatalogRefusal::ProvinceNotInScope => ApiError::NotFound { what: "province", field: Some("province") },
+    }
+}
+
+/// The provinces in the caller's scope.
+async fn provinces_in_scope(d1: &worker::D1Database, staff: &StaffSession) -> Result<Vec<String>, ApiError> {
+    #[derive(Deserialize)]
+    struct Code {
+        code: String,
+    }
+    let scope = serde_json::to_string(&staff.agencies).map_err(|e| ApiError::Unexpected(e.to_string()))?;
+    let rows: Vec<Code> = db::all(
+        d1.prepare("SELECT code FROM agencies WHERE level = 'province' AND code IN (SELECT value FROM json_each(?1)) ORDER BY code")
+            .bind(&[scope.into()])?,
+    )
+    .await?;
+    Ok(rows.into_iter().map(|c| c.code).collect())
 }
 
 fn agency_in_scope(staff: &StaffSession, code: &str) -> Result<(), ApiError> {
@@ -218,6 +249,8 @@ pub async fn put_handling(ctx: &mut Ctx, code: &str, procedure: &str) -> Result<
 /// `POST /api/admin/procedures` (create) and `PUT /api/admin/procedures/{code}` (update).
 pub async fn save_procedure(ctx: &mut Ctx, code: Option<&str>) -> Result<Response, ApiError> {
     let staff = admin(ctx).await?;
+    // A procedure applies in every province: the national admin's alone.
+    admin::may_save_procedure(staff.role).map_err(refused)?;
     let mut input: ProcedureInput = ctx.json_body().await?;
     if let Some(code) = code {
         input.code = code.to_string();
@@ -267,12 +300,21 @@ pub async fn save_procedure(ctx: &mut Ctx, code: Option<&str>) -> Result<Respons
     Ok(json(&p)?.with_status(status))
 }
 
-/// `POST /api/admin/procedures/{code}/fee-versions`: a new dated version of the fee schedule.
+/// `POST /api/admin/procedures/{code}/fee-versions[?province=CODE]`: a new dated version of the
+/// fee schedule. The national admin adds national versions (or, naming `province`, one
+/// province's); a provincial admin adds versions for their own province only, which the quotes
+/// of that province's agencies use from their effective date (`fee::for_province`).
 pub async fn add_fee_version(ctx: &mut Ctx, code: &str) -> Result<Response, ApiError> {
     let staff = admin(ctx).await?;
-    let version: FeeVersion = ctx.json_body().await?;
     let d1 = ctx.d1()?;
+    let asked = ctx.query("province");
+    let in_scope = if staff.role.edits_national_catalog() { vec![] } else { provinces_in_scope(&d1, &staff).await? };
+    let province = admin::fee_version_target(staff.role, asked.as_deref(), &in_scope).map_err(refused)?;
+    let version: FeeVersion = ctx.json_body().await?;
     let schedule = crate::fee::repo::schedule(&d1, code).await?.ok_or(ApiError::NotFound { what: "procedure", field: Some("code") })?;
+    if let Some(province) = province {
+        return add_province_fee_version(&d1, &staff, code, &province, schedule, version).await;
+    }
     let next = admin::add_fee_version(&schedule, version.clone(), clock::today_vn())?;
     let schedule_json = serde_json::to_string(&next).map_err(|e| ApiError::Unexpected(e.to_string()))?;
     let at = clock::rfc3339(clock::now());
@@ -295,6 +337,54 @@ pub async fn add_fee_version(ctx: &mut Ctx, code: &str) -> Result<Response, ApiE
     ])
     .await?;
     Ok(json(&next)?.with_status(201))
+}
+
+/// A version of one province's own, checked against that province's earlier versions.
+async fn add_province_fee_version(
+    d1: &worker::D1Database,
+    staff: &StaffSession,
+    code: &str,
+    province: &str,
+    national: motcua_domain::fee::FeeSchedule,
+    version: FeeVersion,
+) -> Result<Response, ApiError> {
+    let is_province: Option<serde_json::Value> =
+        db::first(d1.prepare("SELECT code FROM agencies WHERE code = ?1 AND level = 'province'").bind(&[province.into()])?).await?;
+    if is_province.is_none() {
+        return Err(ApiError::NotFound { what: "province", field: Some("province") });
+    }
+    let own = crate::fee::repo::province_versions(d1, province, code).await?;
+    let before = own.len();
+    let schedule = motcua_domain::fee::FeeSchedule { versions: own, ..national };
+    let next = admin::add_fee_version(&schedule, version.clone(), clock::today_vn())?;
+    let version_json = serde_json::to_string(&version).map_err(|e| ApiError::Unexpected(e.to_string()))?;
+    let at = clock::rfc3339(clock::now());
+    d1.batch(vec![
+        d1.prepare(
+            "INSERT INTO province_fee_versions (procedure_code, province_code, effective_from, version_json, added_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )
+        .bind(&[
+            code.into(),
+            province.into(),
+            motcua_domain::calendar::format_iso_date(version.effective_from).into(),
+            version_json.into(),
+            at.as_str().into(),
+        ])?,
+        audit::stmt_in(
+            d1,
+            staff,
+            Some(province),
+            &at,
+            "fee_version.add",
+            "fee_schedule",
+            code,
+            &json!({"province": province, "versions": before}),
+            &json!({"province": province, "versions": next.versions.len(), "added": version}),
+        )?,
+    ])
+    .await?;
+    Ok(json(&json!({"province": province, "schedule": next}))?.with_status(201))
 }
 
 #[derive(Deserialize)]

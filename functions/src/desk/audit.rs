@@ -3,6 +3,7 @@
 //! Before/after hold statuses, amounts and catalog fields, never a phone number or citizen ID.
 
 use motcua_domain::api::AuditEntry;
+use motcua_domain::auth::StaffRole;
 use serde::Deserialize;
 use serde_json::Value;
 use worker::{D1Database, D1PreparedStatement, Response};
@@ -13,6 +14,10 @@ use crate::platform::db;
 use crate::platform::error::ApiError;
 use crate::platform::http::{json, Ctx};
 
+/// The audit row of a change, in the scope of the agency the entity belongs to: an agency is its
+/// own, a dossier's and a payment's is read from the row in the same statement (a dossier
+/// created in the same batch is found, the batch runs in order). Any other entity is national
+/// (NULL); use [`stmt_in`] to name the agency of one that is not.
 #[allow(clippy::too_many_arguments)]
 pub fn stmt(
     d1: &D1Database,
@@ -24,10 +29,31 @@ pub fn stmt(
     before: &Value,
     after: &Value,
 ) -> Result<D1PreparedStatement, ApiError> {
+    stmt_in(d1, staff, None, at, action, entity, entity_id, before, after)
+}
+
+/// [`stmt`] with the agency (or province) the row belongs to given by the caller, for entities
+/// whose scope the entity alone does not say (a province's own fee version). `None` derives it
+/// as [`stmt`] does.
+#[allow(clippy::too_many_arguments)]
+pub fn stmt_in(
+    d1: &D1Database,
+    staff: &StaffSession,
+    agency_code: Option<&str>,
+    at: &str,
+    action: &str,
+    entity: &str,
+    entity_id: &str,
+    before: &Value,
+    after: &Value,
+) -> Result<D1PreparedStatement, ApiError> {
     Ok(d1
         .prepare(
-            "INSERT INTO audit_log (at, staff_id, username, action, entity, entity_id, before_json, after_json) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO audit_log (at, staff_id, username, action, entity, entity_id, before_json, after_json, agency_code) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, COALESCE(?9, CASE ?5 \
+               WHEN 'agency' THEN ?6 \
+               WHEN 'dossier' THEN (SELECT agency_code FROM dossiers WHERE id = ?6) \
+               WHEN 'payment' THEN (SELECT agency_code FROM payments WHERE id = ?6) END))",
         )
         .bind(&[
             at.into(),
@@ -38,23 +64,33 @@ pub fn stmt(
             entity_id.into(),
             before.to_string().into(),
             after.to_string().into(),
+            db::nullable(agency_code),
         ])?)
 }
 
 /// `GET /api/staff/audit?entity=dossier&id=...`: a dossier's audit trail for staff who may see
-/// the dossier; any other entity (or all of them) for admins only.
+/// the dossier; any other entity (or all of them) for admins only. Every caller reads only the
+/// rows of agencies in their scope; rows of the national catalog (no agency) only the national
+/// admin reads.
 pub async fn list(ctx: &Ctx) -> Result<Response, ApiError> {
     let entity = ctx.query("entity").unwrap_or_default();
     let id = ctx.query("id").unwrap_or_default();
     let d1 = ctx.d1()?;
-    if entity == "dossier" {
-        access::staff_dossier(ctx, &id).await?;
+    let staff = if entity == "dossier" && !id.is_empty() {
+        access::staff_dossier(ctx, &id).await?.0
     } else {
         let staff = session::staff(ctx).await?;
-        if staff.role != "admin" {
+        if !staff.role.administers() {
             return Err(ApiError::RouteNotFound);
         }
-    }
+        // Another tenant's agency is answered like an unknown one.
+        if entity == "agency" && !id.is_empty() && !staff.covers(&id) {
+            return Err(ApiError::NotFound { what: "agency", field: Some("id") });
+        }
+        staff
+    };
+    let everything = staff.role == StaffRole::National;
+    let scope = serde_json::to_string(&staff.agencies).map_err(|e| ApiError::Unexpected(e.to_string()))?;
     #[derive(Deserialize)]
     struct Row {
         id: i64,
@@ -69,9 +105,10 @@ pub async fn list(ctx: &Ctx) -> Result<Response, ApiError> {
     let rows: Vec<Row> = db::all(
         d1.prepare(
             "SELECT id, at, username, action, entity, entity_id, before_json, after_json FROM audit_log \
-             WHERE (?1 = '' OR entity = ?1) AND (?2 = '' OR entity_id = ?2) ORDER BY id DESC LIMIT 200",
+             WHERE (?1 = '' OR entity = ?1) AND (?2 = '' OR entity_id = ?2) \
+               AND (?3 = 1 OR agency_code IN (SELECT value FROM json_each(?4))) ORDER BY id DESC LIMIT 200",
         )
-        .bind(&[entity.as_str().into(), id.as_str().into()])?,
+        .bind(&[entity.as_str().into(), id.as_str().into(), (everything as i32).into(), scope.into()])?,
     )
     .await?;
     let list: Vec<AuditEntry> = rows

@@ -16,7 +16,8 @@ pub async fn quote(ctx: &mut Ctx) -> Result<Response, ApiError> {
     json(&breakdown)
 }
 
-/// Checks that the agency handles the procedure and evaluates its schedule today. Shared by the
+/// Checks that the agency handles the procedure and evaluates its schedule today, as it applies
+/// in the agency's province. Shared by the
 /// quote endpoint and by fee notices, so both always agree.
 pub async fn quote_for(
     d1: &D1Database,
@@ -44,6 +45,9 @@ pub async fn quote_for(
         )
         .into());
     }
-    let breakdown = fee::evaluate(&schedule, clock::today_vn(), inputs).map_err(|e| e.within("inputs"))?;
+    // The agency's province may have set its own version (HĐND tỉnh); else the national one.
+    let today = clock::today_vn();
+    let schedule = fee::for_province(&schedule, &context.province_versions, today);
+    let breakdown = fee::evaluate(&schedule, today, inputs).map_err(|e| e.within("inputs"))?;
     Ok((schedule, breakdown))
 }
