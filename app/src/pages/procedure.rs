@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use motcua_domain::api::ProcedureDetail;
 
 use crate::api;
 use crate::components::agency::use_chosen;
@@ -16,7 +15,7 @@ pub fn ProcedurePage() -> impl IntoView {
     let chosen = use_chosen();
     let detail = LocalResource::new(move || {
         let code = params.read().get("code").unwrap_or_default();
-        async move { api::get::<ProcedureDetail>(&format!("/api/procedures/{}", api::encode(&code))).await }
+        async move { api::catalog::procedure(&code).await }
     });
     view! {
         <section class="page">
