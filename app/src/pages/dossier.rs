@@ -97,10 +97,21 @@ pub fn DossierPage() -> impl IntoView {
     let reason = RwSignal::new(String::new());
     let withdraw_error = RwSignal::new(None::<String>);
     let withdrawn = RwSignal::new(false);
+    // Focus goes to the reason when the confirmation opens, and back to the button if it closes.
     let reason_input = NodeRef::<leptos::html::Textarea>::new();
+    let open_button = NodeRef::<leptos::html::Button>::new();
+    let refocus = StoredValue::new(false);
     Effect::new(move |_| {
         if let Some(el) = reason_input.get() {
             let _ = el.focus();
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(el) = open_button.get() {
+            if refocus.get_value() {
+                refocus.set_value(false);
+                let _ = el.focus();
+            }
         }
     });
     let withdraw = move |ev: leptos::ev::SubmitEvent| {
@@ -143,7 +154,7 @@ pub fn DossierPage() -> impl IntoView {
                 <section class="withdraw" aria-labelledby="withdraw-title">
                     <h2 id="withdraw-title">{t("Rút hồ sơ", "Withdraw the dossier")}</h2>
                     {move || (!confirming.get()).then(|| view! {
-                        <button type="button" class="secondary" aria-controls="withdraw-form" aria-expanded="false"
+                        <button type="button" class="secondary" node_ref=open_button
                             on:click=move |_| { withdraw_error.set(None); confirming.set(true); }>
                             {t("Rút hồ sơ", "Withdraw the dossier")}
                         </button>
@@ -160,8 +171,8 @@ pub fn DossierPage() -> impl IntoView {
                                     on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
                             </label>
                             <div class="row">
-                                <button type="submit" class="danger" disabled=move || busy.get()>{t("Xác nhận rút hồ sơ", "Confirm withdrawal")}</button>
-                                <button type="button" class="secondary" on:click=move |_| confirming.set(false)>{t("Không rút", "Do not withdraw")}</button>
+                                <button type="submit" disabled=move || busy.get()>{t("Xác nhận rút hồ sơ", "Confirm withdrawal")}</button>
+                                <button type="button" class="secondary" on:click=move |_| { refocus.set_value(true); confirming.set(false); }>{t("Không rút", "Do not withdraw")}</button>
                             </div>
                         </form>
                     })}
