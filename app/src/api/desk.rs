@@ -1,7 +1,7 @@
 //! The one-stop desk (staff bundle): the inbox, a dossier and its actions, walk-in dossiers,
 //! counter payment, the digitized result, the SMS pay link. Every write answers the dossier as
 //! the desk sees it ([`StaffDossier`]); a dossier changed meanwhile by someone else is refused
-//! with 409 `conflict` ([`ApiFailure::is_conflict`]).
+//! with 409 `conflict` ([`super::ApiFailure::dossier_changed`]).
 
 use motcua_domain::api::{InboxPage, PayLinkSent, StaffDossier};
 use motcua_domain::desk::LineChange;

@@ -46,10 +46,12 @@ impl ApiFailure {
         self.status == 401
     }
 
-    /// Someone else changed the dossier since it was read (409 `conflict`): its message says to
-    /// reload, and a page showing the dossier reloads it.
-    pub fn is_conflict(&self) -> bool {
-        self.status == 409 && self.code == "conflict"
+    /// Refused because the dossier is no longer as the page read it: someone else changed it
+    /// meanwhile (409 `conflict`, whose message says to reload), or it moved on or was closed
+    /// (`wrong_state`, `dossier_closed`). A page showing the dossier shows the message and
+    /// reads the dossier again.
+    pub fn dossier_changed(&self) -> bool {
+        self.status == 409 && matches!(self.code.as_str(), "conflict" | "wrong_state" | "dossier_closed")
     }
 
     /// The request was cancelled by its page ([`use_abort`]); nothing to show.

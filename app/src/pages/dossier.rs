@@ -75,7 +75,7 @@ pub fn DossierPage() -> impl IntoView {
                     if let Some(w) = &popup {
                         let _ = w.close();
                     }
-                    if e.is_conflict() {
+                    if e.dossier_changed() {
                         refetch.run(());
                     }
                     set_pay_error.set(Some(e.message))
@@ -132,8 +132,9 @@ pub fn DossierPage() -> impl IntoView {
                     show.run(d);
                 }
                 Err(e) => {
-                    // Changed by someone else meanwhile: show the dossier as it is now.
-                    if e.is_conflict() {
+                    // Refused because the dossier is no longer what the page shows (changed by
+                    // someone else meanwhile, or closed): show it as it is now.
+                    if e.dossier_changed() {
                         refetch.run(());
                     }
                     withdraw_error.set(Some(e.message));

@@ -94,10 +94,11 @@ pub fn DeskDossier() -> impl IntoView {
     });
 
     // A refusal shows the server's message; when someone else changed the dossier meanwhile
-    // (409 `conflict`), the dossier is read again so the officer sees its current state.
+    // (409 `conflict`, or it moved on: `wrong_state`, `dossier_closed`), the dossier is read
+    // again so the officer sees its current state and the actions it allows now.
     let refused = move |e: ApiFailure| {
         notice.set(None);
-        if e.is_conflict() {
+        if e.dossier_changed() {
             lines.set(vec![]);
             refetch.run(());
         }
