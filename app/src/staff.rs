@@ -29,7 +29,7 @@ pub fn StaffApp() -> impl IntoView {
     let ctx = StaffContext { me: RwSignal::new(None), checked: RwSignal::new(false) };
     provide_context(ctx);
     leptos::task::spawn_local(async move {
-        ctx.me.set(api::get::<StaffProfile>("/api/staff/me").await.ok());
+        ctx.me.set(api::auth::staff_me().await.ok());
         ctx.checked.set(true);
     });
     view! {

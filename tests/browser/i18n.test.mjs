@@ -119,7 +119,7 @@ test("a dossier awaiting payment reads in English: status, fees, providers, time
   const status = page.locator(".status-label");
   await status.getByText("Awaiting payment").waitFor();
   assert.equal(await status.textContent(), "Awaiting payment");
-  assert.deepEqual(await page.getByRole("heading", { level: 2 }).allInnerTexts(), ["Fees and charges", "Payment", "Processing history"]);
+  assert.deepEqual(await page.getByRole("heading", { level: 2 }).allInnerTexts(), ["Fees and charges", "Payment", "Processing history", "Withdraw the dossier"]);
   // Amounts keep the Vietnamese format in English.
   assert.equal(await page.locator(".fee-total").textContent(), "21.000 đ");
   const providers = await page.locator(".providers button").allInnerTexts();

@@ -13,16 +13,17 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use motcua_domain::api::{ErrorBody, MultipartView, StartMultipart, UploadView};
+use motcua_domain::api::{MultipartView, StartMultipart, UploadView};
 use motcua_domain::upload::PART_BYTES;
-use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, CanvasRenderingContext2d, File, HtmlCanvasElement, ImageBitmap, ProgressEvent, XmlHttpRequest};
+use web_sys::{Blob, CanvasRenderingContext2d, File, HtmlCanvasElement, ImageBitmap};
 
 use super::form::Errors;
 use super::pending_uploads::{self, PendingFile};
+use crate::api::uploads::{self, offline};
+use crate::api::ApiFailure;
 use crate::i18n::{pick, t};
 
 const LONG_EDGE: f64 = 2000.0;
@@ -102,78 +103,6 @@ async fn shrink(file: &File) -> Result<Blob, String> {
     Ok(if blob.size() < file.size() { blob } else { file.clone().into() })
 }
 
-/// Why an exchange failed: the HTTP status (0 when the network failed) and what to show.
-struct Failure {
-    status: u16,
-    message: String,
-}
-
-fn offline() -> Failure {
-    Failure {
-        status: 0,
-        message: t(
-            "Mất kết nối khi tải tệp lên. Bấm “Thử lại” khi có mạng.",
-            "The connection dropped while uploading. Press “Retry” when you are back online.",
-        )
-        .into(),
-    }
-}
-
-enum Body<'a> {
-    Empty,
-    Json(String),
-    Blob(&'a Blob),
-}
-
-/// One exchange by XMLHttpRequest; `progress` gets the bytes of the body sent so far.
-async fn exchange(method: &str, url: &str, headers: &[(&str, &str)], body: Body<'_>, progress: Option<Rc<dyn Fn(f64)>>) -> Result<String, Failure> {
-    let xhr = XmlHttpRequest::new().map_err(|_| offline())?;
-    xhr.open(method, url).map_err(|_| offline())?;
-    for (name, value) in headers {
-        let _ = xhr.set_request_header(name, value);
-    }
-    let on_progress = Closure::<dyn Fn(ProgressEvent)>::new(move |e: ProgressEvent| {
-        if let Some(p) = &progress {
-            p(e.loaded());
-        }
-    });
-    if let Ok(up) = xhr.upload() {
-        up.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
-    }
-    let done = js_sys::Promise::new(&mut |resolve, _| xhr.set_onloadend(Some(&resolve)));
-    let sent = match body {
-        Body::Empty => xhr.send(),
-        Body::Json(text) => {
-            let _ = xhr.set_request_header("Content-Type", "application/json");
-            xhr.send_with_opt_str(Some(&text))
-        }
-        Body::Blob(blob) => xhr.send_with_opt_blob(Some(blob)),
-    };
-    sent.map_err(|_| offline())?;
-    let _ = JsFuture::from(done).await;
-    drop(on_progress);
-    let status = xhr.status().unwrap_or(0);
-    let text = xhr.response_text().ok().flatten().unwrap_or_default();
-    match status {
-        0 => Err(offline()),
-        200..=299 => Ok(text),
-        401 => Err(Failure { status, message: t("Vui lòng đăng nhập để tải tệp lên.", "Please log in to upload files.").into() }),
-        _ => Err(Failure {
-            status,
-            message: serde_json::from_str::<ErrorBody>(&text)
-                .map(|b| match b.error.message_vi {
-                    Some(vi) => pick(vi, b.error.message),
-                    None => b.error.message,
-                })
-                .unwrap_or_else(|_| t("Không tải được tệp lên, vui lòng thử lại.", "The file could not be uploaded; please try again.").into()),
-        }),
-    }
-}
-
-fn parse<T: DeserializeOwned>(text: &str) -> Result<T, Failure> {
-    serde_json::from_str(text).map_err(|_| offline())
-}
-
 fn percent(sent: f64, total: f64) -> u8 {
     if total > 0.0 {
         (sent / total * 100.0).clamp(0.0, 100.0) as u8
@@ -198,20 +127,10 @@ fn content_type(blob: &Blob, name: &str) -> String {
     }
 }
 
-/// Sends a small file to `POST /api/uploads` in one request.
-async fn send_whole(blob: &Blob, name: &str, progress: Rc<dyn Fn(u8)>) -> Result<UploadView, Failure> {
+/// Sends a small file in one request.
+async fn send_whole(blob: &Blob, name: &str, progress: Rc<dyn Fn(u8)>) -> Result<UploadView, ApiFailure> {
     let total = blob.size();
-    let encoded = crate::api::encode(name);
-    let ct = content_type(blob, name);
-    let text = exchange(
-        "POST",
-        "/api/uploads",
-        &[("Content-Type", &ct), ("X-File-Name", &encoded)],
-        Body::Blob(blob),
-        Some(Rc::new(move |sent| progress(percent(sent, total)))),
-    )
-    .await?;
-    parse(&text)
+    uploads::upload(blob, name, &content_type(blob, name), Some(Rc::new(move |sent| progress(percent(sent, total))))).await
 }
 
 /// Sends a large file in parts. With `session` it first asks the server which parts it has and
@@ -224,18 +143,17 @@ async fn send_in_parts<F: std::future::Future<Output = ()>>(
     remember: impl Fn(Option<String>) -> F,
     progress: Rc<dyn Fn(u8)>,
     wanted: impl Fn() -> bool,
-) -> Result<UploadView, Failure> {
+) -> Result<UploadView, ApiFailure> {
     let total = blob.size();
     let mut plan: Option<MultipartView> = None;
     if let Some(id) = session {
-        let url = format!("/api/uploads/multipart/{id}");
-        match exchange("GET", &url, &[], Body::Empty, None).await {
-            Ok(text) => plan = Some(parse(&text)?),
+        match uploads::multipart(&id).await {
+            Ok(p) => plan = Some(p),
             Err(f) if f.status == 404 => {
                 // Completed already (its answer was lost on the way back), or dropped by the
                 // server after a day: completing tells which.
-                match exchange("POST", &format!("{url}/complete"), &[], Body::Empty, None).await {
-                    Ok(text) => return parse(&text),
+                match uploads::complete_multipart(&id).await {
+                    Ok(done) => return Ok(done),
                     Err(f) if f.status == 404 => remember(None).await,
                     Err(f) => return Err(f),
                 }
@@ -247,8 +165,7 @@ async fn send_in_parts<F: std::future::Future<Output = ()>>(
         Some(p) => p,
         None => {
             let start = StartMultipart { name: name.to_string(), size: total as u64, content_type: content_type(blob, name) };
-            let json = serde_json::to_string(&start).map_err(|_| offline())?;
-            let p: MultipartView = parse(&exchange("POST", "/api/uploads/multipart", &[], Body::Json(json), None).await?)?;
+            let p = uploads::start_multipart(&start).await?;
             // Saved before any part goes, so a reload from here on resumes this session.
             remember(Some(p.id.clone())).await;
             p
@@ -260,23 +177,16 @@ async fn send_in_parts<F: std::future::Future<Output = ()>>(
     progress(percent(sent, total));
     for n in (1..=plan.parts).filter(|n| !plan.received.contains(n)) {
         if !wanted() {
-            return Err(Failure { status: 0, message: String::new() });
+            return Err(ApiFailure { status: 0, code: "removed".into(), field: None, message: String::new() });
         }
         let (from, to) = range(n);
         let part = blob.slice_with_f64_and_f64(from, to).map_err(|_| offline())?;
         let before = sent;
         let progress = progress.clone();
-        exchange(
-            "PUT",
-            &format!("/api/uploads/multipart/{}/parts/{n}", plan.id),
-            &[],
-            Body::Blob(&part),
-            Some(Rc::new(move |now| progress(percent(before + now, total)))),
-        )
-        .await?;
+        uploads::put_part(&plan.id, n, &part, Some(Rc::new(move |now| progress(percent(before + now, total))))).await?;
         sent += to - from;
     }
-    parse(&exchange("POST", &format!("/api/uploads/multipart/{}/complete", plan.id), &[], Body::Empty, None).await?)
+    uploads::complete_multipart(&plan.id).await
 }
 
 #[component]
@@ -408,7 +318,7 @@ pub fn Attachments(
                 pending_uploads::delete(&file.id).await;
                 // Tell the server to drop the parts it has; if that fails the cron does it.
                 if let Some(session) = file.multipart {
-                    let _ = exchange("DELETE", &format!("/api/uploads/multipart/{session}"), &[], Body::Empty, None).await;
+                    let _ = uploads::abort_multipart(&session).await;
                 }
             });
         }

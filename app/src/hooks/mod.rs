@@ -4,3 +4,4 @@
 
 pub mod draft;
 pub mod online;
+pub mod poll;

@@ -4,9 +4,8 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use motcua_domain::auth::{CitizenProfile, OtpRequested, Profile, ProfileUpdate};
+use motcua_domain::auth::{CitizenProfile, OtpRequest, OtpVerify, Profile, ProfileUpdate};
 use motcua_domain::citizen::Phone;
-use serde_json::json;
 
 use crate::api;
 use crate::components::form::{Errors, Field};
@@ -42,7 +41,7 @@ pub fn Account() -> impl IntoView {
     };
 
     spawn_local(async move {
-        match api::get::<CitizenProfile>("/api/me").await {
+        match api::auth::me().await {
             Ok(p) => show_profile(p),
             Err(_) => step.set(Step::Phone),
         }
@@ -56,7 +55,7 @@ pub fn Account() -> impl IntoView {
         };
         busy.set(true);
         spawn_local(async move {
-            match api::post_json::<OtpRequested, _>("/api/auth/otp/request", &json!({ "phone": parsed.as_str() })).await {
+            match api::auth::request_code(&OtpRequest { phone: parsed.as_str().to_string() }).await {
                 Ok(r) => {
                     let (phone, minutes, seconds) = (parsed.as_str(), r.expires_in / 60, r.resend_after);
                     info.set(pick(
@@ -78,8 +77,8 @@ pub fn Account() -> impl IntoView {
         }
         busy.set(true);
         spawn_local(async move {
-            let body = json!({ "phone": phone.get_untracked(), "code": code.get_untracked() });
-            match api::post_json::<CitizenProfile, _>(if api::embedded() { "/api/auth/otp/verify?embed=1" } else { "/api/auth/otp/verify" }, &body).await {
+            let body = OtpVerify { phone: phone.get_untracked(), code: code.get_untracked() };
+            match api::auth::verify_code(&body, api::embedded()).await {
                 Ok(p) => {
                     code.set(String::new());
                     info.set(String::new());
@@ -104,7 +103,7 @@ pub fn Account() -> impl IntoView {
         }
         busy.set(true);
         spawn_local(async move {
-            match api::put_json::<CitizenProfile, _>("/api/me", &update).await {
+            match api::auth::update_me(&update).await {
                 Ok(p) => show_profile(p),
                 Err(e) => errors.set(e.into()),
             }
@@ -114,7 +113,7 @@ pub fn Account() -> impl IntoView {
 
     let logout = move || {
         spawn_local(async move {
-            match api::post_empty("/api/auth/logout").await {
+            match api::auth::logout().await {
                 Ok(()) => {
                     me.set(None);
                     phone.set(String::new());

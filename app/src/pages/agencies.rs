@@ -13,7 +13,7 @@ use crate::i18n::{self, t};
 
 #[component]
 pub fn AgencyPicker() -> impl IntoView {
-    let tree = LocalResource::new(|| async { api::get::<Vec<AgencyNode>>("/api/agencies").await });
+    let tree = LocalResource::new(|| async { api::catalog::agencies().await });
     let (search, set_search) = signal(String::new());
     let chosen = use_chosen();
     let query = use_query_map();

@@ -3,62 +3,46 @@
 //! page shows what the ledger says (never what the return URL claims) and keeps asking while a
 //! payment is still pending.
 
+use std::time::Duration;
+
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use motcua_domain::api::{DossierDetail, PaymentSummary};
-use motcua_domain::dossier::DossierAction;
-use motcua_domain::payment::Status as PaymentStatus;
+use motcua_domain::api::DossierDetail;
+use motcua_domain::dossier::{transition, DossierAction, Role};
 use motcua_domain::gateway::{Provider, StartPayment};
-use serde::Deserialize;
+use motcua_domain::payment::Status as PaymentStatus;
 
-use crate::api::{self, ApiFailure};
+use crate::api::{self, payments::Started};
 use crate::components::dates::{date_vn, datetime_vn};
 use crate::components::money::vnd;
 use crate::components::receipt::Receipt;
 use crate::components::vietqr::VietQrPanel;
+use crate::hooks::poll::{use_poll_while, UsePollWhileReturn};
 use crate::i18n::{pick, t};
-
-#[derive(Deserialize, Clone)]
-struct Started {
-    #[allow(dead_code)]
-    payment: PaymentSummary,
-    next: StartPayment,
-}
 
 const PROVIDERS: [Provider; 5] = [Provider::Vnpay, Provider::Momo, Provider::Zalopay, Provider::Vietqr, Provider::Paygov];
 
 #[component]
 pub fn DossierPage() -> impl IntoView {
     let params = use_params_map();
-    let id = move || params.read().get("id").unwrap_or_default();
-    let (refresh, set_refresh) = signal(0u32);
-    let detail = LocalResource::new(move || {
-        refresh.track();
-        let id = id();
-        async move { api::get::<DossierDetail>(&format!("/api/dossiers/{}", api::encode(&id))).await }
-    });
+    let id = move || params.read_untracked().get("id").unwrap_or_default();
     let (qr, set_qr) = signal(None::<StartPayment>);
     let (pay_error, set_pay_error) = signal(None::<String>);
     let (busy, set_busy) = signal(false);
 
     // While a payment is pending (returned from a provider, or a VietQR transfer awaited), ask
-    // the ledger again every 3 seconds.
-    let handle = set_interval_with_handle(
-        move || {
-            let pending = detail.get().and_then(|r| r.ok()).is_some_and(|d| {
-                d.receipt.is_none() && (d.payments.iter().any(|p| p.status == "pending") || qr.get_untracked().is_some())
-            });
-            if pending {
-                set_refresh.update(|n| *n += 1);
-            }
+    // the ledger again every 3 seconds; leaving the page stops asking and aborts the request.
+    let UsePollWhileReturn { data: detail, set: show, refetch, .. } = use_poll_while(
+        move |signal| api::dossiers::get_one(&id()).signal(signal),
+        move |d: &DossierDetail| {
+            d.receipt.is_none()
+                && !d.summary.status.is_final()
+                && (d.payments.iter().any(|p| p.status == "pending") || qr.get_untracked().is_some())
         },
-        std::time::Duration::from_secs(3),
+        Duration::from_secs(3),
     );
-    on_cleanup(move || {
-        if let Ok(h) = handle {
-            h.clear();
-        }
-    });
+    // Another dossier opened in the same page.
+    Effect::watch(move || params.read().get("id"), move |_, _, _| refetch.run(()), false);
 
     let pay = move |provider: Provider| {
         set_busy.set(true);
@@ -68,14 +52,13 @@ pub fn DossierPage() -> impl IntoView {
         // still counts as the person's gesture (popup blockers); the frame keeps polling.
         let popup = api::embedded().then(|| window().open_with_url_and_target("about:blank", "_blank").ok().flatten()).flatten();
         leptos::task::spawn_local(async move {
-            let body = serde_json::json!({ "provider": provider.as_str() });
-            let started: Result<Started, ApiFailure> = api::post_json(&format!("/api/dossiers/{}/payments", api::encode(&id)), &body).await;
+            let started = api::payments::start(&id, provider).await;
             set_busy.set(false);
             match started {
                 Ok(Started { next: StartPayment::Redirect { url }, .. }) => match &popup {
                     Some(w) => {
                         let _ = w.location().set_href(&url);
-                        set_refresh.update(|n| *n += 1);
+                        refetch.run(());
                     }
                     None => {
                         let _ = window().location().set_href(&url);
@@ -86,11 +69,14 @@ pub fn DossierPage() -> impl IntoView {
                         let _ = w.close();
                     }
                     set_qr.set(Some(next));
-                    set_refresh.update(|n| *n += 1);
+                    refetch.run(());
                 }
                 Err(e) => {
                     if let Some(w) = &popup {
                         let _ = w.close();
+                    }
+                    if e.dossier_changed() {
+                        refetch.run(());
                     }
                     set_pay_error.set(Some(e.message))
                 }
@@ -98,11 +84,109 @@ pub fn DossierPage() -> impl IntoView {
         });
     };
 
+    // Withdrawing: shown only while the domain allows it (before processing starts), after a
+    // confirmation with an optional reason. Kept out of the polled view so a refresh does not
+    // rebuild the form under the person's fingers.
+    let withdrawable = Memo::new(move |_| {
+        detail.with(|d| match d {
+            Some(Ok(d)) => transition(d.summary.status, DossierAction::Withdraw, Role::Citizen, d.has_fees).is_ok(),
+            _ => false,
+        })
+    });
+    let confirming = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    let withdraw_error = RwSignal::new(None::<String>);
+    let withdrawn = RwSignal::new(false);
+    // Focus goes to the reason when the confirmation opens, and back to the button if it closes.
+    let reason_input = NodeRef::<leptos::html::Textarea>::new();
+    let open_button = NodeRef::<leptos::html::Button>::new();
+    let refocus = StoredValue::new(false);
+    Effect::new(move |_| {
+        if let Some(el) = reason_input.get() {
+            let _ = el.focus();
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(el) = open_button.get() {
+            if refocus.get_value() {
+                refocus.set_value(false);
+                let _ = el.focus();
+            }
+        }
+    });
+    let withdraw = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        set_busy.set(true);
+        withdraw_error.set(None);
+        let id = id();
+        let why = reason.get_untracked();
+        leptos::task::spawn_local(async move {
+            let answer = api::dossiers::withdraw(&id, Some(why.trim()).filter(|r| !r.is_empty())).await;
+            set_busy.set(false);
+            match answer {
+                Ok(d) => {
+                    confirming.set(false);
+                    reason.set(String::new());
+                    set_qr.set(None);
+                    withdrawn.set(true);
+                    show.run(d);
+                }
+                Err(e) => {
+                    // Refused because the dossier is no longer what the page shows (changed by
+                    // someone else meanwhile, or closed): show it as it is now.
+                    if e.dossier_changed() {
+                        refetch.run(());
+                    }
+                    withdraw_error.set(Some(e.message));
+                }
+            }
+        });
+    };
+    let withdraw_section = move || {
+        view! {
+            {move || withdrawn.get().then(|| view! {
+                <p class="paid" role="status">{t(
+                    "Đã rút hồ sơ. Khoản phí đã nộp (nếu có) sẽ được cơ quan hoàn trả.",
+                    "The dossier was withdrawn. Any fee paid will be refunded by the agency.",
+                )}</p>
+            })}
+            {move || withdraw_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            {move || withdrawable.get().then(|| view! {
+                <section class="withdraw" aria-labelledby="withdraw-title">
+                    <h2 id="withdraw-title">{t("Rút hồ sơ", "Withdraw the dossier")}</h2>
+                    {move || (!confirming.get()).then(|| view! {
+                        <button type="button" class="secondary" node_ref=open_button
+                            on:click=move |_| { withdraw_error.set(None); confirming.set(true); }>
+                            {t("Rút hồ sơ", "Withdraw the dossier")}
+                        </button>
+                    })}
+                    {move || confirming.get().then(|| view! {
+                        <form id="withdraw-form" class="withdraw-form" aria-labelledby="withdraw-title" aria-describedby="withdraw-warning" on:submit=withdraw>
+                            <p id="withdraw-warning">{t(
+                                "Bạn có chắc muốn rút hồ sơ này? Hồ sơ đã rút không thể tiếp tục xử lý; khoản phí đã nộp (nếu có) sẽ được cơ quan hoàn trả.",
+                                "Are you sure you want to withdraw this dossier? A withdrawn dossier cannot be processed further; any fee paid will be refunded by the agency.",
+                            )}</p>
+                            <label class="field" for="withdraw-reason">
+                                <span>{t("Lý do (không bắt buộc)", "Reason (optional)")}</span>
+                                <textarea id="withdraw-reason" rows="2" maxlength="500" node_ref=reason_input prop:value=reason
+                                    on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                            </label>
+                            <div class="row">
+                                <button type="submit" disabled=move || busy.get()>{t("Xác nhận rút hồ sơ", "Confirm withdrawal")}</button>
+                                <button type="button" class="secondary" on:click=move |_| { refocus.set_value(true); confirming.set(false); }>{t("Không rút", "Do not withdraw")}</button>
+                            </div>
+                        </form>
+                    })}
+                </section>
+            })}
+        }
+    };
+
     view! {
         <section class="page">
-            <Transition fallback=|| view! { <p class="muted">{t("Đang tải hồ sơ…", "Loading the dossier…")}</p> }>
-                {move || Suspend::new(async move {
-                    match detail.await {
+            {move || match detail.get() {
+                    None => view! { <p class="muted">{t("Đang tải hồ sơ…", "Loading the dossier…")}</p> }.into_any(),
+                    Some(answer) => match answer {
                         // The gateway's window opened from a portal's frame comes back here
                         // without that frame's (partitioned) session: the frame shows the result.
                         Err(e) if e.is_unauthorized() && window().opener().is_ok_and(|o| !o.is_null()) => view! {
@@ -187,7 +271,7 @@ pub fn DossierPage() -> impl IntoView {
                                         <h2>{t("Tệp đính kèm", "Attachments")}</h2>
                                         <ul class="files">
                                             {d.files.iter().map(|f| view! {
-                                                <li><a href=format!("/api/dossiers/{id}/files/{}", f.id) download=f.name.clone()>{f.name.clone()}</a>
+                                                <li><a href=api::dossiers::file_url(&id, &f.id) download=f.name.clone()>{f.name.clone()}</a>
                                                 " "<span class="muted">{crate::components::attachments::human_size(f.size as f64)}</span></li>
                                             }).collect_view()}
                                         </ul>
@@ -207,9 +291,9 @@ pub fn DossierPage() -> impl IntoView {
                                 </ol>
                             }.into_any()
                         }
-                    }
-                })}
-            </Transition>
+                    },
+                }}
+            {withdraw_section}
         </section>
     }
 }

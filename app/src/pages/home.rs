@@ -21,7 +21,7 @@ pub fn Home() -> impl IntoView {
             return;
         }
         leptos::task::spawn_local(async move {
-            if let Ok(tree) = api::get::<Vec<motcua_domain::api::AgencyNode>>("/api/agencies").await {
+            if let Ok(tree) = api::catalog::agencies().await {
                 if let Some((n, _)) = crate::components::agency::flatten(&tree).into_iter().find(|(n, _)| n.code == code) {
                     chosen.set(Some(ChosenAgency { code: n.code, name: n.name }));
                 }
@@ -33,11 +33,7 @@ pub fn Home() -> impl IntoView {
         let agency = agency();
         let q = search.get();
         async move {
-            let mut url = format!("/api/procedures?q={}", api::encode(&q));
-            if !agency.is_empty() {
-                url.push_str(&format!("&agency={}", api::encode(&agency)));
-            }
-            api::get::<Vec<ProcedureSummary>>(&url).await
+            api::catalog::procedures(&q, &agency).await
         }
     });
 

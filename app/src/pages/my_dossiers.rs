@@ -1,7 +1,6 @@
 //! "Hồ sơ của tôi": every dossier of the signed-in citizen with its status.
 
 use leptos::prelude::*;
-use motcua_domain::api::DossierSummary;
 
 use crate::api;
 use crate::hooks::draft::saved_drafts;
@@ -10,7 +9,7 @@ use crate::pages::submit::FormDraft;
 
 #[component]
 pub fn MyDossiers() -> impl IntoView {
-    let list = LocalResource::new(|| async { api::get::<Vec<DossierSummary>>("/api/dossiers").await });
+    let list = LocalResource::new(|| async { api::dossiers::list().await });
     let mut drafts: Vec<FormDraft> = saved_drafts::<FormDraft>().into_iter().map(|(_, d)| d).filter(|d| d.edited && !d.href.is_empty()).collect();
     drafts.sort_by(|a, b| b.saved_at.total_cmp(&a.saved_at));
     view! {

@@ -3,24 +3,18 @@
 //! only the dossier code, the procedure, the amounts and the payer's initials. Paid this way the
 //! dossier counts as paid online.
 
+use std::time::Duration;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
-use motcua_domain::api::{PayLinkView, PaymentSummary};
 use motcua_domain::gateway::{Provider, StartPayment};
-use serde::Deserialize;
 
-use crate::api::{self, ApiFailure};
+use crate::api::{self, payments::Started};
 use crate::components::money::vnd;
 use crate::components::receipt::Receipt;
+use crate::hooks::poll::{use_poll_while, UsePollWhileReturn};
 use crate::i18n::{pick, t};
-
-#[derive(Deserialize, Clone)]
-struct Started {
-    #[allow(dead_code)]
-    payment: PaymentSummary,
-    next: StartPayment,
-}
 
 const PROVIDERS: [Provider; 4] = [Provider::Vnpay, Provider::Momo, Provider::Zalopay, Provider::Vietqr];
 
@@ -28,36 +22,26 @@ const PROVIDERS: [Provider; 4] = [Provider::Vnpay, Provider::Momo, Provider::Zal
 pub fn PayLinkPage() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.read_untracked().get("token").unwrap_or_default();
-    let data = RwSignal::new(None::<Result<PayLinkView, ApiFailure>>);
     let qr = RwSignal::new(None::<StartPayment>);
     let error = RwSignal::new(None::<String>);
-    let load = move || {
-        let t = token();
-        spawn_local(async move { data.set(Some(api::get::<PayLinkView>(&format!("/api/pay/{}", api::encode(&t))).await)) });
-    };
-    load();
-    let handle = set_interval_with_handle(
-        move || {
-            if qr.get_untracked().is_some() && data.get_untracked().and_then(|d| d.ok()).is_some_and(|d| d.payable) {
-                load();
-            }
-        },
-        std::time::Duration::from_secs(3),
+    // While a VietQR code is shown and the fee is still open, ask again every 3 seconds.
+    let UsePollWhileReturn { data, refetch, .. } = use_poll_while(
+        move |signal| api::pay_links::view(&token()).signal(signal),
+        move |d| d.payable && qr.get_untracked().is_some(),
+        Duration::from_secs(3),
     );
-    on_cleanup(move || {
-        if let Ok(h) = handle {
-            h.clear();
-        }
-    });
     let pay = move |p: Provider| {
         let t = token();
         error.set(None);
         spawn_local(async move {
-            match api::post_json::<Started, _>(&format!("/api/pay/{}/payments", api::encode(&t)), &serde_json::json!({"provider": p.as_str()})).await {
+            match api::pay_links::start(&t, p).await {
                 Ok(Started { next: StartPayment::Redirect { url }, .. }) => {
                     let _ = window().location().set_href(&url);
                 }
-                Ok(s) => qr.set(Some(s.next)),
+                Ok(s) => {
+                    qr.set(Some(s.next));
+                    refetch.run(());
+                }
                 Err(e) => error.set(Some(e.message)),
             }
         });

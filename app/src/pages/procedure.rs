@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use motcua_domain::api::ProcedureDetail;
 
 use crate::api;
 use crate::components::agency::use_chosen;
@@ -17,8 +16,8 @@ pub fn ProcedurePage() -> impl IntoView {
     // With an agency chosen, the fees as they apply in its province.
     let detail = LocalResource::new(move || {
         let code = params.read().get("code").unwrap_or_default();
-        let agency = chosen.read().as_ref().map(|a| format!("?agency={}", api::encode(&a.code))).unwrap_or_default();
-        async move { api::get::<ProcedureDetail>(&format!("/api/procedures/{}{agency}", api::encode(&code))).await }
+        let agency = chosen.read().as_ref().map(|a| a.code.clone()).unwrap_or_default();
+        async move { api::catalog::procedure(&code, &agency).await }
     });
     view! {
         <section class="page">

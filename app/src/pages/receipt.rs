@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use motcua_domain::api::ReceiptView;
 
 use crate::api;
 use crate::components::receipt::Receipt;
@@ -13,7 +12,7 @@ pub fn ReceiptPage() -> impl IntoView {
     let params = use_params_map();
     let receipt = LocalResource::new(move || {
         let code = params.read().get("code").unwrap_or_default();
-        async move { api::get::<ReceiptView>(&format!("/api/receipts/{}", api::encode(&code))).await }
+        async move { api::receipts::verify(&code).await }
     });
     view! {
         <section class="page">

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
-use motcua_domain::auth::{StaffLogin as LoginBody, StaffProfile};
+use motcua_domain::auth::StaffLogin as LoginBody;
 
 use crate::api;
 use crate::components::form::{Errors, Field};
@@ -34,7 +34,7 @@ pub fn StaffLogin() -> impl IntoView {
         };
         let navigate = navigate.clone();
         spawn_local(async move {
-            let result = api::post_json::<StaffProfile, _>("/api/staff/login", &body).await;
+            let result = api::auth::staff_login(&body).await;
             busy.set(false);
             match result {
                 Ok(me) => {

@@ -6,9 +6,8 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
-use motcua_domain::api::{Applicant, DossierDetail, ProcedureDetail, SubmitDossier, UploadView};
+use motcua_domain::api::{Applicant, SubmitDossier, UploadView};
 use motcua_domain::applicant;
-use motcua_domain::auth::CitizenProfile;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -125,10 +124,10 @@ pub fn SubmitPage() -> impl IntoView {
 
     // The fees as they apply in the agency's province (its own versions, if it set any).
     let detail = LocalResource::new({
-        let url = format!("/api/procedures/{}?agency={}", api::encode(&code), api::encode(&agency));
+        let (code, agency) = (code.clone(), agency.clone());
         move || {
-            let url = url.clone();
-            async move { api::get::<ProcedureDetail>(&url).await }
+            let (code, agency) = (code.clone(), agency.clone());
+            async move { api::catalog::procedure(&code, &agency).await }
         }
     });
 
@@ -158,7 +157,7 @@ pub fn SubmitPage() -> impl IntoView {
     // Pre-fill from the profile (not over a restored draft, nor over what the person typed
     // before the profile arrived); learn whether we may send.
     leptos::task::spawn_local(async move {
-        match api::get::<CitizenProfile>("/api/me").await {
+        match api::auth::me().await {
             Ok(p) => {
                 logged_in.set(Some(true));
                 if !restored {
@@ -227,7 +226,7 @@ pub fn SubmitPage() -> impl IntoView {
         busy.set(true);
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
-            match api::post_json::<DossierDetail, _>("/api/dossiers", &body).await {
+            match api::dossiers::submit(&body).await {
                 Ok(dossier) => {
                     clear.run(());
                     navigate(&format!("/ho-so/{}", dossier.summary.id), Default::default());

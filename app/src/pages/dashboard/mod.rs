@@ -8,7 +8,7 @@ mod chart;
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use motcua_domain::dashboard::{CoverageView, DormantRow, OverdueRow, Period, ProcedureRate, RateRow, RatesView, TrendView};
+use motcua_domain::dashboard::{Period, RateRow, RatesView};
 
 use crate::api::{self, encode, ApiFailure};
 use crate::staff::use_staff;
@@ -70,33 +70,33 @@ pub fn Dashboard() -> impl IntoView {
     let rates = LocalResource::new(move || {
         let q = qs.get();
         let go = ready();
-        async move { if go { Some(api::get::<RatesView>(&format!("/api/dashboard/rates?{q}")).await) } else { None } }
+        async move { if go { Some(api::dashboard::rates(&q).await) } else { None } }
     });
     let trend = LocalResource::new(move || {
         let q = qs.get();
         let go = ready();
-        async move { if go { Some(api::get::<TrendView>(&format!("/api/dashboard/trend?{q}")).await) } else { None } }
+        async move { if go { Some(api::dashboard::trend(&q).await) } else { None } }
     });
     let procs = LocalResource::new(move || {
         let q = qs.get();
         let go = ready();
-        async move { if go { Some(api::get::<Vec<ProcedureRate>>(&format!("/api/dashboard/procedures?{q}")).await) } else { None } }
+        async move { if go { Some(api::dashboard::procedures(&q).await) } else { None } }
     });
     let scope_q = Memo::new(move |_| query_suffix(&agency.get(), ""));
     let coverage = LocalResource::new(move || {
         let q = scope_q.get();
         let go = ready();
-        async move { if go { Some(api::get::<CoverageView>(&format!("/api/dashboard/coverage?{q}")).await) } else { None } }
+        async move { if go { Some(api::dashboard::coverage(&q).await) } else { None } }
     });
     let dormant = LocalResource::new(move || {
         let q = scope_q.get();
         let go = ready();
-        async move { if go { Some(api::get::<Vec<DormantRow>>(&format!("/api/dashboard/dormant?{q}")).await) } else { None } }
+        async move { if go { Some(api::dashboard::dormant(&q).await) } else { None } }
     });
     let overdue = LocalResource::new(move || {
         let q = scope_q.get();
         let go = ready();
-        async move { if go { Some(api::get::<Vec<OverdueRow>>(&format!("/api/dashboard/overdue?{q}")).await) } else { None } }
+        async move { if go { Some(api::dashboard::overdue(&q).await) } else { None } }
     });
 
     let period_input = RwSignal::new(String::new());
@@ -109,7 +109,7 @@ pub fn Dashboard() -> impl IntoView {
     };
     let csv = move |route: &str, with_period: bool| {
         let q = if with_period { qs.get() } else { scope_q.get() };
-        format!("/api/dashboard/{route}?{q}&format=csv")
+        api::dashboard::csv_url(route, &q)
     };
 
     view! {

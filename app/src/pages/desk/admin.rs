@@ -15,7 +15,7 @@ use crate::components::form::{Errors, Field};
 pub fn Admin() -> impl IntoView {
     use_require_staff();
     let catalog = RwSignal::new(None::<Result<Value, ApiFailure>>);
-    let load = move || spawn_local(async move { catalog.set(Some(api::get::<Value>("/api/admin/catalog").await)) });
+    let load = move || spawn_local(async move { catalog.set(Some(api::admin::catalog().await)) });
     load();
     let agency = RwSignal::new(String::new());
     let (bin, number, holder) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
@@ -24,12 +24,11 @@ pub fn Admin() -> impl IntoView {
     let (from, basis, lines) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
     let errors = RwSignal::new(Errors::default());
     let done = RwSignal::new(None::<String>);
-    let send = move |method: &'static str, url: String, body: Value, ok: &'static str| {
+    let send = move |call: api::Call<Value>, ok: &'static str| {
         errors.set(Errors::default());
         done.set(None);
         spawn_local(async move {
-            let r = if method == "PUT" { api::put_json::<Value, _>(&url, &body).await } else { api::post_json::<Value, _>(&url, &body).await };
-            match r {
+            match call.await {
                 Ok(_) => {
                     done.set(Some(ok.to_string()));
                     load();
@@ -61,8 +60,7 @@ pub fn Admin() -> impl IntoView {
             </label>
             <form class="admin-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
                 ev.prevent_default();
-                send("PUT", format!("/api/admin/agencies/{}/bank-account", agency.get_untracked()),
-                     json!({"bank_bin": bin.get_untracked(), "account_number": number.get_untracked(), "account_name": holder.get_untracked()}),
+                send(api::admin::put_bank_account(&agency.get_untracked(), &json!({"bank_bin": bin.get_untracked(), "account_number": number.get_untracked(), "account_name": holder.get_untracked()})),
                      "Đã lưu tài khoản thụ hưởng.");
             }>
                 <h2>"Tài khoản thụ hưởng"</h2>
@@ -78,8 +76,7 @@ pub fn Admin() -> impl IntoView {
             </label>
             <form class="admin-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
                 ev.prevent_default();
-                send("PUT", format!("/api/admin/agencies/{}/procedures/{}", agency.get_untracked(), procedure.get_untracked()),
-                     json!({"online_payment": online.get_untracked()}), "Đã cập nhật thanh toán trực tuyến.");
+                send(api::admin::put_handling(&agency.get_untracked(), &procedure.get_untracked(), &json!({"online_payment": online.get_untracked()})), "Đã cập nhật thanh toán trực tuyến.");
             }>
                 <h2>"Thanh toán trực tuyến"</h2>
                 <label class="check" for="a-online">
@@ -91,8 +88,7 @@ pub fn Admin() -> impl IntoView {
             <form class="admin-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
                 ev.prevent_default();
                 let parsed: Value = serde_json::from_str(&lines.get_untracked()).unwrap_or(Value::Null);
-                send("POST", format!("/api/admin/procedures/{}/fee-versions", procedure.get_untracked()),
-                     json!({"effective_from": from.get_untracked(), "legal_basis": basis.get_untracked(), "lines": parsed}),
+                send(api::admin::add_fee_version(&procedure.get_untracked(), &json!({"effective_from": from.get_untracked(), "legal_basis": basis.get_untracked(), "lines": parsed})),
                      "Đã thêm mức thu mới.");
             }>
                 <h2>"Mức thu mới (phiên bản biểu phí)"</h2>

@@ -6,26 +6,23 @@
 //! the digitized result, return it, complete. The server refuses anything the state machine does
 //! not allow, and its Vietnamese message is shown here.
 
+use std::time::Duration;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
-use motcua_domain::api::{PayLinkSent, StaffDossier};
-use motcua_domain::fee::FeeBreakdown;
-use motcua_domain::gateway::StartPayment;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use motcua_domain::api::{FeeQuoteRequest, PayLinkSent, StaffDossier};
+use motcua_domain::desk::LineChange;
+use motcua_domain::dossier::DossierStatus;
+use motcua_domain::gateway::{Provider, StartPayment};
 use wasm_bindgen::JsCast;
 
 use super::{day, use_require_staff, when};
-use crate::api::{self, ApiFailure};
+use crate::api::{self, desk::Act, ApiFailure};
 use crate::components::money::vnd;
 use crate::components::receipt::{provider_label, Receipt};
 use crate::components::vietqr::VietQrPanel;
-
-#[derive(Deserialize, Clone)]
-struct Started {
-    next: StartPayment,
-}
+use crate::hooks::poll::{use_poll_while, UsePollWhileReturn};
 
 /// The line of the fee form: code, name, computed amount, typed amount, reason.
 #[derive(Clone)]
@@ -42,7 +39,6 @@ pub fn DeskDossier() -> impl IntoView {
     use_require_staff();
     let params = use_params_map();
     let id = move || params.read_untracked().get("id").unwrap_or_default();
-    let data = RwSignal::new(None::<Result<(StaffDossier, Value), ApiFailure>>);
     let error = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -52,125 +48,126 @@ pub fn DeskDossier() -> impl IntoView {
     let ticked = RwSignal::new(Vec::<String>::new());
     let lines = RwSignal::new(Vec::<LineEdit>::new());
 
-    let load = move || {
-        let id = id();
-        spawn_local(async move {
-            let got = api::get::<Value>(&format!("/api/staff/dossiers/{}", api::encode(&id))).await.and_then(|v| {
-                serde_json::from_value::<StaffDossier>(v.clone()).map(|d| (d, v)).map_err(|_| ApiFailure {
-                    status: 0,
-                    code: "decode".into(),
-                    field: None,
-                    message: "Không đọc được dữ liệu hồ sơ.".into(),
-                })
-            });
-            // The fee form starts from the domain's computation for the dossier's inputs.
-            if let Ok((d, _)) = &got {
-                if d.actions.iter().any(|a| a.action == "notify_fee") && lines.get_untracked().is_empty() {
-                    let body = json!({"procedure": d.detail.summary.procedure_code, "agency": d.detail.summary.agency_code, "inputs": d.detail.inputs});
-                    if let Ok(b) = api::post_json::<FeeBreakdown, _>("/api/fees/quote", &body).await {
-                        lines.set(
-                            b.lines
-                                .into_iter()
-                                .map(|l| LineEdit {
-                                    code: l.code,
-                                    name: l.name,
-                                    computed: l.amount.as_dong(),
-                                    amount: RwSignal::new(l.amount.as_dong().to_string()),
-                                    reason: RwSignal::new(String::new()),
-                                })
-                                .collect(),
-                        );
-                    }
-                }
-            }
-            data.set(Some(got));
-        });
-    };
-    load();
-    // While the citizen pays on their phone, ask again every 3 seconds.
-    let handle = set_interval_with_handle(
-        move || {
-            let waiting = data.get_untracked().and_then(|r| r.ok()).is_some_and(|(d, _)| d.detail.summary.status == motcua_domain::dossier::DossierStatus::FeeNotified);
-            if waiting && (qr.get_untracked().is_some() || pay_link.get_untracked().is_some()) {
-                load();
-            }
+    // While the citizen pays on their phone (VietQR shown, SMS link sent), ask again every 3
+    // seconds; leaving the page stops asking and aborts the request in flight.
+    let UsePollWhileReturn { data, set: show, refetch, .. } = use_poll_while(
+        move |signal| api::desk::dossier(&id()).signal(signal),
+        move |d: &StaffDossier| {
+            d.detail.summary.status == DossierStatus::FeeNotified && (qr.get_untracked().is_some() || pay_link.get_untracked().is_some())
         },
-        std::time::Duration::from_secs(3),
+        Duration::from_secs(3),
     );
-    on_cleanup(move || {
-        if let Ok(h) = handle {
-            h.clear();
+
+    // The fee form starts from the domain's computation for the dossier's inputs.
+    let quoting = RwSignal::new(false);
+    Effect::new(move |_| {
+        let request = data.with(|d| match d {
+            Some(Ok(d)) if d.actions.iter().any(|a| a.action == "notify_fee") => Some(FeeQuoteRequest {
+                procedure: d.detail.summary.procedure_code.clone(),
+                agency: d.detail.summary.agency_code.clone(),
+                inputs: d.detail.inputs.clone(),
+            }),
+            _ => None,
+        });
+        let Some(request) = request else { return };
+        if !lines.get_untracked().is_empty() || quoting.get_untracked() {
+            return;
         }
+        quoting.set(true);
+        spawn_local(async move {
+            if let Ok(b) = api::catalog::fee_quote(&request).await {
+                lines.set(
+                    b.lines
+                        .into_iter()
+                        .map(|l| LineEdit {
+                            code: l.code,
+                            name: l.name,
+                            computed: l.amount.as_dong(),
+                            amount: RwSignal::new(l.amount.as_dong().to_string()),
+                            reason: RwSignal::new(String::new()),
+                        })
+                        .collect(),
+                );
+            }
+            quoting.set(false);
+        });
     });
 
-    let finish = move |r: Result<Value, ApiFailure>, done: &'static str| {
+    // A refusal shows the server's message; when someone else changed the dossier meanwhile
+    // (409 `conflict`, or it moved on: `wrong_state`, `dossier_closed`), the dossier is read
+    // again so the officer sees its current state and the actions it allows now.
+    let refused = move |e: ApiFailure| {
+        notice.set(None);
+        if e.dossier_changed() {
+            lines.set(vec![]);
+            refetch.run(());
+        }
+        error.set(Some(e.message));
+    };
+    let finish = move |r: Result<StaffDossier, ApiFailure>, done: &'static str| {
         busy.set(false);
         match r {
-            Ok(_) => {
+            Ok(d) => {
                 error.set(None);
                 notice.set(Some(done.to_string()));
                 reason.set(String::new());
                 lines.set(vec![]);
-                load();
+                show.run(d);
             }
-            Err(e) => {
-                notice.set(None);
-                error.set(Some(e.message));
-            }
+            Err(e) => refused(e),
         }
     };
-    let act = move |action: String, done: &'static str| {
+    let act = move |action: &'static str, done: &'static str| {
         busy.set(true);
-        let id = id();
-        let body = json!({"action": action, "reason": reason.get_untracked(), "documents": ticked.get_untracked()});
-        spawn_local(async move { finish(api::post_json::<Value, _>(&format!("/api/staff/dossiers/{id}/actions"), &body).await, done) });
+        let call = api::desk::act(&id(), &Act { action, reason: &reason.get_untracked(), documents: &ticked.get_untracked() });
+        spawn_local(async move { finish(call.await, done) });
     };
     let send_notice = move |_| {
         busy.set(true);
-        let id = id();
         let mut changes = vec![];
         for l in lines.get_untracked() {
             let typed = l.amount.get_untracked().replace(['.', ' '], "");
             let amount: i64 = typed.parse().unwrap_or(-1);
             if amount != l.computed {
-                changes.push(json!({"code": l.code, "amount": amount, "reason": l.reason.get_untracked()}));
+                changes.push(LineChange { code: l.code, amount, reason: l.reason.get_untracked() });
             }
         }
-        spawn_local(async move {
-            finish(api::post_json::<Value, _>(&format!("/api/staff/dossiers/{id}/fee-notice"), &json!({"changes": changes})).await, "Đã gửi thông báo phí, lệ phí.")
-        });
+        let call = api::desk::fee_notice(&id(), &changes);
+        spawn_local(async move { finish(call.await, "Đã gửi thông báo phí, lệ phí.") });
     };
     let cash = move |_| {
         busy.set(true);
-        let id = id();
-        spawn_local(async move {
-            finish(api::post_json::<Value, _>(&format!("/api/staff/dossiers/{id}/counter-payment"), &json!({})).await, "Đã thu tiền mặt tại quầy và cấp biên lai.")
-        });
+        let call = api::desk::counter_payment(&id());
+        spawn_local(async move { finish(call.await, "Đã thu tiền mặt tại quầy và cấp biên lai.") });
     };
     let show_qr = move |_| {
         busy.set(true);
-        let id = id();
+        let call = api::payments::start(&id(), Provider::Vietqr);
         spawn_local(async move {
-            let r = api::post_json::<Started, _>(&format!("/api/dossiers/{id}/payments"), &json!({"provider": "vietqr"})).await;
+            let r = call.await;
             busy.set(false);
             match r {
-                Ok(s) => qr.set(Some(s.next)),
-                Err(e) => error.set(Some(e.message)),
+                Ok(s) => {
+                    qr.set(Some(s.next));
+                    refetch.run(());
+                }
+                Err(e) => refused(e),
             }
         });
     };
     let send_link = move |_| {
         busy.set(true);
-        let id = id();
+        let call = api::desk::send_pay_link(&id());
         spawn_local(async move {
-            let r = api::post_json::<PayLinkSent, _>(&format!("/api/staff/dossiers/{id}/pay-link"), &json!({})).await;
+            let r = call.await;
             busy.set(false);
             match r {
                 Ok(s) => {
                     notice.set(Some(format!("Đã gửi tin nhắn có đường dẫn thanh toán đến số {}.", s.sent_to)));
                     pay_link.set(Some(s));
+                    refetch.run(());
                 }
-                Err(e) => error.set(Some(e.message)),
+                Err(e) => refused(e),
             }
         });
     };
@@ -181,12 +178,8 @@ pub fn DeskDossier() -> impl IntoView {
             return;
         };
         busy.set(true);
-        let id = id();
-        spawn_local(async move {
-            let url = format!("/api/staff/dossiers/{id}/results?name={}", api::encode(&file.name()));
-            let ct = if file.type_().is_empty() { "application/octet-stream".to_string() } else { file.type_() };
-            finish(api::post_blob::<Value>(&url, &ct, &file).await, "Đã đính kèm kết quả; hồ sơ chờ trả kết quả.")
-        });
+        let call = api::desk::attach_result(&id(), &file);
+        spawn_local(async move { finish(call.await, "Đã đính kèm kết quả; hồ sơ chờ trả kết quả.") });
     };
 
     view! {
@@ -195,14 +188,11 @@ pub fn DeskDossier() -> impl IntoView {
             {move || match data.get() {
                 None => view! { <p class="muted">"Đang tải hồ sơ…"</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
-                Some(Ok((d, raw))) => {
+                Some(Ok(d)) => {
                     let s = d.detail.summary.clone();
                     let a = d.detail.applicant.clone();
                     let has = |name: &str| d.actions.iter().any(|x| x.action == name);
-                    let scans: Vec<(String, String)> = raw["files"].as_array().map(|fs| fs.iter().map(|f| (
-                        f["name"].as_str().unwrap_or("Tệp").to_string(),
-                        f["url"].as_str().map(str::to_string).or_else(|| f["id"].as_str().map(|fid| format!("/api/dossiers/{}/files/{fid}", s.id))).unwrap_or_default(),
-                    )).collect()).unwrap_or_default();
+                    let scans: Vec<(String, String)> = d.detail.files.iter().map(|f| (f.name.clone(), api::dossiers::file_url(&s.id, &f.id))).collect();
                     let paid_online = d.paid_online;
                     view! {
                         <h1>{s.procedure_name.clone()}</h1>
@@ -240,7 +230,7 @@ pub fn DeskDossier() -> impl IntoView {
                                             </label>
                                         }
                                     }).collect_view()}
-                                    <button type="button" disabled=move || busy.get() on:click=move |_| act("receive".into(), "Đã tiếp nhận hồ sơ.")>"Tiếp nhận hồ sơ"</button>
+                                    <button type="button" disabled=move || busy.get() on:click=move |_| act("receive", "Đã tiếp nhận hồ sơ.")>"Tiếp nhận hồ sơ"</button>
                                 </fieldset>
                             })}
                             {(has("request_supplement") || has("reject")).then(|| {
@@ -252,8 +242,8 @@ pub fn DeskDossier() -> impl IntoView {
                                         <textarea id="reason" rows="2" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
                                     </label>
                                     <div class="row">
-                                        {supplement.then(|| view! { <button type="button" class="secondary" disabled=move || busy.get() on:click=move |_| act("request_supplement".into(), "Đã yêu cầu bổ sung; công dân được thông báo.")>"Yêu cầu bổ sung"</button> })}
-                                        {reject.then(|| view! { <button type="button" class="secondary" disabled=move || busy.get() on:click=move |_| act("reject".into(), "Đã từ chối hồ sơ.")>"Từ chối"</button> })}
+                                        {supplement.then(|| view! { <button type="button" class="secondary" disabled=move || busy.get() on:click=move |_| act("request_supplement", "Đã yêu cầu bổ sung; công dân được thông báo.")>"Yêu cầu bổ sung"</button> })}
+                                        {reject.then(|| view! { <button type="button" class="secondary" disabled=move || busy.get() on:click=move |_| act("reject", "Đã từ chối hồ sơ.")>"Từ chối"</button> })}
                                     </div>
                                 }
                             })}
@@ -288,7 +278,7 @@ pub fn DeskDossier() -> impl IntoView {
                                 </div>
                             })}
                             {has("start_processing").then(|| view! {
-                                <button type="button" disabled=move || busy.get() on:click=move |_| act("start_processing".into(), "Đã chuyển xử lý.")>"Chuyển xử lý"</button>
+                                <button type="button" disabled=move || busy.get() on:click=move |_| act("start_processing", "Đã chuyển xử lý.")>"Chuyển xử lý"</button>
                             })}
                             {has("mark_result_ready").then(|| view! {
                                 <label class="field" for="result-file">
@@ -298,14 +288,14 @@ pub fn DeskDossier() -> impl IntoView {
                                 <button type="button" disabled=move || busy.get() on:click=upload>"Đính kèm kết quả"</button>
                             })}
                             {has("return_result").then(|| view! {
-                                <button type="button" disabled=move || busy.get() on:click=move |_| act("return_result".into(), "Đã trả kết quả.")>"Trả kết quả"</button>
+                                <button type="button" disabled=move || busy.get() on:click=move |_| act("return_result", "Đã trả kết quả.")>"Trả kết quả"</button>
                             })}
                             {has("complete").then(|| view! {
-                                <button type="button" disabled=move || busy.get() on:click=move |_| act("complete".into(), "Hồ sơ đã kết thúc.")>"Kết thúc hồ sơ"</button>
+                                <button type="button" disabled=move || busy.get() on:click=move |_| act("complete", "Hồ sơ đã kết thúc.")>"Kết thúc hồ sơ"</button>
                             })}
                         </section>
 
-                        {(s.status == motcua_domain::dossier::DossierStatus::FeeNotified).then(|| {
+                        {(s.status == DossierStatus::FeeNotified).then(|| {
                             let code = s.code.clone().unwrap_or_default();
                             let total = d.detail.fee_notice.as_ref().map(|n| n.total).unwrap_or(0);
                             view! {

@@ -18,8 +18,8 @@ pub fn Inbox() -> impl IntoView {
     let q = RwSignal::new(String::new());
     let page = RwSignal::new(None::<Result<InboxPage, ApiFailure>>);
     let load = move || {
-        let url = format!("/api/staff/dossiers?tab={}&q={}", api::encode(&tab.get_untracked()), api::encode(q.get_untracked().trim()));
-        spawn_local(async move { page.set(Some(api::get::<InboxPage>(&url).await)) });
+        let call = api::desk::inbox(&tab.get_untracked(), q.get_untracked().trim());
+        spawn_local(async move { page.set(Some(call.await)) });
     };
     Effect::new(move |_| {
         if ctx.me.get().is_some() {
@@ -33,7 +33,7 @@ pub fn Inbox() -> impl IntoView {
     };
     let logout = move |_| {
         spawn_local(async move {
-            let _ = api::post_empty("/api/staff/logout").await;
+            let _ = api::auth::staff_logout().await;
             ctx.me.set(None);
         });
     };

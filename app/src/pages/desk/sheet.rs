@@ -16,7 +16,7 @@ pub fn ControlSheet() -> impl IntoView {
     let params = use_params_map();
     let data = RwSignal::new(None::<Result<StaffDossier, ApiFailure>>);
     let id = params.read_untracked().get("id").unwrap_or_default();
-    spawn_local(async move { data.set(Some(api::get::<StaffDossier>(&format!("/api/staff/dossiers/{}", api::encode(&id))).await)) });
+    spawn_local(async move { data.set(Some(api::desk::dossier(&id).await)) });
     view! {
         <section class="page sheet">
             {move || match data.get() {

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
-use motcua_domain::api::{AgencyNode, ProcedureDetail, ProcedureSummary};
+use motcua_domain::api::{AgencyNode, ProcedureSummary};
 use motcua_domain::fee::InputKind;
 use serde_json::{json, Map, Value};
 
@@ -48,7 +48,7 @@ pub fn WalkIn() -> impl IntoView {
         let Some(me) = ctx.me.get() else { return };
         spawn_local(async move {
             let mut all = vec![];
-            flatten(api::get::<Vec<AgencyNode>>("/api/agencies").await.unwrap_or_default(), &mut all);
+            flatten(api::catalog::agencies().await.unwrap_or_default(), &mut all);
             let mine: Vec<(String, String)> = all.into_iter().filter(|(c, _)| me.agencies.contains(c)).collect();
             if let Some((c, _)) = mine.first() {
                 agency.set(c.clone());
@@ -62,7 +62,7 @@ pub fn WalkIn() -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            let list = api::get::<Vec<ProcedureSummary>>(&format!("/api/procedures?agency={}", api::encode(&a))).await.unwrap_or_default();
+            let list = api::catalog::procedures("", &a).await.unwrap_or_default();
             procedure.set(list.first().map(|p| p.code.clone()).unwrap_or_default());
             procedures.set(list);
         });
@@ -73,7 +73,7 @@ pub fn WalkIn() -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            let detail = api::get::<ProcedureDetail>(&format!("/api/procedures/{}", api::encode(&p))).await.ok();
+            let detail = api::catalog::procedure(&p, &agency.get_untracked()).await.ok();
             let defs = detail.and_then(|d| d.fee_schedule).map(|s| s.inputs).unwrap_or_default();
             inputs.set(
                 defs.into_iter()
@@ -111,13 +111,13 @@ pub fn WalkIn() -> impl IntoView {
         });
         let navigate = navigate.clone();
         spawn_local(async move {
-            let created = api::post_json::<Value, _>("/api/staff/dossiers", &body).await;
+            let created = api::desk::walk_in(&body).await;
             busy.set(false);
             match created {
                 Ok(d) => {
-                    let id = d["id"].as_str().unwrap_or_default().to_string();
-                    if d["has_fees"] == true {
-                        if let Err(e) = api::post_json::<Value, _>(&format!("/api/staff/dossiers/{id}/fee-notice"), &json!({})).await {
+                    let id = d.detail.summary.id;
+                    if d.detail.has_fees {
+                        if let Err(e) = api::desk::fee_notice(&id, &[]).await {
                             errors.set(e.into());
                         }
                     }
