@@ -187,13 +187,33 @@ pub struct TimelineEntry {
 }
 
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FeeNoticeView {
     pub id: String,
     pub total: i64,
-    pub lines: serde_json::Value,
-    pub status: String,
+    /// Each line with its amount and, when an officer changed it, the computed amount and why.
+    pub lines: Vec<crate::desk::NoticeLine>,
+    pub status: NoticeStatus,
     pub created_at: String,
+}
+
+/// Where a fee notice stands: open (payable), settled, or cancelled (replaced by a new notice, or
+/// the dossier withdrawn).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeStatus {
+    Open,
+    Settled,
+    Cancelled,
+}
+
+/// The answer to starting a payment: the attempt, and where to send the payer next (the
+/// provider's page, or the VietQR code with the bank details).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Started {
+    pub payment: PaymentSummary,
+    pub next: crate::gateway::StartPayment,
 }
 
 /// A payment attempt as the citizen sees it: few states, the ledger's truth.
@@ -202,9 +222,9 @@ pub struct FeeNoticeView {
 pub struct PaymentSummary {
     pub id: String,
     pub reference: String,
-    pub provider: String,
+    pub provider: crate::payment::Channel,
     pub amount: i64,
-    pub status: String,
+    pub status: crate::payment::Status,
     pub status_label: String,
     pub finished: bool,
     pub created_at: String,

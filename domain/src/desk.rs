@@ -158,6 +158,7 @@ pub struct LineChange {
 
 /// A line of a sent fee notice: the computed line, and when an officer changed it, the amount
 /// the domain computed and the written reason (shown to the citizen and on the receipt).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NoticeLine {
     #[serde(flatten)]

@@ -1,19 +1,12 @@
 //! Paying a dossier's fee notice online.
 
-use motcua_domain::api::PaymentSummary;
-use motcua_domain::gateway::{Provider, StartPayment};
-use serde::{Deserialize, Serialize};
+use motcua_domain::gateway::Provider;
+use serde::Serialize;
 
 use super::{encode, post, Call};
 
-/// A payment attempt started: the attempt and what the app does next (go to the gateway, or
-/// show a VietQR code).
-#[derive(Debug, Clone, Deserialize)]
-pub struct Started {
-    #[allow(dead_code)]
-    pub payment: PaymentSummary,
-    pub next: StartPayment,
-}
+/// The answer to a payment start: the attempt and where to go next (`domain::api::Started`).
+pub use motcua_domain::api::Started;
 
 #[derive(Serialize)]
 pub(super) struct StartBody {

@@ -37,7 +37,7 @@ pub fn DossierPage() -> impl IntoView {
         move |d: &DossierDetail| {
             d.receipt.is_none()
                 && !d.summary.status.is_final()
-                && (d.payments.iter().any(|p| p.status == "pending") || qr.get_untracked().is_some())
+                && (d.payments.iter().any(|p| p.status == PaymentStatus::Pending) || qr.get_untracked().is_some())
         },
         Duration::from_secs(3),
     );
@@ -210,7 +210,7 @@ pub fn DossierPage() -> impl IntoView {
                                 </p>
                                 {d.summary.deadline.clone().map(|dl| view! { <p class="muted">{t("Hạn giải quyết: ", "Due by: ")}{date_vn(&dl)}</p> })}
                                 {d.fee_notice.clone().map(|n| {
-                                    let lines: Vec<(String, i64)> = n.lines.as_array().map(|ls| ls.iter().map(|l| (l["name"].as_str().unwrap_or("").to_string(), l["amount"].as_i64().unwrap_or(0))).collect()).unwrap_or_default();
+                                    let lines: Vec<(String, i64)> = n.lines.iter().map(|l| (l.line.name.clone(), l.line.amount.as_dong())).collect();
                                     view! {
                                         <section aria-label=t("Thông báo phí, lệ phí", "Fee notice")>
                                             <h2>{t("Phí, lệ phí", "Fees and charges")}</h2>
@@ -242,13 +242,13 @@ pub fn DossierPage() -> impl IntoView {
                                         })}
                                     </section>
                                 })}
-                                {(!paid && d.payments.iter().any(|p| p.status == "pending")).then(|| view! {
+                                {(!paid && d.payments.iter().any(|p| p.status == PaymentStatus::Pending)).then(|| view! {
                                     <p class="notice" role="status">{t("Đang chờ xác nhận thanh toán từ ngân hàng, ví điện tử…", "Waiting for the bank or e-wallet to confirm the payment…")}</p>
                                 })}
-                                {d.payments.first().filter(|p| !paid && p.finished && p.status != "paid").map(|p| view! {
+                                {d.payments.first().filter(|p| !paid && p.finished && p.status != PaymentStatus::Paid).map(|p| view! {
                                     <p class="error" role="alert">{pick(
                                         format!("Lần thanh toán gần nhất: {}. Bạn có thể thanh toán lại.", p.status_label),
-                                        format!("Last payment attempt: {}. You can pay again.", payment_status_en(&p.status)),
+                                        format!("Last payment attempt: {}. You can pay again.", p.status.label_en()),
                                     )}</p>
                                 })}
                                 {d.receipt.clone().map(|r| view! {
@@ -304,12 +304,6 @@ fn refund_status(status: &str) -> &'static str {
         "processing" => t("đang xử lý", "in progress"),
         _ => t("cơ quan sẽ chuyển khoản hoàn lại", "the agency will transfer it back"),
     }
-}
-
-/// A payment attempt's status (`pending`, `failed`...) in English; the server sends only the
-/// Vietnamese label.
-fn payment_status_en(status: &str) -> String {
-    serde_json::from_value::<PaymentStatus>(serde_json::Value::from(status)).map(|s| s.label_en().to_string()).unwrap_or_else(|_| status.to_string())
 }
 
 /// A timeline step: the server's Vietnamese label, or the domain's English one for its action.

@@ -144,7 +144,52 @@ pub fn transition(from: State, event: Event) -> Result<State, TransitionError> {
     }
 }
 
+/// How an attempt is paid: through a provider, or cash at the counter.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    Vnpay,
+    Momo,
+    Zalopay,
+    Vietqr,
+    Paygov,
+    Counter,
+}
+
+impl Channel {
+    pub fn of(provider: crate::gateway::Provider) -> Channel {
+        use crate::gateway::Provider as P;
+        match provider {
+            P::Vnpay => Channel::Vnpay,
+            P::Momo => Channel::Momo,
+            P::Zalopay => Channel::Zalopay,
+            P::Vietqr => Channel::Vietqr,
+            P::Paygov => Channel::Paygov,
+        }
+    }
+
+    /// The provider, for an online channel.
+    pub fn provider(self) -> Option<crate::gateway::Provider> {
+        crate::gateway::Provider::ALL.into_iter().find(|p| Channel::of(*p) == self)
+    }
+
+    /// The stored name (`payments.provider`).
+    pub fn parse(name: &str) -> Option<Channel> {
+        serde_json::from_value(serde_json::Value::String(name.to_string())).ok()
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        self.provider().map_or("Tiền mặt tại quầy", |p| p.label())
+    }
+
+    pub fn label_en(self) -> &'static str {
+        self.provider().map_or("Cash at the counter", |p| p.label_en())
+    }
+}
+
 /// What the API shows about an attempt.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {

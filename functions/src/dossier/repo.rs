@@ -1,6 +1,6 @@
 //! Dossier records in D1.
 
-use motcua_domain::api::{DossierSummary, FeeNoticeView, PaymentSummary, ReceiptView, ResultFile, TimelineEntry};
+use motcua_domain::api::{DossierSummary, FeeNoticeView, NoticeStatus, PaymentSummary, ReceiptView, ResultFile, TimelineEntry};
 use motcua_domain::dossier::{DossierAction, DossierStatus};
 use motcua_domain::payment;
 use serde::Deserialize;
@@ -151,8 +151,8 @@ impl NoticeRow {
         FeeNoticeView {
             id: self.id.clone(),
             total: self.total,
-            lines: serde_json::from_str(&self.lines_json).unwrap_or(serde_json::Value::Null),
-            status: self.status.clone(),
+            lines: serde_json::from_str(&self.lines_json).unwrap_or_default(),
+            status: serde_json::from_value(serde_json::Value::String(self.status.clone())).unwrap_or(NoticeStatus::Cancelled),
             created_at: self.created_at.clone(),
         }
     }
@@ -174,7 +174,7 @@ pub async fn payments(d1: &D1Database, dossier_id: &str) -> Result<Vec<PaymentSu
     struct Row {
         id: String,
         reference: String,
-        provider: String,
+        provider: payment::Channel,
         amount: i64,
         state: payment::State,
         created_at: String,
@@ -195,7 +195,7 @@ pub async fn payments(d1: &D1Database, dossier_id: &str) -> Result<Vec<PaymentSu
                 reference: r.reference,
                 provider: r.provider,
                 amount: r.amount,
-                status: enum_str(&view.status),
+                status: view.status,
                 status_label: view.label,
                 finished: view.finished,
                 created_at: r.created_at,

@@ -2,10 +2,10 @@
 //! open fee notice and answers where to go (the provider's page, or the VietQR code with the
 //! bank details). Only the dossier's owner, or staff of its agency at the counter, may do this.
 
-use motcua_domain::api::PaymentSummary;
+use motcua_domain::api::Started;
 use motcua_domain::gateway::{self, momo, paygov, zalopay, PaymentGateway, PaymentRequest, Provider, Reference, StartPayment};
 use motcua_domain::payment::{self, Event};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use worker::Response;
 
 use super::{config, reconcile, store};
@@ -23,12 +23,6 @@ struct StartBody {
     provider: String,
 }
 
-#[derive(Serialize)]
-struct Started {
-    payment: PaymentSummary,
-    /// `{"kind": "redirect", "url"}` or `{"kind": "qr", "payload", "svg", "bank_bin", ...}`.
-    next: StartPayment,
-}
 
 /// The dossier for the caller: its owner (citizen session) or staff covering its agency.
 async fn payer_dossier(ctx: &Ctx, id: &str) -> Result<(String, DossierRow), ApiError> {

@@ -20,7 +20,7 @@ use wasm_bindgen::JsCast;
 use super::{day, use_require_staff, when};
 use crate::api::{self, desk::Act, ApiFailure};
 use crate::components::money::vnd;
-use crate::components::receipt::{provider_label, Receipt};
+use crate::components::receipt::Receipt;
 use crate::components::vietqr::VietQrPanel;
 use crate::hooks::poll::{use_poll_while, UsePollWhileReturn};
 
@@ -337,12 +337,12 @@ pub fn DeskDossier() -> impl IntoView {
                             </ul>
                         </section>
                         {d.detail.fee_notice.clone().map(|n| {
-                            let rows: Vec<(String, i64, Option<String>, Option<i64>)> = n.lines.as_array().map(|ls| ls.iter().map(|l| (
-                                l["name"].as_str().unwrap_or("").to_string(),
-                                l["amount"].as_i64().unwrap_or(0),
-                                l["change_reason"].as_str().map(str::to_string),
-                                l["computed_amount"].as_i64(),
-                            )).collect()).unwrap_or_default();
+                            let rows: Vec<(String, i64, Option<String>, Option<i64>)> = n.lines.iter().map(|l| (
+                                l.line.name.clone(),
+                                l.line.amount.as_dong(),
+                                l.change_reason.clone(),
+                                l.computed_amount.map(|a| a.as_dong()),
+                            )).collect();
                             view! {
                                 <section aria-label="Phí, lệ phí">
                                     <h2>"Phí, lệ phí"</h2>
@@ -357,7 +357,7 @@ pub fn DeskDossier() -> impl IntoView {
                         })}
                         {(!d.detail.payments.is_empty()).then(|| view! {
                             <h2>"Giao dịch"</h2>
-                            <ul>{d.detail.payments.iter().map(|p| view! { <li>{provider_label(&p.provider)}" — "{vnd(p.amount)}" — "{p.status_label.clone()}</li> }).collect_view()}</ul>
+                            <ul>{d.detail.payments.iter().map(|p| view! { <li>{p.provider.label_vi()}" — "{vnd(p.amount)}" — "{p.status_label.clone()}</li> }).collect_view()}</ul>
                         })}
                         {d.detail.receipt.clone().map(|r| view! { <Receipt receipt=r/> })}
                         <h2>"Quá trình xử lý"</h2>
