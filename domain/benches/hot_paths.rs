@@ -67,7 +67,7 @@ fn vnpay_verification(c: &mut Criterion) {
     assert!(
         vnpay::verify_callback_query(&config, &query)
             .expect("verifies")
-            .success
+            .is_paid()
     );
 
     c.bench_function("vnpay::verify_callback_query (IPN)", |b| {
