@@ -52,6 +52,9 @@ cd "$ROOT"
 #                              object {"path", "body", "headers": {...}} (a fresh one-time code, sent
 #                              from its number's own address); and ROUTE_CPU_REQUESTS, a smaller
 #                              count than BENCH_CPU_REQUESTS for a slow route.
+# Every status change queues an SMS, and the outbox queue delivers them in order (some tens a
+# second here), so a set-up that reads a one-time code waits behind what earlier routes queued:
+# the OTP verify comes before the routes that queue thousands (submit, IPN).
 # A set-up may also move the measurement to another server with `use_server STATE_DIR LABEL`
 # (the dashboard runs on the generated provincial data set); routes after it stay there, so keep
 # such routes last.
@@ -59,10 +62,10 @@ ROUTES='
 procedure list  | GET  | /api/procedures?agency=000.10.51.H27&q=chung%20thuc |
 fee quote       | POST | /api/fees/quote | {"procedure":"2.000815","agency":"000.10.51.H27","inputs":{"pages":5,"copies":3}}
 health          | GET  | /api/health |
-dossier submit  | POST | /api/dossiers | {"agency":"000.10.51.H27","procedure":"2.000815","applicant":{"full_name":"Nguyễn Văn An","id_number":"042090001234","phone":"0912345678","address":"Thôn Tân Hương, xã Sơn Tây"},"inputs":{"pages":5,"copies":3}} | setup_dossier_submit
-vnpay ipn       | GET  | /api/payments/vnpay/ipn | | setup_vnpay_ipn
 otp verify      | POST | /api/auth/otp/verify | | setup_otp_verify
 fee notice      | POST | /api/staff/dossiers/<id>/fee-notice | {} | setup_fee_notice
+dossier submit  | POST | /api/dossiers | {"agency":"000.10.51.H27","procedure":"2.000815","applicant":{"full_name":"Nguyễn Văn An","id_number":"042090001234","phone":"0912345678","address":"Thôn Tân Hương, xã Sơn Tây"},"inputs":{"pages":5,"copies":3}} | setup_dossier_submit
+vnpay ipn       | GET  | /api/payments/vnpay/ipn | | setup_vnpay_ipn
 dashboard rates | GET  | /api/dashboard/rates?period=<this year> | | setup_dashboard
 '
 BASELINE_PATH="/api/ping"
