@@ -9,7 +9,7 @@
 # 4. the Worker's bundle size and CPU time per request (process CPU of the local stack);
 # 5. the domain's hot paths with criterion.
 #
-# Needs `make build` first (the Makefile's `bench` target does it). Runs in about 10–12 min on 2
+# Needs `make build` first (the Makefile's `bench` target does it). Runs in about 11–14 min on 2
 # cores, of which 1–3 min generate the dashboard's 1M-dossier data set.
 # Environment knobs (defaults in brackets): BENCH_DURATION [10] seconds per wrk run,
 # BENCH_CONNECTIONS [16], BENCH_THREADS [2], BENCH_LH_RUNS [3] Lighthouse runs per page,

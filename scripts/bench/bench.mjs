@@ -588,6 +588,9 @@ function report(work) {
     if (!ok2xx) gaps.push([`${r.name} answers 2xx`, `status ${r.status}, ${r.unexpected} unexpected non-2xx under load`, "the figures are those of an error path: fix the request in the route list"]);
     const worse = r.before != null && Math.round(r.ratio * 100) < Math.round(r.before * 100);
     if (worse) gaps.push([`${r.name}: ratio to ping not worse than before`, `${Math.round((r.before - r.ratio) * 100)} points (${pct(r.before)} → ${pct(r.ratio)})`,
+      (r.route.rsp00 != null || r.route.answers
+        ? "its load mixes first-time requests with cheaper repeats, in a proportion that depends on the throughput (see its note: compare with the previous report's counts before reading the ratio as a regression); "
+        : "") +
       "compare its CPU excess over ping (section 4) with the previous report's; a difference of a few points can be the shared machine's noise, so rerun before acting on it"]);
     if (!okRatio) gaps.push([`${r.name}: throughput ≥ 50 % of ping`, `${Math.round((0.5 - r.ratio) * 100)} points short`,
       `the route costs ${excess == null ? "?" : ms(excess)} ms more CPU per request than ping in the local runtime (section 4), mostly the local simulation of its storage calls (each D1 query, R2 or Durable Object call has cost roughly 1–2 ms of local CPU here): fewer storage calls per request closes it, e.g. one joined D1 statement or a \`batch\` instead of sequential queries, and immutable reference data (fee schedules, the agency tree) cached in the isolate`]);
