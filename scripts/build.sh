@@ -26,6 +26,9 @@ bundle motcua_landing --no-default-features --features landing
 bundle motcua_staff --no-default-features --features staff
 cp -r public/. dist.tmp/
 cp style/*.css dist.tmp/
+# The API's OpenAPI document (functions/openapi.json, `make openapi`), served by the Worker at
+# /api/openapi.json from the assets rather than from its own bundle.
+cp functions/openapi.json dist.tmp/openapi.json
 mkdir -p dist.tmp/landing
 sed -e 's#/pkg/motcua\.js#/pkg/motcua_landing.js#g' -e 's#/pkg/motcua_bg\.wasm#/pkg/motcua_landing_bg.wasm#g' \
   public/index.html > dist.tmp/landing/index.html
