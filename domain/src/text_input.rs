@@ -18,7 +18,6 @@
 use std::fmt;
 
 use serde::{Serialize, Serializer};
-use unicode_normalization::UnicodeNormalization;
 
 use crate::validation::FieldError;
 
@@ -75,7 +74,25 @@ impl<const MAX: usize, const MULTILINE: bool> Serialize for Text<MAX, MULTILINE>
 /// but in NFC; the field's parser still checks it (this only normalizes).
 pub fn nfc<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     let s = <String as serde::Deserialize>::deserialize(d)?;
-    Ok(if unicode_normalization::is_nfc(&s) { s } else { s.nfc().collect() })
+    Ok(to_nfc(s))
+}
+
+/// The text in NFC. With the `nfc` feature (the Worker, which stores text) this normalizes; the
+/// app's bundles leave it out (its tables cost ~60 KB brotli on a phone) and send what was typed:
+/// the server normalizes before anything is stored or compared.
+#[cfg(feature = "nfc")]
+pub fn to_nfc(s: String) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    if unicode_normalization::is_nfc(&s) {
+        s
+    } else {
+        s.nfc().collect()
+    }
+}
+
+#[cfg(not(feature = "nfc"))]
+pub fn to_nfc(s: String) -> String {
+    s
 }
 
 /// True for the characters that change how text around them is displayed without being seen.
@@ -91,7 +108,7 @@ pub fn normalize(field: &str, input: &str, max: usize, multiline: bool) -> Resul
     if input.chars().count() > max.saturating_mul(3).max(64) {
         return Err(too_long(field, max));
     }
-    let nfc: String = input.nfc().collect();
+    let nfc: String = to_nfc(input.to_string());
     let mut out = String::with_capacity(nfc.len());
     let mut chars = nfc.chars().peekable();
     while let Some(c) = chars.next() {
@@ -132,7 +149,7 @@ pub fn normalize(field: &str, input: &str, max: usize, multiline: bool) -> Resul
     }
     let out = if multiline { out.trim().to_string() } else { out.split_whitespace().collect::<Vec<_>>().join(" ") };
     // Trimming and collapsing cut at whitespace, which never composes; NFC again for certainty.
-    let out: String = if unicode_normalization::is_nfc(&out) { out } else { out.nfc().collect() };
+    let out: String = to_nfc(out);
     if out.chars().count() > max {
         return Err(too_long(field, max));
     }
@@ -143,7 +160,7 @@ pub fn normalize(field: &str, input: &str, max: usize, multiline: bool) -> Resul
 /// control, bidi or byte-order characters, which are dropped rather than refused (a name like
 /// `scan\u{202E}gpj.exe` must not display as `scanexe.jpg`).
 pub fn strip_invisible(s: &str) -> String {
-    s.nfc().filter(|c| !c.is_control() && !is_bidi_control(*c) && *c != '\u{FEFF}' && *c != '\u{2028}' && *c != '\u{2029}').collect()
+    to_nfc(s.to_string()).chars().filter(|c| !c.is_control() && !is_bidi_control(*c) && *c != '\u{FEFF}' && *c != '\u{2028}' && *c != '\u{2029}').collect()
 }
 
 fn too_long(field: &str, max: usize) -> FieldError {
