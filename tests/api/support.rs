@@ -44,6 +44,27 @@ fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
+/// Starts `scripts/serve-test.sh` on `port` over `dir/state` in a process group of its own,
+/// appending to `dir/wrangler.log`; answers the group's id (remembered for the exit).
+fn spawn_server(dir: &std::path::Path, port: u16, vars: &[&str]) -> i32 {
+    let log = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("wrangler.log")).unwrap();
+    let child = Command::new(root().join("scripts/serve-test.sh"))
+        .arg(std::process::id().to_string())
+        .arg(port.to_string())
+        .arg(dir.join("state"))
+        .args(vars)
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .process_group(0)
+        .spawn()
+        .expect("start scripts/serve-test.sh");
+    let pgid = child.id() as i32;
+    PGIDS.lock().unwrap_or_else(|e| e.into_inner()).push(pgid);
+    pgid
+}
+
 /// The shared app, started on first use.
 pub fn app() -> &'static TestApp {
     APP.get_or_init(|| TestApp::start_with(&[]))
@@ -56,21 +77,8 @@ impl TestApp {
     pub fn start_with(vars: &[&str]) -> TestApp {
         let state = tempfile::tempdir().expect("temp state dir");
         let port = free_port();
-        let log = std::fs::File::create(state.path().join("wrangler.log")).unwrap();
-        let child = Command::new(root().join("scripts/serve-test.sh"))
-            .arg(std::process::id().to_string())
-            .arg(port.to_string())
-            .arg(state.path().join("state"))
-            .args(vars)
-            .current_dir(root())
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            .process_group(0)
-            .spawn()
-            .expect("start scripts/serve-test.sh");
-        let pgid = child.id() as i32;
-        PGIDS.lock().unwrap_or_else(|e| e.into_inner()).push(pgid);
+        std::fs::File::create(state.path().join("wrangler.log")).unwrap();
+        let pgid = spawn_server(state.path(), port, vars);
         AT_EXIT.call_once(|| {
             // SAFETY: registers a plain extern "C" function to run at process exit.
             unsafe {
@@ -79,20 +87,9 @@ impl TestApp {
         });
         let base = format!("http://127.0.0.1:{port}");
         let client = Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
-        let deadline = Instant::now() + Duration::from_secs(120);
-        loop {
-            if let Ok(r) = client.get(format!("{base}/api/health")).send() {
-                if r.status().is_success() {
-                    break;
-                }
-            }
-            if Instant::now() > deadline {
-                let log = std::fs::read_to_string(state.path().join("wrangler.log")).unwrap_or_default();
-                panic!("wrangler dev did not become ready on {base}:\n{log}");
-            }
-            std::thread::sleep(Duration::from_millis(250));
-        }
-        TestApp { base, client, pgid, _state: state }
+        let app = TestApp { base, client, pgid, _state: state };
+        app.wait_ready();
+        app
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -161,21 +158,7 @@ impl TestApp {
     /// Starts the server again on the same state directory (after [`TestApp::kill_hard`]).
     pub fn restart(&mut self, vars: &[&str]) {
         let port: u16 = self.base.rsplit(':').next().unwrap().parse().unwrap();
-        let log = std::fs::OpenOptions::new().append(true).open(self._state.path().join("wrangler.log")).unwrap();
-        let child = Command::new(root().join("scripts/serve-test.sh"))
-            .arg(std::process::id().to_string())
-            .arg(port.to_string())
-            .arg(self._state.path().join("state"))
-            .args(vars)
-            .current_dir(root())
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            .process_group(0)
-            .spawn()
-            .expect("restart scripts/serve-test.sh");
-        self.pgid = child.id() as i32;
-        PGIDS.lock().unwrap_or_else(|e| e.into_inner()).push(self.pgid);
+        self.pgid = spawn_server(self._state.path(), port, vars);
         self.wait_ready();
     }
 
