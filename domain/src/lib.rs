@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod beneficiary;
 pub mod applicant;
 pub mod auth;
 pub mod calendar;

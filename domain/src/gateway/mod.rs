@@ -9,6 +9,7 @@
 //! so the local sandbox and the round-trip tests share one implementation of every format.
 //! Base URLs are configuration; nothing branches on "sandbox".
 
+pub mod merchant;
 pub mod momo;
 pub mod paygov;
 pub mod vietqr;
