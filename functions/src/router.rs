@@ -139,7 +139,23 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
         }
         (Method::Put, ["api", "admin", "agencies", code, "bank-account"]) => {
             let code = code.to_string();
-            desk::admin::put_bank_account(&mut ctx, &code).await
+            payment::accounts::put_bank_account(&mut ctx, &code).await
+        }
+        (Method::Get, ["api", "admin", "agencies", code, "accounts"]) => {
+            let code = code.to_string();
+            payment::accounts::get(&ctx, &code).await
+        }
+        (Method::Put, ["api", "admin", "agencies", code, "accounts"]) => {
+            let code = code.to_string();
+            payment::accounts::put(&mut ctx, &code).await
+        }
+        (Method::Get, ["api", "admin", "agencies", code, "gateways", provider]) => {
+            let (code, provider) = (code.to_string(), provider.to_string());
+            payment::merchants::get(&ctx, &code, &provider).await
+        }
+        (Method::Put, ["api", "admin", "agencies", code, "gateways", provider]) => {
+            let (code, provider) = (code.to_string(), provider.to_string());
+            payment::merchants::put(&mut ctx, &code, &provider).await
         }
         (Method::Put, ["api", "admin", "agencies", code, "procedures", procedure]) => {
             let (code, procedure) = (code.to_string(), procedure.to_string());

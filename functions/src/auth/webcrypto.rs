@@ -78,3 +78,36 @@ pub async fn pbkdf2_sha256(password: &[u8], salt: &[u8], iterations: u32) -> Res
     let bits = promise(call(&subtle, "deriveBits", &[algorithm.into(), key, JsValue::from_f64(256.0)])?, "deriveBits").await?;
     Ok(Uint8Array::new(&bits).to_vec())
 }
+
+async fn aes_gcm_key(subtle: &JsValue, key: &[u8], usage: &str) -> Result<JsValue, ApiError> {
+    let usages: Array = [JsValue::from_str(usage)].iter().collect();
+    promise(
+        call(subtle, "importKey", &[JsValue::from_str("raw"), Uint8Array::from(key).into(), JsValue::from_str("AES-GCM"), JsValue::FALSE, usages.into()])?,
+        "importKey",
+    )
+    .await
+}
+
+fn aes_gcm_params(iv: &[u8], aad: &[u8]) -> Result<Object, ApiError> {
+    object(&[
+        ("name", JsValue::from_str("AES-GCM")),
+        ("iv", Uint8Array::from(iv).into()),
+        ("additionalData", Uint8Array::from(aad).into()),
+    ])
+}
+
+/// AES-256-GCM of `plaintext` under `key` (32 bytes) with a 12-byte `iv`; the tag is appended.
+pub async fn aes_gcm_seal(key: &[u8], iv: &[u8], aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, ApiError> {
+    let subtle = get(&crypto()?, "subtle")?;
+    let k = aes_gcm_key(&subtle, key, "encrypt").await?;
+    let out = promise(call(&subtle, "encrypt", &[aes_gcm_params(iv, aad)?.into(), k, Uint8Array::from(plaintext).into()])?, "encrypt").await?;
+    Ok(Uint8Array::new(&out).to_vec())
+}
+
+/// Opens what [`aes_gcm_seal`] made; a wrong key, `aad` or a changed byte is an error.
+pub async fn aes_gcm_open(key: &[u8], iv: &[u8], aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, ApiError> {
+    let subtle = get(&crypto()?, "subtle")?;
+    let k = aes_gcm_key(&subtle, key, "decrypt").await?;
+    let out = promise(call(&subtle, "decrypt", &[aes_gcm_params(iv, aad)?.into(), k, Uint8Array::from(sealed).into()])?, "decrypt").await?;
+    Ok(Uint8Array::new(&out).to_vec())
+}

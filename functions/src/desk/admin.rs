@@ -6,7 +6,7 @@
 //! fee versions apply in every province and are the national admin's (403 `forbidden_role` for
 //! a provincial admin); a provincial admin adds fee versions for their own province.
 
-use motcua_domain::admin::{self, AgencyInput, BankAccountInput, CatalogRefusal, ProcedureInput};
+use motcua_domain::admin::{self, AgencyInput, CatalogRefusal, ProcedureInput};
 use motcua_domain::fee::FeeVersion;
 use motcua_domain::text;
 use serde::{Deserialize, Serialize};
@@ -19,7 +19,7 @@ use crate::platform::error::ApiError;
 use crate::platform::http::{json, Ctx};
 use crate::platform::{clock, db};
 
-async fn admin(ctx: &Ctx) -> Result<StaffSession, ApiError> {
+pub(crate) async fn admin(ctx: &Ctx) -> Result<StaffSession, ApiError> {
     let staff = session::staff(ctx).await?;
     if !staff.role.administers() {
         return Err(ApiError::RouteNotFound);
@@ -56,7 +56,7 @@ async fn provinces_in_scope(d1: &worker::D1Database, staff: &StaffSession) -> Re
     Ok(rows.into_iter().map(|c| c.code).collect())
 }
 
-fn agency_in_scope(staff: &StaffSession, code: &str) -> Result<(), ApiError> {
+pub(crate) fn agency_in_scope(staff: &StaffSession, code: &str) -> Result<(), ApiError> {
     if staff.covers(code) {
         Ok(())
     } else {
@@ -104,7 +104,7 @@ pub async fn catalog(ctx: &Ctx) -> Result<Response, ApiError> {
     let agencies: Vec<AgencyView> = db::all(
         d1.prepare(
             "SELECT a.code, a.name, a.level, a.parent_code, b.bank_bin, b.account_number, b.account_name \
-             FROM agencies a LEFT JOIN bank_accounts b ON b.agency_code = a.code \
+             FROM agencies a LEFT JOIN agency_accounts b ON b.agency_code = a.code AND b.purpose = 'phi' \
              WHERE a.code IN (SELECT value FROM json_each(?1)) GROUP BY a.code ORDER BY a.sort_order, a.name",
         )
         .bind(&[scope.into()])?,
@@ -183,32 +183,6 @@ pub async fn update_agency(ctx: &mut Ctx, code: &str) -> Result<Response, ApiErr
     ])
     .await?;
     json(&a)
-}
-
-/// `PUT /api/admin/agencies/{code}/bank-account`: the agency's beneficiary account (replaces it).
-pub async fn put_bank_account(ctx: &mut Ctx, code: &str) -> Result<Response, ApiError> {
-    let staff = admin(ctx).await?;
-    agency_in_scope(&staff, code)?;
-    let input: BankAccountInput = ctx.json_body().await?;
-    let b = admin::parse_bank_account(&input)?;
-    let d1 = ctx.d1()?;
-    let before: Vec<serde_json::Value> = db::all(
-        d1.prepare("SELECT bank_bin, account_number, account_name FROM bank_accounts WHERE agency_code = ?1").bind(&[code.into()])?,
-    )
-    .await?;
-    let at = clock::rfc3339(clock::now());
-    d1.batch(vec![
-        d1.prepare("DELETE FROM bank_accounts WHERE agency_code = ?1").bind(&[code.into()])?,
-        d1.prepare("INSERT INTO bank_accounts (agency_code, bank_bin, account_number, account_name) VALUES (?1, ?2, ?3, ?4)").bind(&[
-            code.into(),
-            b.bank_bin.as_str().into(),
-            b.account_number.as_str().into(),
-            b.account_name.as_str().into(),
-        ])?,
-        audit::stmt(&d1, &staff, &at, "bank_account.put", "agency", code, &json!(before), &json!(b))?,
-    ])
-    .await?;
-    json(&b)
 }
 
 #[derive(Deserialize)]

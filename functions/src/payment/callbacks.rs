@@ -1,14 +1,17 @@
 //! The providers' server-to-server notifications. Each endpoint verifies the signature over the
-//! exact bytes received before anything else; a bad signature is answered in the provider's
-//! format and changes nothing. Then settlement checks the order and the amount.
+//! exact bytes received before anything else, with the credentials of the merchant that opened
+//! the payment it names (another agency's key is a bad signature); a bad signature is answered
+//! in the provider's format and changes nothing. Then settlement checks the order and the amount.
 
+use motcua_domain::gateway::merchant::{self, Credentials};
 use motcua_domain::gateway::vietqr::{self, AwaitedTransfer, TransferMatch, Vietqr, VietqrConfig};
-use motcua_domain::gateway::{CallbackOutcome, CallbackVerdict, GatewayError, PaymentGateway, Provider, ProviderResult, RawCallback, Reference, Reply};
+use motcua_domain::gateway::{Secret, CallbackOutcome, CallbackVerdict, GatewayError, PaymentGateway, Provider, ProviderResult, RawCallback, Reference, Reply};
 use motcua_domain::money::Vnd;
 use serde::Deserialize;
 use worker::{Headers, Response};
 
-use super::config;
+use super::merchants;
+use super::repo;
 use super::settle::{self, Via};
 use crate::platform::db;
 use crate::platform::error::ApiError;
@@ -16,22 +19,19 @@ use crate::platform::http::Ctx;
 
 pub async fn vnpay_ipn(ctx: &Ctx) -> Result<Response, ApiError> {
     let raw = RawCallback { query: ctx.req.url()?.query().unwrap_or("").to_string(), body: String::new(), signature_header: None };
-    handle(ctx, &config::vnpay(&ctx.env)?, raw).await
+    handle(ctx, Provider::Vnpay, raw).await
 }
 
 pub async fn momo_ipn(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let gateway = config::momo(&ctx.env)?;
-    handle_body(ctx, &gateway).await
+    handle_body(ctx, Provider::Momo).await
 }
 
 pub async fn zalopay_callback(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let gateway = config::zalopay(&ctx.env)?;
-    handle_body(ctx, &gateway).await
+    handle_body(ctx, Provider::Zalopay).await
 }
 
 pub async fn paygov_confirm(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let gateway = config::paygov(&ctx.env)?;
-    handle_body(ctx, &gateway).await
+    handle_body(ctx, Provider::Paygov).await
 }
 
 /// The most a provider's callback body may weigh; anything larger is not a callback.
@@ -47,20 +47,64 @@ async fn body_text(ctx: &mut Ctx) -> Option<String> {
     String::from_utf8(bytes).ok()
 }
 
-async fn handle_body<G: PaymentGateway>(ctx: &mut Ctx, gateway: &G) -> Result<Response, ApiError> {
+/// A provider's adapter with these credentials.
+fn gateway(ctx: &Ctx, c: &Credentials) -> Result<Box<dyn PaymentGateway>, ApiError> {
+    Ok(match c.provider() {
+        Provider::Vnpay => Box::new(merchants::vnpay(&ctx.env, c)?),
+        Provider::Momo => Box::new(merchants::momo(&ctx.env, c)?),
+        Provider::Zalopay => Box::new(merchants::zalopay(&ctx.env, c)?),
+        Provider::Paygov => Box::new(merchants::paygov(&ctx.env, c)?),
+        Provider::Vietqr => return Err(ApiError::Unexpected("bank webhooks are not gateway callbacks".into())),
+    })
+}
+
+/// "Invalid request" in the provider's format when no merchant could check the callback at all:
+/// an adapter with blank credentials, used for the reply only (never to verify).
+fn refuse(ctx: &Ctx, provider: Provider) -> Result<Response, ApiError> {
+    let blank = match provider {
+        Provider::Vnpay => Credentials::Vnpay { tmn_code: String::new(), hash_secret: Secret::new("") },
+        Provider::Momo => Credentials::Momo { partner_code: String::new(), access_key: Secret::new(""), secret_key: Secret::new("") },
+        Provider::Zalopay => Credentials::Zalopay { app_id: String::new(), key1: Secret::new(""), key2: Secret::new("") },
+        Provider::Paygov | Provider::Vietqr => Credentials::Paygov { partner_code: String::new(), secret: Secret::new("") },
+    };
+    reply(gateway(ctx, &blank)?.reply(CallbackOutcome::InvalidRequest))
+}
+
+/// The credentials to check a callback with: those of the payment it names, else (an order
+/// that is not ours) the deployment's, so that a correctly signed stranger is "order not found".
+async fn credentials_for(ctx: &Ctx, provider: Provider, raw: &RawCallback) -> Result<Option<Credentials>, ApiError> {
+    let d1 = ctx.d1()?;
+    let payment = match merchant::claimed_reference(provider, raw) {
+        Some(r) => repo::by_reference(&d1, r.as_str()).await?.filter(|p| p.provider == provider.as_str()),
+        None => None,
+    };
+    let owner = payment.as_ref().and_then(|p| p.merchant_agency.clone());
+    match merchants::of_owner(&ctx.env, &d1, owner.as_deref(), provider).await {
+        Ok(c) => Ok(Some(c)),
+        Err(ApiError::Invalid(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+async fn handle_body(ctx: &mut Ctx, provider: Provider) -> Result<Response, ApiError> {
     match body_text(ctx).await {
-        Some(body) => handle(ctx, gateway, RawCallback { query: String::new(), body, signature_header: None }).await,
+        Some(body) => handle(ctx, provider, RawCallback { query: String::new(), body, signature_header: None }).await,
         None => {
-            worker::console_warn!("{} callback refused: not a readable body", gateway.provider());
-            reply(gateway.reply(CallbackOutcome::InvalidRequest))
+            worker::console_warn!("{provider} callback refused: not a readable body");
+            refuse(ctx, provider)
         }
     }
 }
 
-async fn handle<G: PaymentGateway>(ctx: &Ctx, gateway: &G, raw: RawCallback) -> Result<Response, ApiError> {
+async fn handle(ctx: &Ctx, provider: Provider, raw: RawCallback) -> Result<Response, ApiError> {
+    let Some(credentials) = credentials_for(ctx, provider, &raw).await? else {
+        worker::console_warn!("{provider} callback refused: no merchant can verify it");
+        return refuse(ctx, provider);
+    };
+    let gateway = gateway(ctx, &credentials)?;
     let outcome = match gateway.verify_callback(&raw) {
         Ok(verdict) => apply(ctx, &verdict).await,
-        Err(e) => rejected(gateway.provider(), &e),
+        Err(e) => rejected(provider, &e),
     };
     reply(gateway.reply(outcome))
 }
@@ -94,25 +138,57 @@ pub async fn bank_webhook(ctx: &mut Ctx) -> Result<Response, ApiError> {
         return reply(vietqr::webhook_reply(CallbackOutcome::InvalidRequest));
     };
     let signature = ctx.req.headers().get(vietqr::SIGNATURE_HEADER)?;
-    let secret = config::bank_webhook_secret(&ctx.env)?;
-    let transfer = match vietqr::verify_webhook(&secret, &body, signature.as_deref()) {
+    let d1 = ctx.d1()?;
+    // The account credited, read unverified only to choose the keys to check it with: the
+    // webhook secrets of the agencies holding that account (a treasury account may serve
+    // several), then the deployment's.
+    let claimed = serde_json::from_str::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|v| v.get("account").and_then(|a| a.as_str()).map(str::to_string))
+        .unwrap_or_default();
+    #[derive(Deserialize)]
+    struct Holder {
+        agency_code: String,
+    }
+    let holders: Vec<Holder> =
+        db::all(d1.prepare("SELECT DISTINCT agency_code FROM agency_accounts WHERE account_number = ?1 LIMIT 20").bind(&[claimed.as_str().into()])?).await?;
+    let mut secrets: Vec<Secret> = Vec::new();
+    for h in &holders {
+        if let Ok(m) = merchants::resolve(&ctx.env, &d1, &h.agency_code, Provider::Vietqr).await {
+            if let Some(s) = m.credentials.webhook_secret() {
+                secrets.push(s.clone());
+            }
+        }
+    }
+    if let Ok(c) = merchants::of_owner(&ctx.env, &d1, None, Provider::Vietqr).await {
+        secrets.extend(c.webhook_secret().cloned());
+    }
+    let mut verified = Err(GatewayError::InvalidSignature);
+    for secret in &secrets {
+        verified = vietqr::verify_webhook(secret, &body, signature.as_deref());
+        if !matches!(verified, Err(GatewayError::InvalidSignature)) {
+            break;
+        }
+    }
+    let transfer = match verified {
         Ok(t) => t,
         Err(e) => return reply(vietqr::webhook_reply(rejected(Provider::Vietqr, &e))),
     };
+    let secret = secrets.into_iter().next().unwrap_or_else(|| Secret::new(""));
     #[derive(Deserialize)]
     struct Awaited {
         reference: String,
         amount: i64,
         account_number: String,
     }
+    // Awaited: VietQR attempts whose transfer goes into the credited account.
     let rows: Vec<Awaited> = db::all(
-        ctx.d1()?
-            .prepare(
-                "SELECT p.reference, p.amount, b.account_number FROM payments p \
-                 JOIN bank_accounts b ON b.agency_code = p.agency_code \
-                 WHERE p.provider = 'vietqr' AND p.state IN ('created', 'redirected', 'failed', 'expired') AND b.account_number = ?1",
-            )
-            .bind(&[transfer.account.as_str().into()])?,
+        d1.prepare(
+            "SELECT p.reference, p.amount, json_extract(p.routing_json, '$.collected_into.account_number') AS account_number FROM payments p \
+             WHERE p.provider = 'vietqr' AND p.state IN ('created', 'redirected', 'failed', 'expired') \
+               AND json_extract(p.routing_json, '$.collected_into.account_number') = ?1",
+        )
+        .bind(&[transfer.account.as_str().into()])?,
     )
     .await?;
     let awaited: Vec<AwaitedTransfer> = rows

@@ -3,9 +3,11 @@
 //! protocols themselves (signing, verifying, wire formats) are pure and live in
 //! `motcua_domain::gateway`; this module does the I/O around them.
 
+pub mod accounts;
 pub mod config;
 pub mod callbacks;
 pub mod ledger;
+pub mod merchants;
 pub mod receipt;
 pub mod refund;
 pub mod reconcile;

@@ -4,7 +4,7 @@
 //! still missing a receipt get one.
 
 use motcua_domain::gateway::vnpay::{self, QueryDr};
-use motcua_domain::gateway::{momo, zalopay, PaymentGateway, ProviderResult};
+use motcua_domain::gateway::{momo, paygov, zalopay, PaymentGateway, Provider, ProviderResult};
 use motcua_domain::gateway::Reference;
 use motcua_domain::payment::Event;
 use time::OffsetDateTime;
@@ -12,7 +12,7 @@ use worker::Env;
 
 use super::repo::{self, PaymentRow};
 use super::settle::{self, Via};
-use super::{config, ledger, receipt, store};
+use super::{ledger, merchants, receipt, store};
 use crate::platform::outbound::post_json;
 use crate::platform::{clock, config as platform_config, db, random};
 
@@ -59,9 +59,12 @@ async fn reconcile_one(env: &Env, d1: &worker::D1Database, p: &PaymentRow, now: 
         .map_err(|e| crate::platform::error::ApiError::Unexpected(e.to_string()))?;
     // Ask the provider; its module reads the answer (the Worker never matches a provider's
     // code), and a verified result settles or fails the attempt like a callback would.
-    let verdict = match p.provider.as_str() {
-        "vnpay" => {
-            let gateway = config::vnpay(env)?;
+    let provider = p.provider()?;
+    // Asked with the merchant that opened it (an unknown or removed one answers nothing).
+    let credentials = if provider == Provider::Vietqr { None } else { merchants::of_owner(env, d1, p.merchant_agency.as_deref(), provider).await.ok() };
+    let verdict = match (provider, credentials) {
+        (Provider::Vnpay, Some(c)) => {
+            let gateway = merchants::vnpay(env, &c)?;
             let query = QueryDr {
                 request_id: hex::encode(random::bytes::<8>()),
                 reference: reference.clone(),
@@ -72,14 +75,14 @@ async fn reconcile_one(env: &Env, d1: &worker::D1Database, p: &PaymentRow, now: 
             let answer = post_json(&gateway.0.api_url, &vnpay::querydr_body(&gateway.0, &query)).await?;
             gateway.query_result(&reference, &answer)
         }
-        "momo" => {
-            let gateway = config::momo(env)?;
+        (Provider::Momo, Some(c)) => {
+            let gateway = merchants::momo(env, &c)?;
             let body = momo::query_body(&gateway.0, &reference, &hex::encode(random::bytes::<8>()));
             let answer = post_json(&gateway.0.url(momo::QUERY_PATH), &body).await?;
             gateway.query_result(&reference, &answer)
         }
-        "zalopay" => {
-            let gateway = config::zalopay(env)?;
+        (Provider::Zalopay, Some(c)) => {
+            let gateway = merchants::zalopay(env, &c)?;
             match zalopay::query_body(&gateway.0, &reference, created) {
                 Ok(body) => {
                     let answer = post_json(&gateway.0.url(zalopay::QUERY_PATH), &body).await?;
@@ -88,10 +91,17 @@ async fn reconcile_one(env: &Env, d1: &worker::D1Database, p: &PaymentRow, now: 
                 Err(e) => Err(e),
             }
         }
+        // The national platform's QUERY for a lost confirmation (its answer is read by the
+        // platform's module like a confirm).
+        (Provider::Paygov, Some(c)) => {
+            let gateway = merchants::paygov(env, &c)?;
+            let answer = post_json(&gateway.0.query_url, &paygov::query_body(&gateway.0, &reference, created)).await?;
+            gateway.query_result(&reference, &answer)
+        }
         // VietQR has no query: a transfer arrives by webhook or not at all.
         _ => Ok(None),
     };
-    if p.provider != "vietqr" && p.provider != "paygov" {
+    if provider != Provider::Vietqr {
         ledger::append(d1, &p.id, &now_text, "query_sent", &serde_json::json!({"provider": p.provider})).await?;
     }
     match verdict {

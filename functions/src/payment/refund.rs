@@ -5,7 +5,7 @@
 //! on the dossier.
 
 use motcua_domain::gateway::vnpay::{self, RefundKind};
-use motcua_domain::gateway::{momo, zalopay, PaymentGateway, Reference, RefundResult};
+use motcua_domain::gateway::{momo, zalopay, PaymentGateway, Provider, Reference, RefundResult};
 use motcua_domain::money::Vnd;
 use motcua_domain::payment;
 use motcua_domain::validation::FieldError;
@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 use worker::Response;
 
 use super::repo::{self, PaymentRow};
-use super::{config, store};
+use super::{merchants, store};
 use crate::auth::session;
 use crate::platform::error::ApiError;
 use crate::platform::outbound::post_json;
@@ -112,9 +112,15 @@ async fn call_provider(
         message_vi: "Đơn vị thanh toán từ chối yêu cầu hoàn tiền. Vui lòng thử lại sau hoặc liên hệ đơn vị thanh toán.".into(),
         field: None,
     };
-    match p.provider.as_str() {
-        "vnpay" => {
-            let g = config::vnpay(&ctx.env)?;
+    let provider = p.provider()?;
+    if matches!(provider, Provider::Vietqr | Provider::Paygov) {
+        return Ok("manual");
+    }
+    let d1 = ctx.d1()?;
+    let c = merchants::of_owner(&ctx.env, &d1, p.merchant_agency.as_deref(), provider).await?;
+    match provider {
+        Provider::Vnpay => {
+            let g = merchants::vnpay(&ctx.env, &c)?;
             let created = OffsetDateTime::parse(&p.created_at, &time::format_description::well_known::Rfc3339)
                 .map_err(|e| ApiError::Unexpected(e.to_string()))?;
             let body = vnpay::refund_body(
@@ -135,8 +141,8 @@ async fn call_provider(
             let answer = post_json(&g.0.api_url, &body).await?;
             outcome(g.refund_result(&answer), refused)
         }
-        "momo" => {
-            let g = config::momo(&ctx.env)?;
+        Provider::Momo => {
+            let g = merchants::momo(&ctx.env, &c)?;
             let body = momo::refund_body(
                 &g.0,
                 &momo::Refund {
@@ -150,8 +156,8 @@ async fn call_provider(
             let answer = post_json(&g.0.url(momo::REFUND_PATH), &body).await?;
             outcome(g.refund_result(&answer), refused)
         }
-        "zalopay" => {
-            let g = config::zalopay(&ctx.env)?;
+        Provider::Zalopay => {
+            let g = merchants::zalopay(&ctx.env, &c)?;
             let body = zalopay::refund_body(
                 &g.0,
                 &zalopay::Refund {

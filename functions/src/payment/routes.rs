@@ -3,12 +3,15 @@
 //! bank details). Only the dossier's owner, or staff of its agency at the counter, may do this.
 
 use motcua_domain::api::Started;
-use motcua_domain::gateway::{self, momo, paygov, zalopay, PaymentGateway, PaymentRequest, Provider, Reference, StartPayment};
+use motcua_domain::beneficiary::{self, RoutingError, Routing};
+use motcua_domain::fee::FeeLineAmount;
+use motcua_domain::gateway::vietqr::VietqrConfig;
+use motcua_domain::gateway::{momo, paygov, zalopay, PaymentGateway, PaymentRequest, Provider, Reference, StartPayment};
 use motcua_domain::payment::{self, Event};
 use serde::Deserialize;
 use worker::Response;
 
-use super::{config, reconcile, store};
+use super::{accounts, config, merchants, reconcile, store};
 use crate::auth::session;
 use crate::dossier::repo::{self as dossier_repo, DossierRow};
 use crate::dossier::access;
@@ -50,6 +53,12 @@ pub async fn start_for(ctx: &mut Ctx, actor: &str, row: DossierRow, return_path:
     let notice = dossier_repo::latest_notice(&d1, &row.id).await?;
     let amount = payment::payable(row.status, notice.as_ref().map(|n| n.as_open())).map_err(not_payable)?;
     let notice = notice.expect("payable means an open notice");
+    online_payment_on(&d1, &row).await?;
+    // Every owed line needs its beneficiary before any money moves.
+    let lines: Vec<FeeLineAmount> =
+        serde_json::from_str(&notice.lines_json).map_err(|e| ApiError::Unexpected(format!("fee notice lines: {e}")))?;
+    let routing = beneficiary::route(&lines, &accounts::of_agency(&d1, &row.agency_code).await?).map_err(unroutable)?;
+    let merchant = merchants::resolve(&ctx.env, &d1, &row.agency_code, provider).await?;
     let now = clock::now();
     let reference = Reference::from_random(random::u64());
     let base = config::public_base(&ctx.env);
@@ -62,14 +71,25 @@ pub async fn start_for(ctx: &mut Ctx, actor: &str, row: DossierRow, return_path:
         created_at: now,
         expires_at: now + time::Duration::minutes(reconcile::PENDING_AFTER_MINUTES),
         client_ip: ctx.req.headers().get("cf-connecting-ip")?.unwrap_or_else(|| "127.0.0.1".into()),
-        receipt: (provider == Provider::Paygov).then(|| receipt_info(&row, &notice)).transpose()?,
+        receipt: (provider == Provider::Paygov).then(|| receipt_info(&row, &lines, &routing)),
     };
+    let env = &ctx.env;
+    let c = &merchant.credentials;
     let next = match provider {
-        Provider::Vnpay => config::vnpay(&ctx.env)?.start(&request),
-        Provider::Momo => config::momo(&ctx.env)?.start(&request),
-        Provider::Zalopay => config::zalopay(&ctx.env)?.start(&request),
-        Provider::Paygov => config::paygov(&ctx.env)?.start(&request),
-        Provider::Vietqr => vietqr_gateway(ctx, &row.agency_code).await?.start(&request),
+        Provider::Vnpay => merchants::vnpay(env, c)?.start(&request),
+        Provider::Momo => merchants::momo(env, c)?.start(&request),
+        Provider::Zalopay => merchants::zalopay(env, c)?.start(&request),
+        Provider::Paygov => merchants::paygov(env, c)?.start(&request),
+        Provider::Vietqr => {
+            let into = &routing.collected_into;
+            let account_name = accounts::of_agency(&d1, &row.agency_code)
+                .await?
+                .into_iter()
+                .find(|a| a.purpose == into.purpose)
+                .map(|a| a.account_name)
+                .unwrap_or_default();
+            merchants::vietqr(c, VietqrConfig { bin: into.bank_bin.clone(), account_no: into.account_number.clone(), account_name })?.start(&request)
+        }
     }
     .map_err(|e| ApiError::Unexpected(format!("{provider} start: {e}")))?;
     let payment_id = random::id();
@@ -86,6 +106,8 @@ pub async fn start_for(ctx: &mut Ctx, actor: &str, row: DossierRow, return_path:
             started_by: &actor,
             at: &at,
             expires_at: &clock::rfc3339(request.expires_at),
+            merchant_agency: merchant.owner.as_deref(),
+            routing: &routing,
         },
     )
     .await?;
@@ -119,38 +141,64 @@ pub async fn start_for(ctx: &mut Ctx, actor: &str, row: DossierRow, return_path:
 }
 
 /// What the national platform prints on its own receipt: the procedure, the dossier, the
-/// beneficiary and every fee line.
-fn receipt_info(row: &DossierRow, notice: &dossier_repo::NoticeRow) -> Result<paygov::ReceiptInfo, ApiError> {
+/// account the transfer goes into and every fee line.
+fn receipt_info(row: &DossierRow, lines: &[FeeLineAmount], routing: &Routing) -> paygov::ReceiptInfo {
     let applicant: motcua_domain::api::Applicant = serde_json::from_str(&row.applicant_json).unwrap_or_default();
-    let lines: Vec<motcua_domain::fee::FeeLineAmount> =
-        serde_json::from_str(&notice.lines_json).map_err(|e| ApiError::Unexpected(format!("fee notice lines: {e}")))?;
-    Ok(paygov::ReceiptInfo {
+    let into = &routing.collected_into;
+    paygov::ReceiptInfo {
         procedure_code: row.procedure_code.clone(),
         procedure_name: row.procedure_name.clone(),
         service_code: row.procedure_code.clone(),
         agency_code: row.agency_code.clone(),
         agency_name: row.agency_name.clone(),
         dossier_code: row.code.clone().unwrap_or_default(),
-        beneficiary_account: String::new(),
-        beneficiary_bank: String::new(),
-        beneficiary_name: row.agency_name.clone(),
+        beneficiary_account: into.account_number.clone(),
+        beneficiary_bank: into.bank_bin.clone(),
+        beneficiary_name: into.holder_name.clone(),
         payer_name: applicant.full_name,
         payer_id_no: applicant.id_number,
         payer_address: applicant.address,
         fee_lines: lines
-            .into_iter()
+            .iter()
             .filter(|l| !l.amount.is_zero())
             .map(|l| paygov::FeeLine {
                 kind: match l.kind {
                     motcua_domain::fee::FeeKind::Phi => paygov::FeeKind::Phi,
                     motcua_domain::fee::FeeKind::LePhi => paygov::FeeKind::LePhi,
                 },
-                code: l.code,
-                name: l.name,
+                code: l.code.clone(),
+                name: l.name.clone(),
                 amount: l.amount,
             })
             .collect(),
+    }
+}
+
+/// The agency takes online payment for this procedure (an admin switch); 409 otherwise.
+async fn online_payment_on(d1: &worker::D1Database, row: &DossierRow) -> Result<(), ApiError> {
+    #[derive(Deserialize)]
+    struct Flag {
+        online_payment: i64,
+    }
+    let flag: Option<Flag> = db::first(
+        d1.prepare("SELECT online_payment FROM agency_procedures WHERE agency_code = ?1 AND procedure_code = ?2")
+            .bind(&[row.agency_code.as_str().into(), row.procedure_code.as_str().into()])?,
+    )
+    .await?;
+    if flag.is_some_and(|f| f.online_payment != 0) {
+        return Ok(());
+    }
+    Err(ApiError::Conflict {
+        code: "online_payment_off".into(),
+        message: "This agency does not take online payment for this procedure; pay at the one-stop desk.".into(),
+        message_vi: "Cơ quan chưa nhận thanh toán trực tuyến cho thủ tục này. Vui lòng nộp phí tại Bộ phận Một cửa.".into(),
+        field: Some("provider".into()),
     })
+}
+
+/// A line whose beneficiary is not configured: 409 naming what the province must add.
+fn unroutable(e: RoutingError) -> ApiError {
+    ApiError::Conflict { code: e.code().into(), message: e.message_en(), message_vi: e.message_vi(), field: Some(e.field()) }
 }
 
 fn callback_path(provider: Provider) -> &'static str {
@@ -161,26 +209,6 @@ fn callback_path(provider: Provider) -> &'static str {
         Provider::Vietqr => "bank/webhook",
         Provider::Paygov => "paygov/confirm",
     }
-}
-
-async fn vietqr_gateway(ctx: &Ctx, agency: &str) -> Result<gateway::vietqr::Vietqr, ApiError> {
-    #[derive(Deserialize)]
-    struct Account {
-        bank_bin: String,
-        account_number: String,
-        account_name: String,
-    }
-    let account: Option<Account> = db::first(
-        ctx.d1()?
-            .prepare("SELECT bank_bin, account_number, account_name FROM bank_accounts WHERE agency_code = ?1 LIMIT 1")
-            .bind(&[agency.into()])?,
-    )
-    .await?;
-    let a = account.ok_or_else(|| config::provider_unavailable(Provider::Vietqr))?;
-    Ok(gateway::vietqr::Vietqr {
-        config: gateway::vietqr::VietqrConfig { bin: a.bank_bin, account_no: a.account_number, account_name: a.account_name },
-        webhook_secret: config::bank_webhook_secret(&ctx.env)?,
-    })
 }
 
 /// The dossier cannot be paid now: 409 with the domain's reason.

@@ -13,7 +13,10 @@ use motcua_domain::gateway::parse_query;
 use motcua_domain::money::Vnd;
 use worker::{Fetch, Headers, Method, Request, RequestInit, Response};
 
-use super::config;
+use motcua_domain::gateway::merchant::Credentials;
+use motcua_domain::gateway::Provider;
+
+use super::{config, merchants};
 use crate::platform::error::ApiError;
 use crate::platform::outbound;
 use crate::platform::http::Ctx;
@@ -75,10 +78,32 @@ fn redirect(location: &str) -> Result<Response, ApiError> {
     Ok(Response::empty()?.with_status(302).with_headers(headers))
 }
 
+/// The merchant a request names (VNPay's `vnp_TmnCode`, MoMo's `partnerCode`, ZaloPay's `app_id`,
+/// the platform's `MaDoiTac`), in a JSON body, a form or a query. Like a provider, the sandbox
+/// accepts every merchant it has a contract with: each one the database knows, and the
+/// deployment's own.
+fn claimed_merchant(text: &str) -> String {
+    const KEYS: [&str; 4] = ["vnp_TmnCode", "partnerCode", "app_id", "MaDoiTac"];
+    if let Ok(serde_json::Value::Object(o)) = serde_json::from_str::<serde_json::Value>(text) {
+        for k in KEYS {
+            match o.get(k) {
+                Some(serde_json::Value::String(s)) => return s.clone(),
+                Some(serde_json::Value::Number(n)) => return n.to_string(),
+                _ => {}
+            }
+        }
+    }
+    parse_query(text).ok().and_then(|pairs| pairs.into_iter().find(|(k, _)| KEYS.contains(&k.as_str())).map(|(_, v)| v)).unwrap_or_default()
+}
+
+async fn merchant(ctx: &Ctx, provider: Provider, merchant_id: &str) -> Result<Credentials, ApiError> {
+    merchants::by_merchant_id(&ctx.env, &ctx.d1()?, provider, merchant_id).await?.ok_or_else(|| config::provider_unavailable(provider))
+}
+
 /// `GET /sandbox/vnpay/paymentv2/vpcpay.html?...`: VNPay's hosted page.
 pub async fn vnpay_page(ctx: &Ctx) -> Result<Response, ApiError> {
     let query = ctx.req.url()?.query().unwrap_or("").to_string();
-    let gateway = config::vnpay(&ctx.env)?;
+    let gateway = merchants::vnpay(&ctx.env, &merchant(ctx, Provider::Vnpay, &claimed_merchant(&query)).await?)?;
     let order = match vnpay_side::verify_payment_url(&gateway.0, &query) {
         Ok(o) => o,
         Err(e) => return Ok(html(format!("<h1>Giao dịch không hợp lệ</h1><p>{}</p>", esc(&e.to_string())))?.with_status(400)),
@@ -90,7 +115,8 @@ pub async fn vnpay_page(ctx: &Ctx) -> Result<Response, ApiError> {
 /// VNPay does (unless told to drop it), then sends the browser back to the return URL.
 pub async fn vnpay_complete(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let form = read_form(ctx).await?;
-    let gateway = config::vnpay(&ctx.env)?;
+    let q = form.get("q").cloned().unwrap_or_default();
+    let gateway = merchants::vnpay(&ctx.env, &merchant(ctx, Provider::Vnpay, &claimed_merchant(&q)).await?)?;
     let order = vnpay_side::verify_payment_url(&gateway.0, form.get("q").map(String::as_str).unwrap_or(""))
         .map_err(|e| ApiError::Unexpected(e.to_string()))?;
     let (response_code, status) = match form.get("outcome").map(String::as_str) {
@@ -128,8 +154,8 @@ pub async fn vnpay_complete(ctx: &mut Ctx) -> Result<Response, ApiError> {
 /// `POST /sandbox/momo/v2/gateway/api/create`: MoMo checks our signature and answers the
 /// hosted page's address.
 pub async fn momo_create(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let gateway = config::momo(&ctx.env)?;
     let body = ctx.req.text().await?;
+    let gateway = merchants::momo(&ctx.env, &merchant(ctx, Provider::Momo, &claimed_merchant(&body)).await?)?;
     let order = match momo::sandbox::verify_create(&gateway.0, &body) {
         Ok(o) => o,
         Err(e) => {
@@ -149,7 +175,7 @@ pub async fn momo_page(ctx: &Ctx) -> Result<Response, ApiError> {
 pub async fn momo_complete(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let form = read_form(ctx).await?;
     let order: momo::CreateWire = recall(ctx, "momo", form.get("orderId").map(String::as_str).unwrap_or("")).await?;
-    let gateway = config::momo(&ctx.env)?;
+    let gateway = merchants::momo(&ctx.env, &merchant(ctx, Provider::Momo, &order.partner_code).await?)?;
     let result_code = match form.get("outcome").map(String::as_str) {
         Some("pay") => 0,
         Some("cancel") => 1006,
@@ -179,8 +205,8 @@ pub async fn momo_complete(ctx: &mut Ctx) -> Result<Response, ApiError> {
 
 /// `POST /sandbox/zalopay/v2/create`.
 pub async fn zalopay_create(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let gateway = config::zalopay(&ctx.env)?;
     let body = ctx.req.text().await?;
+    let gateway = merchants::zalopay(&ctx.env, &merchant(ctx, Provider::Zalopay, &claimed_merchant(&body)).await?)?;
     let order = match zalopay::sandbox::verify_create(&gateway.0, &body) {
         Ok(o) => o,
         Err(e) => {
@@ -200,7 +226,7 @@ pub async fn zalopay_page(ctx: &Ctx) -> Result<Response, ApiError> {
 pub async fn zalopay_complete(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let form = read_form(ctx).await?;
     let order: zalopay::CreateWire = recall(ctx, "zalopay", form.get("app_trans_id").map(String::as_str).unwrap_or("")).await?;
-    let gateway = config::zalopay(&ctx.env)?;
+    let gateway = merchants::zalopay(&ctx.env, &merchant(ctx, Provider::Zalopay, &order.app_id.to_string()).await?)?;
     let paid = form.get("outcome").map(String::as_str) == Some("pay");
     // ZaloPay calls back only for successful payments.
     if paid {
@@ -222,8 +248,9 @@ pub async fn zalopay_complete(ctx: &mut Ctx) -> Result<Response, ApiError> {
 /// `POST /sandbox/momo/v2/gateway/api/query`: the order's result, signed like an IPN; an order
 /// the citizen has not finished answers 1000 (initiated).
 pub async fn momo_query(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let gateway = config::momo(&ctx.env)?;
-    let wire = match momo::sandbox::verify_query(&gateway.0, &ctx.req.text().await?) {
+    let body = ctx.req.text().await?;
+    let gateway = merchants::momo(&ctx.env, &merchant(ctx, Provider::Momo, &claimed_merchant(&body)).await?)?;
+    let wire = match momo::sandbox::verify_query(&gateway.0, &body) {
         Ok(w) => w,
         Err(e) => return Ok(Response::from_json(&serde_json::json!({"resultCode": 11007, "message": e.to_string()}))?.with_status(400)),
     };
@@ -251,8 +278,9 @@ pub async fn momo_query(ctx: &mut Ctx) -> Result<Response, ApiError> {
 
 /// `POST /sandbox/zalopay/v2/query`.
 pub async fn zalopay_query(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let gateway = config::zalopay(&ctx.env)?;
-    let wire = match zalopay::sandbox::verify_query(&gateway.0, &ctx.req.text().await?) {
+    let body = ctx.req.text().await?;
+    let gateway = merchants::zalopay(&ctx.env, &merchant(ctx, Provider::Zalopay, &claimed_merchant(&body)).await?)?;
+    let wire = match zalopay::sandbox::verify_query(&gateway.0, &body) {
         Ok(w) => w,
         Err(e) => return Ok(Response::from_json(&serde_json::json!({"return_code": 2, "return_message": e.to_string()}))?),
     };
@@ -267,12 +295,13 @@ pub async fn zalopay_query(ctx: &mut Ctx) -> Result<Response, ApiError> {
 
 /// `POST /sandbox/paygov/init`: the national platform checks `MaXacThuc` and answers its page.
 pub async fn paygov_init(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let gateway = config::paygov(&ctx.env)?;
-    let wire = match paygov::sandbox::verify_init(&gateway.0, &ctx.req.text().await?) {
+    let body = ctx.req.text().await?;
+    let gateway = merchants::paygov(&ctx.env, &merchant(ctx, Provider::Paygov, &claimed_merchant(&body)).await?)?;
+    let wire = match paygov::sandbox::verify_init(&gateway.0, &body) {
         Ok(w) => w,
         Err(e) => return Ok(Response::from_json(&serde_json::json!({"error_code": "01", "message": e.to_string()}))?),
     };
-    remember(ctx, "paygov", &wire.MaThamChieu, &serde_json::json!({"amount": wire.SoTien, "info": wire.ThongTinGiaoDich})).await?;
+    remember(ctx, "paygov", &wire.MaThamChieu, &serde_json::json!({"amount": wire.SoTien, "info": wire.ThongTinGiaoDich, "partner": wire.MaDoiTac})).await?;
     let url = format!("{}/sandbox/paygov/pay?ref={}", config::public_base(&ctx.env), wire.MaThamChieu);
     Ok(Response::ok(paygov::sandbox::init_response(&url))?.with_headers(json_headers()?))
 }
@@ -288,7 +317,7 @@ pub async fn paygov_complete(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let form = read_form(ctx).await?;
     let reference = form.get("ref").cloned().unwrap_or_default();
     let order: serde_json::Value = recall(ctx, "paygov", &reference).await?;
-    let gateway = config::paygov(&ctx.env)?;
+    let gateway = merchants::paygov(&ctx.env, &merchant(ctx, Provider::Paygov, order["partner"].as_str().unwrap_or("")).await?)?;
     let outcome = paygov::sandbox::Outcome {
         reference: reference.clone(),
         amount: Vnd::dong(order["amount"].as_str().and_then(|a| a.parse().ok()).unwrap_or(0)),
@@ -339,8 +368,8 @@ async fn post(url: &str, body: &str, extra_headers: &[(&str, &str)]) -> Result<u
 
 /// `POST /sandbox/vnpay/merchant_webapi/api/transaction`: VNPay's `querydr` and `refund`.
 pub async fn vnpay_api(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let gateway = config::vnpay(&ctx.env)?;
     let body = ctx.req.text().await?;
+    let gateway = merchants::vnpay(&ctx.env, &merchant(ctx, Provider::Vnpay, &claimed_merchant(&body)).await?)?;
     if body.contains("\"vnp_Command\":\"refund\"") {
         return vnpay_refund(&gateway.0, &body);
     }
@@ -430,8 +459,9 @@ fn vnpay_refund(config: &vnpay::VnpayConfig, body: &str) -> Result<Response, Api
 
 /// `POST /sandbox/momo/v2/gateway/api/refund`.
 pub async fn momo_refund(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let gateway = config::momo(&ctx.env)?;
-    match momo::sandbox::verify_refund(&gateway.0, &ctx.req.text().await?) {
+    let body = ctx.req.text().await?;
+    let gateway = merchants::momo(&ctx.env, &merchant(ctx, Provider::Momo, &claimed_merchant(&body)).await?)?;
+    match momo::sandbox::verify_refund(&gateway.0, &body) {
         Ok(wire) => Ok(Response::ok(momo::sandbox::refund_response(&gateway.0, &wire, 0, clock::now()))?.with_headers(json_headers()?)),
         Err(e) => Ok(Response::from_json(&serde_json::json!({"resultCode": 11007, "message": e.to_string()}))?.with_status(400)),
     }
@@ -439,8 +469,9 @@ pub async fn momo_refund(ctx: &mut Ctx) -> Result<Response, ApiError> {
 
 /// `POST /sandbox/zalopay/v2/refund`.
 pub async fn zalopay_refund(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let gateway = config::zalopay(&ctx.env)?;
-    let code = if zalopay::sandbox::verify_refund(&gateway.0, &ctx.req.text().await?).is_ok() { 1 } else { 2 };
+    let body = ctx.req.text().await?;
+    let gateway = merchants::zalopay(&ctx.env, &merchant(ctx, Provider::Zalopay, &claimed_merchant(&body)).await?)?;
+    let code = if zalopay::sandbox::verify_refund(&gateway.0, &body).is_ok() { 1 } else { 2 };
     Ok(Response::ok(zalopay::sandbox::refund_response(code, (random::u64() % 1_000_000_000) as i64))?.with_headers(json_headers()?))
 }
 
@@ -463,7 +494,21 @@ pub async fn bank_transfer(ctx: &mut Ctx) -> Result<Response, ApiError> {
         content: t.content,
         time: clock::rfc3339(clock::now()),
     };
-    let (body, signature) = vietqr::sandbox::webhook(&config::bank_webhook_secret(&ctx.env)?, &transfer);
+    // The bank signs with the secret of the agency whose account was credited (else the
+    // deployment's), as a real bank's notification service is set up per account.
+    let d1 = ctx.d1()?;
+    #[derive(serde::Deserialize)]
+    struct Holder {
+        agency_code: String,
+    }
+    let holder: Option<Holder> =
+        db::first(d1.prepare("SELECT agency_code FROM agency_accounts WHERE account_number = ?1 LIMIT 1").bind(&[transfer.account.as_str().into()])?).await?;
+    let credentials = match holder {
+        Some(h) => merchants::resolve(&ctx.env, &d1, &h.agency_code, Provider::Vietqr).await?.credentials,
+        None => merchants::of_owner(&ctx.env, &d1, None, Provider::Vietqr).await?,
+    };
+    let secret = credentials.webhook_secret().cloned().ok_or_else(|| config::provider_unavailable(Provider::Vietqr))?;
+    let (body, signature) = vietqr::sandbox::webhook(&secret, &transfer);
     let url = format!("{}/api/payments/bank/webhook", config::public_base(&ctx.env));
     let mut last_status = 0;
     for _ in 0..t.repeat.unwrap_or(1).clamp(1, 5) {

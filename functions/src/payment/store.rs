@@ -37,6 +37,9 @@ pub struct NewPayment<'a> {
     pub started_by: &'a str,
     pub at: &'a str,
     pub expires_at: &'a str,
+    /// Whose merchant opened it (`None`: the deployment's).
+    pub merchant_agency: Option<&'a str>,
+    pub routing: &'a motcua_domain::beneficiary::Routing,
 }
 
 /// Opens an attempt, guarded by the dossier's version: an attempt is never opened for a
@@ -46,7 +49,8 @@ pub async fn create(d1: &D1Database, dossier: &DossierRow, new: NewPayment<'_>) 
         db::guard(d1, Guarded::Dossier, &dossier.id, dossier.version)?,
         d1.prepare(
             "INSERT INTO payments (id, reference, notice_id, dossier_id, agency_code, provider, amount, state, started_by, \
-               created_at, expires_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'created', ?8, ?9, ?10, ?9)",
+               created_at, expires_at, updated_at, merchant_agency, routing_json) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'created', ?8, ?9, ?10, ?9, ?11, ?12)",
         )
         .bind(&[
             new.id.into(),
@@ -59,6 +63,8 @@ pub async fn create(d1: &D1Database, dossier: &DossierRow, new: NewPayment<'_>) 
             new.started_by.into(),
             new.at.into(),
             new.expires_at.into(),
+            db::nullable(new.merchant_agency),
+            serde_json::to_string(new.routing).map_err(|e| ApiError::Unexpected(e.to_string()))?.into(),
         ])?,
         ledger::event_stmt(d1, new.id, new.at, "created", &json!({"provider": new.provider, "amount": new.amount, "by": new.started_by}))?,
     ];

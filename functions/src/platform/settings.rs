@@ -40,6 +40,45 @@ pub struct Config {
     pub paygov: Option<PaygovConfig>,
     pub bank_webhook_secret: Option<Secret>,
     pub esms: Option<EsmsConfig>,
+    /// Each provider's addresses and options without credentials: an agency's own merchant
+    /// is this with its credentials put in.
+    pub templates: Templates,
+    /// Key-encryption keys of the sealed merchant credentials, the current one first
+    /// (`CREDENTIALS_KEK`, then `CREDENTIALS_KEK_PREVIOUS` while rows are re-sealed).
+    pub keks: Vec<Kek>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Templates {
+    pub vnpay: VnpayConfig,
+    pub momo: MomoConfig,
+    pub zalopay: ZalopayConfig,
+    /// None where no national-platform host is configured (it publishes no sandbox).
+    pub paygov: Option<PaygovConfig>,
+}
+
+/// A 256-bit AES key and the id stored beside what it sealed, written `id:base64` in the
+/// secret so that a rotation names its key.
+#[derive(Clone)]
+pub struct Kek {
+    pub id: String,
+    pub key: [u8; 32],
+}
+
+impl std::fmt::Debug for Kek {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Kek({}, [redacted])", self.id)
+    }
+}
+
+impl Kek {
+    fn parse(text: &str) -> Option<Kek> {
+        use base64::Engine;
+        let (id, b64) = text.trim().split_once(':')?;
+        let bytes = base64::engine::general_purpose::STANDARD.decode(b64.trim()).ok()?;
+        let key: [u8; 32] = bytes.try_into().ok()?;
+        (!id.is_empty()).then(|| Kek { id: id.to_string(), key })
+    }
 }
 
 static CONFIG: OnceLock<Config> = OnceLock::new();
@@ -64,35 +103,36 @@ impl Config {
             None => default.to_string(),
         };
         let sandbox = cfg!(feature = "sandbox") && text("SANDBOX").as_deref() == Some("1");
+        let templates = {
+            let mut vnpay = VnpayConfig::new("", Secret::new(""));
+            vnpay.pay_url = url("VNPAY_PAY_URL", &vnpay.pay_url);
+            vnpay.api_url = url("VNPAY_API_URL", &vnpay.api_url);
+            let mut momo = MomoConfig::new("", "", Secret::new(""));
+            momo.base_url = url("MOMO_BASE_URL", &momo.base_url);
+            let mut zalopay = ZalopayConfig::new("", Secret::new(""), Secret::new(""));
+            zalopay.base_url = url("ZALOPAY_BASE_URL", &zalopay.base_url);
+            let paygov = text("PAYGOV_BASE_URL").map(|_| PaygovConfig::new("", Secret::new(""), &url("PAYGOV_BASE_URL", "")));
+            Templates { vnpay, momo, zalopay, paygov }
+        };
         let vnpay = match (text(names::VNPAY_TMN_CODE), secret(names::VNPAY_HASH_SECRET)) {
-            (Some(code), Some(key)) => {
-                let mut c = VnpayConfig::new(code, key);
-                c.pay_url = url("VNPAY_PAY_URL", &c.pay_url);
-                c.api_url = url("VNPAY_API_URL", &c.api_url);
-                Some(c)
-            }
+            (Some(code), Some(key)) => Some(VnpayConfig { tmn_code: code, hash_secret: key, ..templates.vnpay.clone() }),
             _ => None,
         };
         let momo = match (text(names::MOMO_PARTNER_CODE), text(names::MOMO_ACCESS_KEY), secret(names::MOMO_SECRET_KEY)) {
             (Some(partner), Some(access), Some(key)) => {
-                let mut c = MomoConfig::new(partner, access, key);
-                c.base_url = url("MOMO_BASE_URL", &c.base_url);
-                Some(c)
+                Some(MomoConfig { partner_code: partner, access_key: access, secret_key: key, ..templates.momo.clone() })
             }
             _ => None,
         };
         let zalopay = match (text(names::ZALOPAY_APP_ID), secret(names::ZALOPAY_KEY1), secret(names::ZALOPAY_KEY2)) {
-            (Some(app), Some(key1), Some(key2)) => {
-                let mut c = ZalopayConfig::new(app, key1, key2);
-                c.base_url = url("ZALOPAY_BASE_URL", &c.base_url);
-                Some(c)
-            }
+            (Some(app), Some(key1), Some(key2)) => Some(ZalopayConfig { app_id: app, key1, key2, ..templates.zalopay.clone() }),
             _ => None,
         };
-        let paygov = match (text("PAYGOV_BASE_URL"), text(names::PAYGOV_PARTNER_CODE), secret(names::PAYGOV_SECRET)) {
-            (Some(_), Some(partner), Some(key)) => Some(PaygovConfig::new(partner, key, &url("PAYGOV_BASE_URL", ""))),
+        let paygov = match (&templates.paygov, text(names::PAYGOV_PARTNER_CODE), secret(names::PAYGOV_SECRET)) {
+            (Some(t), Some(partner), Some(key)) => Some(PaygovConfig { partner_code: partner, secret: key, ..t.clone() }),
             _ => None,
         };
+        let keks = ["CREDENTIALS_KEK", "CREDENTIALS_KEK_PREVIOUS"].iter().filter_map(|n| text(n).and_then(|t| Kek::parse(&t))).collect();
         let esms = match (text(sms::env::API_KEY), secret(sms::env::SECRET_KEY), text(sms::env::BRANDNAME)) {
             (Some(api_key), Some(secret_key), Some(brandname)) => Some(EsmsConfig {
                 api_key,
@@ -115,6 +155,8 @@ impl Config {
             paygov,
             bank_webhook_secret: secret(names::BANK_WEBHOOK_SECRET),
             esms,
+            templates,
+            keks,
             public_base_url,
         }
     }
