@@ -17,6 +17,7 @@ pub mod fee;
 pub mod gateway;
 pub mod money;
 pub mod payment;
+pub mod receipt;
 pub mod sms;
 pub mod stats;
 pub mod text;
