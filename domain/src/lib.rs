@@ -18,6 +18,7 @@ pub mod fee;
 pub mod gateway;
 pub mod money;
 pub mod payment;
+pub mod receipt;
 pub mod settlement;
 pub mod sms;
 pub mod stats;
