@@ -60,6 +60,34 @@ def agency_name(level, name):
     return f"UBND {kind[0].lower() + kind[1:]} {rest}"
 
 
+DEV_KEK = "dev-2026:bW90Y3VhLWRldi1jcmVkZW50aWFscy1rZWstMDAwMDE="  # .dev.vars.example CREDENTIALS_KEK
+SECRET_FIELDS = {"hash_secret", "access_key", "secret_key", "key1", "key2", "secret", "webhook_secret"}
+
+
+def sealed_merchants(agency, merchants):
+    """Rows of gateway_credentials as functions/src/payment/merchants.rs seals them: AES-256-GCM,
+    iv || ciphertext || tag in base64, associated data motcua/gateway/{agency}/{provider}."""
+    try:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    except ImportError:
+        raise SystemExit("make demo-sql needs the Python package cryptography: pip install cryptography")
+    key_id, key_b64 = DEV_KEK.split(":", 1)
+    aead = AESGCM(base64.b64decode(key_b64))
+    rows = []
+    for provider, values in merchants.items():
+        plain = json.dumps(values, separators=(",", ":")).encode()
+        # A distinct IV per (agency, provider) keeps the file stable between runs.
+        iv = hashlib.sha256(f"demo-iv:{agency}:{provider}".encode()).digest()[:12]
+        sealed = base64.b64encode(iv + aead.encrypt(iv, plain, f"motcua/gateway/{agency}/{provider}".encode())).decode()
+        masked = {k: ({"set": True, "length": len(v)} if k in SECRET_FIELDS else v) for k, v in values.items()}
+        merchant_id = next((v for k, v in values.items() if k not in SECRET_FIELDS), "webhook")
+        rows.append(upsert("gateway_credentials", {"agency_code": agency, "provider": provider, "merchant_id": merchant_id,
+                                                   "masked_json": json.dumps(masked, separators=(",", ":")), "sealed": sealed,
+                                                   "key_id": key_id, "updated_at": "2026-12-06T00:00:00Z",
+                                                   "updated_by": "demo-data"}, ["agency_code", "provider"]))
+    return rows
+
+
 def main():
     units = list(csv.DictReader(open(os.path.join(DATA, "units_2023.csv"), encoding="utf-8")))
     procs = list(csv.DictReader(open(os.path.join(DATA, "procedures.csv"), encoding="utf-8")))
@@ -90,8 +118,10 @@ def main():
     for i, u in enumerate(units):
         parent = code_of.get(u["parent_code"]) if u["parent_code"] else None
         name = agency_name(u["level"], u["name"])
+        # Tax codes (MST) are made up (SOURCES.md): 10 digits from the unit code, for receipts.
         out.append(upsert("agencies", {"code": code_of[u["code"]], "name": name, "level": u["level"], "parent_code": parent,
-                                       "unit_code": u["code"], "name_folded": fold(name + " " + u["name"]), "sort_order": i}, ["code"]))
+                                       "unit_code": u["code"], "name_folded": fold(name + " " + u["name"]), "sort_order": i,
+                                       "tax_code": "08" + u["code"].rjust(8, "0")}, ["code"]))
 
     documents = {
         "2.000815": ["Bản chính giấy tờ, văn bản làm cơ sở để chứng thực bản sao", "Bản sao cần chứng thực (nếu người yêu cầu tự chuẩn bị)"],
@@ -128,18 +158,43 @@ def main():
             out.append(upsert("agency_procedures", {"agency_code": code_of[u["code"]], "procedure_code": p["code"],
                                                     "online_payment": 1 if online else 0}, ["agency_code", "procedure_code"]))
 
-    # Beneficiary accounts (demo numbers) for the agencies that pay online; the other Tứ Kỳ
-    # communes deliberately have none, as seed 000 reports.
+    # Beneficiary accounts (demo numbers, SOURCES.md) for the agencies that pay online; the other
+    # Tứ Kỳ communes deliberately have none, as seed 000 reports. Each gets its collection
+    # account for phí and, for lệ phí, the account of its district's State Treasury (Kho bạc Nhà
+    # nước): a district treasury serves the communes of its district.
     bins = {r["short_name"]: r["bin"] for r in csv.DictReader(open(os.path.join(DATA, "banks.csv"), encoding="utf-8"))}
+    unit_by_code = {u["code"]: u for u in units}
     for u in units:
         if u["level"] == "province":
             continue
         if u["code"] in SEED000_ONLINE or u["code"] == SON_TAY or u["level"] == "district":
             bank = "Agribank" if province_of[u["code"]] == "42" else "VietinBank"
-            out.append(upsert("bank_accounts", {"agency_code": code_of[u["code"]], "bank_bin": bins[bank],
-                                                "account_number": "3713" + u["code"].rjust(8, "0"),
-                                                "account_name": agency_name(u["level"], u["name"]).upper()},
-                              ["agency_code", "bank_bin", "account_number"]))
+            name = agency_name(u["level"], u["name"])
+            out.append(upsert("agency_accounts", {"agency_code": code_of[u["code"]], "purpose": "phi", "holder_name": name,
+                                                  "bank_bin": bins[bank], "account_number": "3713" + u["code"].rjust(8, "0"),
+                                                  "account_name": fold(name).upper(), "budget_items": "{}",
+                                                  "updated_at": "2026-12-06T00:00:00Z"}, ["agency_code", "purpose"]))
+            district = u if u["level"] == "district" else unit_by_code[u["parent_code"]]
+            treasury = "Kho bạc Nhà nước " + district["name"].replace("Huyện ", "").replace("Thị xã ", "").replace("Thành phố ", "")
+            # Tiểu mục 2771 (lệ phí hộ tịch) and chương 805 are assumptions (money/FACTS.md §3):
+            # a province sets its own through PUT /api/admin/agencies/{code}/accounts.
+            out.append(upsert("agency_accounts", {"agency_code": code_of[u["code"]], "purpose": "le_phi", "holder_name": treasury,
+                                                  "treasury_code": f"{int(district['code']) % 10000:04d}", "bank_bin": bins["BIDV"],
+                                                  "account_number": "7111" + district["code"].rjust(8, "0"),
+                                                  "account_name": fold(treasury).upper(), "chapter": "805",
+                                                  "budget_items": json.dumps({"le_phi": "2771"}), "updated_at": "2026-12-06T00:00:00Z"},
+                              ["agency_code", "purpose"]))
+
+    # Đại Sơn's own sandbox merchant at every provider (Sơn Tây and Ngọc Kỳ use the deployment's
+    # from .dev.vars.example), sealed like PUT /api/admin/agencies/{code}/gateways/{provider}
+    # does, under the development key-encryption key of .dev.vars.example.
+    out.extend(sealed_merchants(code_of["11083"], {
+        "vnpay": {"tmn_code": "DAISON01", "hash_secret": "DAISONDEVVNPAYHASHSECRET00000001"},
+        "momo": {"partner_code": "MOMODAISON", "access_key": "DAISONMOMOACCESS", "secret_key": "daison-dev-momo-secret-key-000001"},
+        "zalopay": {"app_id": "2554", "key1": "daison-dev-zalopay-key1-00000001", "key2": "daison-dev-zalopay-key2-00000001"},
+        "paygov": {"partner_code": "DAISON", "secret": "daison-dev-paygov-secret"},
+        "vietqr": {"webhook_secret": "daison-dev-bank-webhook-secret"},
+    }))
 
     citizens = [("cit-an", "0912345678", "Nguyễn Văn An", "042090001234", "an.nguyen@example.vn", "Thôn Tân Hương, xã Sơn Tây, huyện Hương Sơn, tỉnh Hà Tĩnh"),
                 ("cit-binh", "0987654321", "Trần Thị Bình", "030185004321", None, "Thôn An Thanh, xã An Thanh, huyện Tứ Kỳ, tỉnh Hải Dương")]

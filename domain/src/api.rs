@@ -233,7 +233,20 @@ pub struct PaymentSummary {
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReceiptView {
+    /// The legal number within the collector's year (at most 8 digits, NĐ 254/2026 Đ23.2).
     pub number: String,
+    /// Ký hiệu mẫu biên lai and ký hiệu biên lai.
+    pub form_symbol: String,
+    pub symbol: String,
+    /// The collecting agency's name and tax code as printed.
+    pub collector: crate::receipt::Collector,
+    pub amount: i64,
+    pub amount_in_words: String,
+    /// Whether the collector's digital signature is on it yet.
+    pub signature: crate::receipt::SignatureState,
+    /// Set when the legal form could not be made (the agency has no tax code yet): what is missing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_missing: Option<String>,
     pub agency_code: String,
     pub agency_name: String,
     pub dossier_code: Option<String>,

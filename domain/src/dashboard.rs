@@ -648,7 +648,10 @@ pub struct CoverageRow {
     pub with_fees: u64,
     pub with_online_payment: u64,
     pub rate_display: String,
+    /// Both beneficiary accounts are configured (phí and the treasury's for lệ phí).
     pub has_account: bool,
+    pub has_phi_account: bool,
+    pub has_le_phi_account: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -87,5 +87,9 @@ CREATE TABLE settlement_findings (
 );
 CREATE INDEX settlement_findings_open ON settlement_findings(agency_code, resolved_at, kind);
 
--- Legal receipts (NĐ 254/2026 Đ23.2): the series, the number within the year, the collector.
+-- Legal receipts (NĐ 254/2026 Đ23.2): the collector's tax code and receipt series, and each
+-- receipt's legal record (motcua_domain::receipt::LegalReceipt).
+ALTER TABLE agencies ADD COLUMN tax_code TEXT;
+ALTER TABLE agencies ADD COLUMN receipt_form_symbol TEXT;
+ALTER TABLE agencies ADD COLUMN receipt_symbol TEXT;
 ALTER TABLE receipts ADD COLUMN legal_json TEXT;

@@ -24,8 +24,11 @@ pub fn Receipt(receipt: ReceiptView) -> impl IntoView {
         <section class="receipt" aria-label=t("Biên lai điện tử", "Electronic receipt")>
             <h2>{t("Biên lai thu phí, lệ phí", "Receipt for fees and charges")}</h2>
             <dl class="facts">
+                <dt>{t("Ký hiệu mẫu", "Form symbol")}</dt><dd>{receipt.form_symbol.clone()}</dd>
+                <dt>{t("Ký hiệu", "Symbol")}</dt><dd>{receipt.symbol.clone()}</dd>
                 <dt>{t("Số biên lai", "Receipt number")}</dt><dd class="receipt-number">{receipt.number.clone()}</dd>
-                <dt>{t("Cơ quan thu", "Collecting agency")}</dt><dd>{receipt.agency_name.clone()}</dd>
+                <dt>{t("Cơ quan thu", "Collecting agency")}</dt><dd>{receipt.collector.name.clone()}</dd>
+                <dt>{t("Mã số thuế", "Tax code")}</dt><dd>{receipt.collector.tax_code.clone()}</dd>
                 <dt>{t("Hồ sơ", "Dossier")}</dt><dd>{receipt.dossier_code.clone().unwrap_or_default()}</dd>
                 <dt>{t("Thủ tục", "Procedure")}</dt><dd>{receipt.procedure_name.clone()}</dd>
                 <dt>{t("Người nộp", "Paid by")}</dt><dd>{receipt.payer_name.clone()}</dd>
@@ -39,9 +42,19 @@ pub fn Receipt(receipt: ReceiptView) -> impl IntoView {
                 </tbody>
                 <tfoot><tr><th>{t("Tổng cộng", "Total")}</th><th class="num">{vnd(receipt.total)}</th></tr></tfoot>
             </table>
+            <p class="amount-in-words">{t("Số tiền bằng chữ: ", "Amount in words: ")}{receipt.amount_in_words.clone()}</p>
+            <p class="muted signature-state">{signature_text(&receipt.signature)}</p>
+            {receipt.legal_missing.clone().map(|m| view! { <p class="notice" role="note">{m}</p> })}
             <p class="muted">{t("Kiểm tra biên lai: ", "Check this receipt: ")}<a href=verify_url.clone()>{verify_url.clone()}</a></p>
             <button type="button" class="secondary no-print" on:click=|_| { let _ = window().print(); }>{t("In biên lai", "Print receipt")}</button>
         </section>
+    }
+}
+
+fn signature_text(s: &motcua_domain::receipt::SignatureState) -> String {
+    match s {
+        motcua_domain::receipt::SignatureState::Signed { by, at } => format!("{}{by} ({})", t("Đã ký số bởi ", "Digitally signed by "), datetime_vn(at)),
+        motcua_domain::receipt::SignatureState::Pending { reason } => reason.clone(),
     }
 }
 

@@ -171,13 +171,15 @@ pub async fn coverage(d1: &D1Database) -> Result<Vec<CoverageCounts>, ApiError> 
     .await
 }
 
-pub async fn agencies_with_account(d1: &D1Database) -> Result<Vec<String>, ApiError> {
+/// Each agency with a beneficiary account, and for which purposes (`phi`, `le_phi`).
+pub async fn agency_accounts(d1: &D1Database) -> Result<Vec<(String, String)>, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         agency_code: String,
+        purpose: String,
     }
-    let rows: Vec<Row> = db::all(d1.prepare("SELECT DISTINCT agency_code FROM bank_accounts")).await?;
-    Ok(rows.into_iter().map(|r| r.agency_code).collect())
+    let rows: Vec<Row> = db::all(d1.prepare("SELECT agency_code, purpose FROM agency_accounts")).await?;
+    Ok(rows.into_iter().map(|r| (r.agency_code, r.purpose)).collect())
 }
 
 #[derive(Debug, Deserialize)]

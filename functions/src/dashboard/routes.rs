@@ -275,7 +275,8 @@ pub async fn coverage(ctx: &Ctx) -> Result<Response, ApiError> {
         .into_iter()
         .map(|c| (c.agency_code, (c.with_fees as u64, c.with_online.unwrap_or(0.0) as u64)))
         .collect();
-    let accounts: HashSet<String> = repo::agencies_with_account(&d1).await?.into_iter().collect();
+    let accounts: HashSet<(String, String)> = repo::agency_accounts(&d1).await?.into_iter().collect();
+    let has = |a: &str, purpose: &str| accounts.contains(&(a.to_string(), purpose.to_string()));
     let mut rows = Vec::new();
     let mut total = OnlinePaymentCoverage { with_fees: 0, with_online_payment: 0 };
     for a in scope.subtree(&code) {
@@ -283,9 +284,12 @@ pub async fn coverage(ctx: &Ctx) -> Result<Response, ApiError> {
         let c = OnlinePaymentCoverage { with_fees, with_online_payment: with_online };
         total.with_fees += with_fees;
         total.with_online_payment += with_online;
+        let (phi, le_phi) = (has(&a, "phi"), has(&a, "le_phi"));
         rows.push(CoverageRow {
             name: scope.name(&a),
-            has_account: accounts.contains(&a),
+            has_account: phi && le_phi,
+            has_phi_account: phi,
+            has_le_phi_account: le_phi,
             code: a,
             with_fees,
             with_online_payment: with_online,
@@ -302,13 +306,14 @@ pub async fn coverage(ctx: &Ctx) -> Result<Response, ApiError> {
                     r.with_fees.to_string(),
                     r.with_online_payment.to_string(),
                     r.rate_display.clone(),
-                    if r.has_account { "Có".into() } else { "Chưa có".into() },
+                    if r.has_phi_account { "Có".into() } else { "Chưa có".into() },
+                    if r.has_le_phi_account { "Có".into() } else { "Chưa có".into() },
                 ]
             })
             .collect();
         return csv(
             &format!("thanh-toan-truc-tuyen-thu-tuc-{code}"),
-            &["ma_co_quan", "co_quan", "thu_tuc_co_phi", "co_thanh_toan_truc_tuyen", "ty_le", "tai_khoan_thu_huong"],
+            &["ma_co_quan", "co_quan", "thu_tuc_co_phi", "co_thanh_toan_truc_tuyen", "ty_le", "tai_khoan_thu_phi", "tai_khoan_kbnn_le_phi"],
             body,
         );
     }

@@ -66,6 +66,10 @@ pub async fn counter_payment(ctx: &mut Ctx, id: &str) -> Result<Response, ApiErr
     let payment_id = random::id();
     let reference = Reference::from_random(random::u64());
     let actor = format!("staff:{}", staff.staff_id);
+    // Cash is taken whatever is configured; where the accounts are, the receipt and the
+    // statement show where each line is owed.
+    let lines: Vec<motcua_domain::fee::FeeLineAmount> = serde_json::from_str(&notice.lines_json).unwrap_or_default();
+    let routing = motcua_domain::beneficiary::route(&lines, &crate::payment::accounts::of_agency(&d1, &row.agency_code).await?).ok();
     payment_store::create(
         &d1,
         &row,
@@ -78,6 +82,8 @@ pub async fn counter_payment(ctx: &mut Ctx, id: &str) -> Result<Response, ApiErr
             started_by: &actor,
             at: &at,
             expires_at: &at,
+            merchant_agency: None,
+            routing: routing.as_ref(),
         },
     )
     .await?;

@@ -41,7 +41,6 @@ pub struct Merchant {
 struct SealedRow {
     agency_code: String,
     provider: String,
-    masked_json: String,
     sealed: String,
     key_id: String,
 }
@@ -108,7 +107,7 @@ pub async fn resolve(env: &Env, d1: &D1Database, agency: &str, provider: Provide
         d1.prepare(
             "WITH RECURSIVE up(code, depth) AS (SELECT ?1, 0 UNION ALL \
                SELECT a.parent_code, up.depth + 1 FROM agencies a JOIN up ON a.code = up.code WHERE a.parent_code IS NOT NULL AND up.depth < 16) \
-             SELECT g.agency_code, g.provider, g.masked_json, g.sealed, g.key_id FROM up JOIN gateway_credentials g \
+             SELECT g.agency_code, g.provider, g.sealed, g.key_id FROM up JOIN gateway_credentials g \
                ON g.agency_code = up.code AND g.provider = ?2 ORDER BY up.depth LIMIT 1",
         )
         .bind(&[agency.into(), provider.as_str().into()])?,
@@ -126,7 +125,7 @@ pub async fn of_owner(env: &Env, d1: &D1Database, owner: Option<&str>, provider:
         return deployment(env, provider).ok_or_else(|| provider_unavailable(provider));
     };
     let row: Option<SealedRow> = db::first(
-        d1.prepare("SELECT agency_code, provider, masked_json, sealed, key_id FROM gateway_credentials WHERE agency_code = ?1 AND provider = ?2")
+        d1.prepare("SELECT agency_code, provider, sealed, key_id FROM gateway_credentials WHERE agency_code = ?1 AND provider = ?2")
             .bind(&[owner.into(), provider.as_str().into()])?,
     )
     .await?;
@@ -141,7 +140,7 @@ pub async fn of_owner(env: &Env, d1: &D1Database, owner: Option<&str>, provider:
 /// when it matches (the sandbox accepts any of them, like a provider accepts its merchants).
 pub async fn by_merchant_id(env: &Env, d1: &D1Database, provider: Provider, merchant_id: &str) -> Result<Option<Credentials>, ApiError> {
     let row: Option<SealedRow> = db::first(
-        d1.prepare("SELECT agency_code, provider, masked_json, sealed, key_id FROM gateway_credentials WHERE provider = ?1 AND merchant_id = ?2 LIMIT 1")
+        d1.prepare("SELECT agency_code, provider, sealed, key_id FROM gateway_credentials WHERE provider = ?1 AND merchant_id = ?2 LIMIT 1")
             .bind(&[provider.as_str().into(), merchant_id.into()])?,
     )
     .await?;

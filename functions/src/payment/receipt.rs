@@ -1,9 +1,16 @@
-//! Electronic receipts (biên lai): one per settled payment, numbered without gaps per agency and
+//! Electronic receipts (biên lai) in the legal form of NĐ 254/2026 Đ23.2 (series, a number of at
+//! most 8 digits per collector and year, the collector's name and tax code, each item with where
+//! it is owed, the amount in figures and words; the digital signature once the signing service is
+//! connected, and until then the record says it is unsigned): one per settled payment, numbered without gaps per agency and
 //! year by the `SEQUENCES` Durable Object (the number is bound to the payment, so a retried issue
 //! reuses it), with the itemized lines, the payer, the provider's transaction number and a
 //! verification address anyone holding the receipt can open.
 
 use motcua_domain::api::ReceiptView;
+use motcua_domain::beneficiary::Routing;
+use motcua_domain::fee::FeeLineAmount;
+use motcua_domain::money::Vnd;
+use motcua_domain::receipt::{amount_in_words, Collector, LegalReceipt, ReceiptItem, ReceiptNo, ReceiptSeries, SignatureState, UNSIGNED_REASON};
 use serde::Deserialize;
 use worker::{D1Database, Env, Response};
 
@@ -16,9 +23,14 @@ pub async fn issue(env: &Env, d1: &D1Database, payment_id: &str) -> Result<(), A
     #[derive(Deserialize)]
     struct Source {
         agency_code: String,
+        agency_name: String,
+        tax_code: Option<String>,
+        receipt_form_symbol: Option<String>,
+        receipt_symbol: Option<String>,
         dossier_id: String,
         applicant_json: String,
         lines_json: String,
+        routing_json: Option<String>,
         total: i64,
         provider: String,
         provider_txn: Option<String>,
@@ -26,9 +38,11 @@ pub async fn issue(env: &Env, d1: &D1Database, payment_id: &str) -> Result<(), A
     }
     let Some(s) = db::first::<Source>(
         d1.prepare(
-            "SELECT p.agency_code, p.dossier_id, d.applicant_json, n.lines_json, n.total, p.provider, p.provider_txn, \
+            "SELECT p.agency_code, a.name AS agency_name, a.tax_code, a.receipt_form_symbol, a.receipt_symbol, p.dossier_id, \
+               d.applicant_json, n.lines_json, p.routing_json, n.total, p.provider, p.provider_txn, \
                (SELECT COUNT(*) FROM receipts r WHERE r.payment_id = p.id) AS has_receipt \
              FROM payments p JOIN dossiers d ON d.id = p.dossier_id JOIN fee_notices n ON n.id = p.notice_id \
+             JOIN agencies a ON a.code = p.agency_code \
              WHERE p.id = ?1 AND p.state IN ('succeeded', 'partially_refunded', 'refunded')",
         )
         .bind(&[payment_id.into()])?,
@@ -41,14 +55,57 @@ pub async fn issue(env: &Env, d1: &D1Database, payment_id: &str) -> Result<(), A
         return Ok(());
     }
     let now = clock::now();
-    let year = motcua_domain::calendar::vietnam_local(now).year();
+    let year = motcua_domain::receipt::receipt_year(now);
+    // The number restarts each 1 January (Vietnam time) per collecting agency.
     let seq = sequences::assign(env, &format!("receipt:{}:{year}", s.agency_code), payment_id).await?;
     let number = format!("{}-{year}-{seq:06}", s.agency_code);
     let payer: serde_json::Value = serde_json::from_str(&s.applicant_json).unwrap_or_default();
     let payer_name = payer["full_name"].as_str().unwrap_or("").to_string();
+    // Each line with where it is owed, as routed when the payment started.
+    let routing: Option<Routing> = s.routing_json.as_deref().and_then(|r| serde_json::from_str(r).ok());
+    let items: Vec<ReceiptItem> = match &routing {
+        Some(r) => r
+            .lines
+            .iter()
+            .map(|l| ReceiptItem { name: l.name.clone(), kind: l.kind, amount: l.amount, beneficiary: format!("{} ({})", l.payee.holder_name, l.payee.account_key()) })
+            .collect(),
+        None => serde_json::from_str::<Vec<FeeLineAmount>>(&s.lines_json)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|l| !l.amount.is_zero())
+            .map(|l| ReceiptItem { name: l.name, kind: l.kind, amount: l.amount, beneficiary: l.beneficiary })
+            .collect(),
+    };
+    let lines_json = match &routing {
+        Some(r) => serde_json::to_string(&r.lines).map_err(|e| ApiError::Unexpected(e.to_string()))?,
+        None => s.lines_json.clone(),
+    };
+    let series = match (s.receipt_form_symbol.as_deref(), s.receipt_symbol.as_deref()) {
+        (Some(form), Some(symbol)) => ReceiptSeries::parse(form, symbol).unwrap_or_else(|_| ReceiptSeries::default_for_year(year)),
+        _ => ReceiptSeries::default_for_year(year),
+    };
+    // The money was taken: the receipt is recorded whatever happens, and the legal form beside
+    // it when the collector's details allow one (else the record says what is missing).
+    let legal = ReceiptNo::new(seq).and_then(|no| {
+        LegalReceipt::issue(
+            &series,
+            no,
+            Collector { name: s.agency_name.clone(), tax_code: s.tax_code.clone().unwrap_or_default() },
+            &payer_name,
+            items,
+            now,
+        )
+    });
+    let legal_json = match &legal {
+        Ok(l) => serde_json::to_string(l).map_err(|e| ApiError::Unexpected(e.to_string()))?.into(),
+        Err(e) => {
+            worker::console_warn!("receipt {number} without its legal form: {e}");
+            worker::wasm_bindgen::JsValue::NULL
+        }
+    };
     d1.prepare(
         "INSERT OR IGNORE INTO receipts (number, agency_code, year, seq, payment_id, dossier_id, payer_name, lines_json, \
-           total, provider, provider_txn, verify_code, issued_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+           total, provider, provider_txn, verify_code, issued_at, legal_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )
     .bind(&[
         number.into(),
@@ -58,12 +115,13 @@ pub async fn issue(env: &Env, d1: &D1Database, payment_id: &str) -> Result<(), A
         payment_id.into(),
         s.dossier_id.into(),
         payer_name.into(),
-        s.lines_json.into(),
+        lines_json.into(),
         (s.total as f64).into(),
         s.provider.into(),
         s.provider_txn.unwrap_or_default().into(),
         hex::encode(random::bytes::<10>()).into(),
         clock::rfc3339(now).into(),
+        legal_json,
     ])?
     .run()
     .await?;
@@ -84,16 +142,29 @@ struct ReceiptRow {
     provider_txn: String,
     issued_at: String,
     verify_code: String,
+    seq: i64,
+    tax_code: Option<String>,
+    legal_json: Option<String>,
 }
 
 const SELECT: &str = "SELECT r.number, r.agency_code, a.name AS agency_name, d.code AS dossier_code, p.name AS procedure_name, \
-     r.payer_name, r.lines_json, r.total, r.provider, r.provider_txn, r.issued_at, r.verify_code \
+     r.payer_name, r.lines_json, r.total, r.provider, r.provider_txn, r.issued_at, r.verify_code, r.seq, a.tax_code, r.legal_json \
      FROM receipts r JOIN agencies a ON a.code = r.agency_code JOIN dossiers d ON d.id = r.dossier_id \
      JOIN procedures p ON p.code = d.procedure_code";
 
 fn view(r: ReceiptRow, base: &str) -> ReceiptView {
+    let legal: Option<LegalReceipt> = r.legal_json.as_deref().and_then(|j| serde_json::from_str(j).ok());
+    let year = r.issued_at.get(..4).and_then(|y| y.parse().ok()).unwrap_or(2026);
+    let fallback = ReceiptSeries::default_for_year(year);
     ReceiptView {
-        number: r.number,
+        number: legal.as_ref().map(|l| l.number.clone()).unwrap_or_else(|| ReceiptNo::new(r.seq as u64).map(|n| n.to_string()).unwrap_or(r.number)),
+        form_symbol: legal.as_ref().map(|l| l.form_symbol.clone()).unwrap_or(fallback.form_symbol),
+        symbol: legal.as_ref().map(|l| l.symbol.clone()).unwrap_or(fallback.symbol),
+        collector: legal.as_ref().map(|l| l.collector.clone()).unwrap_or(Collector { name: r.agency_name.clone(), tax_code: r.tax_code.clone().unwrap_or_default() }),
+        amount: r.total,
+        amount_in_words: legal.as_ref().map(|l| l.amount_in_words.clone()).unwrap_or_else(|| amount_in_words(Vnd::dong(r.total))),
+        signature: legal.as_ref().map(|l| l.signature.clone()).unwrap_or(SignatureState::Pending { reason: UNSIGNED_REASON.into() }),
+        legal_missing: legal.is_none().then(|| "Cơ quan thu chưa khai báo mã số thuế: biên lai chưa đủ nội dung theo Nghị định 254/2026/NĐ-CP.".to_string()),
         agency_code: r.agency_code,
         agency_name: r.agency_name,
         dossier_code: r.dossier_code,

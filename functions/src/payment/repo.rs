@@ -26,22 +26,16 @@ pub struct PaymentRow {
     pub version: i64,
     /// Whose merchant opened it (`None`: the deployment's); its callbacks verify with it.
     pub merchant_agency: Option<String>,
-    /// `motcua_domain::beneficiary::Routing` as JSON (absent on attempts opened before routing).
-    pub routing_json: Option<String>,
 }
 
 impl PaymentRow {
-    pub fn routing(&self) -> Option<motcua_domain::beneficiary::Routing> {
-        self.routing_json.as_deref().and_then(|r| serde_json::from_str(r).ok())
-    }
-
     pub fn provider(&self) -> Result<motcua_domain::gateway::Provider, ApiError> {
         motcua_domain::gateway::Provider::parse("provider", &self.provider).map_err(|_| ApiError::Unexpected(format!("payment {} has provider {}", self.id, self.provider)))
     }
 }
 
 const SELECT: &str = "SELECT id, reference, notice_id, dossier_id, agency_code, provider, amount, state, provider_txn, \
-     created_at, expires_at, refunded, version, merchant_agency, routing_json FROM payments";
+     created_at, expires_at, refunded, version, merchant_agency FROM payments";
 
 pub async fn by_reference(d1: &D1Database, reference: &str) -> Result<Option<PaymentRow>, ApiError> {
     db::first(d1.prepare(format!("{SELECT} WHERE reference = ?1")).bind(&[reference.into()])?).await

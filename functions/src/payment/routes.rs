@@ -107,7 +107,7 @@ pub async fn start_for(ctx: &mut Ctx, actor: &str, row: DossierRow, return_path:
             at: &at,
             expires_at: &clock::rfc3339(request.expires_at),
             merchant_agency: merchant.owner.as_deref(),
-            routing: &routing,
+            routing: Some(&routing),
         },
     )
     .await?;

@@ -1,16 +1,19 @@
 //! The per-agency daily statement: every settlement of a day (Vietnamese time) with count and
-//! sum by provider and by beneficiary (the agency's own account for phí, the treasury for lệ
-//! phí, as each fee line says), downloadable as CSV for the accountant.
+//! sum by provider and by beneficiary (the account each line was routed to when its payment
+//! started, with chương and tiểu mục for the treasury), and what the collection account must
+//! transfer on to the treasury; CSV for the accountant or JSON (`format=json`).
 
+use motcua_domain::beneficiary::{self, Purpose, Routing};
 use motcua_domain::calendar;
 use motcua_domain::validation::FieldError;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use worker::{Headers, Response};
 
+use super::accounts;
 use crate::auth::session;
 use crate::platform::error::ApiError;
-use crate::platform::http::Ctx;
+use crate::platform::http::{json, Ctx};
 use crate::platform::{clock, db};
 
 #[derive(Deserialize)]
@@ -21,6 +24,37 @@ struct Row {
     settled_at: String,
     dossier_code: Option<String>,
     lines_json: String,
+    routing_json: Option<String>,
+}
+
+/// One beneficiary's total of the day.
+#[derive(Serialize, Default)]
+struct ByPayee {
+    purpose: Option<Purpose>,
+    holder_name: String,
+    account: String,
+    treasury_code: Option<String>,
+    chapter: Option<String>,
+    budget_item: Option<String>,
+    lines: u64,
+    amount: i64,
+}
+
+/// Where a provider's money lands: a transfer that names its account lands there; a card or
+/// wallet payment settles to the merchant's contracted account, the agency's collection
+/// account; cash stays at the counter. Whatever does not land with its beneficiary is remitted.
+fn landed_in(provider: &str, routing: &Routing, collection_account: &str) -> String {
+    match provider {
+        "vietqr" | "paygov" => routing.collected_into.account_key(),
+        "counter" => "counter".into(),
+        _ => collection_account.to_string(),
+    }
+}
+
+fn add(map: &mut BTreeMap<String, ByPayee>, key: String, fill: impl FnOnce() -> ByPayee, amount: i64) {
+    let e = map.entry(key).or_insert_with(fill);
+    e.lines += 1;
+    e.amount += amount;
 }
 
 pub async fn daily(ctx: &Ctx) -> Result<Response, ApiError> {
@@ -36,58 +70,108 @@ pub async fn daily(ctx: &Ctx) -> Result<Response, ApiError> {
         Some(d) => calendar::parse_iso_date("date", &d)?,
         None => clock::today_vn(),
     };
+    let as_json = match ctx.query("format").as_deref() {
+        None | Some("csv") => false,
+        Some("json") => true,
+        Some(_) => return Err(FieldError::new("format", "invalid_choice", "Định dạng là csv hoặc json.", "The format is csv or json.").into()),
+    };
     // The Vietnamese day [00:00, 24:00) +07:00 as UTC bounds of the RFC 3339 timestamps.
     let start = date.midnight().assume_offset(time::UtcOffset::from_hms(7, 0, 0).expect("valid offset"));
     let (from, to) = (clock::rfc3339(start.to_offset(time::UtcOffset::UTC)), clock::rfc3339((start + time::Duration::days(1)).to_offset(time::UtcOffset::UTC)));
+    let d1 = ctx.d1()?;
     let rows: Vec<Row> = db::all(
-        ctx.d1()?
-            .prepare(
-                "SELECT s.provider, s.provider_txn, s.amount, s.settled_at, d.code AS dossier_code, n.lines_json \
-                 FROM settlements s JOIN payments p ON p.id = s.payment_id JOIN dossiers d ON d.id = p.dossier_id \
-                 JOIN fee_notices n ON n.id = s.notice_id \
-                 WHERE p.agency_code = ?1 AND s.settled_at >= ?2 AND s.settled_at < ?3 ORDER BY s.settled_at",
-            )
-            .bind(&[agency.as_str().into(), from.into(), to.into()])?,
+        d1.prepare(
+            "SELECT s.provider, s.provider_txn, s.amount, s.settled_at, d.code AS dossier_code, n.lines_json, p.routing_json \
+             FROM settlements s JOIN payments p ON p.id = s.payment_id JOIN dossiers d ON d.id = p.dossier_id \
+             JOIN fee_notices n ON n.id = s.notice_id \
+             WHERE p.agency_code = ?1 AND s.settled_at >= ?2 AND s.settled_at < ?3 ORDER BY s.settled_at",
+        )
+        .bind(&[agency.as_str().into(), from.into(), to.into()])?,
     )
     .await?;
-    // The agency's own account receives the phí; lệ phí go to the State Treasury.
-    #[derive(Deserialize)]
-    struct Account {
-        bank_bin: String,
-        account_number: String,
-    }
-    let own_account = db::first::<Account>(
-        ctx.d1()?
-            .prepare("SELECT bank_bin, account_number FROM bank_accounts WHERE agency_code = ?1 LIMIT 1")
-            .bind(&[agency.as_str().into()])?,
-    )
-    .await?
-    .map(|a| format!("{}/{}", a.bank_bin, a.account_number))
-    .unwrap_or_else(|| "agency".to_string());
-    let beneficiary_of = |b: &str| match b {
-        "agency" => own_account.clone(),
-        "treasury" => "Kho bac Nha nuoc".to_string(),
-        other => other.to_string(),
-    };
-    let mut csv = String::from("\u{feff}loai,khoa,so_giao_dich,tong_tien\n");
+    let collection_account = accounts::of_agency(&d1, &agency)
+        .await?
+        .into_iter()
+        .find(|a| a.purpose == Purpose::Phi)
+        .map(|a| format!("{}/{}", a.bank_bin, a.account_number))
+        .unwrap_or_else(|| "merchant".into());
     let mut by_provider: BTreeMap<String, (u64, i64)> = BTreeMap::new();
-    let mut by_beneficiary: BTreeMap<String, (u64, i64)> = BTreeMap::new();
+    let mut by_payee: BTreeMap<String, ByPayee> = BTreeMap::new();
+    let mut to_remit: BTreeMap<String, ByPayee> = BTreeMap::new();
     for r in &rows {
         let e = by_provider.entry(r.provider.clone()).or_default();
         e.0 += 1;
         e.1 += r.amount;
-        let lines: serde_json::Value = serde_json::from_str(&r.lines_json).unwrap_or_default();
-        for l in lines.as_array().into_iter().flatten() {
-            let e = by_beneficiary.entry(beneficiary_of(l["beneficiary"].as_str().unwrap_or("agency"))).or_default();
-            e.0 += 1;
-            e.1 += l["amount"].as_i64().unwrap_or(0);
+        match r.routing_json.as_deref().and_then(|j| serde_json::from_str::<Routing>(j).ok()) {
+            Some(routing) => {
+                for l in &routing.lines {
+                    let p = &l.payee;
+                    let fill = || ByPayee {
+                        purpose: Some(p.purpose),
+                        holder_name: p.holder_name.clone(),
+                        account: p.account_key(),
+                        treasury_code: p.treasury_code.clone(),
+                        chapter: p.chapter.clone(),
+                        budget_item: p.budget_item.clone(),
+                        ..Default::default()
+                    };
+                    add(&mut by_payee, format!("{}|{}", p.account_key(), p.budget_item.clone().unwrap_or_default()), fill, l.amount.as_dong());
+                }
+                let landed = landed_in(&r.provider, &routing, &collection_account);
+                for part in beneficiary::to_remit(&routing, &landed) {
+                    let p = &part.payee;
+                    let fill = || ByPayee {
+                        purpose: Some(p.purpose),
+                        holder_name: p.holder_name.clone(),
+                        account: p.account_key(),
+                        treasury_code: p.treasury_code.clone(),
+                        chapter: p.chapter.clone(),
+                        budget_item: p.budget_item.clone(),
+                        ..Default::default()
+                    };
+                    add(&mut to_remit, format!("{}|{}", p.account_key(), p.budget_item.clone().unwrap_or_default()), fill, part.amount.as_dong());
+                }
+            }
+            // Settled before lines were routed: by the notice's own beneficiary word.
+            None => {
+                let lines: serde_json::Value = serde_json::from_str(&r.lines_json).unwrap_or_default();
+                for l in lines.as_array().into_iter().flatten() {
+                    let who = l["beneficiary"].as_str().unwrap_or("agency").to_string();
+                    add(&mut by_payee, who.clone(), || ByPayee { holder_name: who.clone(), account: who.clone(), ..Default::default() }, l["amount"].as_i64().unwrap_or(0));
+                }
+            }
         }
     }
+    if as_json {
+        return json(&serde_json::json!({
+            "agency_code": agency,
+            "date": date.to_string(),
+            "settlements": rows.len(),
+            "by_provider": by_provider.iter().map(|(k, (n, sum))| serde_json::json!({"provider": k, "count": n, "amount": sum})).collect::<Vec<_>>(),
+            "by_beneficiary": by_payee.into_values().collect::<Vec<_>>(),
+            "to_remit": to_remit.into_values().collect::<Vec<_>>(),
+        }));
+    }
+    let mut csv = String::from("\u{feff}loai,khoa,so_giao_dich,tong_tien\n");
     for (k, (n, sum)) in &by_provider {
         csv.push_str(&format!("provider,{k},{n},{sum}\n"));
     }
-    for (k, (n, sum)) in &by_beneficiary {
-        csv.push_str(&format!("beneficiary,{k},{n},{sum}\n"));
+    for p in by_payee.values() {
+        csv.push_str(&format!("beneficiary,{} {}{},{},{}\n", csv_field(&p.holder_name), p.account, p.budget_item.as_deref().map(|b| format!(" TM{b}")).unwrap_or_default(), p.lines, p.amount));
+    }
+    // What the collection account (or the cash box) owes the treasury for the day: one
+    // transfer per treasury account and budget item (NĐ 120/2016 Đ3).
+    for p in to_remit.values() {
+        csv.push_str(&format!(
+            "chuyen_nop,{} {} KBNN{} C{} TM{},{},{}\n",
+            csv_field(&p.holder_name),
+            p.account,
+            p.treasury_code.as_deref().unwrap_or("-"),
+            p.chapter.as_deref().unwrap_or("-"),
+            p.budget_item.as_deref().unwrap_or("-"),
+            p.lines,
+            p.amount
+        ));
     }
     csv.push_str("\nthoi_gian,ma_ho_so,hinh_thuc,ma_giao_dich,so_tien\n");
     for r in &rows {
@@ -97,4 +181,9 @@ pub async fn daily(ctx: &Ctx) -> Result<Response, ApiError> {
     headers.set("content-type", "text/csv; charset=utf-8")?;
     headers.set("content-disposition", &format!("attachment; filename=\"sao-ke-{agency}-{date}.csv\""))?;
     Ok(Response::ok(csv)?.with_headers(headers))
+}
+
+/// A name inside one CSV cell (commas and quotes would break the columns).
+fn csv_field(s: &str) -> String {
+    s.replace([',', '"', '\n'], " ")
 }

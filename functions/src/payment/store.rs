@@ -39,7 +39,8 @@ pub struct NewPayment<'a> {
     pub expires_at: &'a str,
     /// Whose merchant opened it (`None`: the deployment's).
     pub merchant_agency: Option<&'a str>,
-    pub routing: &'a motcua_domain::beneficiary::Routing,
+    /// Each line's beneficiary (absent for cash at a counter whose accounts are not configured).
+    pub routing: Option<&'a motcua_domain::beneficiary::Routing>,
 }
 
 /// Opens an attempt, guarded by the dossier's version: an attempt is never opened for a
@@ -64,7 +65,10 @@ pub async fn create(d1: &D1Database, dossier: &DossierRow, new: NewPayment<'_>) 
             new.at.into(),
             new.expires_at.into(),
             db::nullable(new.merchant_agency),
-            serde_json::to_string(new.routing).map_err(|e| ApiError::Unexpected(e.to_string()))?.into(),
+            match new.routing {
+                Some(r) => serde_json::to_string(r).map_err(|e| ApiError::Unexpected(e.to_string()))?.into(),
+                None => worker::wasm_bindgen::JsValue::NULL,
+            },
         ])?,
         ledger::event_stmt(d1, new.id, new.at, "created", &json!({"provider": new.provider, "amount": new.amount, "by": new.started_by}))?,
     ];

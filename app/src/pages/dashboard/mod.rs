@@ -155,13 +155,18 @@ pub fn Dashboard() -> impl IntoView {
             {move || coverage.get().flatten().map(|r| match r {
                 Err(e) => failure_view(e),
                 Ok(c) => view! {
-                    <p>{format!("{}/{} thủ tục có phí, lệ phí đã cho thanh toán trực tuyến ({}; chỉ tiêu tối thiểu 50%, mục tiêu 100%). {} cơ quan chưa có tài khoản thụ hưởng.",
+                    <p>{format!("{}/{} thủ tục có phí, lệ phí đã cho thanh toán trực tuyến ({}; chỉ tiêu tối thiểu 50%, mục tiêu 100%). {} cơ quan chưa đủ tài khoản thụ hưởng (phí và lệ phí).",
                         c.with_online_payment, c.with_fees, c.rate_display, c.agencies_without_account)}</p>
                     <div class="table-wrap"><table class="lines" id="coverage">
                         <thead><tr><th scope="col">"Cơ quan"</th><th scope="col" class="num">"Có phí"</th><th scope="col" class="num">"Trực tuyến"</th><th scope="col">"Tài khoản thụ hưởng"</th></tr></thead>
                         <tbody>{c.rows.into_iter().map(|r| view! {
                             <tr><td>{r.name}</td><td class="num">{r.with_fees}</td><td class="num">{r.with_online_payment}</td>
-                            <td>{if r.has_account { "Có" } else { "Chưa có" }}</td></tr>
+                            <td>{match (r.has_phi_account, r.has_le_phi_account) {
+                                (true, true) => "Đủ (phí và lệ phí)",
+                                (true, false) => "Thiếu tài khoản KBNN nhận lệ phí",
+                                (false, true) => "Thiếu tài khoản thu phí",
+                                (false, false) => "Chưa có",
+                            }}</td></tr>
                         }).collect_view()}</tbody>
                     </table></div>
                     <p class="no-print"><a href=csv("coverage", false) download="thu-tuc-co-phi.csv">"Tải CSV"</a></p>
