@@ -13,6 +13,11 @@ pub fn vnpay_config() -> VnpayConfig {
     VnpayConfig::new(dev_var("VNPAY_TMN_CODE"), Secret::new(dev_var("VNPAY_HASH_SECRET")))
 }
 
+/// Đại Sơn's own sandbox merchant at VNPay (the demo data's, scripts/gen_demo_sql.py).
+pub fn daison_vnpay_config() -> VnpayConfig {
+    VnpayConfig::new("DAISON01", Secret::new(crate::money::DAISON_VNPAY_SECRET))
+}
+
 pub fn vnpay_result(reference: &str, amount: i64, response_code: &str) -> PaymentResult {
     PaymentResult {
         txn_ref: reference.to_string(),

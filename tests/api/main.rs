@@ -14,6 +14,7 @@ mod embed;
 mod fees;
 mod health;
 mod input;
+mod money;
 mod multipart;
 mod payments;
 mod races;

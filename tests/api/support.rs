@@ -97,11 +97,11 @@ impl TestApp {
     }
 
     pub fn get(&self, path: &str) -> Response {
-        self.client.get(self.url(path)).send().unwrap()
+        checked(self.client.get(self.url(path)).send().unwrap())
     }
 
     pub fn post_json(&self, path: &str, body: &Value) -> Response {
-        self.client.post(self.url(path)).json(body).send().unwrap()
+        checked(self.client.post(self.url(path)).json(body).send().unwrap())
     }
 
     /// A request to this server as `session` (a session of this server: see
@@ -138,6 +138,20 @@ impl TestApp {
         let out = Command::new("python3").arg("-c").arg(script).arg(&dir).arg(sql).output().expect("python3");
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap().lines().map(str::to_string).collect()
+    }
+
+    /// A change written straight into the server's D1 file, for arranging a state no API
+    /// makes (an agency that lost an account). Never used to check a result.
+    pub fn d1_execute(&self, sql: &str) {
+        let dir = self._state.path().join("state/v3/d1/miniflare-D1DatabaseObject");
+        let script = "import glob, os, sqlite3, sys\n\
+            for f in glob.glob(os.path.join(sys.argv[1], '*.sqlite')):\n\
+            \tif os.path.basename(f) == 'metadata.sqlite': continue\n\
+            \tc = sqlite3.connect(f, timeout=30)\n\
+            \tif not c.execute(\"SELECT 1 FROM sqlite_master WHERE name = 'dossiers'\").fetchone(): continue\n\
+            \tc.execute(sys.argv[2]); c.commit()\n";
+        let out = Command::new("python3").arg("-c").arg(script).arg(&dir).arg(sql).output().expect("python3");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
 
     /// One number from [`TestApp::d1_query`].
@@ -184,6 +198,7 @@ impl TestApp {
             .header("content-type", content_type)
             .body(body.to_string())
             .send()
+            .map(checked)
             .unwrap()
     }
 
@@ -191,6 +206,51 @@ impl TestApp {
     pub fn pgid(&self) -> i32 {
         self.pgid
     }
+}
+
+// ---- No stored secret in any answer ----
+
+static SECRETS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// A secret a test stored (an agency's merchant key): no answer may contain it from now on.
+pub fn remember_secret(value: &str) {
+    SECRETS.lock().unwrap_or_else(|e| e.into_inner()).push(value.to_string());
+}
+
+/// The deployment's secrets (`.dev.vars.example`), the demo agencies' sealed merchant secrets
+/// and every secret a test stored.
+fn secret_values() -> Vec<String> {
+    static BASE: OnceLock<Vec<String>> = OnceLock::new();
+    let base = BASE.get_or_init(|| {
+        let text = std::fs::read_to_string(root().join(".dev.vars.example")).expect(".dev.vars.example");
+        let mut v: Vec<String> = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with('#'))
+            .filter_map(|l| l.split_once('='))
+            .filter(|(k, _)| ["SECRET", "KEY", "KEK"].iter().any(|w| k.contains(w)))
+            .map(|(_, v)| v.trim().to_string())
+            .filter(|v| v.len() >= 8)
+            .collect();
+        v.extend(crate::money::DAISON_SECRETS.iter().map(|s| s.to_string()));
+        v
+    });
+    let mut all = base.clone();
+    all.extend(SECRETS.lock().unwrap_or_else(|e| e.into_inner()).iter().cloned());
+    all
+}
+
+/// Every answer of the suite passes here: it fails the test if the body holds a stored secret,
+/// then gives the response back unchanged.
+pub fn checked(resp: Response) -> Response {
+    let (status, headers, url) = (resp.status(), resp.headers().clone(), resp.url().to_string());
+    let bytes = resp.bytes().expect("read the answer");
+    let text = String::from_utf8_lossy(&bytes);
+    for secret in secret_values() {
+        assert!(!text.contains(&secret), "{url} answered a stored secret ({} characters)", secret.len());
+    }
+    let mut rebuilt = http::Response::builder().status(status);
+    *rebuilt.headers_mut().expect("builder") = headers;
+    rebuilt.body(bytes.to_vec()).expect("rebuild the answer").into()
 }
 
 /// Asserts the project's error envelope and returns `(code, field)`.
@@ -240,15 +300,15 @@ pub struct Session {
 
 impl Session {
     pub fn get(&self, path: &str) -> Response {
-        app().client.get(app().url(path)).header("cookie", &self.cookie).send().unwrap()
+        checked(app().client.get(app().url(path)).header("cookie", &self.cookie).send().unwrap())
     }
 
     pub fn post_json(&self, path: &str, body: &Value) -> Response {
-        app().client.post(app().url(path)).header("cookie", &self.cookie).json(body).send().unwrap()
+        checked(app().client.post(app().url(path)).header("cookie", &self.cookie).json(body).send().unwrap())
     }
 
     pub fn put_json(&self, path: &str, body: &Value) -> Response {
-        app().client.put(app().url(path)).header("cookie", &self.cookie).json(body).send().unwrap()
+        checked(app().client.put(app().url(path)).header("cookie", &self.cookie).json(body).send().unwrap())
     }
 }
 

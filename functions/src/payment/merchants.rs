@@ -256,7 +256,17 @@ pub async fn put(ctx: &mut Ctx, code: &str, provider: &str) -> Result<Response, 
             at.as_str().into(),
             staff.username.as_str().into(),
         ])?,
-        audit::stmt_in(&d1, &staff, Some(code), &at, "gateway.put", "agency", &format!("{code}/{provider}"), &json!(before), &masked)?,
+        audit::stmt_in(
+            &d1,
+            &staff,
+            Some(code),
+            &at,
+            "gateway.put",
+            "agency",
+            code,
+            &json!({"provider": provider, "credentials": before}),
+            &json!({"provider": provider, "credentials": masked}),
+        )?,
     ])
     .await?;
     json(&view(code, provider, Some(masked), None))
