@@ -69,7 +69,7 @@ CREATE TABLE settlement_imports (
 );
 
 CREATE TABLE settlement_findings (
-  key           TEXT PRIMARY KEY,            -- provider|agency|day|kind|reference|txn: a re-import adds nothing
+  id            TEXT PRIMARY KEY,            -- sha256 of provider|agency|day|kind|reference|txn: a re-import adds nothing
   import_id     TEXT NOT NULL REFERENCES settlement_imports(id),
   provider      TEXT NOT NULL,
   agency_code   TEXT NOT NULL,
@@ -86,6 +86,14 @@ CREATE TABLE settlement_findings (
   resolution    TEXT
 );
 CREATE INDEX settlement_findings_open ON settlement_findings(agency_code, resolved_at, kind);
+
+-- The daily report of differences still open (one row per Vietnamese day, written by the cron).
+CREATE TABLE settlement_reports (
+  day        TEXT PRIMARY KEY,
+  open_count INTEGER NOT NULL,
+  by_agency  TEXT NOT NULL,                  -- JSON {agency_code: open differences}
+  created_at TEXT NOT NULL
+);
 
 -- Legal receipts (NĐ 254/2026 Đ23.2): the collector's tax code and receipt series, and each
 -- receipt's legal record (motcua_domain::receipt::LegalReceipt).

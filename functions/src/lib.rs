@@ -44,6 +44,11 @@ async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::Sched
         Ok(n) => worker::console_log!("reconciliation: {n} pending payments examined"),
         Err(e) => worker::console_error!("reconciliation failed: {e}"),
     }
+    match payment::settlement::daily_report(&env).await {
+        Ok(Some(open)) => worker::console_log!("settlement report: {open} differences still open"),
+        Ok(None) => {}
+        Err(e) => worker::console_error!("settlement report failed: {e}"),
+    }
     match upload::cleanup::run(&env).await {
         Ok(s) => worker::console_log!("uploads: {} never attached deleted, {} unfinished multipart aborted", s.deleted, s.aborted),
         Err(e) => worker::console_error!("upload cleanup failed: {e}"),

@@ -157,6 +157,12 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
             let (code, provider) = (code.to_string(), provider.to_string());
             payment::merchants::put(&mut ctx, &code, &provider).await
         }
+        (Method::Post, ["api", "admin", "settlements", "import"]) => payment::settlement::import(&mut ctx).await,
+        (Method::Get, ["api", "admin", "settlements", "differences"]) => payment::settlement::differences(&ctx).await,
+        (Method::Post, ["api", "admin", "settlements", "differences", id, "resolve"]) => {
+            let id = id.to_string();
+            payment::settlement::resolve(&mut ctx, &id).await
+        }
         (Method::Put, ["api", "admin", "agencies", code, "procedures", procedure]) => {
             let (code, procedure) = (code.to_string(), procedure.to_string());
             desk::admin::put_handling(&mut ctx, &code, &procedure).await
@@ -281,6 +287,10 @@ async fn sandbox_route(ctx: &mut Ctx, method: Method, segments: &[&str]) -> std:
     match (method, segments) {
         (Method::Get, ["sandbox", "vnpay", "paymentv2", "vpcpay.html"]) => sandbox::vnpay_page(ctx).await,
         (Method::Post, ["sandbox", "vnpay", "complete"]) => sandbox::vnpay_complete(ctx).await,
+        (Method::Get, ["sandbox", "settlements", provider]) => {
+            let provider = provider.to_string();
+            sandbox::settlement_file(&ctx, &provider).await
+        }
         (Method::Post, ["sandbox", "vnpay", "merchant_webapi", "api", "transaction"]) => sandbox::vnpay_api(ctx).await,
         (Method::Post, ["sandbox", "bank", "transfer"]) => sandbox::bank_transfer(ctx).await,
         (Method::Post, ["sandbox", "esms", "MainService.svc", "json", "SendMultipleMessage_V4_post_json"]) => crate::dev::esms_send(ctx).await,

@@ -16,5 +16,6 @@ pub mod routes;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod settle;
+pub mod settlement;
 pub mod statement;
 pub mod store;

@@ -510,11 +510,72 @@ pub async fn bank_transfer(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let secret = credentials.webhook_secret().cloned().ok_or_else(|| config::provider_unavailable(Provider::Vietqr))?;
     let (body, signature) = vietqr::sandbox::webhook(&secret, &transfer);
     let url = format!("{}/api/payments/bank/webhook", config::public_base(&ctx.env));
+    remember(ctx, "bank", &transfer.id, &serde_json::json!({"account": transfer.account, "amount": transfer.amount, "content": transfer.content})).await?;
     let mut last_status = 0;
     for _ in 0..t.repeat.unwrap_or(1).clamp(1, 5) {
         last_status = post(&url, &body, &[(vietqr::SIGNATURE_HEADER, &signature)]).await?;
     }
     Ok(Response::from_json(&serde_json::json!({"id": transfer.id, "webhook_status": last_status}))?)
+}
+
+/// `GET /sandbox/settlements/{vnpay|momo|zalopay|vietqr}?date=YYYY-MM-DD`: the provider's
+/// settlement file of that Vietnamese day (the bank's statement for VietQR), in the format the
+/// import reads, from what the sandbox itself processed — as a provider's file shows its own
+/// view, which may differ from our ledger.
+pub async fn settlement_file(ctx: &Ctx, provider: &str) -> Result<Response, ApiError> {
+    use motcua_domain::settlement::{FileFormat, SettlementRow};
+    let format = FileFormat::parse("provider", provider)?;
+    let date = match ctx.query("date") {
+        Some(d) => motcua_domain::calendar::parse_iso_date("date", &d)?,
+        None => clock::today_vn(),
+    };
+    let (from, to) = super::settlement::day_bounds(date);
+    let kind = match format {
+        FileFormat::Vnpay => "vnpay",
+        FileFormat::Momo => "momo-result",
+        FileFormat::Zalopay => "zalopay-result",
+        FileFormat::Bank => "bank",
+    };
+    #[derive(serde::Deserialize)]
+    struct Row {
+        reference: String,
+        result: String,
+        created_at: String,
+    }
+    let rows: Vec<Row> = db::all(
+        ctx.d1()?
+            .prepare("SELECT reference, result, created_at FROM sandbox_transactions WHERE provider = ?1 AND created_at >= ?2 AND created_at < ?3 ORDER BY created_at")
+            .bind(&[kind.into(), from.into(), to.into()])?,
+    )
+    .await?;
+    let mut out: Vec<SettlementRow> = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        let v: serde_json::Value = serde_json::from_str(&r.result).unwrap_or_default();
+        let row = |reference: String, txn: String, amount: i64| SettlementRow { reference, provider_txn: txn, amount: Vnd::dong(amount.max(0)), at: r.created_at.clone(), line: i + 2 };
+        match format {
+            FileFormat::Vnpay if v["status"] == "00" => {
+                out.push(row(r.reference.clone(), v["transaction_no"].as_str().unwrap_or("").into(), v["amount"].as_i64().unwrap_or(0)))
+            }
+            FileFormat::Momo => {
+                let ipn: serde_json::Value = serde_json::from_str(v["ipn"].as_str().unwrap_or("")).unwrap_or_default();
+                if ipn["resultCode"] == 0 {
+                    out.push(row(r.reference.clone(), ipn["transId"].to_string(), ipn["amount"].as_i64().unwrap_or(0)));
+                }
+            }
+            FileFormat::Zalopay => out.push(row(r.reference.clone(), v["zp_trans_id"].to_string(), v["amount"].as_i64().unwrap_or(0))),
+            FileFormat::Bank => out.push(row(v["content"].as_str().unwrap_or("").into(), r.reference.clone(), v["amount"].as_i64().unwrap_or(0))),
+            _ => {}
+        }
+    }
+    let text = match format {
+        // The bank's statement carries the transfer content; the import finds our reference in it.
+        FileFormat::Bank => motcua_domain::settlement::bank::write(&out),
+        other => other.write_file(&out),
+    };
+    let headers = Headers::new();
+    headers.set("content-type", "text/csv; charset=utf-8")?;
+    headers.set("content-disposition", &format!("attachment; filename=\"doi-soat-{provider}-{date}.csv\""))?;
+    Ok(Response::ok(text)?.with_headers(headers))
 }
 
 async fn remember(ctx: &Ctx, provider: &str, reference: &str, result: &serde_json::Value) -> Result<(), ApiError> {
