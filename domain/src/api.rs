@@ -292,7 +292,8 @@ pub struct DossierDetail {
 pub struct RefundSummary {
     pub amount: i64,
     pub reason: String,
-    /// `done`, `processing` (the provider confirms later) or `manual` (paid back by transfer).
+    /// `done`, `processing` (the provider confirms later), `failed`; paid back by hand:
+    /// `requested`, `approved`, `paid` (with the transfer reference) or `rejected`.
     pub status: String,
     pub created_at: String,
 }

@@ -193,6 +193,11 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
             payment::refund::create(&mut ctx, &id).await
         }
         (Method::Get, ["api", "staff", "statements"]) => payment::statement::daily(&ctx).await,
+        (Method::Get, ["api", "staff", "refunds"]) => payment::refund::list(&ctx).await,
+        (Method::Post, ["api", "staff", "refunds", id, "decision"]) => {
+            let id = id.to_string();
+            payment::refund::decision(&mut ctx, &id).await
+        }
         (Method::Get, ["api", "dashboard", "rates"]) => dashboard::routes::rates(&ctx).await,
         (Method::Get, ["api", "dashboard", "trend"]) => dashboard::routes::trend(&ctx).await,
         (Method::Get, ["api", "dashboard", "procedures"]) => dashboard::routes::procedures(&ctx).await,

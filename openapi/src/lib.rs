@@ -6,7 +6,7 @@
 
 pub mod wire;
 
-use motcua_domain::{admin, api, auth, fee};
+use motcua_domain::{admin, api, auth, beneficiary, fee};
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{json, Map, Value};
@@ -113,6 +113,14 @@ pub fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
     let period = || q("period", "`YYYY`, `YYYY-Qn` or `YYYY-MM` (default: this year)");
     let format = || q_enum("format", "`csv` downloads the same rows as CSV", &["json", "csv"]);
     let dash_agency = || q("agency", "an agency in the caller's scope (default: the top of the scope)");
+    let secret = json!({"type": "string", "writeOnly": true, "maxLength": 256});
+    let code = json!({"type": "string", "maxLength": 50});
+    let gateway_body = json!({
+        "type": "object",
+        "description": "vnpay: `tmn_code`, `hash_secret`; momo: `partner_code`, `access_key`, `secret_key`; zalopay: `app_id`, `key1`, `key2`; paygov: `partner_code`, `secret`; vietqr: `webhook_secret`",
+        "properties": {"tmn_code": code, "partner_code": code, "app_id": code, "hash_secret": secret, "access_key": secret, "secret_key": secret,
+                       "key1": secret, "key2": secret, "secret": secret, "webhook_secret": secret}
+    });
     vec![
         op("get", "/api/ping", Public, "The router's baseline: `{\"ok\": true}`", Body::None, A::Json(200, json!({"type": "object", "properties": {"ok": {"type": "boolean"}}}))),
         op("get", "/api/health", Public, "Whether D1, R2 and the sequences answer (503 when one does not)", Body::None, A::Json(200, s::<api::Health>(g))),
@@ -166,6 +174,18 @@ pub fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
         op("get", "/api/admin/agencies/{code}/embed-origins", Staff, "Portals allowed to frame the agency's embed page", Body::None, A::Json(200, object())),
         op("put", "/api/admin/agencies/{code}/embed-origins", Staff, "Replace the embed origins", Body::Json(s::<wire::EmbedOriginsBody>(g)), A::Json(200, object())),
         op("put", "/api/admin/agencies/{code}/bank-account", Staff, "Set the agency's beneficiary account", Body::Json(s::<admin::BankAccountInput>(g)), A::Json(200, s::<admin::BankAccountInput>(g))),
+        op("get", "/api/admin/agencies/{code}/accounts", Staff, "The agency's beneficiary accounts by purpose (`phi`, `le_phi`) and which are missing", Body::None, A::Json(200, object())),
+        op("put", "/api/admin/agencies/{code}/accounts", Staff, "Set beneficiary accounts (the purposes given)", Body::Json(s::<beneficiary::AccountsInput>(g)), A::Json(200, object())),
+        op("get", "/api/admin/agencies/{code}/gateways/{provider}", Staff, "The agency's merchant at a provider, secrets masked, or where it inherits one from", Body::None, A::Json(200, object())),
+        op("put", "/api/admin/agencies/{code}/gateways/{provider}", Staff, "Set the agency's merchant credentials (write-only secrets, sealed)", Body::Json(gateway_body), A::Json(200, object())),
+        op("post", "/api/admin/settlements/import", Staff, "Import a provider's daily settlement file (or a bank statement) and match it with the ledger", Body::Csv, A::Json(201, object()))
+            .with_query(vec![q_enum("provider", "the file's format", &["vnpay", "momo", "zalopay", "vietqr"]), q("date", "`YYYY-MM-DD`, the Vietnamese day of the file"), q("agency", "an agency code in the admin's scope")]),
+        op("get", "/api/admin/settlements/differences", Staff, "Differences found by settlement imports", Body::None, A::Json(200, object()))
+            .with_query(vec![q("agency", "an agency code in the admin's scope"), q_enum("status", "open only (default) or all", &["open", "all"])]),
+        op("post", "/api/admin/settlements/differences/{id}/resolve", Staff, "Close a difference with a note (once)", Body::Json(s::<wire::ResolveBody>(g)), A::Json(200, object())),
+        op("get", "/api/staff/refunds", Staff, "Refunds of the caller's agencies, the ones waiting first", Body::None, A::Json(200, json!({"type": "array", "items": object()})))
+            .with_query(vec![q_enum("status", "open only (default) or all", &["open", "all"])]),
+        op("post", "/api/staff/refunds/{id}/decision", Staff, "A second officer approves, rejects or records the transfer of a refund paid by hand", Body::Json(s::<wire::DecisionBody>(g)), A::Json(200, object())),
         op("put", "/api/admin/agencies/{code}/procedures/{procedure}", Staff, "The agency handles the procedure", Body::Json(s::<wire::HandlingBody>(g)), A::Json(200, object())),
         op("post", "/api/admin/procedures", Staff, "Create a procedure", Body::Json(s::<admin::ProcedureInput>(g)), A::Json(201, s::<admin::ProcedureInput>(g))),
         op("put", "/api/admin/procedures/{code}", Staff, "Change a procedure", Body::Json(s::<admin::ProcedureInput>(g)), A::Json(200, s::<admin::ProcedureInput>(g))),
@@ -212,6 +232,10 @@ fn example(method: &str, path: &str) -> Option<Value> {
         ("put", "/api/admin/agencies/{code}/embed-origins") => json!({"origins": ["https://dichvucong.hatinh.gov.vn"]}),
         ("put", "/api/admin/agencies/{code}/bank-account") => json!({"bank_bin": "970415", "account_number": "113000123456", "account_name": "UBND XA SON TAY"}),
         ("put", "/api/admin/agencies/{code}/procedures/{procedure}") => json!({"online_payment": true}),
+        ("put", "/api/admin/agencies/{code}/accounts") => json!({"accounts": [{"purpose": "le_phi", "holder_name": "Kho bạc Nhà nước Hương Sơn", "treasury_code": "1234", "bank_bin": "970418", "account_number": "711100000436", "account_name": "KBNN HUONG SON", "chapter": "805", "budget_items": {"le_phi": "2771"}}]}),
+        ("put", "/api/admin/agencies/{code}/gateways/{provider}") => json!({"tmn_code": "SONTAY01", "hash_secret": "a-new-hash-secret-from-vnpay"}),
+        ("post", "/api/staff/refunds/{id}/decision") => json!({"action": "approve"}),
+        ("post", "/api/admin/settlements/differences/{id}/resolve") => json!({"note": "Đã tra soát với VNPAY"}),
         ("post", "/api/admin/procedures") | ("put", "/api/admin/procedures/{code}") => json!({"code": "2.000815", "name": "Chứng thực bản sao từ bản chính", "level": "commune", "processing_days": 1, "documents": ["Bản chính"], "legal_basis": "Nghị định 23/2015/NĐ-CP"}),
         ("post", "/api/admin/procedures/{code}/fee-versions") => json!({"effective_from": "2027-01-01", "legal_basis": "Thông tư 226/2016/TT-BTC", "lines": []}),
         ("post", "/api/auth/otp/request") => json!({"phone": "0987654321"}),

@@ -62,3 +62,24 @@ pub struct HandlingBody {
 pub struct EmbedOriginsBody {
     origins: Vec<String>,
 }
+
+/// functions/src/payment/refund.rs `DecisionBody`: `POST /api/staff/refunds/{id}/decision`.
+#[derive(Deserialize, JsonSchema)]
+#[allow(dead_code)]
+pub struct DecisionBody {
+    /// `approve`, `reject` or `paid`.
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    transfer_ref: String,
+}
+
+/// functions/src/payment/settlement.rs `ResolveBody`: `POST /api/admin/settlements/differences/{id}/resolve`.
+#[derive(Deserialize, JsonSchema)]
+#[allow(dead_code)]
+pub struct ResolveBody {
+    #[serde(default)]
+    note: String,
+}

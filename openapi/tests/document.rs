@@ -86,6 +86,8 @@ fn wire_mirrors_match_their_handlers() {
         ("ActionBody", include_str!("../../functions/src/dossier/staff_routes.rs")),
         ("NoticeBody", include_str!("../../functions/src/dossier/staff_routes.rs")),
         ("RefundBody", include_str!("../../functions/src/payment/refund.rs")),
+        ("DecisionBody", include_str!("../../functions/src/payment/refund.rs")),
+        ("ResolveBody", include_str!("../../functions/src/payment/settlement.rs")),
         ("StartBody", include_str!("../../functions/src/payment/routes.rs")),
         ("HandlingBody", include_str!("../../functions/src/desk/admin.rs")),
         ("EmbedOriginsBody", include_str!("../../functions/src/desk/admin.rs")),

@@ -314,3 +314,131 @@ fn a_line_without_its_beneficiary_cannot_be_paid_online_and_the_switch_is_enforc
     assert_eq!(code, "online_payment_off");
     admin.put_json(&format!("/api/admin/agencies/{dai_son}/procedures/1.004873"), &json!({"online_payment": true}));
 }
+
+fn today_vn() -> String {
+    time::OffsetDateTime::now_utc().to_offset(time::UtcOffset::from_hms(7, 0, 0).unwrap()).date().to_string()
+}
+
+/// A Sơn Tây dossier paid by VNPay (the deployment's merchant); answers its reference.
+fn paid_by_vnpay(phone: &str) -> (Fixture, String) {
+    let f = dossier_awaiting_payment(phone, "UBND xã Sơn Tây", "sontay.motcua");
+    let (r, _) = f.start("vnpay");
+    assert_eq!(vnpay_ipn(&callback_query(&vnpay_config(), &vnpay_result(&r, f.total, "00")))["RspCode"], "00");
+    (f, r)
+}
+
+#[test]
+fn a_settlement_file_is_matched_with_each_kind_of_difference_and_importing_it_again_changes_nothing() {
+    use motcua_domain::settlement::{vnpay as vnpay_file, SettlementRow};
+    let son_tay = agency_code("UBND xã Sơn Tây");
+    let (a, ra) = paid_by_vnpay("0911001410");
+    let (_, rb) = paid_by_vnpay("0911001411");
+    let (_, rc) = paid_by_vnpay("0911001412");
+    let txn = |r: &str| app().d1_query(&format!("SELECT s.provider_txn FROM settlements s JOIN payments p ON p.id = s.payment_id WHERE p.reference = '{r}'"))[0].clone();
+    let row = |reference: &str, amount: i64, line: usize| SettlementRow { reference: reference.into(), provider_txn: txn(reference), amount: Vnd::dong(amount), at: "06/12/2026 10:00:00".into(), line };
+    let unknown = SettlementRow { reference: "MCZZZZZZZZZZZZZ".into(), provider_txn: "99999999".into(), amount: Vnd::dong(5_000), at: "06/12/2026 10:00:00".into(), line: 5 };
+    // A twice (duplicate), B for less (mismatch), a stranger (missing from our ledger); C is
+    // missing from the file.
+    let file = vnpay_file::write(&[row(&ra, a.total, 2), row(&ra, a.total, 3), row(&rb, 1_000, 4), unknown]);
+    let admin = app().login_staff("hatinh.admin");
+    let import = |body: &str| {
+        app()
+            .client
+            .post(app().url(&format!("/api/admin/settlements/import?provider=vnpay&date={}&agency={son_tay}", today_vn())))
+            .header("cookie", &admin.cookie)
+            .header("content-type", "text/csv")
+            .body(body.to_string())
+            .send()
+            .map(crate::support::checked)
+            .unwrap()
+    };
+    let resp = import(&file);
+    assert_eq!(resp.status(), 201, "{}", resp.text().unwrap_or_default());
+    let result: Value = resp.json().unwrap();
+    let kind_of = |reference: &str| -> Vec<String> {
+        result["differences"].as_array().unwrap().iter().filter(|d| d["reference"] == reference).map(|d| d["kind"].as_str().unwrap().to_string()).collect()
+    };
+    assert!(result["counts"]["matched"].as_i64().unwrap() >= 1, "{result}");
+    assert_eq!(kind_of(&ra), vec!["duplicate"], "{result}");
+    assert_eq!(kind_of(&rb), vec!["amount_mismatch"]);
+    assert_eq!(kind_of("MCZZZZZZZZZZZZZ"), vec!["missing_from_ledger"]);
+    assert_eq!(kind_of(&rc), vec!["missing_from_file"]);
+    let stored = || app().d1_count(&format!("SELECT count(*) FROM settlement_findings WHERE agency_code = '{son_tay}'"));
+    let before = stored();
+
+    // The same file again: nothing new.
+    let again = import(&file);
+    assert_eq!(again.status(), 200);
+    assert_eq!(again.json::<Value>().unwrap()["imported"], false);
+    assert_eq!(stored(), before);
+
+    // An admin resolves one difference, once, audited.
+    let mismatch = result["differences"].as_array().unwrap().iter().find(|d| d["reference"] == rb.as_str()).unwrap()["id"].as_str().unwrap().to_string();
+    let path = format!("/api/admin/settlements/differences/{mismatch}/resolve");
+    let (_, field) = expect_error(admin.post_json(&path, &json!({"note": " "})), 400);
+    assert_eq!(field.as_deref(), Some("note"));
+    let resp = admin.post_json(&path, &json!({"note": "VNPAY xác nhận đã thu 21.000 đ; tệp ghi nhầm."}));
+    assert_eq!(resp.status(), 200, "{}", resp.text().unwrap_or_default());
+    let (code, _) = expect_error(admin.post_json(&path, &json!({"note": "lần hai"})), 409);
+    assert_eq!(code, "already_resolved");
+    let open: Value = admin.get(&format!("/api/admin/settlements/differences?agency={son_tay}")).json().unwrap();
+    assert!(open["differences"].as_array().unwrap().iter().all(|d| d["id"] != mismatch.as_str()));
+    assert!(open["differences"].as_array().unwrap().iter().any(|d| d["reference"] == "MCZZZZZZZZZZZZZ"));
+    let audit: Vec<Value> = admin.get(&format!("/api/staff/audit?entity=agency&id={son_tay}")).json().unwrap();
+    assert!(audit.iter().any(|a| a["action"] == "settlement.resolve"));
+    // Another province's admin sees none of it.
+    expect_error(app().login_staff("haiduong.admin").get(&format!("/api/admin/settlements/differences?agency={son_tay}")), 404);
+
+    // A broken file is named by line; the sandbox writes the provider's file for a day.
+    let resp = import("STT,Ma GD VNPAY,Ma GD Merchant,Ma ngan hang,So tien,Thoi gian GD,Trang thai\n1,123,MC1,NCB,abc,x,00\n");
+    let (_, field) = expect_error(resp, 400);
+    assert_eq!(field.as_deref(), Some("file"));
+    let sandbox = app().get(&format!("/sandbox/settlements/vnpay?date={}", today_vn()));
+    assert_eq!(sandbox.status(), 200);
+    assert!(sandbox.text().unwrap().contains("Ma GD Merchant"));
+}
+
+#[test]
+fn a_refund_paid_by_hand_needs_a_second_officer_and_the_transfer_reference() {
+    let f = dossier_awaiting_payment("0911001420", "UBND xã Sơn Tây", "sontay.motcua");
+    let (r, _) = f.start("paygov");
+    assert_eq!(paygov_confirm(&r, f.total, &deployment_paygov())["MaLoi"], "00");
+    f.assert_paid_once();
+    let payment = f.detail()["payments"][0]["id"].as_str().unwrap().to_string();
+    let resp = f.officer.post_json(&format!("/api/staff/payments/{payment}/refunds"), &json!({"amount": 6_000, "reason": "Thu thừa phí bản sao"}));
+    assert_eq!(resp.status(), 201, "{}", resp.text().unwrap_or_default());
+    let refund: Value = resp.json().unwrap();
+    assert_eq!(refund["status"], "requested");
+    let id = refund["id"].as_str().unwrap().to_string();
+    let decide = |who: &crate::support::Session, body: Value| who.post_json(&format!("/api/staff/refunds/{id}/decision"), &body);
+
+    let (code, _) = expect_error(decide(&f.officer, json!({"action": "approve"})), 409);
+    assert_eq!(code, "same_officer", "the requester never approves their own refund");
+    let listed: Vec<Value> = f.officer.get("/api/staff/refunds").json().unwrap();
+    assert_eq!(listed.iter().find(|x| x["id"] == id.as_str()).unwrap()["can_decide"], false);
+    let second = app().login_staff("hatinh.admin");
+    let (code, _) = expect_error(decide(&second, json!({"action": "paid", "transfer_ref": "FT1"})), 409);
+    assert_eq!(code, "wrong_state", "never paid before it is approved");
+    assert_eq!(decide(&second, json!({"action": "approve"})).status(), 200);
+    let (_, field) = expect_error(decide(&second, json!({"action": "paid"})), 400);
+    assert_eq!(field.as_deref(), Some("transfer_ref"));
+    let resp = decide(&second, json!({"action": "paid", "transfer_ref": "FT26340998877"}));
+    assert_eq!(resp.status(), 200);
+    let paid: Value = resp.json().unwrap();
+    assert_eq!((paid["status"].clone(), paid["transfer_ref"].clone()), (json!("paid"), json!("FT26340998877")));
+    // The citizen sees it on the dossier; the payment holds the refunded amount once.
+    let d = f.detail();
+    assert_eq!(d["refunds"][0]["status"], "paid", "{d}");
+    assert_eq!(app().d1_count(&format!("SELECT refunded FROM payments WHERE id = '{payment}'")), 6_000);
+    let (code, _) = expect_error(decide(&second, json!({"action": "reject", "note": "muộn"})), 409);
+    assert_eq!(code, "wrong_state");
+
+    // A rejected request gives its reserved amount back to what may be refunded.
+    let resp = f.officer.post_json(&format!("/api/staff/payments/{payment}/refunds"), &json!({"amount": f.total - 6_000, "reason": "Hoàn phần còn lại"}));
+    let rest = resp.json::<Value>().unwrap()["id"].as_str().unwrap().to_string();
+    let (_, field) = expect_error(second.post_json(&format!("/api/staff/refunds/{rest}/decision"), &json!({"action": "reject"})), 400);
+    assert_eq!(field.as_deref(), Some("note"));
+    assert_eq!(second.post_json(&format!("/api/staff/refunds/{rest}/decision"), &json!({"action": "reject", "note": "Không có căn cứ hoàn"})).status(), 200);
+    let resp = f.officer.post_json(&format!("/api/staff/payments/{payment}/refunds"), &json!({"amount": f.total - 6_000, "reason": "Đề nghị lại"}));
+    assert_eq!(resp.status(), 201, "the rejected amount can be requested again: {}", resp.text().unwrap_or_default());
+}

@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 pub mod decide;
+pub mod manual_refund;
 pub use decide::{decide, event_for, payable, refund_event, NotPayable, OpenNotice, PaymentDecision};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -7,9 +7,10 @@
 use motcua_domain::gateway::vnpay::{self, RefundKind};
 use motcua_domain::gateway::{momo, zalopay, PaymentGateway, Provider, Reference, RefundResult};
 use motcua_domain::money::Vnd;
-use motcua_domain::payment;
+use motcua_domain::payment::{self, manual_refund};
 use motcua_domain::validation::FieldError;
-use motcua_domain::text_input::Reason;
+use motcua_domain::text_input::{Reason, ShortText};
+use serde_json::json;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use worker::Response;
@@ -58,7 +59,7 @@ pub async fn create(ctx: &mut Ctx, payment_id: &str) -> Result<Response, ApiErro
     }
     // Reserved refunds count: two officers cannot give the same money back twice.
     let already = db::first::<Sum>(
-        d1.prepare("SELECT SUM(amount) AS refunded FROM refunds WHERE payment_id = ?1 AND status != 'failed'").bind(&[p.id.as_str().into()])?,
+        d1.prepare("SELECT SUM(amount) AS refunded FROM refunds WHERE payment_id = ?1 AND status NOT IN ('failed', 'rejected')").bind(&[p.id.as_str().into()])?,
     )
     .await?
     .and_then(|s| s.refunded)
@@ -87,11 +88,15 @@ pub async fn create(ctx: &mut Ctx, payment_id: &str) -> Result<Response, ApiErro
     let status = match call_provider(ctx, &p, Vnd::dong(body.amount), whole, &reason, &staff.username, now).await {
         Ok(status) => status,
         Err(refusal) => {
-            store::finish_refund(&d1, &p.id, &id, body.amount, "failed", &clock::rfc3339(clock::now())).await?;
+            store::finish_refund(&d1, &p.id, &id, body.amount, "requested", "failed", &clock::rfc3339(clock::now()), Default::default()).await?;
             return Err(refusal);
         }
     };
-    store::finish_refund(&d1, &p.id, &id, body.amount, status, &clock::rfc3339(clock::now())).await?;
+    // Paid back by hand: it waits, requested, for a second officer (`decision`).
+    if status != "manual" {
+        store::finish_refund(&d1, &p.id, &id, body.amount, "requested", status, &clock::rfc3339(clock::now()), Default::default()).await?;
+    }
+    let status = if status == "manual" { "requested" } else { status };
     Ok(json(&RefundView { id, payment_id: p.id, amount: body.amount, reason, status: status.into() })?.with_status(201))
 }
 
@@ -174,6 +179,130 @@ async fn call_provider(
         }
         _ => Ok("manual"),
     }
+}
+
+#[derive(Deserialize, Serialize)]
+struct RefundRow {
+    id: String,
+    payment_id: String,
+    dossier_id: String,
+    dossier_code: Option<String>,
+    agency_code: String,
+    provider: String,
+    amount: i64,
+    reason: String,
+    status: String,
+    staff_id: String,
+    requested_by: Option<String>,
+    created_at: String,
+    decided_by: Option<String>,
+    decided_at: Option<String>,
+    decision_note: Option<String>,
+    transfer_ref: Option<String>,
+    paid_at: Option<String>,
+}
+
+const REFUNDS: &str = "SELECT r.id, r.payment_id, p.dossier_id, d.code AS dossier_code, p.agency_code, p.provider, r.amount, r.reason, r.status, \
+       r.staff_id, s.username AS requested_by, r.created_at, (SELECT username FROM staff WHERE id = r.decided_by) AS decided_by, r.decided_at, \
+       r.decision_note, r.transfer_ref, r.paid_at \
+     FROM refunds r JOIN payments p ON p.id = r.payment_id JOIN dossiers d ON d.id = p.dossier_id LEFT JOIN staff s ON s.id = r.staff_id";
+
+fn refund_json(r: &RefundRow, viewer: &str) -> serde_json::Value {
+    let mut v = serde_json::to_value(r).unwrap_or_default();
+    if let Some(o) = v.as_object_mut() {
+        o.remove("staff_id");
+        let status = manual_refund::Status::parse(&r.status);
+        o.insert("status_label".into(), status.map(|s| s.label_vi()).unwrap_or("").into());
+        // The requester never decides their own request (the screen hides the buttons).
+        let open = matches!(status, Some(manual_refund::Status::Requested | manual_refund::Status::Approved));
+        let own_request = r.staff_id == viewer && status == Some(manual_refund::Status::Requested);
+        o.insert("can_decide".into(), (open && !own_request).into());
+    }
+    v
+}
+
+/// `GET /api/staff/refunds?status=open|all`: refunds of the agencies in the caller's scope,
+/// the ones still waiting for someone first.
+pub async fn list(ctx: &Ctx) -> Result<Response, ApiError> {
+    let staff = session::staff(ctx).await?;
+    let open_only = match ctx.query("status").as_deref() {
+        None | Some("open") => true,
+        Some("all") => false,
+        Some(_) => return Err(FieldError::new("status", "invalid_choice", "Trạng thái là open hoặc all.", "The status is open or all.").into()),
+    };
+    let scope = serde_json::to_string(&staff.agencies).map_err(|e| ApiError::Unexpected(e.to_string()))?;
+    let rows: Vec<RefundRow> = db::all(
+        ctx.d1()?
+            .prepare(format!(
+                "{REFUNDS} WHERE p.agency_code IN (SELECT value FROM json_each(?1)) AND (?2 = 0 OR r.status IN ('requested', 'approved')) \
+                 ORDER BY CASE r.status WHEN 'requested' THEN 0 WHEN 'approved' THEN 1 ELSE 2 END, r.created_at DESC LIMIT 200"
+            ))
+            .bind(&[scope.into(), (if open_only { 1.0 } else { 0.0 }).into()])?,
+    )
+    .await?;
+    json(&rows.iter().map(|r| refund_json(r, &staff.staff_id)).collect::<Vec<_>>())
+}
+
+#[derive(Deserialize)]
+struct DecisionBody {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    transfer_ref: String,
+}
+
+/// `POST /api/staff/refunds/{id}/decision` `{"action": "approve"|"reject"|"paid", "note"?,
+/// "transfer_ref"?}`: the second officer's part of a refund paid back by hand.
+pub async fn decision(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
+    let staff = session::staff(ctx).await?;
+    let body: DecisionBody = ctx.json_body().await?;
+    let d1 = ctx.d1()?;
+    let row: RefundRow = db::first::<RefundRow>(d1.prepare(format!("{REFUNDS} WHERE r.id = ?1")).bind(&[id.into()])?)
+        .await?
+        .filter(|r| staff.covers(&r.agency_code))
+        .ok_or(ApiError::NotFound { what: "refund", field: Some("id") })?;
+    let transfer_ref = ShortText::parse_optional("transfer_ref", &body.transfer_ref)?.map(ShortText::into_string).unwrap_or_default();
+    let note = Reason::parse_optional("note", &body.note)?.map(Reason::into_string);
+    let command = match body.action.as_str() {
+        "approve" => manual_refund::Command::Approve,
+        "reject" => manual_refund::Command::Reject,
+        "paid" => manual_refund::Command::MarkPaid { transfer_ref: transfer_ref.clone() },
+        _ => return Err(FieldError::new("action", "invalid_choice", "Thao tác là approve, reject hoặc paid.", "The action is approve, reject or paid.").into()),
+    };
+    if command == manual_refund::Command::Reject && note.is_none() {
+        return Err(FieldError::new("note", "required", "Vui lòng ghi lý do từ chối hoàn tiền.", "A reason for the rejection is required.").into());
+    }
+    let Some(from) = manual_refund::Status::parse(&row.status) else {
+        return Err(ApiError::Conflict {
+            code: "not_manual".into(),
+            message: "This refund went through the provider; there is nothing to decide.".into(),
+            message_vi: "Khoản hoàn tiền này do đơn vị thanh toán thực hiện, không cần duyệt.".into(),
+            field: None,
+        });
+    };
+    let to = manual_refund::decide(from, &command, &staff.staff_id, &row.staff_id).map_err(|e| match e {
+        manual_refund::RefusalReason::TransferRefRequired => ApiError::Invalid(FieldError::new("transfer_ref", "required", e.message_vi(), e.message_en())),
+        other => ApiError::Conflict { code: other.code().into(), message: other.message_en(), message_vi: other.message_vi(), field: Some("action".into()) },
+    })?;
+    let at = clock::rfc3339(clock::now());
+    match to {
+        manual_refund::Status::Approved => store::approve_refund(&d1, id, &staff, &row.agency_code, &at).await?,
+        _ => {
+            let close = store::RefundClose {
+                by: Some(&staff.staff_id),
+                note: note.as_deref(),
+                transfer_ref: (to == manual_refund::Status::Paid).then_some(transfer_ref.as_str()),
+            };
+            store::finish_refund(&d1, &row.payment_id, id, row.amount, from.as_str(), to.as_str(), &at, close).await?;
+            crate::desk::audit::stmt_in(&d1, &staff, Some(&row.agency_code), &at, &format!("refund.{}", to.as_str()), "refund", id, &json!({"status": from.as_str()}), &json!({"status": to.as_str(), "note": note, "transfer_ref": transfer_ref}))?
+                .run()
+                .await?;
+        }
+    }
+    let row: Option<RefundRow> = db::first(d1.prepare(format!("{REFUNDS} WHERE r.id = ?1")).bind(&[id.into()])?).await?;
+    json(&row.map(|r| refund_json(&r, &staff.staff_id)))
 }
 
 /// The provider's refund answer, as its module read it, in the refunds table's words.

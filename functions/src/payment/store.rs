@@ -299,22 +299,67 @@ pub async fn reserve_refund(
     run(d1, &p.id, stmts).await
 }
 
-/// The provider's answer to a reserved refund: `done`, `processing` or `manual` moves the
-/// attempt (decided again on a fresh read if something else moved it meanwhile); `failed`
-/// releases the reservation. Answers the attempt's state afterwards.
-pub async fn finish_refund(d1: &D1Database, payment_id: &str, refund_id: &str, amount: i64, status: &str, at: &str) -> Result<State, ApiError> {
+/// Who closed a refund and how (for a refund paid back by hand).
+#[derive(Default)]
+pub struct RefundClose<'a> {
+    pub by: Option<&'a str>,
+    pub note: Option<&'a str>,
+    pub transfer_ref: Option<&'a str>,
+}
+
+/// A reserved refund leaves status `from` for `status`: `done`, `processing`, `manual` or `paid`
+/// move the attempt (decided again on a fresh read if something else moved it meanwhile);
+/// `failed` or `rejected` release the reservation. The write holds only while the refund is
+/// still in `from`, so it is closed once whoever else tries. Answers the attempt's state.
+pub async fn finish_refund(
+    d1: &D1Database,
+    payment_id: &str,
+    refund_id: &str,
+    amount: i64,
+    from: &str,
+    status: &str,
+    at: &str,
+    close: RefundClose<'_>,
+) -> Result<State, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Current {
+        status: String,
+    }
     for _ in 0..RETRIES {
+        let current: Option<Current> = db::first(d1.prepare("SELECT status FROM refunds WHERE id = ?1").bind(&[refund_id.into()])?).await?;
+        if current.as_ref().map(|c| c.status.as_str()) != Some(from) {
+            return Err(ApiError::Conflict {
+                code: "wrong_state".into(),
+                message: format!("The refund is {} now.", current.map(|c| c.status).unwrap_or_default()),
+                message_vi: "Đề nghị hoàn tiền vừa được người khác xử lý; vui lòng tải lại.".into(),
+                field: None,
+            });
+        }
         let p = repo::by_id(d1, payment_id).await?.ok_or(ApiError::NotFound { what: "payment", field: Some("id") })?;
         let mut stmts = vec![
             db::guard(d1, Guarded::Payment, &p.id, p.version)?,
-            d1.prepare("UPDATE refunds SET status = ?1 WHERE id = ?2 AND status = 'requested'").bind(&[status.into(), refund_id.into()])?,
+            d1.prepare("INSERT INTO state_guard (ok) SELECT count(*) FROM refunds WHERE id = ?1 AND status = ?2").bind(&[refund_id.into(), from.into()])?,
+            d1.prepare(
+                "UPDATE refunds SET status = ?1, decided_by = coalesce(?3, decided_by), decided_at = CASE WHEN ?3 IS NULL THEN decided_at ELSE ?4 END, \
+                   decision_note = coalesce(?5, decision_note), transfer_ref = coalesce(?6, transfer_ref), \
+                   paid_at = CASE WHEN ?6 IS NULL THEN paid_at ELSE ?4 END WHERE id = ?2 AND status = ?7",
+            )
+            .bind(&[
+                status.into(),
+                refund_id.into(),
+                db::nullable(close.by),
+                at.into(),
+                db::nullable(close.note),
+                db::nullable(close.transfer_ref),
+                from.into(),
+            ])?,
         ];
-        let next = if status == "failed" {
+        let next = if status == "failed" || status == "rejected" {
             stmts.push(
                 d1.prepare("UPDATE payments SET version = version + 1, updated_at = ?1 WHERE id = ?2 AND version = ?3")
                     .bind(&[at.into(), p.id.as_str().into(), (p.version as f64).into()])?,
             );
-            stmts.push(ledger::event_stmt(d1, &p.id, at, "refund_refused", &json!({"refund_id": refund_id}))?);
+            stmts.push(ledger::event_stmt(d1, &p.id, at, if status == "failed" { "refund_refused" } else { "refund_rejected" }, &json!({"refund_id": refund_id, "by": close.by}))?);
             p.state
         } else {
             let event = payment::refund_event(amount, p.amount - p.refunded);
@@ -326,7 +371,13 @@ pub async fn finish_refund(d1: &D1Database, payment_id: &str, refund_id: &str, a
                 )
                 .bind(&[enum_str(&decision.to).into(), (amount as f64).into(), at.into(), p.id.as_str().into(), (p.version as f64).into()])?,
             );
-            stmts.push(ledger::event_stmt(d1, &p.id, at, decision.ledger_kind(), &json!({"refund_id": refund_id, "amount": amount, "status": status}))?);
+            stmts.push(ledger::event_stmt(
+                d1,
+                &p.id,
+                at,
+                decision.ledger_kind(),
+                &json!({"refund_id": refund_id, "amount": amount, "status": status, "transfer_ref": close.transfer_ref, "by": close.by}),
+            )?);
             decision.to
         };
         match d1.batch(stmts).await {
@@ -336,4 +387,27 @@ pub async fn finish_refund(d1: &D1Database, payment_id: &str, refund_id: &str, a
         }
     }
     Err(ApiError::Unexpected(format!("refund {refund_id} could not be recorded: the payment kept changing")))
+}
+
+/// A second officer's approval of a hand-paid refund: only the refund row changes, while it is
+/// still requested.
+pub async fn approve_refund(d1: &D1Database, refund_id: &str, staff: &StaffSession, agency: &str, at: &str) -> Result<(), ApiError> {
+    let result = d1
+        .batch(vec![
+            d1.prepare("INSERT INTO state_guard (ok) SELECT count(*) FROM refunds WHERE id = ?1 AND status = 'requested'").bind(&[refund_id.into()])?,
+            d1.prepare("UPDATE refunds SET status = 'approved', decided_by = ?1, decided_at = ?2 WHERE id = ?3 AND status = 'requested'")
+                .bind(&[staff.staff_id.as_str().into(), at.into(), refund_id.into()])?,
+            crate::desk::audit::stmt_in(d1, staff, Some(agency), at, "refund.approve", "refund", refund_id, &json!({"status": "requested"}), &json!({"status": "approved"}))?,
+        ])
+        .await;
+    match result {
+        Ok(_) => Ok(()),
+        Err(e) if db::is_stale(&e) => Err(ApiError::Conflict {
+            code: "wrong_state".into(),
+            message: "The refund was decided by someone else meanwhile.".into(),
+            message_vi: "Đề nghị hoàn tiền vừa được người khác xử lý; vui lòng tải lại.".into(),
+            field: None,
+        }),
+        Err(e) => Err(e.into()),
+    }
 }
