@@ -46,6 +46,8 @@ CREATE INDEX gateway_credentials_by_merchant ON gateway_credentials(provider, me
 -- and refund use the same merchant; and each line with the beneficiary it is owed to.
 ALTER TABLE payments ADD COLUMN merchant_agency TEXT;
 ALTER TABLE payments ADD COLUMN routing_json TEXT;
+-- The national platform's own receipt (GET_BILL's answer), fetched once after settlement.
+ALTER TABLE payments ADD COLUMN platform_bill TEXT;
 
 -- A refund the provider cannot make (bank transfer, the national platform) is paid by hand:
 -- requested → approved by another officer → paid with the transfer reference, or rejected.

@@ -292,6 +292,8 @@ async fn sandbox_route(ctx: &mut Ctx, method: Method, segments: &[&str]) -> std:
     match (method, segments) {
         (Method::Get, ["sandbox", "vnpay", "paymentv2", "vpcpay.html"]) => sandbox::vnpay_page(ctx).await,
         (Method::Post, ["sandbox", "vnpay", "complete"]) => sandbox::vnpay_complete(ctx).await,
+        (Method::Post, ["sandbox", "paygov", "query"]) => sandbox::paygov_lookup(ctx, "QUERY").await,
+        (Method::Post, ["sandbox", "paygov", "get-bill"]) => sandbox::paygov_lookup(ctx, "GET_BILL").await,
         (Method::Get, ["sandbox", "settlements", provider]) => {
             let provider = provider.to_string();
             sandbox::settlement_file(&ctx, &provider).await

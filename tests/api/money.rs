@@ -442,3 +442,31 @@ fn a_refund_paid_by_hand_needs_a_second_officer_and_the_transfer_reference() {
     let resp = f.officer.post_json(&format!("/api/staff/payments/{payment}/refunds"), &json!({"amount": f.total - 6_000, "reason": "Đề nghị lại"}));
     assert_eq!(resp.status(), 201, "the rejected amount can be requested again: {}", resp.text().unwrap_or_default());
 }
+
+#[test]
+fn a_lost_national_platform_confirm_is_settled_by_query_and_its_bill_is_kept() {
+    let f = dossier_awaiting_payment("0911001430", "UBND xã Sơn Tây", "sontay.motcua");
+    let (reference, next) = f.start("paygov");
+    assert!(next["url"].as_str().unwrap().contains("/sandbox/paygov/pay"), "{next}");
+    // The beneficiary account went out in INIT: the agency's collection account.
+    let routed = app().d1_query(&format!("SELECT json_extract(routing_json, '$.collected_into.account_number') FROM payments WHERE reference = '{reference}'"));
+    assert_eq!(routed, vec!["371300018172".to_string()]);
+    // The citizen pays on the platform's page; its confirm never arrives.
+    let resp = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(app().url("/sandbox/paygov/complete"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("ref={reference}&outcome=pay&callback=drop"))
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), 302);
+    f.assert_still_payable();
+    assert!(app().get("/cdn-cgi/handler/scheduled?cron=*/5+*+*+*+*").status().is_success());
+    f.assert_paid_once();
+    // The next run keeps the platform's own receipt beside ours.
+    assert!(app().get("/cdn-cgi/handler/scheduled?cron=*/5+*+*+*+*").status().is_success());
+    let bill = app().d1_query(&format!("SELECT json_extract(platform_bill, '$.MaThamChieu') FROM payments WHERE reference = '{reference}'"));
+    assert_eq!(bill, vec![reference]);
+}

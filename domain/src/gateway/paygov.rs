@@ -524,6 +524,33 @@ impl PaymentGateway for Paygov {
     }
 }
 
+/// GET_BILL's answer: the platform's own receipt for a paid reference. ASSUMED shape (the public
+/// code sends GET_BILL but its answer is not visible there): `{"MaLoi": "00", "MaThamChieu",
+/// "BienLai": <the receipt PDF in base64>}`; only this function reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bill {
+    pub reference: String,
+    pub pdf_base64: String,
+}
+
+pub fn parse_bill(body: &str) -> Result<Bill, GatewayError> {
+    #[allow(non_snake_case)]
+    #[derive(Deserialize)]
+    struct BillWire {
+        #[serde(default)]
+        MaLoi: String,
+        #[serde(default)]
+        MaThamChieu: String,
+        #[serde(default)]
+        BienLai: String,
+    }
+    let wire: BillWire = parse_json("paygov bill", body)?;
+    if wire.MaLoi != "00" || wire.BienLai.is_empty() {
+        return Err(GatewayError::Rejected { code: wire.MaLoi, message: "no bill".into() });
+    }
+    Ok(Bill { reference: wire.MaThamChieu, pdf_base64: wire.BienLai })
+}
+
 /// The portal's side, for the local sandbox.
 pub mod sandbox {
     use super::*;
@@ -596,6 +623,11 @@ pub mod sandbox {
     /// The signed confirm callback the portal POSTs to the province.
     pub fn confirm_body(config: &PaygovConfig, o: &Outcome) -> String {
         serde_json::to_string(&confirm_wire(config, o)).expect("plain fields serialize")
+    }
+
+    /// GET_BILL's answer (the assumed shape [`super::parse_bill`] reads).
+    pub fn bill_response(reference: &str, pdf_base64: &str) -> String {
+        serde_json::json!({"MaLoi": "00", "MoTaLoi": "Thành công", "MaThamChieu": reference, "BienLai": pdf_base64}).to_string()
     }
 
     /// QUERY's answer: `None` = still pending.
@@ -775,6 +807,14 @@ mod tests {
         };
         assert_eq!(body(CallbackOutcome::Recorded), "00");
         assert_eq!(body(CallbackOutcome::InvalidSignature), "01");
+    }
+
+    #[test]
+    fn a_bill_answer_is_read_and_a_refusal_is_not_a_bill() {
+        let bill = parse_bill(&bill_response("MC123", "JVBERi0=")).unwrap();
+        assert_eq!((bill.reference.as_str(), bill.pdf_base64.as_str()), ("MC123", "JVBERi0="));
+        assert!(parse_bill(r#"{"MaLoi":"02","MaThamChieu":"MC123"}"#).is_err());
+        assert!(parse_bill("<html>").is_err());
     }
 
     #[test]

@@ -148,7 +148,9 @@ fn receipt_info(row: &DossierRow, lines: &[FeeLineAmount], routing: &Routing) ->
     paygov::ReceiptInfo {
         procedure_code: row.procedure_code.clone(),
         procedure_name: row.procedure_name.clone(),
-        service_code: row.procedure_code.clone(),
+        // MaDVC: the procedure's code + ".01", as the public provincial implementation sends it
+        // (national/FACTS.md §5); MaDichVu 2 (a dossier's fees) is set by the adapter.
+        service_code: format!("{}.01", row.procedure_code),
         agency_code: row.agency_code.clone(),
         agency_name: row.agency_name.clone(),
         dossier_code: row.code.clone().unwrap_or_default(),

@@ -306,6 +306,38 @@ pub async fn paygov_init(ctx: &mut Ctx) -> Result<Response, ApiError> {
     Ok(Response::ok(paygov::sandbox::init_response(&url))?.with_headers(json_headers()?))
 }
 
+/// `POST /sandbox/paygov/query` and `/sandbox/paygov/get-bill`: the platform answers a signed
+/// QUERY with the result of what the citizen did on its page (pending until then), and
+/// GET_BILL with its receipt once paid.
+pub async fn paygov_lookup(ctx: &mut Ctx, kind: &str) -> Result<Response, ApiError> {
+    let body = ctx.req.text().await?;
+    let gateway = merchants::paygov(&ctx.env, &merchant(ctx, Provider::Paygov, &claimed_merchant(&body)).await?)?;
+    let wire = match paygov::sandbox::verify_lookup(&gateway.0, kind, &body) {
+        Ok(w) => w,
+        Err(e) => return Ok(Response::from_json(&serde_json::json!({"MaLoi": "01", "MoTaLoi": e.to_string()}))?),
+    };
+    let outcome = recall::<serde_json::Value>(ctx, "paygov-result", &wire.MaThamChieu).await.ok().map(|o| paygov::sandbox::Outcome {
+        reference: wire.MaThamChieu.clone(),
+        amount: Vnd::dong(o["amount"].as_i64().unwrap_or(0)),
+        ma_loi: o["ma_loi"].as_str().unwrap_or("99").into(),
+        transaction_no: o["transaction_no"].as_str().unwrap_or("").into(),
+        bank_code: "VCB".into(),
+        paid_at: clock::now(),
+        content: o["content"].as_str().unwrap_or("").into(),
+    });
+    let answer = match (kind, &outcome) {
+        ("GET_BILL", Some(o)) if o.ma_loi == "00" => {
+            use base64::Engine;
+            // A one-line stand-in for the platform's PDF receipt (the sandbox draws no PDFs).
+            let pdf = format!("%PDF-1.4\n% Bien lai Nen tang thanh toan {} {} VND\n%%EOF\n", o.reference, o.amount.as_dong());
+            paygov::sandbox::bill_response(&o.reference, &base64::engine::general_purpose::STANDARD.encode(pdf))
+        }
+        ("GET_BILL", _) => serde_json::json!({"MaLoi": "02", "MoTaLoi": "Chưa có biên lai", "MaThamChieu": wire.MaThamChieu}).to_string(),
+        _ => paygov::sandbox::query_response(&gateway.0, &wire.MaThamChieu, outcome.as_ref()),
+    };
+    Ok(Response::ok(answer)?.with_headers(json_headers()?))
+}
+
 pub async fn paygov_page(ctx: &Ctx) -> Result<Response, ApiError> {
     let reference = query_param(ctx, "ref");
     let order: serde_json::Value = recall(ctx, "paygov", &reference).await?;
@@ -328,6 +360,10 @@ pub async fn paygov_complete(ctx: &mut Ctx) -> Result<Response, ApiError> {
         content: order["info"].as_str().unwrap_or("").to_string(),
     };
     let body = paygov::sandbox::confirm_body(&gateway.0, &outcome);
+    remember(ctx, "paygov-result", &reference, &serde_json::json!({
+        "amount": outcome.amount.as_dong(), "ma_loi": outcome.ma_loi, "transaction_no": outcome.transaction_no, "content": outcome.content,
+    }))
+    .await?;
     let url = format!("{}/api/payments/paygov/confirm", config::public_base(&ctx.env));
     notify(form.get("callback").map(String::as_str), || {
         let (url, body) = (url.clone(), body.clone());
