@@ -40,7 +40,11 @@ test("a citizen pays through the VNPay sandbox and sees the receipt", async () =
   await page.getByRole("status").getByText("Đã thanh toán", { exact: true }).waitFor();
   const receipt = page.getByRole("region", { name: "Biên lai điện tử" });
   await receipt.locator("tfoot").getByText("21.000 đ").waitFor();
-  assert.match(await receipt.locator(".receipt-number").textContent(), /^000\.10\.51\.H27-\d{4}-\d{6}$/);
+  // The legal form (NĐ 254/2026): a number of at most 8 digits, the collector's tax code, the
+  // amount in words.
+  assert.match(await receipt.locator(".receipt-number").textContent(), /^\d{1,8}$/);
+  await receipt.getByText("0800018172").waitFor();
+  await receipt.getByText("Hai mươi mốt nghìn đồng").waitFor();
   assert.deepEqual(await axeViolations(page), []);
   await screenshot(page, "payment-vnpay-paid");
 });
