@@ -180,8 +180,11 @@ log "first-load weight of dist/"
 [ -f dist/can-bo/index.html ] && "$NODE20" "$HELPER" weight dist can-bo/index.html >"$work/staff-weight.json"
 
 # ---- 4a. worker bundle --------------------------------------------------------------------------
-log "worker bundle (wrangler deploy --dry-run: what would be uploaded, no network)"
-wrangler deploy --dry-run --outdir "$work/upload" >"$work/dry-run.log" 2>&1 || { cat "$work/dry-run.log" >&2; exit 1; }
+# What Cloudflare would receive is the production build (`make deploy`: the providers' sandbox is
+# not compiled in), built beside the development one that the load runs below use.
+log "worker bundle: the production build (wrangler deploy --dry-run: what would be uploaded, no network)"
+worker-build --release functions -d build-production >/dev/null 2>&1 || { echo "production worker build failed" >&2; exit 1; }
+wrangler deploy functions/build-production/index.js --dry-run --outdir "$work/upload" >"$work/dry-run.log" 2>&1 || { cat "$work/dry-run.log" >&2; exit 1; }
 "$NODE20" "$HELPER" bundle "$work/upload" "$work/dry-run.log" >"$work/bundle.json"
 
 # ---- the provincial data set (dashboard) --------------------------------------------------------
