@@ -60,7 +60,7 @@ test("an admin sees an agency's accounts per purpose and its merchants with writ
   await page.getByRole("navigation", { name: "Điều hướng cán bộ" }).getByRole("link", { name: "Quản trị" }).click();
   await page.getByRole("heading", { name: "Quản trị danh mục" }).waitFor();
   await page.locator(`#a-agency option[value='${NGOC_KY}']`).waitFor({ state: "attached" });
-  await page.getByLabel("Cơ quan", { exact: true }).selectOption(NGOC_KY);
+  await page.locator("#a-agency").selectOption(NGOC_KY);
 
   await page.getByRole("heading", { name: "Tài khoản thụ hưởng" }).waitFor();
   await page.getByRole("heading", { name: "Phí — tài khoản thu phí của cơ quan" }).waitFor();
@@ -88,7 +88,7 @@ test("an admin sees an agency's accounts per purpose and its merchants with writ
   await lePhi.getByRole("status").getByText("Đã lưu tài khoản Kho bạc nhận lệ phí.").waitFor();
 
   // Đại Sơn's own VNPay merchant: the code shown, the secret only as saved with its length.
-  await page.getByLabel("Cơ quan", { exact: true }).selectOption(DAI_SON);
+  await page.locator("#a-agency").selectOption(DAI_SON);
   const vnpay = page.locator(".gateway-form[data-provider=vnpay]");
   await hasValue(page, "#gw-vnpay-tmn_code", "DAISON01");
   await vnpay.locator(".gateway-source", { hasText: "Cơ quan đã có cấu hình riêng." }).waitFor();
@@ -119,21 +119,21 @@ test("an admin imports a VNPay settlement file, sees the difference and resolves
   await page.getByRole("navigation", { name: "Điều hướng cán bộ" }).getByRole("link", { name: "Đối soát" }).click();
   await page.getByRole("heading", { name: "Đối soát thanh toán", level: 1 }).waitFor();
   await page.locator(`#d-agency option[value='${NGOC_KY}']`).waitFor({ state: "attached" });
-  await page.getByLabel("Cơ quan", { exact: true }).selectOption(NGOC_KY);
+  await page.locator("#d-agency").selectOption(NGOC_KY);
   const today = todayVn();
-  assert.equal(await page.getByLabel("Ngày giao dịch").inputValue(), today);
-  assert.equal(await page.getByLabel("Đơn vị thanh toán").inputValue(), "vnpay");
+  assert.equal(await page.locator("#d-date").inputValue(), today);
+  assert.equal(await page.locator("#d-provider").inputValue(), "vnpay");
   await checkPage(page, "money-reconcile");
 
   // A file that is not VNPay's is refused at the file, naming the line.
-  await page.getByLabel("Tệp đối soát (CSV)").setInputFiles({ name: "sai.csv", mimeType: "text/csv", buffer: Buffer.from("a,b\n1,2\n") });
+  await page.locator("#d-file").setInputFiles({ name: "sai.csv", mimeType: "text/csv", buffer: Buffer.from("a,b\n1,2\n") });
   await page.getByRole("button", { name: "Nhập và đối soát" }).click();
   await page.locator("#e-d-file").getByText("Dòng", { exact: false }).waitFor();
 
   const compact = today.replaceAll("-", "");
   const csv = `STT,Ma GD VNPAY,Ma GD Merchant,Ma ngan hang,So tien,Thoi gian GD,Trang thai\n1,14099999,MCZZZZZZZZZZZZZ,NCB,5000,${compact}100000,00\n`;
   const file = { name: "vnpay.csv", mimeType: "text/csv", buffer: Buffer.from(csv) };
-  await page.getByLabel("Tệp đối soát (CSV)").setInputFiles(file);
+  await page.locator("#d-file").setInputFiles(file);
   await page.getByRole("button", { name: "Nhập và đối soát" }).click();
   await page.locator(".import-result").getByText("Đã đối soát tệp VNPAY", { exact: false }).waitFor();
   assert.equal((await page.locator(".counts dd[data-kind=missing_from_ledger]").innerText()).trim(), "1");
@@ -146,7 +146,7 @@ test("an admin imports a VNPay settlement file, sees the difference and resolves
   await checkPage(page, "money-reconcile-imported");
 
   // The same file again changes nothing.
-  await page.getByLabel("Tệp đối soát (CSV)").setInputFiles(file);
+  await page.locator("#d-file").setInputFiles(file);
   await page.getByRole("button", { name: "Nhập và đối soát" }).click();
   await page.locator(".import-result").getByText("Tệp này đã được nhập trước đây", { exact: false }).waitFor();
   assert.equal(await page.locator("li.finding[data-kind=missing_from_ledger]").count(), 1);

@@ -221,7 +221,7 @@ pub fn AgencyAccounts(agency: String) -> impl IntoView {
                             </label>
                             <label class="field" for=format!("acc-{p}-budget_lines")>
                                 <span>"Tiểu mục riêng theo khoản thu (không bắt buộc)"</span>
-                                <span class="field-hint" id=format!("h-acc-{p}-budget_lines")>"Mỗi dòng: mã khoản thu = tiểu mục, ví dụ \"le_phi_cap_lai = 2772\"."</span>
+                                <span class="field-hint" id=format!("h-acc-{p}-budget_lines")>"Mỗi dòng: mã khoản thu = tiểu mục, ví dụ \"registration_fee = 2772\"."</span>
                                 <textarea id=format!("acc-{p}-budget_lines") rows="2" aria-describedby=format!("h-acc-{p}-budget_lines e-acc-{p}-budget_lines")
                                     aria-invalid=move || budget_error().is_some().to_string()
                                     prop:value=f.budget_lines on:input=move |ev| f.budget_lines.set(event_target_value(&ev))></textarea>

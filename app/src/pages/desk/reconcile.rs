@@ -250,12 +250,14 @@ fn FindingTable(findings: Vec<Finding>, caption: &'static str) -> impl IntoView 
             <table class="lines findings-table">
                 <caption id="findings-caption">{caption}</caption>
                 <thead><tr>
-                    <th scope="col">"Loại"</th><th scope="col">"Mã tham chiếu"</th><th scope="col">"Mã GD đối tác"</th>
+                    <th scope="col">"Loại"</th><th scope="col">"Mã tham chiếu / mã GD đối tác"</th>
                     <th scope="col" class="num">"Trong tệp"</th><th scope="col" class="num">"Trong sổ"</th><th scope="col" class="num">"Dòng"</th>
                 </tr></thead>
                 <tbody>{findings.into_iter().map(|f| view! {
                     <tr data-kind=f.kind.clone()>
-                        <td>{f.label.clone()}</td><td class="ref">{f.reference.clone()}</td><td class="ref">{f.provider_txn.clone()}</td>
+                        <td>{f.label.clone()}</td>
+                        <td><span class="ref">{f.reference.clone()}</span>
+                            {(!f.provider_txn.is_empty()).then(|| view! { <br/><span class="ref muted">{f.provider_txn.clone()}</span> })}</td>
                         <td class="num">{amount(f.file_amount)}</td><td class="num">{amount(f.ledger_amount)}</td>
                         <td class="num">{f.line.map(|l| l.to_string()).unwrap_or_default()}</td>
                     </tr>
