@@ -52,6 +52,27 @@ pub fn day(iso: &str) -> String {
     }
 }
 
+/// What a list page shows. Its `Memo` changes only when the shape does, so a list read again
+/// keeps its rows (keyed) and whatever was typed into them.
+#[derive(Clone, PartialEq)]
+pub enum ListShape {
+    Loading,
+    Failed(String),
+    Empty,
+    Rows,
+}
+
+impl ListShape {
+    pub fn of<T>(answer: Option<&Result<T, crate::api::ApiFailure>>, empty: impl FnOnce(&T) -> bool) -> ListShape {
+        match answer {
+            None => ListShape::Loading,
+            Some(Err(e)) => ListShape::Failed(e.message.clone()),
+            Some(Ok(v)) if empty(v) => ListShape::Empty,
+            Some(Ok(_)) => ListShape::Rows,
+        }
+    }
+}
+
 /// Today in Vietnam (UTC+7) as `YYYY-MM-DD`, the day a settlement file or a statement is for.
 pub fn today_vn() -> String {
     let vn = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(js_sys::Date::now() + 7.0 * 3_600_000.0));

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use super::{day, provider_label, today_vn, use_require_staff, when};
+use super::{day, provider_label, today_vn, use_require_staff, when, ListShape};
 use crate::api::admin::{Differences, Finding, FindingCounts, ImportSummary, PayeeTotal, Statement};
 use crate::api::{self, ApiFailure};
 use crate::components::form::{Errors, Field};
@@ -115,6 +115,9 @@ pub fn Reconcile() -> impl IntoView {
         });
     };
     let at = move |field: &'static str| move || errors.read().at(field);
+    // Read again after an import or a resolution, the cards of the same findings stay (with any
+    // note being typed); only the list's shape rebuilds it.
+    let open_shape = Memo::new(move |_| ListShape::of(open.read().as_ref(), |d: &Differences| d.differences.is_empty()));
     let on_resolved = Callback::new(move |msg: String| {
         resolved_msg.set(msg);
         refresh.update(|n| *n += 1);
@@ -185,13 +188,17 @@ pub fn Reconcile() -> impl IntoView {
                     <span>"Hiện cả chênh lệch đã xử lý"</span>
                 </label>
                 <p class="done-msg" role="status">{move || resolved_msg.get()}</p>
-                {move || match open.get() {
-                    None => view! { <p class="muted">"Đang tải…"</p> }.into_any(),
-                    Some(Err(e)) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
-                    Some(Ok(d)) if d.differences.is_empty() => view! { <p class="muted">"Không có chênh lệch nào cần xử lý."</p> }.into_any(),
-                    Some(Ok(d)) => view! {
+                {move || match open_shape.get() {
+                    ListShape::Loading => view! { <p class="muted">"Đang tải…"</p> }.into_any(),
+                    ListShape::Failed(m) => view! { <p class="error" role="alert">{m}</p> }.into_any(),
+                    ListShape::Empty => view! { <p class="muted">"Không có chênh lệch nào cần xử lý."</p> }.into_any(),
+                    ListShape::Rows => view! {
                         <ul class="cards findings">
-                            {d.differences.into_iter().map(|f| view! { <FindingCard finding=f on_resolved=on_resolved/> }).collect_view()}
+                            <For
+                                each=move || open.with(|o| o.as_ref().and_then(|r| r.as_ref().ok()).map(|d| d.differences.clone()).unwrap_or_default())
+                                key=|f| (f.id.clone(), f.resolved_at.clone())
+                                children=move |f| view! { <FindingCard finding=f on_resolved=on_resolved/> }
+                            />
                         </ul>
                     }.into_any(),
                 }}

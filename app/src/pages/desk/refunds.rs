@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{provider_label, use_require_staff, when};
+use super::{provider_label, use_require_staff, when, ListShape};
 use crate::api::refunds::{Decision, Refund};
 use crate::api::{self, ApiFailure};
 use crate::components::form::{Errors, Field};
@@ -39,6 +39,8 @@ pub fn Refunds() -> impl IntoView {
             }
         });
     });
+    // A refund read again unchanged keeps its card (and what is typed in it).
+    let shape = Memo::new(move |_| ListShape::of(list.read().as_ref(), |l: &Vec<Refund>| l.is_empty()));
     let on_done = Callback::new(move |msg: String| {
         stale.set(None);
         done.set(msg);
@@ -60,15 +62,19 @@ pub fn Refunds() -> impl IntoView {
             </div>
             <p class="done-msg" role="status">{move || done.get()}</p>
             {move || stale.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
-            {move || match list.get() {
-                None => view! { <p class="muted">"Đang tải…"</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
-                Some(Ok(l)) if l.is_empty() => view! {
-                    <p class="muted">{if all.get_untracked() { "Chưa có yêu cầu hoàn tiền nào." } else { "Không có yêu cầu hoàn tiền nào cần xử lý." }}</p>
+            {move || match shape.get() {
+                ListShape::Loading => view! { <p class="muted">"Đang tải…"</p> }.into_any(),
+                ListShape::Failed(m) => view! { <p class="error" role="alert">{m}</p> }.into_any(),
+                ListShape::Empty => view! {
+                    <p class="muted">{move || if all.get() { "Chưa có yêu cầu hoàn tiền nào." } else { "Không có yêu cầu hoàn tiền nào cần xử lý." }}</p>
                 }.into_any(),
-                Some(Ok(l)) => view! {
+                ListShape::Rows => view! {
                     <ul class="cards refund-list">
-                        {l.into_iter().map(|r| view! { <RefundCard refund=r on_done=on_done on_stale=on_stale/> }).collect_view()}
+                        <For
+                            each=move || list.with(|l| l.as_ref().and_then(|r| r.as_ref().ok()).cloned().unwrap_or_default())
+                            key=|r| (r.id.clone(), r.status.clone(), r.can_decide)
+                            children=move |r| view! { <RefundCard refund=r on_done=on_done on_stale=on_stale/> }
+                        />
                     </ul>
                 }.into_any(),
             }}
