@@ -5,8 +5,8 @@
 // settlement file with an unknown reference, sees one "Thiếu trong sổ" difference, imports it
 // again without change, and resolves it with a note; the day's statement downloads as CSV.
 // (3) When the refunds endpoint is there: an officer's VietQR refund request is approved and
-// marked transferred by an admin (never by the requester). axe on each page; screenshots in
-// tests/browser/artifacts.
+// marked transferred by an admin (never by the requester); the citizen's dossier shows it as
+// transferred. axe on each page; screenshots in tests/browser/artifacts.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, startBrowser, axeViolations, screenshot, hasNoHorizontalScroll, apiLogin, apiCall, dossierAwaitingPayment } from "./support.mjs";
@@ -218,4 +218,13 @@ test("a refund paid back by hand is approved and marked transferred by someone e
   await done.getByText("FT26340123456", { exact: false }).waitFor();
   await checkPage(page, "money-refunds-paid");
   await page.close();
+
+  // The citizen sees the refund's status on the dossier, in the same words.
+  await browser.addCookies([{ name: citizen.name, value: citizen.value, url: server.base }]);
+  const mine = await phonePage();
+  await mine.goto(`${server.base}/ho-so/${dossier.id}`);
+  await mine.locator(".refund-status", { hasText: "Đã chuyển khoản" }).waitFor();
+  await checkPage(mine, "money-refund-citizen");
+  await mine.close();
+  await browser.clearCookies({ name: citizen.name });
 });
