@@ -43,11 +43,13 @@ pub fn Admin() -> impl IntoView {
             .map(|a| (a["code"].as_str().unwrap_or("").to_string(), a["name"].as_str().unwrap_or("").to_string()))
             .collect::<Vec<_>>()
     });
-    let options = move |key: &'static str| {
+    // The catalog is read again after each change: the options keep the choice made.
+    let options = move |key: &'static str, chosen: RwSignal<String>| {
         catalog.get().and_then(|c| c.ok()).and_then(|c| c[key].as_array().cloned()).unwrap_or_default().into_iter().map(|a| {
             let code = a["code"].as_str().unwrap_or("").to_string();
             let label = format!("{} — {}", code, a["name"].as_str().unwrap_or(""));
-            view! { <option value=code>{label}</option> }
+            let selected = chosen.get_untracked() == code;
+            view! { <option value=code selected=selected>{label}</option> }
         }).collect_view()
     };
     view! {
@@ -61,7 +63,7 @@ pub fn Admin() -> impl IntoView {
             {move || errors.get().general().map(|m| view! { <p class="error" role="alert">{m}</p> })}
             <label class="field" for="a-agency"><span>"Cơ quan"</span>
                 <select id="a-agency" on:change=move |ev| agency.set(event_target_value(&ev))>
-                    <option value="">"— Chọn cơ quan —"</option>{move || options("agencies")}
+                    <option value="">"— Chọn cơ quan —"</option>{move || options("agencies", agency)}
                 </select>
             </label>
             // Rebuilt for each agency chosen: nothing typed for one agency is sent for another.
@@ -74,7 +76,7 @@ pub fn Admin() -> impl IntoView {
             }}
             <label class="field" for="a-procedure"><span>"Thủ tục"</span>
                 <select id="a-procedure" on:change=move |ev| procedure.set(event_target_value(&ev))>
-                    <option value="">"— Chọn thủ tục —"</option>{move || options("procedures")}
+                    <option value="">"— Chọn thủ tục —"</option>{move || options("procedures", procedure)}
                 </select>
             </label>
             <form class="admin-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
