@@ -1,6 +1,7 @@
 //! The staff app (a bundle of its own, built with the `staff` feature): the one-stop desk under
-//! `/can-bo` and the leaders' dashboard under `/lanh-dao`. Every page needs a staff session; the
-//! server decides what each person may see.
+//! `/can-bo` (with refunds, and for admins administration and reconciliation) and the leaders'
+//! dashboard under `/lanh-dao`. Every page needs a staff session; the server decides what each
+//! person may see.
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
@@ -9,7 +10,9 @@ use motcua_domain::auth::StaffProfile;
 
 use crate::api;
 use crate::pages::dashboard::Dashboard;
-use crate::pages::desk::{admin::Admin, dossier::DeskDossier, inbox::Inbox, sheet::ControlSheet, walk_in::WalkIn};
+use crate::pages::desk::{
+    admin::Admin, dossier::DeskDossier, inbox::Inbox, reconcile::Reconcile, refunds::Refunds, sheet::ControlSheet, walk_in::WalkIn,
+};
 use crate::pages::not_found::NotFound;
 use crate::pages::staff_login::StaffLogin;
 
@@ -47,12 +50,18 @@ pub fn StaffApp() -> impl IntoView {
                     <Route path=path!("/can-bo/ho-so/:id") view=DeskDossier/>
                     <Route path=path!("/can-bo/ho-so/:id/phieu-kiem-soat") view=ControlSheet/>
                     <Route path=path!("/can-bo/quan-tri") view=Admin/>
+                    <Route path=path!("/can-bo/doi-soat") view=Reconcile/>
+                    <Route path=path!("/can-bo/hoan-tien") view=Refunds/>
                 </Routes>
             </main>
             <nav class="bottom no-print" aria-label="Điều hướng cán bộ">
                 <A href="/can-bo">"Hồ sơ"</A>
                 <A href="/can-bo/tiep-nhan">"Tiếp nhận"</A>
-                {move || ctx.me.get().filter(|m| m.role == "admin" || m.role == "national").map(|_| view! { <A href="/can-bo/quan-tri">"Quản trị"</A> })}
+                <A href="/can-bo/hoan-tien">"Hoàn tiền"</A>
+                {move || ctx.me.get().filter(|m| m.role == "admin" || m.role == "national").map(|_| view! {
+                    <A href="/can-bo/doi-soat">"Đối soát"</A>
+                    <A href="/can-bo/quan-tri">"Quản trị"</A>
+                })}
                 <A href="/lanh-dao">"Thống kê"</A>
             </nav>
         </Router>

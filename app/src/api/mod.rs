@@ -1,7 +1,8 @@
 //! The app's one client of the edge functions: a function per endpoint, grouped by feature
 //! ([`catalog`], [`auth`], [`dossiers`], [`payments`], [`pay_links`], [`receipts`], [`uploads`],
-//! and in the staff bundle `desk`, `admin`, `dashboard`), each taking typed arguments and
-//! answering the typed wire value of `motcua_domain::api`. Pages never write an `/api/…` path.
+//! and in the staff bundle `desk`, `admin`, `dashboard`, `refunds`), each taking typed arguments
+//! and answering the typed wire value of `motcua_domain::api` (or of its module). Pages never
+//! write an `/api/…` path.
 //!
 //! Every failure becomes an [`ApiFailure`] carrying the server's field and its message in the
 //! interface's language, so pages show why at the field. A read can be given an
@@ -20,6 +21,8 @@ pub mod admin;
 pub mod dashboard;
 #[cfg(feature = "staff")]
 pub mod desk;
+#[cfg(feature = "staff")]
+pub mod refunds;
 
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;

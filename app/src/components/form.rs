@@ -45,10 +45,29 @@ pub fn input_id(name: &str) -> String {
     format!("f-{}", name.replace(['.', '[', ']'], "-"))
 }
 
+/// A labelled input whose error is the one at `name`. `id` sets the element id when the same
+/// field name appears in several forms of a page (each agency purpose, each provider).
 #[component]
-pub fn Field(label: &'static str, name: &'static str, value: RwSignal<String>, errors: RwSignal<Errors>, #[prop(optional)] kind: &'static str, #[prop(optional)] autocomplete: &'static str, #[prop(optional)] inputmode: &'static str) -> impl IntoView {
-    let id = input_id(name);
-    let err_id = format!("e-{}", name.replace(['.', '[', ']'], "-"));
+pub fn Field(
+    label: &'static str,
+    name: &'static str,
+    value: RwSignal<String>,
+    errors: RwSignal<Errors>,
+    #[prop(optional)] kind: &'static str,
+    #[prop(optional)] autocomplete: &'static str,
+    #[prop(optional)] inputmode: &'static str,
+    #[prop(optional)] id: Option<String>,
+    #[prop(optional)] hint: Option<Signal<Option<String>>>,
+) -> impl IntoView {
+    let (id, err_id) = match id {
+        Some(id) => (id.clone(), format!("e-{id}")),
+        None => (input_id(name), format!("e-{}", name.replace(['.', '[', ']'], "-"))),
+    };
+    let hint_id = format!("h-{id}");
+    let described = match hint {
+        Some(_) => format!("{hint_id} {err_id}"),
+        None => err_id.clone(),
+    };
     let label_for = id.clone();
     let error = move || errors.read().at(name);
     view! {
@@ -61,10 +80,11 @@ pub fn Field(label: &'static str, name: &'static str, value: RwSignal<String>, e
                 autocomplete=autocomplete
                 inputmode=inputmode
                 aria-invalid=move || error().is_some().to_string()
-                aria-describedby=err_id.clone()
+                aria-describedby=described
                 prop:value=value
                 on:input=move |ev| value.set(event_target_value(&ev))
             />
+            {hint.map(|h| view! { <span class="field-hint" id=hint_id>{move || h.get()}</span> })}
             <span class="field-error" id=err_id role="alert">{error}</span>
         </label>
     }

@@ -8,3 +8,4 @@ pub mod layout;
 pub mod money;
 pub mod pending_uploads;
 pub mod receipt;
+pub mod refund;

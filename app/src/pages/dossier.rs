@@ -16,6 +16,7 @@ use crate::api::{self, payments::Started};
 use crate::components::dates::{date_vn, datetime_vn};
 use crate::components::money::vnd;
 use crate::components::receipt::Receipt;
+use crate::components::refund;
 use crate::components::vietqr::VietQrPanel;
 use crate::hooks::poll::{use_poll_while, UsePollWhileReturn};
 use crate::i18n::{pick, t};
@@ -260,7 +261,8 @@ pub fn DossierPage() -> impl IntoView {
                                         <h2>{t("Hoàn tiền", "Refunds")}</h2>
                                         <ul class="refunds">
                                             {d.refunds.iter().map(|r| view! {
-                                                <li>{format!("{} — {} ({}), {}", vnd(r.amount), r.reason, refund_status(&r.status), datetime_vn(&r.created_at))}</li>
+                                                <li>{format!("{} — {}, {} · ", vnd(r.amount), r.reason, datetime_vn(&r.created_at))}
+                                                    <strong class="refund-status" data-status=r.status.clone()>{refund::status_label(&r.status)}</strong></li>
                                             }).collect_view()}
                                         </ul>
                                     </section>
@@ -295,14 +297,6 @@ pub fn DossierPage() -> impl IntoView {
                 }}
             {withdraw_section}
         </section>
-    }
-}
-
-fn refund_status(status: &str) -> &'static str {
-    match status {
-        "done" => t("đã hoàn", "refunded"),
-        "processing" => t("đang xử lý", "in progress"),
-        _ => t("cơ quan sẽ chuyển khoản hoàn lại", "the agency will transfer it back"),
     }
 }
 

@@ -1,5 +1,6 @@
-//! `/can-bo/quan-tri`: catalog administration for admins — each agency's beneficiary account
-//! (online payment needs one), whether an agency takes online payment for a procedure, and new
+//! `/can-bo/quan-tri`: catalog administration for admins — for the agency chosen, its
+//! beneficiary accounts by purpose and its merchant at each payment provider
+//! ([`super::agency_money`]), whether it takes online payment for a procedure; and new
 //! fee-schedule versions with their legal basis and effective date. The server validates and
 //! audits every change; its message is shown at the field.
 
@@ -7,6 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::{json, Value};
 
+use super::agency_money::{AgencyAccounts, AgencyGateways};
 use super::use_require_staff;
 use crate::api::{self, ApiFailure};
 use crate::components::form::{Errors, Field};
@@ -18,7 +20,6 @@ pub fn Admin() -> impl IntoView {
     let load = move || spawn_local(async move { catalog.set(Some(api::admin::catalog().await)) });
     load();
     let agency = RwSignal::new(String::new());
-    let (bin, number, holder) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
     let procedure = RwSignal::new(String::new());
     let online = RwSignal::new(true);
     let (from, basis, lines) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
@@ -37,11 +38,18 @@ pub fn Admin() -> impl IntoView {
             }
         });
     };
-    let options = move |key: &'static str| {
+    let names = Signal::derive(move || {
+        catalog.read().as_ref().and_then(|c| c.as_ref().ok()).and_then(|c| c["agencies"].as_array().cloned()).unwrap_or_default().iter()
+            .map(|a| (a["code"].as_str().unwrap_or("").to_string(), a["name"].as_str().unwrap_or("").to_string()))
+            .collect::<Vec<_>>()
+    });
+    // The catalog is read again after each change: the options keep the choice made.
+    let options = move |key: &'static str, chosen: RwSignal<String>| {
         catalog.get().and_then(|c| c.ok()).and_then(|c| c[key].as_array().cloned()).unwrap_or_default().into_iter().map(|a| {
             let code = a["code"].as_str().unwrap_or("").to_string();
             let label = format!("{} — {}", code, a["name"].as_str().unwrap_or(""));
-            view! { <option value=code>{label}</option> }
+            let selected = chosen.get_untracked() == code;
+            view! { <option value=code selected=selected>{label}</option> }
         }).collect_view()
     };
     view! {
@@ -55,23 +63,20 @@ pub fn Admin() -> impl IntoView {
             {move || errors.get().general().map(|m| view! { <p class="error" role="alert">{m}</p> })}
             <label class="field" for="a-agency"><span>"Cơ quan"</span>
                 <select id="a-agency" on:change=move |ev| agency.set(event_target_value(&ev))>
-                    <option value="">"— Chọn cơ quan —"</option>{move || options("agencies")}
+                    <option value="">"— Chọn cơ quan —"</option>{move || options("agencies", agency)}
                 </select>
             </label>
-            <form class="admin-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
-                ev.prevent_default();
-                send(api::admin::put_bank_account(&agency.get_untracked(), &json!({"bank_bin": bin.get_untracked(), "account_number": number.get_untracked(), "account_name": holder.get_untracked()})),
-                     "Đã lưu tài khoản thụ hưởng.");
-            }>
-                <h2>"Tài khoản thụ hưởng"</h2>
-                <Field label="Mã ngân hàng (BIN, 6 chữ số)" name="bank_bin" value=bin errors=errors inputmode="numeric"/>
-                <Field label="Số tài khoản" name="account_number" value=number errors=errors inputmode="numeric"/>
-                <Field label="Tên chủ tài khoản" name="account_name" value=holder errors=errors/>
-                <button type="submit">"Lưu tài khoản"</button>
-            </form>
+            // Rebuilt for each agency chosen: nothing typed for one agency is sent for another.
+            {move || {
+                let code = agency.get();
+                (!code.is_empty()).then(|| view! {
+                    <AgencyAccounts agency=code.clone()/>
+                    <AgencyGateways agency=code names=names/>
+                })
+            }}
             <label class="field" for="a-procedure"><span>"Thủ tục"</span>
                 <select id="a-procedure" on:change=move |ev| procedure.set(event_target_value(&ev))>
-                    <option value="">"— Chọn thủ tục —"</option>{move || options("procedures")}
+                    <option value="">"— Chọn thủ tục —"</option>{move || options("procedures", procedure)}
                 </select>
             </label>
             <form class="admin-form" on:submit=move |ev: leptos::ev::SubmitEvent| {

@@ -1,9 +1,14 @@
 //! The one-stop desk's pages (staff bundle only): the inbox, a dossier with its actions, the
-//! printable progress-control sheet, walk-in dossiers and catalog administration.
+//! printable progress-control sheet, walk-in dossiers, catalog administration (with each
+//! agency's accounts and payment merchants), reconciliation with the providers' settlement
+//! files, and refunds decided under four eyes.
 
 pub mod admin;
+pub mod agency_money;
 pub mod dossier;
 pub mod inbox;
+pub mod reconcile;
+pub mod refunds;
 pub mod sheet;
 pub mod walk_in;
 
@@ -44,5 +49,41 @@ pub fn day(iso: &str) -> String {
     match motcua_domain::calendar::parse_iso_date("d", iso) {
         Ok(d) => format!("{:02}/{:02}/{}", d.day(), d.month() as u8, d.year()),
         Err(_) => iso.to_string(),
+    }
+}
+
+/// What a list page shows. Its `Memo` changes only when the shape does, so a list read again
+/// keeps its rows (keyed) and whatever was typed into them.
+#[derive(Clone, PartialEq)]
+pub enum ListShape {
+    Loading,
+    Failed(String),
+    Empty,
+    Rows,
+}
+
+impl ListShape {
+    pub fn of<T>(answer: Option<&Result<T, crate::api::ApiFailure>>, empty: impl FnOnce(&T) -> bool) -> ListShape {
+        match answer {
+            None => ListShape::Loading,
+            Some(Err(e)) => ListShape::Failed(e.message.clone()),
+            Some(Ok(v)) if empty(v) => ListShape::Empty,
+            Some(Ok(_)) => ListShape::Rows,
+        }
+    }
+}
+
+/// Today in Vietnam (UTC+7) as `YYYY-MM-DD`, the day a settlement file or a statement is for.
+pub fn today_vn() -> String {
+    let vn = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(js_sys::Date::now() + 7.0 * 3_600_000.0));
+    String::from(vn.to_iso_string()).chars().take(10).collect()
+}
+
+/// A provider as the API names it (`vnpay`, `bank`, `counter`, ...), in Vietnamese.
+pub fn provider_label(provider: &str) -> String {
+    match provider {
+        "counter" => "Tại quầy".into(),
+        "bank" => "Sao kê ngân hàng".into(),
+        other => motcua_domain::gateway::Provider::parse("provider", other).map(|p| p.label().to_string()).unwrap_or_else(|_| other.to_string()),
     }
 }
