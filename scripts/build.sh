@@ -26,6 +26,8 @@ bundle motcua_landing --no-default-features --features landing
 bundle motcua_staff --no-default-features --features staff
 cp -r public/. dist.tmp/
 cp style/*.css dist.tmp/
+# The font receipts are drawn with (Vietnamese needs a Unicode font), read by the Worker.
+mkdir -p dist.tmp/fonts && cp node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf dist.tmp/fonts/
 # The API's OpenAPI document (functions/openapi.json, `make openapi`), served by the Worker at
 # /api/openapi.json from the assets rather than from its own bundle.
 cp functions/openapi.json dist.tmp/openapi.json

@@ -19,6 +19,7 @@ pub mod gateway;
 pub mod money;
 pub mod payment;
 pub mod receipt;
+pub mod receipt_pdf;
 pub mod settlement;
 pub mod sms;
 pub mod stats;

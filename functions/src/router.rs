@@ -58,6 +58,10 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
             let code = code.to_string();
             payment::receipt::verify(&ctx, &code).await
         }
+        (Method::Get, ["api", "receipts", code, "pdf"]) => {
+            let code = code.to_string();
+            payment::receipt::pdf(&ctx, &code).await
+        }
         #[cfg(feature = "sandbox")]
         (_, ["sandbox", ..]) if config::sandbox_enabled(&ctx.env) => sandbox_route(&mut ctx, method, &segments).await,
         (Method::Post, ["api", "dossiers"]) => dossier::routes::submit(&mut ctx).await,
@@ -262,6 +266,7 @@ fn body_cap(segments: &[&str]) -> Option<u64> {
         ["api", "payments", ..] => None,
         ["api", "staff", "dossiers", _, "results"] => Some(2 * motcua_domain::desk::RESULT_MAX_BYTES as u64),
         ["api", "dashboard", "import"] => Some(dashboard::routes::IMPORT_MAX),
+        ["api", "admin", "settlements", "import"] => Some(payment::settlement::FILE_MAX_BYTES as u64),
         _ => Some(crate::platform::http::JSON_BODY_MAX),
     }
 }

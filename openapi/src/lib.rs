@@ -136,6 +136,7 @@ pub fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
         op("post", "/api/payments/bank/webhook", Provider, "Bank transfer webhook (VietQR)", Body::ProviderForm, A::Provider),
         op("post", "/api/payments/paygov/confirm", Provider, "National payment platform confirmation", Body::ProviderForm, A::Provider),
         op("get", "/api/receipts/{code}", Public, "Check a receipt by its verify code", Body::None, A::Json(200, s::<api::ReceiptView>(g))),
+        op("get", "/api/receipts/{code}/pdf", Public, "The receipt in its legal form as a PDF (unsigned until the signing service exists)", Body::None, A::File),
         op("post", "/api/dossiers", Citizen, "Submit a dossier", Body::Json(s::<api::SubmitDossier>(g)), A::Json(201, dossier_detail.clone())),
         op("get", "/api/dossiers", Citizen, "The caller's dossiers", Body::None, A::Json(200, json!({"type": "array", "items": s::<api::DossierSummary>(g)}))),
         op("get", "/api/dossiers/{id}", Citizen, "One of the caller's dossiers", Body::None, A::Json(200, dossier_detail.clone())),

@@ -276,6 +276,17 @@ fn a_notice_owing_the_agency_and_the_treasury_is_paid_once_and_each_part_is_acco
     assert!(s["to_remit"].as_array().unwrap().iter().all(|b| b["chapter"] == "805" && b["treasury_code"].as_str().is_some()));
     let settled = app().d1_count(&format!("SELECT count(*) FROM settlements s JOIN payments p ON p.id = s.payment_id WHERE p.reference = '{r}'"));
     assert_eq!(settled, 1);
+
+    // The receipt as a PDF, for anyone holding its code.
+    let code = d["receipt"]["verify_url"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+    let resp = app().client.get(app().url(&format!("/api/receipts/{code}/pdf"))).send().unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["content-type"], "application/pdf");
+    let pdf = resp.bytes().unwrap();
+    assert!(pdf.starts_with(b"%PDF-1.7") && pdf.ends_with(b"%%EOF\n"), "{} bytes", pdf.len());
+    let text = String::from_utf8_lossy(&pdf);
+    assert!(text.contains("/Subtype /CIDFontType2") && text.contains("/ToUnicode"), "the Vietnamese text is embedded with its font");
+    expect_error(app().get("/api/receipts/0000000000/pdf"), 404);
 }
 
 #[test]

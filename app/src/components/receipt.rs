@@ -46,6 +46,10 @@ pub fn Receipt(receipt: ReceiptView) -> impl IntoView {
             <p class="muted signature-state">{signature_text(&receipt.signature)}</p>
             {receipt.legal_missing.clone().map(|m| view! { <p class="notice" role="note">{m}</p> })}
             <p class="muted">{t("Kiểm tra biên lai: ", "Check this receipt: ")}<a href=verify_url.clone()>{verify_url.clone()}</a></p>
+            {receipt.legal_missing.is_none().then(|| {
+                let code = receipt.verify_url.rsplit('/').next().unwrap_or_default().to_string();
+                view! { <p class="no-print"><a href=format!("/api/receipts/{code}/pdf") download="">{t("Tải biên lai (PDF)", "Download the receipt (PDF)")}</a></p> }
+            })}
             <button type="button" class="secondary no-print" on:click=|_| { let _ = window().print(); }>{t("In biên lai", "Print receipt")}</button>
         </section>
     }

@@ -192,11 +192,43 @@ pub async fn verify(ctx: &Ctx, verify_code: &str) -> Result<Response, ApiError> 
     let row: Option<ReceiptRow> =
         db::first(ctx.d1()?.prepare(format!("{SELECT} WHERE r.verify_code = ?1")).bind(&[verify_code.into()])?).await?;
     let mut receipt = view(row.ok_or(ApiError::NotFound { what: "receipt", field: Some("code") })?, "");
-    receipt.payer_name = receipt
-        .payer_name
-        .split_whitespace()
-        .map(|w| w.chars().next().map(|c| format!("{c}.")).unwrap_or_default())
-        .collect::<Vec<_>>()
-        .join(" ");
+    receipt.payer_name = initials(&receipt.payer_name);
     json(&receipt)
+}
+
+/// The font receipts are drawn with, served from the static assets (scripts/build.sh copies it
+/// from the `dejavu-fonts-ttf` npm package): kept out of the Worker's own bundle.
+const RECEIPT_FONT: &str = "/fonts/DejaVuSans.ttf";
+
+/// `GET /api/receipts/{verify_code}/pdf`: the receipt in its legal form as a PDF, for anyone
+/// holding the code (like the record, the payer's name is reduced to initials).
+pub async fn pdf(ctx: &Ctx, verify_code: &str) -> Result<Response, ApiError> {
+    let row: Option<ReceiptRow> =
+        db::first(ctx.d1()?.prepare(format!("{SELECT} WHERE r.verify_code = ?1")).bind(&[verify_code.into()])?).await?;
+    let row = row.ok_or(ApiError::NotFound { what: "receipt", field: Some("code") })?;
+    let Some(mut legal) = row.legal_json.as_deref().and_then(|j| serde_json::from_str::<LegalReceipt>(j).ok()) else {
+        return Err(ApiError::Conflict {
+            code: "legal_form_missing".into(),
+            message: "This receipt has no legal form yet (the collecting agency has no tax code).".into(),
+            message_vi: "Biên lai chưa đủ nội dung theo quy định (cơ quan thu chưa khai báo mã số thuế) nên chưa có bản PDF.".into(),
+            field: Some("code".into()),
+        });
+    };
+    legal.payer_name = initials(&legal.payer_name);
+    let base = crate::platform::config::public_base_url(&ctx.env);
+    let mut font = ctx.env.assets(crate::platform::config::ASSETS)?.fetch(format!("{base}{RECEIPT_FONT}"), None).await?;
+    if font.status_code() != 200 {
+        return Err(ApiError::Unexpected(format!("receipt font answered {}", font.status_code())));
+    }
+    let font_bytes = font.bytes().await?;
+    let font = motcua_domain::receipt_pdf::Font::parse(&font_bytes).map_err(|e| ApiError::Unexpected(e.to_string()))?;
+    let bytes = motcua_domain::receipt_pdf::render(&legal, &format!("{base}/bien-lai/{verify_code}"), &font);
+    let mut resp = Response::from_bytes(bytes)?;
+    resp.headers_mut().set("content-type", "application/pdf")?;
+    resp.headers_mut().set("content-disposition", &format!("inline; filename=\"bien-lai-{}-{}.pdf\"", legal.symbol, legal.number))?;
+    Ok(resp)
+}
+
+fn initials(name: &str) -> String {
+    name.split_whitespace().map(|w| w.chars().next().map(|c| format!("{c}.")).unwrap_or_default()).collect::<Vec<_>>().join(" ")
 }

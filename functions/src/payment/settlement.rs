@@ -24,7 +24,7 @@ use crate::platform::http::{json, Ctx};
 use crate::platform::{clock, config, db, random};
 
 /// The most a day's file may weigh (a commune's day is a few hundred lines).
-const FILE_MAX_BYTES: usize = 2 * 1024 * 1024;
+pub const FILE_MAX_BYTES: usize = 2 * 1024 * 1024;
 
 /// The Vietnamese day `[00:00, 24:00) +07:00` as UTC RFC 3339 bounds.
 pub fn day_bounds(date: time::Date) -> (String, String) {
