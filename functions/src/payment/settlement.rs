@@ -72,7 +72,19 @@ pub async fn import(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let staff = admin(ctx).await?;
     let agency = ctx.query("agency").filter(|a| !a.is_empty()).ok_or_else(|| FieldError::required("agency"))?;
     agency_in_scope(&staff, &agency)?;
-    let format = FileFormat::parse("provider", &ctx.query("provider").unwrap_or_default())?;
+    let provider = ctx.query("provider").unwrap_or_default();
+    // A treasury account's statement also holds the collection accounts' remittances, which
+    // carry no payment reference: matching it needs the remittance ledger, not built yet.
+    if provider.trim() == "treasury" {
+        return Err(FieldError::new(
+            "provider",
+            "not_supported",
+            "Chưa đối soát được sao kê tài khoản Kho bạc; hãy nhập sao kê ngân hàng của tài khoản nhận chuyển khoản (vietqr).",
+            "Treasury account statements are not reconciled yet; import the receiving account's bank statement as vietqr.",
+        )
+        .into());
+    }
+    let format = FileFormat::parse("provider", &provider)?;
     let date = calendar::parse_iso_date("date", &ctx.query("date").unwrap_or_default())?;
     let bytes = ctx.req.bytes().await.map_err(|_| FieldError::new("file", "unreadable", "Không đọc được tệp.", "The file could not be read."))?;
     if bytes.len() > FILE_MAX_BYTES {
