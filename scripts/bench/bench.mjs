@@ -651,8 +651,9 @@ function report(work) {
   p();
   p("### Bundle");
   p();
-  p("What `wrangler deploy --dry-run --outdir` would upload (no network involved); the total is");
-  p("wrangler's own `Total Upload … / gzip …` line, the figure Cloudflare's size limit applies to.");
+  p("What `wrangler deploy --dry-run --outdir` would upload for the production build (`make deploy`:");
+  p("the providers' sandbox is not compiled in; no network involved); the total is wrangler's own");
+  p("`Total Upload … / gzip …` line, the figure Cloudflare's size limit applies to.");
   p();
   p("| file | raw | gzip |");
   p("|---|---:|---:|");
