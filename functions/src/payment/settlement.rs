@@ -42,6 +42,10 @@ fn providers_of(format: FileFormat) -> &'static [&'static str] {
     }
 }
 
+/// A finding's columns, for every read of `settlement_findings`.
+const FINDING: &str = "SELECT id, provider, agency_code, day, kind, reference, provider_txn, file_amount, ledger_amount, payment_id, line, \
+     resolved_by, resolved_at, resolution FROM settlement_findings";
+
 const SUBTREE: &str = "WITH RECURSIVE sub(code) AS (SELECT ?1 UNION ALL SELECT a.code FROM agencies a JOIN sub ON a.parent_code = sub.code)";
 
 #[derive(Serialize, Deserialize, Clone)]
@@ -204,11 +208,7 @@ pub async fn import(ctx: &mut Ctx) -> Result<Response, ApiError> {
 
 async fn findings_of(d1: &D1Database, provider: &str, agency: &str, day: &str) -> Result<Vec<FindingRow>, ApiError> {
     db::all(
-        d1.prepare(
-            "SELECT id, provider, agency_code, day, kind, reference, provider_txn, file_amount, ledger_amount, payment_id, line, \
-               resolved_by, resolved_at, resolution FROM settlement_findings WHERE provider = ?1 AND agency_code = ?2 AND day = ?3 \
-             ORDER BY kind, reference, line",
-        )
+        d1.prepare(format!("{FINDING} WHERE provider = ?1 AND agency_code = ?2 AND day = ?3 ORDER BY kind, reference, line"))
         .bind(&[provider.into(), agency.into(), day.into()])?,
     )
     .await
@@ -246,8 +246,7 @@ pub async fn differences(ctx: &Ctx) -> Result<Response, ApiError> {
     let d1 = ctx.d1()?;
     let rows: Vec<FindingRow> = db::all(
         d1.prepare(format!(
-            "{SUBTREE} SELECT id, provider, agency_code, day, kind, reference, provider_txn, file_amount, ledger_amount, payment_id, line, \
-               resolved_by, resolved_at, resolution FROM settlement_findings WHERE agency_code IN (SELECT code FROM sub) AND kind != 'matched' \
+            "{SUBTREE} {FINDING} WHERE agency_code IN (SELECT code FROM sub) AND kind != 'matched' \
                AND (?2 = 0 OR resolved_at IS NULL) ORDER BY day DESC, provider, kind, reference LIMIT 500"
         ))
         .bind(&[agency.as_str().into(), (if open_only { 1.0 } else { 0.0 }).into()])?,
@@ -278,13 +277,7 @@ pub async fn resolve(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
         .map(Reason::into_string)
         .ok_or_else(|| FieldError::new("note", "required", "Vui lòng ghi cách đã xử lý chênh lệch.", "Write how the difference was resolved."))?;
     let d1 = ctx.d1()?;
-    let row: FindingRow = db::first::<FindingRow>(
-        d1.prepare(
-            "SELECT id, provider, agency_code, day, kind, reference, provider_txn, file_amount, ledger_amount, payment_id, line, \
-               resolved_by, resolved_at, resolution FROM settlement_findings WHERE id = ?1 AND kind != 'matched'",
-        )
-        .bind(&[id.into()])?,
-    )
+    let row: FindingRow = db::first::<FindingRow>(d1.prepare(format!("{FINDING} WHERE id = ?1 AND kind != 'matched'")).bind(&[id.into()])?)
     .await?
     .filter(|r| staff.covers(&r.agency_code))
     .ok_or(ApiError::NotFound { what: "difference", field: Some("id") })?;
@@ -311,14 +304,7 @@ pub async fn resolve(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
         }
         Err(e) => return Err(e.into()),
     }
-    let row: Option<FindingRow> = db::first(
-        d1.prepare(
-            "SELECT id, provider, agency_code, day, kind, reference, provider_txn, file_amount, ledger_amount, payment_id, line, \
-               resolved_by, resolved_at, resolution FROM settlement_findings WHERE id = ?1",
-        )
-        .bind(&[id.into()])?,
-    )
-    .await?;
+    let row: Option<FindingRow> = db::first(d1.prepare(format!("{FINDING} WHERE id = ?1")).bind(&[id.into()])?).await?;
     json(&row.map(|r| with_label(&r)))
 }
 

@@ -3,7 +3,7 @@
 //! started, with chương and tiểu mục for the treasury), and what the collection account must
 //! transfer on to the treasury; CSV for the accountant or JSON (`format=json`).
 
-use motcua_domain::beneficiary::{self, Purpose, Routing};
+use motcua_domain::beneficiary::{self, Payee, Purpose, Routing};
 use motcua_domain::calendar;
 use motcua_domain::validation::FieldError;
 use serde::{Deserialize, Serialize};
@@ -57,6 +57,20 @@ fn add(map: &mut BTreeMap<String, ByPayee>, key: String, fill: impl FnOnce() -> 
     e.amount += amount;
 }
 
+/// One line's amount for its account and budget item.
+fn add_payee(map: &mut BTreeMap<String, ByPayee>, p: &Payee, amount: i64) {
+    let fill = || ByPayee {
+        purpose: Some(p.purpose),
+        holder_name: p.holder_name.clone(),
+        account: p.account_key(),
+        treasury_code: p.treasury_code.clone(),
+        chapter: p.chapter.clone(),
+        budget_item: p.budget_item.clone(),
+        ..Default::default()
+    };
+    add(map, format!("{}|{}", p.account_key(), p.budget_item.clone().unwrap_or_default()), fill, amount);
+}
+
 pub async fn daily(ctx: &Ctx) -> Result<Response, ApiError> {
     let staff = session::staff(ctx).await?;
     let agency = ctx.query("agency").unwrap_or_default();
@@ -105,31 +119,11 @@ pub async fn daily(ctx: &Ctx) -> Result<Response, ApiError> {
         match r.routing_json.as_deref().and_then(|j| serde_json::from_str::<Routing>(j).ok()) {
             Some(routing) => {
                 for l in &routing.lines {
-                    let p = &l.payee;
-                    let fill = || ByPayee {
-                        purpose: Some(p.purpose),
-                        holder_name: p.holder_name.clone(),
-                        account: p.account_key(),
-                        treasury_code: p.treasury_code.clone(),
-                        chapter: p.chapter.clone(),
-                        budget_item: p.budget_item.clone(),
-                        ..Default::default()
-                    };
-                    add(&mut by_payee, format!("{}|{}", p.account_key(), p.budget_item.clone().unwrap_or_default()), fill, l.amount.as_dong());
+                    add_payee(&mut by_payee, &l.payee, l.amount.as_dong());
                 }
                 let landed = landed_in(&r.provider, &routing, &collection_account);
                 for part in beneficiary::to_remit(&routing, &landed) {
-                    let p = &part.payee;
-                    let fill = || ByPayee {
-                        purpose: Some(p.purpose),
-                        holder_name: p.holder_name.clone(),
-                        account: p.account_key(),
-                        treasury_code: p.treasury_code.clone(),
-                        chapter: p.chapter.clone(),
-                        budget_item: p.budget_item.clone(),
-                        ..Default::default()
-                    };
-                    add(&mut to_remit, format!("{}|{}", p.account_key(), p.budget_item.clone().unwrap_or_default()), fill, part.amount.as_dong());
+                    add_payee(&mut to_remit, &part.payee, part.amount.as_dong());
                 }
             }
             // Settled before lines were routed: by the notice's own beneficiary word.
