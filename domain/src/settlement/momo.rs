@@ -7,41 +7,22 @@
 //! in milliseconds since the epoch as the IPN sends it. Only this file changes when the real
 //! layout is known.
 
-use super::table::{self, Record};
+use super::table::{self, Layout};
 use super::{FileError, SettlementRow};
 
 pub const HEADER: [&str; 6] = ["partnerCode", "orderId", "transId", "amount", "resultCode", "responseTime"];
 
-const REFERENCE: usize = 1;
-const TXN: usize = 2;
-const AMOUNT: usize = 3;
-const RESULT: usize = 4;
-const AT: usize = 5;
-const SUCCESS: &str = "0";
+const LAYOUT: Layout = Layout { reference: 1, txn: 2, amount: 3, at: 5, status: 4, success: "0" };
 
 pub fn parse(text: &str) -> Result<Vec<SettlementRow>, FileError> {
-    table::records(text, &HEADER)?
-        .into_iter()
-        .filter(|r| r.cell(RESULT) == SUCCESS)
-        .map(|r| row(&r))
-        .collect()
-}
-
-fn row(r: &Record) -> Result<SettlementRow, FileError> {
-    Ok(SettlementRow {
-        reference: r.required(REFERENCE)?.to_string(),
-        provider_txn: r.required(TXN)?.to_string(),
-        amount: r.amount(AMOUNT)?,
-        at: r.cell(AT).to_string(),
-        line: r.line,
-    })
+    table::paid_rows(text, &HEADER, &LAYOUT, str::to_string)
 }
 
 /// The partner code is not kept in a [`SettlementRow`], so it is left blank.
 pub fn write(rows: &[SettlementRow]) -> String {
     let lines = rows
         .iter()
-        .map(|r| vec![String::new(), r.reference.clone(), r.provider_txn.clone(), r.amount.as_dong().to_string(), SUCCESS.to_string(), r.at.clone()])
+        .map(|r| vec![String::new(), r.reference.clone(), r.provider_txn.clone(), r.amount.as_dong().to_string(), LAYOUT.success.to_string(), r.at.clone()])
         .collect();
     table::write(&HEADER, lines)
 }

@@ -11,7 +11,40 @@ use crate::dashboard::{split_csv_line, to_csv};
 use crate::money::Vnd;
 use crate::text::fold;
 
-use super::FileError;
+use super::{FileError, SettlementRow};
+
+/// Where a provider's file keeps what a [`SettlementRow`] needs, and the status that means the
+/// money was received (other rows are not money and are skipped).
+pub(crate) struct Layout {
+    pub reference: usize,
+    pub txn: usize,
+    pub amount: usize,
+    pub at: usize,
+    pub status: usize,
+    pub success: &'static str,
+}
+
+/// The paid rows of a provider's file; `reference` turns the reference cell into ours.
+pub(crate) fn paid_rows(
+    text: &str,
+    header: &'static [&'static str],
+    layout: &Layout,
+    reference: impl Fn(&str) -> String,
+) -> Result<Vec<SettlementRow>, FileError> {
+    records(text, header)?
+        .into_iter()
+        .filter(|r| r.cell(layout.status) == layout.success)
+        .map(|r| {
+            Ok(SettlementRow {
+                reference: reference(r.required(layout.reference)?),
+                provider_txn: r.required(layout.txn)?.to_string(),
+                amount: r.amount(layout.amount)?,
+                at: r.cell(layout.at).to_string(),
+                line: r.line,
+            })
+        })
+        .collect()
+}
 
 /// One data line of a file, its cells trimmed; as many cells as the header has.
 pub(crate) struct Record {

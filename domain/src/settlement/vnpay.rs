@@ -7,34 +7,15 @@
 //! the `vnp_TransactionStatus`, of which only `00` is money received. Only this file changes
 //! when the real layout is known.
 
-use super::table::{self, Record};
+use super::table::{self, Layout};
 use super::{FileError, SettlementRow};
 
 pub const HEADER: [&str; 7] = ["STT", "Ma GD VNPAY", "Ma GD Merchant", "Ma ngan hang", "So tien", "Thoi gian GD", "Trang thai"];
 
-const TXN: usize = 1;
-const REFERENCE: usize = 2;
-const AMOUNT: usize = 4;
-const AT: usize = 5;
-const STATUS: usize = 6;
-const SUCCESS: &str = "00";
+const LAYOUT: Layout = Layout { reference: 2, txn: 1, amount: 4, at: 5, status: 6, success: "00" };
 
 pub fn parse(text: &str) -> Result<Vec<SettlementRow>, FileError> {
-    table::records(text, &HEADER)?
-        .into_iter()
-        .filter(|r| r.cell(STATUS) == SUCCESS)
-        .map(|r| row(&r))
-        .collect()
-}
-
-fn row(r: &Record) -> Result<SettlementRow, FileError> {
-    Ok(SettlementRow {
-        reference: r.required(REFERENCE)?.to_string(),
-        provider_txn: r.required(TXN)?.to_string(),
-        amount: r.amount(AMOUNT)?,
-        at: r.cell(AT).to_string(),
-        line: r.line,
-    })
+    table::paid_rows(text, &HEADER, &LAYOUT, str::to_string)
 }
 
 /// The bank code is not kept in a [`SettlementRow`], so it is left blank.
@@ -43,7 +24,7 @@ pub fn write(rows: &[SettlementRow]) -> String {
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            vec![(i + 1).to_string(), r.provider_txn.clone(), r.reference.clone(), String::new(), r.amount.as_dong().to_string(), r.at.clone(), SUCCESS.to_string()]
+            vec![(i + 1).to_string(), r.provider_txn.clone(), r.reference.clone(), String::new(), r.amount.as_dong().to_string(), r.at.clone(), LAYOUT.success.to_string()]
         })
         .collect();
     table::write(&HEADER, lines)

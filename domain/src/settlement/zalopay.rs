@@ -9,40 +9,19 @@
 
 use time::OffsetDateTime;
 
-use super::table::{self, Record};
+use super::table::{self, Layout};
 use super::{FileError, SettlementRow};
 use crate::gateway::zalopay::{app_trans_id, reference_of};
 use crate::gateway::Reference;
 
 pub const HEADER: [&str; 6] = ["app_id", "app_trans_id", "zp_trans_id", "amount", "status", "server_time"];
 
-const APP_TRANS_ID: usize = 1;
-const TXN: usize = 2;
-const AMOUNT: usize = 3;
-const STATUS: usize = 4;
-const AT: usize = 5;
-const SUCCESS: &str = "1";
+const LAYOUT: Layout = Layout { reference: 1, txn: 2, amount: 3, at: 5, status: 4, success: "1" };
 
 pub fn parse(text: &str) -> Result<Vec<SettlementRow>, FileError> {
-    table::records(text, &HEADER)?
-        .into_iter()
-        .filter(|r| r.cell(STATUS) == SUCCESS)
-        .map(|r| row(&r))
-        .collect()
-}
-
-fn row(r: &Record) -> Result<SettlementRow, FileError> {
-    let raw = r.required(APP_TRANS_ID)?;
     // An id not of our making stays whole: it cannot match the ledger, and the accountant
     // sees it as the provider wrote it.
-    let reference = reference_of(raw).map_or_else(|_| raw.to_string(), String::from);
-    Ok(SettlementRow {
-        reference,
-        provider_txn: r.required(TXN)?.to_string(),
-        amount: r.amount(AMOUNT)?,
-        at: r.cell(AT).to_string(),
-        line: r.line,
-    })
+    table::paid_rows(text, &HEADER, &LAYOUT, |raw| reference_of(raw).map_or_else(|_| raw.to_string(), String::from))
 }
 
 /// The `app_trans_id` date is taken from `at` (the order's own creation date is not kept in a
@@ -51,7 +30,7 @@ fn row(r: &Record) -> Result<SettlementRow, FileError> {
 pub fn write(rows: &[SettlementRow]) -> String {
     let lines = rows
         .iter()
-        .map(|r| vec![String::new(), app_trans_id_of(r), r.provider_txn.clone(), r.amount.as_dong().to_string(), SUCCESS.to_string(), r.at.clone()])
+        .map(|r| vec![String::new(), app_trans_id_of(r), r.provider_txn.clone(), r.amount.as_dong().to_string(), LAYOUT.success.to_string(), r.at.clone()])
         .collect();
     table::write(&HEADER, lines)
 }
