@@ -56,6 +56,20 @@ pub async fn of_agency(d1: &D1Database, agency: &str) -> Result<Vec<Account>, Ap
     Ok(rows.into_iter().map(Account::from).collect())
 }
 
+/// The agencies holding this account number (a treasury account may serve several).
+pub async fn holders(d1: &D1Database, account_number: &str) -> Result<Vec<String>, ApiError> {
+    #[derive(Deserialize)]
+    struct Holder {
+        agency_code: String,
+    }
+    let rows: Vec<Holder> = db::all(
+        d1.prepare("SELECT DISTINCT agency_code FROM agency_accounts WHERE account_number = ?1 ORDER BY agency_code LIMIT 20")
+            .bind(&[account_number.into()])?,
+    )
+    .await?;
+    Ok(rows.into_iter().map(|h| h.agency_code).collect())
+}
+
 fn upsert(d1: &D1Database, agency: &str, a: &Account, at: &str) -> Result<D1PreparedStatement, ApiError> {
     Ok(d1
         .prepare(

@@ -146,15 +146,10 @@ pub async fn bank_webhook(ctx: &mut Ctx) -> Result<Response, ApiError> {
         .ok()
         .and_then(|v| v.get("account").and_then(|a| a.as_str()).map(str::to_string))
         .unwrap_or_default();
-    #[derive(Deserialize)]
-    struct Holder {
-        agency_code: String,
-    }
-    let holders: Vec<Holder> =
-        db::all(d1.prepare("SELECT DISTINCT agency_code FROM agency_accounts WHERE account_number = ?1 LIMIT 20").bind(&[claimed.as_str().into()])?).await?;
+    let holders = super::accounts::holders(&d1, &claimed).await?;
     let mut secrets: Vec<Secret> = Vec::new();
-    for h in &holders {
-        if let Ok(m) = merchants::resolve(&ctx.env, &d1, &h.agency_code, Provider::Vietqr).await {
+    for agency in &holders {
+        if let Ok(m) = merchants::resolve(&ctx.env, &d1, agency, Provider::Vietqr).await {
             if let Some(s) = m.credentials.webhook_secret() {
                 secrets.push(s.clone());
             }

@@ -58,12 +58,7 @@ pub async fn run(env: &Env) -> Result<usize, crate::platform::error::ApiError> {
 /// The national platform issues its own receipt for what it collected: kept beside ours, asked
 /// for once per settled payment (GET_BILL), with the merchant that opened it.
 async fn keep_platform_bills(env: &Env, d1: &worker::D1Database) -> Result<(), crate::platform::error::ApiError> {
-    let rows: Vec<PaymentRow> = db::all(d1.prepare(
-        "SELECT id, reference, notice_id, dossier_id, agency_code, provider, amount, state, provider_txn, created_at, expires_at, refunded, \
-           version, merchant_agency FROM payments WHERE provider = 'paygov' AND platform_bill IS NULL \
-           AND state IN ('succeeded', 'partially_refunded', 'refunded') LIMIT 20",
-    ))
-    .await?;
+    let rows = repo::paygov_without_bill(d1).await?;
     for p in rows {
         let c = merchants::of_owner(env, d1, p.merchant_agency.as_deref(), Provider::Paygov).await?;
         let gateway = merchants::paygov(env, &c)?;
@@ -72,12 +67,7 @@ async fn keep_platform_bills(env: &Env, d1: &worker::D1Database) -> Result<(), c
             .map_err(|e| crate::platform::error::ApiError::Unexpected(e.to_string()))?;
         let answer = post_json(&gateway.0.bill_url, &paygov::get_bill_body(&gateway.0, &reference, created)).await?;
         match paygov::parse_bill(&answer) {
-            Ok(bill) if bill.reference == p.reference => {
-                d1.prepare("UPDATE payments SET platform_bill = ?1 WHERE id = ?2 AND platform_bill IS NULL")
-                    .bind(&[answer.into(), p.id.as_str().into()])?
-                    .run()
-                    .await?;
-            }
+            Ok(bill) if bill.reference == p.reference => store::keep_platform_bill(d1, &p.id, &answer).await?,
             Ok(_) => worker::console_warn!("paygov bill for {} names another reference", p.reference),
             Err(e) => worker::console_warn!("paygov bill for {} not available yet: {e}", p.reference),
         }

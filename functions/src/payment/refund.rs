@@ -10,7 +10,6 @@ use motcua_domain::money::Vnd;
 use motcua_domain::payment::{self, manual_refund};
 use motcua_domain::validation::FieldError;
 use motcua_domain::text_input::{Reason, ShortText};
-use serde_json::json;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use worker::Response;
@@ -291,14 +290,11 @@ pub async fn decision(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
         manual_refund::Status::Approved => store::approve_refund(&d1, id, &staff, &row.agency_code, &at).await?,
         _ => {
             let close = store::RefundClose {
-                by: Some(&staff.staff_id),
+                by: Some((&staff, &row.agency_code)),
                 note: note.as_deref(),
                 transfer_ref: (to == manual_refund::Status::Paid).then_some(transfer_ref.as_str()),
             };
             store::finish_refund(&d1, &row.payment_id, id, row.amount, from.as_str(), to.as_str(), &at, close).await?;
-            crate::desk::audit::stmt_in(&d1, &staff, Some(&row.agency_code), &at, &format!("refund.{}", to.as_str()), "refund", id, &json!({"status": from.as_str()}), &json!({"status": to.as_str(), "note": note, "transfer_ref": transfer_ref}))?
-                .run()
-                .await?;
         }
     }
     let row: Option<RefundRow> = db::first(d1.prepare(format!("{REFUNDS} WHERE r.id = ?1")).bind(&[id.into()])?).await?;

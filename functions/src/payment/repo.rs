@@ -53,3 +53,11 @@ pub async fn pending_before(d1: &D1Database, before: &str) -> Result<Vec<Payment
     )
     .await
 }
+
+/// Settled payments through the national platform whose own receipt is not kept yet.
+pub async fn paygov_without_bill(d1: &D1Database) -> Result<Vec<PaymentRow>, ApiError> {
+    db::all(d1.prepare(format!(
+        "{SELECT} WHERE provider = 'paygov' AND platform_bill IS NULL AND state IN ('succeeded', 'partially_refunded', 'refunded') LIMIT 20"
+    )))
+    .await
+}

@@ -57,7 +57,8 @@ pub async fn start_for(ctx: &mut Ctx, actor: &str, row: DossierRow, return_path:
     // Every owed line needs its beneficiary before any money moves.
     let lines: Vec<FeeLineAmount> =
         serde_json::from_str(&notice.lines_json).map_err(|e| ApiError::Unexpected(format!("fee notice lines: {e}")))?;
-    let routing = beneficiary::route(&lines, &accounts::of_agency(&d1, &row.agency_code).await?).map_err(unroutable)?;
+    let agency_accounts = accounts::of_agency(&d1, &row.agency_code).await?;
+    let routing = beneficiary::route(&lines, &agency_accounts).map_err(unroutable)?;
     let merchant = merchants::resolve(&ctx.env, &d1, &row.agency_code, provider).await?;
     let now = clock::now();
     let reference = Reference::from_random(random::u64());
@@ -82,12 +83,7 @@ pub async fn start_for(ctx: &mut Ctx, actor: &str, row: DossierRow, return_path:
         Provider::Paygov => merchants::paygov(env, c)?.start(&request),
         Provider::Vietqr => {
             let into = &routing.collected_into;
-            let account_name = accounts::of_agency(&d1, &row.agency_code)
-                .await?
-                .into_iter()
-                .find(|a| a.purpose == into.purpose)
-                .map(|a| a.account_name)
-                .unwrap_or_default();
+            let account_name = agency_accounts.iter().find(|a| a.purpose == into.purpose).map(|a| a.account_name.clone()).unwrap_or_default();
             merchants::vietqr(c, VietqrConfig { bin: into.bank_bin.clone(), account_no: into.account_number.clone(), account_name })?.start(&request)
         }
     }

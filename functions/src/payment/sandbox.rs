@@ -533,14 +533,8 @@ pub async fn bank_transfer(ctx: &mut Ctx) -> Result<Response, ApiError> {
     // The bank signs with the secret of the agency whose account was credited (else the
     // deployment's), as a real bank's notification service is set up per account.
     let d1 = ctx.d1()?;
-    #[derive(serde::Deserialize)]
-    struct Holder {
-        agency_code: String,
-    }
-    let holder: Option<Holder> =
-        db::first(d1.prepare("SELECT agency_code FROM agency_accounts WHERE account_number = ?1 LIMIT 1").bind(&[transfer.account.as_str().into()])?).await?;
-    let credentials = match holder {
-        Some(h) => merchants::resolve(&ctx.env, &d1, &h.agency_code, Provider::Vietqr).await?.credentials,
+    let credentials = match super::accounts::holders(&d1, &transfer.account).await?.first() {
+        Some(agency) => merchants::resolve(&ctx.env, &d1, agency, Provider::Vietqr).await?.credentials,
         None => merchants::of_owner(&ctx.env, &d1, None, Provider::Vietqr).await?,
     };
     let secret = credentials.webhook_secret().cloned().ok_or_else(|| config::provider_unavailable(Provider::Vietqr))?;
@@ -565,7 +559,7 @@ pub async fn settlement_file(ctx: &Ctx, provider: &str) -> Result<Response, ApiE
         Some(d) => motcua_domain::calendar::parse_iso_date("date", &d)?,
         None => clock::today_vn(),
     };
-    let (from, to) = super::settlement::day_bounds(date);
+    let (from, to) = clock::day_bounds_vn(date);
     let kind = match format {
         FileFormat::Vnpay => "vnpay",
         FileFormat::Momo => "momo-result",

@@ -26,12 +26,6 @@ use crate::platform::{clock, config, db, random};
 /// The most a day's file may weigh (a commune's day is a few hundred lines).
 pub const FILE_MAX_BYTES: usize = 2 * 1024 * 1024;
 
-/// The Vietnamese day `[00:00, 24:00) +07:00` as UTC RFC 3339 bounds.
-pub fn day_bounds(date: time::Date) -> (String, String) {
-    let start = date.midnight().assume_offset(time::UtcOffset::from_hms(7, 0, 0).expect("valid offset"));
-    (clock::rfc3339(start.to_offset(time::UtcOffset::UTC)), clock::rfc3339((start + time::Duration::days(1)).to_offset(time::UtcOffset::UTC)))
-}
-
 /// Which providers' settlements a file format reconciles.
 fn providers_of(format: FileFormat) -> &'static [&'static str] {
     match format {
@@ -126,7 +120,7 @@ pub async fn import(ctx: &mut Ctx) -> Result<Response, ApiError> {
         // The same file for the same day: nothing is matched or stored again.
         return summary(&d1, format, &agency, &day, false).await;
     }
-    let (from, to) = day_bounds(date);
+    let (from, to) = clock::day_bounds_vn(date);
     let providers = serde_json::to_string(providers_of(format)).unwrap_or_default();
     #[derive(Deserialize)]
     struct Settled {

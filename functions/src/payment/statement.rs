@@ -89,9 +89,7 @@ pub async fn daily(ctx: &Ctx) -> Result<Response, ApiError> {
         Some("json") => true,
         Some(_) => return Err(FieldError::new("format", "invalid_choice", "Định dạng là csv hoặc json.", "The format is csv or json.").into()),
     };
-    // The Vietnamese day [00:00, 24:00) +07:00 as UTC bounds of the RFC 3339 timestamps.
-    let start = date.midnight().assume_offset(time::UtcOffset::from_hms(7, 0, 0).expect("valid offset"));
-    let (from, to) = (clock::rfc3339(start.to_offset(time::UtcOffset::UTC)), clock::rfc3339((start + time::Duration::days(1)).to_offset(time::UtcOffset::UTC)));
+    let (from, to) = clock::day_bounds_vn(date);
     let d1 = ctx.d1()?;
     let rows: Vec<Row> = db::all(
         d1.prepare(

@@ -302,7 +302,8 @@ pub async fn reserve_refund(
 /// Who closed a refund and how (for a refund paid back by hand).
 #[derive(Default)]
 pub struct RefundClose<'a> {
-    pub by: Option<&'a str>,
+    /// The officer who closed it by hand, audited in the same batch as the change.
+    pub by: Option<(&'a StaffSession, &'a str)>,
     pub note: Option<&'a str>,
     pub transfer_ref: Option<&'a str>,
 }
@@ -347,7 +348,7 @@ pub async fn finish_refund(
             .bind(&[
                 status.into(),
                 refund_id.into(),
-                db::nullable(close.by),
+                db::nullable(close.by.map(|(staff, _)| staff.staff_id.as_str())),
                 at.into(),
                 db::nullable(close.note),
                 db::nullable(close.transfer_ref),
@@ -359,7 +360,7 @@ pub async fn finish_refund(
                 d1.prepare("UPDATE payments SET version = version + 1, updated_at = ?1 WHERE id = ?2 AND version = ?3")
                     .bind(&[at.into(), p.id.as_str().into(), (p.version as f64).into()])?,
             );
-            stmts.push(ledger::event_stmt(d1, &p.id, at, if status == "failed" { "refund_refused" } else { "refund_rejected" }, &json!({"refund_id": refund_id, "by": close.by}))?);
+            stmts.push(ledger::event_stmt(d1, &p.id, at, if status == "failed" { "refund_refused" } else { "refund_rejected" }, &json!({"refund_id": refund_id, "by": close.by.map(|(staff, _)| &staff.staff_id)}))?);
             p.state
         } else {
             let event = payment::refund_event(amount, p.amount - p.refunded);
@@ -376,10 +377,23 @@ pub async fn finish_refund(
                 &p.id,
                 at,
                 decision.ledger_kind(),
-                &json!({"refund_id": refund_id, "amount": amount, "status": status, "transfer_ref": close.transfer_ref, "by": close.by}),
+                &json!({"refund_id": refund_id, "amount": amount, "status": status, "transfer_ref": close.transfer_ref, "by": close.by.map(|(staff, _)| &staff.staff_id)}),
             )?);
             decision.to
         };
+        if let Some((staff, agency)) = close.by {
+            stmts.push(crate::desk::audit::stmt_in(
+                d1,
+                staff,
+                Some(agency),
+                at,
+                &format!("refund.{status}"),
+                "refund",
+                refund_id,
+                &json!({"status": from}),
+                &json!({"status": status, "note": close.note, "transfer_ref": close.transfer_ref}),
+            )?);
+        }
         match d1.batch(stmts).await {
             Ok(_) => return Ok(next),
             Err(e) if db::is_stale(&e) => continue,
@@ -410,4 +424,13 @@ pub async fn approve_refund(d1: &D1Database, refund_id: &str, staff: &StaffSessi
         }),
         Err(e) => Err(e.into()),
     }
+}
+
+/// The national platform's own receipt for a settled payment, kept once.
+pub async fn keep_platform_bill(d1: &D1Database, payment_id: &str, answer: &str) -> Result<(), ApiError> {
+    d1.prepare("UPDATE payments SET platform_bill = ?1 WHERE id = ?2 AND platform_bill IS NULL")
+        .bind(&[answer.into(), payment_id.into()])?
+        .run()
+        .await?;
+    Ok(())
 }

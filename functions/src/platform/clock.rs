@@ -19,3 +19,9 @@ pub fn rfc3339(t: OffsetDateTime) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
     t.to_offset(time::UtcOffset::UTC).format(&format).unwrap_or_default()
 }
+
+/// A Vietnamese day `[00:00, 24:00) +07:00` as the UTC [`rfc3339`] bounds D1 compares with.
+pub fn day_bounds_vn(date: time::Date) -> (String, String) {
+    let start = date.midnight().assume_offset(time::UtcOffset::from_hms(7, 0, 0).expect("valid offset"));
+    (rfc3339(start), rfc3339(start + time::Duration::days(1)))
+}
