@@ -77,8 +77,8 @@ CREATE TABLE dev_dvcqg_received (
 );
 CREATE INDEX dev_dvcqg_received_by_dossier ON dev_dvcqg_received(dossier, id);
 CREATE TABLE dev_dvcqg_control (
-  id        INTEGER PRIMARY KEY CHECK (id = 1),
-  mode      TEXT NOT NULL,                    -- ok | down | timeout | refuse
+  matching  TEXT PRIMARY KEY,                 -- misbehave for messages containing this text ('' = every call)
+  mode      TEXT NOT NULL,                    -- down | timeout | refuse
   remaining INTEGER,                          -- how many more calls behave so (NULL: until told otherwise)
   message   TEXT
 );

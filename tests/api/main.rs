@@ -16,6 +16,7 @@ mod health;
 mod input;
 mod money;
 mod multipart;
+mod national;
 mod payments;
 mod races;
 mod tenancy;

@@ -275,7 +275,8 @@ pub fn classify(http_status: u16, body: &str) -> Reply {
 }
 
 /// The key under which the sandbox recognises a message it already has: the same dossier in
-/// the same state at the same step time is the same message, whatever the number of deliveries.
+/// the same state at the same step (time and what was done) is the same message, whatever the
+/// number of deliveries.
 pub fn message_key(body: &Value) -> Option<(String, String, String)> {
     let service = body.get("service")?.as_str()?.to_string();
     let item = body.get("data")?.as_array()?.first()?;
@@ -285,9 +286,10 @@ pub fn message_key(body: &Value) -> Option<(String, String, String)> {
         _ => {
             let step = item.get("TienDoXuLy")?.as_array()?.first()?;
             format!(
-                "{service}|{dossier}|{}|{}",
+                "{service}|{dossier}|{}|{}|{}",
                 item.get("TrangThaiHoSo")?.as_str()?,
-                step.get("ThoiDiemXuLy")?.as_str()?
+                step.get("ThoiDiemXuLy")?.as_str()?,
+                step.get("NoiDungXuLy")?.as_str()?
             )
         }
     };

@@ -39,36 +39,41 @@ fn hour_now() -> i64 {
 
 #[derive(Deserialize)]
 struct Control {
+    matching: String,
     mode: String,
     remaining: Option<i64>,
     message: Option<String>,
 }
 
-/// How the sandbox behaves for this call, counting one down from a limited mode.
-async fn behaviour(ctx: &Ctx) -> Result<(String, String), ApiError> {
+/// How the sandbox behaves for a call whose body is `body`: the first instruction whose text the
+/// body contains (an instruction without text applies to every call), counted down if limited.
+async fn behaviour(ctx: &Ctx, body: &str) -> Result<(String, String), ApiError> {
     let d1 = ctx.d1()?;
-    let row: Option<Control> =
-        db::first(d1.prepare("SELECT mode, remaining, message FROM dev_dvcqg_control WHERE id = 1").bind(&[])?).await?;
-    let Some(row) = row else { return Ok(("ok".into(), String::new())) };
+    let rows: Vec<Control> =
+        db::all(d1.prepare("SELECT matching, mode, remaining, message FROM dev_dvcqg_control ORDER BY matching DESC").bind(&[])?).await?;
+    let Some(row) = rows.into_iter().find(|r| r.matching.is_empty() || body.contains(&r.matching)) else {
+        return Ok(("ok".into(), String::new()));
+    };
     if let Some(n) = row.remaining {
-        if n <= 1 {
-            d1.prepare("DELETE FROM dev_dvcqg_control WHERE id = 1").bind(&[])?.run().await?;
+        let stmt = if n <= 1 {
+            "DELETE FROM dev_dvcqg_control WHERE matching = ?1"
         } else {
-            d1.prepare("UPDATE dev_dvcqg_control SET remaining = remaining - 1 WHERE id = 1").bind(&[])?.run().await?;
-        }
+            "UPDATE dev_dvcqg_control SET remaining = remaining - 1 WHERE matching = ?1"
+        };
+        d1.prepare(stmt).bind(&[row.matching.as_str().into()])?.run().await?;
     }
     Ok((row.mode, row.message.unwrap_or_default()))
 }
 
 /// Answers like the portal when it is down, hung or refusing; None when it behaves.
-async fn misbehave(ctx: &Ctx) -> Result<Option<Response>, ApiError> {
-    let (mode, message) = behaviour(ctx).await?;
+async fn misbehave(ctx: &Ctx, body: &str) -> Result<Option<Response>, ApiError> {
+    let (mode, message) = behaviour(ctx, body).await?;
     match mode.as_str() {
         "down" => Ok(Some(Response::error("Service Unavailable", 503)?)),
         "timeout" => {
             // Longer than the sender waits; it gives up first and tries again later.
             worker::Delay::from(std::time::Duration::from_secs(8)).await;
-            Ok(Some(reply_json(&json!({"error_code": 0, "message": "Thành công (quá muộn)"}))?))
+            Ok(None)
         }
         "refuse" => {
             let message = if message.is_empty() { "Dữ liệu không hợp lệ".to_string() } else { message };
@@ -80,7 +85,7 @@ async fn misbehave(ctx: &Ctx) -> Result<Option<Response>, ApiError> {
 
 pub async fn auth(ctx: &mut Ctx) -> Result<Response, ApiError> {
     sandbox_only(ctx)?;
-    if let Some(r) = misbehave(ctx).await? {
+    if let Some(r) = misbehave(ctx, "").await? {
         return Ok(r);
     }
     let body: Value = ctx.body_text(16 * 1024).await.ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or(Value::Null);
@@ -96,10 +101,11 @@ pub async fn auth(ctx: &mut Ctx) -> Result<Response, ApiError> {
 
 pub async fn integration(ctx: &mut Ctx) -> Result<Response, ApiError> {
     sandbox_only(ctx)?;
-    if let Some(r) = misbehave(ctx).await? {
+    let text = ctx.body_text(2 * 1024 * 1024).await.unwrap_or_default();
+    if let Some(r) = misbehave(ctx, &text).await? {
         return Ok(r);
     }
-    let Ok(body) = serde_json::from_str::<Value>(&ctx.body_text(2 * 1024 * 1024).await.unwrap_or_default()) else {
+    let Ok(body) = serde_json::from_str::<Value>(&text) else {
         return Ok(reply_json(&json!({"error_code": "1", "message": "Dữ liệu gửi lên không phải JSON"}))?);
     };
     let password = config(&ctx.env).national.as_ref().map(|a| a.password.expose().to_string()).unwrap_or_default();
@@ -162,7 +168,17 @@ struct Code {
 pub async fn control(ctx: &mut Ctx) -> Result<Response, ApiError> {
     sandbox_only(ctx)?;
     let c: ControlBody = ctx.json_body().await?;
-    if !matches!(c.mode.as_str(), "ok" | "down" | "timeout" | "refuse") {
+    let d1 = ctx.d1()?;
+    if c.mode == "ok" {
+        // Behave again: for this text, or everywhere.
+        let stmt = match &c.matching {
+            Some(m) => d1.prepare("DELETE FROM dev_dvcqg_control WHERE matching = ?1").bind(&[m.as_str().into()])?,
+            None => d1.prepare("DELETE FROM dev_dvcqg_control").bind(&[])?,
+        };
+        stmt.run().await?;
+        return reply_json(&json!({"mode": "ok"}));
+    }
+    if !matches!(c.mode.as_str(), "down" | "timeout" | "refuse") {
         return Err(motcua_domain::validation::FieldError::new(
             "mode",
             "invalid",
@@ -171,12 +187,16 @@ pub async fn control(ctx: &mut Ctx) -> Result<Response, ApiError> {
         )
         .into());
     }
-    let d1 = ctx.d1()?;
     d1.prepare(
-        "INSERT INTO dev_dvcqg_control (id, mode, remaining, message) VALUES (1, ?1, ?2, ?3) \
-         ON CONFLICT (id) DO UPDATE SET mode = excluded.mode, remaining = excluded.remaining, message = excluded.message",
+        "INSERT INTO dev_dvcqg_control (matching, mode, remaining, message) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT (matching) DO UPDATE SET mode = excluded.mode, remaining = excluded.remaining, message = excluded.message",
     )
-    .bind(&[c.mode.as_str().into(), c.remaining.map(|n| n as f64).into(), db::nullable(c.message.as_deref())])?
+    .bind(&[
+        c.matching.as_deref().unwrap_or("").into(),
+        c.mode.as_str().into(),
+        c.remaining.map(|n| worker::wasm_bindgen::JsValue::from(n as f64)).unwrap_or(worker::wasm_bindgen::JsValue::NULL),
+        db::nullable(c.message.as_deref()),
+    ])?
     .run()
     .await?;
     reply_json(&json!({"mode": c.mode, "remaining": c.remaining}))
@@ -185,6 +205,8 @@ pub async fn control(ctx: &mut Ctx) -> Result<Response, ApiError> {
 #[derive(Deserialize)]
 struct ControlBody {
     mode: String,
+    #[serde(default)]
+    matching: Option<String>,
     #[serde(default)]
     remaining: Option<i64>,
     #[serde(default)]
