@@ -540,9 +540,29 @@ pub struct RateRow {
     /// Counts imported from other systems included in online/other.
     pub imported: u64,
     pub has_children: bool,
+    /// Dossiers whose latest state the national portal has acknowledged, of those with a
+    /// message in the period (seed 001: "100% … được đồng bộ đầy đủ").
+    #[serde(default)]
+    pub national_synced: u64,
+    #[serde(default)]
+    pub national_total: u64,
+    /// "98,5%" or "—".
+    #[serde(default)]
+    pub national_rate_display: String,
 }
 
 impl RateRow {
+    /// The row with the national portal's acknowledged share.
+    pub fn with_national(mut self, synced: u64, total: u64) -> RateRow {
+        self.national_synced = synced.min(total);
+        self.national_total = total;
+        self.national_rate_display = match total {
+            0 => "—".into(),
+            t => format_percent_vi(Decimal::from(self.national_synced) / Decimal::from(t)),
+        };
+        self
+    }
+
     pub fn new(code: &str, name: &str, level: &str, counts: PaymentCounts, imported: u64, target: Decimal, has_children: bool) -> RateRow {
         let rate = counts.rate();
         RateRow {
@@ -557,6 +577,9 @@ impl RateRow {
             below_target: rate.is_some_and(|r| !crate::stats::meets_target(r, target)),
             imported,
             has_children,
+            national_synced: 0,
+            national_total: 0,
+            national_rate_display: "—".into(),
         }
     }
 

@@ -17,6 +17,7 @@ pub mod embed;
 pub mod fee;
 pub mod gateway;
 pub mod money;
+pub mod national;
 pub mod payment;
 pub mod receipt;
 pub mod receipt_pdf;

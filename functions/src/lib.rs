@@ -16,6 +16,7 @@ mod fee;
 #[cfg(feature = "sandbox")]
 mod dev;
 mod health;
+mod national;
 mod outbox;
 mod payment;
 mod platform;
@@ -26,8 +27,16 @@ mod upload;
 pub use sequences::Sequences;
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    router::handle(req, env).await
+async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
+    let writes = router::may_queue_national_sync(&req);
+    let nudge_env = env.clone();
+    let resp = router::handle(req, env).await?;
+    // A write that changed a dossier queued its portal message in the same transaction; send it
+    // now instead of at the next minute's sweep, after the answer has gone.
+    if writes && (200..300).contains(&resp.status_code()) {
+        ctx.wait_until(async move { national::nudge(&nudge_env).await });
+    }
+    Ok(resp)
 }
 
 #[event(queue)]
@@ -39,7 +48,15 @@ async fn queue(batch: worker::MessageBatch<outbox::OutboxMessage>, env: Env, _ct
 }
 
 #[event(scheduled)]
-async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::ScheduleContext) {
+async fn scheduled(event: worker::ScheduledEvent, env: Env, _ctx: worker::ScheduleContext) {
+    // Every minute: the national portal's due messages (the ladder's first step is a minute).
+    match national::sync::sweep(&env).await {
+        Ok(s) => worker::console_log!("national sync: {} acknowledged, {} failed", s.acknowledged, s.failed),
+        Err(e) => worker::console_error!("national sync failed: {e}"),
+    }
+    if event.cron() == "* * * * *" {
+        return;
+    }
     match payment::reconcile::run(&env).await {
         Ok(n) => worker::console_log!("reconciliation: {n} pending payments examined"),
         Err(e) => worker::console_error!("reconciliation failed: {e}"),

@@ -17,6 +17,11 @@ pub enum OutboxMessage {
         to: String,
         text: String,
     },
+    /// Look for due messages to the national portal (they are rows of `national_sync`; this
+    /// only says "now").
+    NationalSync {},
+    /// A portal message given up after its retries, on the dead-letter queue for alerting.
+    NationalSyncFailed { id: i64, error_code: String },
 }
 
 impl OutboxMessage {
@@ -48,5 +53,16 @@ pub async fn consume(batch: MessageBatch<OutboxMessage>, env: Env) {
 async fn deliver(message: &OutboxMessage, env: &Env) -> worker::Result<()> {
     match message {
         OutboxMessage::Sms { id, to, text } => crate::platform::sms::send(env, id, to, text).await,
+        OutboxMessage::NationalSync {} => match crate::national::sync::sweep(env).await {
+            Ok(s) => {
+                if s.acknowledged + s.failed > 0 {
+                    worker::console_log!("national sync: {} acknowledged, {} failed", s.acknowledged, s.failed);
+                }
+                Ok(())
+            }
+            Err(e) => Err(worker::Error::RustError(e.to_string())),
+        },
+        // Only ever sent to the dead-letter queue, which this consumer does not read.
+        OutboxMessage::NationalSyncFailed { .. } => Ok(()),
     }
 }

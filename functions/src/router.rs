@@ -9,7 +9,7 @@ use crate::platform::http::Ctx;
 use crate::platform::config;
 #[cfg(feature = "sandbox")]
 use crate::dev;
-use crate::{auth, catalog, dashboard, desk, dossier, embed, fee, health, payment, upload};
+use crate::{auth, catalog, dashboard, desk, dossier, embed, fee, health, national, payment, upload};
 
 pub async fn handle(req: Request, env: Env) -> Result<Response> {
     let ctx = Ctx::new(req, env);
@@ -202,6 +202,15 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
             let id = id.to_string();
             payment::refund::decision(&mut ctx, &id).await
         }
+        (Method::Get, ["api", "admin", "national-sync"]) => national::routes::list(&ctx).await,
+        (Method::Post, ["api", "admin", "national-sync", id, "retry"]) => {
+            let id = id.to_string();
+            national::routes::retry(&ctx, &id).await
+        }
+        (Method::Post, ["api", "dossiers", id, "rating"]) => {
+            let id = id.to_string();
+            national::routes::rate(&mut ctx, &id).await
+        }
         (Method::Get, ["api", "dashboard", "rates"]) => dashboard::routes::rates(&ctx).await,
         (Method::Get, ["api", "dashboard", "trend"]) => dashboard::routes::trend(&ctx).await,
         (Method::Get, ["api", "dashboard", "procedures"]) => dashboard::routes::procedures(&ctx).await,
@@ -225,6 +234,8 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
         (Method::Get, ["dev", "outbox.json"]) => dev::outbox_json(&ctx).await,
         #[cfg(feature = "sandbox")]
         (Method::Post, ["dev", "otp", "age"]) => dev::age_codes(&mut ctx).await,
+        #[cfg(feature = "sandbox")]
+        (Method::Post, ["dev", "national-sync", "age"]) => national::sandbox::age(&mut ctx).await,
         (Method::Get, ["can-bo", ..] | ["lanh-dao", ..]) => app_shell(&ctx, STAFF_SHELL).await,
         // The citizen app's landing pages get the landing bundle (a first visit's lighter load);
         // every other citizen page, the whole app.
@@ -237,6 +248,14 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
         (_, ["api", ..]) => Err(ApiError::RouteNotFound),
         _ => Err(ApiError::RouteNotFound),
     }
+}
+
+/// Whether a request may have written a dossier event or rating, whose portal message is then
+/// worth sending at once: any write to the API but log-in, and VNPay's IPN (a GET).
+pub fn may_queue_national_sync(req: &Request) -> bool {
+    let path = req.path();
+    let write = req.method() != Method::Get && req.method() != Method::Head && req.method() != Method::Options;
+    (write && path.starts_with("/api/") && !path.starts_with("/api/auth/")) || path == "/api/payments/vnpay/ipn"
 }
 
 /// The page of each bundle in `dist/` (see scripts/build.sh).
@@ -297,6 +316,10 @@ async fn sandbox_route(ctx: &mut Ctx, method: Method, segments: &[&str]) -> std:
     match (method, segments) {
         (Method::Get, ["sandbox", "vnpay", "paymentv2", "vpcpay.html"]) => sandbox::vnpay_page(ctx).await,
         (Method::Post, ["sandbox", "vnpay", "complete"]) => sandbox::vnpay_complete(ctx).await,
+        (Method::Post, ["sandbox", "dvcqg", "auth"]) => crate::national::sandbox::auth(ctx).await,
+        (Method::Post, ["sandbox", "dvcqg", "integration"]) => crate::national::sandbox::integration(ctx).await,
+        (Method::Post, ["sandbox", "dvcqg", "control"]) => crate::national::sandbox::control(ctx).await,
+        (Method::Get, ["sandbox", "dvcqg", "received"]) => crate::national::sandbox::received(ctx).await,
         (Method::Post, ["sandbox", "paygov", "query"]) => sandbox::paygov_lookup(ctx, "QUERY").await,
         (Method::Post, ["sandbox", "paygov", "get-bill"]) => sandbox::paygov_lookup(ctx, "GET_BILL").await,
         (Method::Get, ["sandbox", "settlements", provider]) => {

@@ -216,3 +216,28 @@ pub async fn overdue(d1: &D1Database, today: &str) -> Result<BTreeMap<String, u6
     let rows: Vec<Row> = db::all(d1.prepare(sql).bind(&[today.into()])?).await?;
     Ok(rows.into_iter().map(|r| (r.agency_code, r.n as u64)).collect())
 }
+
+/// Per agency: dossiers with a message to the national portal in the period, and how many of
+/// them the portal has acknowledged in their latest state (the latest message, whenever sent).
+pub async fn national_sync_counts(d1: &D1Database, period: &Period) -> Result<BTreeMap<String, (u64, u64)>, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        agency_code: String,
+        synced: f64,
+        total: f64,
+    }
+    let (from, _) = crate::platform::clock::day_bounds_vn(period.from);
+    let (_, to) = crate::platform::clock::day_bounds_vn(period.to);
+    // SQLite gives the bare columns of the row holding max(id): each dossier's latest message.
+    let rows: Vec<Row> = db::all(
+        d1.prepare(
+            "SELECT agency_code, sum(state = 'acknowledged') AS synced, count(*) AS total FROM ( \
+               SELECT agency_code, state, max(id) FROM national_sync WHERE kind = 'dossier' AND dossier_id IN \
+                 (SELECT dossier_id FROM national_sync WHERE created_at >= ?1 AND created_at < ?2) \
+               GROUP BY dossier_id) GROUP BY agency_code",
+        )
+        .bind(&[from.into(), to.into()])?,
+    )
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.agency_code, (r.synced as u64, r.total as u64))).collect())
+}

@@ -153,9 +153,18 @@ pub async fn rates(ctx: &Ctx) -> Result<Response, ApiError> {
     let target = target_for(&period);
     let report = roll_up(&scope.tree(&code), &own, &external, target);
     let level = |c: &str| scope.rows.get(c).map(|r| r.level.clone()).unwrap_or_default();
-    let mut rows: Vec<RateRow> = report.children.iter().map(|c| row_of(c, &level(&c.code), target)).collect();
+    let national = repo::national_sync_counts(&d1, &period).await?;
+    let with_national = |row: RateRow| {
+        let (synced, total) = scope
+            .subtree(&row.code)
+            .iter()
+            .filter_map(|c| national.get(c))
+            .fold((0, 0), |(s, t), (s1, t1)| (s + s1, t + t1));
+        row.with_national(synced, total)
+    };
+    let mut rows: Vec<RateRow> = report.children.iter().map(|c| with_national(row_of(c, &level(&c.code), target))).collect();
     sort_by_rate(&mut rows);
-    let summary = row_of(&report, &level(&code), target);
+    let summary = with_national(row_of(&report, &level(&code), target));
     let (with_online, units) = units_with_online_payment(&report.children);
     if as_csv {
         let mut body: Vec<Vec<String>> = rows.iter().map(RateRow::csv_cells).collect();

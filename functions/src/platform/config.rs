@@ -4,6 +4,8 @@ pub const DB: &str = "DB";
 pub const SCANS: &str = "SCANS";
 pub const SEQUENCES: &str = "SEQUENCES";
 pub const OUTBOX: &str = "OUTBOX";
+/// The outbox's dead-letter queue, where given-up work is also announced.
+pub const OUTBOX_DEAD_LETTERS: &str = "OUTBOX_DEAD_LETTERS";
 pub const ASSETS: &str = "ASSETS";
 /// Secret key of the one-time-code hashes (any long random string). Required outside the sandbox.
 pub const AUTH_SECRET: &str = "AUTH_SECRET";

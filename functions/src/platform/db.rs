@@ -25,6 +25,7 @@ pub fn guard(d1: &worker::D1Database, table: Guarded, id: &str, version: i64) ->
     let sql = match table {
         Guarded::Dossier => "INSERT INTO state_guard (ok) SELECT count(*) FROM dossiers WHERE id = ?1 AND version = ?2",
         Guarded::Payment => "INSERT INTO state_guard (ok) SELECT count(*) FROM payments WHERE id = ?1 AND version = ?2",
+        Guarded::NationalSync => "INSERT INTO state_guard (ok) SELECT count(*) FROM national_sync WHERE id = ?1 AND version = ?2",
     };
     Ok(d1.prepare(sql).bind(&[id.into(), (version as f64).into()])?)
 }
@@ -34,6 +35,7 @@ pub fn guard(d1: &worker::D1Database, table: Guarded, id: &str, version: i64) ->
 pub enum Guarded {
     Dossier,
     Payment,
+    NationalSync,
 }
 
 /// Whether a batch was refused by a [`guard`]: someone else changed the row first.

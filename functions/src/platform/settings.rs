@@ -46,6 +46,17 @@ pub struct Config {
     /// Key-encryption keys of the sealed merchant credentials, the current one first
     /// (`CREDENTIALS_KEK`, then `CREDENTIALS_KEK_PREVIOUS` while rows are re-sealed).
     pub keks: Vec<Kek>,
+    /// The national portal's integration service; None: nothing is sent (messages wait).
+    pub national: Option<NationalPortal>,
+}
+
+/// The national portal's integration account (`DVCQG_BASE_URL`, `DVCQG_USERNAME`, secret
+/// `DVCQG_PASSWORD`).
+#[derive(Debug, Clone)]
+pub struct NationalPortal {
+    pub base_url: String,
+    pub username: String,
+    pub password: Secret,
 }
 
 #[derive(Debug, Clone)]
@@ -143,6 +154,12 @@ impl Config {
             }),
             _ => None,
         };
+        let national = match (text("DVCQG_BASE_URL"), text("DVCQG_USERNAME"), secret("DVCQG_PASSWORD")) {
+            (Some(_), Some(username), Some(password)) => {
+                Some(NationalPortal { base_url: url("DVCQG_BASE_URL", ""), username, password })
+            }
+            _ => None,
+        };
         let auth_secret = secret(super::config::AUTH_SECRET).or_else(|| sandbox.then(|| Secret::new(SANDBOX_AUTH_SECRET)));
         Config {
             sandbox,
@@ -157,6 +174,7 @@ impl Config {
             esms,
             templates,
             keks,
+            national,
             public_base_url,
         }
     }
