@@ -6,7 +6,7 @@
 
 pub mod wire;
 
-use motcua_domain::{admin, api, auth, beneficiary, fee};
+use motcua_domain::{admin, api, auth, beneficiary, fee, national};
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{json, Map, Value};
@@ -184,6 +184,14 @@ pub fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
         op("get", "/api/admin/settlements/differences", Staff, "Differences found by settlement imports", Body::None, A::Json(200, object()))
             .with_query(vec![q("agency", "an agency code in the admin's scope"), q_enum("status", "open only (default) or all", &["open", "all"])]),
         op("post", "/api/admin/settlements/differences/{id}/resolve", Staff, "Close a difference with a note (once)", Body::Json(s::<wire::ResolveBody>(g)), A::Json(200, object())),
+        op("get", "/api/admin/national-sync", Staff, "Messages to the national portal in the admin's scope, failed first, with counts by state", Body::None, A::Json(200, s::<national::SyncList>(g)))
+            .with_query(vec![
+                q_enum("status", "only messages in this state", &["pending", "sent", "acknowledged", "failed"]),
+                q("agency", "an agency code in the admin's scope"),
+                q("dossier", "a dossier code or id"),
+            ]),
+        op("post", "/api/admin/national-sync/{id}/retry", Staff, "Send a failed message to the national portal again (the ladder starts over)", Body::None, A::Json(200, s::<national::SyncItem>(g))),
+        op("post", "/api/dossiers/{id}/rating", Citizen, "Rate a returned dossier once (synced to the national portal)", Body::Json(s::<national::RatingInput>(g)), A::Json(201, s::<national::Rating>(g))),
         op("get", "/api/staff/refunds", Staff, "Refunds of the caller's agencies, the ones waiting first", Body::None, A::Json(200, json!({"type": "array", "items": object()})))
             .with_query(vec![q_enum("status", "open only (default) or all", &["open", "all"])]),
         op("post", "/api/staff/refunds/{id}/decision", Staff, "A second officer approves, rejects or records the transfer of a refund paid by hand", Body::Json(s::<wire::DecisionBody>(g)), A::Json(200, object())),
@@ -236,6 +244,7 @@ fn example(method: &str, path: &str) -> Option<Value> {
         ("put", "/api/admin/agencies/{code}/accounts") => json!({"accounts": [{"purpose": "le_phi", "holder_name": "Kho bạc Nhà nước Hương Sơn", "treasury_code": "1234", "bank_bin": "970418", "account_number": "711100000436", "account_name": "KBNN HUONG SON", "chapter": "805", "budget_items": {"le_phi": "2771"}}]}),
         ("put", "/api/admin/agencies/{code}/gateways/{provider}") => json!({"tmn_code": "SONTAY01", "hash_secret": "a-new-hash-secret-from-vnpay"}),
         ("post", "/api/staff/refunds/{id}/decision") => json!({"action": "approve"}),
+        ("post", "/api/dossiers/{id}/rating") => json!({"rating": "rat_hai_long", "comment": "Cán bộ hướng dẫn tận tình"}),
         ("post", "/api/admin/settlements/differences/{id}/resolve") => json!({"note": "Đã tra soát với VNPAY"}),
         ("post", "/api/admin/procedures") | ("put", "/api/admin/procedures/{code}") => json!({"code": "2.000815", "name": "Chứng thực bản sao từ bản chính", "level": "commune", "processing_days": 1, "documents": ["Bản chính"], "legal_basis": "Nghị định 23/2015/NĐ-CP"}),
         ("post", "/api/admin/procedures/{code}/fee-versions") => json!({"effective_from": "2027-01-01", "legal_basis": "Thông tư 226/2016/TT-BTC", "lines": []}),
