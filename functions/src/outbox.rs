@@ -1,5 +1,5 @@
 //! Outbound work that must not be lost when a provider is slow or down: messages to citizens
-//! (SMS, e-mail) and, later, status and payment sync to the national portal. Producers enqueue on
+//! (SMS, e-mail) and the nudges of the national portal's sync (`crate::national`). Producers enqueue on
 //! `OUTBOX`; this consumer delivers each message and retries it alone on failure, so one bad
 //! message never redelivers the others.
 
@@ -39,7 +39,16 @@ pub async fn consume(batch: MessageBatch<OutboxMessage>, env: Env) {
             return;
         }
     };
+    // One sweep answers every nudge of the batch: each says only "look now".
+    let mut swept = false;
     for message in messages {
+        if matches!(message.body(), OutboxMessage::NationalSync {}) {
+            if swept {
+                message.ack();
+                continue;
+            }
+            swept = true;
+        }
         match deliver(message.body(), &env).await {
             Ok(()) => message.ack(),
             Err(e) => {
