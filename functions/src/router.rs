@@ -203,6 +203,7 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
             payment::refund::decision(&mut ctx, &id).await
         }
         (Method::Get, ["api", "admin", "national-sync"]) => national::routes::list(&ctx).await,
+        (Method::Post, ["api", "admin", "national-sync", "backfill"]) => national::routes::backfill(&ctx).await,
         (Method::Post, ["api", "admin", "national-sync", id, "retry"]) => {
             let id = id.to_string();
             national::routes::retry(&ctx, &id).await

@@ -190,6 +190,8 @@ pub fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
                 q("agency", "an agency code in the admin's scope"),
                 q("dossier", "a dossier code or id"),
             ]),
+        op("post", "/api/admin/national-sync/backfill", Staff, "Queue one message for each of an agency's dossiers that never had one (its latest state)", Body::None, A::Json(200, json!({"type": "object", "properties": {"queued": {"type": "integer"}}})))
+            .with_query(vec![q("agency", "an agency code in the admin's scope")]),
         op("post", "/api/admin/national-sync/{id}/retry", Staff, "Send a failed message to the national portal again (the ladder starts over)", Body::None, A::Json(200, s::<national::SyncItem>(g))),
         op("post", "/api/dossiers/{id}/rating", Citizen, "Rate a returned dossier once (synced to the national portal)", Body::Json(s::<national::RatingInput>(g)), A::Json(201, s::<national::Rating>(g))),
         op("get", "/api/staff/refunds", Staff, "Refunds of the caller's agencies, the ones waiting first", Body::None, A::Json(200, json!({"type": "array", "items": object()})))

@@ -248,3 +248,29 @@ fn a_status_change_made_twice_at_once_produces_one_message() {
     eventually("both acknowledged", || sync_items(&admin, &code).iter().all(|i| i["state"] == "acknowledged").then_some(()));
     assert_eq!(statuses(&code), ["1", "2"]);
 }
+
+#[test]
+fn switching_the_sync_on_queues_each_older_dossier_once_in_its_latest_state() {
+    let (_citizen, id, code) = submit("0916150005", "Đỗ Thị Hồ Sơ Cũ", "042090005004");
+    let officer = app().login_staff("sontay.motcua");
+    assert_eq!(receive(&officer, &id).status(), 200);
+    let admin = app().login_staff("hatinh.admin");
+    eventually("the first two sent", || sync_items(&admin, &code).iter().all(|i| i["state"] == "acknowledged").then_some(()));
+    // As if the dossier had been handled before the sync existed: no messages, none received.
+    app().d1_execute(&format!("DELETE FROM national_sync WHERE dossier_id = '{id}'"));
+    app().d1_execute(&format!("DELETE FROM dev_dvcqg_received WHERE dossier = '{code}'"));
+    assert_eq!(expect_error(admin.post_json("/api/admin/national-sync/backfill", &json!({})), 400).1.as_deref(), Some("agency"));
+    let hai_duong = app().login_staff("haiduong.admin");
+    assert_eq!(hai_duong.post_json(&format!("/api/admin/national-sync/backfill?agency={}", agency_code("UBND xã Sơn Tây")), &json!({})).status(), 404);
+    // The province's top agency covers the commune below it.
+    let province = agency_code("UBND xã Sơn Tây").replacen("000.10", "000.00", 1);
+    let resp = admin.post_json(&format!("/api/admin/national-sync/backfill?agency={province}"), &json!({}));
+    assert_eq!(resp.status(), 200, "{}", resp.text().unwrap_or_default());
+    assert!(resp.json::<Value>().unwrap()["queued"].as_i64().unwrap() >= 1);
+    let again: Value = admin.post_json(&format!("/api/admin/national-sync/backfill?agency={province}"), &json!({})).json().unwrap();
+    assert_eq!(again["queued"], 0, "twice adds nothing");
+    eventually("the older dossier at the portal", || (!statuses(&code).is_empty()).then_some(()));
+    let messages = received(&code);
+    assert_eq!(messages.len(), 1);
+    assert_eq!((messages[0]["status"].as_str(), messages[0]["isUpdating"].as_str()), (Some("2"), Some("False")), "created in its latest state");
+}

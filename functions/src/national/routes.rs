@@ -170,6 +170,60 @@ pub async fn retry(ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
     json(&item.item())
 }
 
+/// `POST /api/admin/national-sync/backfill?agency=CODE`: when a province switches the sync on,
+/// each dossier of the agency and the agencies under it that never had a message gets one for its latest event (created on the
+/// portal with the state it has now). Dossiers with messages are left alone, so running it twice
+/// adds nothing.
+pub async fn backfill(ctx: &Ctx) -> Result<Response, ApiError> {
+    let staff = session::staff(ctx).await?;
+    administrator(&staff)?;
+    let agency = ctx.query("agency").unwrap_or_default();
+    if agency.is_empty() {
+        return Err(motcua_domain::validation::FieldError::new(
+            "agency",
+            "required",
+            "Vui lòng chọn cơ quan cần đồng bộ.",
+            "agency is required.",
+        )
+        .into());
+    }
+    if !staff.covers(&agency) {
+        return Err(ApiError::NotFound { what: "agency", field: Some("agency") });
+    }
+    let d1 = ctx.d1()?;
+    let now = clock::now();
+    let at = clock::rfc3339(now);
+    let inserted = d1
+        .prepare(
+            "WITH RECURSIVE sub(code) AS (SELECT ?2 UNION ALL SELECT a.code FROM agencies a JOIN sub ON a.parent_code = sub.code) \
+             INSERT INTO national_sync (kind, event_id, dossier_id, agency_code, next_try_at, created_at, updated_at) \
+             SELECT 'dossier', max(e.id), e.dossier_id, d.agency_code, ?1, ?1, ?1 FROM dossier_events e \
+               JOIN dossiers d ON d.id = e.dossier_id \
+             WHERE d.agency_code IN (SELECT code FROM sub) AND NOT EXISTS (SELECT 1 FROM national_sync s WHERE s.dossier_id = e.dossier_id) \
+             GROUP BY e.dossier_id",
+        )
+        .bind(&[at.as_str().into(), agency.as_str().into()])?
+        .run()
+        .await?
+        .meta()?
+        .and_then(|m| m.changes)
+        .unwrap_or(0);
+    let audit = audit::stmt_in(
+        &d1,
+        &staff,
+        Some(&agency),
+        &at,
+        "national_sync.backfill",
+        "agency",
+        &agency,
+        &serde_json::Value::Null,
+        &serde_json::json!({ "queued": inserted }),
+    )?;
+    audit.run().await?;
+    super::nudge(&ctx.env).await;
+    json(&serde_json::json!({ "queued": inserted }))
+}
+
 /// `POST /api/dossiers/{id}/rating` `{"rating": "rat_hai_long" | "hai_long" | "chua_hai_long",
 /// "comment"}`: once per dossier, by its owner, after the result was returned.
 pub async fn rate(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
