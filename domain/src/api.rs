@@ -285,6 +285,9 @@ pub struct DossierDetail {
     /// The digitized result the desk attached, for the citizen to download and reuse.
     #[serde(default)]
     pub results: Vec<ResultFile>,
+    /// The citizen's satisfaction rating, once given (`POST /api/dossiers/{id}/rating`).
+    #[serde(default)]
+    pub rating: Option<crate::national::Rating>,
 }
 
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]

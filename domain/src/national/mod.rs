@@ -67,6 +67,36 @@ pub enum RatingValue {
     ChuaHaiLong,
 }
 
+impl RatingValue {
+    /// The three answers, best first (the order a form offers them).
+    pub const ALL: [RatingValue; 3] = [RatingValue::RatHaiLong, RatingValue::HaiLong, RatingValue::ChuaHaiLong];
+
+    /// The API's name (`rat_hai_long`, ...).
+    pub fn key(self) -> &'static str {
+        match self {
+            RatingValue::RatHaiLong => "rat_hai_long",
+            RatingValue::HaiLong => "hai_long",
+            RatingValue::ChuaHaiLong => "chua_hai_long",
+        }
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            RatingValue::RatHaiLong => "Rất hài lòng",
+            RatingValue::HaiLong => "Hài lòng",
+            RatingValue::ChuaHaiLong => "Chưa hài lòng",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            RatingValue::RatHaiLong => "Very satisfied",
+            RatingValue::HaiLong => "Satisfied",
+            RatingValue::ChuaHaiLong => "Not satisfied",
+        }
+    }
+}
+
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RatingInput {
@@ -120,5 +150,12 @@ mod tests {
         assert_eq!(decide_rating(DossierStatus::Processing, &ok), Err(RatingError::NotFinished));
         let bad = RatingInput { rating: "5".into(), comment: String::new() };
         assert!(matches!(decide_rating(DossierStatus::Completed, &bad), Err(RatingError::Invalid(f)) if f.field == "rating"));
+    }
+
+    #[test]
+    fn each_answers_key_is_its_wire_name() {
+        for v in RatingValue::ALL {
+            assert_eq!(serde_json::to_value(v).unwrap(), serde_json::Value::from(v.key()));
+        }
     }
 }

@@ -215,6 +215,11 @@ pub async fn refunds(d1: &D1Database, dossier_id: &str) -> Result<Vec<motcua_dom
     .await
 }
 
+/// The citizen's satisfaction rating of the dossier, if given (one per dossier).
+pub async fn rating(d1: &D1Database, dossier_id: &str) -> Result<Option<motcua_domain::national::Rating>, ApiError> {
+    db::first(d1.prepare("SELECT rating, comment, created_at FROM dossier_ratings WHERE dossier_id = ?1").bind(&[dossier_id.into()])?).await
+}
+
 pub async fn receipt_of_dossier(d1: &D1Database, dossier_id: &str) -> Result<Option<ReceiptView>, ApiError> {
     crate::payment::receipt::by_dossier(d1, dossier_id).await
 }

@@ -190,6 +190,7 @@ pub async fn detail(d1: &D1Database, row: &DossierRow) -> Result<DossierDetail, 
         refunds: repo::refunds(d1, &row.id).await?,
         files: crate::upload::repo::of_dossier(d1, &row.id).await?.iter().map(|f| f.view()).collect(),
         results: repo::results(d1, &row.id).await?,
+        rating: repo::rating(d1, &row.id).await?,
     })
 }
 
