@@ -1,5 +1,5 @@
 //! The staff app (a bundle of its own, built with the `staff` feature): the one-stop desk under
-//! `/can-bo` (with refunds, and for admins administration and reconciliation) and the leaders'
+//! `/can-bo` (with refunds, and for admins administration, reconciliation and the national portal's sync) and the leaders'
 //! dashboard under `/lanh-dao`. Every page needs a staff session; the server decides what each
 //! person may see.
 
@@ -11,7 +11,7 @@ use motcua_domain::auth::StaffProfile;
 use crate::api;
 use crate::pages::dashboard::Dashboard;
 use crate::pages::desk::{
-    admin::Admin, dossier::DeskDossier, inbox::Inbox, reconcile::Reconcile, refunds::Refunds, sheet::ControlSheet, walk_in::WalkIn,
+    admin::Admin, dossier::DeskDossier, inbox::Inbox, national_sync::NationalSync, reconcile::Reconcile, refunds::Refunds, sheet::ControlSheet, walk_in::WalkIn,
 };
 use crate::pages::not_found::NotFound;
 use crate::pages::staff_login::StaffLogin;
@@ -52,6 +52,7 @@ pub fn StaffApp() -> impl IntoView {
                     <Route path=path!("/can-bo/quan-tri") view=Admin/>
                     <Route path=path!("/can-bo/doi-soat") view=Reconcile/>
                     <Route path=path!("/can-bo/hoan-tien") view=Refunds/>
+                    <Route path=path!("/can-bo/dong-bo-dvcqg") view=NationalSync/>
                 </Routes>
             </main>
             <nav class="bottom no-print" aria-label="Điều hướng cán bộ">
@@ -61,6 +62,8 @@ pub fn StaffApp() -> impl IntoView {
                 {move || ctx.me.get().filter(|m| m.role == "admin" || m.role == "national").map(|_| view! {
                     <A href="/can-bo/doi-soat">"Đối soát"</A>
                     <A href="/can-bo/quan-tri">"Quản trị"</A>
+                    // "Đồng bộ" fits the bar at 360 px; the link's name says where it goes.
+                    <A href="/can-bo/dong-bo-dvcqg">"Đồng bộ"<span class="visually-hidden">" Cổng DVCQG"</span></A>
                 })}
                 <A href="/lanh-dao">"Thống kê"</A>
             </nav>

@@ -1,6 +1,6 @@
 //! The app's one client of the edge functions: a function per endpoint, grouped by feature
 //! ([`catalog`], [`auth`], [`dossiers`], [`payments`], [`pay_links`], [`receipts`], [`uploads`],
-//! and in the staff bundle `desk`, `admin`, `dashboard`, `refunds`), each taking typed arguments
+//! and in the staff bundle `desk`, `admin`, `dashboard`, `refunds`, `national`), each taking typed arguments
 //! and answering the typed wire value of `motcua_domain::api` (or of its module). Pages never
 //! write an `/api/…` path.
 //!
@@ -21,6 +21,8 @@ pub mod admin;
 pub mod dashboard;
 #[cfg(feature = "staff")]
 pub mod desk;
+#[cfg(feature = "staff")]
+pub mod national;
 #[cfg(feature = "staff")]
 pub mod refunds;
 
