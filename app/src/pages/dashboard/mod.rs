@@ -1,6 +1,7 @@
 //! The leaders' dashboard (`/lanh-dao?agency=&period=`): the online payment rate of each agency
 //! in the caller's scope against the year's target (bar chart sorted by rate, target line,
-//! agencies below it marked, the numbers beside), the monthly trend, the drill-down by agency and
+//! agencies below it marked, the numbers beside, and the share of dossiers whose latest state
+//! Cổng DVCQG acknowledged), the monthly trend, the drill-down by agency and
 //! procedure, fee procedures with online payment, dormant procedures and overdue dossiers. Every
 //! table has its CSV; every count links to the dossiers behind it in the desk's list.
 
@@ -204,6 +205,14 @@ pub fn Dashboard() -> impl IntoView {
     }
 }
 
+/// The national portal's share of a row in words, for the cell's title.
+fn national_title(r: &RateRow) -> String {
+    match r.national_total {
+        0 => "Chưa có hồ sơ nào cần đồng bộ Cổng DVCQG trong kỳ".into(),
+        total => format!("{} / {} hồ sơ có trạng thái mới nhất đã được Cổng DVCQG tiếp nhận", group_vi(r.national_synced), group_vi(total)),
+    }
+}
+
 fn rates_view(v: RatesView, csv_href: String) -> impl IntoView {
     let period_key = v.period.key.clone();
     let s = v.summary.clone();
@@ -223,6 +232,8 @@ fn rates_view(v: RatesView, csv_href: String) -> impl IntoView {
                     <td class="num"><a href=desk_link(&r.code, &period, "any")>{group_vi(r.total)}</a></td>
                     <td class="num">{r.rate_display.clone()}</td>
                     <td>{if r.rate.is_none() { "—" } else if r.below_target { "Chưa đạt" } else { "Đạt" }}</td>
+                    <td class="num national" title=national_title(&r)>{r.national_rate_display.clone()}
+                        {(r.national_total > 0).then(|| view! { <br/><span class="small muted">{format!("{}/{}", group_vi(r.national_synced), group_vi(r.national_total))}</span> })}</td>
                 </tr>
             }
         }
@@ -234,6 +245,12 @@ fn rates_view(v: RatesView, csv_href: String) -> impl IntoView {
             {format!(" trực tuyến ({} / {} hồ sơ có phí, lệ phí); chỉ tiêu năm {}: {}.", group_vi(s.online), group_vi(s.total), v.period.target_year(), v.target_display)}
         </p>
         <p>{format!("{} đơn vị có phát sinh thanh toán trực tuyến.", v.with_online_display)}</p>
+        <p id="national-summary">"Đồng bộ Cổng DVCQG: "<strong>{s.national_rate_display.clone()}</strong>
+            {if s.national_total > 0 {
+                format!(" ({} / {} hồ sơ có trạng thái mới nhất đã được Cổng Dịch vụ công Quốc gia tiếp nhận).", group_vi(s.national_synced), group_vi(s.national_total))
+            } else {
+                " (chưa có hồ sơ nào cần đồng bộ trong kỳ).".to_string()
+            }}</p>
         {up.map(|href| view! { <p class="no-print"><a href=href>"↑ Lên cấp trên"</a></p> })}
         <chart::RateChart rows=v.rows.clone() target=v.target/>
         <div class="table-wrap">
@@ -242,6 +259,7 @@ fn rates_view(v: RatesView, csv_href: String) -> impl IntoView {
                 <thead><tr>
                     <th scope="col">"Cơ quan"</th><th scope="col" class="num">"Trực tuyến"</th><th scope="col" class="num">"Khác"</th>
                     <th scope="col" class="num">"Tổng"</th><th scope="col" class="num">"Tỷ lệ"</th><th scope="col">"Chỉ tiêu"</th>
+                    <th scope="col" class="num wrap">"Đồng bộ Cổng DVCQG"</th>
                 </tr></thead>
                 <tbody>{v.rows.clone().into_iter().map(|r| row_view.clone()(r, false)).collect_view()}</tbody>
                 <tfoot>{row_view(s, true)}</tfoot>
