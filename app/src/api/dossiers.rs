@@ -1,6 +1,8 @@
-//! The citizen's dossiers: submit, list, read, withdraw, and the attached files' addresses.
+//! The citizen's dossiers: submit, list, read, withdraw, rate once finished, and the attached
+//! files' addresses.
 
 use motcua_domain::api::{DossierDetail, DossierSummary, SubmitDossier};
+use motcua_domain::national::{Rating, RatingValue};
 use serde::Serialize;
 
 use super::{encode, get, post, Call};
@@ -31,6 +33,19 @@ struct Withdraw<'a> {
 /// `dossier_closed`, `conflict`).
 pub fn withdraw(id: &str, reason: Option<&str>) -> Call<DossierDetail> {
     post(format!("/api/dossiers/{}/withdraw", encode(id))).json(&Withdraw { reason })
+}
+
+#[derive(Serialize)]
+struct RatingBody<'a> {
+    rating: RatingValue,
+    comment: &'a str,
+}
+
+/// `POST /api/dossiers/{id}/rating` `{"rating", "comment"}`: the owner's satisfaction with a
+/// dossier whose result was returned, once. Refusals: 409 `not_finished`, 409 `already_rated`,
+/// 400 at `rating` or `comment`.
+pub fn rate(id: &str, rating: RatingValue, comment: &str) -> Call<Rating> {
+    post(format!("/api/dossiers/{}/rating", encode(id))).json(&RatingBody { rating, comment })
 }
 
 /// Where an attached scan downloads (`GET /api/dossiers/{id}/files/{file}`), for a link.

@@ -1,19 +1,22 @@
 //! One of the citizen's dossiers: its status and deadline, the timeline, the fee notice with a
 //! "Thanh toán" choice of providers, and the receipt once paid. Coming back from a provider, the
 //! page shows what the ledger says (never what the return URL claims) and keeps asking while a
-//! payment is still pending.
+//! payment is still pending. Once the result is returned, the citizen rates their satisfaction
+//! (once; the rating goes on to Cổng DVCQG with the dossier).
 
 use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use motcua_domain::api::DossierDetail;
-use motcua_domain::dossier::{transition, DossierAction, Role};
+use motcua_domain::dossier::{transition, DossierAction, DossierStatus, Role};
 use motcua_domain::gateway::{Provider, StartPayment};
+use motcua_domain::national::RatingValue;
 use motcua_domain::payment::Status as PaymentStatus;
 
 use crate::api::{self, payments::Started};
 use crate::components::dates::{date_vn, datetime_vn};
+use crate::components::form::Errors;
 use crate::components::money::vnd;
 use crate::components::receipt::Receipt;
 use crate::components::refund;
@@ -183,6 +186,91 @@ pub fn DossierPage() -> impl IntoView {
         }
     };
 
+    // Rating: offered once the result was returned and until it is given, outside the polled
+    // view like withdrawing.
+    let finished = Memo::new(move |_| {
+        detail.with(|d| matches!(d, Some(Ok(d)) if matches!(d.summary.status, DossierStatus::Returned | DossierStatus::Completed)))
+    });
+    let given = Memo::new(move |_| detail.with(|d| d.as_ref().and_then(|d| d.as_ref().ok()).and_then(|d| d.rating.clone())));
+    let choice = RwSignal::new(None::<RatingValue>);
+    let comment = RwSignal::new(String::new());
+    let rating_errors = RwSignal::new(Errors::default());
+    let thanked = RwSignal::new(false);
+    let rate = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        rating_errors.set(Errors::default());
+        let Some(value) = choice.get_untracked() else {
+            rating_errors.set(Errors {
+                field: Some("rating".into()),
+                message: t("Vui lòng chọn một mức độ hài lòng.", "Please choose how satisfied you are.").into(),
+            });
+            return;
+        };
+        set_busy.set(true);
+        let call = api::dossiers::rate(&id(), value, comment.get_untracked().trim());
+        leptos::task::spawn_local(async move {
+            let answer = call.await;
+            set_busy.set(false);
+            match answer {
+                Ok(_) => {
+                    thanked.set(true);
+                    refetch.run(());
+                }
+                Err(e) => {
+                    // Already rated (another tab) or not finished after all: show it as it is.
+                    if e.status == 409 {
+                        refetch.run(());
+                    }
+                    rating_errors.set(e.into());
+                }
+            }
+        });
+    };
+    let rating_section = move || {
+        (finished.get() || given.get().is_some()).then(|| view! {
+            <section class="rating" aria-labelledby="rating-title">
+                <h2 id="rating-title">{t("Đánh giá mức độ hài lòng", "Rate your satisfaction")}</h2>
+                {move || thanked.get().then(|| view! {
+                    <p class="paid" role="status">{t(
+                        "Cảm ơn bạn đã đánh giá. Ý kiến của bạn được gửi tới cơ quan giải quyết và Cổng Dịch vụ công Quốc gia.",
+                        "Thank you for your rating. It is sent to the agency and to the National Public Service Portal.",
+                    )}</p>
+                })}
+                {move || given.get().map(|r| view! {
+                    <p class="rating-given" data-rating=r.rating.key()>{t("Bạn đã đánh giá: ", "Your rating: ")}<strong>{t(r.rating.label_vi(), r.rating.label_en())}</strong>
+                        {r.comment.map(|c| format!(" — “{c}”"))}</p>
+                })}
+                {move || rating_errors.get().general().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+                {move || (given.get().is_none() && !thanked.get()).then(|| view! {
+                    <form id="rating-form" novalidate on:submit=rate>
+                        <fieldset aria-describedby="e-rating">
+                            <legend>{t("Bạn có hài lòng với việc giải quyết hồ sơ này?", "Are you satisfied with how this dossier was handled?")}</legend>
+                            {RatingValue::ALL.into_iter().map(|v| {
+                                let input_id = format!("rating-{}", v.key());
+                                view! {
+                                    <label class="check" for=input_id.clone()>
+                                        <input type="radio" id=input_id.clone() name="rating" value=v.key()
+                                            prop:checked=move || choice.get() == Some(v) on:change=move |_| choice.set(Some(v))/>
+                                        <span>{t(v.label_vi(), v.label_en())}</span>
+                                    </label>
+                                }
+                            }).collect_view()}
+                            <span class="field-error" id="e-rating" role="alert">{move || rating_errors.read().at("rating")}</span>
+                        </fieldset>
+                        <label class="field" for="rating-comment">
+                            <span>{t("Góp ý (không bắt buộc)", "Comments (optional)")}</span>
+                            <textarea id="rating-comment" rows="3" maxlength="1000" aria-describedby="e-rating-comment"
+                                aria-invalid=move || rating_errors.read().at("comment").is_some().to_string()
+                                prop:value=comment on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
+                            <span class="field-error" id="e-rating-comment" role="alert">{move || rating_errors.read().at("comment")}</span>
+                        </label>
+                        <button type="submit" disabled=move || busy.get()>{t("Gửi đánh giá", "Send rating")}</button>
+                    </form>
+                })}
+            </section>
+        })
+    };
+
     view! {
         <section class="page">
             {move || match detail.get() {
@@ -296,6 +384,7 @@ pub fn DossierPage() -> impl IntoView {
                     },
                 }}
             {withdraw_section}
+            {rating_section}
         </section>
     }
 }
