@@ -129,7 +129,7 @@ pub fn NationalSync() -> impl IntoView {
                     view! {
                         <button type="button" class="tab" data-state=key class:urgent={move || state == Some(SyncState::Failed) && count().unwrap_or(0) > 0}
                             aria-pressed=move || (filter.get() == state).to_string() on:click=move |_| choose(state)>
-                            {label}{move || count().map(|n| view! { " "<span class="count">{n}</span> })}
+                            {format!("{label} ")}<span class="count">{count}</span>
                         </button>
                     }
                 }).collect_view()}
@@ -209,7 +209,7 @@ fn SyncCard(item: SyncItem, on_done: Callback<String>, on_stale: Callback<String
     };
     let failed = item.state == SyncState::Failed;
     view! {
-        <li class="card sync-item" data-state=state_key(item.state) data-id=id.to_string()>
+        <li class="sync-item" data-state=state_key(item.state) data-id=id.to_string()>
             <div class="card-body">
                 <h2 class="card-title" id=title_id.clone()>
                     <a href=format!("/can-bo/ho-so/{}", item.dossier_id)>{format!("Hồ sơ {code}")}</a>
