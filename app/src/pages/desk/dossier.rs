@@ -360,6 +360,11 @@ pub fn DeskDossier() -> impl IntoView {
                             <ul>{d.detail.payments.iter().map(|p| view! { <li>{p.provider.label_vi()}" — "{vnd(p.amount)}" — "{p.status_label.clone()}</li> }).collect_view()}</ul>
                         })}
                         {d.detail.receipt.clone().map(|r| view! { <Receipt receipt=r/> })}
+                        {d.detail.rating.clone().map(|r| view! {
+                            <h2>"Đánh giá của người dân"</h2>
+                            <p class="rating-given" data-rating=r.rating.key()><strong>{r.rating.label_vi()}</strong>
+                                {r.comment.map(|c| format!(" — “{c}”"))}{format!(" ({})", when(&r.created_at))}</p>
+                        })}
                         <h2>"Quá trình xử lý"</h2>
                         <ol class="timeline">
                             {d.steps.iter().map(|t| view! {
