@@ -151,10 +151,16 @@ pub fn NationalSync() -> impl IntoView {
                 ListShape::Loading => view! { <p class="muted">"Đang tải…"</p> }.into_any(),
                 ListShape::Failed(m) => view! { <p class="error" role="alert">{m}</p> }.into_any(),
                 ListShape::Empty => view! {
-                    <p class="muted">{move || match filter.get() {
-                        Some(SyncState::Failed) => "Không có bản tin nào gửi không thành công.",
-                        Some(_) => "Không có bản tin nào ở trạng thái này.",
-                        None => "Chưa có bản tin nào.",
+                    <p class="muted">{move || {
+                        let none = match filter.get() {
+                            Some(SyncState::Failed) => "Không có bản tin nào gửi không thành công",
+                            Some(_) => "Không có bản tin nào ở trạng thái này",
+                            None => "Chưa có bản tin nào",
+                        };
+                        match dossier.get() {
+                            d if d.is_empty() => format!("{none}."),
+                            d => format!("{none} của hồ sơ {d}."),
+                        }
                     }}</p>
                 }.into_any(),
                 ListShape::Rows => view! {
