@@ -122,8 +122,11 @@ fn a_dossiers_whole_life_reaches_the_portal_in_order_with_the_right_codes_and_it
     // The citizen's rating follows the dossier's last state.
     let (err, field) = expect_error(f.citizen.post_json(&format!("/api/dossiers/{id}/rating"), &json!({"rating": "5 sao"})), 400);
     assert_eq!((err.as_str(), field.as_deref()), ("invalid", Some("rating")));
+    assert_eq!(f.citizen.get(&format!("/api/dossiers/{id}")).json::<Value>().unwrap()["rating"], Value::Null, "not rated yet");
     let resp = f.citizen.post_json(&format!("/api/dossiers/{id}/rating"), &json!({"rating": "rat_hai_long", "comment": "Cán bộ hướng dẫn tận tình"}));
     assert_eq!(resp.status(), 201);
+    let shown = f.citizen.get(&format!("/api/dossiers/{id}")).json::<Value>().unwrap()["rating"].clone();
+    assert_eq!((shown["rating"].as_str(), shown["comment"].as_str()), (Some("rat_hai_long"), Some("Cán bộ hướng dẫn tận tình")), "the dossier shows its rating");
     let (err, _) = expect_error(f.citizen.post_json(&format!("/api/dossiers/{id}/rating"), &json!({"rating": "hai_long"})), 409);
     assert_eq!(err, "already_rated");
     let other = app().login_citizen("0916150009");
