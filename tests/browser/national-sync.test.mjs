@@ -39,10 +39,19 @@ async function phonePage() {
 
 async function staffLogin(page, username) {
   await page.goto(server.base + "/can-bo/dang-nhap");
-  await page.getByLabel("Tên đăng nhập").fill(username);
-  await page.getByLabel("Mật khẩu").fill("MotCua@2026");
-  await page.getByRole("button", { name: "Đăng nhập" }).click();
-  await page.getByRole("heading", { name: "Hồ sơ cần xử lý" }).waitFor();
+  // A click that lands before the staff bundle has taken over the form sends nothing: fill and
+  // click again then (at most three times), and say what the log-in answered if it was refused.
+  let answer = null;
+  for (let attempt = 0; attempt < 3 && !answer; attempt++) {
+    await page.getByLabel("Tên đăng nhập").fill(username);
+    await page.getByLabel("Mật khẩu").fill("MotCua@2026");
+    const sent = page.waitForResponse((r) => r.url().endsWith("/api/staff/login"), { timeout: 10_000 }).catch(() => null);
+    await page.getByRole("button", { name: "Đăng nhập" }).click();
+    answer = await sent;
+  }
+  assert.ok(answer, "the log-in request was never sent");
+  assert.equal(answer.status(), 200, `log-in of ${username}: ${await answer.text()}`);
+  await page.getByRole("heading", { name: "Hồ sơ cần xử lý" }).waitFor({ timeout: 30_000 });
 }
 
 /// Tells the sandbox portal how to treat messages naming `matching`.
