@@ -1,7 +1,7 @@
 //! The staff app (a bundle of its own, built with the `staff` feature): the one-stop desk under
-//! `/can-bo` (with refunds, and for admins administration, reconciliation and the national portal's sync) and the leaders'
-//! dashboard under `/lanh-dao`. Every page needs a staff session; the server decides what each
-//! person may see.
+//! `/can-bo` (with refunds, and for admins administration, reconciliation and the national
+//! portal's sync) and the leaders' dashboard under `/lanh-dao`. Every page needs a staff session;
+//! the server decides what each person may see.
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
