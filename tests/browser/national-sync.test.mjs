@@ -4,8 +4,8 @@
 // accepts again, a message already sent again elsewhere answers "Gửi lại" with the server's
 // Vietnamese refusal, and the other leaves the failed list when sent again and is acknowledged.
 // (2) The leaders' dashboard shows the acknowledged share beside the payment rate. (3) A citizen
-// rates a returned dossier and is thanked; the desk sees the rating. axe on each page;
-// screenshots in tests/browser/artifacts.
+// rates a returned dossier and is thanked; the desk sees the rating. (4) A deployment without the
+// portal's account says its messages wait. axe on each page; screenshots in tests/browser/artifacts.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -37,8 +37,8 @@ async function phonePage() {
   return page;
 }
 
-async function staffLogin(page, username) {
-  await page.goto(server.base + "/can-bo/dang-nhap");
+async function staffLogin(page, username, base = server.base) {
+  await page.goto(base + "/can-bo/dang-nhap");
   // A click that lands before the staff bundle has taken over the form sends nothing: fill and
   // click again then (at most three times), and say what the log-in answered if it was refused.
   let answer = null;
@@ -232,4 +232,29 @@ test("a citizen rates a returned dossier and is thanked", async () => {
   await desk.getByRole("heading", { name: "Đánh giá của người dân" }).waitFor();
   await desk.locator(".rating-given[data-rating=hai_long]", { hasText: "Cán bộ hướng dẫn tận tình" }).waitFor();
   await desk.close();
+});
+
+test("without the portal's account the screen says that messages wait", async () => {
+  const bare = await startServer(["DVCQG_BASE_URL:"]);
+  try {
+    const phone = "0911001504";
+    const citizen = await apiLogin(bare.base, { phone });
+    await apiCall(bare.base, citizen, "POST", "/api/dossiers", {
+      agency: SON_TAY,
+      procedure: "2.000815",
+      applicant: { full_name: "Lê Văn Chờ Cấu Hình", id_number: "042090007004", phone, address: "Thôn Tân Hương, xã Sơn Tây" },
+      inputs: { pages: 2, copies: 1 },
+    });
+    // Same host as the other server: this log-in's cookie replaces the earlier one, so it runs last.
+    const page = await phonePage();
+    await staffLogin(page, "hatinh.admin", bare.base);
+    await page.goto(bare.base + "/can-bo/dong-bo-dvcqg");
+    await page.getByRole("status").getByText("Chưa cấu hình kết nối Cổng DVCQG: các bản tin đang chờ.", { exact: true }).waitFor();
+    await page.locator(".tabs [data-state=pending] .count", { hasText: /^1$/ }).waitFor();
+    await page.getByText("Không có bản tin nào gửi không thành công.").waitFor();
+    await checkPage(page, "national-sync-not-configured");
+    await page.close();
+  } finally {
+    bare.stop();
+  }
 });

@@ -23,10 +23,12 @@ function freePort() {
   });
 }
 
-export async function startServer() {
+/// `vars`: more `NAME:VALUE` settings for this server (`scripts/serve-test.sh`), e.g.
+/// `["DVCQG_BASE_URL:"]` for a deployment without the national portal's account.
+export async function startServer(vars = []) {
   const dir = mkdtempSync(join(tmpdir(), "motcua-browser-"));
   const port = await freePort();
-  const child = spawn(join(ROOT, "scripts", "serve-test.sh"), [String(process.pid), String(port), join(dir, "state")], {
+  const child = spawn(join(ROOT, "scripts", "serve-test.sh"), [String(process.pid), String(port), join(dir, "state"), ...vars], {
     cwd: ROOT,
     detached: true,
     stdio: "ignore",
