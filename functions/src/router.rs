@@ -208,6 +208,14 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
             let id = id.to_string();
             national::routes::retry(&ctx, &id).await
         }
+        (Method::Get, ["api", "admin", "national-mapping"]) => national::catalog::get_mapping(&ctx).await,
+        (Method::Put, ["api", "admin", "national-mapping"]) => national::catalog::put_mapping(&mut ctx).await,
+        (Method::Post, ["api", "admin", "national-catalog", "pull"]) => national::catalog::pull(&ctx).await,
+        (Method::Get, ["api", "admin", "national-catalog", "differences"]) => national::catalog::differences(&ctx).await,
+        (Method::Post, ["api", "admin", "national-catalog", "differences", id, "resolve"]) => {
+            let id = id.to_string();
+            national::catalog::resolve(&mut ctx, &id).await
+        }
         (Method::Post, ["api", "dossiers", id, "rating"]) => {
             let id = id.to_string();
             national::routes::rate(&mut ctx, &id).await
@@ -321,6 +329,7 @@ async fn sandbox_route(ctx: &mut Ctx, method: Method, segments: &[&str]) -> std:
         (Method::Post, ["sandbox", "dvcqg", "integration"]) => crate::national::sandbox::integration(ctx).await,
         (Method::Post, ["sandbox", "dvcqg", "control"]) => crate::national::sandbox::control(ctx).await,
         (Method::Get, ["sandbox", "dvcqg", "received"]) => crate::national::sandbox::received(ctx).await,
+        (Method::Post, ["sandbox", "dvcqg", "share"]) => crate::national::sandbox_catalog::share(ctx).await,
         (Method::Post, ["sandbox", "paygov", "query"]) => sandbox::paygov_lookup(ctx, "QUERY").await,
         (Method::Post, ["sandbox", "paygov", "get-bill"]) => sandbox::paygov_lookup(ctx, "GET_BILL").await,
         (Method::Get, ["sandbox", "settlements", provider]) => {

@@ -17,6 +17,7 @@ mod input;
 mod money;
 mod multipart;
 mod national;
+mod national_catalog;
 mod payments;
 mod races;
 mod tenancy;

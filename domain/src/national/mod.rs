@@ -5,6 +5,8 @@
 //! of delivery that do not depend on the portal: one message per dossier event, sent in order,
 //! retried on a ladder and then given up for an operator to retry by hand.
 
+pub mod catalog;
+pub mod mapping;
 pub mod portal;
 pub mod sync;
 

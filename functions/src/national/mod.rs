@@ -1,12 +1,16 @@
 //! The national public-service portal (Cổng DVCQG): every dossier event and rating sent there in
 //! order and acknowledged once ([`sync`], [`store`], [`portal`]), operated from
 //! `/api/admin/national-sync` ([`routes`]); in development an imitation of the portal
-//! ([`sandbox`], `/sandbox/dvcqg/*`).
+//! ([`sandbox`], `/sandbox/dvcqg/*`). Our codes mapped to the portal's, and the portal's catalog
+//! compared with ours into a review list ([`catalog`]).
 
+pub mod catalog;
 pub mod portal;
 pub mod routes;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
+#[cfg(feature = "sandbox")]
+pub mod sandbox_catalog;
 pub mod store;
 pub mod sync;
 

@@ -1,4 +1,4 @@
-//! The HTTP client of the national portal's integration service: log in once, keep the session in
+//! The HTTP client of the national portal's integration and share services: log in once, keep the session in
 //! D1 (as OpenCPS does), send a body with the session added, and on a "session expired" answer log
 //! in again and send once more. Every request is bounded by a timeout, so a hung portal is a
 //! transient failure, not a stuck sender. What the bodies and answers mean is
@@ -19,6 +19,15 @@ const TIMEOUT_MS: u64 = 6_000;
 
 /// Sends one body to the integration endpoint and says what the portal answered.
 pub async fn send(env: &Env, d1: &D1Database, body: &Value) -> Result<Reply, ApiError> {
+    send_to(env, d1, adapter::INTEGRATION_PATH, body).await
+}
+
+/// Asks the share endpoint (the national catalog's services) with the same session.
+pub async fn share(env: &Env, d1: &D1Database, body: &Value) -> Result<Reply, ApiError> {
+    send_to(env, d1, adapter::SHARE_PATH, body).await
+}
+
+async fn send_to(env: &Env, d1: &D1Database, path: &str, body: &Value) -> Result<Reply, ApiError> {
     let Some(portal) = config(env).national.as_ref() else {
         return Ok(Reply::Failed { transient: true, code: "not_configured", detail: "DVCQG_BASE_URL is not set".into() });
     };
@@ -32,7 +41,7 @@ pub async fn send(env: &Env, d1: &D1Database, body: &Value) -> Result<Reply, Api
     for _ in 0..2 {
         let mut with_session = body.clone();
         with_session["session"] = Value::String(session.clone());
-        let reply = post(&format!("{}{}", portal.base_url, adapter::INTEGRATION_PATH), &with_session).await;
+        let reply = post(&format!("{}{path}", portal.base_url), &with_session).await;
         if reply != Reply::SessionExpired {
             return Ok(reply);
         }

@@ -19,7 +19,7 @@ use crate::platform::http::{json as reply_json, Ctx};
 use crate::platform::settings::config;
 use crate::platform::{clock, db};
 
-fn sandbox_only(ctx: &Ctx) -> Result<(), ApiError> {
+pub(super) fn sandbox_only(ctx: &Ctx) -> Result<(), ApiError> {
     if config(&ctx.env).sandbox {
         Ok(())
     } else {
@@ -29,11 +29,11 @@ fn sandbox_only(ctx: &Ctx) -> Result<(), ApiError> {
 
 /// A session is good for the hour it was issued in and the next, so a long-running sender meets
 /// an expired session and must log in again, as it would with the real portal.
-fn session_for(password: &str, hour: i64) -> String {
+pub(super) fn session_for(password: &str, hour: i64) -> String {
     hex::encode(Sha256::digest(format!("dvcqg-sandbox|{password}|{hour}").as_bytes()))
 }
 
-fn hour_now() -> i64 {
+pub(super) fn hour_now() -> i64 {
     clock::now().unix_timestamp() / 3600
 }
 
@@ -122,7 +122,9 @@ pub async fn integration(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let seen = seen.map(|s| s.n).unwrap_or(0) > 0;
     let problems = match service {
         adapter::SERVICE_DOSSIER => {
-            let codes: Vec<Code> = db::all(d1.prepare("SELECT code FROM procedures").bind(&[])?).await?;
+            // The portal knows a procedure by its own code: the mapped one, else ours.
+            let codes: Vec<Code> =
+                db::all(d1.prepare("SELECT coalesce(nullif(national_code, ''), code) AS code FROM procedures").bind(&[])?).await?;
             let mut p = adapter::check_dossier_message(&body, |c| codes.iter().any(|k| k.code == c));
             let updating = body.get("isUpdating").and_then(Value::as_str) == Some("True");
             if updating && !seen && p.is_empty() {

@@ -183,13 +183,23 @@ async fn snapshot(env: &Env, d1: &D1Database, dossier_id: &str) -> Result<Dossie
         .into_iter()
         .map(|r| adapter::Document { url: format!("{base}{}", r.url), id: r.id, name: r.name })
         .collect();
+    #[derive(Deserialize)]
+    struct FeeCode {
+        line_code: String,
+        national_code: String,
+    }
+    // The portal's fee list names a line by its own code where the national admin mapped one.
+    let fee_codes: Vec<FeeCode> = db::all(
+        d1.prepare("SELECT line_code, national_code FROM national_fee_codes WHERE procedure_code = ?1").bind(&[row.procedure_code.as_str().into()])?,
+    )
+    .await?;
     let fees = match dossier_repo::latest_notice(d1, dossier_id).await? {
         Some(notice) => notice
             .view()
             .lines
             .into_iter()
             .map(|l| adapter::Fee {
-                code: l.line.code,
+                code: fee_codes.iter().find(|c| c.line_code == l.line.code).map(|c| c.national_code.clone()).unwrap_or(l.line.code),
                 name: l.line.name,
                 le_phi: l.line.kind == motcua_domain::fee::FeeKind::LePhi,
                 amount: l.line.amount.as_dong() as i64,
