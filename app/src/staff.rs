@@ -11,7 +11,8 @@ use motcua_domain::auth::StaffProfile;
 use crate::api;
 use crate::pages::dashboard::Dashboard;
 use crate::pages::desk::{
-    admin::Admin, dossier::DeskDossier, inbox::Inbox, national_sync::NationalSync, reconcile::Reconcile, refunds::Refunds, sheet::ControlSheet, walk_in::WalkIn,
+    admin::Admin, dossier::DeskDossier, inbox::Inbox, national_catalog::NationalCatalog, national_sync::NationalSync, reconcile::Reconcile, refunds::Refunds,
+    sheet::ControlSheet, walk_in::WalkIn,
 };
 use crate::pages::not_found::NotFound;
 use crate::pages::staff_login::StaffLogin;
@@ -53,6 +54,7 @@ pub fn StaffApp() -> impl IntoView {
                     <Route path=path!("/can-bo/doi-soat") view=Reconcile/>
                     <Route path=path!("/can-bo/hoan-tien") view=Refunds/>
                     <Route path=path!("/can-bo/dong-bo-dvcqg") view=NationalSync/>
+                    <Route path=path!("/can-bo/danh-muc-quoc-gia") view=NationalCatalog/>
                 </Routes>
             </main>
             <nav class="bottom no-print" aria-label="Điều hướng cán bộ">

@@ -193,6 +193,13 @@ pub fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
         op("post", "/api/admin/national-sync/backfill", Staff, "Queue one message for each of an agency's dossiers that never had one (its latest state)", Body::None, A::Json(200, json!({"type": "object", "properties": {"queued": {"type": "integer"}}})))
             .with_query(vec![q("agency", "an agency code in the admin's scope")]),
         op("post", "/api/admin/national-sync/{id}/retry", Staff, "Send a failed message to the national portal again (the ladder starts over)", Body::None, A::Json(200, s::<national::SyncItem>(g))),
+        op("get", "/api/admin/national-mapping", Staff, "Our codes as the national portal knows them: the agencies in scope (`MaDonVi`), every procedure (`MaTTHC`) and its fee lines (`MaPhiLePhi`); empty when the same as ours", Body::None, A::Json(200, s::<national::mapping::MappingView>(g))),
+        op("put", "/api/admin/national-mapping", Staff, "Set mappings (an empty code removes one): agencies by their province's admin, procedures and fee lines by the national admin (403 `forbidden_role`); audited", Body::Json(s::<national::mapping::MappingInput>(g)), A::Json(200, s::<national::mapping::MappingView>(g))),
+        op("post", "/api/admin/national-catalog/pull", Staff, "National admin: compare the next page of the portal's catalog (LayDanhSachTTHC, LayThuTuc) with ours into the review list; call again while `finished` is false (503 `portal_unavailable` when the portal does not answer)", Body::None, A::Json(200, s::<national::catalog::PullProgress>(g)))
+            .with_query(vec![q("procedure", "compare only this procedure (our code or the portal's)")]),
+        op("get", "/api/admin/national-catalog/differences", Staff, "The review list: what differs between the portal's catalog and ours, both values side by side", Body::None, A::Json(200, s::<national::catalog::DifferenceList>(g)))
+            .with_query(vec![q_enum("status", "open (default), resolved, gone or all", &["open", "resolved", "gone", "all"]), q("procedure", "our code or the portal's")]),
+        op("post", "/api/admin/national-catalog/differences/{id}/resolve", Staff, "National admin: mark an open difference reviewed, with a note (audited); a later pull reopens it only if the values change", Body::Json(s::<wire::ResolveBody>(g)), A::Json(200, s::<national::catalog::CatalogDifference>(g))),
         op("post", "/api/dossiers/{id}/rating", Citizen, "Rate a returned dossier once (synced to the national portal)", Body::Json(s::<national::RatingInput>(g)), A::Json(201, s::<national::Rating>(g))),
         op("get", "/api/staff/refunds", Staff, "Refunds of the caller's agencies, the ones waiting first", Body::None, A::Json(200, json!({"type": "array", "items": object()})))
             .with_query(vec![q_enum("status", "open only (default) or all", &["open", "all"])]),
@@ -248,6 +255,8 @@ fn example(method: &str, path: &str) -> Option<Value> {
         ("post", "/api/staff/refunds/{id}/decision") => json!({"action": "approve"}),
         ("post", "/api/dossiers/{id}/rating") => json!({"rating": "rat_hai_long", "comment": "Cán bộ hướng dẫn tận tình"}),
         ("post", "/api/admin/settlements/differences/{id}/resolve") => json!({"note": "Đã tra soát với VNPAY"}),
+        ("put", "/api/admin/national-mapping") => json!({"agencies": [{"code": "000.10.51.H27", "national_code": "000.10.51.H42"}]}),
+        ("post", "/api/admin/national-catalog/differences/{id}/resolve") => json!({"note": "Mức phí đúng theo Thông tư 226/2016/TT-BTC; đã đề nghị Cổng DVCQG cập nhật"}),
         ("post", "/api/admin/procedures") | ("put", "/api/admin/procedures/{code}") => json!({"code": "2.000815", "name": "Chứng thực bản sao từ bản chính", "level": "commune", "processing_days": 1, "documents": ["Bản chính"], "legal_basis": "Nghị định 23/2015/NĐ-CP"}),
         ("post", "/api/admin/procedures/{code}/fee-versions") => json!({"effective_from": "2027-01-01", "legal_basis": "Thông tư 226/2016/TT-BTC", "lines": []}),
         ("post", "/api/auth/otp/request") => json!({"phone": "0987654321"}),

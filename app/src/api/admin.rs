@@ -211,3 +211,21 @@ pub fn statement_csv_url(agency: &str, date: &str) -> String {
 fn statement_query(agency: &str, date: &str, format: &str) -> String {
     format!("/api/staff/statements?agency={}&date={}&format={format}", encode(agency), encode(date))
 }
+
+/// `GET /api/admin/national-catalog/differences?status=open|all`: what differs between the
+/// national portal's catalog and ours.
+pub fn national_differences(all: bool) -> Call<motcua_domain::national::catalog::DifferenceList> {
+    get(format!("/api/admin/national-catalog/differences?status={}", if all { "all" } else { "open" }))
+}
+
+/// `POST /api/admin/national-catalog/pull`: the next page of the portal's catalog compared
+/// (national admin; call again while not `finished`).
+pub fn pull_national_catalog() -> Call<motcua_domain::national::catalog::PullProgress> {
+    post("/api/admin/national-catalog/pull".to_string())
+}
+
+/// `POST /api/admin/national-catalog/differences/{id}/resolve` `{"note"}` (national admin, once:
+/// 409 `not_open`).
+pub fn resolve_national_difference(id: i64, note: &str) -> Call<motcua_domain::national::catalog::CatalogDifference> {
+    post(format!("/api/admin/national-catalog/differences/{id}/resolve")).json(&Resolve { note })
+}

@@ -398,8 +398,47 @@ async fn running_pull(d1: &D1Database, staff: &StaffSession) -> Result<PullRow, 
     Err(ApiError::Unexpected("no running pull after starting one".into()))
 }
 
+#[derive(Deserialize)]
+struct StoredRow {
+    procedure: String,
+    id: i64,
+    kind: DifferenceKind,
+    item: String,
+    ours: Option<String>,
+    national: Option<String>,
+    status: DifferenceStatus,
+    version: i64,
+}
+
+impl StoredRow {
+    fn stored(&self) -> Stored {
+        Stored {
+            id: self.id,
+            kind: self.kind,
+            item: self.item.clone(),
+            ours: self.ours.clone(),
+            national: self.national.clone(),
+            status: self.status,
+            version: self.version,
+        }
+    }
+}
+
+/// The stored differences of a page of keys, in one query (D1 counts queries per request).
+async fn stored_of(d1: &D1Database, keys: &[&Key]) -> Result<Vec<StoredRow>, ApiError> {
+    let codes = serde_json::to_string(&keys.iter().map(|k| &k.code).collect::<Vec<_>>()).map_err(|e| ApiError::Unexpected(e.to_string()))?;
+    db::all(
+        d1.prepare(
+            "SELECT procedure, id, kind, item, ours, national, status, version FROM national_catalog_differences \
+             WHERE procedure IN (SELECT value FROM json_each(?1)) ORDER BY id",
+        )
+        .bind(&[codes.into()])?,
+    )
+    .await
+}
+
 /// What one key changed: (opened, gone).
-async fn reconcile_key(env: &Env, d1: &D1Database, key: &Key) -> Result<(u32, u32), ApiError> {
+async fn reconcile_key(env: &Env, d1: &D1Database, key: &Key, stored: &[StoredRow]) -> Result<(u32, u32), ApiError> {
     let details = if key.needs_details() {
         let reply = ask(env, d1, &rules::procedure_body("", &key.code)).await?;
         rules::parse_procedure(&reply).map_err(|e| portal_unavailable(&e.0))?
@@ -407,11 +446,7 @@ async fn reconcile_key(env: &Env, d1: &D1Database, key: &Key) -> Result<(u32, u3
         None
     };
     let found = rules::differences_of(key, details.as_ref());
-    let stored: Vec<Stored> = db::all(
-        d1.prepare("SELECT id, kind, item, ours, national, status, version FROM national_catalog_differences WHERE procedure = ?1 ORDER BY id")
-            .bind(&[key.code.as_str().into()])?,
-    )
-    .await?;
+    let stored: Vec<Stored> = stored.iter().filter(|s| s.procedure == key.code).map(StoredRow::stored).collect();
     let writes = rules::reconcile(&stored, &found);
     if writes.is_empty() {
         return Ok((0, 0));
@@ -503,7 +538,8 @@ pub async fn pull(ctx: &Ctx) -> Result<Response, ApiError> {
             .iter()
             .find(|k| k.code == code || k.ours.as_ref().is_some_and(|o| o.code == code))
             .ok_or(ApiError::NotFound { what: "procedure", field: Some("procedure") })?;
-        let (opened, gone) = reconcile_key(&ctx.env, &d1, key).await?;
+        let stored = stored_of(&d1, &[key]).await?;
+        let (opened, gone) = reconcile_key(&ctx.env, &d1, key, &stored).await?;
         return json(&PullProgress {
             pull: None,
             processed: 1,
@@ -517,6 +553,7 @@ pub async fn pull(ctx: &Ctx) -> Result<Response, ApiError> {
 
     let run = running_pull(&d1, &staff).await?;
     let todo: Vec<&Key> = keys.iter().filter(|k| k.code > run.cursor).collect();
+    let stored = stored_of(&d1, &todo[..todo.len().min(KEYS_PER_CALL)]).await?;
     let (mut processed, mut details, mut opened, mut gone) = (0usize, 0usize, 0u32, 0u32);
     let mut cursor = run.cursor.clone();
     let mut failure = None;
@@ -524,7 +561,7 @@ pub async fn pull(ctx: &Ctx) -> Result<Response, ApiError> {
         if processed == KEYS_PER_CALL || (key.needs_details() && details == DETAILS_PER_CALL) {
             break;
         }
-        match reconcile_key(&ctx.env, &d1, key).await {
+        match reconcile_key(&ctx.env, &d1, key, &stored).await {
             Ok((o, g)) => {
                 opened += o;
                 gone += g;
