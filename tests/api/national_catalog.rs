@@ -143,16 +143,23 @@ fn codes_are_mapped_by_who_may_and_the_sync_reports_the_portals_codes() {
     assert_eq!((procedure["national_code"].as_str(), procedure["fee_lines"][0]["national_code"].as_str()), (Some(""), Some("")));
 }
 
-/// Pulls the whole catalog, a page per call, as an admin's screen would.
-fn pull_all(national: &Session) -> u32 {
+/// Pulls the whole catalog, a page (of `limit` codes) per call, as an admin's screen would.
+fn pull_all(national: &Session, limit: u32) -> u32 {
+    let mut before: Option<(i64, String)> = None;
     for calls in 1..=40 {
-        let resp = national.post_json("/api/admin/national-catalog/pull", &json!({}));
+        let resp = national.post_json(&format!("/api/admin/national-catalog/pull?limit={limit}"), &json!({}));
         assert_eq!(resp.status(), 200, "{}", resp.text().unwrap_or_default());
         let progress: Value = resp.json().unwrap();
+        assert!(progress["processed"].as_u64().unwrap() <= u64::from(limit), "{progress}");
         if progress["finished"] == true {
             return calls;
         }
         assert!(progress["remaining"].as_u64().unwrap() > 0, "{progress}");
+        let (pull, cursor) = (progress["pull"]["id"].as_i64().unwrap(), progress["pull"]["cursor"].as_str().unwrap().to_string());
+        if let Some((id, last)) = &before {
+            assert!(*id == pull && cursor > *last, "each call goes on where the last stopped: {progress}");
+        }
+        before = Some((pull, cursor));
     }
     panic!("the pull never finished");
 }
@@ -177,7 +184,8 @@ fn the_pulled_catalog_lists_each_difference_with_both_values_and_a_review_surviv
     assert_eq!(code, "forbidden_role");
     assert_eq!(app().login_staff("sontay.motcua").post_json("/api/admin/national-catalog/pull", &json!({})).status(), 404);
 
-    pull_all(&national);
+    let calls = pull_all(&national, 3);
+    assert!(calls >= 4, "a dozen codes, three a call: {calls} calls");
     let open = differences(&haiduong, "?status=open");
     let renamed = find(&open, Some("1.000894"), "1.000894", "name");
     assert_eq!(renamed["ours"], "Thủ tục đăng ký kết hôn");
@@ -219,7 +227,7 @@ fn the_pulled_catalog_lists_each_difference_with_both_values_and_a_review_surviv
     assert!(audit.iter().any(|e| e["action"] == "national_catalog.resolve"), "{audit:?}");
 
     // A new pull (whole, then of the procedure alone) finds the same values: still resolved.
-    pull_all(&national);
+    pull_all(&national, 60);
     let resp = national.post_json("/api/admin/national-catalog/pull?procedure=2.000884", &json!({}));
     assert_eq!(resp.status(), 200, "{}", resp.text().unwrap_or_default());
     let all = differences(&national, "?status=all&procedure=2.000884");
@@ -235,4 +243,8 @@ fn the_pulled_catalog_lists_each_difference_with_both_values_and_a_review_surviv
     assert_eq!(field.as_deref(), Some("status"));
     let (_, field) = expect_error(national.post_json("/api/admin/national-catalog/pull?procedure=9.999999", &json!({})), 404);
     assert_eq!(field.as_deref(), Some("procedure"));
+    for limit in ["0", "61", "mười"] {
+        let (_, field) = expect_error(national.post_json(&format!("/api/admin/national-catalog/pull?limit={limit}"), &json!({})), 400);
+        assert_eq!(field.as_deref(), Some("limit"));
+    }
 }

@@ -515,15 +515,28 @@ async fn reconcile_key(env: &Env, d1: &D1Database, key: &Key, stored: &[StoredRo
     }
 }
 
-/// `POST /api/admin/national-catalog/pull[?procedure=CODE]`: compares the next page of the
-/// portal's catalog with ours (or one procedure, by our code or the portal's), national admin
-/// only. Call again while `finished` is false.
+/// `POST /api/admin/national-catalog/pull[?procedure=CODE][&limit=N]`: compares the next page
+/// of the portal's catalog with ours (at most `limit` codes, [`KEYS_PER_CALL`] by default; or
+/// one procedure, by our code or the portal's), national admin only. Call again while
+/// `finished` is false.
 pub async fn pull(ctx: &Ctx) -> Result<Response, ApiError> {
     let staff = admin(ctx).await?;
     if staff.role != StaffRole::National {
         return Err(national_only(None));
     }
     let one = ctx.query("procedure").map(|p| p.trim().to_string()).filter(|p| !p.is_empty());
+    // A smaller page for a slow portal (and for tests of the paging).
+    let per_call = match ctx.query("limit") {
+        None => KEYS_PER_CALL,
+        Some(l) => l.trim().parse::<usize>().ok().filter(|n| (1..=KEYS_PER_CALL).contains(n)).ok_or_else(|| {
+            FieldError::new(
+                "limit",
+                "out_of_range",
+                format!("Số mã mỗi lần đối chiếu từ 1 đến {KEYS_PER_CALL}."),
+                format!("limit must be 1 to {KEYS_PER_CALL}."),
+            )
+        })?,
+    };
     let d1 = ctx.d1()?;
     if crate::platform::settings::config(&ctx.env).national.is_none() {
         return Err(portal_unavailable("DVCQG_BASE_URL is not set"));
@@ -553,12 +566,12 @@ pub async fn pull(ctx: &Ctx) -> Result<Response, ApiError> {
 
     let run = running_pull(&d1, &staff).await?;
     let todo: Vec<&Key> = keys.iter().filter(|k| k.code > run.cursor).collect();
-    let stored = stored_of(&d1, &todo[..todo.len().min(KEYS_PER_CALL)]).await?;
+    let stored = stored_of(&d1, &todo[..todo.len().min(per_call)]).await?;
     let (mut processed, mut details, mut opened, mut gone) = (0usize, 0usize, 0u32, 0u32);
     let mut cursor = run.cursor.clone();
     let mut failure = None;
     for key in &todo {
-        if processed == KEYS_PER_CALL || (key.needs_details() && details == DETAILS_PER_CALL) {
+        if processed == per_call || (key.needs_details() && details == DETAILS_PER_CALL) {
             break;
         }
         match reconcile_key(&ctx.env, &d1, key, &stored).await {
@@ -611,6 +624,8 @@ pub async fn pull(ctx: &Ctx) -> Result<Response, ApiError> {
     let state = db::first::<PullRow>(d1.prepare(format!("{PULL} WHERE id = ?1")).bind(&[(run.id as f64).into()])?).await?.map(|r| r.state());
     let message_vi = if finished {
         "Đã đối chiếu xong toàn bộ danh mục thủ tục với Cổng DVCQG.".to_string()
+    } else if failure.is_some() {
+        format!("Đã đối chiếu {processed} mã thủ tục; Cổng DVCQG ngừng trả lời, còn {remaining} mã, gọi lại để tiếp tục.")
     } else {
         format!("Đã đối chiếu {processed} mã thủ tục; còn {remaining} mã, gọi lại để tiếp tục.")
     };

@@ -55,6 +55,7 @@ pub fn Admin() -> impl IntoView {
     view! {
         <section class="page desk">
             <h1>"Quản trị danh mục"</h1>
+            <p><a href="/can-bo/danh-muc-quoc-gia">"Đối chiếu danh mục với Cổng DVCQG"</a></p>
             {move || match catalog.get() {
                 Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.message}</p> }),
                 _ => None,
