@@ -241,8 +241,8 @@ pub fn our_fees(schedule: &FeeSchedule, date: time::Date, mapped: impl Fn(&str) 
             national_code: mapped(&l.code).unwrap_or_else(|| l.code.clone()),
             name: l.name.clone(),
             amount: match &l.rule {
-                Rule::Fixed { amount, .. } => Some(amount.as_dong() as i64),
-                Rule::PerUnit { tiers, .. } => tiers.first().map(|t| t.unit_price.as_dong() as i64),
+                Rule::Fixed { amount, .. } => Some(amount.as_dong()),
+                Rule::PerUnit { tiers, .. } => tiers.first().map(|t| t.unit_price.as_dong()),
                 Rule::Percentage { .. } => None,
             },
         })

@@ -131,13 +131,14 @@ impl ProcedureRow {
     }
 }
 
+#[derive(Deserialize)]
+struct AgencyRow {
+    code: String,
+    name: String,
+    national_code: String,
+}
+
 async fn mapping_view(d1: &D1Database, staff: &StaffSession) -> Result<MappingView, ApiError> {
-    #[derive(Deserialize)]
-    struct AgencyRow {
-        code: String,
-        name: String,
-        national_code: String,
-    }
     let agencies: Vec<AgencyRow> = db::all(
         d1.prepare(
             "SELECT code, name, coalesce(national_code, '') AS national_code FROM agencies \
@@ -205,17 +206,12 @@ pub async fn put_mapping(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let at = clock::rfc3339(clock::now());
     let mut batch = Vec::new();
 
-    #[derive(Deserialize)]
-    struct Current {
-        code: String,
-        national_code: String,
-    }
-    let agencies: Vec<Current> = if input.agencies.is_empty() {
+    let agencies: Vec<AgencyRow> = if input.agencies.is_empty() {
         vec![]
     } else {
         let codes = serde_json::to_string(&input.agencies.iter().map(|a| &a.code).collect::<Vec<_>>()).unwrap_or_default();
         db::all(
-            d1.prepare("SELECT code, coalesce(national_code, '') AS national_code FROM agencies WHERE code IN (SELECT value FROM json_each(?1))")
+            d1.prepare("SELECT code, name, coalesce(national_code, '') AS national_code FROM agencies WHERE code IN (SELECT value FROM json_each(?1))")
                 .bind(&[codes.into()])?,
         )
         .await?
@@ -398,47 +394,17 @@ async fn running_pull(d1: &D1Database, staff: &StaffSession) -> Result<PullRow, 
     Err(ApiError::Unexpected("no running pull after starting one".into()))
 }
 
-#[derive(Deserialize)]
-struct StoredRow {
-    procedure: String,
-    id: i64,
-    kind: DifferenceKind,
-    item: String,
-    ours: Option<String>,
-    national: Option<String>,
-    status: DifferenceStatus,
-    version: i64,
-}
-
-impl StoredRow {
-    fn stored(&self) -> Stored {
-        Stored {
-            id: self.id,
-            kind: self.kind,
-            item: self.item.clone(),
-            ours: self.ours.clone(),
-            national: self.national.clone(),
-            status: self.status,
-            version: self.version,
-        }
-    }
-}
-
 /// The stored differences of a page of keys, in one query (D1 counts queries per request).
-async fn stored_of(d1: &D1Database, keys: &[&Key]) -> Result<Vec<StoredRow>, ApiError> {
+async fn stored_of(d1: &D1Database, keys: &[&Key]) -> Result<Vec<DifferenceRow>, ApiError> {
     let codes = serde_json::to_string(&keys.iter().map(|k| &k.code).collect::<Vec<_>>()).map_err(|e| ApiError::Unexpected(e.to_string()))?;
     db::all(
-        d1.prepare(
-            "SELECT procedure, id, kind, item, ours, national, status, version FROM national_catalog_differences \
-             WHERE procedure IN (SELECT value FROM json_each(?1)) ORDER BY id",
-        )
-        .bind(&[codes.into()])?,
+        d1.prepare(format!("{DIFFERENCE} WHERE procedure IN (SELECT value FROM json_each(?1)) ORDER BY id")).bind(&[codes.into()])?,
     )
     .await
 }
 
 /// What one key changed: (opened, gone).
-async fn reconcile_key(env: &Env, d1: &D1Database, key: &Key, stored: &[StoredRow]) -> Result<(u32, u32), ApiError> {
+async fn reconcile_key(env: &Env, d1: &D1Database, key: &Key, stored: &[DifferenceRow]) -> Result<(u32, u32), ApiError> {
     let details = if key.needs_details() {
         let reply = ask(env, d1, &rules::procedure_body("", &key.code)).await?;
         rules::parse_procedure(&reply).map_err(|e| portal_unavailable(&e.0))?
@@ -446,7 +412,7 @@ async fn reconcile_key(env: &Env, d1: &D1Database, key: &Key, stored: &[StoredRo
         None
     };
     let found = rules::differences_of(key, details.as_ref());
-    let stored: Vec<Stored> = stored.iter().filter(|s| s.procedure == key.code).map(StoredRow::stored).collect();
+    let stored: Vec<Stored> = stored.iter().filter(|s| s.procedure == key.code).map(DifferenceRow::stored).collect();
     let writes = rules::reconcile(&stored, &found);
     if writes.is_empty() {
         return Ok((0, 0));
@@ -655,6 +621,18 @@ struct DifferenceRow {
 }
 
 impl DifferenceRow {
+    fn stored(&self) -> Stored {
+        Stored {
+            id: self.id,
+            kind: self.kind,
+            item: self.item.clone(),
+            ours: self.ours.clone(),
+            national: self.national.clone(),
+            status: self.status,
+            version: self.version,
+        }
+    }
+
     fn view(self) -> CatalogDifference {
         CatalogDifference {
             id: self.id,
@@ -772,7 +750,16 @@ pub async fn resolve(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
         Ok(_) => {}
         Err(e) if db::is_stale(&e) => {
             let current = db::first::<DifferenceRow>(d1.prepare(format!("{DIFFERENCE} WHERE id = ?1")).bind(&[(id as f64).into()])?).await?;
-            return Err(not_open(current.map(|c| c.status).unwrap_or(DifferenceStatus::Gone)));
+            return Err(match current.map(|c| c.status).unwrap_or(DifferenceStatus::Gone) {
+                // Still open: a pull gave it new values meanwhile, which the note did not see.
+                DifferenceStatus::Open => ApiError::Conflict {
+                    code: "conflict".into(),
+                    message: "A pull changed this difference's values meanwhile. Reload and review it again.".into(),
+                    message_vi: "Lần đối chiếu vừa rồi đã cập nhật giá trị của khác biệt này. Vui lòng tải lại và rà soát lại.".into(),
+                    field: Some("id".into()),
+                },
+                other => not_open(other),
+            });
         }
         Err(e) => return Err(e.into()),
     }
