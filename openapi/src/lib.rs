@@ -198,7 +198,11 @@ pub fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
         op("post", "/api/admin/national-catalog/pull", Staff, "National admin: compare the next page of the portal's catalog (LayDanhSachTTHC, LayThuTuc) with ours into the review list; call again while `finished` is false (503 `portal_unavailable` when the portal does not answer)", Body::None, A::Json(200, s::<national::catalog::PullProgress>(g)))
             .with_query(vec![q("procedure", "compare only this procedure (our code or the portal's)"), q("limit", "at most this many codes in this call (1–60, default 60; at most 10 detail calls whatever the limit)")]),
         op("get", "/api/admin/national-catalog/differences", Staff, "The review list: what differs between the portal's catalog and ours, both values side by side", Body::None, A::Json(200, s::<national::catalog::DifferenceList>(g)))
-            .with_query(vec![q_enum("status", "open (default), resolved, gone or all", &["open", "resolved", "gone", "all"]), q("procedure", "our code or the portal's")]),
+            .with_query(vec![
+                q_enum("status", "open (default), resolved, gone or all", &["open", "resolved", "gone", "all"]),
+                q("procedure", "our code or the portal's"),
+                q_enum("kind", "one kind of difference", &["name", "processing_days", "fee_amount", "legal_basis_missing", "only_national", "only_ours"]),
+            ]),
         op("post", "/api/admin/national-catalog/differences/{id}/resolve", Staff, "National admin: mark an open difference reviewed, with a note (audited); a later pull reopens it only if the values change", Body::Json(s::<wire::ResolveBody>(g)), A::Json(200, s::<national::catalog::CatalogDifference>(g))),
         op("post", "/api/dossiers/{id}/rating", Citizen, "Rate a returned dossier once (synced to the national portal)", Body::Json(s::<national::RatingInput>(g)), A::Json(201, s::<national::Rating>(g))),
         op("get", "/api/staff/refunds", Staff, "Refunds of the caller's agencies, the ones waiting first", Body::None, A::Json(200, json!({"type": "array", "items": object()})))

@@ -241,6 +241,10 @@ fn the_pulled_catalog_lists_each_difference_with_both_values_and_a_review_surviv
     // Bad input.
     let (_, field) = expect_error(national.get("/api/admin/national-catalog/differences?status=closed"), 400);
     assert_eq!(field.as_deref(), Some("status"));
+    let (_, field) = expect_error(national.get("/api/admin/national-catalog/differences?kind=price"), 400);
+    assert_eq!(field.as_deref(), Some("kind"));
+    let fees = differences(&national, "?kind=fee_amount&status=all");
+    assert!(!fees.is_empty() && fees.iter().all(|d| d["kind"] == "fee_amount"));
     let (_, field) = expect_error(national.post_json("/api/admin/national-catalog/pull?procedure=9.999999", &json!({})), 404);
     assert_eq!(field.as_deref(), Some("procedure"));
     for limit in ["0", "61", "mười"] {

@@ -20,8 +20,9 @@ pub const SERVICE_LIST: &str = "LayDanhSachTTHC";
 pub const SERVICE_PROCEDURE: &str = "LayThuTuc";
 
 /// The body of the list call, without the session (added when sent). [V OI envelope: session,
-/// madonvi, service]; [A] the list is the procedures the account's unit publishes (T asks for
-/// a unit's list, `LayDanhSachTTHCDonVi?maDonVi=`), so `madonvi` names it.
+/// madonvi, service]; [A] an empty `madonvi` asks for the whole catalog, a unit's code for the
+/// procedures that unit publishes (T asks a provincial gateway for a unit's list,
+/// `LayDanhSachTTHCDonVi?maDonVi=`). motcua compares the whole catalog.
 pub fn list_body(unit_code: &str) -> Value {
     json!({ "madonvi": unit_code, "service": SERVICE_LIST })
 }

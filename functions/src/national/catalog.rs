@@ -655,8 +655,8 @@ impl DifferenceRow {
     }
 }
 
-/// `GET /api/admin/national-catalog/differences?status=open|resolved|gone|all&procedure=CODE`:
-/// every admin reads the review list (the catalog is the same in every province).
+/// `GET /api/admin/national-catalog/differences?status=open|resolved|gone|all&procedure=CODE&kind=`:
+/// every admin reads the review list (the catalog is the same in every province); the first 500.
 pub async fn differences(ctx: &Ctx) -> Result<Response, ApiError> {
     admin(ctx).await?;
     let status = ctx.query("status").unwrap_or_else(|| "open".into());
@@ -670,13 +670,24 @@ pub async fn differences(ctx: &Ctx) -> Result<Response, ApiError> {
         .into());
     }
     let procedure = ctx.query("procedure").unwrap_or_default();
+    // A whole national catalog holds thousands of procedures we do not offer: one kind at a time.
+    let kind = ctx.query("kind").filter(|k| !k.is_empty()).unwrap_or_default();
+    if !kind.is_empty() && serde_json::from_value::<DifferenceKind>(serde_json::Value::String(kind.clone())).is_err() {
+        return Err(FieldError::new(
+            "kind",
+            "invalid",
+            "Loại khác biệt phải là name, processing_days, fee_amount, legal_basis_missing, only_national hoặc only_ours.",
+            "kind must be name, processing_days, fee_amount, legal_basis_missing, only_national or only_ours.",
+        )
+        .into());
+    }
     let d1 = ctx.d1()?;
     let rows: Vec<DifferenceRow> = db::all(
         d1.prepare(format!(
-            "{DIFFERENCE} WHERE (?1 = 'all' OR status = ?1) AND (?2 = '' OR procedure = ?2 OR our_code = ?2) \
+            "{DIFFERENCE} WHERE (?1 = 'all' OR status = ?1) AND (?2 = '' OR procedure = ?2 OR our_code = ?2) AND (?3 = '' OR kind = ?3) \
              ORDER BY CASE status WHEN 'open' THEN 0 WHEN 'resolved' THEN 1 ELSE 2 END, procedure, kind, item LIMIT 500"
         ))
-        .bind(&[status.as_str().into(), procedure.as_str().into()])?,
+        .bind(&[status.as_str().into(), procedure.as_str().into(), kind.as_str().into()])?,
     )
     .await?;
     #[derive(Deserialize)]
