@@ -82,13 +82,13 @@ pub async fn share(ctx: &mut Ctx) -> Result<Response, ApiError> {
     sandbox_only(ctx)?;
     let text = ctx.body_text(64 * 1024).await.unwrap_or_default();
     let Ok(body) = serde_json::from_str::<Value>(&text) else {
-        return Ok(reply_json(&json!({"error_code": "1", "message": "Dữ liệu gửi lên không phải JSON"}))?);
+        return reply_json(&json!({"error_code": "1", "message": "Dữ liệu gửi lên không phải JSON"}));
     };
     let password = config(&ctx.env).national.as_ref().map(|a| a.password.expose().to_string()).unwrap_or_default();
     let session = body.get("session").and_then(Value::as_str).unwrap_or("");
     let hour = hour_now();
     if session.is_empty() || (session != session_for(&password, hour) && session != session_for(&password, hour - 1)) {
-        return Ok(reply_json(&json!({"error_code": "-2", "message": "session không hợp lệ hoặc đã hết hạn"}))?);
+        return reply_json(&json!({"error_code": "-2", "message": "session không hợp lệ hoặc đã hết hạn"}));
     }
     let (rows, fees) = procedures(&ctx.d1()?).await?;
     let catalog: Vec<NationalProcedure> = rows
@@ -100,15 +100,15 @@ pub async fn share(ctx: &mut Ctx) -> Result<Response, ApiError> {
     match body.get("service").and_then(Value::as_str).unwrap_or("") {
         rules::SERVICE_LIST => {
             let listed: Vec<Listed> = catalog.iter().map(|p| Listed { code: p.code.clone(), name: p.name.clone() }).collect();
-            Ok(reply_json(&rules::list_reply(&listed))?)
+            reply_json(&rules::list_reply(&listed))
         }
         rules::SERVICE_PROCEDURE => {
             let code = body.get("maTTHC").and_then(Value::as_str).unwrap_or("");
             if code.is_empty() {
-                return Ok(reply_json(&json!({"error_code": "1", "message": "Thiếu maTTHC"}))?);
+                return reply_json(&json!({"error_code": "1", "message": "Thiếu maTTHC"}));
             }
-            Ok(reply_json(&rules::procedure_reply(catalog.iter().find(|p| p.code == code)))?)
+            reply_json(&rules::procedure_reply(catalog.iter().find(|p| p.code == code)))
         }
-        other => Ok(reply_json(&json!({"error_code": "1", "message": format!("Dịch vụ {other} không được hỗ trợ")}))?),
+        other => reply_json(&json!({"error_code": "1", "message": format!("Dịch vụ {other} không được hỗ trợ")})),
     }
 }
