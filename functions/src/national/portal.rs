@@ -1,8 +1,8 @@
-//! The HTTP client of the national portal's integration and share services: log in once, keep the session in
-//! D1 (as OpenCPS does), send a body with the session added, and on a "session expired" answer log
-//! in again and send once more. Every request is bounded by a timeout, so a hung portal is a
-//! transient failure, not a stuck sender. What the bodies and answers mean is
-//! `motcua_domain::national::portal`'s business.
+//! The HTTP client of the national portal's integration and share services: log in once, keep
+//! the session in D1 (as OpenCPS does), send a body with the session added, and on a "session
+//! expired" answer log in again and send once more. Every request is bounded by a timeout, so a
+//! hung portal is a transient failure, not a stuck sender. What the bodies and answers mean is
+//! `motcua_domain::national::portal`'s (and, for the catalog, `...::catalog`'s) business.
 
 use futures_util::future::{select, Either};
 use motcua_domain::national::portal::{self as adapter, Reply};
