@@ -12,6 +12,8 @@ use sha2::{Digest, Sha256};
 use crate::citizen::{CitizenId, Email, PersonName};
 use crate::validation::FieldError;
 
+pub mod national;
+
 /// A refused log-in step. `kind()` says how the shell answers (400 at a field, 429, or 423).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AuthError {

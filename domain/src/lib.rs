@@ -18,6 +18,7 @@ pub mod fee;
 pub mod gateway;
 pub mod money;
 pub mod national;
+pub mod oidc;
 pub mod payment;
 pub mod receipt;
 pub mod receipt_pdf;
