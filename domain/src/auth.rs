@@ -686,13 +686,33 @@ pub struct OtpVerify {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CitizenProfile {
     pub id: String,
-    pub phone: String,
+    /// None for an account reached by the national log-in only (its number is another's).
+    pub phone: Option<String>,
     pub full_name: Option<String>,
     pub citizen_id: Option<String>,
     pub email: Option<String>,
     pub address: Option<String>,
-    /// True until name and citizen ID are given.
+    /// True until name and citizen ID are given, and after a national log-in filled them until
+    /// the citizen confirms them.
     pub needs_profile: bool,
+    /// Linked to the national portal's account: `citizen_id` is verified and cannot be changed.
+    #[serde(default)]
+    pub national: bool,
+}
+
+/// `GET /api/auth/national`: whether the log-in with the national portal's account is offered.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NationalLoginInfo {
+    pub enabled: bool,
+}
+
+/// `200` answer of `POST /api/auth/logout` for a session opened by the national account: where
+/// to send the browser so that the portal ends its session too (a phone session answers 204).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogoutAnswer {
+    pub logout_url: String,
 }
 
 /// `PUT /api/me`

@@ -230,6 +230,9 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
         (Method::Post, ["api", "auth", "otp", "request"]) => auth::routes::request_code(&mut ctx).await,
         (Method::Post, ["api", "auth", "otp", "verify"]) => auth::routes::verify_code(&mut ctx).await,
         (Method::Post, ["api", "auth", "logout"]) => auth::routes::logout(&ctx).await,
+        (Method::Get, ["api", "auth", "national"]) => auth::national::info(&ctx).await,
+        (Method::Get, ["api", "auth", "national", "start"]) => auth::national::start(&ctx).await,
+        (Method::Get, ["api", "auth", "national", "callback"]) => auth::national::callback(&ctx).await,
         (Method::Get, ["api", "me"]) => auth::routes::me(&ctx).await,
         (Method::Put, ["api", "me"]) => auth::routes::update_me(&mut ctx).await,
         (Method::Post, ["api", "staff", "login"]) => auth::staff::login(&mut ctx).await,
@@ -321,6 +324,7 @@ async fn openapi(ctx: &Ctx) -> std::result::Result<Response, ApiError> {
 /// The development sandbox of the payment and SMS providers (never routed without `SANDBOX=1`).
 #[cfg(feature = "sandbox")]
 async fn sandbox_route(ctx: &mut Ctx, method: Method, segments: &[&str]) -> std::result::Result<Response, ApiError> {
+    use crate::auth::sandbox_idp as idp;
     use crate::payment::sandbox;
     match (method, segments) {
         (Method::Get, ["sandbox", "vnpay", "paymentv2", "vpcpay.html"]) => sandbox::vnpay_page(ctx).await,
@@ -351,6 +355,13 @@ async fn sandbox_route(ctx: &mut Ctx, method: Method, segments: &[&str]) -> std:
         (Method::Post, ["sandbox", "zalopay", "v2", "refund"]) => sandbox::zalopay_refund(ctx).await,
         (Method::Post, ["sandbox", "momo", "v2", "gateway", "api", "refund"]) => sandbox::momo_refund(ctx).await,
         (Method::Get, ["sandbox", "zalopay", "pay"]) => sandbox::zalopay_page(ctx).await,
+        (Method::Get, ["sandbox", "idp", ".well-known", "openid-configuration"]) => idp::discovery(ctx),
+        (Method::Get, ["sandbox", "idp", "oauth2", "jwks"]) => idp::jwks(ctx).await,
+        (Method::Get, ["sandbox", "idp", "oauth2", "authorize"]) => idp::authorize_page(ctx),
+        (Method::Post, ["sandbox", "idp", "oauth2", "authorize"]) => idp::authorize(ctx).await,
+        (Method::Post, ["sandbox", "idp", "oauth2", "token"]) => idp::token(ctx).await,
+        (Method::Get | Method::Post, ["sandbox", "idp", "oauth2", "userinfo"]) => idp::userinfo(ctx).await,
+        (Method::Get, ["sandbox", "idp", "oidc", "logout"]) => idp::logout(ctx),
         (Method::Post, ["sandbox", "zalopay", "complete"]) => sandbox::zalopay_complete(ctx).await,
         _ => Err(ApiError::RouteNotFound),
     }

@@ -46,6 +46,10 @@ pub enum Answer {
     JsonOrCsv(Value),
     /// A provider's own answer format.
     Provider,
+    /// `302` to a page (`Location`); with `Accept: application/json` a refusal is the JSON envelope.
+    Redirect(&'static str),
+    /// `200` with this JSON, or `204` with nothing.
+    JsonOrEmpty(Value, &'static str),
 }
 
 pub struct Param {
@@ -227,7 +231,12 @@ pub fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
         op("post", "/api/dashboard/import", Staff, "Import counts of other systems (CSV `agency,period,online,other`)", Body::Csv, A::Json(200, json!({"type": "object", "properties": {"imported": {"type": "integer"}}}))),
         op("post", "/api/auth/otp/request", Public, "Send a log-in code by SMS", Body::Json(s::<auth::OtpRequest>(g)), A::Json(202, s::<auth::OtpRequested>(g))),
         op("post", "/api/auth/otp/verify", Public, "Log in with the code (sets the citizen cookie)", Body::Json(s::<auth::OtpVerify>(g)), A::Json(200, s::<auth::CitizenProfile>(g))),
-        op("post", "/api/auth/logout", Public, "End the citizen session", Body::None, A::Empty(204)),
+        op("post", "/api/auth/logout", Public, "End the citizen session", Body::None, A::JsonOrEmpty(s::<auth::LogoutAnswer>(g), "A session opened by the national portal's account: `logout_url`, where to send the browser so the portal ends its session too (`id_token_hint`, `post_logout_redirect_uri`)")),
+        op("get", "/api/auth/national", Public, "Whether log-in with the national public-service portal's account is offered", Body::None, A::Json(200, s::<auth::NationalLoginInfo>(g))),
+        op("get", "/api/auth/national/start", Public, "Start a log-in with the national portal's account (OpenID Connect, code + PKCE S256, state, nonce, `acr_values=LoA1`)", Body::None, A::Redirect("To the portal's authorize endpoint; a refusal (`invalid_return`, 404 `national_login_off`) goes back to `/tai-khoan?loi=CODE`"))
+            .with_query(vec![q("return", "where to land after the log-in: a path of this site (`/ho-so`), never `//host` or `/\\host`; default `/tai-khoan`")]),
+        op("get", "/api/auth/national/callback", Public, "The portal sends the browser back here; the code is exchanged, the id_token verified (RS256 against the JWKS, issuer, audience, expiry, nonce) and the citizen session set", Body::None, A::Redirect("To the return path with the citizen cookie set; a refusal goes to `/tai-khoan?loi=CODE` (`invalid_state`, `code_rejected`, `token_signature`, `token_audience`, `token_expired`, `token_nonce`, `token_issuer`, `provider_denied`, `identity_missing`…)"))
+            .with_query(vec![q("code", "the authorization code"), q("state", "the state of the log-in started here"), q("error", "the portal's refusal (`access_denied`)")]),
         op("get", "/api/me", Citizen, "The citizen's profile", Body::None, A::Json(200, s::<auth::CitizenProfile>(g))),
         op("put", "/api/me", Citizen, "Change the citizen's profile", Body::Json(s::<auth::ProfileUpdate>(g)), A::Json(200, s::<auth::CitizenProfile>(g))),
         op("post", "/api/staff/login", Public, "Staff log-in (sets the staff cookie)", Body::Json(s::<auth::StaffLogin>(g)), A::Json(200, s::<auth::StaffProfile>(g))),
@@ -359,6 +368,13 @@ pub fn document() -> Value {
             }
             Answer::Provider => {
                 responses.insert("200".into(), json!({"description": "The provider's own acknowledgement format (also for a refused callback)"}));
+            }
+            Answer::Redirect(description) => {
+                responses.insert("302".into(), json!({"description": description, "headers": {"Location": {"schema": {"type": "string"}}}}));
+            }
+            Answer::JsonOrEmpty(schema, description) => {
+                responses.insert("200".into(), json!({"description": description, "content": json_content(schema)}));
+                responses.insert("204".into(), json!({"description": "Done, no content"}));
             }
         }
         if o.access != Access::Provider {

@@ -18,6 +18,7 @@ mod money;
 mod multipart;
 mod national;
 mod national_catalog;
+mod national_login;
 mod payments;
 mod races;
 mod tenancy;

@@ -1,6 +1,6 @@
 //! Signing in: the citizen's one-time code and profile; in the staff bundle, the staff log-in.
 
-use motcua_domain::auth::{CitizenProfile, OtpRequest, OtpRequested, OtpVerify, ProfileUpdate};
+use motcua_domain::auth::{CitizenProfile, LogoutAnswer, NationalLoginInfo, OtpRequest, OtpRequested, OtpVerify, ProfileUpdate};
 #[cfg(feature = "staff")]
 use motcua_domain::auth::{StaffLogin, StaffProfile};
 
@@ -27,9 +27,21 @@ pub fn verify_code(verify: &OtpVerify, embedded: bool) -> Call<CitizenProfile> {
     post(if embedded { "/api/auth/otp/verify?embed=1" } else { "/api/auth/otp/verify" }.into()).json(verify)
 }
 
-/// `POST /api/auth/logout` (204).
-pub fn logout() -> Call<()> {
+/// `POST /api/auth/logout`: 204, or where to send the browser so the national portal ends its
+/// session too (a session opened with its account).
+pub fn logout() -> Call<Option<LogoutAnswer>> {
     post("/api/auth/logout".into())
+}
+
+/// `GET /api/auth/national`: whether log-in with the national portal's account is offered.
+pub fn national_info() -> Call<NationalLoginInfo> {
+    get("/api/auth/national".into())
+}
+
+/// The address that starts a log-in with the national portal's account (a page navigation, not
+/// a fetch: the browser goes to the portal and comes back to `return_path`).
+pub fn national_start_url(return_path: &str) -> String {
+    format!("/api/auth/national/start?return={}", super::encode(return_path))
 }
 
 /// `POST /api/staff/login`.

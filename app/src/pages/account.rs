@@ -1,9 +1,14 @@
-//! "Tài khoản": log-in with the phone number and a one-time code, the profile asked once on the
-//! first log-in (name and citizen ID, which pre-fill forms), and log-out. Inputs are checked with
+//! "Tài khoản": log-in with the national public-service portal's account first (seed 004: "tài
+//! khoản được cấp bởi dịch vụ công quốc gia"), then with the phone number and a one-time code;
+//! the profile asked once on the first log-in (name and citizen ID, which pre-fill forms; after a
+//! national log-in, filled from the portal for the citizen to confirm), and log-out (at the
+//! portal too when the session came from there). A national log-in that failed comes back with
+//! `?loi=<code>`, shown here in the interface's language. Inputs are checked with
 //! the domain's parsers before sending; the server's field errors show at the same field.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::hooks::use_query_map;
 use motcua_domain::auth::{CitizenProfile, OtpRequest, OtpVerify, Profile, ProfileUpdate};
 use motcua_domain::citizen::Phone;
 
@@ -30,6 +35,20 @@ pub fn Account() -> impl IntoView {
     let (phone, code) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let (full_name, citizen_id, email, address) =
         (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+
+    let national_on = RwSignal::new(false);
+    if let Some(code) = use_query_map().get_untracked().get("loi") {
+        let (vi, en) = motcua_domain::oidc::message(&code);
+        errors.set(Errors { field: None, message: pick(vi.into(), en.into()) });
+    }
+    if !api::embedded() {
+        // The portal refuses to be framed: inside a commune portal's iframe, phone log-in only.
+        spawn_local(async move {
+            if let Ok(info) = api::auth::national_info().await {
+                national_on.set(info.enabled);
+            }
+        });
+    }
 
     let show_profile = move |p: CitizenProfile| {
         full_name.set(p.full_name.clone().unwrap_or_default());
@@ -114,7 +133,10 @@ pub fn Account() -> impl IntoView {
     let logout = move || {
         spawn_local(async move {
             match api::auth::logout().await {
-                Ok(()) => {
+                Ok(Some(answer)) => {
+                    let _ = web_sys::window().expect("window").location().set_href(&answer.logout_url);
+                }
+                Ok(None) => {
                     me.set(None);
                     phone.set(String::new());
                     step.set(Step::Phone);
@@ -131,6 +153,14 @@ pub fn Account() -> impl IntoView {
             {move || match step.get() {
                 Step::Loading => view! { <p class="muted">{t("Đang tải…", "Loading…")}</p> }.into_any(),
                 Step::Phone => view! {
+                    {move || national_on.get().then(|| view! {
+                        <div class="national-login">
+                            <a class="button" href=api::auth::national_start_url("/tai-khoan")>
+                                {t("Đăng nhập bằng tài khoản Cổng Dịch vụ công quốc gia", "Log in with the National Public Service Portal account")}
+                            </a>
+                            <p class="muted">{t("hoặc đăng nhập bằng số điện thoại", "or log in with your phone number")}</p>
+                        </div>
+                    })}
                     <form on:submit=move |ev| { ev.prevent_default(); request_code(); }>
                         <p class="muted">{t(
                             "Đăng nhập bằng số điện thoại di động. Chúng tôi sẽ gửi mã xác thực 6 số qua tin nhắn.",
@@ -151,6 +181,12 @@ pub fn Account() -> impl IntoView {
                 }.into_any(),
                 Step::Profile => view! {
                     <form on:submit=move |ev| { ev.prevent_default(); save_profile(); }>
+                        {move || me.get().filter(|p| p.national).map(|_| view! {
+                            <p class="notice">{t(
+                                "Thông tin dưới đây lấy từ tài khoản Cổng Dịch vụ công quốc gia của bạn. Vui lòng kiểm tra, bổ sung và xác nhận.",
+                                "The details below come from your National Public Service Portal account. Please check, complete and confirm them.",
+                            )}</p>
+                        })}
                         <p class="muted">{t(
                             "Vui lòng cho biết họ tên và số định danh cá nhân một lần; thông tin này sẽ được điền sẵn vào các tờ khai.",
                             "Please give your full name and personal identification number once; they will be filled in on your forms.",
@@ -167,8 +203,9 @@ pub fn Account() -> impl IntoView {
                         {move || me.get().map(|p| view! {
                             <dl class="facts">
                                 <dt>{t("Họ và tên", "Full name")}</dt><dd>{p.full_name.unwrap_or_default()}</dd>
-                                <dt>{t("Số điện thoại", "Phone number")}</dt><dd>{p.phone}</dd>
-                                <dt>{t("Số định danh cá nhân", "Personal identification number")}</dt><dd>{p.citizen_id.unwrap_or_default()}</dd>
+                                <dt>{t("Số điện thoại", "Phone number")}</dt><dd>{p.phone.unwrap_or_default()}</dd>
+                                <dt>{t("Số định danh cá nhân", "Personal identification number")}</dt>
+                                <dd>{p.citizen_id.unwrap_or_default()}{p.national.then(|| t(" (đã xác thực qua Cổng Dịch vụ công quốc gia)", " (verified by the National Public Service Portal)"))}</dd>
                                 <dt>{t("Thư điện tử", "Email")}</dt><dd>{p.email.unwrap_or_default()}</dd>
                                 <dt>{t("Địa chỉ liên hệ", "Contact address")}</dt><dd>{p.address.unwrap_or_default()}</dd>
                             </dl>

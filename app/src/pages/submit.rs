@@ -168,7 +168,7 @@ pub fn SubmitPage() -> impl IntoView {
                     };
                     fill(applicant.full_name, p.full_name);
                     fill(applicant.id_number, p.citizen_id);
-                    fill(applicant.phone, Some(p.phone));
+                    fill(applicant.phone, p.phone);
                     fill(applicant.email, p.email);
                     fill(applicant.address, p.address);
                 }

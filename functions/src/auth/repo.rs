@@ -222,14 +222,30 @@ pub async fn age_codes(d1: &D1Database, phone: &str, seconds: i64) -> Result<usi
 #[derive(Deserialize)]
 pub struct CitizenRow {
     pub id: String,
-    pub phone: String,
+    /// `None` for an account reached by the national log-in only.
+    pub phone: Option<String>,
     pub full_name: Option<String>,
     pub citizen_id: Option<String>,
     pub email: Option<String>,
     pub address: Option<String>,
+    /// The national portal's `sub`: `citizen_id` is then verified by the portal.
+    pub national_sub: Option<String>,
+    /// 0 while a profile filled from the portal waits for the citizen's confirmation.
+    pub profile_confirmed: i64,
 }
 
-const CITIZEN_COLUMNS: &str = "id, phone, full_name, citizen_id, email, address";
+impl CitizenRow {
+    pub fn account(&self) -> motcua_domain::auth::national::Account {
+        motcua_domain::auth::national::Account {
+            id: self.id.clone(),
+            phone: self.phone.clone(),
+            citizen_id: self.citizen_id.clone(),
+            national_sub: self.national_sub.clone(),
+        }
+    }
+}
+
+const CITIZEN_COLUMNS: &str = "id, phone, full_name, citizen_id, email, address, national_sub, profile_confirmed";
 
 pub async fn citizen_by_phone(d1: &D1Database, phone: &str) -> Result<Option<CitizenRow>, ApiError> {
     db::first(d1.prepare(format!("SELECT {CITIZEN_COLUMNS} FROM citizens WHERE phone = ?1")).bind(&[phone.into()])?).await
@@ -248,6 +264,8 @@ pub async fn citizen_for_phone(d1: &D1Database, phone: &str, new_id: &str, now_i
     citizen_by_phone(d1, phone).await?.ok_or_else(|| ApiError::Unexpected("citizen row missing after insert".into()))
 }
 
+/// Saves the profile the citizen confirmed. The identification number the national portal
+/// verified is never replaced (the statement's guard); false when that is what was asked.
 pub async fn update_profile(
     d1: &D1Database,
     id: &str,
@@ -255,19 +273,139 @@ pub async fn update_profile(
     citizen_id: &str,
     email: Option<&str>,
     address: Option<&str>,
-) -> Result<(), ApiError> {
-    d1.prepare("UPDATE citizens SET full_name = ?2, citizen_id = ?3, email = ?4, address = ?5 WHERE id = ?1")
+) -> Result<bool, ApiError> {
+    let result = d1
+        .prepare(
+            "UPDATE citizens SET full_name = ?2, citizen_id = ?3, email = ?4, address = ?5, profile_confirmed = 1 \
+             WHERE id = ?1 AND (national_sub IS NULL OR citizen_id = ?3)",
+        )
         .bind(&[id.into(), full_name.into(), citizen_id.into(), opt_s(email), opt_s(address)])?
         .run()
         .await?;
+    Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) == 1)
+}
+
+// ---- national log-in ----
+
+pub async fn citizen_by_national_sub(d1: &D1Database, sub: &str) -> Result<Option<CitizenRow>, ApiError> {
+    db::first(d1.prepare(format!("SELECT {CITIZEN_COLUMNS} FROM citizens WHERE national_sub = ?1")).bind(&[sub.into()])?).await
+}
+
+/// The account holding this identification number as verified by the portal.
+pub async fn citizen_by_verified_id(d1: &D1Database, citizen_id: &str) -> Result<Option<CitizenRow>, ApiError> {
+    db::first(
+        d1.prepare(format!("SELECT {CITIZEN_COLUMNS} FROM citizens WHERE citizen_id = ?1 AND national_sub IS NOT NULL"))
+            .bind(&[citizen_id.into()])?,
+    )
+    .await
+}
+
+fn changed(result: &worker::D1Result) -> Result<bool, ApiError> {
+    Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) == 1)
+}
+
+/// Links an account to the national subject, each guarded by the state the link was decided
+/// from (`motcua_domain::auth::national::link`); false when that state changed meanwhile.
+/// `Linked`: the account still holds the verified number (the portal may have re-issued `sub`).
+pub async fn relink_national(d1: &D1Database, id: &str, sub: &str, citizen_id: &str) -> Result<bool, ApiError> {
+    let r = d1
+        .prepare("UPDATE citizens SET national_sub = ?2 WHERE id = ?1 AND citizen_id = ?3 AND national_sub IS NOT NULL")
+        .bind(&[id.into(), sub.into(), citizen_id.into()])?
+        .run()
+        .await?;
+    changed(&r)
+}
+
+/// `Attach`: the phone account still has the number and the declared CCCD, and no national link.
+pub async fn attach_national(d1: &D1Database, id: &str, sub: &str, phone: &str, citizen_id: &str, full_name: Option<&str>) -> Result<bool, ApiError> {
+    let r = d1
+        .prepare(
+            "UPDATE citizens SET national_sub = ?2, full_name = COALESCE(?5, full_name), profile_confirmed = 0 \
+             WHERE id = ?1 AND national_sub IS NULL AND phone = ?3 AND citizen_id = ?4",
+        )
+        .bind(&[id.into(), sub.into(), phone.into(), citizen_id.into(), opt_s(full_name)])?
+        .run()
+        .await?;
+    changed(&r)
+}
+
+/// `Create`: a new account from the portal's claims, its profile to be confirmed. False when a
+/// racing log-in took the subject, the number or the phone first (decide again).
+#[allow(clippy::too_many_arguments)]
+pub async fn create_national(
+    d1: &D1Database,
+    id: &str,
+    sub: &str,
+    phone: Option<&str>,
+    citizen_id: &str,
+    full_name: Option<&str>,
+    email: Option<&str>,
+    now_iso: &str,
+) -> Result<bool, ApiError> {
+    let r = d1
+        .prepare(
+            "INSERT INTO citizens (id, phone, full_name, citizen_id, email, created_at, national_sub, profile_confirmed) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0) ON CONFLICT DO NOTHING",
+        )
+        .bind(&[id.into(), opt_s(phone), opt_s(full_name), citizen_id.into(), opt_s(email), now_iso.into(), sub.into()])?
+        .run()
+        .await?;
+    changed(&r)
+}
+
+/// A log-in sent to the portal: kept until its callback, at most `expires_at`. Expired ones are
+/// swept in the same batch.
+pub async fn insert_national_login(
+    d1: &D1Database,
+    state_hash: &str,
+    verifier: &str,
+    nonce: &str,
+    return_path: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), ApiError> {
+    d1.batch(vec![
+        d1.prepare("DELETE FROM national_logins WHERE expires_at <= ?1").bind(&[n(now)])?,
+        d1.prepare(
+            "INSERT INTO national_logins (state_hash, verifier, nonce, return_path, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )
+        .bind(&[state_hash.into(), verifier.into(), nonce.into(), return_path.into(), n(now), n(expires_at)])?,
+    ])
+    .await?;
     Ok(())
+}
+
+#[derive(Deserialize)]
+pub struct NationalLoginRow {
+    pub verifier: String,
+    pub nonce: String,
+    pub return_path: String,
+}
+
+/// Takes the log-in named by the state: the one statement that reads it also deletes it, so of
+/// two callbacks with the same state exactly one gets it. `None`: unknown, used or expired.
+pub async fn take_national_login(d1: &D1Database, state_hash: &str, now: i64) -> Result<Option<NationalLoginRow>, ApiError> {
+    db::first(
+        d1.prepare("DELETE FROM national_logins WHERE state_hash = ?1 AND expires_at > ?2 RETURNING verifier, nonce, return_path")
+            .bind(&[state_hash.into(), n(now)])?,
+    )
+    .await
 }
 
 // ---- sessions ----
 
-pub async fn insert_session(d1: &D1Database, token_hash: &str, kind: &str, subject: &str, now: i64, expires_at: i64) -> Result<(), ApiError> {
-    d1.prepare("INSERT INTO sessions (token_hash, kind, subject_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)")
-        .bind(&[token_hash.into(), kind.into(), subject.into(), n(now), n(expires_at)])?
+/// `id_token`: the national portal's, for its logout (sessions it opened only).
+pub async fn insert_session(
+    d1: &D1Database,
+    token_hash: &str,
+    kind: &str,
+    subject: &str,
+    now: i64,
+    expires_at: i64,
+    id_token: Option<&str>,
+) -> Result<(), ApiError> {
+    d1.prepare("INSERT INTO sessions (token_hash, kind, subject_id, created_at, expires_at, id_token) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        .bind(&[token_hash.into(), kind.into(), subject.into(), n(now), n(expires_at), opt_s(id_token)])?
         .run()
         .await?;
     Ok(())
@@ -287,9 +425,15 @@ pub async fn session_subject(d1: &D1Database, token_hash: &str, kind: &str, now:
     Ok(row.map(|r| r.subject_id))
 }
 
-pub async fn delete_session(d1: &D1Database, token_hash: &str) -> Result<(), ApiError> {
-    d1.prepare("DELETE FROM sessions WHERE token_hash = ?1").bind(&[token_hash.into()])?.run().await?;
-    Ok(())
+/// Ends a session; answers the national portal's id_token it kept, if it was opened there.
+pub async fn delete_session(d1: &D1Database, token_hash: &str) -> Result<Option<String>, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        id_token: Option<String>,
+    }
+    let row: Option<Row> =
+        db::first(d1.prepare("DELETE FROM sessions WHERE token_hash = ?1 RETURNING id_token").bind(&[token_hash.into()])?).await?;
+    Ok(row.and_then(|r| r.id_token))
 }
 
 // ---- staff ----

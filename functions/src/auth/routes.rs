@@ -54,9 +54,12 @@ pub async fn request_code(ctx: &mut Ctx) -> Result<Response, ApiError> {
     Ok(json(&OtpRequested { resend_after: otp::RESEND_AFTER, expires_in: otp::VALID_FOR })?.with_status(202))
 }
 
-fn profile(row: CitizenRow) -> CitizenProfile {
-    let needs_profile = row.full_name.as_deref().unwrap_or("").is_empty() || row.citizen_id.as_deref().unwrap_or("").is_empty();
+pub(crate) fn profile(row: CitizenRow) -> CitizenProfile {
+    let needs_profile = row.full_name.as_deref().unwrap_or("").is_empty()
+        || row.citizen_id.as_deref().unwrap_or("").is_empty()
+        || row.profile_confirmed == 0;
     CitizenProfile {
+        national: row.national_sub.is_some(),
         id: row.id,
         phone: row.phone,
         full_name: row.full_name,
@@ -130,8 +133,20 @@ pub async fn verify_code(ctx: &mut Ctx) -> Result<Response, ApiError> {
     no_store(resp)
 }
 
+/// Ends the session; one opened by the national account answers 200 with the portal's logout
+/// address (its session ends too), any other 204.
 pub async fn logout(ctx: &Ctx) -> Result<Response, ApiError> {
-    session::end(ctx, rules::CITIZEN_COOKIE).await
+    let end_session = super::national::end_session_endpoint(ctx).await;
+    let base = config::public_base_url(&ctx.env);
+    session::end_then(ctx, rules::CITIZEN_COOKIE, |id_token| match (id_token, end_session) {
+        (Some(token), Some(endpoint)) => {
+            let state = hex::encode(webcrypto::random_bytes::<8>()?);
+            let logout_url = motcua_domain::oidc::end_session_url(&endpoint, &token, &format!("{base}/tai-khoan"), &state);
+            json(&motcua_domain::auth::LogoutAnswer { logout_url })
+        }
+        _ => Ok(Response::empty()?.with_status(204)),
+    })
+    .await
 }
 
 pub async fn me(ctx: &Ctx) -> Result<Response, ApiError> {
@@ -145,7 +160,7 @@ pub async fn update_me(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let body: ProfileUpdate = ctx.json_body().await?;
     let p = Profile::parse(&body)?;
     let d1 = ctx.d1()?;
-    repo::update_profile(
+    let saved = repo::update_profile(
         &d1,
         &who.citizen_id,
         p.full_name.as_str(),
@@ -154,6 +169,15 @@ pub async fn update_me(ctx: &mut Ctx) -> Result<Response, ApiError> {
         p.address.as_deref(),
     )
     .await?;
+    if !saved {
+        return Err(motcua_domain::validation::FieldError::new(
+            "citizen_id",
+            "verified_by_national_account",
+            "Số định danh cá nhân đã được xác thực qua tài khoản Cổng Dịch vụ công quốc gia và không thể sửa.",
+            "The personal identification number was verified by the national portal's account and cannot be changed.",
+        )
+        .into());
+    }
     let row = repo::citizen_by_id(&d1, &who.citizen_id).await?.ok_or(ApiError::Unauthorized)?;
     no_store(json(&profile(row))?)
 }

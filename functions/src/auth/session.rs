@@ -15,8 +15,9 @@ use crate::platform::http::Ctx;
 pub struct CitizenSession {
     /// `citizens.id`
     pub citizen_id: String,
-    /// Normalized `0xxxxxxxxx`; log it only through `Phone::masked`.
-    pub phone: String,
+    /// Normalized `0xxxxxxxxx` (none for a national-only account); log it only through `Phone::masked`.
+    #[allow(dead_code)]
+    pub phone: Option<String>,
 }
 
 /// A logged-in staff member and the agencies they act on.
@@ -75,6 +76,11 @@ pub async fn staff(ctx: &Ctx) -> Result<StaffSession, ApiError> {
 /// Starts a session for `subject` and returns the `Set-Cookie` value. The token leaves the
 /// Worker only in that cookie; D1 keeps its hash.
 pub(crate) async fn start(ctx: &Ctx, kind: &str, subject: &str) -> Result<String, ApiError> {
+    start_with(ctx, kind, subject, None).await
+}
+
+/// [`start`], keeping the national portal's id_token with the session (for its logout).
+pub(crate) async fn start_with(ctx: &Ctx, kind: &str, subject: &str, id_token: Option<&str>) -> Result<String, ApiError> {
     let (cookie, ttl) = match kind {
         "staff" => (rules::STAFF_COOKIE, rules::STAFF_TTL),
         _ => (rules::CITIZEN_COOKIE, rules::CITIZEN_TTL),
@@ -82,7 +88,7 @@ pub(crate) async fn start(ctx: &Ctx, kind: &str, subject: &str) -> Result<String
     let token = rules::token(super::webcrypto::random_bytes::<32>()?);
     let hash = rules::token_hash(&token).expect("a fresh token is well-formed");
     let now = now();
-    repo::insert_session(&ctx.d1()?, &hash, kind, subject, now, now + ttl).await?;
+    repo::insert_session(&ctx.d1()?, &hash, kind, subject, now, now + ttl, id_token).await?;
     // A citizen logging in inside a commune portal's iframe (`?embed=1`, sent by the app in
     // embed mode) gets the partitioned `SameSite=None` cookie a cross-site frame can use.
     if kind == "citizen" && ctx.query("embed").as_deref() == Some("1") {
@@ -93,10 +99,20 @@ pub(crate) async fn start(ctx: &Ctx, kind: &str, subject: &str) -> Result<String
 
 /// Ends the session named by cookie `name` (if any) and answers 204 clearing the cookie.
 pub(crate) async fn end(ctx: &Ctx, name: &str) -> Result<Response, ApiError> {
-    if let Some(hash) = cookie_token_hash(ctx, name) {
-        repo::delete_session(&ctx.d1()?, &hash).await?;
-    }
-    let mut resp = Response::empty()?.with_status(204);
+    end_then(ctx, name, |_| Ok(Response::empty()?.with_status(204))).await
+}
+
+/// Ends the session and answers `answer(its national id_token)` with the cookies cleared.
+pub(crate) async fn end_then(
+    ctx: &Ctx,
+    name: &str,
+    answer: impl FnOnce(Option<String>) -> Result<Response, ApiError>,
+) -> Result<Response, ApiError> {
+    let id_token = match cookie_token_hash(ctx, name) {
+        Some(hash) => repo::delete_session(&ctx.d1()?, &hash).await?,
+        None => None,
+    };
+    let mut resp = answer(id_token)?;
     resp.headers_mut().set("Set-Cookie", &rules::clear_cookie(name))?;
     // The session may have been the embed-mode (partitioned) cookie: clear that one too.
     resp.headers_mut().append("Set-Cookie", &rules::clear_embedded_cookie(name))?;

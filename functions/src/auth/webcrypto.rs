@@ -111,3 +111,58 @@ pub async fn aes_gcm_open(key: &[u8], iv: &[u8], aad: &[u8], sealed: &[u8]) -> R
     let out = promise(call(&subtle, "decrypt", &[aes_gcm_params(iv, aad)?.into(), k, Uint8Array::from(sealed).into()])?, "decrypt").await?;
     Ok(Uint8Array::new(&out).to_vec())
 }
+
+const RS256: &str = "RSASSA-PKCS1-v1_5";
+
+fn rs256_algorithm() -> Result<Object, ApiError> {
+    object(&[("name", JsValue::from_str(RS256)), ("hash", JsValue::from_str("SHA-256"))])
+}
+
+async fn import_jwk(subtle: &JsValue, jwk_json: &str, usage: &str) -> Result<JsValue, ApiError> {
+    let jwk = js_sys::JSON::parse(jwk_json).map_err(js_err("jwk"))?;
+    let usages: Array = [JsValue::from_str(usage)].iter().collect();
+    promise(call(subtle, "importKey", &[JsValue::from_str("jwk"), jwk, rs256_algorithm()?.into(), JsValue::FALSE, usages.into()])?, "importKey").await
+}
+
+/// Whether `signature` is an RS256 signature of `data` by the RSA public key `jwk_json` (a JWK
+/// as JSON text, e.g. one key of an identity provider's JWKS). A key the runtime refuses to
+/// import is an error; a signature that does not verify is `false`.
+pub async fn rs256_verify(jwk_json: &str, data: &[u8], signature: &[u8]) -> Result<bool, ApiError> {
+    let subtle = get(&crypto()?, "subtle")?;
+    let key = import_jwk(&subtle, jwk_json, "verify").await?;
+    let ok = promise(
+        call(&subtle, "verify", &[JsValue::from_str(RS256), key, Uint8Array::from(signature).into(), Uint8Array::from(data).into()])?,
+        "verify",
+    )
+    .await?;
+    Ok(ok.as_bool().unwrap_or(false))
+}
+
+/// A new RSA-2048 RS256 key pair, as (private JWK, public JWK) JSON texts (the sandbox provider).
+#[cfg(feature = "sandbox")]
+pub async fn rs256_generate() -> Result<(String, String), ApiError> {
+    let subtle = get(&crypto()?, "subtle")?;
+    let algorithm = object(&[
+        ("name", JsValue::from_str(RS256)),
+        ("hash", JsValue::from_str("SHA-256")),
+        ("modulusLength", JsValue::from_f64(2048.0)),
+        ("publicExponent", Uint8Array::from(&[1u8, 0, 1][..]).into()),
+    ])?;
+    let usages: Array = [JsValue::from_str("sign"), JsValue::from_str("verify")].iter().collect();
+    let pair = promise(call(&subtle, "generateKey", &[algorithm.into(), JsValue::TRUE, usages.into()])?, "generateKey").await?;
+    let mut out = Vec::new();
+    for part in ["privateKey", "publicKey"] {
+        let jwk = promise(call(&subtle, "exportKey", &[JsValue::from_str("jwk"), get(&pair, part)?])?, "exportKey").await?;
+        out.push(js_sys::JSON::stringify(&jwk).map_err(js_err("stringify"))?.as_string().unwrap_or_default());
+    }
+    Ok((out.remove(0), out.remove(0)))
+}
+
+/// RS256 signature of `data` with the private JWK (the sandbox provider signs its id_tokens).
+#[cfg(feature = "sandbox")]
+pub async fn rs256_sign(private_jwk_json: &str, data: &[u8]) -> Result<Vec<u8>, ApiError> {
+    let subtle = get(&crypto()?, "subtle")?;
+    let key = import_jwk(&subtle, private_jwk_json, "sign").await?;
+    let sig = promise(call(&subtle, "sign", &[JsValue::from_str(RS256), key, Uint8Array::from(data).into()])?, "sign").await?;
+    Ok(Uint8Array::new(&sig).to_vec())
+}

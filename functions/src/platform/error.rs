@@ -46,8 +46,21 @@ pub enum ApiError {
     /// what the person can do instead.
     #[error("unavailable {code}")]
     Unavailable { code: &'static str, message: String, message_vi: String },
+    /// A feature this deployment does not offer (404 with its own code): the national log-in
+    /// when it is not configured.
+    #[error("feature off: {code}")]
+    FeatureOff { code: &'static str, message: String, message_vi: String },
     #[error("unexpected: {0}")]
     Unexpected(String),
+}
+
+impl From<motcua_domain::oidc::OidcError> for ApiError {
+    fn from(e: motcua_domain::oidc::OidcError) -> Self {
+        if e.status() == 404 {
+            return ApiError::FeatureOff { code: e.code(), message: e.message_en(), message_vi: e.message_vi() };
+        }
+        ApiError::Invalid(FieldError::new(e.field(), e.code(), e.message_vi(), e.message_en()))
+    }
 }
 
 impl From<motcua_domain::auth::AuthError> for ApiError {
@@ -195,6 +208,10 @@ impl ApiError {
             }
             ApiError::Unavailable { code, message, message_vi } => (
                 503,
+                ErrorDetail { code: code.to_string(), message: message.clone(), message_vi: Some(message_vi.clone()), field: None },
+            ),
+            ApiError::FeatureOff { code, message, message_vi } => (
+                404,
                 ErrorDetail { code: code.to_string(), message: message.clone(), message_vi: Some(message_vi.clone()), field: None },
             ),
             ApiError::Unexpected(_) => (

@@ -48,6 +48,8 @@ pub struct Config {
     pub keks: Vec<Kek>,
     /// The national portal's integration service; None: nothing is sent (messages wait).
     pub national: Option<NationalPortal>,
+    /// Log-in with the national portal's account; `None`: the button is not offered.
+    pub national_login: Option<NationalLogin>,
 }
 
 /// The national portal's integration account (`DVCQG_BASE_URL`, `DVCQG_USERNAME`, secret
@@ -57,6 +59,17 @@ pub struct NationalPortal {
     pub base_url: String,
     pub username: String,
     pub password: Secret,
+}
+
+/// The national portal's OpenID provider as registered for this deployment: `NATIONAL_ISSUER`
+/// (its discovery document is read from there; a path is an address on this deployment, which
+/// is how `.dev.vars` points it at the sandbox), `NATIONAL_CLIENT_ID` and the secret
+/// `NATIONAL_CLIENT_SECRET`.
+#[derive(Debug, Clone)]
+pub struct NationalLogin {
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: Secret,
 }
 
 #[derive(Debug, Clone)]
@@ -161,7 +174,14 @@ impl Config {
             _ => None,
         };
         let auth_secret = secret(super::config::AUTH_SECRET).or_else(|| sandbox.then(|| Secret::new(SANDBOX_AUTH_SECRET)));
+        let national_login = match (text("NATIONAL_ISSUER"), text("NATIONAL_CLIENT_ID"), secret("NATIONAL_CLIENT_SECRET")) {
+            (Some(_), Some(client_id), Some(client_secret)) => {
+                Some(NationalLogin { issuer: url("NATIONAL_ISSUER", ""), client_id, client_secret })
+            }
+            _ => None,
+        };
         Config {
+            national_login,
             sandbox,
             auth_secret,
             unattached_upload_hours: number("UNATTACHED_UPLOAD_HOURS", UNATTACHED_UPLOAD_HOURS),
