@@ -155,7 +155,8 @@ pub fn Account() -> impl IntoView {
                 Step::Phone => view! {
                     {move || national_on.get().then(|| view! {
                         <div class="national-login">
-                            <a class="button" href=api::auth::national_start_url("/tai-khoan")>
+                            // `rel="external"`: a page load at the portal, not a route of this app.
+                            <a class="button" rel="external" href=api::auth::national_start_url("/tai-khoan")>
                                 {t("Đăng nhập bằng tài khoản Cổng Dịch vụ công quốc gia", "Log in with the National Public Service Portal account")}
                             </a>
                             <p class="muted">{t("hoặc đăng nhập bằng số điện thoại", "or log in with your phone number")}</p>
