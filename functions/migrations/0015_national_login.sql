@@ -7,7 +7,7 @@
 --    (checked at commit: defer_foreign_keys). Every account keeps a way in: a phone or a
 --    national subject.
 --    `national_sub`: the portal's `sub`; when set, `citizen_id` and `full_name` came from the
---    portal (verified) and the citizen cannot change them. `profile_confirmed` 0: the profile
+--    portal (verified) and the citizen cannot change them; `national_tech_id` its TechID. `profile_confirmed` 0: the profile
 --    was filled from the portal and waits for the citizen to confirm it (`needs_profile`).
 PRAGMA defer_foreign_keys = true;
 
@@ -20,6 +20,7 @@ CREATE TABLE citizens_new (
   address           TEXT,
   created_at        TEXT NOT NULL,
   national_sub      TEXT UNIQUE,
+  national_tech_id  TEXT,                      -- the portal's TechID: the dossier sync's MaDoiTuong (FACTS §1)
   profile_confirmed INTEGER NOT NULL DEFAULT 1,
   CHECK (phone IS NOT NULL OR national_sub IS NOT NULL)
 );

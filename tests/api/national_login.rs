@@ -122,6 +122,9 @@ fn the_happy_path_logs_in_and_lands_on_the_return_path() {
     assert_eq!(me["phone"], "0977100001");
     assert_eq!(me["national"], true);
     assert_eq!(me["needs_profile"], true, "the citizen confirms what the portal sent");
+    // The portal's TechID is kept for the dossier sync (`MaDoiTuong`).
+    let id = me["id"].as_str().unwrap();
+    assert_eq!(app().d1_query(&format!("SELECT national_tech_id FROM citizens WHERE id = '{id}'")), vec!["T-test-happy"]);
     // The verified number cannot be changed; the rest is the citizen's to confirm.
     let (code, field) = expect_error(
         s.put_json("/api/me", &json!({"full_name": "Nguyễn Thị Hồng Nhung", "citizen_id": "001090010002"})),

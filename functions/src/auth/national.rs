@@ -275,15 +275,16 @@ async fn open_account(d1: &worker::D1Database, who: &portal::NationalIdentity) -
             None => None,
         };
         let name = who.full_name.as_ref().map(|n| n.as_str());
+        let tech_id = who.tech_id.as_deref();
         let (id, done) = match portal::link(who, by_subject.as_ref(), by_id.as_ref(), by_phone.as_ref()) {
             Link::Linked { id } if by_subject.is_some() => (id, true),
             Link::Linked { id } => {
-                let done = repo::relink_national(d1, &id, &who.subject, who.id_number.as_str()).await?;
+                let done = repo::relink_national(d1, &id, &who.subject, tech_id, who.id_number.as_str()).await?;
                 (id, done)
             }
             Link::Attach { id } => {
                 let phone = who.phone.as_ref().map(|p| p.as_str()).unwrap_or_default();
-                let done = repo::attach_national(d1, &id, &who.subject, phone, who.id_number.as_str(), name).await?;
+                let done = repo::attach_national(d1, &id, &who.subject, tech_id, phone, who.id_number.as_str(), name).await?;
                 (id, done)
             }
             Link::Create { phone } => {
@@ -291,7 +292,7 @@ async fn open_account(d1: &worker::D1Database, who: &portal::NationalIdentity) -
                 let now_iso = worker::js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
                 let email = who.email.as_ref().map(|e| e.as_str());
                 let done =
-                    repo::create_national(d1, &id, &who.subject, phone.as_deref(), who.id_number.as_str(), name, email, &now_iso).await?;
+                    repo::create_national(d1, &id, &who.subject, tech_id, phone.as_deref(), who.id_number.as_str(), name, email, &now_iso).await?;
                 (id, done)
             }
         };

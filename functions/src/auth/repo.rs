@@ -307,23 +307,33 @@ fn changed(result: &worker::D1Result) -> Result<bool, ApiError> {
 /// Links an account to the national subject, each guarded by the state the link was decided
 /// from (`motcua_domain::auth::national::link`); false when that state changed meanwhile.
 /// `Linked`: the account still holds the verified number (the portal may have re-issued `sub`).
-pub async fn relink_national(d1: &D1Database, id: &str, sub: &str, citizen_id: &str) -> Result<bool, ApiError> {
+pub async fn relink_national(d1: &D1Database, id: &str, sub: &str, tech_id: Option<&str>, citizen_id: &str) -> Result<bool, ApiError> {
     let r = d1
-        .prepare("UPDATE citizens SET national_sub = ?2 WHERE id = ?1 AND citizen_id = ?3 AND national_sub IS NOT NULL")
-        .bind(&[id.into(), sub.into(), citizen_id.into()])?
+        .prepare(
+            "UPDATE citizens SET national_sub = ?2, national_tech_id = ?4 WHERE id = ?1 AND citizen_id = ?3 AND national_sub IS NOT NULL",
+        )
+        .bind(&[id.into(), sub.into(), citizen_id.into(), opt_s(tech_id)])?
         .run()
         .await?;
     changed(&r)
 }
 
 /// `Attach`: the phone account still has the number and the declared CCCD, and no national link.
-pub async fn attach_national(d1: &D1Database, id: &str, sub: &str, phone: &str, citizen_id: &str, full_name: Option<&str>) -> Result<bool, ApiError> {
+pub async fn attach_national(
+    d1: &D1Database,
+    id: &str,
+    sub: &str,
+    tech_id: Option<&str>,
+    phone: &str,
+    citizen_id: &str,
+    full_name: Option<&str>,
+) -> Result<bool, ApiError> {
     let r = d1
         .prepare(
-            "UPDATE citizens SET national_sub = ?2, full_name = COALESCE(?5, full_name), profile_confirmed = 0 \
+            "UPDATE citizens SET national_sub = ?2, national_tech_id = ?6, full_name = COALESCE(?5, full_name), profile_confirmed = 0 \
              WHERE id = ?1 AND national_sub IS NULL AND phone = ?3 AND citizen_id = ?4",
         )
-        .bind(&[id.into(), sub.into(), phone.into(), citizen_id.into(), opt_s(full_name)])?
+        .bind(&[id.into(), sub.into(), phone.into(), citizen_id.into(), opt_s(full_name), opt_s(tech_id)])?
         .run()
         .await?;
     changed(&r)
@@ -336,6 +346,7 @@ pub async fn create_national(
     d1: &D1Database,
     id: &str,
     sub: &str,
+    tech_id: Option<&str>,
     phone: Option<&str>,
     citizen_id: &str,
     full_name: Option<&str>,
@@ -344,10 +355,10 @@ pub async fn create_national(
 ) -> Result<bool, ApiError> {
     let r = d1
         .prepare(
-            "INSERT INTO citizens (id, phone, full_name, citizen_id, email, created_at, national_sub, profile_confirmed) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0) ON CONFLICT DO NOTHING",
+            "INSERT INTO citizens (id, phone, full_name, citizen_id, email, created_at, national_sub, national_tech_id, profile_confirmed) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0) ON CONFLICT DO NOTHING",
         )
-        .bind(&[id.into(), opt_s(phone), opt_s(full_name), citizen_id.into(), opt_s(email), now_iso.into(), sub.into()])?
+        .bind(&[id.into(), opt_s(phone), opt_s(full_name), citizen_id.into(), opt_s(email), now_iso.into(), sub.into(), opt_s(tech_id)])?
         .run()
         .await?;
     changed(&r)
