@@ -46,7 +46,9 @@ fn redirect_uri(ctx: &Ctx) -> String {
     format!("{}/api/auth/national/callback", config::public_base_url(&ctx.env))
 }
 
-async fn get_text(url: &str, bearer: Option<&str>, form: Option<&str>) -> Result<(u16, String), ApiError> {
+/// A request to the provider: GET, or POST with a form body or a bearer token (userinfo, which
+/// FACTS §6 shows POSTed). Answers the status and the body.
+async fn call(url: &str, bearer: Option<&str>, form: Option<&str>) -> Result<(u16, String), ApiError> {
     let headers = Headers::new();
     headers.set("accept", "application/json")?;
     let mut init = RequestInit::new();
@@ -69,7 +71,7 @@ async fn get_text(url: &str, bearer: Option<&str>, form: Option<&str>) -> Result
 
 /// A fetch whose failure (network, non-200, not JSON) is the provider being unavailable.
 async fn fetch_json<T: serde::de::DeserializeOwned>(url: &str) -> Result<T, OidcError> {
-    match get_text(url, None, None).await {
+    match call(url, None, None).await {
         Ok((200, text)) => serde_json::from_str(&text).map_err(|_| OidcError::ProviderUnavailable),
         Ok((status, _)) => {
             worker::console_warn!("auth: national provider answered {status} at {url}");
@@ -90,7 +92,7 @@ async fn provider(cfg: &NationalLogin, refresh: bool) -> Result<std::rc::Rc<Prov
         }
     }
     let url = format!("{}{}", cfg.issuer.trim_end_matches('/'), portal::DISCOVERY_PATH);
-    let text = match get_text(&url, None, None).await {
+    let text = match call(&url, None, None).await {
         Ok((200, text)) => text,
         _ => return Err(OidcError::ProviderUnavailable),
     };
@@ -221,7 +223,7 @@ async fn finish(ctx: &Ctx) -> Result<(String, String), Fail> {
     let mut p = provider(cfg, false).await?;
 
     let form = oidc::token_form(&code, &redirect_uri(ctx), &cfg.client_id, cfg.client_secret.expose(), &login.verifier);
-    let tokens: TokenResponse = match get_text(&p.discovery.token_endpoint, None, Some(&form)).await {
+    let tokens: TokenResponse = match call(&p.discovery.token_endpoint, None, Some(&form)).await {
         Ok((200, text)) => serde_json::from_str(&text).map_err(|_| OidcError::ProviderUnavailable)?,
         Ok((400..=499, _)) => return Err(OidcError::CodeRejected.into()),
         _ => return Err(OidcError::ProviderUnavailable.into()),
@@ -248,7 +250,7 @@ async fn finish(ctx: &Ctx) -> Result<(String, String), Fail> {
     // [V FACTS §6] the portal's profile claims come from userinfo; the id_token vouches for `sub`.
     let claims = match (&p.discovery.userinfo_endpoint, &tokens.access_token) {
         (Some(url), Some(access)) => {
-            let info: Map<String, Value> = match get_text(url, Some(access), None).await {
+            let info: Map<String, Value> = match call(url, Some(access), None).await {
                 Ok((200, text)) => serde_json::from_str(&text).map_err(|_| OidcError::ProviderUnavailable)?,
                 _ => return Err(OidcError::ProviderUnavailable.into()),
             };
