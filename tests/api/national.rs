@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use crate::payments::dossier_awaiting_payment;
 use crate::support::{agency_code, app, expect_error, Session};
 
-const CRON: &str = "/cdn-cgi/handler/scheduled?cron=*/5+*+*+*+*";
+pub const CRON: &str = "/cdn-cgi/handler/scheduled?cron=*/5+*+*+*+*";
 
 fn code_of(citizen: &Session, id: &str) -> String {
     citizen.get(&format!("/api/dossiers/{id}")).json::<Value>().unwrap()["code"].as_str().unwrap().to_string()
@@ -26,7 +26,7 @@ fn statuses(code: &str) -> Vec<String> {
 }
 
 /// Waits (nudges arrive through the queue; the sweep is also run by the cron) until `done`.
-fn eventually<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
+pub fn eventually<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
     let start = Instant::now();
     loop {
         if let Some(v) = probe() {

@@ -4,13 +4,11 @@
 //! These tests map only xã Quang Phục and procedure 2.001035, which no other test relies on, and
 //! clear the mappings when done.
 
-use std::time::{Duration, Instant};
-
 use serde_json::{json, Value};
 
+use crate::national::eventually;
 use crate::support::{agency_code, app, expect_error, Session};
 
-const CRON: &str = "/cdn-cgi/handler/scheduled?cron=*/5+*+*+*+*";
 const PROCEDURE: &str = "2.001035";
 const NATIONAL_PROCEDURE: &str = "2.001035.000.00.00.H23";
 const NATIONAL_UNIT: &str = "000.99.51.H23";
@@ -24,17 +22,6 @@ fn received(code: &str) -> Vec<Value> {
     app().get(&format!("/sandbox/dvcqg/received?dossier={code}")).json::<Vec<Value>>().unwrap()
 }
 
-fn eventually<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
-    let start = Instant::now();
-    loop {
-        if let Some(v) = probe() {
-            return v;
-        }
-        assert!(start.elapsed() < Duration::from_secs(60), "timed out waiting for {what}");
-        app().get(CRON);
-        std::thread::sleep(Duration::from_millis(300));
-    }
-}
 
 #[test]
 fn codes_are_mapped_by_who_may_and_the_sync_reports_the_portals_codes() {

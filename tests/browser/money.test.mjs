@@ -9,7 +9,7 @@
 // transferred. axe on each page; screenshots in tests/browser/artifacts.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, startBrowser, axeViolations, screenshot, hasNoHorizontalScroll, apiLogin, apiCall, dossierAwaitingPayment } from "./support.mjs";
+import { startServer, startBrowser, axeViolations, screenshot, hasNoHorizontalScroll, apiLogin, apiCall, dossierAwaitingPayment, staffLogin } from "./support.mjs";
 
 let server, browser;
 before(async () => {
@@ -35,22 +35,6 @@ async function checkPage(page, name) {
   await screenshot(page, name);
 }
 
-async function staffLogin(page, username) {
-  await page.goto(server.base + "/can-bo/dang-nhap");
-  // A click that lands before the staff bundle has taken over the form sends nothing: fill and
-  // click again then (at most three times), and say what the log-in answered if it was refused.
-  let answer = null;
-  for (let attempt = 0; attempt < 3 && !answer; attempt++) {
-    await page.getByLabel("Tên đăng nhập").fill(username);
-    await page.getByLabel("Mật khẩu").fill("MotCua@2026");
-    const sent = page.waitForResponse((r) => r.url().endsWith("/api/staff/login"), { timeout: 10_000 }).catch(() => null);
-    await page.getByRole("button", { name: "Đăng nhập" }).click();
-    answer = await sent;
-  }
-  assert.ok(answer, "the log-in request was never sent");
-  assert.equal(answer.status(), 200, `log-in of ${username}: ${await answer.text()}`);
-  await page.getByRole("heading", { name: "Hồ sơ cần xử lý" }).waitFor({ timeout: 30_000 });
-}
 
 /// Waits until the input matched by `selector` holds `value`.
 async function hasValue(page, selector, value) {
@@ -65,7 +49,7 @@ async function phonePage() {
 
 test("an admin sees an agency's accounts per purpose and its merchants with write-only secrets", async () => {
   const page = await phonePage();
-  await staffLogin(page, "haiduong.admin");
+  await staffLogin(page, "haiduong.admin", server.base);
   await page.getByRole("navigation", { name: "Điều hướng cán bộ" }).getByRole("link", { name: "Quản trị" }).click();
   await page.getByRole("heading", { name: "Quản trị danh mục" }).waitFor();
   await page.locator(`#a-agency option[value='${NGOC_KY}']`).waitFor({ state: "attached" });
@@ -124,7 +108,7 @@ test("an admin sees an agency's accounts per purpose and its merchants with writ
 
 test("an admin imports a VNPay settlement file, sees the difference and resolves it", async () => {
   const page = await phonePage();
-  await staffLogin(page, "haiduong.admin");
+  await staffLogin(page, "haiduong.admin", server.base);
   await page.getByRole("navigation", { name: "Điều hướng cán bộ" }).getByRole("link", { name: "Đối soát" }).click();
   await page.getByRole("heading", { name: "Đối soát thanh toán", level: 1 }).waitFor();
   await page.locator(`#d-agency option[value='${NGOC_KY}']`).waitFor({ state: "attached" });
@@ -200,7 +184,7 @@ test("a refund paid back by hand is approved and marked transferred by someone e
   assert.equal(own.find((r) => r.id === asked.id)?.can_decide, false);
 
   const page = await phonePage();
-  await staffLogin(page, "hatinh.admin");
+  await staffLogin(page, "hatinh.admin", server.base);
   await page.getByRole("navigation", { name: "Điều hướng cán bộ" }).getByRole("link", { name: "Hoàn tiền" }).click();
   await page.getByRole("heading", { name: "Hoàn tiền", level: 1 }).waitFor();
   const card = page.locator("li.refund", { hasText: dossier.code });

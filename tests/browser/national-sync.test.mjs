@@ -9,7 +9,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startServer, startBrowser, axeViolations, screenshot, hasNoHorizontalScroll, apiLogin, apiCall, SON_TAY, ARTIFACTS } from "./support.mjs";
+import { startServer, startBrowser, axeViolations, screenshot, hasNoHorizontalScroll, apiLogin, apiCall, SON_TAY, ARTIFACTS, staffLogin } from "./support.mjs";
 
 let server, browser;
 before(async () => {
@@ -37,22 +37,6 @@ async function phonePage() {
   return page;
 }
 
-async function staffLogin(page, username, base = server.base) {
-  await page.goto(base + "/can-bo/dang-nhap");
-  // A click that lands before the staff bundle has taken over the form sends nothing: fill and
-  // click again then (at most three times), and say what the log-in answered if it was refused.
-  let answer = null;
-  for (let attempt = 0; attempt < 3 && !answer; attempt++) {
-    await page.getByLabel("Tên đăng nhập").fill(username);
-    await page.getByLabel("Mật khẩu").fill("MotCua@2026");
-    const sent = page.waitForResponse((r) => r.url().endsWith("/api/staff/login"), { timeout: 10_000 }).catch(() => null);
-    await page.getByRole("button", { name: "Đăng nhập" }).click();
-    answer = await sent;
-  }
-  assert.ok(answer, "the log-in request was never sent");
-  assert.equal(answer.status(), 200, `log-in of ${username}: ${await answer.text()}`);
-  await page.getByRole("heading", { name: "Hồ sơ cần xử lý" }).waitFor({ timeout: 30_000 });
-}
 
 /// Tells the sandbox portal how to treat messages naming `matching`.
 async function control(body) {
@@ -98,7 +82,7 @@ test("an admin sees what the portal refused and why, and sends it again", async 
   const b = await eventually("the second refusal", () => failedOf(second));
 
   const page = await phonePage();
-  await staffLogin(page, "hatinh.admin");
+  await staffLogin(page, "hatinh.admin", server.base);
   await page.getByRole("navigation", { name: "Điều hướng cán bộ" }).getByRole("link", { name: "Đồng bộ Cổng DVCQG" }).click();
   await page.getByRole("heading", { name: "Đồng bộ Cổng DVCQG", level: 1 }).waitFor();
   // Failed ones are what the page opens on, with their count.
@@ -155,7 +139,7 @@ test("an admin sees what the portal refused and why, and sends it again", async 
 
 test("the dashboard shows the portal's acknowledged share beside the payment rate", async () => {
   const page = await phonePage();
-  await staffLogin(page, "hatinh.admin");
+  await staffLogin(page, "hatinh.admin", server.base);
   await page.getByRole("navigation", { name: "Điều hướng cán bộ" }).getByRole("link", { name: "Thống kê" }).click();
   const head = page.locator("#rates thead th", { hasText: "Đồng bộ Cổng DVCQG" });
   await head.waitFor();
@@ -227,7 +211,7 @@ test("a citizen rates a returned dossier and is thanked", async () => {
 
   // The desk sees the citizen's rating on the dossier.
   const desk = await phonePage();
-  await staffLogin(desk, "sontay.motcua");
+  await staffLogin(desk, "sontay.motcua", server.base);
   await desk.goto(`${server.base}/can-bo/ho-so/${dossier.id}`);
   await desk.getByRole("heading", { name: "Đánh giá của người dân" }).waitFor();
   await desk.locator(".rating-given[data-rating=hai_long]", { hasText: "Cán bộ hướng dẫn tận tình" }).waitFor();

@@ -1,6 +1,7 @@
 // Shared set-up for browser tests: a throw-away `wrangler dev` (fresh state, demo data) on a free
 // loopback port, and headless Debian Chromium at the phone viewport (360×740). Everything
 // started here is stopped by its own process group.
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -160,4 +161,22 @@ export async function dossierAwaitingPayment(base, citizen, phone) {
   const notified = await apiCall(base, officer, "POST", `/api/staff/dossiers/${dossier.id}/fee-notice`, {});
   if (notified.fee_notice.total !== 21000) throw new Error(`fee notice of ${notified.fee_notice.total}, expected 21000`);
   return dossier;
+}
+
+/// Logs a staff member in through the log-in page of the server at `base` and waits for the inbox.
+export async function staffLogin(page, username, base) {
+  await page.goto(base + "/can-bo/dang-nhap");
+  // A click that lands before the staff bundle has taken over the form sends nothing: fill and
+  // click again then (at most three times), and say what the log-in answered if it was refused.
+  let answer = null;
+  for (let attempt = 0; attempt < 3 && !answer; attempt++) {
+    await page.getByLabel("Tên đăng nhập").fill(username);
+    await page.getByLabel("Mật khẩu").fill("MotCua@2026");
+    const sent = page.waitForResponse((r) => r.url().endsWith("/api/staff/login"), { timeout: 10_000 }).catch(() => null);
+    await page.getByRole("button", { name: "Đăng nhập" }).click();
+    answer = await sent;
+  }
+  assert.ok(answer, "the log-in request was never sent");
+  assert.equal(answer.status(), 200, `log-in of ${username}: ${await answer.text()}`);
+  await page.getByRole("heading", { name: "Hồ sơ cần xử lý" }).waitFor({ timeout: 30_000 });
 }
