@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod api;
 pub mod beneficiary;
+pub mod bill;
 pub mod applicant;
 pub mod auth;
 pub mod calendar;

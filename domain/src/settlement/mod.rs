@@ -12,7 +12,7 @@
 pub mod bank;
 mod matcher;
 pub mod momo;
-mod table;
+pub(crate) mod table;
 pub mod vnpay;
 pub mod zalopay;
 
