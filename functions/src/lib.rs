@@ -7,6 +7,7 @@
 use worker::{event, Context, Env, Request, Response, Result};
 
 mod auth;
+mod bill;
 mod catalog;
 mod dashboard;
 mod desk;
@@ -65,6 +66,14 @@ async fn scheduled(event: worker::ScheduledEvent, env: Env, _ctx: worker::Schedu
         Ok(Some(open)) => worker::console_log!("settlement report: {open} differences still open"),
         Ok(None) => {}
         Err(e) => worker::console_error!("settlement report failed: {e}"),
+    }
+    // Bills past their due date close (every 5 minutes: the day turns at 17:00 UTC).
+    match env.d1(platform::config::DB) {
+        Ok(d1) => match bill::store::expire_past_due(&d1).await {
+            Ok(n) => worker::console_log!("bills: {n} past due closed"),
+            Err(e) => worker::console_error!("bill expiry failed: {e}"),
+        },
+        Err(e) => worker::console_error!("bill expiry: no database: {e}"),
     }
     match upload::cleanup::run(&env).await {
         Ok(s) => worker::console_log!("uploads: {} never attached deleted, {} unfinished multipart aborted", s.deleted, s.aborted),

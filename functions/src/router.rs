@@ -9,7 +9,7 @@ use crate::platform::http::Ctx;
 use crate::platform::config;
 #[cfg(feature = "sandbox")]
 use crate::dev;
-use crate::{auth, catalog, dashboard, desk, dossier, embed, fee, health, national, payment, upload};
+use crate::{auth, bill, catalog, dashboard, desk, dossier, embed, fee, health, national, payment, upload};
 
 pub async fn handle(req: Request, env: Env) -> Result<Response> {
     let ctx = Ctx::new(req, env);
@@ -127,6 +127,33 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
             desk::paylink::send(&mut ctx, &id).await
         }
         (Method::Get, ["api", "staff", "audit"]) => desk::audit::list(&ctx).await,
+        (Method::Get, ["api", "staff", "bills"]) => bill::routes::list(&ctx).await,
+        (Method::Post, ["api", "staff", "bills"]) => bill::routes::create(&mut ctx).await,
+        (Method::Post, ["api", "staff", "bills", "import"]) => bill::routes::import(&mut ctx).await,
+        (Method::Get, ["api", "staff", "bills", code]) => {
+            let code = code.to_string();
+            bill::routes::get(&ctx, &code).await
+        }
+        (Method::Post, ["api", "staff", "bills", code, "cancel"]) => {
+            let code = code.to_string();
+            bill::routes::cancel(&mut ctx, &code).await
+        }
+        (Method::Get, ["api", "staff", "payment-links"]) => bill::links::list(&ctx).await,
+        (Method::Post, ["api", "staff", "payment-links"]) => bill::links::create(&mut ctx).await,
+        (Method::Get, ["api", "bills", "lookup"]) => bill::public::lookup(&ctx).await,
+        (Method::Get, ["api", "bills", "mine"]) => bill::public::mine(&ctx).await,
+        (Method::Post, ["api", "bills", code, "payments"]) => {
+            let code = code.to_string();
+            bill::public::pay(&mut ctx, &code).await
+        }
+        (Method::Get, ["api", "payment-links", slug]) => {
+            let slug = slug.to_string();
+            bill::links::show(&ctx, &slug).await
+        }
+        (Method::Post, ["api", "payment-links", slug, "payments"]) => {
+            let slug = slug.to_string();
+            bill::links::pay(&mut ctx, &slug).await
+        }
         (Method::Get, ["api", "admin", "catalog"]) => desk::admin::catalog(&ctx).await,
         (Method::Post, ["api", "admin", "agencies"]) => desk::admin::create_agency(&mut ctx).await,
         (Method::Put, ["api", "admin", "agencies", code]) => {
@@ -298,6 +325,7 @@ fn body_cap(segments: &[&str]) -> Option<u64> {
         ["api", "staff", "dossiers", _, "results"] => Some(2 * motcua_domain::desk::RESULT_MAX_BYTES as u64),
         ["api", "dashboard", "import"] => Some(dashboard::routes::IMPORT_MAX),
         ["api", "admin", "settlements", "import"] => Some(payment::settlement::FILE_MAX_BYTES as u64),
+        ["api", "staff", "bills", "import"] => Some(bill::import::MAX_BYTES),
         _ => Some(crate::platform::http::JSON_BODY_MAX),
     }
 }

@@ -99,7 +99,7 @@ fn a_kill_9_mid_storm_leaves_every_settlement_whole() {
     let settlements = server.d1_count("SELECT count(*) FROM settlements");
     let counters_after = server.d1_count("SELECT coalesce(sum(online + other), 0) FROM payment_counters");
     assert_eq!(counters_after - counters_before, settlements, "the counters moved once per settlement");
-    let notices_settled = server.d1_count("SELECT count(*) FROM fee_notices WHERE status = 'settled'");
+    let notices_settled = server.d1_count("SELECT count(*) FROM bills WHERE status = 'paid'");
     assert_eq!(notices_settled, settlements);
     let paid_dossiers = server.d1_count("SELECT count(*) FROM dossiers WHERE status = 'paid'");
     assert_eq!(paid_dossiers, settlements);

@@ -6,6 +6,7 @@ mod support;
 mod callbacks;
 mod dashboard;
 mod auth;
+mod bills;
 mod catalog;
 mod crash;
 mod desk;

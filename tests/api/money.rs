@@ -40,7 +40,7 @@ pub fn assert_legal_receipt(receipt: &Value, total: i64) {
     assert!(!receipt["issued_at"].as_str().unwrap_or_default().is_empty());
 }
 
-fn momo_ipn(reference: &str, amount: i64, config: &MomoConfig) -> reqwest::blocking::Response {
+pub(crate) fn momo_ipn(reference: &str, amount: i64, config: &MomoConfig) -> reqwest::blocking::Response {
     let body = momo_side::ipn_body(
         config,
         &momo_side::PaymentResult {
@@ -58,7 +58,7 @@ fn momo_ipn(reference: &str, amount: i64, config: &MomoConfig) -> reqwest::block
     app().post_raw("/api/payments/momo/ipn", "application/json", &body)
 }
 
-fn zalopay_callback(reference: &str, amount: i64, config: &ZalopayConfig) -> Value {
+pub(crate) fn zalopay_callback(reference: &str, amount: i64, config: &ZalopayConfig) -> Value {
     let now = time::OffsetDateTime::now_utc();
     let order = zalopay::CreateWire {
         app_id: config.app_id.parse().unwrap(),
@@ -77,7 +77,7 @@ fn zalopay_callback(reference: &str, amount: i64, config: &ZalopayConfig) -> Val
     app().post_raw("/api/payments/zalopay/callback", "application/json", &body).json().unwrap()
 }
 
-fn paygov_confirm(reference: &str, amount: i64, config: &PaygovConfig) -> Value {
+pub(crate) fn paygov_confirm(reference: &str, amount: i64, config: &PaygovConfig) -> Value {
     let body = paygov_side::confirm_body(
         config,
         &paygov_side::Outcome {
@@ -93,7 +93,7 @@ fn paygov_confirm(reference: &str, amount: i64, config: &PaygovConfig) -> Value 
     app().post_raw("/api/payments/paygov/confirm", "application/json", &body).json().unwrap()
 }
 
-fn bank_webhook(account: &str, reference: &str, amount: i64, secret: &str) -> u16 {
+pub(crate) fn bank_webhook(account: &str, reference: &str, amount: i64, secret: &str) -> u16 {
     let transfer = BankTransfer {
         id: format!("FT{reference}"),
         account: account.into(),
@@ -127,7 +127,7 @@ fn daison_paygov() -> PaygovConfig {
     PaygovConfig::new(DAISON_PAYGOV.0, Secret::new(DAISON_PAYGOV.1), "http://unused")
 }
 
-fn deployment_paygov() -> PaygovConfig {
+pub(crate) fn deployment_paygov() -> PaygovConfig {
     PaygovConfig::new(dev_var("PAYGOV_PARTNER_CODE"), Secret::new(dev_var("PAYGOV_SECRET")), "http://unused")
 }
 

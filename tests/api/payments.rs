@@ -159,7 +159,7 @@ fn twenty_concurrent_identical_callbacks_settle_once() {
     assert!(to_account >= 21_000, "{csv}");
 }
 
-fn momo_config() -> MomoConfig {
+pub(crate) fn momo_config() -> MomoConfig {
     MomoConfig::new(dev_var("MOMO_PARTNER_CODE"), dev_var("MOMO_ACCESS_KEY"), Secret::new(dev_var("MOMO_SECRET_KEY")))
 }
 
@@ -200,7 +200,7 @@ fn momo_ipn_cases() {
     f.assert_paid_once();
 }
 
-fn zalopay_config(key2: &str) -> ZalopayConfig {
+pub(crate) fn zalopay_config(key2: &str) -> ZalopayConfig {
     ZalopayConfig::new(dev_var("ZALOPAY_APP_ID"), Secret::new(dev_var("ZALOPAY_KEY1")), Secret::new(key2))
 }
 

@@ -93,7 +93,7 @@ fn a_fee_notice_racing_a_withdrawal_never_leaves_an_open_notice_on_a_withdrawn_d
             (n.join().unwrap(), w.join().unwrap())
         });
         let status = app().d1_query(&format!("SELECT status FROM dossiers WHERE id = '{id}'"))[0].clone();
-        let open = app().d1_count(&format!("SELECT count(*) FROM fee_notices WHERE dossier_id = '{id}' AND status = 'open'"));
+        let open = app().d1_count(&format!("SELECT count(*) FROM bills WHERE dossier_id = '{id}' AND status = 'open'"));
         match (notice.0, withdrawal.0) {
             // Both in turn: the notice, then the withdrawal that cancelled it.
             (200, 200) => assert_eq!((status.as_str(), open), ("withdrawn", 0)),

@@ -131,54 +131,31 @@ pub async fn clear_guard(d1: &D1Database, phone: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Wrong codes per client address (motcua_domain::auth::otp::VERIFY_PER_IP in VERIFY_WINDOW).
+pub const ADDRESS_TRIES: crate::platform::address_limit::Limit =
+    crate::platform::address_limit::Limit { table: "otp_verify_failures", max: otp::VERIFY_PER_IP, window: otp::VERIFY_WINDOW };
+
 /// Reserves one of the client address's wrong tries within the window before a code is
 /// compared (the count and the insert are one statement). `None`: the address has used them all.
 pub async fn reserve_address_try(d1: &D1Database, ip_hash: &str, now: i64) -> Result<Option<i64>, ApiError> {
-    #[derive(Deserialize)]
-    struct Id {
-        id: i64,
-    }
-    let row: Option<Id> = db::first(
-        d1.prepare(
-            "INSERT INTO otp_verify_failures (ip_hash, at) SELECT ?1, ?2 \
-             WHERE (SELECT COUNT(*) FROM otp_verify_failures WHERE ip_hash = ?1 AND at > ?3) < ?4 RETURNING id",
-        )
-        .bind(&[ip_hash.into(), n(now), n(now - otp::VERIFY_WINDOW), n(otp::VERIFY_PER_IP as i64)])?,
-    )
-    .await?;
-    Ok(row.map(|r| r.id))
+    ADDRESS_TRIES.reserve(d1, ip_hash, now).await
 }
 
 /// Gives back a reserved address try that was not a wrong code (right, or not compared).
 pub async fn release_address_try(d1: &D1Database, id: i64) -> Result<(), ApiError> {
-    d1.prepare("DELETE FROM otp_verify_failures WHERE id = ?1").bind(&[n(id)])?.run().await?;
-    Ok(())
+    ADDRESS_TRIES.release(d1, id).await
 }
 
 /// The oldest wrong try of the address still inside the window (for `Retry-After`).
 pub async fn oldest_address_try(d1: &D1Database, ip_hash: &str, now: i64) -> Result<Option<i64>, ApiError> {
-    #[derive(Deserialize)]
-    struct Oldest {
-        oldest: Option<i64>,
-    }
-    let row: Option<Oldest> = db::first(
-        d1.prepare("SELECT MIN(at) AS oldest FROM otp_verify_failures WHERE ip_hash = ?1 AND at > ?2")
-            .bind(&[ip_hash.into(), n(now - otp::VERIFY_WINDOW)])?,
-    )
-    .await?;
-    Ok(row.and_then(|r| r.oldest))
+    ADDRESS_TRIES.oldest(d1, ip_hash, now).await
 }
 
-/// Scheduled: drops the per-address wrong tries that have left their window (they no longer count).
+/// Scheduled: drops the per-address wrong tries (and wrong bill look-ups) that have left their window.
 pub async fn forget_old_address_tries(env: &worker::Env) -> Result<usize, ApiError> {
     let d1 = env.d1(crate::platform::config::DB)?;
     let now = (worker::Date::now().as_millis() / 1000) as i64;
-    let result = d1
-        .prepare("DELETE FROM otp_verify_failures WHERE at <= ?1")
-        .bind(&[n(now - otp::VERIFY_WINDOW)])?
-        .run()
-        .await?;
-    Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0))
+    Ok(ADDRESS_TRIES.forget_old(&d1, now).await? + crate::bill::public::LOOKUP_MISSES.forget_old(&d1, now).await?)
 }
 
 /// Counts a wrong code against the code itself; `burn` (the try that locked the number) makes it

@@ -72,11 +72,11 @@ pub async fn counter_payment(ctx: &mut Ctx, id: &str) -> Result<Response, ApiErr
     let routing = motcua_domain::beneficiary::route(&lines, &crate::payment::accounts::of_agency(&d1, &row.agency_code).await?).ok();
     payment_store::create(
         &d1,
-        &row,
+        payment_store::Owner::Dossier(&row),
         payment_store::NewPayment {
             id: &payment_id,
             reference: reference.as_str(),
-            notice_id: &notice.id,
+            bill_id: &notice.id,
             provider: "counter",
             amount: amount.as_dong(),
             started_by: &actor,

@@ -144,6 +144,7 @@ pub struct NoticeRow {
 impl NoticeRow {
     /// The notice as the payability rule sees it.
     pub fn as_open(&self) -> motcua_domain::payment::OpenNotice {
+        // (A notice is a bill of kind procedure_fee: its states are the bill's.)
         motcua_domain::payment::OpenNotice { open: self.status == "open", total: self.total }
     }
 
@@ -152,7 +153,12 @@ impl NoticeRow {
             id: self.id.clone(),
             total: self.total,
             lines: serde_json::from_str(&self.lines_json).unwrap_or_default(),
-            status: serde_json::from_value(serde_json::Value::String(self.status.clone())).unwrap_or(NoticeStatus::Cancelled),
+            // The API keeps calling a paid notice "settled", as it did before notices were bills.
+            status: match self.status.as_str() {
+                "open" => NoticeStatus::Open,
+                "paid" => NoticeStatus::Settled,
+                _ => NoticeStatus::Cancelled,
+            },
             created_at: self.created_at.clone(),
         }
     }
@@ -161,7 +167,7 @@ impl NoticeRow {
 pub async fn latest_notice(d1: &D1Database, dossier_id: &str) -> Result<Option<NoticeRow>, ApiError> {
     db::first(
         d1.prepare(
-            "SELECT id, total, lines_json, status, created_at FROM fee_notices \
+            "SELECT id, total, lines_json, status, created_at FROM bills \
              WHERE dossier_id = ?1 AND status != 'cancelled' ORDER BY created_at DESC LIMIT 1",
         )
         .bind(&[dossier_id.into()])?,
@@ -170,6 +176,15 @@ pub async fn latest_notice(d1: &D1Database, dossier_id: &str) -> Result<Option<N
 }
 
 pub async fn payments(d1: &D1Database, dossier_id: &str) -> Result<Vec<PaymentSummary>, ApiError> {
+    payments_where(d1, "dossier_id", dossier_id).await
+}
+
+/// The attempts at a bill, newest first.
+pub async fn payments_of_bill(d1: &D1Database, bill_id: &str) -> Result<Vec<PaymentSummary>, ApiError> {
+    payments_where(d1, "bill_id", bill_id).await
+}
+
+async fn payments_where(d1: &D1Database, column: &'static str, value: &str) -> Result<Vec<PaymentSummary>, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         id: String,
@@ -181,9 +196,9 @@ pub async fn payments(d1: &D1Database, dossier_id: &str) -> Result<Vec<PaymentSu
     }
     let rows: Vec<Row> = db::all(
         d1.prepare(
-            "SELECT id, reference, provider, amount, state, created_at FROM payments WHERE dossier_id = ?1 ORDER BY created_at DESC",
+            format!("SELECT id, reference, provider, amount, state, created_at FROM payments WHERE {column} = ?1 ORDER BY created_at DESC"),
         )
-        .bind(&[dossier_id.into()])?,
+        .bind(&[value.into()])?,
     )
     .await?;
     Ok(rows

@@ -114,8 +114,8 @@ pub async fn fee_notice(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let lines = serde_json::to_string(&adjusted.lines).map_err(|e| ApiError::Unexpected(e.to_string()))?;
     let notice = d1
         .prepare(
-            "INSERT INTO fee_notices (id, dossier_id, agency_code, total, lines_json, status, created_by, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?7)",
+            "INSERT INTO bills (id, kind, dossier_id, agency_code, total, lines_json, status, created_by, created_at) \
+             VALUES (?1, 'procedure_fee', ?2, ?3, ?4, ?5, 'open', ?6, ?7)",
         )
         .bind(&[
             notice_id.as_str().into(),

@@ -56,7 +56,7 @@ pub fn change_stmts(
     ];
     if decision.cancels_open_notice {
         stmts.push(
-            d1.prepare("UPDATE fee_notices SET status = 'cancelled' WHERE dossier_id = ?1 AND status = 'open'")
+            d1.prepare("UPDATE bills SET status = 'cancelled', version = version + 1 WHERE dossier_id = ?1 AND status = 'open'")
                 .bind(&[row.id.as_str().into()])?,
         );
     }

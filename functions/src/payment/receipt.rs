@@ -27,8 +27,11 @@ pub async fn issue(env: &Env, d1: &D1Database, payment_id: &str) -> Result<(), A
         tax_code: Option<String>,
         receipt_form_symbol: Option<String>,
         receipt_symbol: Option<String>,
-        dossier_id: String,
-        applicant_json: String,
+        bill_id: String,
+        dossier_id: Option<String>,
+        /// The dossier's applicant (a procedure fee), else the bill's payer.
+        applicant_json: Option<String>,
+        payer_name: Option<String>,
         lines_json: String,
         routing_json: Option<String>,
         total: i64,
@@ -38,10 +41,10 @@ pub async fn issue(env: &Env, d1: &D1Database, payment_id: &str) -> Result<(), A
     }
     let Some(s) = db::first::<Source>(
         d1.prepare(
-            "SELECT p.agency_code, a.name AS agency_name, a.tax_code, a.receipt_form_symbol, a.receipt_symbol, p.dossier_id, \
-               d.applicant_json, n.lines_json, p.routing_json, n.total, p.provider, p.provider_txn, \
+            "SELECT p.agency_code, a.name AS agency_name, a.tax_code, a.receipt_form_symbol, a.receipt_symbol, p.bill_id, p.dossier_id, \
+               d.applicant_json, n.payer_name, n.lines_json, p.routing_json, n.total, p.provider, p.provider_txn, \
                (SELECT COUNT(*) FROM receipts r WHERE r.payment_id = p.id) AS has_receipt \
-             FROM payments p JOIN dossiers d ON d.id = p.dossier_id JOIN fee_notices n ON n.id = p.notice_id \
+             FROM payments p JOIN bills n ON n.id = p.bill_id LEFT JOIN dossiers d ON d.id = p.dossier_id \
              JOIN agencies a ON a.code = p.agency_code \
              WHERE p.id = ?1 AND p.state IN ('succeeded', 'partially_refunded', 'refunded')",
         )
@@ -59,8 +62,10 @@ pub async fn issue(env: &Env, d1: &D1Database, payment_id: &str) -> Result<(), A
     // The number restarts each 1 January (Vietnam time) per collecting agency.
     let seq = sequences::assign(env, &format!("receipt:{}:{year}", s.agency_code), payment_id).await?;
     let number = format!("{}-{year}-{seq:06}", s.agency_code);
-    let payer: serde_json::Value = serde_json::from_str(&s.applicant_json).unwrap_or_default();
-    let payer_name = payer["full_name"].as_str().unwrap_or("").to_string();
+    let payer_name = match (&s.applicant_json, &s.payer_name) {
+        (Some(applicant), _) => serde_json::from_str::<serde_json::Value>(applicant).unwrap_or_default()["full_name"].as_str().unwrap_or("").to_string(),
+        (None, name) => name.clone().unwrap_or_default(),
+    };
     // Each line with where it is owed, as routed when the payment started.
     let routing: Option<Routing> = s.routing_json.as_deref().and_then(|r| serde_json::from_str(r).ok());
     let items: Vec<ReceiptItem> = match &routing {
@@ -105,7 +110,8 @@ pub async fn issue(env: &Env, d1: &D1Database, payment_id: &str) -> Result<(), A
     };
     d1.prepare(
         "INSERT OR IGNORE INTO receipts (number, agency_code, year, seq, payment_id, dossier_id, payer_name, lines_json, \
-           total, provider, provider_txn, verify_code, issued_at, legal_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+           total, provider, provider_txn, verify_code, issued_at, legal_json, bill_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     )
     .bind(&[
         number.into(),
@@ -113,7 +119,7 @@ pub async fn issue(env: &Env, d1: &D1Database, payment_id: &str) -> Result<(), A
         year.into(),
         (seq as f64).into(),
         payment_id.into(),
-        s.dossier_id.into(),
+        db::nullable(s.dossier_id.as_deref()),
         payer_name.into(),
         lines_json.into(),
         (s.total as f64).into(),
@@ -122,6 +128,7 @@ pub async fn issue(env: &Env, d1: &D1Database, payment_id: &str) -> Result<(), A
         hex::encode(random::bytes::<10>()).into(),
         clock::rfc3339(now).into(),
         legal_json,
+        s.bill_id.into(),
     ])?
     .run()
     .await?;
@@ -133,8 +140,11 @@ struct ReceiptRow {
     number: String,
     agency_code: String,
     agency_name: String,
+    /// The dossier's code, or the bill's.
     dossier_code: Option<String>,
-    procedure_name: String,
+    procedure_name: Option<String>,
+    kind: String,
+    document_number: Option<String>,
     payer_name: String,
     lines_json: String,
     total: i64,
@@ -147,10 +157,11 @@ struct ReceiptRow {
     legal_json: Option<String>,
 }
 
-const SELECT: &str = "SELECT r.number, r.agency_code, a.name AS agency_name, d.code AS dossier_code, p.name AS procedure_name, \
+const SELECT: &str = "SELECT r.number, r.agency_code, a.name AS agency_name, COALESCE(d.code, b.code) AS dossier_code, \
+       p.name AS procedure_name, b.kind, b.document_number, \
      r.payer_name, r.lines_json, r.total, r.provider, r.provider_txn, r.issued_at, r.verify_code, r.seq, a.tax_code, r.legal_json \
-     FROM receipts r JOIN agencies a ON a.code = r.agency_code JOIN dossiers d ON d.id = r.dossier_id \
-     JOIN procedures p ON p.code = d.procedure_code";
+     FROM receipts r JOIN agencies a ON a.code = r.agency_code JOIN bills b ON b.id = r.bill_id \
+     LEFT JOIN dossiers d ON d.id = r.dossier_id LEFT JOIN procedures p ON p.code = d.procedure_code";
 
 fn view(r: ReceiptRow, base: &str) -> ReceiptView {
     let legal: Option<LegalReceipt> = r.legal_json.as_deref().and_then(|j| serde_json::from_str(j).ok());
@@ -168,7 +179,14 @@ fn view(r: ReceiptRow, base: &str) -> ReceiptView {
         agency_code: r.agency_code,
         agency_name: r.agency_name,
         dossier_code: r.dossier_code,
-        procedure_name: r.procedure_name,
+        // A bill without a dossier is named by its kind and source document.
+        procedure_name: r.procedure_name.unwrap_or_else(|| {
+            let kind = motcua_domain::bill::Kind::from_str_opt(&r.kind).map(|k| k.label_vi()).unwrap_or("");
+            match &r.document_number {
+                Some(n) => format!("{kind} — {n}"),
+                None => kind.to_string(),
+            }
+        }),
         payer_name: r.payer_name,
         lines: serde_json::from_str(&r.lines_json).unwrap_or(serde_json::Value::Null),
         total: r.total,

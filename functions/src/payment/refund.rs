@@ -184,7 +184,8 @@ async fn call_provider(
 struct RefundRow {
     id: String,
     payment_id: String,
-    dossier_id: String,
+    dossier_id: Option<String>,
+    /// The dossier's code, or the bill's for a bill without a dossier.
     dossier_code: Option<String>,
     agency_code: String,
     provider: String,
@@ -201,10 +202,10 @@ struct RefundRow {
     paid_at: Option<String>,
 }
 
-const REFUNDS: &str = "SELECT r.id, r.payment_id, p.dossier_id, d.code AS dossier_code, p.agency_code, p.provider, r.amount, r.reason, r.status, \
+const REFUNDS: &str = "SELECT r.id, r.payment_id, p.dossier_id, COALESCE(d.code, b.code) AS dossier_code, p.agency_code, p.provider, r.amount, r.reason, r.status, \
        r.staff_id, s.username AS requested_by, r.created_at, (SELECT username FROM staff WHERE id = r.decided_by) AS decided_by, r.decided_at, \
        r.decision_note, r.transfer_ref, r.paid_at \
-     FROM refunds r JOIN payments p ON p.id = r.payment_id JOIN dossiers d ON d.id = p.dossier_id LEFT JOIN staff s ON s.id = r.staff_id";
+     FROM refunds r JOIN payments p ON p.id = r.payment_id JOIN bills b ON b.id = p.bill_id LEFT JOIN dossiers d ON d.id = p.dossier_id LEFT JOIN staff s ON s.id = r.staff_id";
 
 fn refund_json(r: &RefundRow, viewer: &str) -> serde_json::Value {
     let mut v = serde_json::to_value(r).unwrap_or_default();

@@ -11,8 +11,10 @@ use crate::platform::error::ApiError;
 pub struct PaymentRow {
     pub id: String,
     pub reference: String,
-    pub notice_id: String,
-    pub dossier_id: String,
+    /// The bill it pays (a dossier's fee notice is a bill).
+    pub bill_id: String,
+    /// The bill's dossier, for a procedure fee.
+    pub dossier_id: Option<String>,
     pub agency_code: String,
     pub provider: String,
     pub amount: i64,
@@ -34,7 +36,7 @@ impl PaymentRow {
     }
 }
 
-const SELECT: &str = "SELECT id, reference, notice_id, dossier_id, agency_code, provider, amount, state, provider_txn, \
+const SELECT: &str = "SELECT id, reference, bill_id, dossier_id, agency_code, provider, amount, state, provider_txn, \
      created_at, expires_at, refunded, version, merchant_agency FROM payments";
 
 pub async fn by_reference(d1: &D1Database, reference: &str) -> Result<Option<PaymentRow>, ApiError> {

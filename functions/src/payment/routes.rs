@@ -46,7 +46,6 @@ pub async fn start(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
 /// Opens a payment attempt for a dossier the caller was already allowed to pay (its owner, the
 /// desk, or the holder of a signed pay link); the provider sends the payer back to `return_path`.
 pub async fn start_for(ctx: &mut Ctx, actor: &str, row: DossierRow, return_path: &str) -> Result<Response, ApiError> {
-    let actor = actor.to_string();
     let body: StartBody = ctx.json_body().await?;
     let provider = Provider::parse("provider", &body.provider)?;
     let d1 = ctx.d1()?;
@@ -54,25 +53,57 @@ pub async fn start_for(ctx: &mut Ctx, actor: &str, row: DossierRow, return_path:
     let amount = payment::payable(row.status, notice.as_ref().map(|n| n.as_open())).map_err(not_payable)?;
     let notice = notice.expect("payable means an open notice");
     online_payment_on(&d1, &row).await?;
-    // Every owed line needs its beneficiary before any money moves.
     let lines: Vec<FeeLineAmount> =
         serde_json::from_str(&notice.lines_json).map_err(|e| ApiError::Unexpected(format!("fee notice lines: {e}")))?;
     let agency_accounts = accounts::of_agency(&d1, &row.agency_code).await?;
     let routing = beneficiary::route(&lines, &agency_accounts).map_err(unroutable)?;
-    let merchant = merchants::resolve(&ctx.env, &d1, &row.agency_code, provider).await?;
+    let target = Target {
+        owner: store::Owner::Dossier(&row),
+        bill_id: &notice.id,
+        agency_code: &row.agency_code,
+        amount,
+        description: format!("Thanh toan phi ho so {}", row.code.clone().unwrap_or_default()),
+        receipt: (provider == Provider::Paygov).then(|| receipt_info(&row, &lines, &routing)),
+        routing,
+        accounts: agency_accounts,
+    };
+    open_attempt(ctx, actor, provider, target, return_path).await
+}
+
+/// What an attempt is opened for, already found payable by the caller's rule, with each owed
+/// line's beneficiary.
+pub struct Target<'a> {
+    pub owner: store::Owner<'a>,
+    pub bill_id: &'a str,
+    pub agency_code: &'a str,
+    pub amount: motcua_domain::money::Vnd,
+    /// What the provider shows the payer (ASCII: some providers refuse anything else).
+    pub description: String,
+    pub routing: Routing,
+    pub accounts: Vec<beneficiary::Account>,
+    /// What the national platform prints on its own receipt.
+    pub receipt: Option<paygov::ReceiptInfo>,
+}
+
+/// Opens the attempt at the provider and answers where the payer goes next (201 `Started`).
+pub async fn open_attempt(ctx: &mut Ctx, actor: &str, provider: Provider, target: Target<'_>, return_path: &str) -> Result<Response, ApiError> {
+    let actor = actor.to_string();
+    let d1 = ctx.d1()?;
+    let Target { owner, bill_id, agency_code, amount, description, routing, accounts: agency_accounts, receipt } = target;
+    let merchant = merchants::resolve(&ctx.env, &d1, agency_code, provider).await?;
     let now = clock::now();
     let reference = Reference::from_random(random::u64());
     let base = config::public_base(&ctx.env);
     let request = PaymentRequest {
         reference: reference.clone(),
         amount,
-        description: format!("Thanh toan phi ho so {}", row.code.clone().unwrap_or_default()),
-        return_url: format!("{base}{return_path}?thanh-toan={reference}"),
+        description,
+        return_url: format!("{base}{return_path}{}thanh-toan={reference}", if return_path.contains('?') { '&' } else { '?' }),
         ipn_url: format!("{base}/api/payments/{}", callback_path(provider)),
         created_at: now,
         expires_at: now + time::Duration::minutes(reconcile::PENDING_AFTER_MINUTES),
         client_ip: ctx.req.headers().get("cf-connecting-ip")?.unwrap_or_else(|| "127.0.0.1".into()),
-        receipt: (provider == Provider::Paygov).then(|| receipt_info(&row, &lines, &routing)),
+        receipt,
     };
     let env = &ctx.env;
     let c = &merchant.credentials;
@@ -92,13 +123,13 @@ pub async fn start_for(ctx: &mut Ctx, actor: &str, row: DossierRow, return_path:
     let at = clock::rfc3339(now);
     let created = store::create(
         &d1,
-        &row,
+        owner,
         store::NewPayment {
             id: &payment_id,
             reference: reference.as_str(),
-            notice_id: &notice.id,
+            bill_id,
             provider: provider.as_str(),
-            amount: notice.total,
+            amount: amount.as_dong(),
             started_by: &actor,
             at: &at,
             expires_at: &clock::rfc3339(request.expires_at),
@@ -128,7 +159,7 @@ pub async fn start_for(ctx: &mut Ctx, actor: &str, row: DossierRow, return_path:
         other => other,
     };
     store::apply_event(&d1, &created.id, Event::Redirect, &at, &serde_json::json!({})).await?;
-    let payment = dossier_repo::payments(&d1, &row.id)
+    let payment = dossier_repo::payments_of_bill(&d1, bill_id)
         .await?
         .into_iter()
         .find(|p| p.id == payment_id)
@@ -195,7 +226,7 @@ async fn online_payment_on(d1: &worker::D1Database, row: &DossierRow) -> Result<
 }
 
 /// A line whose beneficiary is not configured: 409 naming what the province must add.
-fn unroutable(e: RoutingError) -> ApiError {
+pub fn unroutable(e: RoutingError) -> ApiError {
     ApiError::Conflict { code: e.code().into(), message: e.message_en(), message_vi: e.message_vi(), field: Some(e.field()) }
 }
 

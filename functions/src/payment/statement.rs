@@ -23,6 +23,7 @@ struct Row {
     amount: i64,
     settled_at: String,
     dossier_code: Option<String>,
+    kind: String,
     lines_json: String,
     routing_json: Option<String>,
 }
@@ -93,9 +94,9 @@ pub async fn daily(ctx: &Ctx) -> Result<Response, ApiError> {
     let d1 = ctx.d1()?;
     let rows: Vec<Row> = db::all(
         d1.prepare(
-            "SELECT s.provider, s.provider_txn, s.amount, s.settled_at, d.code AS dossier_code, n.lines_json, p.routing_json \
-             FROM settlements s JOIN payments p ON p.id = s.payment_id JOIN dossiers d ON d.id = p.dossier_id \
-             JOIN fee_notices n ON n.id = s.notice_id \
+            "SELECT s.provider, s.provider_txn, s.amount, s.settled_at, COALESCE(d.code, n.code) AS dossier_code, n.kind, n.lines_json, p.routing_json \
+             FROM settlements s JOIN payments p ON p.id = s.payment_id LEFT JOIN dossiers d ON d.id = p.dossier_id \
+             JOIN bills n ON n.id = s.bill_id \
              WHERE p.agency_code = ?1 AND s.settled_at >= ?2 AND s.settled_at < ?3 ORDER BY s.settled_at",
         )
         .bind(&[agency.as_str().into(), from.into(), to.into()])?,
@@ -108,12 +109,17 @@ pub async fn daily(ctx: &Ctx) -> Result<Response, ApiError> {
         .map(|a| format!("{}/{}", a.bank_bin, a.account_number))
         .unwrap_or_else(|| "merchant".into());
     let mut by_provider: BTreeMap<String, (u64, i64)> = BTreeMap::new();
+    // Per kind of bill (dossier fees, land obligations, fines, insurance, other).
+    let mut by_kind: BTreeMap<String, (u64, i64)> = BTreeMap::new();
     let mut by_payee: BTreeMap<String, ByPayee> = BTreeMap::new();
     let mut to_remit: BTreeMap<String, ByPayee> = BTreeMap::new();
     for r in &rows {
         let e = by_provider.entry(r.provider.clone()).or_default();
         e.0 += 1;
         e.1 += r.amount;
+        let k = by_kind.entry(r.kind.clone()).or_default();
+        k.0 += 1;
+        k.1 += r.amount;
         match r.routing_json.as_deref().and_then(|j| serde_json::from_str::<Routing>(j).ok()) {
             Some(routing) => {
                 for l in &routing.lines {
@@ -140,6 +146,7 @@ pub async fn daily(ctx: &Ctx) -> Result<Response, ApiError> {
             "date": date.to_string(),
             "settlements": rows.len(),
             "by_provider": by_provider.iter().map(|(k, (n, sum))| serde_json::json!({"provider": k, "count": n, "amount": sum})).collect::<Vec<_>>(),
+            "by_kind": by_kind.iter().map(|(k, (n, sum))| serde_json::json!({"kind": k, "count": n, "amount": sum})).collect::<Vec<_>>(),
             "by_beneficiary": by_payee.into_values().collect::<Vec<_>>(),
             "to_remit": to_remit.into_values().collect::<Vec<_>>(),
         }));
@@ -147,6 +154,9 @@ pub async fn daily(ctx: &Ctx) -> Result<Response, ApiError> {
     let mut csv = String::from("\u{feff}loai,khoa,so_giao_dich,tong_tien\n");
     for (k, (n, sum)) in &by_provider {
         csv.push_str(&format!("provider,{k},{n},{sum}\n"));
+    }
+    for (k, (n, sum)) in &by_kind {
+        csv.push_str(&format!("kind,{k},{n},{sum}\n"));
     }
     for p in by_payee.values() {
         csv.push_str(&format!("beneficiary,{} {}{},{},{}\n", csv_field(&p.holder_name), p.account, p.budget_item.as_deref().map(|b| format!(" TM{b}")).unwrap_or_default(), p.lines, p.amount));
@@ -165,9 +175,9 @@ pub async fn daily(ctx: &Ctx) -> Result<Response, ApiError> {
             p.amount
         ));
     }
-    csv.push_str("\nthoi_gian,ma_ho_so,hinh_thuc,ma_giao_dich,so_tien\n");
+    csv.push_str("\nthoi_gian,ma_ho_so,loai,hinh_thuc,ma_giao_dich,so_tien\n");
     for r in &rows {
-        csv.push_str(&format!("{},{},{},{},{}\n", r.settled_at, r.dossier_code.clone().unwrap_or_default(), r.provider, r.provider_txn, r.amount));
+        csv.push_str(&format!("{},{},{},{},{},{}\n", r.settled_at, r.dossier_code.clone().unwrap_or_default(), r.kind, r.provider, r.provider_txn, r.amount));
     }
     let headers = Headers::new();
     headers.set("content-type", "text/csv; charset=utf-8")?;

@@ -27,11 +27,18 @@ use crate::platform::error::ApiError;
 /// request that lost a race gets 409.
 const RETRIES: usize = 5;
 
-/// A new attempt for the dossier's open notice.
+/// What an attempt pays, and the version its payability was decided on: a dossier's open fee
+/// notice (guarded by the dossier, whose state says whether fees are owed) or a bill of its own.
+pub enum Owner<'a> {
+    Dossier(&'a DossierRow),
+    Bill(&'a crate::bill::repo::BillRow),
+}
+
+/// A new attempt for an open bill.
 pub struct NewPayment<'a> {
     pub id: &'a str,
     pub reference: &'a str,
-    pub notice_id: &'a str,
+    pub bill_id: &'a str,
     pub provider: &'a str,
     pub amount: i64,
     pub started_by: &'a str,
@@ -43,22 +50,26 @@ pub struct NewPayment<'a> {
     pub routing: Option<&'a motcua_domain::beneficiary::Routing>,
 }
 
-/// Opens an attempt, guarded by the dossier's version: an attempt is never opened for a
-/// dossier that was withdrawn or re-noticed after it was read as payable.
-pub async fn create(d1: &D1Database, dossier: &DossierRow, new: NewPayment<'_>) -> Result<PaymentRow, ApiError> {
+/// Opens an attempt, guarded by the version its payability was read from: an attempt is never
+/// opened for a dossier withdrawn or re-noticed, or a bill cancelled or expired, after that read.
+pub async fn create(d1: &D1Database, owner: Owner<'_>, new: NewPayment<'_>) -> Result<PaymentRow, ApiError> {
+    let (guard, dossier_id, agency) = match owner {
+        Owner::Dossier(d) => (db::guard(d1, Guarded::Dossier, &d.id, d.version)?, Some(d.id.as_str()), d.agency_code.as_str()),
+        Owner::Bill(b) => (db::guard(d1, Guarded::Bill, &b.id, b.version)?, None, b.agency_code.as_str()),
+    };
     let stmts = vec![
-        db::guard(d1, Guarded::Dossier, &dossier.id, dossier.version)?,
+        guard,
         d1.prepare(
-            "INSERT INTO payments (id, reference, notice_id, dossier_id, agency_code, provider, amount, state, started_by, \
+            "INSERT INTO payments (id, reference, bill_id, dossier_id, agency_code, provider, amount, state, started_by, \
                created_at, expires_at, updated_at, merchant_agency, routing_json) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'created', ?8, ?9, ?10, ?9, ?11, ?12)",
         )
         .bind(&[
             new.id.into(),
             new.reference.into(),
-            new.notice_id.into(),
-            dossier.id.as_str().into(),
-            dossier.agency_code.as_str().into(),
+            new.bill_id.into(),
+            db::nullable(dossier_id),
+            agency.into(),
             new.provider.into(),
             (new.amount as f64).into(),
             new.started_by.into(),
@@ -72,7 +83,10 @@ pub async fn create(d1: &D1Database, dossier: &DossierRow, new: NewPayment<'_>) 
         ])?,
         ledger::event_stmt(d1, new.id, new.at, "created", &json!({"provider": new.provider, "amount": new.amount, "by": new.started_by}))?,
     ];
-    dossier_store::run(d1, &dossier.id, stmts).await?;
+    match owner {
+        Owner::Dossier(d) => dossier_store::run(d1, &d.id, stmts).await?,
+        Owner::Bill(b) => crate::bill::store::run(d1, b, stmts).await?,
+    }
     repo::by_id(d1, new.id).await?.ok_or_else(|| ApiError::Unexpected("payment vanished".into()))
 }
 
@@ -180,9 +194,16 @@ pub async fn settle(env: &Env, d1: &D1Database, payment_id: &str, provider_txn: 
             Ok(d) => d,
             Err(_) => return Ok(CallbackOutcome::AlreadyConfirmed),
         };
-        let Some(row) = dossier_repo::dossier(d1, &p.dossier_id).await? else { return Ok(CallbackOutcome::OrderNotFound) };
+        let Some(dossier_id) = p.dossier_id.as_deref() else {
+            // A bill of its own: the bill decides whether it is still owed.
+            match settle_bill(env, d1, &p, &decision, provider_txn, &settler, at).await? {
+                Some(outcome) => return Ok(outcome),
+                None => continue,
+            }
+        };
+        let Some(row) = dossier_repo::dossier(d1, dossier_id).await? else { return Ok(CallbackOutcome::OrderNotFound) };
         let notice = dossier_repo::latest_notice(d1, &row.id).await?;
-        let still_owed = notice.as_ref().is_some_and(|n| n.id == p.notice_id && n.status == "open");
+        let still_owed = notice.as_ref().is_some_and(|n| n.id == p.bill_id && n.status == "open");
         let actor = match &settler {
             Settler::Provider { .. } => Actor { role: Role::System, id: format!("payment:{}", p.id) },
             Settler::Counter { staff } => Actor { role: Role::Officer, id: staff.staff_id.clone() },
@@ -200,45 +221,97 @@ pub async fn settle(env: &Env, d1: &D1Database, payment_id: &str, provider_txn: 
         let mut stmts = vec![db::guard(d1, Guarded::Payment, &p.id, p.version)?];
         stmts.extend(dossier_store::change_stmts(d1, &row, &dossier_change, staff, at)?);
         stmts.extend([
-            d1.prepare(
-                "INSERT INTO settlements (notice_id, payment_id, provider, provider_txn, amount, online, settled_by, settled_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )
-            .bind(&[
-                p.notice_id.as_str().into(),
-                p.id.as_str().into(),
-                p.provider.as_str().into(),
-                provider_txn.into(),
-                (p.amount as f64).into(),
-                (if settler.online() { 1 } else { 0 }).into(),
-                settler.name().into(),
-                at.into(),
-            ])?,
-            d1.prepare(
-                "UPDATE payments SET state = ?1, provider_txn = ?2, version = version + 1, updated_at = ?3 WHERE id = ?4 AND version = ?5",
-            )
-            .bind(&[enum_str(&decision.to).into(), provider_txn.into(), at.into(), p.id.as_str().into(), (p.version as f64).into()])?,
-            d1.prepare("UPDATE fee_notices SET status = 'settled' WHERE id = ?1 AND status = 'open'").bind(&[p.notice_id.as_str().into()])?,
-            ledger::event_stmt(d1, &p.id, at, decision.ledger_kind(), &json!({"provider_txn": provider_txn, "by": settler.name()}))?,
+            d1.prepare("UPDATE bills SET status = 'paid', version = version + 1, closed_by = ?2, closed_at = ?3 WHERE id = ?1 AND status = 'open'")
+                .bind(&[p.bill_id.as_str().into(), format!("payment:{}", p.id).into(), at.into()])?,
             // The dashboard's counters move with the dossier, in this same transaction.
-            crate::dashboard::repo::count_settlement_stmt(d1, &p.dossier_id, at, settler.online())?,
+            crate::dashboard::repo::count_settlement_stmt(d1, dossier_id, at, settler.online())?,
         ]);
+        stmts.extend(settlement_stmts(d1, &p, &decision, provider_txn, &settler, at)?);
         match d1.batch(stmts).await {
             Ok(_) => {}
             Err(e) if db::is_stale(&e) => continue,
             Err(e) if db::is_unique_violation(&e) => return duplicate(d1, &p, provider_txn, at).await,
             Err(e) => return Err(e.into()),
         }
-        if let Ok(Some(row)) = dossier_repo::dossier(d1, &p.dossier_id).await {
+        if let Ok(Some(row)) = dossier_repo::dossier(d1, dossier_id).await {
             crate::dossier::notify::status_changed(env, &row).await;
         }
-        // The settlement stands; a receipt failure here is retried by reconciliation.
-        if let Err(e) = receipt::issue(env, d1, &p.id).await {
-            worker::console_error!("receipt for payment {} not issued yet: {e}", p.id);
-        }
+        issue_receipt(env, d1, &p).await;
         return Ok(CallbackOutcome::Recorded);
     }
     Err(ApiError::Unexpected(format!("payment {payment_id} could not be settled: kept changing")))
+}
+
+/// The settlement itself, the attempt's new state and its ledger row: the part of a settlement
+/// that is the same whatever the bill is for. `settlements` is keyed by the bill, so only one
+/// of two attempts racing for one bill lands.
+fn settlement_stmts(
+    d1: &D1Database,
+    p: &PaymentRow,
+    decision: &PaymentDecision,
+    provider_txn: &str,
+    settler: &Settler<'_>,
+    at: &str,
+) -> Result<Vec<D1PreparedStatement>, ApiError> {
+    Ok(vec![
+        d1.prepare(
+            "INSERT INTO settlements (bill_id, payment_id, provider, provider_txn, amount, online, settled_by, settled_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )
+        .bind(&[
+            p.bill_id.as_str().into(),
+            p.id.as_str().into(),
+            p.provider.as_str().into(),
+            provider_txn.into(),
+            (p.amount as f64).into(),
+            (if settler.online() { 1 } else { 0 }).into(),
+            settler.name().into(),
+            at.into(),
+        ])?,
+        d1.prepare("UPDATE payments SET state = ?1, provider_txn = ?2, version = version + 1, updated_at = ?3 WHERE id = ?4 AND version = ?5")
+            .bind(&[enum_str(&decision.to).into(), provider_txn.into(), at.into(), p.id.as_str().into(), (p.version as f64).into()])?,
+        ledger::event_stmt(d1, &p.id, at, decision.ledger_kind(), &json!({"provider_txn": provider_txn, "by": settler.name()}))?,
+    ])
+}
+
+/// The settlement stands; a receipt failure here is retried by reconciliation.
+async fn issue_receipt(env: &Env, d1: &D1Database, p: &PaymentRow) {
+    if let Err(e) = receipt::issue(env, d1, &p.id).await {
+        worker::console_error!("receipt for payment {} not issued yet: {e}", p.id);
+    }
+}
+
+/// Settles a bill without a dossier: the bill's own decision (open, or expired while the payer
+/// was at the provider) with its version guarded, the settlement, the per-kind counters. `None`:
+/// something moved meanwhile, decide again.
+async fn settle_bill(
+    env: &Env,
+    d1: &D1Database,
+    p: &PaymentRow,
+    decision: &PaymentDecision,
+    provider_txn: &str,
+    settler: &Settler<'_>,
+    at: &str,
+) -> Result<Option<CallbackOutcome>, ApiError> {
+    use motcua_domain::bill;
+    let Some(b) = crate::bill::repo::by_id(d1, &p.bill_id).await? else { return Ok(Some(CallbackOutcome::OrderNotFound)) };
+    let bill_change = match bill::decide(b.facts(), &bill::Command::Settle, crate::platform::clock::now()) {
+        Ok(change) => change,
+        Err(bill::BillError::NotOpen(bill::State::Paid)) => return duplicate(d1, p, provider_txn, at).await.map(Some),
+        Err(_) => return paid_but_not_owed(d1, p, provider_txn, at).await.map(Some),
+    };
+    let mut stmts = vec![db::guard(d1, Guarded::Payment, &p.id, p.version)?];
+    stmts.extend(crate::bill::store::change_stmts(d1, &b, &bill_change, &format!("payment:{}", p.id), at)?);
+    stmts.extend(settlement_stmts(d1, p, decision, provider_txn, settler, at)?);
+    stmts.push(crate::bill::store::count_stmt(d1, &b, at, settler.online())?);
+    match d1.batch(stmts).await {
+        Ok(_) => {}
+        Err(e) if db::is_stale(&e) => return Ok(None),
+        Err(e) if db::is_unique_violation(&e) => return duplicate(d1, p, provider_txn, at).await.map(Some),
+        Err(e) => return Err(e.into()),
+    }
+    issue_receipt(env, d1, p).await;
+    Ok(Some(CallbackOutcome::Recorded))
 }
 
 /// Another request settled this notice first. If it was this very payment, it is a duplicate
@@ -250,7 +323,7 @@ async fn duplicate(d1: &D1Database, p: &PaymentRow, provider_txn: &str, at: &str
         payment_id: String,
     }
     let winner: Option<Winner> =
-        db::first(d1.prepare("SELECT payment_id FROM settlements WHERE notice_id = ?1").bind(&[p.notice_id.as_str().into()])?).await?;
+        db::first(d1.prepare("SELECT payment_id FROM settlements WHERE bill_id = ?1").bind(&[p.bill_id.as_str().into()])?).await?;
     match winner {
         Some(w) if w.payment_id == p.id => Ok(CallbackOutcome::AlreadyConfirmed),
         _ => paid_but_not_owed(d1, p, provider_txn, at).await,

@@ -26,6 +26,7 @@ pub fn guard(d1: &worker::D1Database, table: Guarded, id: &str, version: i64) ->
         Guarded::Dossier => "INSERT INTO state_guard (ok) SELECT count(*) FROM dossiers WHERE id = ?1 AND version = ?2",
         Guarded::Payment => "INSERT INTO state_guard (ok) SELECT count(*) FROM payments WHERE id = ?1 AND version = ?2",
         Guarded::NationalSync => "INSERT INTO state_guard (ok) SELECT count(*) FROM national_sync WHERE id = ?1 AND version = ?2",
+        Guarded::Bill => "INSERT INTO state_guard (ok) SELECT count(*) FROM bills WHERE id = ?1 AND version = ?2",
     };
     Ok(d1.prepare(sql).bind(&[id.into(), (version as f64).into()])?)
 }
@@ -36,6 +37,7 @@ pub enum Guarded {
     Dossier,
     Payment,
     NationalSync,
+    Bill,
 }
 
 /// Whether a batch was refused by a [`guard`]: someone else changed the row first.

@@ -3,6 +3,7 @@
 
 pub mod clock;
 pub mod config;
+pub mod address_limit;
 pub mod db;
 pub mod error;
 pub mod http;

@@ -1,0 +1,265 @@
+//! The desk's bills: `POST /api/staff/bills` (one), `POST /api/staff/bills/import` (a CSV, all
+//! rows or none), `GET /api/staff/bills` (list and search), `GET /api/staff/bills/{code}`,
+//! `POST /api/staff/bills/{code}/cancel` (with a reason, audited). Officers and admins of the
+//! issuing agency write; everyone whose scope covers the agency reads.
+
+use motcua_domain::auth::StaffRole;
+use motcua_domain::bill::{self, BillCode, Command, Kind, NewBill, NewBillInput, State};
+use motcua_domain::codes::AgencyCode;
+use motcua_domain::validation::FieldError;
+use serde::Deserialize;
+use serde_json::json;
+use worker::Response;
+
+use super::repo::{self, BillRow};
+use super::store::{self, Numbered};
+use crate::auth::session::{self, StaffSession};
+use crate::outbox::OutboxMessage;
+use crate::platform::error::ApiError;
+use crate::platform::http::{json, Ctx};
+use crate::platform::{clock, config, random};
+use crate::sequences;
+
+/// An officer or admin whose scope covers `agency` (the issuing agency).
+pub fn may_issue(staff: &StaffSession, agency: &str, field: &'static str) -> Result<(), ApiError> {
+    if !matches!(staff.role, StaffRole::Officer | StaffRole::Admin) {
+        return Err(ApiError::Forbidden {
+            code: "role",
+            message: "Only the agency's officers issue bills.",
+            message_vi: "Chỉ cán bộ của cơ quan ban hành mới lập khoản phải nộp.",
+            field: None,
+        });
+    }
+    if !staff.covers(agency) {
+        return Err(ApiError::NotFound { what: "agency", field: Some(field) });
+    }
+    Ok(())
+}
+
+/// Numbers a checked bill: `<agency>-<letter><yyMMdd>-<n>`, the day's n at that agency and kind.
+pub async fn number<'a>(env: &worker::Env, b: &'a NewBill) -> Result<Numbered<'a>, ApiError> {
+    let today = bill::today(clock::now());
+    let agency = AgencyCode::parse("agency", &b.agency)?;
+    let seq = sequences::next(env, &format!("bill:{}:{}:{today}", b.agency, b.kind.as_str())).await?;
+    let code = BillCode::new(b.kind, agency, today, seq as u32)?;
+    Ok(Numbered { id: random::id(), code: code.to_string(), bill: b, link_slug: None })
+}
+
+/// The bill's view for staff, with its receipt once paid.
+pub async fn staff_view(d1: &worker::D1Database, b: &BillRow) -> Result<bill::BillView, ApiError> {
+    let receipt = if b.state() == State::Paid { repo::receipt(d1, &b.id).await? } else { None };
+    let online = super::public::payable_online(d1, b).await?;
+    Ok(b.staff_view(receipt, online))
+}
+
+/// Texts the payer that a bill was issued and where to pay it (when a phone was given). A
+/// failure to queue is logged: the bill stands, and the desk can tell the payer the code.
+async fn announce(ctx: &Ctx, n: &Numbered<'_>, agency_name: &str) {
+    let Some(phone) = &n.bill.payer_phone else { return };
+    let url = format!("{}/nop-phi?ma={}", config::public_base_url(&ctx.env), n.code);
+    let code = BillCode::parse("code", &n.code).expect("a code we made");
+    let text = bill::issued_sms(agency_name, &code, n.bill.total, n.bill.due_date, &url);
+    let sent = match ctx.env.queue(config::OUTBOX) {
+        Ok(q) => q.send(OutboxMessage::sms(phone.as_str(), text)).await.map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    if let Err(e) = sent {
+        worker::console_error!("bill {} SMS to {} not queued: {e}", n.code, phone.masked());
+    }
+}
+
+async fn agency_name(d1: &worker::D1Database, code: &str) -> String {
+    #[derive(Deserialize)]
+    struct Name {
+        name: String,
+    }
+    crate::platform::db::first::<Name>(d1.prepare("SELECT name FROM agencies WHERE code = ?1").bind(&[code.into()]).expect("bind"))
+        .await
+        .ok()
+        .flatten()
+        .map(|n| n.name)
+        .unwrap_or_default()
+}
+
+/// `POST /api/staff/bills`.
+pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let staff = session::staff(ctx).await?;
+    let input: NewBillInput = ctx.json_body().await?;
+    let new = input.validate(bill::today(clock::now()))?;
+    may_issue(&staff, &new.agency, "agency")?;
+    let d1 = ctx.d1()?;
+    let numbered = number(&ctx.env, &new).await?;
+    let at = clock::rfc3339(clock::now());
+    store::create_all(&d1, &staff, std::slice::from_ref(&numbered), &at, "desk").await?;
+    announce(ctx, &numbered, &agency_name(&d1, &new.agency).await).await;
+    let row = repo::by_code(&d1, &numbered.code).await?.ok_or_else(|| ApiError::Unexpected("bill vanished".into()))?;
+    Ok(json(&staff_view(&d1, &row).await?)?.with_status(201))
+}
+
+/// `POST /api/staff/bills/import?agency=`: a CSV body (bill::import's columns).
+pub async fn import(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let staff = session::staff(ctx).await?;
+    let bytes = ctx.req.bytes().await.map_err(|_| FieldError::new("file", "unreadable", "Không đọc được tệp.", "The file could not be read."))?;
+    let text = String::from_utf8(bytes).map_err(|_| FieldError::new("file", "not_utf8", "Tệp phải là văn bản UTF-8 (CSV).", "The file must be UTF-8 text (CSV)."))?;
+    let bills = bill::import::parse(&text, bill::today(clock::now())).map_err(|errors| {
+        ApiError::InvalidRows(
+            errors
+                .into_iter()
+                .map(|e| motcua_domain::dashboard::RowError {
+                    line: e.line,
+                    field: e.column.unwrap_or_default(),
+                    code: e.code,
+                    message: e.message_en,
+                    message_vi: e.message_vi,
+                })
+                .collect(),
+        )
+    })?;
+    // Every row's agency in the caller's scope, before anything is numbered.
+    let mut refused = Vec::new();
+    for b in &bills {
+        if may_issue(&staff, &b.bill.agency, "agency").is_err() {
+            refused.push(motcua_domain::dashboard::RowError {
+                line: b.line,
+                field: "agency".into(),
+                code: "not_in_scope".into(),
+                message: "You do not issue bills for this agency.".into(),
+                message_vi: "Bạn không lập khoản phải nộp cho cơ quan này.".into(),
+            });
+        }
+    }
+    if !refused.is_empty() {
+        return Err(ApiError::InvalidRows(refused));
+    }
+    let d1 = ctx.d1()?;
+    let existing = already_there(&d1, &bills).await?;
+    if !existing.is_empty() {
+        return Err(ApiError::InvalidRows(existing));
+    }
+    let mut numbered = Vec::with_capacity(bills.len());
+    for b in &bills {
+        numbered.push(number(&ctx.env, &b.bill).await?);
+    }
+    let at = clock::rfc3339(clock::now());
+    store::create_all(&d1, &staff, &numbered, &at, "import").await?;
+    for n in &numbered {
+        announce(ctx, n, &agency_name(&d1, &n.bill.agency).await).await;
+    }
+    let codes: Vec<&str> = numbered.iter().map(|n| n.code.as_str()).collect();
+    Ok(json(&json!({"imported": numbered.len(), "codes": codes}))?.with_status(201))
+}
+
+/// Rows whose bill already exists (the same document, payer and due date, not cancelled): a
+/// file imported twice adds nothing and says which rows.
+async fn already_there(d1: &worker::D1Database, bills: &[bill::import::ImportedBill]) -> Result<Vec<motcua_domain::dashboard::RowError>, ApiError> {
+    #[derive(Deserialize)]
+    struct Found {
+        k: String,
+        code: String,
+    }
+    let key = |b: &NewBill| format!("{}|{}|{}|{}|{}", b.agency, b.kind.as_str(), b.document.number, b.payer_id.as_str(), b.due_date);
+    let keys: Vec<String> = bills.iter().map(|b| key(&b.bill)).collect();
+    let found: Vec<Found> = crate::platform::db::all(
+        d1.prepare(
+            "SELECT agency_code || '|' || kind || '|' || document_number || '|' || payer_id || '|' || due_date AS k, code FROM bills \
+             WHERE status != 'cancelled' AND kind != 'procedure_fee' \
+               AND agency_code || '|' || kind || '|' || document_number || '|' || payer_id || '|' || due_date IN (SELECT value FROM json_each(?1))",
+        )
+        .bind(&[serde_json::to_string(&keys).map_err(|e| ApiError::Unexpected(e.to_string()))?.into()])?,
+    )
+    .await?;
+    Ok(bills
+        .iter()
+        .filter_map(|b| {
+            let k = key(&b.bill);
+            found.iter().find(|f| f.k == k).map(|f| motcua_domain::dashboard::RowError {
+                line: b.line,
+                field: "document_number".into(),
+                code: "bill_exists".into(),
+                message: format!("This bill already exists as {}.", f.code),
+                message_vi: format!("Khoản phải nộp này đã có, mã {}.", f.code),
+            })
+        })
+        .collect())
+}
+
+/// A bill in the caller's scope by its code, or 404 (the same for one that exists elsewhere).
+async fn in_scope(ctx: &Ctx, code: &str) -> Result<(StaffSession, BillRow), ApiError> {
+    let staff = session::staff(ctx).await?;
+    let code = BillCode::parse("code", code)?.to_string();
+    let row = repo::by_code(&ctx.d1()?, &code).await?.filter(|b| staff.covers(&b.agency_code));
+    row.map(|r| (staff, r)).ok_or(ApiError::NotFound { what: "bill", field: Some("code") })
+}
+
+/// `GET /api/staff/bills/{code}`.
+pub async fn get(ctx: &Ctx, code: &str) -> Result<Response, ApiError> {
+    let (_, row) = in_scope(ctx, code).await?;
+    json(&staff_view(&ctx.d1()?, &row).await?)
+}
+
+#[derive(Deserialize, Default)]
+struct CancelBody {
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /api/staff/bills/{code}/cancel` `{"reason"}`.
+pub async fn cancel(ctx: &mut Ctx, code: &str) -> Result<Response, ApiError> {
+    let (staff, row) = in_scope(ctx, code).await?;
+    may_issue(&staff, &row.agency_code, "code")?;
+    let body: CancelBody = ctx.json_body_or_default().await?;
+    let reason = bill::cancel_reason(&body.reason)?;
+    let now = clock::now();
+    let decision = bill::decide(row.facts(), &Command::Cancel { reason }, now).map_err(refused)?;
+    let d1 = ctx.d1()?;
+    let at = clock::rfc3339(now);
+    let mut stmts = store::change_stmts(&d1, &row, &decision, &format!("staff:{}", staff.staff_id), &at)?;
+    stmts.push(crate::desk::audit::stmt_in(
+        &d1,
+        &staff,
+        Some(&row.agency_code),
+        &at,
+        decision.action,
+        "bill",
+        row.code.as_deref().unwrap_or(&row.id),
+        &decision.audit_before,
+        &decision.audit_after,
+    )?);
+    store::run(&d1, &row, stmts).await?;
+    let row = repo::by_id(&d1, &row.id).await?.ok_or(ApiError::NotFound { what: "bill", field: Some("code") })?;
+    json(&staff_view(&d1, &row).await?)
+}
+
+/// A domain refusal as 409 with its reason.
+pub fn refused(e: bill::BillError) -> ApiError {
+    ApiError::Conflict { code: e.code().into(), message: e.message_en(), message_vi: e.message_vi(), field: None }
+}
+
+/// `GET /api/staff/bills?agency=&state=&kind=&q=`.
+pub async fn list(ctx: &Ctx) -> Result<Response, ApiError> {
+    let staff = session::staff(ctx).await?;
+    let agencies: Vec<String> = match ctx.query("agency").filter(|a| !a.trim().is_empty()) {
+        Some(a) if staff.covers(a.trim()) => vec![a.trim().to_string()],
+        Some(_) => return Err(ApiError::NotFound { what: "agency", field: Some("agency") }),
+        None => staff.agencies.clone(),
+    };
+    let state = match ctx.query("state").filter(|s| !s.is_empty()) {
+        Some(s) => Some(State::from_str_opt(&s).ok_or_else(|| {
+            FieldError::new("state", "invalid_choice", "Trạng thái là open, paid, cancelled hoặc expired.", "The state is open, paid, cancelled or expired.")
+        })?),
+        None => None,
+    };
+    let kind = match ctx.query("kind").filter(|s| !s.is_empty()) {
+        Some(k) => Some(Kind::parse_standalone("kind", &k)?),
+        None => None,
+    };
+    let q = ctx.query("q").map(|q| q.trim().to_string()).filter(|q| !q.is_empty());
+    if q.as_ref().is_some_and(|q| q.chars().count() > 100) {
+        return Err(FieldError::new("q", "too_long", "Từ khóa tối đa 100 ký tự.", "The search is at most 100 characters.").into());
+    }
+    let d1 = ctx.d1()?;
+    let rows = repo::list(&d1, &repo::ListFilter { agencies: &agencies, state, kind, q: q.as_deref() }).await?;
+    // The list leaves out receipts and the online check (one look-up each); the bill's own page has them.
+    let bills: Vec<bill::BillView> = rows.iter().map(|r| r.staff_view(None, false)).collect();
+    json(&json!({"bills": bills, "counts": repo::counts(&d1, &agencies).await?}))
+}
