@@ -134,6 +134,10 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
             let code = code.to_string();
             bill::routes::get(&ctx, &code).await
         }
+        (Method::Post, ["api", "staff", "bills", code, "counter-payment"]) => {
+            let code = code.to_string();
+            bill::routes::counter_payment(&mut ctx, &code).await
+        }
         (Method::Post, ["api", "staff", "bills", code, "cancel"]) => {
             let code = code.to_string();
             bill::routes::cancel(&mut ctx, &code).await
@@ -253,6 +257,7 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
         (Method::Get, ["api", "dashboard", "coverage"]) => dashboard::routes::coverage(&ctx).await,
         (Method::Get, ["api", "dashboard", "dormant"]) => dashboard::routes::dormant(&ctx).await,
         (Method::Get, ["api", "dashboard", "overdue"]) => dashboard::routes::overdue(&ctx).await,
+        (Method::Get, ["api", "dashboard", "bills"]) => dashboard::routes::bills(&ctx).await,
         (Method::Post, ["api", "dashboard", "import"]) => dashboard::routes::import(&mut ctx).await,
         (Method::Post, ["api", "auth", "otp", "request"]) => auth::routes::request_code(&mut ctx).await,
         (Method::Post, ["api", "auth", "otp", "verify"]) => auth::routes::verify_code(&mut ctx).await,

@@ -334,3 +334,57 @@ fn a_payment_link_makes_a_bill_per_payment() {
     assert_eq!(seen["state"], "paid");
     assert!(seen["lines"][0]["name"].as_str().unwrap().contains("34B1-12345"));
 }
+
+#[test]
+fn a_bill_paid_at_the_desk_counts_as_paid_otherwise_and_the_dashboard_shows_each_kind() {
+    let payer = "042090001241";
+    let staff = officer();
+    let code = issue(&fine_body(&format!("99/QĐ-{}", today()), payer))["code"].as_str().unwrap().to_string();
+    let resp = staff.post_json(&format!("/api/staff/bills/{code}/counter-payment"), &json!({"reference": "KB-0001234"}));
+    assert_eq!(resp.status(), 200, "{}", resp.text().unwrap_or_default());
+    let paid: Value = resp.json().unwrap();
+    assert_eq!(paid["state"], "paid");
+    assert!(paid["receipt"]["url"].as_str().is_some(), "a receipt for cash too: {paid}");
+    assert_eq!(expect_error(staff.post_json(&format!("/api/staff/bills/{code}/counter-payment"), &json!({})), 409).0, "bill_paid");
+    assert_eq!(app().d1_count(&format!("SELECT count(*) FROM audit_log WHERE action = 'bill.counter_payment' AND entity_id = '{code}'")), 1);
+
+    let admin = app().login_staff("hatinh.admin");
+    let agency = agency_code(SON_TAY);
+    let month = &today().to_string()[..7];
+    let report = |period: &str| -> Value {
+        let resp = admin.get(&format!("/api/dashboard/bills?agency={agency}&period={period}"));
+        assert_eq!(resp.status(), 200);
+        resp.json().unwrap()
+    };
+    let kinds = report(month)["kinds"].as_array().unwrap().clone();
+    assert_eq!(kinds.len(), 5);
+    let land = kinds.iter().find(|k| k["kind"] == "land_obligation").unwrap();
+    assert_eq!(land["target_display"], "50,00%", "seed 001's land target: {land}");
+    // The month's counters (whole month) and the settlements (a day range: the edges) both
+    // equal the fines settled, online and otherwise (other tests settle fines meanwhile: the
+    // three reads are retried until they agree).
+    let sql = |online: i64| {
+        format!(
+            "SELECT count(*) FROM settlements s JOIN bills b ON b.id = s.bill_id WHERE b.kind = 'fine' AND b.agency_code = '{agency}' \
+             AND s.online = {online} AND s.settled_at >= '{}T17:00:00'",
+            (today() - time::Duration::days(1))
+        )
+    };
+    let agreed = (0..10).any(|_| {
+        let (on, off) = (app().d1_count(&sql(1)), app().d1_count(&sql(0)));
+        let today_range = format!("{}..{}", today(), today());
+        let days = report(&today_range)["kinds"].as_array().unwrap().iter().find(|k| k["kind"] == "fine").unwrap().clone();
+        let ok = days["paid_online"] == on && days["paid_other"] == off && off >= 1 && on >= 1;
+        if !ok {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        ok
+    });
+    assert!(agreed, "the dashboard's fines of the day equal the settlements of the day");
+    let fine = report(month)["kinds"].as_array().unwrap().iter().find(|k| k["kind"] == "fine").unwrap().clone();
+    assert!(fine["paid_other"].as_u64().unwrap() >= 1 && fine["paid_online"].as_u64().unwrap() >= 1, "{fine}");
+    let csv = admin.get(&format!("/api/dashboard/bills?agency={agency}&format=csv")).text().unwrap();
+    assert!(csv.contains("land_obligation,Nghĩa vụ tài chính về đất đai"), "{csv}");
+    // An officer has no dashboard.
+    expect_error(staff.get("/api/dashboard/bills"), 404);
+}

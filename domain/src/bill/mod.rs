@@ -21,6 +21,7 @@
 pub mod code;
 pub mod import;
 pub mod link;
+pub mod report;
 
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};

@@ -35,7 +35,7 @@ pub async fn payable_online(d1: &D1Database, b: &BillRow) -> Result<bool, ApiErr
 
 /// Each line routed to its beneficiary; a line's own tiểu mục (from the bill) wins over the
 /// treasury account's default for its kind.
-fn route(b: &BillRow, accounts: &[beneficiary::Account]) -> Result<beneficiary::Routing, beneficiary::RoutingError> {
+pub fn route(b: &BillRow, accounts: &[beneficiary::Account]) -> Result<beneficiary::Routing, beneficiary::RoutingError> {
     let lines = b.lines();
     let mut accounts = accounts.to_vec();
     for a in accounts.iter_mut() {

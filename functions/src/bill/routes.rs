@@ -230,6 +230,58 @@ pub async fn cancel(ctx: &mut Ctx, code: &str) -> Result<Response, ApiError> {
     json(&staff_view(&d1, &row).await?)
 }
 
+#[derive(Deserialize, Default)]
+struct CounterBody {
+    /// The receipt or transfer number when the payer paid at the treasury or a bank counter.
+    #[serde(default)]
+    reference: String,
+}
+
+/// `POST /api/staff/bills/{code}/counter-payment` `{"reference"?}`: the payer paid in cash at
+/// the desk (or at the treasury, with its receipt number): the bill is settled exactly as an
+/// online payment would settle it, counted as paid otherwise, with a receipt.
+pub async fn counter_payment(ctx: &mut Ctx, code: &str) -> Result<Response, ApiError> {
+    use crate::payment::store as payment_store;
+    let (staff, row) = in_scope(ctx, code).await?;
+    may_issue(&staff, &row.agency_code, "code")?;
+    let body: CounterBody = ctx.json_body_or_default().await?;
+    let reference = motcua_domain::text_input::Text::<60, false>::parse_optional("reference", &body.reference)?;
+    let now = clock::now();
+    let amount = bill::payable(row.facts(), now).map_err(refused)?;
+    let d1 = ctx.d1()?;
+    let at = clock::rfc3339(now);
+    let payment_id = random::id();
+    let our_reference = motcua_domain::gateway::Reference::from_random(random::u64());
+    let routing = super::public::route(&row, &crate::payment::accounts::of_agency(&d1, &row.agency_code).await?).ok();
+    payment_store::create(
+        &d1,
+        payment_store::Owner::Bill(&row),
+        payment_store::NewPayment {
+            id: &payment_id,
+            reference: our_reference.as_str(),
+            bill_id: &row.id,
+            provider: "counter",
+            amount: amount.as_dong(),
+            started_by: &format!("staff:{}", staff.staff_id),
+            at: &at,
+            expires_at: &at,
+            merchant_agency: None,
+            routing: routing.as_ref(),
+        },
+    )
+    .await?;
+    let txn = match &reference {
+        Some(r) => r.as_str().to_string(),
+        None => format!("QUAY-{}", our_reference.as_str()),
+    };
+    payment_store::settle(&ctx.env, &d1, &payment_id, &txn, payment_store::Settler::Counter { staff: &staff }, &at).await?;
+    let row = repo::by_id(&d1, &row.id).await?.ok_or(ApiError::NotFound { what: "bill", field: Some("code") })?;
+    if row.state() != State::Paid {
+        return Err(store::stale(&d1, &row.id).await);
+    }
+    json(&staff_view(&d1, &row).await?)
+}
+
 /// A domain refusal as 409 with its reason.
 pub fn refused(e: bill::BillError) -> ApiError {
     ApiError::Conflict { code: e.code().into(), message: e.message_en(), message_vi: e.message_vi(), field: None }

@@ -241,3 +241,76 @@ pub async fn national_sync_counts(d1: &D1Database, period: &Period) -> Result<BT
     .await?;
     Ok(rows.into_iter().map(|r| (r.agency_code, (r.synced as u64, r.total as u64))).collect())
 }
+
+/// Bills paid in `period` by the `agencies`, per kind: a dossier's fees from the dossiers'
+/// counters (the same figures as the rates), the other kinds from `bill_counters` for whole
+/// months and from the settlements for the partial months at the edges.
+pub async fn bill_counts(d1: &D1Database, period: &Period, agencies: &[String]) -> Result<BTreeMap<motcua_domain::bill::Kind, PaymentCounts>, ApiError> {
+    use motcua_domain::bill::Kind;
+    #[derive(Deserialize)]
+    struct Row {
+        kind: String,
+        online: Option<f64>,
+        other: Option<f64>,
+    }
+    let mut out: BTreeMap<Kind, PaymentCounts> = BTreeMap::new();
+    let dossier_fees = settled_counts(d1, period, false)
+        .await?
+        .into_iter()
+        .filter(|((agency, _), _)| agencies.contains(agency))
+        .fold(PaymentCounts::default(), |t, (_, c)| t + c);
+    out.insert(Kind::ProcedureFee, dossier_fees);
+    let scope = serde_json::to_string(agencies).map_err(|e| ApiError::Unexpected(e.to_string()))?;
+    let mut add = |rows: Vec<Row>| {
+        for r in rows {
+            if let Some(kind) = Kind::from_str_opt(&r.kind) {
+                let e = out.entry(kind).or_default();
+                *e = *e + PaymentCounts::new(r.online.unwrap_or(0.0) as u64, r.other.unwrap_or(0.0) as u64);
+            }
+        }
+    };
+    let plan = period.plan();
+    if let (Some(first), Some(last)) = (plan.months.first(), plan.months.last()) {
+        add(db::all(
+            d1.prepare(
+                "SELECT kind, SUM(online) AS online, SUM(other) AS other FROM bill_counters \
+                 WHERE month >= ?1 AND month <= ?2 AND agency_code IN (SELECT value FROM json_each(?3)) GROUP BY kind",
+            )
+            .bind(&[first.as_str().into(), last.as_str().into(), scope.as_str().into()])?,
+        )
+        .await?);
+    }
+    for (from, to) in &plan.edges {
+        let (lo, hi) = dashboard::utc_bounds(*from, *to);
+        add(db::all(
+            d1.prepare(
+                "SELECT b.kind, SUM(s.online) AS online, COUNT(*) - SUM(s.online) AS other FROM settlements s JOIN bills b ON b.id = s.bill_id \
+                 WHERE s.settled_at >= ?1 AND s.settled_at < ?2 AND b.kind != 'procedure_fee' \
+                   AND b.agency_code IN (SELECT value FROM json_each(?3)) GROUP BY b.kind",
+            )
+            .bind(&[lo.into(), hi.into(), scope.as_str().into()])?,
+        )
+        .await?);
+    }
+    Ok(out)
+}
+
+/// Bills of the `agencies` still open now, per kind: how many and how much.
+pub async fn open_bills(d1: &D1Database, agencies: &[String]) -> Result<BTreeMap<motcua_domain::bill::Kind, (u64, i64)>, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        kind: String,
+        n: f64,
+        amount: f64,
+    }
+    let scope = serde_json::to_string(agencies).map_err(|e| ApiError::Unexpected(e.to_string()))?;
+    let rows: Vec<Row> = db::all(
+        d1.prepare(
+            "SELECT kind, COUNT(*) AS n, SUM(total) AS amount FROM bills WHERE status = 'open' \
+             AND agency_code IN (SELECT value FROM json_each(?1)) GROUP BY kind",
+        )
+        .bind(&[scope.into()])?,
+    )
+    .await?;
+    Ok(rows.into_iter().filter_map(|r| motcua_domain::bill::Kind::from_str_opt(&r.kind).map(|k| (k, (r.n as u64, r.amount as i64)))).collect())
+}

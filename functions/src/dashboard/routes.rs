@@ -400,6 +400,44 @@ pub async fn overdue(ctx: &Ctx) -> Result<Response, ApiError> {
     no_store(&rows)
 }
 
+/// `GET /api/dashboard/bills`: what the agency's subtree collected per kind of bill in the
+/// period (online and otherwise, the land obligations against seed 001's 50 %) and what is
+/// still open now.
+pub async fn bills(ctx: &Ctx) -> Result<Response, ApiError> {
+    let scope = Scope::load(ctx).await?;
+    let code = scope.agency(ctx)?;
+    let period = period(ctx)?;
+    let as_csv = wants_csv(ctx)?;
+    let d1 = ctx.d1()?;
+    let agencies = scope.subtree(&code);
+    let paid = repo::bill_counts(&d1, &period, &agencies).await?;
+    let open = repo::open_bills(&d1, &agencies).await?;
+    let rows = motcua_domain::bill::report::kind_rows(&paid, &open);
+    if as_csv {
+        let body = rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.kind.as_str().to_string(),
+                    r.label.clone(),
+                    r.paid_online.to_string(),
+                    r.paid_other.to_string(),
+                    r.rate_display.clone(),
+                    r.target_display.clone().unwrap_or_default(),
+                    r.open_count.to_string(),
+                    r.open_amount.to_string(),
+                ]
+            })
+            .collect();
+        return csv(
+            &format!("khoan-thu-{code}-{}", period.key),
+            &["loai", "ten_loai", "nop_truc_tuyen", "nop_khac", "ty_le", "chi_tieu", "dang_mo", "so_tien_dang_mo"],
+            body,
+        );
+    }
+    no_store(&serde_json::json!({"agency": code, "name": scope.name(&code), "period": period, "kinds": rows}))
+}
+
 /// The largest CSV import (1 MB); over it the answer is 413 `payload_too_large`.
 pub const IMPORT_MAX: u64 = 1024 * 1024;
 

@@ -304,6 +304,19 @@ async fn settle_bill(
     stmts.extend(crate::bill::store::change_stmts(d1, &b, &bill_change, &format!("payment:{}", p.id), at)?);
     stmts.extend(settlement_stmts(d1, p, decision, provider_txn, settler, at)?);
     stmts.push(crate::bill::store::count_stmt(d1, &b, at, settler.online())?);
+    if let Settler::Counter { staff } = settler {
+        stmts.push(crate::desk::audit::stmt_in(
+            d1,
+            staff,
+            Some(&b.agency_code),
+            at,
+            "bill.counter_payment",
+            "bill",
+            b.code.as_deref().unwrap_or(&b.id),
+            &bill_change.audit_before,
+            &json!({"state": bill_change.to.as_str(), "amount": p.amount, "provider_txn": provider_txn}),
+        )?);
+    }
     match d1.batch(stmts).await {
         Ok(_) => {}
         Err(e) if db::is_stale(&e) => return Ok(None),
