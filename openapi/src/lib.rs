@@ -6,7 +6,7 @@
 
 pub mod wire;
 
-use motcua_domain::{admin, api, auth, beneficiary, fee, national};
+use motcua_domain::{admin, api, auth, beneficiary, bill, fee, national};
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{json, Map, Value};
@@ -163,7 +163,7 @@ pub fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
         op("post", "/api/dossiers/{id}/payments", CitizenOrStaff, "Start paying the dossier's open fee notice", Body::Json(start_body.clone()), A::Json(201, started.clone())),
         op("get", "/api/dossiers/{id}/results/{file}", CitizenOrStaff, "Download a result file", Body::None, A::File),
         op("get", "/api/pay/{token}", Public, "What a pay link shows", Body::None, A::Json(200, s::<api::PayLinkView>(g))),
-        op("post", "/api/pay/{token}/payments", Public, "Start paying through a pay link", Body::Json(start_body), A::Json(201, started)),
+        op("post", "/api/pay/{token}/payments", Public, "Start paying through a pay link", Body::Json(start_body), A::Json(201, started.clone())),
         op("get", "/api/staff/dossiers", Staff, "The officer's inbox", Body::None, A::Json(200, s::<api::InboxPage>(g)))
             .with_query(vec![q("tab", "the inbox tab"), q("q", "words of the applicant, code or procedure")]),
         op("post", "/api/staff/dossiers", Staff, "A walk-in submission at the counter", Body::Json(s::<api::SubmitDossier>(g)), A::Json(201, staff_dossier.clone())),
@@ -209,6 +209,29 @@ pub fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
             ]),
         op("post", "/api/admin/national-catalog/differences/{id}/resolve", Staff, "National admin: mark an open difference reviewed, with a note (audited); a later pull reopens it only if the values change", Body::Json(s::<wire::ResolveBody>(g)), A::Json(200, s::<national::catalog::CatalogDifference>(g))),
         op("post", "/api/dossiers/{id}/rating", Citizen, "Rate a returned dossier once (synced to the national portal)", Body::Json(s::<national::RatingInput>(g)), A::Json(201, s::<national::Rating>(g))),
+        op("post", "/api/staff/bills", Staff, "Issue a bill of the officer's agency: a land obligation, a fine, insurance or another charge (201 with its code; SMS to the payer's phone when given)", Body::Json(s::<bill::NewBillInput>(g)), A::Json(201, s::<bill::BillView>(g))),
+        op("get", "/api/staff/bills", Staff, "Bills of the caller's agencies (newest first) and how many are in each state", Body::None, A::Json(200, json!({"type": "object", "properties": {"bills": {"type": "array", "items": s::<bill::BillView>(g)}, "counts": object()}})))
+            .with_query(vec![
+                q("agency", "an agency code in the caller's scope"),
+                q_enum("state", "only bills in this state", &["open", "paid", "cancelled", "expired"]),
+                q_enum("kind", "only bills of this kind", &["land_obligation", "fine", "insurance", "other"]),
+                q("q", "a bill code, a payer's number, a document number, or part of a payer's name"),
+            ]),
+        op("post", "/api/staff/bills/import", Staff, "Import bills as CSV (`kind,agency,payer_name,payer_id,payer_phone,document_number,document_date,violation,issued_by,line_name,amount,beneficiary,budget_item,due_date`; consecutive rows of one document, payer and due date are one bill): all rows or none, every bad row named by line and column", Body::Csv, A::Json(201, json!({"type": "object", "properties": {"imported": {"type": "integer"}, "codes": {"type": "array", "items": {"type": "string"}}}}))),
+        op("get", "/api/staff/bills/{code}", Staff, "One bill of the caller's agencies, with its receipt once paid", Body::None, A::Json(200, s::<bill::BillView>(g))),
+        op("post", "/api/staff/bills/{code}/cancel", Staff, "Cancel an open bill with a reason (audited); 409 once paid, cancelled or expired", Body::Json(json!({"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string", "maxLength": 1000}}})), A::Json(200, s::<bill::BillView>(g))),
+        op("post", "/api/staff/bills/{code}/counter-payment", Staff, "Record a bill paid in cash at the desk, or at the treasury with its receipt number (`reference`); settled and receipted like an online payment", Body::OptionalJson(json!({"type": "object", "properties": {"reference": {"type": ["string", "null"], "maxLength": 60}}})), A::Json(200, s::<bill::BillView>(g))),
+        op("get", "/api/staff/payment-links", Staff, "The payment links of the caller's agencies", Body::None, A::Json(200, json!({"type": "object", "properties": {"links": {"type": "array", "items": s::<bill::link::Link>(g)}}})))
+            .with_query(vec![q("agency", "an agency code in the caller's scope")]),
+        op("post", "/api/staff/payment-links", Staff, "Publish a payment link `/nop-tien/{slug}`: a fixed amount, or a range the payer chooses within, with a reference the payer types", Body::Json(s::<bill::link::LinkInput>(g)), A::Json(201, s::<bill::link::Link>(g))),
+        op("get", "/api/bills/lookup", Public, "A bill by its code and the payer's number (CCCD or tax code), the name reduced to initials; a wrong code and a wrong payer answer the same 404; too many misses from one address answer 429", Body::None, A::Json(200, s::<bill::BillView>(g)))
+            .with_query(vec![q("code", "the bill's code (`000.10.51.H27-P261206-0001`)"), q("payer_id", "the payer's CCCD (12 digits) or tax code")]),
+        op("get", "/api/bills/mine", Citizen, "Open bills whose payer is the logged-in citizen's identification number", Body::None, A::Json(200, json!({"type": "object", "properties": {"bills": {"type": "array", "items": s::<bill::BillView>(g)}}}))),
+        op("post", "/api/bills/{code}/payments", Public, "Start paying a bill (the payer's number, or the payer logged in): the same gateways, callbacks and receipts as a dossier's fees; 409 `bill_paid`, `bill_cancelled`, `bill_expired`", Body::Json(json!({"type": "object", "required": ["provider"], "properties": {"provider": {"type": "string", "enum": ["vnpay", "momo", "zalopay", "vietqr", "paygov"]}, "payer_id": {"type": "string", "maxLength": 20}}})), A::Json(201, started.clone())),
+        op("get", "/api/payment-links/{slug}", Public, "What a payment link's page shows", Body::None, A::Json(200, s::<bill::link::Link>(g))),
+        op("post", "/api/payment-links/{slug}/payments", Public, "Pay through a payment link: a bill of kind `other` is made (the same payer, reference and day reuse it) and its payment started", Body::Json(s::<bill::link::LinkPaymentInput>(g)), A::Json(201, object())),
+        op("get", "/api/dashboard/bills", Staff, "Bills paid online and otherwise per kind in the period, open bills, and the land obligations against seed 001's 50 %", Body::None, A::JsonOrCsv(json!({"type": "object", "properties": {"kinds": {"type": "array", "items": s::<bill::report::KindRow>(g)}}})))
+            .with_query(vec![dash_agency(), period(), format()]),
         op("get", "/api/staff/refunds", Staff, "Refunds of the caller's agencies, the ones waiting first", Body::None, A::Json(200, json!({"type": "array", "items": object()})))
             .with_query(vec![q_enum("status", "open only (default) or all", &["open", "all"])]),
         op("post", "/api/staff/refunds/{id}/decision", Staff, "A second officer approves, rejects or records the transfer of a refund paid by hand", Body::Json(s::<wire::DecisionBody>(g)), A::Json(200, object())),
@@ -266,6 +289,14 @@ fn example(method: &str, path: &str) -> Option<Value> {
         ("put", "/api/admin/agencies/{code}/accounts") => json!({"accounts": [{"purpose": "le_phi", "holder_name": "Kho bạc Nhà nước Hương Sơn", "treasury_code": "1234", "bank_bin": "970418", "account_number": "711100000436", "account_name": "KBNN HUONG SON", "chapter": "805", "budget_items": {"le_phi": "2771"}}]}),
         ("put", "/api/admin/agencies/{code}/gateways/{provider}") => json!({"tmn_code": "SONTAY01", "hash_secret": "a-new-hash-secret-from-vnpay"}),
         ("post", "/api/staff/refunds/{id}/decision") => json!({"action": "approve"}),
+        ("post", "/api/staff/bills") => json!({"kind": "fine", "agency": "000.10.51.H27", "payer": {"name": "Nguyễn Văn An", "id_number": "042090001234"},
+            "document": {"number": "12/QĐ-XPHC", "date": "2026-12-01", "violation": "Không đội mũ bảo hiểm", "issued_by": "Trần Văn Bình"},
+            "lines": [{"name": "Tiền phạt vi phạm hành chính", "amount": 400000, "budget_item": "4254"}], "due_date": "2027-01-05"}),
+        ("post", "/api/staff/bills/{code}/cancel") => json!({"reason": "Quyết định xử phạt bị hủy"}),
+        ("post", "/api/staff/bills/{code}/counter-payment") => json!({"reference": "KB-0001234"}),
+        ("post", "/api/bills/{code}/payments") => json!({"provider": "vietqr", "payer_id": "042090001234"}),
+        ("post", "/api/staff/payment-links") => json!({"agency": "000.10.51.H27", "slug": "phi-trong-giu-xe", "title": "Phí trông giữ xe", "reference_label": "Biển số xe", "min_amount": 5000, "max_amount": 200000, "line_name": "Phí trông giữ xe"}),
+        ("post", "/api/payment-links/{slug}/payments") => json!({"provider": "vietqr", "reference": "38A-12345", "payer": {"name": "Đỗ Minh Tâm", "id_number": "042090001240"}, "amount": 30000}),
         ("post", "/api/dossiers/{id}/rating") => json!({"rating": "rat_hai_long", "comment": "Cán bộ hướng dẫn tận tình"}),
         ("post", "/api/admin/settlements/differences/{id}/resolve") => json!({"note": "Đã tra soát với VNPAY"}),
         ("put", "/api/admin/national-mapping") => json!({"agencies": [{"code": "000.10.51.H27", "national_code": "000.10.51.H42"}]}),
