@@ -107,7 +107,7 @@ pub async fn import(ctx: &mut Ctx) -> Result<Response, ApiError> {
                 .into_iter()
                 .map(|e| motcua_domain::dashboard::RowError {
                     line: e.line,
-                    field: e.column.unwrap_or_default(),
+                    field: e.column.unwrap_or_else(|| "file".into()),
                     code: e.code,
                     message: e.message_en,
                     message_vi: e.message_vi,
