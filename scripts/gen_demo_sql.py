@@ -224,6 +224,36 @@ def main():
         for s in scopes:
             out.append(f"INSERT OR IGNORE INTO staff_scopes (staff_id, agency_code) VALUES ({q(sid)}, {q(code_of[s])});")
 
+    # Bills without a dossier (issue #16) for the demo citizen Nguyễn Văn An (CCCD 042090001234):
+    # a traffic fine and a land notice of xã Sơn Tây, open and due 20 days after the seed runs (so
+    # "Khoản phải nộp của tôi" and /nop-phi show them whenever `make dev` starts), and a payment
+    # link. Their codes carry 1 December 2026: the sequences of later days never meet them.
+    st = code_of[SON_TAY]
+    def line(i, name, amount, kind, item):
+        return {"code": f"tm{item}" if item else f"line{i + 1}", "name": name, "kind": kind, "quantity": 1, "unit_price": amount,
+                "amount": amount, "beneficiary": "Ngân sách nhà nước (Kho bạc Nhà nước)" if kind == "le_phi" else "Tài khoản của cơ quan thu",
+                "legal_basis": "", **({"detail_vi": f"Tiểu mục {item}"} if item else {})}
+    demo_bills = [
+        ("bill-demo-fine", "fine", f"{st}-P261201-0001", "Nguyễn Văn An", "042090001234", "0912345678",
+         {"number": "15/QĐ-XPHC", "date": "2026-12-01", "violation": "Điều khiển xe mô tô không đội mũ bảo hiểm (điểm i khoản 2 Điều 6 NĐ 100/2019/NĐ-CP)", "issued_by": "Trần Văn Bình"},
+         [line(0, "Tiền phạt vi phạm hành chính", 400000, "le_phi", "4254")]),
+        ("bill-demo-land", "land_obligation", f"{st}-D261201-0001", "Nguyễn Văn An", "042090001234", "0912345678",
+         {"number": "TB-1203/CCT-HS", "date": "2026-12-01"},
+         [line(0, "Lệ phí trước bạ nhà, đất", 1800000, "le_phi", "2801"), line(1, "Tiền sử dụng đất", 24000000, "le_phi", "1401")]),
+    ]
+    for bid, kind, bcode, name, pid, phone, doc, lines in demo_bills:
+        total = sum(l["amount"] for l in lines)
+        out.append("INSERT OR IGNORE INTO bills (id, kind, code, agency_code, payer_name, payer_id, payer_phone, document_number, document_json, "
+                   "total, lines_json, due_date, status, created_by, created_at) VALUES "
+                   f"({q(bid)}, {q(kind)}, {q(bcode)}, {q(st)}, {q(name)}, {q(pid)}, {q(phone)}, {q(doc['number'])}, "
+                   f"{q(json.dumps(doc, ensure_ascii=False))}, {total}, {q(json.dumps(lines, ensure_ascii=False))}, "
+                   "date('now', '+7 hours', '+20 days'), 'open', 'staff:stf-sontay', '2026-12-01T02:00:00Z');")
+    out.append(upsert("payment_links", {"slug": "phi-trong-giu-xe-son-tay", "agency_code": st, "title": "Phí trông giữ xe tại UBND xã Sơn Tây",
+                                        "description": "Người gửi xe nhập biển số và số tiền theo vé được phát.", "reference_label": "Biển số xe",
+                                        "amount": None, "min_amount": 2000, "max_amount": 200000, "line_name": "Phí trông giữ xe",
+                                        "beneficiary": "co_quan", "budget_item": None, "active": 1, "created_by": "staff:stf-sontay",
+                                        "created_at": "2026-12-01T02:00:00Z"}, ["slug"]))
+
     # The mock commune portal public/embed-demo.html, opened as http://localhost:8787/...: a
     # different origin (and site) from the app's http://127.0.0.1:8787, as a real portal is.
     out.append("INSERT OR IGNORE INTO embed_origins (agency_code, origin) VALUES "

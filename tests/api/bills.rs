@@ -388,3 +388,18 @@ fn a_bill_paid_at_the_desk_counts_as_paid_otherwise_and_the_dashboard_shows_each
     // An officer has no dashboard.
     expect_error(staff.get("/api/dashboard/bills"), 404);
 }
+
+#[test]
+fn the_demo_citizen_has_a_fine_and_a_land_notice_to_pay() {
+    let agency = agency_code(SON_TAY);
+    let mine: Value = app().login_citizen("0912345678").get("/api/bills/mine").json().unwrap();
+    let codes: Vec<&str> = mine["bills"].as_array().unwrap().iter().map(|b| b["code"].as_str().unwrap()).collect();
+    for code in [format!("{agency}-P261201-0001"), format!("{agency}-D261201-0001")] {
+        assert!(codes.contains(&code.as_str()), "{code} in {codes:?}");
+    }
+    let land: Value = lookup("10.16.5.1", &format!("{agency}-D261201-0001"), "042090001234").json().unwrap();
+    assert_eq!((land["total"].as_i64(), land["state"].as_str(), land["payable_online"].as_bool()), (Some(25_800_000), Some("open"), Some(true)));
+    assert!(land["due_date"].as_str().unwrap() > today().to_string().as_str(), "due after today whenever the demo starts");
+    let link: Value = app().get("/api/payment-links/phi-trong-giu-xe-son-tay").json().unwrap();
+    assert_eq!(link["reference_label"], "Biển số xe");
+}
