@@ -146,6 +146,12 @@ fn two_providers_paying_one_fine_at_once_settle_it_once_and_flag_the_other_for_r
     // amount_mismatch: money that is not owed, shown as "needs review" until an officer refunds it.
     assert_eq!(states, vec!["amount_mismatch".to_string(), "succeeded".to_string()], "the second payment waits for a refund");
     assert_eq!(app().d1_count(&format!("SELECT count(*) FROM receipts r JOIN bills b ON b.id = r.bill_id WHERE b.code = '{code}'")), 1);
+    // The officer gives the second payment back through its provider.
+    let flagged = app().d1_query(&format!("SELECT p.id FROM payments p JOIN bills b ON b.id = p.bill_id WHERE b.code = '{code}' AND p.state = 'amount_mismatch'"));
+    let resp = officer().post_json(&format!("/api/staff/payments/{}/refunds", flagged[0]), &json!({"amount": 1_500_000, "reason": "Nộp trùng khoản phạt"}));
+    assert_eq!(resp.status(), 201, "{}", resp.text().unwrap_or_default());
+    let refunds: Value = officer().get("/api/staff/refunds?status=all").json().unwrap();
+    assert!(refunds.as_array().unwrap().iter().any(|r| r["dossier_code"] == code.as_str()), "the refund names the bill: {refunds}");
 }
 
 #[test]
@@ -383,6 +389,9 @@ fn a_bill_paid_at_the_desk_counts_as_paid_otherwise_and_the_dashboard_shows_each
     assert!(agreed, "the dashboard's fines of the day equal the settlements of the day");
     let fine = report(month)["kinds"].as_array().unwrap().iter().find(|k| k["kind"] == "fine").unwrap().clone();
     assert!(fine["paid_other"].as_u64().unwrap() >= 1 && fine["paid_online"].as_u64().unwrap() >= 1, "{fine}");
+    let statement: Value = staff.get(&format!("/api/staff/statements?agency={agency}&format=json")).json().unwrap();
+    let by_kind = statement["by_kind"].as_array().unwrap();
+    assert!(by_kind.iter().any(|k| k["kind"] == "fine" && k["count"].as_u64().unwrap() >= 1), "the day's statement per kind: {statement}");
     let csv = admin.get(&format!("/api/dashboard/bills?agency={agency}&format=csv")).text().unwrap();
     assert!(csv.contains("land_obligation,Nghĩa vụ tài chính về đất đai"), "{csv}");
     // An officer has no dashboard.
