@@ -103,7 +103,7 @@ pub fn parse(text: &str, today: Date) -> Result<Vec<ImportedBill>, Vec<FileError
 }
 
 /// Consecutive rows of one bill.
-fn groups<'a>(rows: &'a [Record]) -> Vec<Vec<&'a Record>> {
+fn groups(rows: &[Record]) -> Vec<Vec<&Record>> {
     let key = |r: &Record| [0, 1, 3, 5, DUE].map(|c| r.cell(c).to_string());
     let mut out: Vec<Vec<&Record>> = Vec::new();
     for r in rows {

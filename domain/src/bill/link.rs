@@ -69,7 +69,7 @@ pub struct Link {
 }
 
 fn amount(field: &str, v: i64) -> Result<i64, FieldError> {
-    if v < 1 || v > MAX_TOTAL_DONG {
+    if !(1..=MAX_TOTAL_DONG).contains(&v) {
         return Err(FieldError::new(
             field,
             "out_of_range",

@@ -69,11 +69,7 @@ async fn by_slug(d1: &D1Database, slug: &str) -> Result<Option<LinkRow>, ApiErro
 /// `GET /api/staff/payment-links?agency=`.
 pub async fn list(ctx: &Ctx) -> Result<Response, ApiError> {
     let staff = session::staff(ctx).await?;
-    let agencies: Vec<String> = match ctx.query("agency").filter(|a| !a.trim().is_empty()) {
-        Some(a) if staff.covers(a.trim()) => vec![a.trim().to_string()],
-        Some(_) => return Err(ApiError::NotFound { what: "agency", field: Some("agency") }),
-        None => staff.agencies.clone(),
-    };
+    let agencies = super::routes::requested_agencies(ctx, &staff)?;
     let rows: Vec<LinkRow> = db::all(
         ctx.d1()?
             .prepare(format!("{SELECT} WHERE agency_code IN (SELECT value FROM json_each(?1)) ORDER BY created_at DESC LIMIT 200"))
@@ -145,12 +141,7 @@ pub async fn show(ctx: &Ctx, slug: &str) -> Result<Response, ApiError> {
     let d1 = ctx.d1()?;
     let row = active(&d1, slug).await?;
     let mut v = serde_json::to_value(row.link()).unwrap_or_default();
-    #[derive(Deserialize)]
-    struct Name {
-        name: String,
-    }
-    let name: Option<Name> = db::first(d1.prepare("SELECT name FROM agencies WHERE code = ?1").bind(&[row.agency_code.as_str().into()])?).await?;
-    v["agency_name"] = json!(name.map(|n| n.name).unwrap_or_default());
+    v["agency_name"] = json!(super::routes::agency_name(&d1, &row.agency_code).await?);
     json(&v)
 }
 

@@ -181,18 +181,6 @@ fn receipt_info(row: &BillRow, routing: &beneficiary::Routing) -> paygov::Receip
         payer_name: row.payer_name.clone().unwrap_or_default(),
         payer_id_no: row.payer_id.clone().unwrap_or_default(),
         payer_address: String::new(),
-        fee_lines: routing
-            .lines
-            .iter()
-            .map(|l| paygov::FeeLine {
-                kind: match l.kind {
-                    motcua_domain::fee::FeeKind::Phi => paygov::FeeKind::Phi,
-                    motcua_domain::fee::FeeKind::LePhi => paygov::FeeKind::LePhi,
-                },
-                code: l.code.clone(),
-                name: l.name.clone(),
-                amount: l.amount,
-            })
-            .collect(),
+        fee_lines: routing.lines.iter().map(|l| crate::payment::routes::platform_fee_line(l.kind, &l.code, &l.name, l.amount)).collect(),
     }
 }

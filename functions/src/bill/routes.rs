@@ -68,17 +68,14 @@ async fn announce(ctx: &Ctx, n: &Numbered<'_>, agency_name: &str) {
     }
 }
 
-async fn agency_name(d1: &worker::D1Database, code: &str) -> String {
+/// An agency's name ("" for an unknown code).
+pub async fn agency_name(d1: &worker::D1Database, code: &str) -> Result<String, ApiError> {
     #[derive(Deserialize)]
     struct Name {
         name: String,
     }
-    crate::platform::db::first::<Name>(d1.prepare("SELECT name FROM agencies WHERE code = ?1").bind(&[code.into()]).expect("bind"))
-        .await
-        .ok()
-        .flatten()
-        .map(|n| n.name)
-        .unwrap_or_default()
+    let row: Option<Name> = crate::platform::db::first(d1.prepare("SELECT name FROM agencies WHERE code = ?1").bind(&[code.into()])?).await?;
+    Ok(row.map(|n| n.name).unwrap_or_default())
 }
 
 /// `POST /api/staff/bills`.
@@ -91,7 +88,7 @@ pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let numbered = number(&ctx.env, &new).await?;
     let at = clock::rfc3339(clock::now());
     store::create_all(&d1, &staff, std::slice::from_ref(&numbered), &at, "desk").await?;
-    announce(ctx, &numbered, &agency_name(&d1, &new.agency).await).await;
+    announce(ctx, &numbered, &agency_name(&d1, &new.agency).await?).await;
     let row = repo::by_code(&d1, &numbered.code).await?.ok_or_else(|| ApiError::Unexpected("bill vanished".into()))?;
     Ok(json(&staff_view(&d1, &row).await?)?.with_status(201))
 }
@@ -143,7 +140,7 @@ pub async fn import(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let at = clock::rfc3339(clock::now());
     store::create_all(&d1, &staff, &numbered, &at, "import").await?;
     for n in &numbered {
-        announce(ctx, n, &agency_name(&d1, &n.bill.agency).await).await;
+        announce(ctx, n, &agency_name(&d1, &n.bill.agency).await?).await;
     }
     let codes: Vec<&str> = numbered.iter().map(|n| n.code.as_str()).collect();
     Ok(json(&json!({"imported": numbered.len(), "codes": codes}))?.with_status(201))
@@ -287,14 +284,19 @@ pub fn refused(e: bill::BillError) -> ApiError {
     ApiError::Conflict { code: e.code().into(), message: e.message_en(), message_vi: e.message_vi(), field: None }
 }
 
+/// `?agency=` when given (404 outside the caller's scope), else every agency of the scope.
+pub fn requested_agencies(ctx: &Ctx, staff: &StaffSession) -> Result<Vec<String>, ApiError> {
+    match ctx.query("agency").filter(|a| !a.trim().is_empty()) {
+        Some(a) if staff.covers(a.trim()) => Ok(vec![a.trim().to_string()]),
+        Some(_) => Err(ApiError::NotFound { what: "agency", field: Some("agency") }),
+        None => Ok(staff.agencies.clone()),
+    }
+}
+
 /// `GET /api/staff/bills?agency=&state=&kind=&q=`.
 pub async fn list(ctx: &Ctx) -> Result<Response, ApiError> {
     let staff = session::staff(ctx).await?;
-    let agencies: Vec<String> = match ctx.query("agency").filter(|a| !a.trim().is_empty()) {
-        Some(a) if staff.covers(a.trim()) => vec![a.trim().to_string()],
-        Some(_) => return Err(ApiError::NotFound { what: "agency", field: Some("agency") }),
-        None => staff.agencies.clone(),
-    };
+    let agencies = requested_agencies(ctx, &staff)?;
     let state = match ctx.query("state").filter(|s| !s.is_empty()) {
         Some(s) => Some(State::from_str_opt(&s).ok_or_else(|| {
             FieldError::new("state", "invalid_choice", "Trạng thái là open, paid, cancelled hoặc expired.", "The state is open, paid, cancelled or expired.")

@@ -190,16 +190,21 @@ fn receipt_info(row: &DossierRow, lines: &[FeeLineAmount], routing: &Routing) ->
         fee_lines: lines
             .iter()
             .filter(|l| !l.amount.is_zero())
-            .map(|l| paygov::FeeLine {
-                kind: match l.kind {
-                    motcua_domain::fee::FeeKind::Phi => paygov::FeeKind::Phi,
-                    motcua_domain::fee::FeeKind::LePhi => paygov::FeeKind::LePhi,
-                },
-                code: l.code.clone(),
-                name: l.name.clone(),
-                amount: l.amount,
-            })
+            .map(|l| platform_fee_line(l.kind, &l.code, &l.name, l.amount))
             .collect(),
+    }
+}
+
+/// A line as the national platform's receipt lists it (`PhiLePhi`).
+pub fn platform_fee_line(kind: motcua_domain::fee::FeeKind, code: &str, name: &str, amount: motcua_domain::money::Vnd) -> paygov::FeeLine {
+    paygov::FeeLine {
+        kind: match kind {
+            motcua_domain::fee::FeeKind::Phi => paygov::FeeKind::Phi,
+            motcua_domain::fee::FeeKind::LePhi => paygov::FeeKind::LePhi,
+        },
+        code: code.to_string(),
+        name: name.to_string(),
+        amount,
     }
 }
 
