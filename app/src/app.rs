@@ -11,8 +11,8 @@ use crate::components::agency::provide_chosen;
 use crate::components::layout::Layout;
 use crate::pages::full_load::FullLoad;
 use crate::pages::{
-    account::Account, agencies::AgencyPicker, dossier::DossierPage, home::Home, my_dossiers::MyDossiers, not_found::NotFound,
-    pay_link::PayLinkPage, procedure::ProcedurePage, receipt::ReceiptPage, submit::SubmitPage,
+    account::Account, agencies::AgencyPicker, bill::BillPage, dossier::DossierPage, home::Home, link_payment::LinkPaymentPage, my_dossiers::MyDossiers,
+    not_found::NotFound, pay_link::PayLinkPage, procedure::ProcedurePage, receipt::ReceiptPage, submit::SubmitPage,
 };
 
 #[component]
@@ -31,6 +31,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/bien-lai/:code") view=ReceiptPage/>
                     <Route path=path!("/tai-khoan") view=Account/>
                     <Route path=path!("/thanh-toan/:token") view=PayLinkPage/>
+                    <Route path=path!("/nop-phi") view=BillPage/>
+                    <Route path=path!("/nop-tien/:slug") view=LinkPaymentPage/>
                 </Routes>
             </Layout>
         </Router>

@@ -1,5 +1,5 @@
 //! The staff app (a bundle of its own, built with the `staff` feature): the one-stop desk under
-//! `/can-bo` (with refunds, and for admins administration, reconciliation and the national
+//! `/can-bo` (with refunds, bills without a dossier, and for admins administration, reconciliation and the national
 //! portal's sync) and the leaders' dashboard under `/lanh-dao`. Every page needs a staff session;
 //! the server decides what each person may see.
 
@@ -11,7 +11,7 @@ use motcua_domain::auth::StaffProfile;
 use crate::api;
 use crate::pages::dashboard::Dashboard;
 use crate::pages::desk::{
-    admin::Admin, dossier::DeskDossier, inbox::Inbox, national_catalog::NationalCatalog, national_sync::NationalSync, reconcile::Reconcile, refunds::Refunds,
+    admin::Admin, bills::Bills, dossier::DeskDossier, inbox::Inbox, national_catalog::NationalCatalog, national_sync::NationalSync, reconcile::Reconcile, refunds::Refunds,
     sheet::ControlSheet, walk_in::WalkIn,
 };
 use crate::pages::not_found::NotFound;
@@ -53,6 +53,7 @@ pub fn StaffApp() -> impl IntoView {
                     <Route path=path!("/can-bo/quan-tri") view=Admin/>
                     <Route path=path!("/can-bo/doi-soat") view=Reconcile/>
                     <Route path=path!("/can-bo/hoan-tien") view=Refunds/>
+                    <Route path=path!("/can-bo/khoan-phai-nop") view=Bills/>
                     <Route path=path!("/can-bo/dong-bo-dvcqg") view=NationalSync/>
                     <Route path=path!("/can-bo/danh-muc-quoc-gia") view=NationalCatalog/>
                 </Routes>
@@ -61,6 +62,8 @@ pub fn StaffApp() -> impl IntoView {
                 <A href="/can-bo">"Hồ sơ"</A>
                 <A href="/can-bo/tiep-nhan">"Tiếp nhận"</A>
                 <A href="/can-bo/hoan-tien">"Hoàn tiền"</A>
+                // "Khoản thu" fits the bar at 360 px; the page is "Khoản phải nộp".
+                <A href="/can-bo/khoan-phai-nop">"Khoản thu"</A>
                 {move || ctx.me.get().filter(|m| m.role == "admin" || m.role == "national").map(|_| view! {
                     <A href="/can-bo/doi-soat">"Đối soát"</A>
                     <A href="/can-bo/quan-tri">"Quản trị"</A>

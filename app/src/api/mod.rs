@@ -1,5 +1,5 @@
 //! The app's one client of the edge functions: a function per endpoint, grouped by feature
-//! ([`catalog`], [`auth`], [`dossiers`], [`payments`], [`pay_links`], [`receipts`], [`uploads`],
+//! ([`catalog`], [`auth`], [`dossiers`], [`payments`], [`pay_links`], [`bills`], [`receipts`], [`uploads`],
 //! and in the staff bundle `desk`, `admin`, `dashboard`, `refunds`, `national`), each taking typed arguments
 //! and answering the typed wire value of `motcua_domain::api` (or of its module). Pages never
 //! write an `/api/…` path.
@@ -9,6 +9,7 @@
 //! [`AbortSignal`] ([`Call::signal`], [`use_abort`]) so a page that goes away stops its requests.
 
 pub mod auth;
+pub mod bills;
 pub mod catalog;
 pub mod dossiers;
 pub mod pay_links;
@@ -32,7 +33,6 @@ use std::pin::Pin;
 
 use gloo_net::http::{Method, RequestBuilder};
 use leptos::prelude::{on_cleanup, LocalStorage, StoredValue, UpdateValue, WithValue};
-use motcua_domain::api::ErrorBody;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use web_sys::{AbortController, AbortSignal};
@@ -44,6 +44,39 @@ pub struct ApiFailure {
     pub field: Option<String>,
     /// The text to show to the person, in the interface's language.
     pub message: String,
+    /// A refused file's rows (400 `invalid_rows`, a CSV import): every bad line by line and
+    /// column, each message in the interface's language. Empty for any other failure.
+    pub rows: Vec<RowFailure>,
+}
+
+/// One bad line of an imported file, as the server names it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowFailure {
+    pub line: usize,
+    pub field: String,
+    pub message: String,
+}
+
+/// The error envelope, with the rows an import answers beside it.
+#[derive(serde::Deserialize)]
+struct Envelope {
+    error: motcua_domain::api::ErrorDetail,
+    #[serde(default)]
+    errors: Vec<WireRow>,
+}
+
+/// A row error as the imports answer it (`{line, field, code, message, message_vi}`; a file
+/// error names its `column` instead of a field).
+#[derive(serde::Deserialize)]
+struct WireRow {
+    #[serde(default)]
+    line: usize,
+    #[serde(default, alias = "column")]
+    field: Option<String>,
+    #[serde(default, alias = "message_en")]
+    message: String,
+    #[serde(default)]
+    message_vi: Option<String>,
 }
 
 impl ApiFailure {
@@ -69,6 +102,7 @@ impl ApiFailure {
             status: 0,
             code: "network".into(),
             field: None,
+            rows: Vec::new(),
             message: crate::i18n::t(
                 "Không kết nối được máy chủ. Vui lòng kiểm tra mạng và thử lại.",
                 "Cannot reach the server. Please check your network and try again.",
@@ -163,7 +197,7 @@ async fn decode<T: DeserializeOwned>(resp: gloo_net::http::Response) -> Result<T
     if resp.ok() {
         return resp.json::<T>().await.map_err(|_| ApiFailure::network());
     }
-    match resp.json::<ErrorBody>().await {
+    match resp.json::<Envelope>().await {
         Ok(body) => Err(ApiFailure {
             status,
             message: match body.error.message_vi {
@@ -172,6 +206,18 @@ async fn decode<T: DeserializeOwned>(resp: gloo_net::http::Response) -> Result<T
             },
             code: body.error.code,
             field: body.error.field,
+            rows: body
+                .errors
+                .into_iter()
+                .map(|r| RowFailure {
+                    line: r.line,
+                    field: r.field.unwrap_or_default(),
+                    message: match r.message_vi {
+                        Some(vi) => crate::i18n::pick(vi, r.message),
+                        None => r.message,
+                    },
+                })
+                .collect(),
         }),
         Err(_) => Err(ApiFailure { status, ..ApiFailure::network() }),
     }

@@ -22,6 +22,7 @@ pub fn offline() -> ApiFailure {
         status: 0,
         code: "network".into(),
         field: None,
+        rows: Vec::new(),
         message: t(
             "Mất kết nối khi tải tệp lên. Bấm “Thử lại” khi có mạng.",
             "The connection dropped while uploading. Press “Retry” when you are back online.",
@@ -97,7 +98,7 @@ async fn exchange(method: &str, url: &str, headers: &[(&str, &str)], body: Body<
     drop(on_progress);
     let status = xhr.status().unwrap_or(0);
     let text = xhr.response_text().ok().flatten().unwrap_or_default();
-    let failure = |code: String, message: String, field| Err(ApiFailure { status, code, field, message });
+    let failure = |code: String, message: String, field| Err(ApiFailure { status, code, field, message, rows: Vec::new() });
     match status {
         0 => Err(offline()),
         200..=299 => Ok(text),

@@ -177,7 +177,7 @@ async fn send_in_parts<F: std::future::Future<Output = ()>>(
     progress(percent(sent, total));
     for n in (1..=plan.parts).filter(|n| !plan.received.contains(n)) {
         if !wanted() {
-            return Err(ApiFailure { status: 0, code: "removed".into(), field: None, message: String::new() });
+            return Err(ApiFailure { status: 0, code: "removed".into(), field: None, message: String::new(), rows: Vec::new() });
         }
         let (from, to) = range(n);
         let part = blob.slice_with_f64_and_f64(from, to).map_err(|_| offline())?;

@@ -1,6 +1,7 @@
 pub mod dates;
 pub mod agency;
 pub mod attachments;
+pub mod bill;
 pub mod fee_calculator;
 pub mod form;
 pub mod vietqr;

@@ -4,7 +4,8 @@
 //! national log-in, filled from the portal for the citizen to confirm), and log-out (at the
 //! portal too when the session came from there). A national log-in that failed comes back with
 //! `?loi=<code>`, shown here in the interface's language. Inputs are checked with
-//! the domain's parsers before sending; the server's field errors show at the same field.
+//! the domain's parsers before sending; the server's field errors show at the same field. Below
+//! the profile, "Khoản phải nộp của tôi": the open bills whose payer is the citizen's number.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -13,7 +14,10 @@ use motcua_domain::auth::{CitizenProfile, OtpRequest, OtpVerify, Profile, Profil
 use motcua_domain::citizen::Phone;
 
 use crate::api;
+use crate::components::bill::{kind_label, remember_payer};
+use crate::components::dates::date_vn;
 use crate::components::form::{Errors, Field};
+use crate::components::money::vnd;
 use crate::i18n::{pick, t};
 
 #[derive(Clone, Copy, PartialEq)]
@@ -213,9 +217,54 @@ pub fn Account() -> impl IntoView {
                         })}
                         <button type="button" class="secondary" on:click=move |_| step.set(Step::Profile)>{t("Sửa thông tin", "Edit details")}</button>
                         <button type="button" on:click=move |_| logout()>{t("Đăng xuất", "Log out")}</button>
+                        <MyBills citizen_id=me.get_untracked().and_then(|p| p.citizen_id)/>
                     </div>
                 }.into_any(),
             }}
+        </section>
+    }
+}
+
+/// "Khoản phải nộp của tôi": the open bills (fines, land obligations, insurance) whose payer's
+/// number is the citizen's, each opening `/nop-phi` with the number already known in this tab.
+#[component]
+fn MyBills(citizen_id: Option<String>) -> impl IntoView {
+    let bills = LocalResource::new(|| async { api::bills::mine().await });
+    view! {
+        <section class="my-bills" aria-labelledby="my-bills-title">
+            <h2 id="my-bills-title">{t("Khoản phải nộp của tôi", "My bills")}</h2>
+            <Transition fallback=|| view! { <p class="muted">{t("Đang tải…", "Loading…")}</p> }>
+                {move || {
+                    let citizen_id = citizen_id.clone();
+                    Suspend::new(async move {
+                        match bills.await {
+                            Ok(list) if list.bills.is_empty() => view! {
+                                <p class="muted">{t("Bạn không có khoản phải nộp nào chưa nộp.", "You have no unpaid bills.")}</p>
+                            }.into_any(),
+                            Ok(list) => view! {
+                                <ul class="cards">
+                                    {list.bills.into_iter().map(|b| {
+                                        if let Some(id) = &citizen_id {
+                                            remember_payer(&b.code, id);
+                                        }
+                                        view! {
+                                            <li class="card">
+                                                <a href=format!("/nop-phi?ma={}", api::encode(&b.code))>
+                                                    <span class="card-title">{kind_label(&b)}" — "{vnd(b.total)}</span>
+                                                    <span class="card-meta ref">{b.code.clone()}</span>
+                                                    <span class="card-meta">{b.agency_name.clone()}" · "{t("Hạn nộp: ", "Due: ")}{date_vn(&b.due_date)}</span>
+                                                </a>
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any(),
+                            Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
+                        }
+                    })
+                }}
+            </Transition>
+            <p><a href="/nop-phi">{t("Tra cứu khoản phải nộp khác theo mã", "Look up another bill by its code")}</a></p>
         </section>
     }
 }

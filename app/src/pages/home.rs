@@ -1,5 +1,6 @@
 //! The home page: the procedures on offer, searchable without diacritics. With `?agency=CODE`
-//! (a commune portal's link, or the agency chooser) it lists that agency's procedures.
+//! (a commune portal's link, or the agency chooser) it lists that agency's procedures. A link
+//! leads to `/nop-phi`, where bills without a dossier (fines, land obligations) are paid.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -45,6 +46,12 @@ pub fn Home() -> impl IntoView {
                     Some(a) => view! { <span>{t("Cơ quan: ", "Agency: ")}<strong class="agency-name">{a.name}</strong></span>" " <a href="/co-quan" class="inline-link">{t("Đổi cơ quan", "Change agency")}</a> }.into_any(),
                     None => view! { <a href="/co-quan" class="button">{t("Chọn cơ quan giải quyết", "Choose the handling agency")}</a> }.into_any(),
                 }}
+            </p>
+            <p class="pay-bill">
+                <a href="/nop-phi" class="inline-link">{t(
+                    "Tra cứu và nộp khoản phải nộp (tiền phạt, đất đai, bảo hiểm)",
+                    "Look up and pay a bill (fines, land, insurance)",
+                )}</a>
             </p>
             <label class="search">
                 <span class="visually-hidden">{t("Tìm thủ tục", "Search procedures")}</span>

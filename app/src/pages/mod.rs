@@ -1,5 +1,6 @@
 pub mod agencies;
 pub mod account;
+pub mod bill;
 #[cfg(feature = "staff")]
 pub mod dashboard;
 #[cfg(feature = "staff")]
@@ -7,6 +8,7 @@ pub mod desk;
 pub mod dossier;
 pub mod full_load;
 pub mod home;
+pub mod link_payment;
 pub mod my_dossiers;
 pub mod not_found;
 pub mod pay_link;

@@ -1,15 +1,19 @@
 //! The one-stop desk's pages (staff bundle only): the inbox, a dossier with its actions, the
 //! printable progress-control sheet, walk-in dossiers, catalog administration (with each
 //! agency's accounts and payment merchants), reconciliation with the providers' settlement
-//! files, refunds decided under four eyes, the national portal's sync, and the review of its
-//! catalog against ours.
+//! files, refunds decided under four eyes, the national portal's sync, the review of its
+//! catalog against ours, and bills without a dossier (fines, land obligations, payment links).
 
 pub mod admin;
 pub mod agency_money;
+pub mod bill_import;
+pub mod bill_new;
+pub mod bills;
 pub mod dossier;
 pub mod inbox;
 pub mod national_sync;
 pub mod national_catalog;
+pub mod payment_links;
 pub mod reconcile;
 pub mod refunds;
 pub mod sheet;
