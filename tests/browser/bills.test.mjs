@@ -47,6 +47,7 @@ test("an officer issues a fine; the payer looks it up by code and CCCD, pays by 
   await form.getByLabel("Số CCCD hoặc mã số thuế").fill(PAYER);
   await form.getByLabel("Số văn bản").fill("15/QĐ-XPHC");
   await form.getByLabel("Hành vi vi phạm (như ghi trong quyết định)").fill("Đổ rác thải sinh hoạt không đúng nơi quy định");
+  await form.getByLabel("Người ra quyết định xử phạt").fill("Nguyễn Văn Hùng, Chủ tịch UBND xã");
   await form.getByLabel("Nội dung khoản").fill("Tiền phạt vi phạm hành chính");
   await form.getByLabel("Số tiền (đồng)").fill("500000");
   // No due date yet: the domain's check names the field, in Vietnamese.

@@ -179,7 +179,12 @@ pub fn NewBill(agency: RwSignal<String>, on_created: Callback<BillView>) -> impl
                         <span class="field-error" id="e-document-violation" role="alert">{at("document.violation".into())}</span>
                     </label>
                 })}
-                <Field label="Người ký (không bắt buộc)" name="document.issued_by" value=issued_by errors=errors autocomplete="off"/>
+                // A fine decision names who imposed it (Luật XLVPHC Đ68); other documents may.
+                {move || if is_fine() {
+                    view! { <Field label="Người ra quyết định xử phạt (họ tên, chức vụ)" name="document.issued_by" value=issued_by errors=errors autocomplete="off"/> }.into_any()
+                } else {
+                    view! { <Field label="Người ký (không bắt buộc)" name="document.issued_by" value=issued_by errors=errors autocomplete="off"/> }.into_any()
+                }}
             </fieldset>
             <fieldset>
                 <legend>"Các khoản"</legend>
