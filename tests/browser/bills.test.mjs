@@ -4,10 +4,14 @@
 // and CCCD: another person's number gets the server's "not found" at the form; the right one shows
 // the fine (kind, violation, total). They pay by VietQR (the sandbox bank calls the signed
 // webhook) and the page, polling the look-up, shows "Đã nộp" with the receipt link; a reload
-// finds the bill again from the number kept in the tab. axe and no horizontal scrolling on each.
+// finds the bill again from the number kept in the tab. (2) The desk imports bills from a CSV
+// (a refused file lists every bad line and column in Vietnamese, and imports nothing), cancels one
+// with a reason, records one paid at the counter, and publishes a payment link with a range; a
+// payer pays through the link by VietQR; Nguyễn Văn An sees the bill issued to his CCCD under
+// "Khoản phải nộp của tôi" and opens it. axe and no horizontal scrolling on each page.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, startBrowser, axeViolations, screenshot, hasNoHorizontalScroll, staffLogin } from "./support.mjs";
+import { startServer, startBrowser, axeViolations, screenshot, hasNoHorizontalScroll, staffLogin, apiLogin, SON_TAY } from "./support.mjs";
 
 let server, browser;
 before(async () => {
@@ -127,4 +131,131 @@ test("an officer issues a fine; the payer looks it up by code and CCCD, pays by 
   await page.goto(`${server.base}/nop-phi?ma=${encodeURIComponent(bill.code)}`);
   await page.getByRole("status").getByText("Đã nộp", { exact: true }).waitFor();
   await page.close();
+});
+
+const HEADER = "kind,agency,payer_name,payer_id,payer_phone,document_number,document_date,violation,issued_by,line_name,amount,beneficiary,budget_item,due_date";
+
+/// Chooses `text` as the file of the import form.
+async function chooseCsv(page, text) {
+  await page.getByLabel("Tệp CSV (UTF-8)").setInputFiles({ name: "khoan-phai-nop.csv", mimeType: "text/csv", buffer: Buffer.from(text) });
+}
+
+/// Waits for the VietQR code and has the sandbox bank transfer `amount` with its description.
+async function payByVietQr(page, amount) {
+  await page.getByRole("img", { name: "Mã VietQR để chuyển khoản" }).locator("svg").waitFor();
+  const purpose = (await page.locator(".purpose").textContent()).trim();
+  const account = (await page.locator(".account-no").textContent()).trim();
+  const r = await fetch(`${server.base}/sandbox/bank/transfer`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ account, amount, content: `CK ${purpose}` }),
+  });
+  assert.equal((await r.json()).webhook_status, 200);
+}
+
+test("the desk imports, cancels, takes at the counter and publishes a payment link; a payer pays through it; a citizen sees their bills", async () => {
+  const desk = await browser.newPage();
+  await staffLogin(desk, "sontay.motcua", server.base);
+  await desk.goto(server.base + "/can-bo/khoan-phai-nop");
+  await desk.getByRole("heading", { name: "Khoản phải nộp", level: 1 }).waitFor();
+  await desk.locator(`#b-agency option[value='${SON_TAY}']`).waitFor({ state: "attached" });
+
+  // A file with two bad lines: nothing is imported, each line is named with its column.
+  const [today, due] = [dayFromNow(0), dayFromNow(30)];
+  const insurance = `insurance,${SON_TAY},Nguyễn Văn An,042090001234,,BHYT-2027-17,${today},,,Bảo hiểm y tế hộ gia đình năm 2027,1.105.650,,,${due}`;
+  const fine = (payer, number, amount) =>
+    `fine,${SON_TAY},Lê Văn Cường,${payer},,${number},${today},Lấn chiếm vỉa hè để kinh doanh,"Nguyễn Văn Hùng, Chủ tịch UBND xã",Tiền phạt vi phạm hành chính,${amount},,,${due}`;
+  await desk.getByRole("button", { name: "Nhập từ tệp CSV" }).click();
+  await chooseCsv(desk, [HEADER, insurance, fine("042090007777", "16/QĐ-XPHC", "hai triệu"), fine("12345", "17/QĐ-XPHC", "2000000")].join("\n"));
+  await desk.getByRole("button", { name: "Nhập tệp" }).click();
+  const rows = desk.locator("table.import-errors tbody tr");
+  await rows.first().waitFor();
+  const listed = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  assert.deepEqual(listed.map(([line, column]) => [line, column]), [["3", "amount"], ["4", "payer_id"]]);
+  assert.ok(listed.every(([, , message]) => /[ăâđêôơưạ-ỹ]/.test(message)), JSON.stringify(listed));
+  await checkPage(desk, "bills-desk-import-errors");
+
+  const counterPayer = "042090008888";
+  await chooseCsv(desk, [HEADER, insurance, fine("042090007777", "16/QĐ-XPHC", "2000000"), fine(counterPayer, "18/QĐ-XPHC", "1500000")].join("\n"));
+  await desk.getByRole("button", { name: "Nhập tệp" }).click();
+  await desk.locator(".done-msg").getByText("Đã nhập 3 khoản phải nộp").waitFor();
+
+  // Cancel the fine of 042090007777, with a reason.
+  await desk.getByRole("button", { name: "Danh sách" }).click();
+  const cancelled = desk.locator(".bill-card", { hasText: "16/QĐ-XPHC" });
+  await cancelled.getByRole("button", { name: "Hủy khoản phải nộp" }).click();
+  await cancelled.getByRole("button", { name: "Xác nhận hủy" }).click();
+  await cancelled.getByText("Vui lòng ghi lý do hủy.").waitFor();
+  await cancelled.getByLabel("Lý do hủy").fill("Quyết định xử phạt đã được thu hồi theo kết quả giải quyết khiếu nại");
+  await cancelled.getByRole("button", { name: "Xác nhận hủy" }).click();
+  await desk.locator(".done-msg").getByText("Đã hủy khoản phải nộp").waitFor();
+  await desk.locator(".bill-card", { hasText: "16/QĐ-XPHC" }).locator(".status-label").getByText("Đã hủy").waitFor();
+
+  // The fine of 042090008888 was paid in cash at the desk.
+  const counter = desk.locator(".bill-card", { hasText: "18/QĐ-XPHC" });
+  await counter.getByRole("button", { name: "Thu tại quầy" }).click();
+  await counter.getByRole("button", { name: "Xác nhận đã thu tiền" }).click();
+  await desk.locator(".done-msg").getByText(/Đã ghi nhận khoản .* đã nộp/).waitFor();
+  await desk.locator(".bill-card", { hasText: "18/QĐ-XPHC" }).locator(".status-label").getByText("Đã nộp").waitFor();
+  await desk.getByRole("button", { name: /^Đã hủy/ }).click();
+  await desk.locator(".bill-card:not([data-state='cancelled'])").first().waitFor({ state: "detached" });
+  assert.equal(await desk.locator(".bill-card").count(), 1);
+  await desk.locator(".bill-card", { hasText: "16/QĐ-XPHC" }).getByText("Lý do hủy: Quyết định xử phạt đã được thu hồi", { exact: false }).waitFor();
+  await checkPage(desk, "bills-desk-cancelled");
+
+  // A payment link where the payer enters the amount, within a range.
+  await desk.getByRole("button", { name: "Đường dẫn nộp tiền" }).click();
+  await desk.getByText("Cơ quan chưa có đường dẫn nộp tiền nào.").waitFor();
+  await desk.getByLabel("Tên khoản thu (tiêu đề trang)").fill("Phí trông giữ xe đạp tại Trường THCS Sơn Tây");
+  await desk.getByLabel("Đường dẫn (chữ thường không dấu, số, dấu gạch ngang)").fill("Trong Giu Xe");
+  await desk.getByLabel("Người nộp ghi thông tin gì").fill("Họ tên học sinh, lớp");
+  await desk.getByLabel("Người nộp tự nhập trong khoảng").check();
+  await desk.getByLabel("Số tiền tối thiểu (đồng)").fill("50000");
+  await desk.getByLabel("Số tiền tối đa (đồng)").fill("200000");
+  await desk.getByLabel("Tên khoản trên biên lai").fill("Phí trông giữ xe đạp");
+  await desk.getByRole("button", { name: "Tạo đường dẫn" }).click();
+  await desk.locator("#e-l-slug").getByText("chữ thường").waitFor();
+  await desk.getByLabel("Đường dẫn (chữ thường không dấu, số, dấu gạch ngang)").fill("trong-giu-xe");
+  await desk.getByRole("button", { name: "Tạo đường dẫn" }).click();
+  const linkUrl = `${server.base}/nop-tien/trong-giu-xe`;
+  await desk.getByRole("link", { name: linkUrl }).waitFor();
+  await checkPage(desk, "bills-desk-links");
+  await desk.close();
+
+  // A parent pays through the link on their phone.
+  const page = await browser.newPage();
+  await page.goto(linkUrl);
+  await page.getByRole("heading", { name: "Phí trông giữ xe đạp tại Trường THCS Sơn Tây", level: 1 }).waitFor();
+  await page.getByLabel("Họ tên học sinh, lớp").fill("Nguyễn Minh Khoa, lớp 6A");
+  await page.getByLabel("Họ và tên người nộp").fill("Nguyễn Văn Khải");
+  await page.getByLabel("Số CCCD hoặc mã số thuế của người nộp").fill("042090005555");
+  await page.getByLabel("Số tiền (đồng)").fill("300000");
+  await page.getByLabel("Chuyển khoản VietQR").check();
+  await page.getByRole("button", { name: "Thanh toán" }).click();
+  await page.locator("#e-amount").getByText("200.000").waitFor();
+  await checkPage(page, "bills-link-error");
+  await page.getByLabel("Số tiền (đồng)").fill("150.000");
+  await page.getByRole("button", { name: "Thanh toán" }).click();
+  await payByVietQr(page, 150000);
+  await page.getByRole("status").getByText("Đã nộp", { exact: true }).waitFor({ timeout: 20_000 });
+  await page.getByRole("link", { name: "Xem biên lai điện tử" }).waitFor();
+  await checkPage(page, "bills-link-paid");
+  await page.close();
+
+  // Nguyễn Văn An, logged in, finds the insurance bill issued to his CCCD and opens it.
+  const an = await apiLogin(server.base, { phone: "0912345678" });
+  await browser.addCookies([{ name: an.name, value: an.value, url: server.base }]);
+  const account = await browser.newPage();
+  await account.goto(server.base + "/tai-khoan");
+  const mine = account.getByRole("region", { name: "Khoản phải nộp của tôi" });
+  const item = mine.getByRole("link", { name: /Bảo hiểm xã hội, bảo hiểm y tế — 1\.105\.650 đ/ });
+  await item.waitFor();
+  assert.equal(await mine.getByRole("link", { name: /Phạt vi phạm hành chính/ }).count(), 0, "another person's fines are not his");
+  await checkPage(account, "bills-mine");
+  await item.click();
+  await account.waitForURL((u) => u.pathname === "/nop-phi");
+  await account.locator(".bill .bill-total").getByText("1.105.650 đ").waitFor();
+  await account.getByRole("button", { name: "VNPAY" }).waitFor();
+  await checkPage(account, "bills-mine-open");
+  await account.close();
 });

@@ -171,6 +171,18 @@ mod staff {
         post(format!("/api/staff/bills/{}/cancel", encode(code))).json(&Cancel { reason })
     }
 
+    #[derive(Serialize)]
+    struct Counter<'a> {
+        #[serde(skip_serializing_if = "str::is_empty")]
+        reference: &'a str,
+    }
+
+    /// `POST /api/staff/bills/{code}/counter-payment` `{"reference"?}`: paid in cash at the desk,
+    /// or at the treasury or a bank counter (its receipt or transfer number); receipted.
+    pub fn counter_payment(code: &str, reference: &str) -> Call<BillView> {
+        post(format!("/api/staff/bills/{}/counter-payment", encode(code))).json(&Counter { reference })
+    }
+
     #[derive(Deserialize)]
     pub struct Imported {
         pub imported: usize,

@@ -1,6 +1,7 @@
 //! `/can-bo/khoan-phai-nop`: bills without a dossier at the desk. The officer lists the bills of
 //! their agencies by state (with counts), kind and a search by code, payer number or name, and
-//! cancels an open one with a reason; issues a bill (a fine decision, a land notice, an insurance
+//! cancels an open one with a reason or records it paid at the counter (cash, or a treasury
+//! receipt number); issues a bill (a fine decision, a land notice, an insurance
 //! period) with as many lines as it has; imports a CSV of them, all or nothing, with every bad
 //! line named; and publishes payment links for charges collected again and again.
 
@@ -185,16 +186,27 @@ pub fn Bills() -> impl IntoView {
     }
 }
 
+/// What the officer is doing to an open bill.
+#[derive(Clone, Copy, PartialEq)]
+enum Doing {
+    Nothing,
+    Cancelling,
+    TakingPayment,
+}
+
 #[component]
 fn BillCard(bill: BillView, on_changed: Callback<String>) -> impl IntoView {
-    let confirming = RwSignal::new(false);
+    let doing = RwSignal::new(Doing::Nothing);
+    let counter_ref = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let code = StoredValue::new(bill.code.clone());
     let slug = bill.code.replace('.', "-");
     let title_id = format!("bill-{slug}");
+    let (pay_label, cancel_label) = (title_id.clone(), title_id.clone());
     let reason_id = format!("reason-{slug}");
+    let counter_id = format!("counter-{slug}");
     let cancel = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         error.set(None);
@@ -215,6 +227,25 @@ fn BillCard(bill: BillView, on_changed: Callback<String>) -> impl IntoView {
             }
         });
     };
+    let take_payment = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        busy.set(true);
+        let call = api::bills::counter_payment(&code.get_value(), counter_ref.get_untracked().trim());
+        spawn_local(async move {
+            let answer = call.await;
+            busy.set(false);
+            match answer {
+                Ok(b) => on_changed.run(format!(
+                    "Đã ghi nhận khoản {} đã nộp{}.",
+                    b.code,
+                    b.receipt.map(|r| format!("; biên lai số {}", r.number)).unwrap_or_default()
+                )),
+                Err(e) if e.status == 409 => on_changed.run(e.message),
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
     let open = bill.state == State::Open;
     view! {
         <li class="card bill-card" data-state=bill.state.as_str()>
@@ -225,11 +256,28 @@ fn BillCard(bill: BillView, on_changed: Callback<String>) -> impl IntoView {
                 {bill.cancel_reason.clone().map(|r| view! { <p class="muted">{format!("Lý do hủy: {r}")}</p> })}
                 {bill.receipt.clone().map(|r| view! { <p><a href=r.url.clone()>{format!("Biên lai số {}", r.number)}</a></p> })}
                 {open.then(|| view! {
-                    {move || (!confirming.get()).then(|| view! {
-                        <button type="button" class="secondary" on:click=move |_| confirming.set(true)>"Hủy khoản phải nộp"</button>
+                    {move || (doing.get() == Doing::Nothing).then(|| view! {
+                        <div class="row">
+                            <button type="button" class="secondary" on:click=move |_| doing.set(Doing::TakingPayment)>"Thu tại quầy"</button>
+                            <button type="button" class="secondary" on:click=move |_| doing.set(Doing::Cancelling)>"Hủy khoản phải nộp"</button>
+                        </div>
                     })}
-                    {move || confirming.get().then(|| view! {
-                        <form class="decision" aria-labelledby=title_id.clone() novalidate on:submit=cancel>
+                    {move || (doing.get() == Doing::TakingPayment).then(|| view! {
+                        <form class="decision" aria-labelledby=pay_label.clone() novalidate on:submit=take_payment>
+                            <label class="field" for=counter_id.clone()>
+                                <span>"Số biên lai Kho bạc hoặc mã giao dịch ngân hàng (nếu nộp ở đó)"</span>
+                                <input id=counter_id.clone() type="text" autocomplete="off" aria-describedby=format!("e-{counter_id}")
+                                    prop:value=counter_ref on:input=move |ev| counter_ref.set(event_target_value(&ev))/>
+                                <span class="field-error" id=format!("e-{counter_id}") role="alert">{move || error.get()}</span>
+                            </label>
+                            <div class="row">
+                                <button type="submit" disabled=move || busy.get()>"Xác nhận đã thu tiền"</button>
+                                <button type="button" class="secondary" on:click=move |_| doing.set(Doing::Nothing)>"Thôi"</button>
+                            </div>
+                        </form>
+                    })}
+                    {move || (doing.get() == Doing::Cancelling).then(|| view! {
+                        <form class="decision" aria-labelledby=cancel_label.clone() novalidate on:submit=cancel>
                             <label class="field" for=reason_id.clone()>
                                 <span>"Lý do hủy"</span>
                                 <textarea id=reason_id.clone() rows="2" maxlength="500" aria-describedby=format!("e-{reason_id}")
@@ -238,7 +286,7 @@ fn BillCard(bill: BillView, on_changed: Callback<String>) -> impl IntoView {
                             </label>
                             <div class="row">
                                 <button type="submit" disabled=move || busy.get()>"Xác nhận hủy"</button>
-                                <button type="button" class="secondary" on:click=move |_| confirming.set(false)>"Không hủy"</button>
+                                <button type="button" class="secondary" on:click=move |_| doing.set(Doing::Nothing)>"Không hủy"</button>
                             </div>
                         </form>
                     })}

@@ -134,7 +134,8 @@ pub fn PaymentLinks(agency: RwSignal<String>) -> impl IntoView {
                             let path = if s.url.is_empty() { format!("/nop-tien/{}", s.link.slug) } else { s.url.clone() };
                             let full = format!("{origin}{path}");
                             view! {
-                                <li class="card">
+                                // Not `.card`: that styles its links as whole-card buttons.
+                                <li class="link-card">
                                     <div class="card-body">
                                         <h3 class="card-title">{s.link.title.clone()}</h3>
                                         <p class="card-meta"><a class="ref" href=full.clone() rel="external">{full.clone()}</a></p>
