@@ -1,4 +1,4 @@
-// Bills without a dossier, in a browser at 360×740. Sơn Tây's officer issues a fine on the desk
+// Bills without a dossier, in a browser at 360×740. (1) Sơn Tây's officer issues a fine on the desk
 // screen (/can-bo/khoan-phai-nop): a missing due date shows at its field first, then the fine is
 // created and listed as unpaid. The payer, with no account, looks it up at /nop-phi by its code
 // and CCCD: another person's number gets the server's "not found" at the form; the right one shows
@@ -8,7 +8,8 @@
 // (a refused file lists every bad line and column in Vietnamese, and imports nothing), cancels one
 // with a reason, records one paid at the counter, and publishes a payment link with a range; a
 // payer pays through the link by VietQR; Nguyễn Văn An sees the bill issued to his CCCD under
-// "Khoản phải nộp của tôi" and opens it. axe and no horizontal scrolling on each page.
+// "Khoản phải nộp của tôi" (beside the demo data's fine and land notice) and opens it. axe and no
+// horizontal scrolling on each page.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, startBrowser, axeViolations, screenshot, hasNoHorizontalScroll, staffLogin, apiLogin, SON_TAY } from "./support.mjs";
@@ -49,7 +50,7 @@ test("an officer issues a fine; the payer looks it up by code and CCCD, pays by 
   await form.getByLabel("Loại khoản phải nộp").selectOption("fine");
   await form.getByLabel("Họ và tên người nộp (hoặc tên tổ chức)").fill("Trần Văn Phạt");
   await form.getByLabel("Số CCCD hoặc mã số thuế").fill(PAYER);
-  await form.getByLabel("Số văn bản").fill("15/QĐ-XPHC");
+  await form.getByLabel("Số văn bản").fill("215/QĐ-XPHC");
   await form.getByLabel("Hành vi vi phạm (như ghi trong quyết định)").fill("Đổ rác thải sinh hoạt không đúng nơi quy định");
   await form.getByLabel("Người ra quyết định xử phạt").fill("Nguyễn Văn Hùng, Chủ tịch UBND xã");
   await form.getByLabel("Nội dung khoản").fill("Tiền phạt vi phạm hành chính");
@@ -166,7 +167,7 @@ test("the desk imports, cancels, takes at the counter and publishes a payment li
   const fine = (payer, number, amount) =>
     `fine,${SON_TAY},Lê Văn Cường,${payer},,${number},${today},Lấn chiếm vỉa hè để kinh doanh,"Nguyễn Văn Hùng, Chủ tịch UBND xã",Tiền phạt vi phạm hành chính,${amount},,,${due}`;
   await desk.getByRole("button", { name: "Nhập từ tệp CSV" }).click();
-  await chooseCsv(desk, [HEADER, insurance, fine("042090007777", "16/QĐ-XPHC", "hai triệu"), fine("12345", "17/QĐ-XPHC", "2000000")].join("\n"));
+  await chooseCsv(desk, [HEADER, insurance, fine("042090007777", "216/QĐ-XPHC", "hai triệu"), fine("12345", "217/QĐ-XPHC", "2000000")].join("\n"));
   await desk.getByRole("button", { name: "Nhập tệp" }).click();
   const rows = desk.locator("table.import-errors tbody tr");
   await rows.first().waitFor();
@@ -176,36 +177,37 @@ test("the desk imports, cancels, takes at the counter and publishes a payment li
   await checkPage(desk, "bills-desk-import-errors");
 
   const counterPayer = "042090008888";
-  await chooseCsv(desk, [HEADER, insurance, fine("042090007777", "16/QĐ-XPHC", "2000000"), fine(counterPayer, "18/QĐ-XPHC", "1500000")].join("\n"));
+  await chooseCsv(desk, [HEADER, insurance, fine("042090007777", "216/QĐ-XPHC", "2000000"), fine(counterPayer, "218/QĐ-XPHC", "1500000")].join("\n"));
   await desk.getByRole("button", { name: "Nhập tệp" }).click();
   await desk.locator(".done-msg").getByText("Đã nhập 3 khoản phải nộp").waitFor();
 
   // Cancel the fine of 042090007777, with a reason.
   await desk.getByRole("button", { name: "Danh sách" }).click();
-  const cancelled = desk.locator(".bill-card", { hasText: "16/QĐ-XPHC" });
+  const cancelled = desk.locator(".bill-card", { hasText: "216/QĐ-XPHC" });
   await cancelled.getByRole("button", { name: "Hủy khoản phải nộp" }).click();
   await cancelled.getByRole("button", { name: "Xác nhận hủy" }).click();
   await cancelled.getByText("Vui lòng ghi lý do hủy.").waitFor();
   await cancelled.getByLabel("Lý do hủy").fill("Quyết định xử phạt đã được thu hồi theo kết quả giải quyết khiếu nại");
   await cancelled.getByRole("button", { name: "Xác nhận hủy" }).click();
   await desk.locator(".done-msg").getByText("Đã hủy khoản phải nộp").waitFor();
-  await desk.locator(".bill-card", { hasText: "16/QĐ-XPHC" }).locator(".status-label").getByText("Đã hủy").waitFor();
+  await desk.locator(".bill-card", { hasText: "216/QĐ-XPHC" }).locator(".status-label").getByText("Đã hủy").waitFor();
 
   // The fine of 042090008888 was paid in cash at the desk.
-  const counter = desk.locator(".bill-card", { hasText: "18/QĐ-XPHC" });
+  const counter = desk.locator(".bill-card", { hasText: "218/QĐ-XPHC" });
   await counter.getByRole("button", { name: "Thu tại quầy" }).click();
   await counter.getByRole("button", { name: "Xác nhận đã thu tiền" }).click();
   await desk.locator(".done-msg").getByText(/Đã ghi nhận khoản .* đã nộp/).waitFor();
-  await desk.locator(".bill-card", { hasText: "18/QĐ-XPHC" }).locator(".status-label").getByText("Đã nộp").waitFor();
+  await desk.locator(".bill-card", { hasText: "218/QĐ-XPHC" }).locator(".status-label").getByText("Đã nộp").waitFor();
   await desk.getByRole("button", { name: /^Đã hủy/ }).click();
   await desk.locator(".bill-card:not([data-state='cancelled'])").first().waitFor({ state: "detached" });
   assert.equal(await desk.locator(".bill-card").count(), 1);
-  await desk.locator(".bill-card", { hasText: "16/QĐ-XPHC" }).getByText("Lý do hủy: Quyết định xử phạt đã được thu hồi", { exact: false }).waitFor();
+  await desk.locator(".bill-card", { hasText: "216/QĐ-XPHC" }).getByText("Lý do hủy: Quyết định xử phạt đã được thu hồi", { exact: false }).waitFor();
   await checkPage(desk, "bills-desk-cancelled");
 
   // A payment link where the payer enters the amount, within a range.
   await desk.getByRole("button", { name: "Đường dẫn nộp tiền" }).click();
-  await desk.getByText("Cơ quan chưa có đường dẫn nộp tiền nào.").waitFor();
+  // The demo data's link of the commune is listed.
+  await desk.getByRole("heading", { name: "Phí trông giữ xe tại UBND xã Sơn Tây" }).waitFor();
   await desk.getByLabel("Tên khoản thu (tiêu đề trang)").fill("Phí trông giữ xe đạp tại Trường THCS Sơn Tây");
   await desk.getByLabel("Đường dẫn (chữ thường không dấu, số, dấu gạch ngang)").fill("Trong Giu Xe");
   await desk.getByLabel("Người nộp ghi thông tin gì").fill("Họ tên học sinh, lớp");
@@ -250,7 +252,9 @@ test("the desk imports, cancels, takes at the counter and publishes a payment li
   const mine = account.getByRole("region", { name: "Khoản phải nộp của tôi" });
   const item = mine.getByRole("link", { name: /Bảo hiểm xã hội, bảo hiểm y tế — 1\.105\.650 đ/ });
   await item.waitFor();
-  assert.equal(await mine.getByRole("link", { name: /Phạt vi phạm hành chính/ }).count(), 0, "another person's fines are not his");
+  // The demo data's fine and land notice are his too; the fines of other people are not.
+  await mine.getByRole("link", { name: /Nghĩa vụ tài chính về đất đai/ }).waitFor();
+  assert.equal(await mine.getByRole("link", { name: /1\.500\.000 đ/ }).count(), 0, "another person's fine is not his");
   await checkPage(account, "bills-mine");
   await item.click();
   await account.waitForURL((u) => u.pathname === "/nop-phi");
