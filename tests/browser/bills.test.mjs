@@ -126,6 +126,15 @@ test("an officer issues a fine; the payer looks it up by code and CCCD, pays by 
   await receipt.waitFor();
   assert.ok(await receipt.getAttribute("href"));
   await checkPage(page, "bills-paid");
+  // The receipt opens at its public address, for anyone holding it to check.
+  await receipt.click();
+  await page.waitForURL((u) => u.pathname.startsWith("/bien-lai/"));
+  const printed = page.getByRole("region", { name: "Biên lai điện tử" });
+  await printed.locator("tfoot").getByText("500.000 đ").waitFor();
+  await printed.getByText("Năm trăm nghìn đồng").waitFor();
+  await printed.getByText("Phạt vi phạm hành chính — 215/QĐ-XPHC").waitFor();
+  assert.equal(await printed.locator("dt", { hasText: "Khoản phải nộp" }).count(), 1);
+  await checkPage(page, "bills-receipt");
 
   // Back on the page later in the same tab (as after a provider's return): the number kept in
   // the tab finds the bill again.

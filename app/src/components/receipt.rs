@@ -1,4 +1,4 @@
-//! An electronic receipt (biên lai điện tử), printable on A4.
+//! An electronic receipt (biên lai điện tử), printable on A4: a dossier's fees, or a bill's.
 
 use leptos::prelude::*;
 use motcua_domain::api::ReceiptView;
@@ -14,6 +14,7 @@ pub fn Receipt(receipt: ReceiptView) -> impl IntoView {
         .as_array()
         .map(|ls| ls.iter().map(|l| (l["name"].as_str().unwrap_or("").to_string(), l["amount"].as_i64().unwrap_or(0))).collect())
         .unwrap_or_default();
+    let for_bill = receipt.dossier_code.as_deref().is_some_and(|c| motcua_domain::bill::BillCode::parse("code", c).is_ok());
     // Printed receipts need the full address, whatever host served the page.
     let verify_url = if receipt.verify_url.starts_with('/') {
         format!("{}{}", window().location().origin().unwrap_or_default(), receipt.verify_url)
@@ -29,8 +30,14 @@ pub fn Receipt(receipt: ReceiptView) -> impl IntoView {
                 <dt>{t("Số biên lai", "Receipt number")}</dt><dd class="receipt-number">{receipt.number.clone()}</dd>
                 <dt>{t("Cơ quan thu", "Collecting agency")}</dt><dd>{receipt.collector.name.clone()}</dd>
                 <dt>{t("Mã số thuế", "Tax code")}</dt><dd>{receipt.collector.tax_code.clone()}</dd>
-                <dt>{t("Hồ sơ", "Dossier")}</dt><dd>{receipt.dossier_code.clone().unwrap_or_default()}</dd>
-                <dt>{t("Thủ tục", "Procedure")}</dt><dd>{receipt.procedure_name.clone()}</dd>
+                // A bill without a dossier is receipted under its own code and what it is for.
+                {if for_bill {
+                    view! { <dt>{t("Khoản phải nộp", "Bill")}</dt><dd>{receipt.dossier_code.clone().unwrap_or_default()}</dd>
+                        <dt>{t("Nội dung", "For")}</dt><dd>{receipt.procedure_name.clone()}</dd> }.into_any()
+                } else {
+                    view! { <dt>{t("Hồ sơ", "Dossier")}</dt><dd>{receipt.dossier_code.clone().unwrap_or_default()}</dd>
+                        <dt>{t("Thủ tục", "Procedure")}</dt><dd>{receipt.procedure_name.clone()}</dd> }.into_any()
+                }}
                 <dt>{t("Người nộp", "Paid by")}</dt><dd>{receipt.payer_name.clone()}</dd>
                 <dt>{t("Hình thức", "Payment method")}</dt><dd>{provider_label(&receipt.provider)}</dd>
                 <dt>{t("Mã giao dịch", "Transaction ID")}</dt><dd>{receipt.provider_txn.clone()}</dd>
