@@ -352,6 +352,9 @@ fn a_bill_paid_at_the_desk_counts_as_paid_otherwise_and_the_dashboard_shows_each
     assert_eq!(paid["state"], "paid");
     assert!(paid["receipt"]["url"].as_str().is_some(), "a receipt for cash too: {paid}");
     assert_eq!(expect_error(staff.post_json(&format!("/api/staff/bills/{code}/counter-payment"), &json!({})), 409).0, "bill_paid");
+    let listed: Value = staff.get(&format!("/api/staff/bills?q={code}")).json().unwrap();
+    assert_eq!(listed["bills"][0]["receipt"]["url"], paid["receipt"]["url"], "the desk's list links the receipt");
+    assert!(listed["bills"][0].get("payable_online").is_none(), "the list does not claim what it did not check");
     assert_eq!(app().d1_count(&format!("SELECT count(*) FROM audit_log WHERE action = 'bill.counter_payment' AND entity_id = '{code}'")), 1);
 
     let admin = app().login_staff("hatinh.admin");

@@ -154,7 +154,7 @@ pub fn BillPage() -> impl IntoView {
             </form>
             {move || bill.get().map(|b| {
                 let open = b.state == State::Open;
-                let payable = open && b.payable_online;
+                let payable = open && b.payable_online == Some(true);
                 view! {
                     <section class="bill" aria-labelledby="bill-title">
                         <h2 id="bill-title">{crate::components::bill::kind_label(&b)}</h2>
@@ -179,7 +179,7 @@ pub fn BillPage() -> impl IntoView {
                                 format!("This bill is past its due date ({}) and can no longer be paid online. Please contact {}.", date_vn(&b.due_date), b.agency_name),
                             )}</p>
                         })}
-                        {(open && !b.payable_online).then(|| view! {
+                        {(open && b.payable_online == Some(false)).then(|| view! {
                             <p class="notice" role="status">{t(
                                 "Cơ quan chưa nhận nộp trực tuyến khoản này. Vui lòng nộp tại cơ quan hoặc Kho bạc Nhà nước.",
                                 "The agency does not take this bill online yet. Please pay it at the agency or the State Treasury.",

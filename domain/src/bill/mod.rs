@@ -705,9 +705,10 @@ pub struct BillView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_reason: Option<String>,
     pub created_at: String,
-    /// Whether the agency takes this bill online (its accounts are set for every line).
-    #[serde(default)]
-    pub payable_online: bool,
+    /// Whether the agency takes this bill online (its accounts are set for every line); absent
+    /// in the desk's list, which does not check it for every row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payable_online: Option<bool>,
 }
 
 /// The receipt of a paid bill, by its number and where to open it.

@@ -197,7 +197,7 @@ pub async fn pay(ctx: &mut Ctx, slug: &str) -> Result<Response, ApiError> {
     let mut started = super::public::start(ctx, &actor, provider, &row).await?;
     let status = started.status_code();
     let mut body: serde_json::Value = started.json().await?;
-    body["bill"] = serde_json::to_value(row.payer_view(None, true)).unwrap_or_default();
+    body["bill"] = serde_json::to_value(row.payer_view(Some(true))).unwrap_or_default();
     Ok(json(&body)?.with_status(status))
 }
 

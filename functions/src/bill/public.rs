@@ -4,7 +4,7 @@
 //! (bill::LOOKUP_MISSES_PER_IP per window), so nobody can walk codes or numbers.
 
 use motcua_domain::beneficiary;
-use motcua_domain::bill::{self, BillCode, PayerId, State};
+use motcua_domain::bill::{self, BillCode, PayerId};
 use motcua_domain::gateway::{paygov, Provider};
 use serde::Deserialize;
 use serde_json::json;
@@ -74,8 +74,7 @@ async fn matching(ctx: &Ctx, d1: &D1Database, code: &str, payer_id: &str) -> Res
 }
 
 async fn payer_view(d1: &D1Database, b: &BillRow) -> Result<bill::BillView, ApiError> {
-    let receipt = if b.state() == State::Paid { repo::receipt(d1, &b.id).await? } else { None };
-    Ok(b.payer_view(receipt, payable_online(d1, b).await?))
+    Ok(b.payer_view(Some(payable_online(d1, b).await?)))
 }
 
 /// `GET /api/bills/lookup?code=&payer_id=`.
@@ -106,7 +105,7 @@ pub async fn mine(ctx: &Ctx) -> Result<Response, ApiError> {
     };
     let mut views = Vec::with_capacity(bills.len());
     for b in &bills {
-        views.push(b.payer_view(None, payable_online(&d1, b).await?));
+        views.push(b.payer_view(Some(payable_online(&d1, b).await?)));
     }
     json(&json!({"bills": views}))
 }
@@ -167,7 +166,7 @@ pub async fn start(ctx: &mut Ctx, actor: &str, provider: Provider, row: &BillRow
 /// service codes for fines and land obligations are not public; MaDichVu stays the adapter's).
 fn receipt_info(row: &BillRow, routing: &beneficiary::Routing) -> paygov::ReceiptInfo {
     let into = &routing.collected_into;
-    let doc = row.staff_view(None, true).document;
+    let doc = row.staff_view(None).document;
     paygov::ReceiptInfo {
         procedure_code: String::new(),
         procedure_name: format!("{} {}", row.kind().label_vi(), doc.number),

@@ -23,13 +23,19 @@ pub struct BillRow {
     pub due_date: Option<String>,
     pub status: String,
     pub cancel_reason: Option<String>,
+    /// The receipt of a paid bill: its number, verification code and when it was issued.
+    pub receipt_number: Option<String>,
+    pub receipt_code: Option<String>,
+    pub receipt_at: Option<String>,
     pub version: i64,
     pub created_at: String,
 }
 
 const SELECT: &str = "SELECT b.id, b.kind, b.code, b.agency_code, a.name AS agency_name, b.payer_name, b.payer_id, \
-     b.document_json, b.total, b.lines_json, b.due_date, b.status, b.cancel_reason, b.version, b.created_at \
-     FROM bills b JOIN agencies a ON a.code = b.agency_code";
+     b.document_json, b.total, b.lines_json, b.due_date, b.status, b.cancel_reason, b.version, b.created_at, \
+     r.number AS receipt_number, r.verify_code AS receipt_code, r.issued_at AS receipt_at \
+     FROM bills b JOIN agencies a ON a.code = b.agency_code \
+     LEFT JOIN receipts r ON r.number = (SELECT number FROM receipts WHERE bill_id = b.id ORDER BY issued_at DESC LIMIT 1)";
 
 impl BillRow {
     pub fn kind(&self) -> Kind {
@@ -53,8 +59,16 @@ impl BillRow {
         serde_json::from_str(&self.lines_json).unwrap_or_default()
     }
 
+    /// The receipt, once one was issued.
+    fn receipt(&self) -> Option<BillReceipt> {
+        match (&self.receipt_number, &self.receipt_code, &self.receipt_at) {
+            (Some(number), Some(code), Some(at)) => Some(BillReceipt { number: number.clone(), url: format!("/bien-lai/{code}"), issued_at: at.clone() }),
+            _ => None,
+        }
+    }
+
     /// The whole bill, for the agency's staff.
-    pub fn staff_view(&self, receipt: Option<BillReceipt>, payable_online: bool) -> BillView {
+    pub fn staff_view(&self, payable_online: Option<bool>) -> BillView {
         let kind = self.kind();
         let state = self.state();
         BillView {
@@ -71,7 +85,7 @@ impl BillRow {
             state_label: state.label_vi().into(),
             due_date: self.due_date.clone().unwrap_or_default(),
             lines: self.lines(),
-            receipt,
+            receipt: self.receipt(),
             cancel_reason: self.cancel_reason.clone(),
             created_at: self.created_at.clone(),
             payable_online,
@@ -80,8 +94,8 @@ impl BillRow {
 
     /// The bill as its payer sees it through a look-up: the name reduced to initials, the
     /// identification number masked (whoever looks it up already typed it).
-    pub fn payer_view(&self, receipt: Option<BillReceipt>, payable_online: bool) -> BillView {
-        let mut v = self.staff_view(receipt, payable_online);
+    pub fn payer_view(&self, payable_online: Option<bool>) -> BillView {
+        let mut v = self.staff_view(payable_online);
         v.payer_name = motcua_domain::desk::initials(&v.payer_name);
         v.payer_id = bill::mask_id(&v.payer_id);
         v
@@ -155,21 +169,6 @@ pub async fn counts(d1: &D1Database, agencies: &[String]) -> Result<serde_json::
         out.insert(s.as_str().into(), rows.iter().find(|r| r.status == s.as_str()).map(|r| r.n).unwrap_or(0).into());
     }
     Ok(serde_json::Value::Object(out))
-}
-
-/// The receipt of a paid bill, if issued.
-pub async fn receipt(d1: &D1Database, bill_id: &str) -> Result<Option<BillReceipt>, ApiError> {
-    #[derive(Deserialize)]
-    struct Row {
-        number: String,
-        verify_code: String,
-        issued_at: String,
-    }
-    let row: Option<Row> = db::first(
-        d1.prepare("SELECT number, verify_code, issued_at FROM receipts WHERE bill_id = ?1 ORDER BY issued_at DESC LIMIT 1").bind(&[bill_id.into()])?,
-    )
-    .await?;
-    Ok(row.map(|r| BillReceipt { number: r.number, url: format!("/bien-lai/{}", r.verify_code), issued_at: r.issued_at }))
 }
 
 /// Open bills whose due date is before `today` (the cron's batch).

@@ -47,9 +47,7 @@ pub async fn number<'a>(env: &worker::Env, b: &'a NewBill) -> Result<Numbered<'a
 
 /// The bill's view for staff, with its receipt once paid.
 pub async fn staff_view(d1: &worker::D1Database, b: &BillRow) -> Result<bill::BillView, ApiError> {
-    let receipt = if b.state() == State::Paid { repo::receipt(d1, &b.id).await? } else { None };
-    let online = super::public::payable_online(d1, b).await?;
-    Ok(b.staff_view(receipt, online))
+    Ok(b.staff_view(Some(super::public::payable_online(d1, b).await?)))
 }
 
 /// Texts the payer that a bill was issued and where to pay it (when a phone was given). A
@@ -313,7 +311,7 @@ pub async fn list(ctx: &Ctx) -> Result<Response, ApiError> {
     }
     let d1 = ctx.d1()?;
     let rows = repo::list(&d1, &repo::ListFilter { agencies: &agencies, state, kind, q: q.as_deref() }).await?;
-    // The list leaves out receipts and the online check (one look-up each); the bill's own page has them.
-    let bills: Vec<bill::BillView> = rows.iter().map(|r| r.staff_view(None, false)).collect();
+    // The list leaves out the online check (a look-up each); the bill's own page has it.
+    let bills: Vec<bill::BillView> = rows.iter().map(|r| r.staff_view(None)).collect();
     json(&json!({"bills": bills, "counts": repo::counts(&d1, &agencies).await?}))
 }
