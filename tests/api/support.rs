@@ -192,6 +192,13 @@ impl TestApp {
         }
     }
 
+    /// The error lines of this server's log (its last 40).
+    pub fn log_errors(&self) -> String {
+        let log = std::fs::read_to_string(self._state.path().join("wrangler.log")).unwrap_or_default();
+        let lines: Vec<&str> = log.lines().filter(|l| l.contains("rror") || l.contains("panicked") || l.contains("✘")).collect();
+        lines[lines.len().saturating_sub(40)..].join("\n")
+    }
+
     pub fn post_raw(&self, path: &str, content_type: &str, body: &str) -> Response {
         self.client
             .post(self.url(path))
@@ -247,6 +254,10 @@ pub fn checked(resp: Response) -> Response {
     let text = String::from_utf8_lossy(&bytes);
     for secret in secret_values() {
         assert!(!text.contains(&secret), "{url} answered a stored secret ({} characters)", secret.len());
+    }
+    if status.is_server_error() {
+        // The server's own account of a 5xx, for the failure message of whichever test sees it.
+        eprintln!("{url} answered {status}; the shared server's log says:\n{}", app().log_errors());
     }
     let mut rebuilt = http::Response::builder().status(status);
     *rebuilt.headers_mut().expect("builder") = headers;

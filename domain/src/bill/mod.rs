@@ -705,6 +705,9 @@ pub struct BillView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_reason: Option<String>,
     pub created_at: String,
+    /// Its payment attempts, newest first (the desk's view of one bill only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub payments: Vec<crate::api::PaymentSummary>,
     /// Whether the agency takes this bill online (its accounts are set for every line); absent
     /// in the desk's list, which does not check it for every row.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -724,6 +727,12 @@ pub struct BillReceipt {
 /// citizen mistyping a code a few times gets through; walking the codes does not.
 pub const LOOKUP_MISSES_PER_IP: usize = 10;
 pub const LOOKUP_WINDOW: i64 = 15 * 60;
+
+/// New bills one client address may make through payment links in [`LINK_WINDOW`] (a family
+/// paying a few charges gets through; filling the table does not). Reusing a bill made earlier
+/// the same day does not count.
+pub const LINK_BILLS_PER_IP: usize = 20;
+pub const LINK_WINDOW: i64 = 60 * 60;
 
 #[cfg(test)]
 mod tests;

@@ -155,7 +155,9 @@ pub async fn oldest_address_try(d1: &D1Database, ip_hash: &str, now: i64) -> Res
 pub async fn forget_old_address_tries(env: &worker::Env) -> Result<usize, ApiError> {
     let d1 = env.d1(crate::platform::config::DB)?;
     let now = (worker::Date::now().as_millis() / 1000) as i64;
-    Ok(ADDRESS_TRIES.forget_old(&d1, now).await? + crate::bill::public::LOOKUP_MISSES.forget_old(&d1, now).await?)
+    Ok(ADDRESS_TRIES.forget_old(&d1, now).await?
+        + crate::bill::public::LOOKUP_MISSES.forget_old(&d1, now).await?
+        + crate::bill::links::LINK_BILLS.forget_old(&d1, now).await?)
 }
 
 /// Counts a wrong code against the code itself; `burn` (the try that locked the number) makes it

@@ -59,6 +59,10 @@ impl LinkRow {
     }
 }
 
+/// New bills per client address through payment links.
+pub const LINK_BILLS: crate::platform::address_limit::Limit =
+    crate::platform::address_limit::Limit { table: "link_bill_starts", max: bill::LINK_BILLS_PER_IP, window: bill::LINK_WINDOW };
+
 const SELECT: &str = "SELECT slug, agency_code, title, description, reference_label, amount, min_amount, max_amount, line_name, \
      beneficiary, budget_item, active FROM payment_links";
 
@@ -181,6 +185,18 @@ pub async fn pay(ctx: &mut Ctx, slug: &str) -> Result<Response, ApiError> {
         }
         Some(row) => row,
         None => {
+            let ip = crate::auth::routes::client_ip_hash(ctx);
+            let now_s = now.unix_timestamp();
+            if LINK_BILLS.reserve(&d1, &ip, now_s).await?.is_none() {
+                let retry = LINK_BILLS.retry_after(&d1, &ip, now_s).await?;
+                return Err(ApiError::TooManyRequests {
+                    field: "reference",
+                    code: "too_many_link_bills",
+                    retry_after_seconds: retry,
+                    message_vi: format!("Đã tạo quá nhiều khoản nộp từ địa chỉ này. Vui lòng thử lại sau {} phút.", (retry + 59) / 60),
+                    message_en: format!("Too many bills made from this address; try again in {} minutes.", (retry + 59) / 60),
+                });
+            }
             let mut numbered: Numbered<'_> = super::routes::number(&ctx.env, &new).await?;
             numbered.link_slug = Some(slug);
             let at = clock::rfc3339(now);

@@ -88,6 +88,7 @@ impl BillRow {
             receipt: self.receipt(),
             cancel_reason: self.cancel_reason.clone(),
             created_at: self.created_at.clone(),
+            payments: Vec::new(),
             payable_online,
         }
     }

@@ -47,7 +47,9 @@ pub async fn number<'a>(env: &worker::Env, b: &'a NewBill) -> Result<Numbered<'a
 
 /// The bill's view for staff, with its receipt once paid.
 pub async fn staff_view(d1: &worker::D1Database, b: &BillRow) -> Result<bill::BillView, ApiError> {
-    Ok(b.staff_view(Some(super::public::payable_online(d1, b).await?)))
+    let mut view = b.staff_view(Some(super::public::payable_online(d1, b).await?));
+    view.payments = crate::dossier::repo::payments_of_bill(d1, &b.id).await?;
+    Ok(view)
 }
 
 /// Texts the payer that a bill was issued and where to pay it (when a phone was given). A

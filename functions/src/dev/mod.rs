@@ -110,3 +110,24 @@ pub async fn esms_send(ctx: &mut Ctx) -> Result<Response, ApiError> {
     }
     json(&reply)
 }
+
+#[derive(Deserialize)]
+struct AgeBill {
+    code: String,
+    days: i64,
+}
+
+/// `POST /dev/bills/age {"code", "days"}`: moves an open bill's due date `days` into the past, so
+/// tests see it expire without waiting for the calendar (SANDBOX only).
+pub async fn age_bill(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    sandbox_only(ctx)?;
+    let body: AgeBill = ctx.json_body().await?;
+    let days = body.days.clamp(0, 3660);
+    let result = ctx
+        .d1()?
+        .prepare("UPDATE bills SET due_date = date(due_date, ?1), version = version + 1 WHERE code = ?2 AND status = 'open'")
+        .bind(&[format!("-{days} days").into(), body.code.trim().into()])?
+        .run()
+        .await?;
+    json(&serde_json::json!({ "aged": result.meta()?.and_then(|m| m.changes).unwrap_or(0) }))
+}
