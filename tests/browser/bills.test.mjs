@@ -12,7 +12,7 @@
 // horizontal scrolling on each page.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, startBrowser, axeViolations, screenshot, hasNoHorizontalScroll, staffLogin, apiLogin, SON_TAY } from "./support.mjs";
+import { startServer, startBrowser, staffLogin, apiLogin, SON_TAY, checkPage, bankTransfer } from "./support.mjs";
 
 let server, browser;
 before(async () => {
@@ -26,12 +26,6 @@ after(async () => {
 
 const PAYER = "042090003456";
 const SOMEONE_ELSE = "042090009999";
-
-async function checkPage(page, name) {
-  assert.deepEqual(await axeViolations(page), [], `axe on ${name}`);
-  assert.ok(await hasNoHorizontalScroll(page), `no horizontal scrolling on ${name}`);
-  await screenshot(page, name);
-}
 
 /// A day `days` after today in Vietnam, as `YYYY-MM-DD` (what a date input takes).
 function dayFromNow(days) {
@@ -115,12 +109,7 @@ test("an officer issues a fine; the payer looks it up by code and CCCD, pays by 
   const account = (await page.locator(".account-no").textContent()).trim();
   await checkPage(page, "bills-vietqr");
   // The payer's bank app transfers; the bank notifies our webhook (signed) through the sandbox.
-  const r = await fetch(`${server.base}/sandbox/bank/transfer`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ account, amount: 500000, content: `TRAN VAN PHAT CK ${purpose}` }),
-  });
-  assert.equal((await r.json()).webhook_status, 200);
+  await bankTransfer(server.base, account, 500000, `TRAN VAN PHAT CK ${purpose}`);
   await page.getByRole("status").getByText("Đã nộp", { exact: true }).waitFor({ timeout: 20_000 });
   const receipt = page.getByRole("link", { name: "Xem biên lai điện tử" });
   await receipt.waitFor();
@@ -155,12 +144,7 @@ async function payByVietQr(page, amount) {
   await page.getByRole("img", { name: "Mã VietQR để chuyển khoản" }).locator("svg").waitFor();
   const purpose = (await page.locator(".purpose").textContent()).trim();
   const account = (await page.locator(".account-no").textContent()).trim();
-  const r = await fetch(`${server.base}/sandbox/bank/transfer`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ account, amount, content: `CK ${purpose}` }),
-  });
-  assert.equal((await r.json()).webhook_status, 200);
+  await bankTransfer(server.base, account, amount, `CK ${purpose}`);
 }
 
 test("the desk imports, cancels, takes at the counter and publishes a payment link; a payer pays through it; a citizen sees their bills", async () => {

@@ -7,7 +7,7 @@
 // page; screenshots in tests/browser/artifacts.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, startBrowser, axeViolations, screenshot, hasNoHorizontalScroll, apiLogin } from "./support.mjs";
+import { startServer, startBrowser, screenshot, apiLogin, checkPage } from "./support.mjs";
 
 let server, browser;
 before(async () => {
@@ -39,12 +39,6 @@ async function citizenCookie(phone) {
 async function addCookie(pair) {
   const [name, value] = pair.split("=");
   await browser.addCookies([{ name, value, url: server.base }]);
-}
-
-async function checkPage(page, name) {
-  assert.deepEqual(await axeViolations(page), [], `axe on ${name}`);
-  assert.ok(await hasNoHorizontalScroll(page), `no horizontal scrolling on ${name}`);
-  await screenshot(page, name);
 }
 
 async function staffLogin(page, username) {

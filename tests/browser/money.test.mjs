@@ -9,7 +9,7 @@
 // transferred. axe on each page; screenshots in tests/browser/artifacts.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, startBrowser, axeViolations, screenshot, hasNoHorizontalScroll, apiLogin, apiCall, dossierAwaitingPayment, staffLogin } from "./support.mjs";
+import { startServer, startBrowser, apiLogin, apiCall, dossierAwaitingPayment, staffLogin, checkPage, bankTransfer } from "./support.mjs";
 
 let server, browser;
 before(async () => {
@@ -27,12 +27,6 @@ const DAI_SON = "000.02.51.H23";
 /// Today in Vietnam (UTC+7), as the pages default to.
 function todayVn() {
   return new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);
-}
-
-async function checkPage(page, name) {
-  assert.deepEqual(await axeViolations(page), [], `axe on ${name}`);
-  assert.ok(await hasNoHorizontalScroll(page), `no horizontal scrolling on ${name}`);
-  await screenshot(page, name);
 }
 
 
@@ -170,12 +164,7 @@ test("a refund paid back by hand is approved and marked transferred by someone e
   const citizen = await apiLogin(server.base, { phone });
   const dossier = await dossierAwaitingPayment(server.base, citizen, phone);
   const started = await apiCall(server.base, citizen, "POST", `/api/dossiers/${dossier.id}/payments`, { provider: "vietqr" });
-  const sent = await fetch(`${server.base}/sandbox/bank/transfer`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ account: started.next.account_no, amount: 21000, content: `CK ${started.next.purpose}` }),
-  });
-  assert.equal((await sent.json()).webhook_status, 200);
+  await bankTransfer(server.base, started.next.account_no, 21000, `CK ${started.next.purpose}`);
   const officer = await apiLogin(server.base, { username: "sontay.motcua" });
   const asked = await apiCall(server.base, officer, "POST", `/api/staff/payments/${started.payment.id}/refunds`, { amount: 21000, reason: "Công dân nộp thừa lệ phí" });
   assert.equal(asked.status, "requested");

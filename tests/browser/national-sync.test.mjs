@@ -9,7 +9,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startServer, startBrowser, axeViolations, screenshot, hasNoHorizontalScroll, apiLogin, apiCall, SON_TAY, ARTIFACTS, staffLogin } from "./support.mjs";
+import { startServer, startBrowser, screenshot, apiLogin, apiCall, SON_TAY, ARTIFACTS, staffLogin, checkPage } from "./support.mjs";
 
 let server, browser;
 before(async () => {
@@ -24,12 +24,6 @@ after(async () => {
 const CRON = "/cdn-cgi/handler/scheduled?cron=*/5+*+*+*+*";
 const REFUSED_NAME = "Phạm Thị Đồng Bộ Trình Duyệt";
 const REASON = "MaTTHC chưa được công bố";
-
-async function checkPage(page, name) {
-  assert.deepEqual(await axeViolations(page), [], `axe on ${name}`);
-  assert.ok(await hasNoHorizontalScroll(page), `no horizontal scrolling on ${name}`);
-  await screenshot(page, name);
-}
 
 async function phonePage() {
   const page = await browser.newPage();

@@ -3,7 +3,7 @@
 // with the receipt, because the ledger says so (never because the return URL does).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, startBrowser, axeViolations, screenshot, apiLogin, dossierAwaitingPayment as awaitingPayment } from "./support.mjs";
+import { startServer, startBrowser, axeViolations, screenshot, apiLogin, bankTransfer, dossierAwaitingPayment as awaitingPayment } from "./support.mjs";
 
 let server, browser;
 before(async () => {
@@ -62,12 +62,7 @@ test("a citizen pays by VietQR and the bank's webhook marks it paid", async () =
   assert.deepEqual(await axeViolations(page), []);
   await screenshot(page, "payment-vietqr");
   // The citizen's bank app transfers; the bank notifies our webhook (signed) through the sandbox.
-  const r = await fetch(`${server.base}/sandbox/bank/transfer`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ account, amount: 21000, content: `NGUYEN VAN AN CK ${purpose}` }),
-  });
-  assert.equal((await r.json()).webhook_status, 200);
+  await bankTransfer(server.base, account, 21000, `NGUYEN VAN AN CK ${purpose}`);
   await page.getByRole("status").getByText("Đã thanh toán", { exact: true }).waitFor({ timeout: 15000 });
   await page.getByRole("region", { name: "Biên lai điện tử" }).getByText("Chuyển khoản VietQR").waitFor();
   await screenshot(page, "payment-vietqr-paid");

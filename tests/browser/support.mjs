@@ -91,6 +91,25 @@ export async function hasNoHorizontalScroll(page) {
   return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 }
 
+/// What every journey asserts of a page it reaches: no serious or critical axe violation, nothing
+/// wider than the phone; then a screenshot for the artifacts.
+export async function checkPage(page, name) {
+  assert.deepEqual(await axeViolations(page), [], `axe on ${name}`);
+  assert.ok(await hasNoHorizontalScroll(page), `no horizontal scrolling on ${name}`);
+  await screenshot(page, name);
+}
+
+/// The sandbox bank transfers `amount` into `account` with `content` and calls our webhook
+/// (signed); asserts the webhook took it.
+export async function bankTransfer(base, account, amount, content) {
+  const r = await fetch(`${base}/sandbox/bank/transfer`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ account, amount, content }),
+  });
+  assert.equal((await r.json()).webhook_status, 200);
+}
+
 /// The newest one-time code sent to `phone` (read from the development outbox), waiting up to
 /// 20 s for it; with `after`, only one in a message newer than that outbox id.
 export async function codeFor(base, phone, after = 0) {
