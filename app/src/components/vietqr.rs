@@ -2,6 +2,7 @@
 //! screen both show it (the same markup, so the tests and the printed slip read the same fields).
 
 use leptos::prelude::*;
+use motcua_domain::gateway::StartPayment;
 
 use crate::i18n::t;
 
@@ -19,4 +20,23 @@ pub fn VietQrPanel(svg: String, bank_bin: String, account_no: String, account_na
             <p class="muted">{note}</p>
         </div>
     }
+}
+
+/// The panel of a started payment that goes by VietQR, with what the payer is told under it;
+/// nothing for one that goes to the provider's page.
+pub fn qr_panel(next: StartPayment, note: &'static str) -> Option<impl IntoView> {
+    match next {
+        StartPayment::Qr { svg, bank_bin, account_no, account_name, purpose, .. } => Some(view! {
+            <VietQrPanel svg=svg bank_bin=bank_bin account_no=account_no account_name=account_name purpose=purpose note=note/>
+        }),
+        _ => None,
+    }
+}
+
+/// The note under the code on a page that polls for the payment (a bill, a payment link).
+pub fn page_updates_itself() -> &'static str {
+    t(
+        "Quét mã bằng ứng dụng ngân hàng. Giữ nguyên nội dung chuyển khoản; trang tự cập nhật khi ngân hàng báo đã nhận tiền.",
+        "Scan the code with your banking app. Keep the transfer description unchanged; this page updates itself when the bank reports the money received.",
+    )
 }

@@ -20,7 +20,7 @@ use crate::components::form::Errors;
 use crate::components::money::vnd;
 use crate::components::receipt::Receipt;
 use crate::components::refund;
-use crate::components::vietqr::VietQrPanel;
+use crate::components::vietqr::qr_panel;
 use crate::hooks::poll::{use_poll_while, UsePollWhileReturn};
 use crate::i18n::{pick, t};
 
@@ -319,16 +319,10 @@ pub fn DossierPage() -> impl IntoView {
                                             }).collect_view()}
                                         </div>
                                         {move || pay_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-                                        {move || qr.get().and_then(|q| match q {
-                                            StartPayment::Qr { svg, bank_bin, account_no, account_name, purpose, .. } => Some(view! {
-                                                <VietQrPanel svg=svg bank_bin=bank_bin account_no=account_no account_name=account_name purpose=purpose
-                                                    note=t(
+                                        {move || qr.get().and_then(|q| qr_panel(q, t(
                                                         "Quét mã bằng ứng dụng ngân hàng. Giữ nguyên nội dung chuyển khoản; hồ sơ tự cập nhật khi ngân hàng báo đã nhận tiền.",
                                                         "Scan the code with your banking app. Keep the transfer description unchanged; the dossier updates itself when the bank reports the money received.",
-                                                    )/>
-                                            }),
-                                            _ => None,
-                                        })}
+                                                    )))}
                                     </section>
                                 })}
                                 {(!paid && d.payments.iter().any(|p| p.status == PaymentStatus::Pending)).then(|| view! {

@@ -18,7 +18,7 @@ use crate::api::{self, ApiFailure};
 use crate::components::bill::remember_payer;
 use crate::components::form::{Errors, Field};
 use crate::components::money::vnd;
-use crate::components::vietqr::VietQrPanel;
+use crate::components::vietqr::{page_updates_itself, qr_panel};
 use crate::hooks::poll::{use_poll_while_with_options, UsePollWhileOptions, UsePollWhileReturn};
 use crate::i18n::{pick, t};
 
@@ -192,16 +192,7 @@ pub fn LinkPaymentPage() -> impl IntoView {
                     {b.receipt.clone().map(|r| view! { <p><a href=r.url rel="external">{t("Xem biên lai điện tử", "See the electronic receipt")}</a></p> })}
                 }
             })}
-            {move || qr.get().filter(|_| bill.with(|b| !matches!(b, Some(Ok(b)) if b.state != State::Open))).and_then(|q| match q {
-                StartPayment::Qr { svg, bank_bin, account_no, account_name, purpose, .. } => Some(view! {
-                    <VietQrPanel svg=svg bank_bin=bank_bin account_no=account_no account_name=account_name purpose=purpose
-                        note=t(
-                            "Quét mã bằng ứng dụng ngân hàng. Giữ nguyên nội dung chuyển khoản; trang tự cập nhật khi ngân hàng báo đã nhận tiền.",
-                            "Scan the code with your banking app. Keep the transfer description unchanged; this page updates itself when the bank reports the money received.",
-                        )/>
-                }),
-                _ => None,
-            })}
+            {move || qr.get().filter(|_| bill.with(|b| !matches!(b, Some(Ok(b)) if b.state != State::Open))).and_then(|q| qr_panel(q, page_updates_itself()))}
         </section>
     }
 }

@@ -21,7 +21,7 @@ use super::{day, use_require_staff, when};
 use crate::api::{self, desk::Act, ApiFailure};
 use crate::components::money::vnd;
 use crate::components::receipt::Receipt;
-use crate::components::vietqr::VietQrPanel;
+use crate::components::vietqr::qr_panel;
 use crate::hooks::poll::{use_poll_while, UsePollWhileReturn};
 
 /// The line of the fee form: code, name, computed amount, typed amount, reason.
@@ -302,13 +302,7 @@ pub fn DeskDossier() -> impl IntoView {
                                 <section class="slip" aria-label="Phiếu thanh toán">
                                     <h2>"Phiếu thanh toán phí, lệ phí"</h2>
                                     <p>"Hồ sơ "<strong>{code}</strong>" — số tiền "<strong class="fee-total">{vnd(total)}</strong></p>
-                                    {move || qr.get().and_then(|q| match q {
-                                        StartPayment::Qr { svg, bank_bin, account_no, account_name, purpose, .. } => Some(view! {
-                                            <VietQrPanel svg=svg bank_bin=bank_bin account_no=account_no account_name=account_name purpose=purpose
-                                                note="Công dân quét mã bằng ứng dụng ngân hàng trên điện thoại; hồ sơ tự cập nhật khi ngân hàng báo đã nhận tiền."/>
-                                        }),
-                                        _ => None,
-                                    })}
+                                    {move || qr.get().and_then(|q| qr_panel(q, "Công dân quét mã bằng ứng dụng ngân hàng trên điện thoại; hồ sơ tự cập nhật khi ngân hàng báo đã nhận tiền."))}
                                     {move || pay_link.get().map(|l| view! { <p class="muted">"Đường dẫn thanh toán (hiệu lực đến "{when(&l.expires_at)}"): "<a href=l.url.clone() class="pay-link">{l.url.clone()}</a></p> })}
                                 </section>
                             }
