@@ -210,11 +210,9 @@ pub async fn pay(ctx: &mut Ctx, slug: &str) -> Result<Response, ApiError> {
         }
     };
     let actor = format!("link:{slug}");
-    let mut started = super::public::start(ctx, &actor, provider, &row).await?;
-    let status = started.status_code();
-    let mut body: serde_json::Value = started.json().await?;
-    body["bill"] = serde_json::to_value(row.payer_view(Some(true))).unwrap_or_default();
-    Ok(json(&body)?.with_status(status))
+    let started = super::public::start(ctx, &actor, provider, &row).await?;
+    // The attempt opened, so every line had its account: the bill is payable online.
+    Ok(json(&json!({"bill": row.payer_view(Some(true)), "payment": started.payment, "next": started.next}))?.with_status(201))
 }
 
 /// The open bill this link already made today for the same payer and reference.

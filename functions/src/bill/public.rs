@@ -103,9 +103,14 @@ pub async fn mine(ctx: &Ctx) -> Result<Response, ApiError> {
         Some((_, number)) => repo::open_for_payer(&d1, &number).await?,
         None => Vec::new(),
     };
+    // One accounts read per agency, not per bill.
+    let mut accounts_of: std::collections::HashMap<&str, Vec<beneficiary::Account>> = std::collections::HashMap::new();
     let mut views = Vec::with_capacity(bills.len());
     for b in &bills {
-        views.push(b.payer_view(Some(payable_online(&d1, b).await?)));
+        if !accounts_of.contains_key(b.agency_code.as_str()) {
+            accounts_of.insert(&b.agency_code, accounts::of_agency(&d1, &b.agency_code).await?);
+        }
+        views.push(b.payer_view(Some(route(b, &accounts_of[b.agency_code.as_str()]).is_ok())));
     }
     json(&json!({"bills": views}))
 }
@@ -137,11 +142,11 @@ pub async fn pay(ctx: &mut Ctx, code: &str) -> Result<Response, ApiError> {
         Some((id, _)) => format!("citizen:{id}"),
         None => format!("payer:{}", bill::mask_id(row.payer_id.as_deref().unwrap_or(""))),
     };
-    start(ctx, &actor, provider, &row).await
+    Ok(json(&start(ctx, &actor, provider, &row).await?)?.with_status(201))
 }
 
 /// Opens an attempt at `row` for whoever was allowed to pay it (the payer, a payment link).
-pub async fn start(ctx: &mut Ctx, actor: &str, provider: Provider, row: &BillRow) -> Result<Response, ApiError> {
+pub async fn start(ctx: &mut Ctx, actor: &str, provider: Provider, row: &BillRow) -> Result<motcua_domain::api::Started, ApiError> {
     let amount = bill::payable(row.facts(), clock::now()).map_err(super::routes::refused)?;
     let d1 = ctx.d1()?;
     let agency_accounts = accounts::of_agency(&d1, &row.agency_code).await?;

@@ -139,8 +139,13 @@ pub async fn import(ctx: &mut Ctx) -> Result<Response, ApiError> {
     }
     let at = clock::rfc3339(clock::now());
     store::create_all(&d1, &staff, &numbered, &at, "import").await?;
+    // One name read per agency of the file, not per bill.
+    let mut names: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
     for n in &numbered {
-        announce(ctx, n, &agency_name(&d1, &n.bill.agency).await?).await;
+        if !names.contains_key(n.bill.agency.as_str()) {
+            names.insert(&n.bill.agency, agency_name(&d1, &n.bill.agency).await?);
+        }
+        announce(ctx, n, &names[n.bill.agency.as_str()]).await;
     }
     let codes: Vec<&str> = numbered.iter().map(|n| n.code.as_str()).collect();
     Ok(json(&json!({"imported": numbered.len(), "codes": codes}))?.with_status(201))

@@ -94,6 +94,33 @@ pub fn exists() -> ApiError {
     }
 }
 
+/// A dossier's new fee notice (a bill of kind `procedure_fee`), written in the batch of the
+/// dossier's decided change (the dossier's state says whether fees are owed).
+#[allow(clippy::too_many_arguments)]
+pub fn notice_stmt(d1: &D1Database, id: &str, dossier_id: &str, agency: &str, total: i64, lines_json: &str, created_by: &str, at: &str) -> Result<D1PreparedStatement, ApiError> {
+    Ok(d1
+        .prepare(
+            "INSERT INTO bills (id, kind, dossier_id, agency_code, total, lines_json, status, created_by, created_at) \
+             VALUES (?1, 'procedure_fee', ?2, ?3, ?4, ?5, 'open', ?6, ?7)",
+        )
+        .bind(&[id.into(), dossier_id.into(), agency.into(), (total as f64).into(), lines_json.into(), created_by.into(), at.into()])?)
+}
+
+/// A dossier's open fee notice cancelled with the dossier's decided change (withdrawn, re-noticed).
+pub fn cancel_open_notices_stmt(d1: &D1Database, dossier_id: &str) -> Result<D1PreparedStatement, ApiError> {
+    Ok(d1
+        .prepare("UPDATE bills SET status = 'cancelled', version = version + 1 WHERE dossier_id = ?1 AND status = 'open'")
+        .bind(&[dossier_id.into()])?)
+}
+
+/// A dossier's fee notice paid, in the settlement's batch (guarded there by the payment's and the
+/// dossier's versions, and by the settlement's key).
+pub fn notice_paid_stmt(d1: &D1Database, bill_id: &str, payment_id: &str, at: &str) -> Result<D1PreparedStatement, ApiError> {
+    Ok(d1
+        .prepare("UPDATE bills SET status = 'paid', version = version + 1, closed_by = ?2, closed_at = ?3 WHERE id = ?1 AND status = 'open'")
+        .bind(&[bill_id.into(), format!("payment:{payment_id}").into(), at.into()])?)
+}
+
 /// The statements of a decided change: the guard, the state, who closed it and why.
 pub fn change_stmts(d1: &D1Database, b: &BillRow, d: &Decision, by: &str, at: &str) -> Result<Vec<D1PreparedStatement>, ApiError> {
     let reason = d.audit_after.get("reason").and_then(|r| r.as_str());

@@ -112,20 +112,7 @@ pub async fn fee_notice(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let decision = dossier::decide(state_of(&row), command, &officer(&staff), now).map_err(store::refused)?;
     let at = clock::rfc3339(now);
     let lines = serde_json::to_string(&adjusted.lines).map_err(|e| ApiError::Unexpected(e.to_string()))?;
-    let notice = d1
-        .prepare(
-            "INSERT INTO bills (id, kind, dossier_id, agency_code, total, lines_json, status, created_by, created_at) \
-             VALUES (?1, 'procedure_fee', ?2, ?3, ?4, ?5, 'open', ?6, ?7)",
-        )
-        .bind(&[
-            notice_id.as_str().into(),
-            row.id.as_str().into(),
-            row.agency_code.as_str().into(),
-            (adjusted.total.as_dong() as f64).into(),
-            lines.into(),
-            staff.staff_id.as_str().into(),
-            at.as_str().into(),
-        ])?;
+    let notice = crate::bill::store::notice_stmt(&d1, &notice_id, &row.id, &row.agency_code, adjusted.total.as_dong(), &lines, &staff.staff_id, &at)?;
     store::write(&d1, &row, &decision, Some(&staff), &at, vec![notice]).await?;
     let row = repo::dossier(&d1, id).await?.ok_or(ApiError::NotFound { what: "dossier", field: Some("id") })?;
     super::notify::status_changed(&ctx.env, &row).await;

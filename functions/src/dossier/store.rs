@@ -55,10 +55,7 @@ pub fn change_stmts(
         )?,
     ];
     if decision.cancels_open_notice {
-        stmts.push(
-            d1.prepare("UPDATE bills SET status = 'cancelled', version = version + 1 WHERE dossier_id = ?1 AND status = 'open'")
-                .bind(&[row.id.as_str().into()])?,
-        );
+        stmts.push(crate::bill::store::cancel_open_notices_stmt(d1, &row.id)?);
     }
     if let (Some(values), Some(staff)) = (&decision.audit, staff) {
         stmts.push(audit::stmt(d1, staff, at, &values.action, "dossier", &row.id, &values.before, &values.after)?);

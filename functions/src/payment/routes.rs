@@ -67,7 +67,7 @@ pub async fn start_for(ctx: &mut Ctx, actor: &str, row: DossierRow, return_path:
         routing,
         accounts: agency_accounts,
     };
-    open_attempt(ctx, actor, provider, target, return_path).await
+    Ok(json(&open_attempt(ctx, actor, provider, target, return_path).await?)?.with_status(201))
 }
 
 /// What an attempt is opened for, already found payable by the caller's rule, with each owed
@@ -85,8 +85,8 @@ pub struct Target<'a> {
     pub receipt: Option<paygov::ReceiptInfo>,
 }
 
-/// Opens the attempt at the provider and answers where the payer goes next (201 `Started`).
-pub async fn open_attempt(ctx: &mut Ctx, actor: &str, provider: Provider, target: Target<'_>, return_path: &str) -> Result<Response, ApiError> {
+/// Opens the attempt at the provider and says where the payer goes next (answered with 201).
+pub async fn open_attempt(ctx: &mut Ctx, actor: &str, provider: Provider, target: Target<'_>, return_path: &str) -> Result<Started, ApiError> {
     let actor = actor.to_string();
     let d1 = ctx.d1()?;
     let Target { owner, bill_id, agency_code, amount, description, routing, accounts: agency_accounts, receipt } = target;
@@ -164,7 +164,7 @@ pub async fn open_attempt(ctx: &mut Ctx, actor: &str, provider: Provider, target
         .into_iter()
         .find(|p| p.id == payment_id)
         .ok_or_else(|| ApiError::Unexpected("payment vanished".into()))?;
-    Ok(json(&Started { payment, next })?.with_status(201))
+    Ok(Started { payment, next })
 }
 
 /// What the national platform prints on its own receipt: the procedure, the dossier, the

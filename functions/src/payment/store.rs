@@ -221,8 +221,7 @@ pub async fn settle(env: &Env, d1: &D1Database, payment_id: &str, provider_txn: 
         let mut stmts = vec![db::guard(d1, Guarded::Payment, &p.id, p.version)?];
         stmts.extend(dossier_store::change_stmts(d1, &row, &dossier_change, staff, at)?);
         stmts.extend([
-            d1.prepare("UPDATE bills SET status = 'paid', version = version + 1, closed_by = ?2, closed_at = ?3 WHERE id = ?1 AND status = 'open'")
-                .bind(&[p.bill_id.as_str().into(), format!("payment:{}", p.id).into(), at.into()])?,
+            crate::bill::store::notice_paid_stmt(d1, &p.bill_id, &p.id, at)?,
             // The dashboard's counters move with the dossier, in this same transaction.
             crate::dashboard::repo::count_settlement_stmt(d1, dossier_id, at, settler.online())?,
         ]);
