@@ -20,7 +20,7 @@ build:
 	scripts/build.sh
 
 test-domain:
-	cargo test -p motcua-domain
+	cargo test -p motcua-domain -p motcua-demo
 
 test-api:
 	cargo test -p motcua-tests -- --test-threads 4

@@ -5,6 +5,9 @@ source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 state=".wrangler/state"
 scripts/prepare-state.sh "$state"
+# A year of activity up to yesterday, so the dashboard, the desk and the statements have a
+# current year to show (once per state; about 15 s the first time, see README).
+python3 scripts/gen_activity.py "$state"
 cat <<'TXT'
 
   motcua is starting on http://127.0.0.1:8787

@@ -4,15 +4,20 @@
 # crashed test never leaves a server behind; tests stop it with `kill -- -PGID` when done.
 # Usage: scripts/serve-test.sh OWNER_PID PORT STATE_DIR [NAME:VALUE ...]
 # Each NAME:VALUE after the state directory is one more `--var` (a test server with, say, a short
-# retention of its own).
+# retention of its own), except ACTIVITY:1, which loads the living demo first.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 owner="$1" port="$2" state="$3"
 shift 3
 extra=()
-for v in "$@"; do extra+=(--var "$v"); done
+activity=0
+for v in "$@"; do
+  # ACTIVITY:1 is this script's own: the living demo of `make dev` (scripts/gen_activity.py).
+  if [ "$v" = "ACTIVITY:1" ]; then activity=1; else extra+=(--var "$v"); fi
+done
 scripts/prepare-state.sh "$state"
+[ "$activity" = 1 ] && python3 scripts/gen_activity.py "$state" >/dev/null
 # Accounts only the tests use (e.g. one the lock-out test locks).
 wrangler d1 execute DB --local --persist-to "$state" --file functions/seed/test.sql >/dev/null
 # Tests always run with the committed sandbox settings (never a developer's edited .dev.vars)

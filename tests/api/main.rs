@@ -5,6 +5,7 @@ mod support;
 
 mod callbacks;
 mod dashboard;
+mod activity;
 mod auth;
 mod bills;
 mod catalog;

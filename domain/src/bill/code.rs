@@ -20,8 +20,9 @@ pub struct BillCode {
     base: DossierCode,
 }
 
-/// D: đất đai; P: phạt; B: bảo hiểm; K: khác.
-fn letter(kind: Kind) -> Option<char> {
+/// The letter of a standalone kind in its codes (`None` for a dossier's notice, which goes by the
+/// dossier's code). D: đất đai; P: phạt; B: bảo hiểm; K: khác.
+pub fn letter(kind: Kind) -> Option<char> {
     match kind {
         Kind::LandObligation => Some('D'),
         Kind::Fine => Some('P'),

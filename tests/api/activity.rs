@@ -1,0 +1,102 @@
+//! The living demo of `make dev` (scripts/gen_activity.py, crate `motcua-demo`) served by a real
+//! `wrangler dev`: the leaders' dashboard shows the current year as the seeds describe it, the
+//! desk and the dossier pages read the generated rows like any others, and the live product
+//! numbers what it issues after the generated history (the Sequences Durable Object starts a
+//! counter after the highest number the database holds).
+
+use std::sync::OnceLock;
+
+use reqwest::blocking::Response;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::support::{agency_code, checked, Session, TestApp};
+
+fn server() -> &'static TestApp {
+    static APP: OnceLock<TestApp> = OnceLock::new();
+    APP.get_or_init(|| TestApp::start_with(&["ACTIVITY:1"]))
+}
+
+fn call(who: &Session, method: Method, path: &str, body: Option<&Value>) -> Response {
+    let mut req = server().as_session(method, path, who);
+    if let Some(b) = body {
+        req = req.json(b);
+    }
+    checked(req.send().unwrap())
+}
+
+fn ok(resp: Response) -> Value {
+    let status = resp.status();
+    let text = resp.text().unwrap_or_default();
+    assert!(status.is_success(), "{status}: {text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The Vietnamese calendar's yesterday: the last day the activity covers.
+fn yesterday_vn() -> time::Date {
+    (time::OffsetDateTime::now_utc() + time::Duration::hours(7)).date() - time::Duration::days(1)
+}
+
+#[test]
+fn the_dashboard_shows_a_current_year_with_a_few_communes_above_the_target_and_most_below() {
+    let admin = server().new_staff_session("hatinh.admin");
+    let year = yesterday_vn().year();
+    let top = ok(call(&admin, Method::GET, &format!("/api/dashboard/rates?period={year}"), None));
+    assert!(top["summary"]["total"].as_i64().unwrap() > 500, "a year of payments: {}", top["summary"]);
+    let district = top["rows"][0]["code"].as_str().unwrap().to_string();
+    let communes = ok(call(&admin, Method::GET, &format!("/api/dashboard/rates?period={year}&agency={district}"), None));
+    let rows = communes["rows"].as_array().unwrap();
+    let below = rows.iter().filter(|r| r["below_target"] == true).count();
+    assert!(rows.len() >= 10, "{} communes", rows.len());
+    assert!(below < rows.len(), "no commune meets the target: {rows:?}");
+    assert!(below * 3 >= rows.len() * 2, "most communes are below the target ({below} of {})", rows.len());
+    // The history reached the national portal as it happened: nothing of it waits to be sent.
+    assert_eq!(top["summary"]["national_synced"], top["summary"]["national_total"]);
+}
+
+#[test]
+fn the_desk_reads_generated_dossiers_with_their_receipts_like_any_other() {
+    let officer = server().new_staff_session("sontay.motcua");
+    let inbox = ok(call(&officer, Method::GET, "/api/staff/dossiers?tab=awaiting_payment", None));
+    assert!(!inbox["items"].as_array().unwrap().is_empty(), "notices left unpaid wait at the desk: {inbox}");
+    let counts = inbox["counts"].as_array().unwrap();
+    assert!(counts.iter().filter(|c| c["count"].as_i64().unwrap() > 0).count() >= 3, "{counts:?}");
+    let paid = server().d1_query(
+        "SELECT id FROM dossiers WHERE id LIKE 'act-%' AND agency_code = '000.10.51.H27' AND status = 'completed' AND paid_online = 1 LIMIT 1",
+    );
+    let d = ok(call(&officer, Method::GET, &format!("/api/staff/dossiers/{}", paid[0]), None));
+    assert_eq!(d["status"], "completed");
+    assert!(d["timeline"].as_array().unwrap().len() >= 7, "{}", d["timeline"]);
+    assert_eq!(d["receipt"]["collector"]["name"], "UBND xã Sơn Tây", "{}", d["receipt"]);
+    assert!(d["receipt"]["number"].as_str().unwrap().len() == 7, "{}", d["receipt"]);
+}
+
+#[test]
+fn a_receipt_issued_today_follows_the_generated_ones_of_the_year() {
+    let agency = agency_code("UBND xã Sơn Tây");
+    let year = (time::OffsetDateTime::now_utc() + time::Duration::hours(7)).year();
+    let highest = server().d1_count(&format!("SELECT COALESCE(MAX(seq), 0) FROM receipts WHERE agency_code = '{agency}' AND year = {year}"));
+    let citizen = server().new_citizen_session("0912345678");
+    let dossier = ok(call(
+        &citizen,
+        Method::POST,
+        "/api/dossiers",
+        Some(&json!({
+            "agency": agency,
+            "procedure": "2.000815",
+            "applicant": {"full_name": "Nguyễn Văn An", "id_number": "042090001234", "phone": "0912345678", "address": "Thôn Tân Hương, xã Sơn Tây"},
+            "inputs": {"pages": 5, "copies": 3}
+        })),
+    ));
+    let id = dossier["id"].as_str().unwrap();
+    // Today's first dossier code at Sơn Tây follows any generated today (there are none: the
+    // activity stops yesterday) — the code is the day's and unique.
+    assert!(dossier["code"].as_str().unwrap().starts_with(&format!("{agency}-")), "{dossier}");
+    let officer = server().new_staff_session("sontay.motcua");
+    let documents = ok(server().client.get(server().url("/api/procedures/2.000815")).send().unwrap())["documents"].clone();
+    ok(call(&officer, Method::POST, &format!("/api/staff/dossiers/{id}/actions"), Some(&json!({"action": "receive", "documents": documents}))));
+    ok(call(&officer, Method::POST, &format!("/api/staff/dossiers/{id}/fee-notice"), Some(&json!({}))));
+    let paid = ok(call(&officer, Method::POST, &format!("/api/staff/dossiers/{id}/counter-payment"), Some(&json!({}))));
+    assert!(highest > 0, "the generated year has receipts at Sơn Tây");
+    assert_eq!(paid["receipt"]["number"], format!("{:07}", highest + 1), "{}", paid["receipt"]);
+}
