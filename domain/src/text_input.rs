@@ -77,9 +77,12 @@ pub fn nfc<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     Ok(to_nfc(s))
 }
 
-/// The text in NFC. With the `nfc` feature (the Worker, which stores text) this normalizes; the
-/// app's bundles leave it out (its tables cost ~60 KB brotli on a phone) and send what was typed:
-/// the server normalizes before anything is stored or compared.
+/// The text in NFC. With the `nfc` feature (native builds: tests, the OpenAPI generator) this
+/// normalizes with the `unicode-normalization` tables. Without it, the platform's own NFC is used
+/// when one was registered ([`use_platform_nfc`]): the Worker registers JavaScript's
+/// `String.prototype.normalize`, the same Unicode algorithm, which keeps ~60 KB of tables out of a
+/// Worker that has a size budget. The app's bundles register none and send what was typed: the
+/// server normalizes before anything is stored or compared.
 #[cfg(feature = "nfc")]
 pub fn to_nfc(s: String) -> String {
     use unicode_normalization::UnicodeNormalization;
@@ -92,7 +95,23 @@ pub fn to_nfc(s: String) -> String {
 
 #[cfg(not(feature = "nfc"))]
 pub fn to_nfc(s: String) -> String {
-    s
+    match PLATFORM_NFC.get() {
+        // ASCII is always NFC: most input never crosses into the platform.
+        Some(normalize) if !s.is_ascii() => normalize(s),
+        _ => s,
+    }
+}
+
+#[cfg(not(feature = "nfc"))]
+static PLATFORM_NFC: std::sync::OnceLock<fn(String) -> String> = std::sync::OnceLock::new();
+
+/// Registers the platform's NFC for [`to_nfc`] (once; later calls change nothing). A no-op when
+/// the `nfc` feature brings its own.
+pub fn use_platform_nfc(normalize: fn(String) -> String) {
+    #[cfg(not(feature = "nfc"))]
+    let _ = PLATFORM_NFC.set(normalize);
+    #[cfg(feature = "nfc")]
+    let _ = normalize;
 }
 
 /// True for the characters that change how text around them is displayed without being seen.

@@ -27,6 +27,14 @@ mod upload;
 
 pub use sequences::Sequences;
 
+/// On the isolate's start: text input is put in NFC by the runtime's own Unicode normalization
+/// (`String.prototype.normalize`), not by tables compiled into this Worker (~60 KB gzip of its
+/// 1 MB budget); `motcua_domain::text_input::to_nfc` calls it.
+#[event(start)]
+fn start() {
+    motcua_domain::text_input::use_platform_nfc(|s| String::from(worker::js_sys::JsString::from(s).normalize("NFC")));
+}
+
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let writes = router::may_queue_national_sync(&req);

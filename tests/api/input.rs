@@ -62,6 +62,22 @@ fn free_text_of_a_submission_is_clean() {
     assert_eq!((code.as_str(), field.as_deref()), ("control_character", Some("content")));
 }
 
+/// Text typed on a keyboard that sends combining marks (decomposed, NFD) is stored composed
+/// (NFC), so the desk's search and the national portal see one spelling of "Nguyễn". The Worker
+/// normalizes with the runtime's own `String.prototype.normalize` (functions/src/lib.rs).
+#[test]
+fn decomposed_vietnamese_is_stored_composed() {
+    let citizen = app().login_citizen("0911001303");
+    let mut body = submission("0911001303");
+    // "Nguyễn Thị Ánh" as e + U+0302 + U+0303, i + U+0323, A + U+0301.
+    body["applicant"]["full_name"] = json!("Nguye\u{0302}\u{0303}n Thi\u{0323} A\u{0301}nh");
+    let resp = citizen.post_json("/api/dossiers", &body);
+    assert_eq!(resp.status(), 201, "{}", resp.text().unwrap_or_default());
+    let id = resp.json::<Value>().unwrap()["id"].as_str().unwrap().to_string();
+    let d: Value = citizen.get(&format!("/api/dossiers/{id}")).json().unwrap();
+    assert_eq!(d["applicant"]["full_name"], "Nguy\u{1EC5}n Th\u{1ECB} \u{00C1}nh");
+}
+
 #[test]
 fn a_body_over_the_cap_is_413_before_anything_else() {
     let officer = app().login_staff("sontay.motcua");
