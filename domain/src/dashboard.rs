@@ -261,6 +261,13 @@ pub fn settlement_month(paid_at: &str) -> Option<String> {
     vn_day(paid_at).map(month_key)
 }
 
+/// The intake counter month (`YYYY-MM`, Vietnamese calendar) of a dossier submitted at
+/// `submitted_at` (RFC 3339 UTC): the month an online submission, a walk-in or a postal intake
+/// counts in (`intake_counters`). A dossier submitted at 2023-10-31T18:00Z counts in November.
+pub fn intake_month(submitted_at: &str) -> Option<String> {
+    vn_day(submitted_at).map(month_key)
+}
+
 /// Dossier statuses that are no longer waiting on the agency (never overdue).
 pub const NOT_OVERDUE_SQL: &str = "('completed', 'returned', 'result_ready', 'rejected', 'withdrawn', 'draft')";
 
@@ -549,6 +556,19 @@ pub struct RateRow {
     /// "98,5%" or "—".
     #[serde(default)]
     pub national_rate_display: String,
+    /// This unit's own online-payment target for the period's year (a fraction), resolved up
+    /// the tree (`motcua_domain::indicators::resolve`): its own, an ancestor's, else 30 %.
+    #[serde(default)]
+    pub target: Option<Decimal>,
+    /// "30,00%" or "—".
+    #[serde(default)]
+    pub target_display: String,
+    /// `own`, `inherited`, `default` or `none`.
+    #[serde(default)]
+    pub target_source: String,
+    /// Whether the rate meets this unit's target; `None` without a rate.
+    #[serde(default)]
+    pub meets_target: Option<bool>,
 }
 
 impl RateRow {
@@ -560,6 +580,16 @@ impl RateRow {
             0 => "—".into(),
             t => format_percent_vi(Decimal::from(self.national_synced) / Decimal::from(t)),
         };
+        self
+    }
+
+    /// The row compared with the unit's own target instead of the common one.
+    pub fn with_target(mut self, t: &crate::indicators::ResolvedTarget) -> RateRow {
+        self.target = t.value;
+        self.target_display = t.display();
+        self.target_source = t.source.key().into();
+        self.meets_target = t.meets(self.rate);
+        self.below_target = self.meets_target == Some(false);
         self
     }
 
@@ -580,10 +610,14 @@ impl RateRow {
             national_synced: 0,
             national_total: 0,
             national_rate_display: "—".into(),
+            target: Some(target),
+            target_display: format_percent_vi(target),
+            target_source: "default".into(),
+            meets_target: rate.map(|r| crate::stats::meets_target(r, target)),
         }
     }
 
-    pub const CSV_HEADER: [&'static str; 7] = ["ma_co_quan", "co_quan", "truc_tuyen", "khac", "tong", "ty_le", "dat_chi_tieu"];
+    pub const CSV_HEADER: [&'static str; 8] = ["ma_co_quan", "co_quan", "truc_tuyen", "khac", "tong", "ty_le", "chi_tieu", "dat_chi_tieu"];
 
     pub fn csv_cells(&self) -> Vec<String> {
         vec![
@@ -593,6 +627,7 @@ impl RateRow {
             self.other.to_string(),
             self.total.to_string(),
             self.rate_display.clone(),
+            self.target_display.clone(),
             if self.rate.is_none() { "—".into() } else if self.below_target { "Chưa đạt".into() } else { "Đạt".into() },
         ]
     }
@@ -782,6 +817,16 @@ mod tests {
         assert_eq!(counted(&d(false, Some(true), Some("2023-01-01T00:00:00Z"))), None);
         let (k, online) = counted(&d(true, Some(false), Some("2023-01-31T18:00:00Z"))).unwrap();
         assert_eq!((k.month.as_str(), online), ("2023-02", false));
+    }
+
+    #[test]
+    fn intake_counts_in_the_vietnamese_month_of_submission() {
+        assert_eq!(intake_month("2023-10-31T16:59:59.999Z").as_deref(), Some("2023-10"));
+        assert_eq!(intake_month("2023-10-31T17:00:00.000Z").as_deref(), Some("2023-11"));
+        assert_eq!(intake_month("2023-12-31T20:00:00Z").as_deref(), Some("2024-01"));
+        assert_eq!(intake_month("2024-02-29T03:00:00Z").as_deref(), Some("2024-02"));
+        assert_eq!(intake_month("31/10/2023"), None);
+        assert_eq!(intake_month("2023-10-31T18:00:00+07:00"), None, "only UTC instants are stored");
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod dossier;
 pub mod embed;
 pub mod fee;
 pub mod gateway;
+pub mod indicators;
 pub mod money;
 pub mod national;
 pub mod oidc;

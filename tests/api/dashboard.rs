@@ -156,7 +156,7 @@ fn csv_exports_match_the_json() {
     assert!(resp.headers()["content-disposition"].to_str().unwrap().contains("attachment"));
     let text = resp.text().unwrap();
     let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
-    assert_eq!(lines[0], "ma_co_quan,co_quan,truc_tuyen,khac,tong,ty_le,dat_chi_tieu");
+    assert_eq!(lines[0], "ma_co_quan,co_quan,truc_tuyen,khac,tong,ty_le,chi_tieu,dat_chi_tieu");
     let mut expected: Vec<&Value> = json["rows"].as_array().unwrap().iter().collect();
     expected.push(&json["summary"]);
     assert_eq!(lines.len() - 1, expected.len());
@@ -168,7 +168,7 @@ fn csv_exports_match_the_json() {
         assert_eq!(cells[3], r["other"].to_string());
         assert_eq!(cells[5], r["rate_display"].as_str().unwrap());
     }
-    assert!(text.contains("000.00.00.H20,UBND tỉnh Đồng Tháp,43109,213830,256939,\"16,78%\",Chưa đạt"), "{text}");
+    assert!(text.contains("000.00.00.H20,UBND tỉnh Đồng Tháp,43109,213830,256939,\"16,78%\",\"30,00%\",Chưa đạt"), "{text}");
     // Every other table answers CSV too.
     for route in ["trend", "procedures", "coverage", "dormant", "overdue"] {
         let resp = admin.get(&format!("/api/dashboard/{route}?agency={DONG_THAP}&format=csv"));

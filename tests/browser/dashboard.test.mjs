@@ -80,7 +80,7 @@ for (const [w, h] of [[360, 740], [1280, 800]]) {
       trs.map((tr) => [tr.dataset.code, ...[...tr.querySelectorAll("td")].slice(0, 4).map((td) => td.textContent.trim())]));
     const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#rates-csv").click()]);
     const csv = parseCsv(readFileSync(await download.path(), "utf8"));
-    assert.deepEqual(csv[0], ["ma_co_quan", "co_quan", "truc_tuyen", "khac", "tong", "ty_le", "dat_chi_tieu"]);
+    assert.deepEqual(csv[0], ["ma_co_quan", "co_quan", "truc_tuyen", "khac", "tong", "ty_le", "chi_tieu", "dat_chi_tieu"]);
     const fromCsv = csv.slice(1).map((c) => [c[0], c[2], c[3], c[4], c[5]]);
     const fromTable = table.map(([code, on, other, total, rate]) => [code, on.replaceAll(".", ""), other.replaceAll(".", ""), total.replaceAll(".", ""), rate]);
     assert.deepEqual(fromCsv, fromTable);

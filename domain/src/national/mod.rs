@@ -102,7 +102,15 @@ impl RatingValue {
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RatingInput {
-    /// `rat_hai_long` (very satisfied), `hai_long` (satisfied) or `chua_hai_long` (not satisfied).
+    /// 1 (very dissatisfied) to 5 (very satisfied). The portal's level is derived from it
+    /// ([`portal::level_of_score`]).
+    #[serde(default)]
+    pub score: Option<i64>,
+    /// Codes of [`portal::RATING_REASONS`], what the rating is about (any number, once each).
+    #[serde(default)]
+    pub reasons: Vec<String>,
+    /// Before the 1–5 scale: `rat_hai_long`, `hai_long` or `chua_hai_long`, still accepted
+    /// when `score` is absent (its score is [`portal::score_of_level`]).
     #[serde(default)]
     pub rating: String,
     #[serde(default)]
@@ -112,7 +120,13 @@ pub struct RatingInput {
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rating {
+    /// The portal's level (what the national sync sends).
     pub rating: RatingValue,
+    /// 1–5.
+    #[serde(default)]
+    pub score: u8,
+    #[serde(default)]
+    pub reasons: Vec<String>,
     pub comment: Option<String>,
     pub created_at: String,
 }
@@ -123,35 +137,92 @@ pub enum RatingError {
     NotFinished,
 }
 
-/// A valid rating of a dossier in `status`: only once its result was returned.
+/// A valid rating of a dossier in `status`: a score 1–5 (or, from older clients, one of the
+/// portal's levels), known reasons, an optional comment; only once its result was returned.
+/// Whether the dossier was rated already and whose it is are the caller's (the unique row and
+/// the owner check).
 pub fn decide_rating(status: DossierStatus, input: &RatingInput) -> Result<Rating, RatingError> {
-    let rating = serde_json::from_value::<RatingValue>(serde_json::Value::String(input.rating.clone())).map_err(|_| {
-        RatingError::Invalid(FieldError::new(
-            "rating",
-            "invalid",
-            "Vui lòng chọn mức đánh giá: rất hài lòng, hài lòng hoặc chưa hài lòng.",
-            "rating must be rat_hai_long, hai_long or chua_hai_long.",
-        ))
-    })?;
-    let comment = Reason::parse_optional("comment", &input.comment).map_err(RatingError::Invalid)?.map(Reason::into_string);
+    let invalid = RatingError::Invalid;
+    let score: u8 = match (input.score, input.rating.trim()) {
+        (Some(s), _) => u8::try_from(s).ok().filter(|s| (1..=5).contains(s)).ok_or_else(|| {
+            invalid(FieldError::new("score", "out_of_range", "Vui lòng chọn điểm từ 1 đến 5.", "score must be from 1 to 5."))
+        })?,
+        (None, "") => return Err(invalid(FieldError::new("score", "required", "Vui lòng chọn mức đánh giá từ 1 đến 5.", "score (1 to 5) is required."))),
+        (None, level) => {
+            let v = serde_json::from_value::<RatingValue>(serde_json::Value::String(level.to_string())).map_err(|_| {
+                invalid(FieldError::new(
+                    "rating",
+                    "invalid",
+                    "Vui lòng chọn mức đánh giá: rất hài lòng, hài lòng hoặc chưa hài lòng.",
+                    "rating must be rat_hai_long, hai_long or chua_hai_long.",
+                ))
+            })?;
+            portal::score_of_level(v)
+        }
+    };
+    let rating = portal::level_of_score(score).expect("1..=5");
+    let mut reasons: Vec<String> = Vec::new();
+    for (i, r) in input.reasons.iter().enumerate() {
+        let code = r.trim();
+        if portal::rating_reason(code).is_none() {
+            return Err(invalid(FieldError::new(
+                format!("reasons.{i}"),
+                "unknown_reason",
+                "Lý do đánh giá không có trong danh sách.",
+                "Unknown reason: choose from the listed reasons.",
+            )));
+        }
+        if !reasons.iter().any(|x| x == code) {
+            reasons.push(code.to_string());
+        }
+    }
+    let comment = Reason::parse_optional("comment", &input.comment).map_err(invalid)?.map(Reason::into_string);
     if !matches!(status, DossierStatus::Returned | DossierStatus::Completed) {
         return Err(RatingError::NotFinished);
     }
-    Ok(Rating { rating, comment, created_at: String::new() })
+    Ok(Rating { rating, score, reasons, comment, created_at: String::new() })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn input(score: Option<i64>, reasons: &[&str]) -> RatingInput {
+        RatingInput { score, reasons: reasons.iter().map(|s| s.to_string()).collect(), rating: String::new(), comment: String::new() }
+    }
+
     #[test]
     fn a_rating_needs_a_known_answer_and_a_returned_dossier() {
-        let ok = RatingInput { rating: "hai_long".into(), comment: " Nhanh, đúng hẹn ".into() };
+        let ok = RatingInput { rating: "hai_long".into(), comment: " Nhanh, đúng hẹn ".into(), ..Default::default() };
         let r = decide_rating(DossierStatus::Returned, &ok).unwrap();
-        assert_eq!((r.rating, r.comment.as_deref()), (RatingValue::HaiLong, Some("Nhanh, đúng hẹn")));
+        assert_eq!((r.rating, r.score, r.comment.as_deref()), (RatingValue::HaiLong, 4, Some("Nhanh, đúng hẹn")));
         assert_eq!(decide_rating(DossierStatus::Processing, &ok), Err(RatingError::NotFinished));
-        let bad = RatingInput { rating: "5".into(), comment: String::new() };
+        let bad = RatingInput { rating: "5".into(), ..Default::default() };
         assert!(matches!(decide_rating(DossierStatus::Completed, &bad), Err(RatingError::Invalid(f)) if f.field == "rating"));
+    }
+
+    #[test]
+    fn a_score_from_1_to_5_with_known_reasons_decides_the_level() {
+        let r = decide_rating(DossierStatus::Completed, &input(Some(5), &["thai_do_can_bo", "dung_hen", "thai_do_can_bo"])).unwrap();
+        assert_eq!((r.rating, r.score), (RatingValue::RatHaiLong, 5));
+        assert_eq!(r.reasons, ["thai_do_can_bo", "dung_hen"], "each reason once, in the order ticked");
+        assert_eq!(decide_rating(DossierStatus::Returned, &input(Some(3), &[])).unwrap().rating, RatingValue::ChuaHaiLong);
+        assert_eq!(decide_rating(DossierStatus::Returned, &input(Some(4), &[])).unwrap().rating, RatingValue::HaiLong);
+        // The score wins over a level sent beside it.
+        let both = RatingInput { score: Some(1), rating: "rat_hai_long".into(), ..Default::default() };
+        assert_eq!(decide_rating(DossierStatus::Returned, &both).unwrap().rating, RatingValue::ChuaHaiLong);
+        for s in [0, 6, -1, 300] {
+            let e = decide_rating(DossierStatus::Returned, &input(Some(s), &[])).unwrap_err();
+            assert!(matches!(e, RatingError::Invalid(ref f) if f.field == "score" && f.code == "out_of_range"), "{s}");
+        }
+        assert!(matches!(decide_rating(DossierStatus::Returned, &input(None, &[])), Err(RatingError::Invalid(f)) if f.field == "score" && f.code == "required"));
+        let unknown = decide_rating(DossierStatus::Returned, &input(Some(4), &["dung_hen", "nhanh_gon"])).unwrap_err();
+        assert!(matches!(unknown, RatingError::Invalid(ref f) if f.field == "reasons.1" && f.code == "unknown_reason"));
+        // Bad input is named before the dossier's state is looked at.
+        assert!(matches!(decide_rating(DossierStatus::Processing, &input(Some(9), &[])), Err(RatingError::Invalid(_))));
+        assert_eq!(decide_rating(DossierStatus::Processing, &input(Some(5), &[])), Err(RatingError::NotFinished));
+        let long = RatingInput { score: Some(5), comment: "x".repeat(5000), ..Default::default() };
+        assert!(matches!(decide_rating(DossierStatus::Returned, &long), Err(RatingError::Invalid(f)) if f.field == "comment"));
     }
 
     #[test]

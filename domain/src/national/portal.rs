@@ -231,6 +231,66 @@ pub fn rating_message(d: &DossierSnapshot, rating: &str, comment: &str, at: Offs
     })
 }
 
+/// The portal's three satisfaction levels for a citizen's score 1–5. [A] The portal asks for
+/// three answers only (`PhanTramDanhGia{RatHaiLong,HaiLong,ChuaHaiLong}`, FACTS §3); the 5-level
+/// scale (rất hài lòng, hài lòng, bình thường, không hài lòng, rất không hài lòng — the
+/// `MucDoRHL…MucDoRKHL` of T's survey sheets, `PhieuKhaoSat`) is folded so that only 4 and 5
+/// count as satisfied: 5 → rất hài lòng, 4 → hài lòng, 1–3 → chưa hài lòng ("bình thường" is not
+/// yet satisfied). `None` outside 1..=5.
+pub fn level_of_score(score: u8) -> Option<super::RatingValue> {
+    use super::RatingValue::*;
+    match score {
+        5 => Some(RatHaiLong),
+        4 => Some(HaiLong),
+        1..=3 => Some(ChuaHaiLong),
+        _ => None,
+    }
+}
+
+/// The score a rating given on the portal's three levels stands for (ratings from before the
+/// 1–5 scale, and a body that still sends `rating`): 5, 4, and 2 — the middle of 1–3.
+pub fn score_of_level(level: super::RatingValue) -> u8 {
+    match level {
+        super::RatingValue::RatHaiLong => 5,
+        super::RatingValue::HaiLong => 4,
+        super::RatingValue::ChuaHaiLong => 2,
+    }
+}
+
+/// A reason a citizen may tick beside the score: what the rating is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RatingReason {
+    pub code: &'static str,
+    pub label_vi: &'static str,
+    pub label_en: &'static str,
+}
+
+/// The reasons offered with a rating. [A] No public implementation shows the portal's own list
+/// for a single dossier (FACTS §3: the per-dossier format is unknown; OI sends only the three
+/// percentages and free comments `DanhSachNoiDungYKien`). The list follows the criteria public
+/// service portals' satisfaction surveys ask about — information easy to find and up to date,
+/// convenience of filing and receiving online, the serving agency's attitude and response time
+/// (the survey of dichvucong.most.gov.vn/dvc/Pages/KhaoSat.aspx and of the courts' portal) —
+/// and the elements of the government's satisfaction index SIPAS (QĐ 2640/QĐ-BNV: access, the
+/// procedure, the official, the result, feedback handling), plus motcua's own payment step.
+/// The codes are ours; `khac` points at the comment. A province with the portal's real list
+/// changes this table only.
+pub const RATING_REASONS: [RatingReason; 8] = [
+    RatingReason { code: "thong_tin_huong_dan", label_vi: "Thông tin, hướng dẫn về thủ tục", label_en: "Information and guidance on the procedure" },
+    RatingReason { code: "thu_tuc_giay_to", label_vi: "Thủ tục, giấy tờ phải nộp", label_en: "The procedure and documents required" },
+    RatingReason { code: "nop_truc_tuyen", label_vi: "Nộp hồ sơ, theo dõi trực tuyến", label_en: "Filing and tracking online" },
+    RatingReason { code: "thanh_toan", label_vi: "Thanh toán phí, lệ phí", label_en: "Paying fees and charges" },
+    RatingReason { code: "thai_do_can_bo", label_vi: "Thái độ phục vụ của cán bộ", label_en: "The officers' attitude" },
+    RatingReason { code: "dung_hen", label_vi: "Thời gian giải quyết, trả kết quả đúng hẹn", label_en: "Processing time, result on the promised date" },
+    RatingReason { code: "ket_qua", label_vi: "Kết quả giải quyết đúng, đầy đủ", label_en: "A correct and complete result" },
+    RatingReason { code: "khac", label_vi: "Lý do khác (ghi ở ý kiến)", label_en: "Other (see the comment)" },
+];
+
+/// The reason of a code, if it is one of [`RATING_REASONS`].
+pub fn rating_reason(code: &str) -> Option<&'static RatingReason> {
+    RATING_REASONS.iter().find(|r| r.code == code)
+}
+
 /// What a reply means for delivery.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
@@ -404,6 +464,19 @@ mod tests {
         let c = dossier_message(&snapshot(), &later, true);
         assert_eq!(message_key(&a), message_key(&b));
         assert_ne!(message_key(&a), message_key(&c));
+    }
+
+    #[test]
+    fn scores_fold_onto_the_portals_three_levels_and_back() {
+        use super::super::RatingValue::*;
+        let levels: Vec<_> = (0..=6).map(level_of_score).collect();
+        assert_eq!(levels, [None, Some(ChuaHaiLong), Some(ChuaHaiLong), Some(ChuaHaiLong), Some(HaiLong), Some(RatHaiLong), None]);
+        for v in super::super::RatingValue::ALL {
+            assert_eq!(level_of_score(score_of_level(v)), Some(v), "a level's score maps back to it");
+        }
+        let codes: std::collections::BTreeSet<_> = RATING_REASONS.iter().map(|r| r.code).collect();
+        assert_eq!(codes.len(), RATING_REASONS.len(), "codes are unique");
+        assert!(rating_reason("thai_do_can_bo").is_some() && rating_reason("nhanh").is_none());
     }
 
     #[test]
