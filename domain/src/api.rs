@@ -288,6 +288,32 @@ pub struct DossierDetail {
     /// The citizen's satisfaction rating, once given (`POST /api/dossiers/{id}/rating`).
     #[serde(default)]
     pub rating: Option<crate::national::Rating>,
+    /// The postal item number of a dossier received by public post (`channel` = `post`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postal_item: Option<String>,
+}
+
+/// `POST /api/staff/dossiers`: a submission taken in at the desk, handed in at the counter or
+/// received by public post (`motcua_domain::indicators::desk_intake`).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeskIntakeFields {
+    /// `counter` (default) or `post`.
+    #[serde(default)]
+    pub channel: Option<String>,
+    /// The postal item number (letters and digits, 6–20), required for `post`.
+    #[serde(default)]
+    pub postal_item: Option<String>,
+}
+
+/// The walk-in body as documented: a submission plus how it arrived.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WalkInDossier {
+    #[serde(flatten)]
+    pub submission: SubmitDossier,
+    #[serde(flatten)]
+    pub intake: DeskIntakeFields,
 }
 
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]

@@ -164,6 +164,14 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
             let code = code.to_string();
             desk::admin::update_agency(&mut ctx, &code).await
         }
+        (Method::Get, ["api", "admin", "agencies", code, "targets"]) => {
+            let code = code.to_string();
+            dashboard::targets::get(&ctx, &code).await
+        }
+        (Method::Put, ["api", "admin", "agencies", code, "targets"]) => {
+            let code = code.to_string();
+            dashboard::targets::put(&mut ctx, &code).await
+        }
         (Method::Get, ["api", "admin", "agencies", code, "embed-origins"]) => {
             let code = code.to_string();
             desk::admin::embed_origins(&ctx, &code).await
@@ -258,6 +266,8 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
         (Method::Get, ["api", "dashboard", "dormant"]) => dashboard::routes::dormant(&ctx).await,
         (Method::Get, ["api", "dashboard", "overdue"]) => dashboard::routes::overdue(&ctx).await,
         (Method::Get, ["api", "dashboard", "bills"]) => dashboard::routes::bills(&ctx).await,
+        (Method::Get, ["api", "dashboard", "intake"]) => dashboard::routes::intake(&ctx).await,
+        (Method::Get, ["api", "dashboard", "ratings"]) => dashboard::routes::ratings(&ctx).await,
         (Method::Post, ["api", "dashboard", "import"]) => dashboard::routes::import(&mut ctx).await,
         (Method::Post, ["api", "auth", "otp", "request"]) => auth::routes::request_code(&mut ctx).await,
         (Method::Post, ["api", "auth", "otp", "verify"]) => auth::routes::verify_code(&mut ctx).await,

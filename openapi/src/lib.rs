@@ -6,7 +6,7 @@
 
 pub mod wire;
 
-use motcua_domain::{admin, api, auth, beneficiary, bill, fee, national};
+use motcua_domain::{admin, api, auth, beneficiary, bill, fee, indicators, national};
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{json, Map, Value};
@@ -166,7 +166,7 @@ pub fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
         op("post", "/api/pay/{token}/payments", Public, "Start paying through a pay link", Body::Json(start_body), A::Json(201, started.clone())),
         op("get", "/api/staff/dossiers", Staff, "The officer's inbox", Body::None, A::Json(200, s::<api::InboxPage>(g)))
             .with_query(vec![q("tab", "the inbox tab"), q("q", "words of the applicant, code or procedure")]),
-        op("post", "/api/staff/dossiers", Staff, "A walk-in submission at the counter", Body::Json(s::<api::SubmitDossier>(g)), A::Json(201, staff_dossier.clone())),
+        op("post", "/api/staff/dossiers", Staff, "A dossier taken in at the desk: handed in at the counter (`channel` `counter`, default) or received by public post (`post`, with its `postal_item`); counted in the intake figures", Body::Json(s::<api::WalkInDossier>(g)), A::Json(201, staff_dossier.clone())),
         op("post", "/api/staff/dossiers/{id}/counter-payment", Staff, "Record a cash payment at the counter", Body::None, A::Json(200, staff_dossier.clone())),
         op("post", "/api/staff/dossiers/{id}/results", Staff, "Attach a result file (raw body)", Body::File, A::Json(201, staff_dossier.clone()))
             .with_query(vec![q("name", "the file's name")]),
@@ -208,7 +208,7 @@ pub fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
                 q_enum("kind", "one kind of difference", &["name", "processing_days", "fee_amount", "legal_basis_missing", "only_national", "only_ours"]),
             ]),
         op("post", "/api/admin/national-catalog/differences/{id}/resolve", Staff, "National admin: mark an open difference reviewed, with a note (audited); a later pull reopens it only if the values change", Body::Json(s::<wire::ResolveBody>(g)), A::Json(200, s::<national::catalog::CatalogDifference>(g))),
-        op("post", "/api/dossiers/{id}/rating", Citizen, "Rate a returned dossier once (synced to the national portal)", Body::Json(s::<national::RatingInput>(g)), A::Json(201, s::<national::Rating>(g))),
+        op("post", "/api/dossiers/{id}/rating", Citizen, "Rate a returned dossier once: `score` 1–5, `reasons` (codes of the fixed list), `comment`; the portal's level is derived from the score and synced (409 `not_finished` before the result is returned, 409 `already_rated`)", Body::Json(s::<national::RatingInput>(g)), A::Json(201, s::<national::Rating>(g))),
         op("post", "/api/staff/bills", Staff, "Issue a bill of the officer's agency: a land obligation, a fine, insurance or another charge (201 with its code; SMS to the payer's phone when given)", Body::Json(s::<bill::NewBillInput>(g)), A::Json(201, s::<bill::BillView>(g))),
         op("get", "/api/staff/bills", Staff, "Bills of the caller's agencies (newest first) and how many are in each state", Body::None, A::Json(200, json!({"type": "object", "properties": {"bills": {"type": "array", "items": s::<bill::BillView>(g)}, "counts": object()}})))
             .with_query(vec![
@@ -251,6 +251,11 @@ pub fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
         op("get", "/api/dashboard/coverage", Staff, "Which agencies can take online payment", Body::None, A::JsonOrCsv(object())).with_query(vec![dash_agency(), format()]),
         op("get", "/api/dashboard/dormant", Staff, "Agencies without recent dossiers", Body::None, A::JsonOrCsv(object())).with_query(vec![dash_agency(), format()]),
         op("get", "/api/dashboard/overdue", Staff, "Overdue dossiers by agency", Body::None, A::JsonOrCsv(object())).with_query(vec![dash_agency(), format()]),
+        op("get", "/api/dashboard/intake", Staff, "Submissions online, at the counter and by post per agency (each against its own online-submission target), by procedure and by month", Body::None, A::JsonOrCsv(object())).with_query(vec![dash_agency(), period(), format()]),
+        op("get", "/api/dashboard/ratings", Staff, "Citizens' ratings per agency: count, mean score, distribution 1–5, top reasons", Body::None, A::JsonOrCsv(object())).with_query(vec![dash_agency(), period(), format()]),
+        op("get", "/api/admin/agencies/{code}/targets", Staff, "The unit's own targets for a year and what applies after inheritance (its own, the nearest ancestor's, else the default)", Body::None, A::Json(200, s::<indicators::TargetsView>(g)))
+            .with_query(vec![q("year", "the year (default: this year)")]),
+        op("put", "/api/admin/agencies/{code}/targets", Staff, "Set the unit's own targets for a year (percents as decimal strings, null = inherit; audited)", Body::Json(s::<indicators::TargetsInput>(g)), A::Json(200, s::<indicators::TargetsView>(g))),
         op("post", "/api/dashboard/import", Staff, "Import counts of other systems (CSV `agency,period,online,other`)", Body::Csv, A::Json(200, json!({"type": "object", "properties": {"imported": {"type": "integer"}}}))),
         op("post", "/api/auth/otp/request", Public, "Send a log-in code by SMS", Body::Json(s::<auth::OtpRequest>(g)), A::Json(202, s::<auth::OtpRequested>(g))),
         op("post", "/api/auth/otp/verify", Public, "Log in with the code (sets the citizen cookie)", Body::Json(s::<auth::OtpVerify>(g)), A::Json(200, s::<auth::CitizenProfile>(g))),
@@ -297,7 +302,8 @@ fn example(method: &str, path: &str) -> Option<Value> {
         ("post", "/api/bills/{code}/payments") => json!({"provider": "vietqr", "payer_id": "042090001234"}),
         ("post", "/api/staff/payment-links") => json!({"agency": "000.10.51.H27", "slug": "phi-trong-giu-xe", "title": "Phí trông giữ xe", "reference_label": "Biển số xe", "min_amount": 5000, "max_amount": 200000, "line_name": "Phí trông giữ xe"}),
         ("post", "/api/payment-links/{slug}/payments") => json!({"provider": "vietqr", "reference": "38A-12345", "payer": {"name": "Đỗ Minh Tâm", "id_number": "042090001240"}, "amount": 30000}),
-        ("post", "/api/dossiers/{id}/rating") => json!({"rating": "rat_hai_long", "comment": "Cán bộ hướng dẫn tận tình"}),
+        ("post", "/api/dossiers/{id}/rating") => json!({"score": 5, "reasons": ["thai_do_can_bo", "dung_hen"], "comment": "Cán bộ hướng dẫn tận tình"}),
+        ("put", "/api/admin/agencies/{code}/targets") => json!({"year": 2026, "online_payment_rate": "30", "online_submission_rate": "50"}),
         ("post", "/api/admin/settlements/differences/{id}/resolve") => json!({"note": "Đã tra soát với VNPAY"}),
         ("put", "/api/admin/national-mapping") => json!({"agencies": [{"code": "000.10.51.H27", "national_code": "000.10.51.H42"}]}),
         ("post", "/api/admin/national-catalog/differences/{id}/resolve") => json!({"note": "Mức phí đúng theo Thông tư 226/2016/TT-BTC; đã đề nghị Cổng DVCQG cập nhật"}),

@@ -314,3 +314,119 @@ pub async fn open_bills(d1: &D1Database, agencies: &[String]) -> Result<BTreeMap
     .await?;
     Ok(rows.into_iter().filter_map(|r| motcua_domain::bill::Kind::from_str_opt(&r.kind).map(|k| (k, (r.n as u64, r.amount as i64)))).collect())
 }
+
+/// Submissions in `period` by channel, per agency (and procedure when `by_procedure`; else
+/// procedure ""): whole months from `intake_counters`, the partial months at the edges from the
+/// dossiers (index `dossiers_intake`).
+pub async fn intake_counts(
+    d1: &D1Database,
+    period: &Period,
+    by_procedure: bool,
+) -> Result<BTreeMap<Key, motcua_domain::indicators::IntakeCounts>, ApiError> {
+    use motcua_domain::indicators::IntakeCounts;
+    #[derive(Deserialize)]
+    struct Row {
+        agency_code: String,
+        #[serde(default)]
+        procedure_code: Option<String>,
+        online: Option<f64>,
+        counter: Option<f64>,
+        post: Option<f64>,
+    }
+    let mut out: BTreeMap<Key, IntakeCounts> = BTreeMap::new();
+    let mut add = |rows: Vec<Row>| {
+        for r in rows {
+            let key = (r.agency_code, if by_procedure { r.procedure_code.unwrap_or_default() } else { String::new() });
+            let c = IntakeCounts::new(r.online.unwrap_or(0.0) as u64, r.counter.unwrap_or(0.0) as u64, r.post.unwrap_or(0.0) as u64);
+            let e = out.entry(key).or_default();
+            *e = *e + c;
+        }
+    };
+    let group = if by_procedure { "agency_code, procedure_code" } else { "agency_code" };
+    let plan = period.plan();
+    if let (Some(first), Some(last)) = (plan.months.first(), plan.months.last()) {
+        let sql = format!(
+            "SELECT {group}, SUM(online) AS online, SUM(counter) AS counter, SUM(post) AS post FROM intake_counters \
+             WHERE month >= ?1 AND month <= ?2 GROUP BY {group}"
+        );
+        add(db::all(d1.prepare(sql).bind(&[first.as_str().into(), last.as_str().into()])?).await?);
+    }
+    for (from, to) in &plan.edges {
+        let (lo, hi) = dashboard::utc_bounds(*from, *to);
+        let sql = format!(
+            "SELECT {group}, SUM(channel = 'online') AS online, SUM(channel = 'counter') AS counter, SUM(channel = 'post') AS post \
+             FROM dossiers WHERE submitted_at >= ?1 AND submitted_at < ?2 AND submitted_at IS NOT NULL AND status != 'draft' GROUP BY {group}"
+        );
+        add(db::all(d1.prepare(sql).bind(&[lo.into(), hi.into()])?).await?);
+    }
+    Ok(out)
+}
+
+/// Submissions of the months `first..=last` per (agency, month).
+pub async fn intake_monthly(
+    d1: &D1Database,
+    first: &str,
+    last: &str,
+) -> Result<Vec<(String, String, motcua_domain::indicators::IntakeCounts)>, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        agency_code: String,
+        month: String,
+        online: Option<f64>,
+        counter: Option<f64>,
+        post: Option<f64>,
+    }
+    let rows: Vec<Row> = db::all(
+        d1.prepare(
+            "SELECT agency_code, month, SUM(online) AS online, SUM(counter) AS counter, SUM(post) AS post FROM intake_counters \
+             WHERE month >= ?1 AND month <= ?2 GROUP BY agency_code, month",
+        )
+        .bind(&[first.into(), last.into()])?,
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let c = motcua_domain::indicators::IntakeCounts::new(
+                r.online.unwrap_or(0.0) as u64,
+                r.counter.unwrap_or(0.0) as u64,
+                r.post.unwrap_or(0.0) as u64,
+            );
+            (r.agency_code, r.month, c)
+        })
+        .collect())
+}
+
+/// Ratings given within the period (by when they were given), per agency, score and set of
+/// reasons, with how many.
+pub async fn ratings(d1: &D1Database, period: &Period) -> Result<Vec<(String, u8, Vec<String>, u64)>, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        agency_code: String,
+        score: Option<f64>,
+        rating: String,
+        reasons_json: String,
+        n: f64,
+    }
+    let (lo, hi) = dashboard::utc_bounds(period.from, period.to);
+    let rows: Vec<Row> = db::all(
+        d1.prepare(
+            "SELECT d.agency_code, r.score, r.rating, r.reasons_json, COUNT(*) AS n FROM dossier_ratings r \
+             JOIN dossiers d ON d.id = r.dossier_id WHERE r.created_at >= ?1 AND r.created_at < ?2 \
+             GROUP BY d.agency_code, r.score, r.rating, r.reasons_json",
+        )
+        .bind(&[lo.into(), hi.into()])?,
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let score = r.score.map(|s| s as u8).unwrap_or_else(|| {
+                serde_json::from_value(serde_json::Value::String(r.rating.clone()))
+                    .map(motcua_domain::national::portal::score_of_level)
+                    .unwrap_or(0)
+            });
+            (r.agency_code, score, serde_json::from_str(&r.reasons_json).unwrap_or_default(), r.n as u64)
+        })
+        .collect())
+}

@@ -19,6 +19,10 @@ use serde::Serialize;
 use worker::Response;
 
 use super::repo;
+use super::targets::YearTargets;
+use motcua_domain::indicators::{
+    self, Indicator, IntakeCounts, IntakePoint, IntakeProcedure, IntakeRow, IntakeView, RatingTally, RatingsRow, RatingsView,
+};
 use crate::auth::session::{self, StaffSession};
 use crate::catalog::repo::{self as catalog, AgencyRow};
 use crate::platform::clock;
@@ -162,9 +166,15 @@ pub async fn rates(ctx: &Ctx) -> Result<Response, ApiError> {
             .fold((0, 0), |(s, t), (s1, t1)| (s + s1, t + t1));
         row.with_national(synced, total)
     };
-    let mut rows: Vec<RateRow> = report.children.iter().map(|c| with_national(row_of(c, &level(&c.code), target))).collect();
+    // Each unit against its own target (its own, an ancestor's, else the default).
+    let targets = YearTargets::load(&d1, period.target_year()).await?;
+    let own_target = |row: RateRow| {
+        let t = targets.of(&row.code, Indicator::OnlinePayment);
+        row.with_target(&t)
+    };
+    let mut rows: Vec<RateRow> = report.children.iter().map(|c| own_target(with_national(row_of(c, &level(&c.code), target)))).collect();
     sort_by_rate(&mut rows);
-    let summary = with_national(row_of(&report, &level(&code), target));
+    let summary = own_target(with_national(row_of(&report, &level(&code), target)));
     let (with_online, units) = units_with_online_payment(&report.children);
     if as_csv {
         let mut body: Vec<Vec<String>> = rows.iter().map(RateRow::csv_cells).collect();
@@ -436,6 +446,97 @@ pub async fn bills(ctx: &Ctx) -> Result<Response, ApiError> {
         );
     }
     no_store(&serde_json::json!({"agency": code, "name": scope.name(&code), "period": period, "kinds": rows}))
+}
+
+/// `GET /api/dashboard/intake`: submissions online, at the counter and by post for the agency's
+/// subtree and each child (each against its own online-submission target), by procedure, and
+/// month by month.
+pub async fn intake(ctx: &Ctx) -> Result<Response, ApiError> {
+    let scope = Scope::load(ctx).await?;
+    let code = scope.agency(ctx)?;
+    let period = period(ctx)?;
+    let as_csv = wants_csv(ctx)?;
+    let d1 = ctx.d1()?;
+    let by_agency: BTreeMap<String, IntakeCounts> = {
+        let mut m: BTreeMap<String, IntakeCounts> = BTreeMap::new();
+        for ((a, _), c) in repo::intake_counts(&d1, &period, false).await? {
+            let e = m.entry(a).or_default();
+            *e = *e + c;
+        }
+        m
+    };
+    let subtree_sum = |c: &str| scope.subtree(c).iter().filter_map(|a| by_agency.get(a).copied()).sum::<IntakeCounts>();
+    let targets = YearTargets::load(&d1, period.target_year()).await?;
+    let row_for = |c: &str| {
+        let r = &scope.rows[c];
+        IntakeRow::new(c, &r.name, &r.level, subtree_sum(c), &targets.of(c, Indicator::OnlineSubmission), scope.children.contains_key(c))
+    };
+    let mut rows: Vec<IntakeRow> = scope.children.get(&code).map(|cs| cs.iter().map(|c| row_for(c)).collect()).unwrap_or_default();
+    indicators::sort_intake(&mut rows);
+    let summary = row_for(&code);
+    if as_csv {
+        let mut body: Vec<Vec<String>> = rows.iter().map(IntakeRow::csv_cells).collect();
+        body.push(summary.csv_cells());
+        return csv(&format!("ho-so-truc-tuyen-{code}-{}", period.key), &IntakeRow::CSV_HEADER, body);
+    }
+    let sub: HashSet<String> = scope.subtree(&code).into_iter().collect();
+    let mut by_proc: BTreeMap<String, IntakeCounts> = BTreeMap::new();
+    for ((agency, procedure), c) in repo::intake_counts(&d1, &period, true).await? {
+        if sub.contains(&agency) {
+            let e = by_proc.entry(procedure).or_default();
+            *e = *e + c;
+        }
+    }
+    let names: HashMap<String, String> = catalog::all_procedures(&d1).await?.into_iter().map(|p| (p.code, p.name)).collect();
+    let mut procedures: Vec<IntakeProcedure> =
+        by_proc.into_iter().map(|(p, c)| IntakeProcedure::new(&p, names.get(&p).map(String::as_str).unwrap_or(""), c)).collect();
+    procedures.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.name.cmp(&b.name)));
+    let months = period.months();
+    let mut by_month: BTreeMap<String, IntakeCounts> = months.iter().map(|m| (m.clone(), IntakeCounts::default())).collect();
+    if let (Some(first), Some(last)) = (months.first(), months.last()) {
+        for (agency, month, c) in repo::intake_monthly(&d1, first, last).await? {
+            if let (true, Some(e)) = (sub.contains(&agency), by_month.get_mut(&month)) {
+                *e = *e + c;
+            }
+        }
+    }
+    let trend = by_month.iter().map(|(m, c)| IntakePoint::new(m, *c)).collect();
+    let parent = scope.rows[&code].parent_code.clone().filter(|p| scope.rows.contains_key(p));
+    no_store(&IntakeView { period, summary, rows, procedures, trend, parent })
+}
+
+/// `GET /api/dashboard/ratings`: the citizens' ratings given in the period, for the agency's
+/// subtree and each child: how many, the mean score, the distribution 1–5, the top reasons.
+pub async fn ratings(ctx: &Ctx) -> Result<Response, ApiError> {
+    let scope = Scope::load(ctx).await?;
+    let code = scope.agency(ctx)?;
+    let period = period(ctx)?;
+    let as_csv = wants_csv(ctx)?;
+    let d1 = ctx.d1()?;
+    let mut own: HashMap<String, RatingTally> = HashMap::new();
+    for (agency, score, reasons, n) in repo::ratings(&d1, &period).await? {
+        own.entry(agency).or_default().add(score, &reasons, n);
+    }
+    let label = |c: &str| motcua_domain::national::portal::rating_reason(c).map(|r| r.label_vi.to_string()).unwrap_or_else(|| c.to_string());
+    let row_for = |c: &str| {
+        let mut t = RatingTally::default();
+        for a in scope.subtree(c) {
+            if let Some(x) = own.get(&a) {
+                t.merge(x);
+            }
+        }
+        RatingsRow::new(c, &scope.name(c), &t, label, scope.children.contains_key(c))
+    };
+    let mut rows: Vec<RatingsRow> = scope.children.get(&code).map(|cs| cs.iter().map(|c| row_for(c)).collect()).unwrap_or_default();
+    rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| b.average.cmp(&a.average)).then_with(|| a.name.cmp(&b.name)));
+    let summary = row_for(&code);
+    if as_csv {
+        let mut body: Vec<Vec<String>> = rows.iter().map(RatingsRow::csv_cells).collect();
+        body.push(summary.csv_cells());
+        return csv(&format!("danh-gia-{code}-{}", period.key), &RatingsRow::CSV_HEADER, body);
+    }
+    let parent = scope.rows[&code].parent_code.clone().filter(|p| scope.rows.contains_key(p));
+    no_store(&RatingsView { period, summary, rows, parent })
 }
 
 /// The largest CSV import (1 MB); over it the answer is 413 `payload_too_large`.

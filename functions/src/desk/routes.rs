@@ -4,7 +4,8 @@
 //! result, stored in R2 and shown to the citizen) and `GET /api/dossiers/{id}/results/{file}`
 //! (its download, for the owner and the desk).
 
-use motcua_domain::api::SubmitDossier;
+use motcua_domain::api::{DeskIntakeFields, SubmitDossier};
+use motcua_domain::indicators;
 use motcua_domain::desk;
 use motcua_domain::dossier::{self, Command, DossierAction, Role};
 use motcua_domain::gateway::{CallbackOutcome, Reference};
@@ -29,12 +30,15 @@ use crate::platform::{clock, config, db, random};
 /// counter without an account. The dossier is issued its code and received at once.
 pub async fn walk_in(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let staff = session::staff(ctx).await?;
-    let req: SubmitDossier = ctx.json_body().await?;
+    let text = ctx.body_text(crate::platform::http::JSON_BODY_MAX).await?;
+    let req: SubmitDossier = motcua_domain::validation::from_json(&text)?;
+    let how: DeskIntakeFields = motcua_domain::validation::from_json(&text)?;
     if !staff.covers(req.agency.trim()) {
         return Err(ApiError::NotFound { what: "agency", field: Some("agency") });
     }
+    let desk = indicators::desk_intake(how.channel.as_deref(), how.postal_item.as_deref())?;
     let d1 = ctx.d1()?;
-    let mut new = prepare(ctx, &req, Intake::Counter { staff_id: &staff.staff_id }).await?;
+    let mut new = prepare(ctx, &req, Intake::Counter { staff_id: &staff.staff_id, desk: &desk }).await?;
     new.stmts.push(audit::stmt(
         &d1,
         &staff,
@@ -43,7 +47,7 @@ pub async fn walk_in(ctx: &mut Ctx) -> Result<Response, ApiError> {
         "dossier",
         &new.id,
         &serde_json::Value::Null,
-        &json!({"code": new.code, "agency": req.agency, "procedure": req.procedure, "channel": "counter", "status": "received"}),
+        &json!({"code": new.code, "agency": req.agency, "procedure": req.procedure, "channel": desk.channel.key(), "postal_item": desk.postal_item, "status": "received"}),
     )?);
     d1.batch(new.stmts).await?;
     let row = repo::dossier(&d1, &new.id).await?.ok_or_else(|| ApiError::Unexpected("dossier vanished".into()))?;

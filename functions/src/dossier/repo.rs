@@ -27,6 +27,9 @@ pub struct DossierRow {
     pub deadline: Option<String>,
     /// Incremented by every decided change; the store writes only on the version it read.
     pub version: i64,
+    /// The postal item number of a dossier received by public post.
+    #[serde(default)]
+    pub postal_item: Option<String>,
 }
 
 impl DossierRow {
@@ -56,7 +59,7 @@ impl DossierRow {
 
 const DOSSIER_SELECT: &str = "SELECT d.id, d.code, d.agency_code, a.name AS agency_name, d.procedure_code, \
      p.name AS procedure_name, d.owner_citizen_id, d.channel, d.status, d.has_fees, d.applicant_json, \
-     d.inputs_json, d.submitted_at, d.deadline, d.version \
+     d.inputs_json, d.submitted_at, d.deadline, d.version, d.postal_item \
      FROM dossiers d JOIN agencies a ON a.code = d.agency_code JOIN procedures p ON p.code = d.procedure_code";
 
 pub async fn dossier(d1: &D1Database, id: &str) -> Result<Option<DossierRow>, ApiError> {
@@ -232,7 +235,26 @@ pub async fn refunds(d1: &D1Database, dossier_id: &str) -> Result<Vec<motcua_dom
 
 /// The citizen's satisfaction rating of the dossier, if given (one per dossier).
 pub async fn rating(d1: &D1Database, dossier_id: &str) -> Result<Option<motcua_domain::national::Rating>, ApiError> {
-    db::first(d1.prepare("SELECT rating, comment, created_at FROM dossier_ratings WHERE dossier_id = ?1").bind(&[dossier_id.into()])?).await
+    #[derive(Deserialize)]
+    struct Row {
+        rating: motcua_domain::national::RatingValue,
+        score: Option<f64>,
+        reasons_json: String,
+        comment: Option<String>,
+        created_at: String,
+    }
+    let row: Option<Row> = db::first(
+        d1.prepare("SELECT rating, score, reasons_json, comment, created_at FROM dossier_ratings WHERE dossier_id = ?1")
+            .bind(&[dossier_id.into()])?,
+    )
+    .await?;
+    Ok(row.map(|r| motcua_domain::national::Rating {
+        rating: r.rating,
+        score: r.score.map(|s| s as u8).unwrap_or_else(|| motcua_domain::national::portal::score_of_level(r.rating)),
+        reasons: serde_json::from_str(&r.reasons_json).unwrap_or_default(),
+        comment: r.comment,
+        created_at: r.created_at,
+    }))
 }
 
 pub async fn receipt_of_dossier(d1: &D1Database, dossier_id: &str) -> Result<Option<ReceiptView>, ApiError> {

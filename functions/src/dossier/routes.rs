@@ -7,6 +7,7 @@ use motcua_domain::calendar;
 use motcua_domain::desk;
 use motcua_domain::codes::{AgencyCode, DossierCode};
 use motcua_domain::dossier::{self, Actor, Command, DossierAction, DossierStatus, Role};
+use motcua_domain::indicators::Channel;
 use motcua_domain::text_input::Reason;
 use worker::{D1Database, Response};
 
@@ -40,7 +41,8 @@ pub async fn submit(ctx: &mut Ctx) -> Result<Response, ApiError> {
 #[derive(Clone, Copy)]
 pub enum Intake<'a> {
     Online { citizen_id: &'a str },
-    Counter { staff_id: &'a str },
+    /// At the desk: handed in at the counter or received by public post.
+    Counter { staff_id: &'a str, desk: &'a motcua_domain::indicators::DeskIntake },
 }
 
 /// A validated new dossier with its issued code, as the statements that store it; the caller
@@ -93,15 +95,15 @@ pub async fn prepare(ctx: &Ctx, req: &SubmitDossier, intake: Intake<'_>) -> Resu
     .map_err(|e| ApiError::Unexpected(e.to_string()))?;
     let search = desk::search_text(&code, &req.applicant.full_name, req.applicant.phone.trim(), req.applicant.id_number.trim());
     let has_fees = breakdown.total.as_dong() > 0;
-    let (owner, channel, status) = match intake {
-        Intake::Online { citizen_id } => (db::nullable(Some(citizen_id)), "online", DossierStatus::Submitted),
-        Intake::Counter { .. } => (db::nullable(None), "counter", DossierStatus::Received),
+    let (owner, channel, postal_item, status) = match intake {
+        Intake::Online { citizen_id } => (db::nullable(Some(citizen_id)), Channel::Online, None, DossierStatus::Submitted),
+        Intake::Counter { desk, .. } => (db::nullable(None), desk.channel, desk.postal_item.as_deref(), DossierStatus::Received),
     };
     let mut stmts = vec![d1
         .prepare(
             "INSERT INTO dossiers (id, code, agency_code, procedure_code, owner_citizen_id, channel, status, has_fees, \
-               applicant_json, inputs_json, submitted_at, deadline, created_at, updated_at, search_text) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?11, ?11, ?13)",
+               applicant_json, inputs_json, submitted_at, deadline, created_at, updated_at, search_text, postal_item) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?11, ?11, ?13, ?14)",
         )
         .bind(&[
             id.as_str().into(),
@@ -109,7 +111,7 @@ pub async fn prepare(ctx: &Ctx, req: &SubmitDossier, intake: Intake<'_>) -> Resu
             req.agency.as_str().into(),
             req.procedure.as_str().into(),
             owner,
-            channel.into(),
+            channel.key().into(),
             repo::enum_str(&status).into(),
             (if has_fees { 1 } else { 0 }).into(),
             applicant_json.into(),
@@ -117,16 +119,24 @@ pub async fn prepare(ctx: &Ctx, req: &SubmitDossier, intake: Intake<'_>) -> Resu
             at.as_str().into(),
             calendar::format_iso_date(deadline).into(),
             search.into(),
+            db::nullable(postal_item),
         ])?];
+    // Counted in the same batch as the dossier itself (intake_counters).
+    stmts.push(store::count_intake_stmt(&d1, &id, &at, channel)?);
     match intake {
         Intake::Online { citizen_id } => stmts.push(repo::event_stmt(
             &d1, &id, &at, "citizen", citizen_id, DossierAction::Submit, Some(DossierStatus::Draft), DossierStatus::Submitted, None,
         )?),
-        Intake::Counter { staff_id } => {
-            // Handed in and checked at the counter: submitted and received in the same visit.
+        Intake::Counter { staff_id, desk } => {
+            // Handed in and checked at the counter (or opened from the post): submitted and
+            // received in the same visit.
+            let how = match &desk.postal_item {
+                Some(item) => format!("Nhận qua dịch vụ bưu chính công ích, số hiệu bưu gửi {item}"),
+                None => "Nộp trực tiếp tại Bộ phận Một cửa".to_string(),
+            };
             stmts.push(repo::event_stmt(
                 &d1, &id, &at, "officer", staff_id, DossierAction::Submit, Some(DossierStatus::Draft), DossierStatus::Submitted,
-                Some("Nộp trực tiếp tại Bộ phận Một cửa"),
+                Some(&how),
             )?);
             stmts.push(repo::event_stmt(
                 &d1, &id, &at, "officer", staff_id, DossierAction::Receive, Some(DossierStatus::Submitted), DossierStatus::Received, None,
@@ -191,6 +201,7 @@ pub async fn detail(d1: &D1Database, row: &DossierRow) -> Result<DossierDetail, 
         files: crate::upload::repo::of_dossier(d1, &row.id).await?.iter().map(|f| f.view()).collect(),
         results: repo::results(d1, &row.id).await?,
         rating: repo::rating(d1, &row.id).await?,
+        postal_item: row.postal_item.clone(),
     })
 }
 

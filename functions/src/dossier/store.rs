@@ -5,6 +5,7 @@
 //! the caller answers 409 `conflict` with the dossier's current status.
 
 use motcua_domain::dossier::{Decision, DossierError, DossierStatus, Role};
+use motcua_domain::indicators::Channel;
 use worker::{D1Database, D1PreparedStatement};
 
 use super::repo::{self, enum_str, DossierRow};
@@ -12,6 +13,24 @@ use crate::auth::session::StaffSession;
 use crate::desk::audit;
 use crate::platform::db::{self, Guarded};
 use crate::platform::error::ApiError;
+
+/// The statement that counts a new dossier in `intake_counters` (+1 in its channel, in the
+/// agency × procedure × Vietnamese month of its submission), added to the batch that inserts
+/// it: only a dossier that very batch inserted with `submitted_at = at` is counted, so a failed
+/// insert counts nothing and nothing else writes these counters.
+pub fn count_intake_stmt(d1: &D1Database, dossier_id: &str, at: &str, channel: Channel) -> Result<D1PreparedStatement, ApiError> {
+    let month = motcua_domain::dashboard::intake_month(at).ok_or_else(|| ApiError::Unexpected(format!("bad submission instant {at}")))?;
+    let c = motcua_domain::indicators::IntakeCounts::of(channel);
+    let n = |v: u64| worker::wasm_bindgen::JsValue::from_f64(v as f64);
+    Ok(d1
+        .prepare(
+            "INSERT INTO intake_counters (agency_code, procedure_code, month, online, counter, post) \
+             SELECT agency_code, procedure_code, ?3, ?4, ?5, ?6 FROM dossiers WHERE id = ?1 AND submitted_at = ?2 \
+             ON CONFLICT (agency_code, procedure_code, month) DO UPDATE SET \
+               online = online + excluded.online, counter = counter + excluded.counter, post = post + excluded.post",
+        )
+        .bind(&[dossier_id.into(), at.into(), month.into(), n(c.online), n(c.counter), n(c.post)])?)
+}
 
 /// The statements of a decided change, in order: guard, status, event, notice cancellation,
 /// audit. Callers that write more in the same transaction (a payment's settlement) append

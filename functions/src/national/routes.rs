@@ -224,8 +224,10 @@ pub async fn backfill(ctx: &Ctx) -> Result<Response, ApiError> {
     json(&serde_json::json!({ "queued": inserted }))
 }
 
-/// `POST /api/dossiers/{id}/rating` `{"rating": "rat_hai_long" | "hai_long" | "chua_hai_long",
-/// "comment"}`: once per dossier, by its owner, after the result was returned.
+/// `POST /api/dossiers/{id}/rating` `{"score": 1..5, "reasons": [code…], "comment"}` (or, from
+/// older clients, `{"rating": "rat_hai_long" | "hai_long" | "chua_hai_long"}`): once per dossier,
+/// by its owner, after the result was returned. The score is stored with the portal's level it
+/// folds onto (`portal::level_of_score`), which the trigger's message carries to Cổng DVCQG.
 pub async fn rate(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let (citizen_id, row) = access::owned_dossier(ctx, id).await?;
     let body: RatingInput = ctx.json_body().await?;
@@ -240,9 +242,11 @@ pub async fn rate(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     })?;
     let d1 = ctx.d1()?;
     let at = clock::rfc3339(clock::now());
+    let reasons = serde_json::to_string(&rating.reasons).map_err(|e| ApiError::Unexpected(e.to_string()))?;
     let result = d1
         .prepare(
-            "INSERT INTO dossier_ratings (id, dossier_id, citizen_id, rating, comment, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO dossier_ratings (id, dossier_id, citizen_id, rating, comment, created_at, score, reasons_json) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )
         .bind(&[
             random::id().into(),
@@ -251,6 +255,8 @@ pub async fn rate(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
             crate::dossier::repo::enum_str(&rating.rating).into(),
             db::nullable(rating.comment.as_deref()),
             at.as_str().into(),
+            (rating.score as f64).into(),
+            reasons.into(),
         ])?
         .run()
         .await;
@@ -267,5 +273,5 @@ pub async fn rate(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
         Err(e) => return Err(e.into()),
     }
     super::nudge(&ctx.env).await;
-    Ok(json(&Rating { rating: rating.rating, comment: rating.comment, created_at: at })?.with_status(201))
+    Ok(json(&Rating { created_at: at, ..rating })?.with_status(201))
 }
