@@ -15,6 +15,7 @@ mod dossiers;
 mod embed;
 mod fees;
 mod health;
+mod indicators;
 mod input;
 mod money;
 mod multipart;

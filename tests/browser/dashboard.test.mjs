@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startServer, startBrowser, axeViolations, screenshot, hasNoHorizontalScroll, ROOT } from "./support.mjs";
+import { startServer, startBrowser, axeViolations, screenshot, hasNoHorizontalScroll, checkPage, apiLogin, apiCall, staffLogin, ROOT } from "./support.mjs";
 
 let server, browser, page;
 const PERIOD = "2023-01-01..2023-10-23";
@@ -95,3 +95,97 @@ for (const [w, h] of [[360, 740], [1280, 800]]) {
     await screenshot(page, `dashboard-${w}x${h}`);
   });
 }
+
+// Issue #18: how dossiers arrive beside the payment rate, each unit against its own target (set
+// by the province's admin from the staff app), and the ratings table; the desk's walk-in page
+// takes a dossier that came by post with its item number.
+test("intake beside payments, each unit's own target, postal walk-in and ratings at 360×740", async () => {
+  const NGOC_KY = "000.04.51.H23";
+  const year = new Date(Date.now() + 7 * 3600_000).getUTCFullYear();
+  // The same browser context as the tests above (they are done with Đồng Tháp's session).
+  const staffPage = await browser.newPage();
+  await staffPage.setViewportSize({ width: 360, height: 740 });
+
+  // An online submission at Ngọc Kỳ, and a counter walk-in through the API.
+  const phone = "0911001801";
+  const citizen = await apiLogin(server.base, { phone });
+  await apiCall(server.base, citizen, "POST", "/api/dossiers", {
+    agency: NGOC_KY, procedure: "2.000815",
+    applicant: { full_name: "Đinh Văn Mạng", id_number: "042090001801", phone, address: "Thôn 2, xã Ngọc Kỳ" },
+    inputs: { pages: 1, copies: 1 },
+  });
+  const officer = await apiLogin(server.base, { username: "ngocky.motcua" });
+  await apiCall(server.base, officer, "POST", "/api/staff/dossiers", {
+    agency: NGOC_KY, procedure: "2.000815", channel: "counter",
+    applicant: { full_name: "Đinh Thị Quầy", id_number: "042090001802", phone: "0911001802", address: "Thôn 3, xã Ngọc Kỳ" },
+    inputs: { pages: 1, copies: 1 },
+  });
+
+  // The postal one through the desk's walk-in page.
+  await staffLogin(staffPage, "ngocky.motcua", server.base);
+  await staffPage.goto(server.base + "/can-bo/tiep-nhan");
+  await staffPage.getByRole("heading", { name: "Tiếp nhận hồ sơ trực tiếp" }).waitFor();
+  await staffPage.locator("#f-procedure option[value='2.000815']").waitFor({ state: "attached" });
+  await staffPage.locator("#f-procedure").selectOption("2.000815");
+  await staffPage.getByLabel("Số trang của bản chính").waitFor();
+  const channels = staffPage.getByRole("group", { name: "Hình thức tiếp nhận" });
+  assert.equal(await channels.getByRole("radio", { name: "Tại quầy" }).isChecked(), true, "counter by default");
+  await channels.getByRole("radio", { name: "Qua dịch vụ bưu chính công ích" }).check();
+  await staffPage.getByLabel("Họ và tên người nộp").fill("Đinh Văn Bưu");
+  await staffPage.getByLabel("Số CCCD").fill("042090001803");
+  await staffPage.getByLabel("Số điện thoại (nhận tin nhắn thanh toán)").fill("0911001803");
+  await staffPage.getByLabel("Địa chỉ liên hệ").fill("Thôn 4, xã Ngọc Kỳ");
+  await staffPage.getByLabel("Số trang của bản chính").fill("1");
+  await staffPage.getByLabel("Số bản sao cần chứng thực").fill("1");
+  // A bad item number is refused at its field.
+  await staffPage.getByLabel("Số hiệu bưu gửi", { exact: false }).fill("RR-12#45");
+  await staffPage.getByRole("button", { name: "Tiếp nhận và cấp mã hồ sơ" }).click();
+  await staffPage.locator("#e-postal_item").getByText("chữ cái và chữ số", { exact: false }).waitFor();
+  await checkPage(staffPage, "desk-walk-in-post-error");
+  await staffPage.getByLabel("Số hiệu bưu gửi", { exact: false }).fill("RR123456789VN");
+  await staffPage.getByRole("button", { name: "Tiếp nhận và cấp mã hồ sơ" }).click();
+  await staffPage.locator(".postal-item").getByText("RR123456789VN").waitFor();
+  await staffPage.getByText("Qua dịch vụ bưu chính công ích").first().waitFor();
+
+  // The province's admin gives Ngọc Kỳ its own targets from the admin page.
+  await staffLogin(staffPage, "haiduong.admin", server.base);
+  await staffPage.goto(server.base + "/can-bo/quan-tri");
+  await staffPage.locator(`#a-agency option[value='${NGOC_KY}']`).waitFor({ state: "attached" });
+  await staffPage.locator("#a-agency").selectOption(NGOC_KY);
+  const form = staffPage.locator("#targets-form");
+  await form.getByRole("heading", { name: "Chỉ tiêu được giao" }).waitFor();
+  await form.locator("#targets-effective").getByText("thanh toán trực tuyến 30,00% (chỉ tiêu chung)", { exact: false }).waitFor();
+  await form.getByLabel("Tỷ lệ thanh toán trực tuyến (%)").fill("120");
+  await form.getByRole("button", { name: "Lưu chỉ tiêu" }).click();
+  await form.locator("#e-t-pay").getByText("từ 0 đến 100", { exact: false }).waitFor();
+  await form.getByLabel("Tỷ lệ thanh toán trực tuyến (%)").fill("45");
+  await form.getByLabel("Tỷ lệ hồ sơ nộp trực tuyến (%)").fill("30");
+  await form.getByRole("button", { name: "Lưu chỉ tiêu" }).click();
+  await form.getByRole("status").getByText("Đã lưu chỉ tiêu.").waitFor();
+  await form.locator("#targets-effective").getByText("thanh toán trực tuyến 45,00% (giao riêng cho đơn vị)", { exact: false }).waitFor();
+  await checkPage(staffPage, "admin-targets");
+
+  // The district's leader: Ngọc Kỳ against its own 45 % / 30 %, the others against 30 %.
+  await staffLogin(staffPage, "tuky.lanhdao", server.base);
+  await staffPage.goto(server.base + `/lanh-dao?period=${year}`);
+  const rates = staffPage.locator(`#rates tbody tr[data-code='${NGOC_KY}']`);
+  await rates.locator(".target-cell").getByText("45,00%", { exact: false }).waitFor();
+  assert.equal(await rates.locator(".target-cell").getAttribute("data-source"), "own");
+  assert.equal(await staffPage.locator("#rates tbody tr:not([data-code='000.04.51.H23']) .target-cell[data-source=default]").count(), 22);
+  await rates.locator(".intake-rate").getByText("33,33%").waitFor();
+  assert.equal(await staffPage.locator("#target-line").count(), 0, "targets differ: no single line for all");
+  assert.equal(await staffPage.locator(`#rate-chart .bar-row[data-code='${NGOC_KY}'] .unit-target`).getAttribute("data-target"), "0.45");
+  const intake = staffPage.locator(`#intake tbody tr[data-code='${NGOC_KY}']`);
+  const cells = await intake.locator("td").allInnerTexts();
+  assert.deepEqual(cells.map((c) => c.trim()), ["1", "1", "1", "33,33%", "30,00% · Đạt"]);
+  assert.ok((await staffPage.locator("#intake-trend tbody tr").count()) >= 1);
+  await staffPage.locator("#ratings-summary").waitFor();
+  await staffPage.getByRole("heading", { name: "Đánh giá của người dân" }).waitFor();
+  // The intake CSV equals the table.
+  const [download] = await Promise.all([staffPage.waitForEvent("download"), staffPage.locator("#intake-csv").click()]);
+  const csv = parseCsv(readFileSync(await download.path(), "utf8"));
+  assert.deepEqual(csv[0], ["ma_co_quan", "co_quan", "truc_tuyen", "tai_quay", "buu_chinh", "tong", "ty_le_truc_tuyen", "chi_tieu", "dat_chi_tieu"]);
+  assert.deepEqual(csv.find((r) => r[0] === NGOC_KY).slice(2), ["1", "1", "1", "3", "33,33%", "30,00%", "Đạt"]);
+  await checkPage(staffPage, "dashboard-intake-targets");
+  await staffPage.close();
+});

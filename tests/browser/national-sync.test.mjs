@@ -4,7 +4,7 @@
 // accepts again, a message already sent again elsewhere answers "Gửi lại" with the server's
 // Vietnamese refusal, and the other leaves the failed list when sent again and is acknowledged.
 // (2) The leaders' dashboard shows the acknowledged share beside the payment rate. (3) A citizen
-// rates a returned dossier and is thanked; the desk sees the rating. (4) A deployment without the
+// rates a returned dossier 1–5 with reasons and is thanked; the desk sees the rating. (4) A deployment without the
 // portal's account says its messages wait. axe on each page; screenshots in tests/browser/artifacts.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -175,19 +175,26 @@ test("a citizen rates a returned dossier and is thanked", async () => {
   await page.goto(`${server.base}/ho-so/${dossier.id}`);
   const section = page.locator("section.rating");
   await section.getByRole("heading", { name: "Đánh giá mức độ hài lòng" }).waitFor();
-  for (const label of ["Rất hài lòng", "Hài lòng", "Chưa hài lòng"]) {
-    assert.equal(await section.getByRole("radio", { name: label, exact: true }).count(), 1, label);
+  // A score 1–5 as a radio group (not only stars) and the reasons as checkboxes.
+  const scores = section.getByRole("radiogroup");
+  for (const label of ["5 – Rất hài lòng", "4 – Hài lòng", "3 – Bình thường", "2 – Không hài lòng", "1 – Rất không hài lòng"]) {
+    assert.equal(await scores.getByRole("radio", { name: label, exact: true }).count(), 1, label);
   }
+  assert.equal(await section.getByRole("checkbox").count(), 8, "the fixed list of reasons");
   await checkPage(page, "rating-form");
 
   // Nothing chosen: said at the choices.
   await section.getByRole("button", { name: "Gửi đánh giá" }).click();
-  await page.locator("#e-rating").getByText("Vui lòng chọn một mức độ hài lòng.").waitFor();
-  await section.getByRole("radio", { name: "Hài lòng", exact: true }).check();
+  await page.locator("#e-score").getByText("Vui lòng chọn mức đánh giá từ 1 đến 5.").waitFor();
+  await scores.getByRole("radio", { name: "4 – Hài lòng", exact: true }).check();
+  await section.getByRole("checkbox", { name: "Thái độ phục vụ của cán bộ" }).check();
+  await section.getByRole("checkbox", { name: "Thời gian giải quyết, trả kết quả đúng hẹn" }).check();
   await section.getByLabel("Góp ý (không bắt buộc)").fill("Cán bộ hướng dẫn tận tình, trả kết quả đúng hẹn");
   await section.getByRole("button", { name: "Gửi đánh giá" }).click();
   await page.getByRole("status").getByText("Cảm ơn bạn đã đánh giá.", { exact: false }).waitFor();
-  await section.locator(".rating-given[data-rating=hai_long]").getByText("Hài lòng", { exact: true }).waitFor();
+  // 4 is the portal's "hài lòng" (what the national sync sends).
+  await section.locator(".rating-given[data-rating=hai_long][data-score='4']").getByText("4/5 – Hài lòng", { exact: true }).waitFor();
+  await section.locator(".rating-given", { hasText: "Thái độ phục vụ của cán bộ" }).waitFor();
   assert.equal(await page.locator("#rating-form").count(), 0, "rated once: no form any more");
   await checkPage(page, "rating-thanks");
 
@@ -208,7 +215,8 @@ test("a citizen rates a returned dossier and is thanked", async () => {
   await staffLogin(desk, "sontay.motcua", server.base);
   await desk.goto(`${server.base}/can-bo/ho-so/${dossier.id}`);
   await desk.getByRole("heading", { name: "Đánh giá của người dân" }).waitFor();
-  await desk.locator(".rating-given[data-rating=hai_long]", { hasText: "Cán bộ hướng dẫn tận tình" }).waitFor();
+  await desk.locator(".rating-given[data-rating=hai_long][data-score='4']", { hasText: "Cán bộ hướng dẫn tận tình" }).waitFor();
+  await desk.locator(".rating-given", { hasText: "4/5 – Hài lòng" }).waitFor();
   await desk.close();
 });
 

@@ -229,3 +229,15 @@ pub fn pull_national_catalog() -> Call<motcua_domain::national::catalog::PullPro
 pub fn resolve_national_difference(id: i64, note: &str) -> Call<motcua_domain::national::catalog::CatalogDifference> {
     post(format!("/api/admin/national-catalog/differences/{id}/resolve")).json(&Resolve { note })
 }
+
+/// `GET /api/admin/agencies/{code}/targets?year=`: the unit's own targets for the year and what
+/// applies after inheritance.
+pub fn targets(agency: &str, year: i32) -> Call<motcua_domain::indicators::TargetsView> {
+    get(format!("/api/admin/agencies/{}/targets?year={year}", encode(agency)))
+}
+
+/// `PUT /api/admin/agencies/{code}/targets` (percents as strings, null = inherit; `version` as
+/// read, so a change made meanwhile answers 409 at `version`).
+pub fn put_targets(agency: &str, body: &motcua_domain::indicators::TargetsInput) -> Call<motcua_domain::indicators::TargetsView> {
+    put(format!("/api/admin/agencies/{}/targets", encode(agency))).json(body)
+}

@@ -35,6 +35,16 @@ pub fn overdue(query: &str) -> Call<Vec<OverdueRow>> {
     get(format!("/api/dashboard/overdue?{query}"))
 }
 
+/// `GET /api/dashboard/intake`.
+pub fn intake(query: &str) -> Call<motcua_domain::indicators::IntakeView> {
+    get(format!("/api/dashboard/intake?{query}"))
+}
+
+/// `GET /api/dashboard/ratings`.
+pub fn ratings(query: &str) -> Call<motcua_domain::indicators::RatingsView> {
+    get(format!("/api/dashboard/ratings?{query}"))
+}
+
 /// Where a report (`rates`, `procedures`, ...) downloads as CSV, for a link.
 pub fn csv_url(report: &str, query: &str) -> String {
     format!("/api/dashboard/{report}?{query}&format=csv")

@@ -2,7 +2,7 @@
 //! files' addresses.
 
 use motcua_domain::api::{DossierDetail, DossierSummary, SubmitDossier};
-use motcua_domain::national::{Rating, RatingValue};
+use motcua_domain::national::Rating;
 use serde::Serialize;
 
 use super::{encode, get, post, Call};
@@ -37,15 +37,17 @@ pub fn withdraw(id: &str, reason: Option<&str>) -> Call<DossierDetail> {
 
 #[derive(Serialize)]
 struct RatingBody<'a> {
-    rating: RatingValue,
+    score: u8,
+    reasons: &'a [String],
     comment: &'a str,
 }
 
-/// `POST /api/dossiers/{id}/rating` `{"rating", "comment"}`: the owner's satisfaction with a
-/// dossier whose result was returned, once. Refusals: 409 `not_finished`, 409 `already_rated`,
-/// 400 at `rating` or `comment`.
-pub fn rate(id: &str, rating: RatingValue, comment: &str) -> Call<Rating> {
-    post(format!("/api/dossiers/{}/rating", encode(id))).json(&RatingBody { rating, comment })
+/// `POST /api/dossiers/{id}/rating` `{"score", "reasons", "comment"}`: the owner's satisfaction
+/// (1–5, with reasons from `portal::RATING_REASONS`) with a dossier whose result was returned,
+/// once. Refusals: 409 `not_finished`, 409 `already_rated`, 400 at `score`, `reasons.N` or
+/// `comment`.
+pub fn rate(id: &str, score: u8, reasons: &[String], comment: &str) -> Call<Rating> {
+    post(format!("/api/dossiers/{}/rating", encode(id))).json(&RatingBody { score, reasons, comment })
 }
 
 /// Where an attached scan downloads (`GET /api/dossiers/{id}/files/{file}`), for a link.

@@ -11,7 +11,8 @@ use leptos_router::hooks::use_params_map;
 use motcua_domain::api::DossierDetail;
 use motcua_domain::dossier::{transition, DossierAction, DossierStatus, Role};
 use motcua_domain::gateway::{Provider, StartPayment};
-use motcua_domain::national::RatingValue;
+use motcua_domain::national::portal::{rating_reason, RATING_REASONS};
+use motcua_domain::national::score_label;
 use motcua_domain::payment::Status as PaymentStatus;
 
 use crate::api::{self, payments::Started};
@@ -192,22 +193,23 @@ pub fn DossierPage() -> impl IntoView {
         detail.with(|d| matches!(d, Some(Ok(d)) if matches!(d.summary.status, DossierStatus::Returned | DossierStatus::Completed)))
     });
     let given = Memo::new(move |_| detail.with(|d| d.as_ref().and_then(|d| d.as_ref().ok()).and_then(|d| d.rating.clone())));
-    let choice = RwSignal::new(None::<RatingValue>);
+    let choice = RwSignal::new(None::<u8>);
+    let reasons = RwSignal::new(Vec::<String>::new());
     let comment = RwSignal::new(String::new());
     let rating_errors = RwSignal::new(Errors::default());
     let thanked = RwSignal::new(false);
     let rate = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         rating_errors.set(Errors::default());
-        let Some(value) = choice.get_untracked() else {
+        let Some(score) = choice.get_untracked() else {
             rating_errors.set(Errors {
-                field: Some("rating".into()),
-                message: t("Vui lòng chọn một mức độ hài lòng.", "Please choose how satisfied you are.").into(),
+                field: Some("score".into()),
+                message: t("Vui lòng chọn mức đánh giá từ 1 đến 5.", "Please choose a score from 1 to 5.").into(),
             });
             return;
         };
         set_busy.set(true);
-        let call = api::dossiers::rate(&id(), value, comment.get_untracked().trim());
+        let call = api::dossiers::rate(&id(), score, &reasons.get_untracked(), comment.get_untracked().trim());
         leptos::task::spawn_local(async move {
             let answer = call.await;
             set_busy.set(false);
@@ -236,26 +238,56 @@ pub fn DossierPage() -> impl IntoView {
                         "Thank you for your rating. It is sent to the agency and to the National Public Service Portal.",
                     )}</p>
                 })}
-                {move || given.get().map(|r| view! {
-                    <p class="rating-given" data-rating=r.rating.key()>{t("Bạn đã đánh giá: ", "Your rating: ")}<strong>{t(r.rating.label_vi(), r.rating.label_en())}</strong>
-                        {r.comment.map(|c| format!(" — “{c}”"))}</p>
+                {move || given.get().map(|r| {
+                    let (vi, en) = score_label(r.score);
+                    let reasons_text = r.reasons.iter().filter_map(|c| rating_reason(c)).map(|x| t(x.label_vi, x.label_en)).collect::<Vec<_>>().join(", ");
+                    view! {
+                        <p class="rating-given" data-rating=r.rating.key() data-score=r.score.to_string()>{t("Bạn đã đánh giá: ", "Your rating: ")}
+                            <strong>{format!("{}/5 – {}", r.score, t(vi, en))}</strong>
+                            {(!reasons_text.is_empty()).then(|| format!(" ({reasons_text})"))}
+                            {r.comment.map(|c| format!(" — “{c}”"))}</p>
+                    }
                 })}
                 {move || rating_errors.get().general().map(|m| view! { <p class="error" role="alert">{m}</p> })}
                 {move || (given.get().is_none() && !thanked.get()).then(|| view! {
                     <form id="rating-form" novalidate on:submit=rate>
-                        <fieldset aria-describedby="e-rating">
-                            <legend>{t("Bạn có hài lòng với việc giải quyết hồ sơ này?", "Are you satisfied with how this dossier was handled?")}</legend>
-                            {RatingValue::ALL.into_iter().map(|v| {
-                                let input_id = format!("rating-{}", v.key());
+                        <fieldset role="radiogroup" aria-describedby="e-score" class="scores">
+                            <legend>{t("Bạn chấm điểm việc giải quyết hồ sơ này thế nào? (1 đến 5)", "How would you score how this dossier was handled? (1 to 5)")}</legend>
+                            {(1u8..=5).rev().map(|n| {
+                                let input_id = format!("score-{n}");
+                                let (vi, en) = score_label(n);
                                 view! {
                                     <label class="check" for=input_id.clone()>
-                                        <input type="radio" id=input_id.clone() name="rating" value=v.key()
-                                            prop:checked=move || choice.get() == Some(v) on:change=move |_| choice.set(Some(v))/>
-                                        <span>{t(v.label_vi(), v.label_en())}</span>
+                                        <input type="radio" id=input_id.clone() name="score" value=n.to_string()
+                                            prop:checked=move || choice.get() == Some(n) on:change=move |_| choice.set(Some(n))/>
+                                        <span>{format!("{n} – {}", t(vi, en))}</span>
                                     </label>
                                 }
                             }).collect_view()}
-                            <span class="field-error" id="e-rating" role="alert">{move || rating_errors.read().at("rating")}</span>
+                            <span class="field-error" id="e-score" role="alert">{move || rating_errors.read().at("score")}</span>
+                        </fieldset>
+                        <fieldset aria-describedby="e-reasons" class="reasons">
+                            <legend>{t("Điều bạn muốn nhận xét (chọn một hoặc nhiều)", "What your rating is about (one or more)")}</legend>
+                            {RATING_REASONS.iter().map(|r| {
+                                let input_id = format!("reason-{}", r.code);
+                                let code = r.code.to_string();
+                                let code2 = code.clone();
+                                view! {
+                                    <label class="check" for=input_id.clone()>
+                                        <input type="checkbox" id=input_id.clone() name="reasons" value=r.code
+                                            prop:checked=move || reasons.with(|v| v.contains(&code))
+                                            on:change=move |ev| {
+                                                let on = event_target_checked(&ev);
+                                                reasons.update(|v| { v.retain(|x| x != &code2); if on { v.push(code2.clone()); } });
+                                            }/>
+                                        <span>{t(r.label_vi, r.label_en)}</span>
+                                    </label>
+                                }
+                            }).collect_view()}
+                            <span class="field-error" id="e-reasons" role="alert">{move || {
+                                let e = rating_errors.read();
+                                e.field.as_deref().filter(|f| f.starts_with("reasons")).map(|_| e.message.clone())
+                            }}</span>
                         </fieldset>
                         <label class="field" for="rating-comment">
                             <span>{t("Góp ý (không bắt buộc)", "Comments (optional)")}</span>

@@ -23,29 +23,40 @@ fn short(name: &str) -> String {
 #[component]
 pub fn RateChart(rows: Vec<RateRow>, target: Decimal) -> impl IntoView {
     let height = ROW_H * rows.len() as f64 + 30.0;
-    let tx = x_of(target);
-    let target_text = motcua_domain::stats::format_percent_vi(target);
+    // One line when every unit has the same target; otherwise each unit's own tick.
+    let common = rows.iter().all(|r| r.target.unwrap_or(target) == rows.first().and_then(|f| f.target).unwrap_or(target));
+    let shared = rows.first().and_then(|r| r.target).unwrap_or(target);
+    let tx = x_of(shared);
+    let target_text = motcua_domain::stats::format_percent_vi(shared);
     view! {
         <figure class="chart">
             <svg id="rate-chart" viewBox=format!("0 0 600 {height}") role="img" aria-labelledby="rate-chart-title"
                 data-x0=LABEL_W data-width=BAR_W preserveAspectRatio="xMinYMin meet">
-                <title id="rate-chart-title">"Tỷ lệ thanh toán trực tuyến theo cơ quan, so với chỉ tiêu"</title>
+                <title id="rate-chart-title">"Tỷ lệ thanh toán trực tuyến theo cơ quan, so với chỉ tiêu của từng đơn vị"</title>
                 {rows.into_iter().enumerate().map(|(i, r)| {
                     let y = 20.0 + ROW_H * i as f64;
                     let w = r.rate.map(x_of).unwrap_or(LABEL_W) - LABEL_W;
                     let mark = if r.below_target { " ▼" } else { "" };
+                    let own = r.target.map(x_of);
                     view! {
                         <g class="bar-row" class:below=r.below_target data-code=r.code.clone() data-rate=r.rate.map(|x| x.to_string()).unwrap_or_default()>
                             <text x=LABEL_W - 6.0 y=y + 15.0 text-anchor="end" class="label">{short(&r.name)}</text>
                             <rect x=LABEL_W y=y + 3.0 width=w.max(0.0) height=ROW_H - 8.0 class="bar"/>
+                            {own.map(|x| view! { <line x1=x x2=x y1=y + 1.0 y2=y + ROW_H - 3.0 class="unit-target" data-target=r.target.map(|t| t.to_string()).unwrap_or_default()/> })}
                             <text x=LABEL_W + w + 4.0 y=y + 15.0 class="value">{format!("{}{mark}", r.rate_display)}</text>
                         </g>
                     }
                 }).collect_view()}
-                <line id="target-line" x1=tx x2=tx y1="12" y2=height - 4.0 class="target" data-target=target.to_string()/>
-                <text x=tx y="10" text-anchor="middle" class="target-label">{format!("Chỉ tiêu {target_text}")}</text>
+                {common.then(|| view! {
+                    <line id="target-line" x1=tx x2=tx y1="12" y2=height - 4.0 class="target" data-target=shared.to_string()/>
+                    <text x=tx y="10" text-anchor="middle" class="target-label">{format!("Chỉ tiêu {target_text}")}</text>
+                })}
             </svg>
-            <figcaption class="muted">"▼ đơn vị chưa đạt chỉ tiêu. Đường đỏ: chỉ tiêu."</figcaption>
+            <figcaption class="muted">{if common {
+                "▼ đơn vị chưa đạt chỉ tiêu. Đường đỏ: chỉ tiêu."
+            } else {
+                "▼ đơn vị chưa đạt chỉ tiêu của mình. Vạch đỏ trên mỗi dòng: chỉ tiêu được giao cho đơn vị đó."
+            }}</figcaption>
         </figure>
     }
 }

@@ -2,14 +2,20 @@
 //! in the caller's scope against the year's target (bar chart sorted by rate, target line,
 //! agencies below it marked, the numbers beside, and the share of dossiers whose latest state
 //! Cổng DVCQG acknowledged), the monthly trend, the drill-down by agency and
-//! procedure, fee procedures with online payment, dormant procedures and overdue dossiers. Every
-//! table has its CSV; every count links to the dossiers behind it in the desk's list.
+//! procedure, fee procedures with online payment, dormant procedures and overdue dossiers; beside
+//! the payment rate, each unit's online-submission rate (intake: online, at the counter, by post,
+//! with its monthly trend) and the citizens' ratings. Each unit is compared with its own target
+//! (its own, its district's or province's, else the default). Every table has its CSV; every
+//! count of payments links to the dossiers behind it in the desk's list.
 
 mod chart;
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
+use std::collections::HashMap;
+
 use motcua_domain::dashboard::{Period, RateRow, RatesView};
+use motcua_domain::indicators::{verdict, IntakeRow, IntakeView, RatingsView};
 
 use crate::api::{self, encode, ApiFailure};
 use crate::staff::use_staff;
@@ -83,6 +89,16 @@ pub fn Dashboard() -> impl IntoView {
         let go = ready();
         async move { if go { Some(api::dashboard::procedures(&q).await) } else { None } }
     });
+    let intake = LocalResource::new(move || {
+        let q = qs.get();
+        let go = ready();
+        async move { if go { Some(api::dashboard::intake(&q).await) } else { None } }
+    });
+    let ratings = LocalResource::new(move || {
+        let q = qs.get();
+        let go = ready();
+        async move { if go { Some(api::dashboard::ratings(&q).await) } else { None } }
+    });
     let scope_q = Memo::new(move |_| query_suffix(&agency.get(), ""));
     let coverage = LocalResource::new(move || {
         let q = scope_q.get();
@@ -128,7 +144,23 @@ pub fn Dashboard() -> impl IntoView {
             </form>
             {move || rates.get().flatten().map(|r| match r {
                 Err(e) => failure_view(e),
-                Ok(v) => rates_view(v, csv("rates", true)).into_any(),
+                Ok(v) => {
+                    // The intake rate of each unit, beside its payment rate (once loaded).
+                    let by_unit: HashMap<String, IntakeRow> = intake.get().flatten().and_then(Result::ok)
+                        .map(|i| i.rows.into_iter().chain(std::iter::once(i.summary)).map(|r| (r.code.clone(), r)).collect())
+                        .unwrap_or_default();
+                    rates_view(v, by_unit, csv("rates", true)).into_any()
+                }
+            })}
+            <h2 id="intake-title">"Hồ sơ nộp trực tuyến"</h2>
+            {move || intake.get().flatten().map(|r| match r {
+                Err(e) => failure_view(e),
+                Ok(v) => intake_view(v, csv("intake", true)).into_any(),
+            })}
+            <h2 id="ratings-title">"Đánh giá của người dân"</h2>
+            {move || ratings.get().flatten().map(|r| match r {
+                Err(e) => failure_view(e),
+                Ok(v) => ratings_view(v, csv("ratings", true)).into_any(),
             })}
             <h2>"Xu hướng theo tháng"</h2>
             {move || trend.get().flatten().map(|r| match r {
@@ -213,7 +245,107 @@ fn national_title(r: &RateRow) -> String {
     }
 }
 
-fn rates_view(v: RatesView, csv_href: String) -> impl IntoView {
+/// "30,00% · Đạt" — the unit's own target and its verdict; the title says where it comes from.
+fn target_cell(display: &str, source: &str, meets: Option<bool>) -> impl IntoView {
+    let origin = match source {
+        "own" => "Chỉ tiêu được giao cho đơn vị",
+        "inherited" => "Theo chỉ tiêu của cấp trên",
+        "default" => "Chỉ tiêu chung (Nghị quyết 01/NQ-CP: 30%)",
+        _ => "Chưa giao chỉ tiêu",
+    };
+    view! {
+        <td class="target-cell" title=origin data-source=source.to_string()>
+            {if display == "—" { "—".to_string() } else { format!("{display} · {}", verdict(meets)) }}
+        </td>
+    }
+}
+
+fn intake_view(v: IntakeView, csv_href: String) -> impl IntoView {
+    let s = v.summary.clone();
+    let row_view = move |r: IntakeRow, foot: bool| {
+        let name = if foot { view! { <th scope="row">{format!("Tổng: {}", r.name)}</th> }.into_any() } else { view! { <th scope="row">{r.name.clone()}</th> }.into_any() };
+        view! {
+            <tr class:below=r.meets_target == Some(false) data-code=r.code.clone()>
+                {name}
+                <td class="num">{group_vi(r.online)}</td>
+                <td class="num">{group_vi(r.counter)}</td>
+                <td class="num">{group_vi(r.post)}</td>
+                <td class="num">{r.rate_display.clone()}</td>
+                {target_cell(&r.target_display, &r.target_source, r.meets_target)}
+            </tr>
+        }
+    };
+    view! {
+        <p class="lead" id="intake-summary">
+            {format!("{} · {}: ", s.name, v.period.label)}
+            <strong class="big" class:below=s.meets_target == Some(false)>{s.rate_display.clone()}</strong>
+            {format!(" hồ sơ nộp trực tuyến ({} trực tuyến, {} tại quầy, {} qua bưu chính).", group_vi(s.online), group_vi(s.counter), group_vi(s.post))}
+        </p>
+        <div class="table-wrap">
+            <table class="lines" id="intake">
+                <caption class="visually-hidden">"Hồ sơ nộp trực tuyến, tại quầy và qua bưu chính theo cơ quan"</caption>
+                <thead><tr>
+                    <th scope="col">"Cơ quan"</th><th scope="col" class="num">"Trực tuyến"</th><th scope="col" class="num">"Tại quầy"</th>
+                    <th scope="col" class="num">"Bưu chính"</th><th scope="col" class="num">"Tỷ lệ"</th><th scope="col">"Chỉ tiêu"</th>
+                </tr></thead>
+                <tbody>{v.rows.into_iter().map(|r| row_view(r, false)).collect_view()}</tbody>
+                <tfoot>{row_view(s, true)}</tfoot>
+            </table>
+        </div>
+        <h3>"Nộp trực tuyến theo tháng"</h3>
+        <div class="table-wrap">
+            <table class="lines" id="intake-trend">
+                <thead><tr><th scope="col">"Tháng"</th><th scope="col" class="num">"Trực tuyến"</th><th scope="col" class="num">"Tại quầy"</th><th scope="col" class="num">"Bưu chính"</th><th scope="col" class="num">"Tỷ lệ"</th></tr></thead>
+                <tbody>{v.trend.into_iter().map(|p| view! {
+                    <tr><th scope="row">{format!("{}/{}", p.month.get(5..7).unwrap_or(""), p.month.get(0..4).unwrap_or(""))}</th>
+                    <td class="num">{group_vi(p.online)}</td><td class="num">{group_vi(p.counter)}</td><td class="num">{group_vi(p.post)}</td><td class="num">{p.rate_display}</td></tr>
+                }).collect_view()}</tbody>
+            </table>
+        </div>
+        <details><summary>"Theo thủ tục"</summary>
+            <div class="table-wrap"><table class="lines" id="intake-procedures">
+                <thead><tr><th scope="col">"Thủ tục"</th><th scope="col" class="num">"Trực tuyến"</th><th scope="col" class="num">"Tại quầy"</th><th scope="col" class="num">"Bưu chính"</th><th scope="col" class="num">"Tỷ lệ"</th></tr></thead>
+                <tbody>{v.procedures.into_iter().map(|p| view! {
+                    <tr><td>{p.name}<br/><span class="muted">{p.code}</span></td><td class="num">{group_vi(p.online)}</td><td class="num">{group_vi(p.counter)}</td><td class="num">{group_vi(p.post)}</td><td class="num">{p.rate_display}</td></tr>
+                }).collect_view()}</tbody>
+            </table></div>
+        </details>
+        <p class="no-print"><a id="intake-csv" href=csv_href download="ho-so-truc-tuyen.csv">"Tải CSV hồ sơ nộp trực tuyến"</a></p>
+    }
+}
+
+fn ratings_view(v: RatingsView, csv_href: String) -> impl IntoView {
+    let s = v.summary.clone();
+    let reasons = |r: &motcua_domain::indicators::RatingsRow| r.top_reasons.iter().map(|x| format!("{} ({})", x.label, x.count)).collect::<Vec<_>>().join("; ");
+    view! {
+        <p class="lead" id="ratings-summary">{if s.count == 0 {
+            format!("{} · {}: chưa có đánh giá.", s.name, v.period.label)
+        } else {
+            format!("{} · {}: {} đánh giá, điểm trung bình {}/5, {} hài lòng (4–5 điểm).", s.name, v.period.label, group_vi(s.count), s.average_display, s.satisfied_display)
+        }}</p>
+        <div class="table-wrap">
+            <table class="lines" id="ratings">
+                <caption class="visually-hidden">"Đánh giá của người dân theo cơ quan"</caption>
+                <thead><tr>
+                    <th scope="col">"Cơ quan"</th><th scope="col" class="num">"Số đánh giá"</th><th scope="col" class="num">"Điểm TB"</th>
+                    <th scope="col" class="num wrap">"1 · 2 · 3 · 4 · 5"</th><th scope="col">"Lý do nhiều nhất"</th>
+                </tr></thead>
+                <tbody>{v.rows.iter().chain(std::iter::once(&s)).map(|r| view! {
+                    <tr data-code=r.code.clone()>
+                        <th scope="row">{r.name.clone()}</th>
+                        <td class="num">{group_vi(r.count)}</td>
+                        <td class="num">{r.average_display.clone()}</td>
+                        <td class="num">{r.distribution.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" · ")}</td>
+                        <td>{reasons(r)}</td>
+                    </tr>
+                }).collect_view()}</tbody>
+            </table>
+        </div>
+        <p class="no-print"><a id="ratings-csv" href=csv_href download="danh-gia.csv">"Tải CSV đánh giá"</a></p>
+    }
+}
+
+fn rates_view(v: RatesView, intake: HashMap<String, IntakeRow>, csv_href: String) -> impl IntoView {
     let period_key = v.period.key.clone();
     let s = v.summary.clone();
     let period = v.period.clone();
@@ -231,7 +363,8 @@ fn rates_view(v: RatesView, csv_href: String) -> impl IntoView {
                     <td class="num"><a href=desk_link(&r.code, &period, "other")>{group_vi(r.other)}</a></td>
                     <td class="num"><a href=desk_link(&r.code, &period, "any")>{group_vi(r.total)}</a></td>
                     <td class="num">{r.rate_display.clone()}</td>
-                    <td>{if r.rate.is_none() { "—" } else if r.below_target { "Chưa đạt" } else { "Đạt" }}</td>
+                    {target_cell(&r.target_display, &r.target_source, r.meets_target)}
+                    <td class="num intake-rate" title="Tỷ lệ hồ sơ nộp trực tuyến">{intake.get(&r.code).map(|i| i.rate_display.clone()).unwrap_or_else(|| "—".into())}</td>
                     <td class="num national" title=national_title(&r)>{r.national_rate_display.clone()}
                         {(r.national_total > 0).then(|| view! { <br/><span class="small muted">{format!("{}/{}", group_vi(r.national_synced), group_vi(r.national_total))}</span> })}</td>
                 </tr>
@@ -242,7 +375,7 @@ fn rates_view(v: RatesView, csv_href: String) -> impl IntoView {
         <p class="lead">
             {format!("{} · {}: ", s.name, v.period.label)}
             <strong class="big" class:below=s.below_target>{s.rate_display.clone()}</strong>
-            {format!(" trực tuyến ({} / {} hồ sơ có phí, lệ phí); chỉ tiêu năm {}: {}.", group_vi(s.online), group_vi(s.total), v.period.target_year(), v.target_display)}
+            {format!(" trực tuyến ({} / {} hồ sơ có phí, lệ phí); chỉ tiêu năm {}: {}.", group_vi(s.online), group_vi(s.total), v.period.target_year(), s.target_display)}
         </p>
         <p>{format!("{} đơn vị có phát sinh thanh toán trực tuyến.", v.with_online_display)}</p>
         <p id="national-summary">"Đồng bộ Cổng DVCQG: "<strong>{s.national_rate_display.clone()}</strong>
@@ -259,6 +392,7 @@ fn rates_view(v: RatesView, csv_href: String) -> impl IntoView {
                 <thead><tr>
                     <th scope="col">"Cơ quan"</th><th scope="col" class="num">"Trực tuyến"</th><th scope="col" class="num">"Khác"</th>
                     <th scope="col" class="num">"Tổng"</th><th scope="col" class="num">"Tỷ lệ"</th><th scope="col">"Chỉ tiêu"</th>
+                    <th scope="col" class="num wrap">"Nộp trực tuyến"</th>
                     <th scope="col" class="num wrap">"Đồng bộ Cổng DVCQG"</th>
                 </tr></thead>
                 <tbody>{v.rows.clone().into_iter().map(|r| row_view.clone()(r, false)).collect_view()}</tbody>

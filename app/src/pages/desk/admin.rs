@@ -1,4 +1,5 @@
-//! `/can-bo/quan-tri`: catalog administration for admins — for the agency chosen, its
+//! `/can-bo/quan-tri`: catalog administration for admins — for the agency chosen, its targets
+//! ([`super::targets`]), its
 //! beneficiary accounts by purpose and its merchant at each payment provider
 //! ([`super::agency_money`]), whether it takes online payment for a procedure; and new
 //! fee-schedule versions with their legal basis and effective date. The server validates and
@@ -9,6 +10,7 @@ use leptos::task::spawn_local;
 use serde_json::{json, Value};
 
 use super::agency_money::{AgencyAccounts, AgencyGateways};
+use super::targets::AgencyTargets;
 use super::use_require_staff;
 use crate::api::{self, ApiFailure};
 use crate::components::form::{Errors, Field};
@@ -71,6 +73,7 @@ pub fn Admin() -> impl IntoView {
             {move || {
                 let code = agency.get();
                 (!code.is_empty()).then(|| view! {
+                    <AgencyTargets agency=code.clone()/>
                     <AgencyAccounts agency=code.clone()/>
                     <AgencyGateways agency=code names=names/>
                 })

@@ -201,7 +201,8 @@ pub fn DeskDossier() -> impl IntoView {
                             {d.urgency_label.clone().map(|l| view! { <span class="badge urgency">{l}</span> })}</p>
                         <dl class="facts">
                             <dt>"Cơ quan"</dt><dd>{s.agency_name.clone()}</dd>
-                            <dt>"Hình thức nộp"</dt><dd>{if d.detail.channel == "counter" { "Trực tiếp tại Bộ phận Một cửa" } else if d.detail.channel == "post" { "Qua bưu chính" } else { "Trực tuyến" }}</dd>
+                            <dt>"Hình thức nộp"</dt><dd>{if d.detail.channel == "counter" { "Trực tiếp tại Bộ phận Một cửa" } else if d.detail.channel == "post" { "Qua dịch vụ bưu chính công ích" } else { "Trực tuyến" }}</dd>
+                            {d.detail.postal_item.clone().map(|item| view! { <dt>"Số hiệu bưu gửi"</dt><dd class="postal-item">{item}</dd> })}
                             <dt>"Ngày nộp"</dt><dd>{s.submitted_at.as_deref().map(when).unwrap_or_default()}</dd>
                             <dt>"Hạn giải quyết"</dt><dd>{s.deadline.as_deref().map(day).unwrap_or_default()}</dd>
                             {paid_online.map(|o| view! { <dt>"Thanh toán"</dt><dd class="paid-channel">{if o { "Trực tuyến" } else { "Tại quầy (không trực tuyến)" }}</dd> })}
@@ -356,7 +357,10 @@ pub fn DeskDossier() -> impl IntoView {
                         {d.detail.receipt.clone().map(|r| view! { <Receipt receipt=r/> })}
                         {d.detail.rating.clone().map(|r| view! {
                             <h2>"Đánh giá của người dân"</h2>
-                            <p class="rating-given" data-rating=r.rating.key()><strong>{r.rating.label_vi()}</strong>
+                            <p class="rating-given" data-rating=r.rating.key() data-score=r.score.to_string()>
+                                <strong>{format!("{}/5 – {}", r.score, motcua_domain::national::score_label(r.score).0)}</strong>
+                                {format!(" (Cổng DVCQG: {})", r.rating.label_vi())}
+                                {(!r.reasons.is_empty()).then(|| format!(" · {}", r.reasons.iter().filter_map(|c| motcua_domain::national::portal::rating_reason(c)).map(|x| x.label_vi).collect::<Vec<_>>().join(", ")))}
                                 {r.comment.map(|c| format!(" — “{c}”"))}{format!(" ({})", when(&r.created_at))}</p>
                         })}
                         <h2>"Quá trình xử lý"</h2>

@@ -17,6 +17,7 @@ pub mod payment_links;
 pub mod reconcile;
 pub mod refunds;
 pub mod sheet;
+pub mod targets;
 pub mod walk_in;
 
 use leptos::prelude::*;

@@ -1,6 +1,8 @@
 //! `/can-bo/tiep-nhan`: a walk-in dossier. The officer fills in the same fields a citizen would
 //! for the person at the counter (no account needed); the dossier code is issued, the fee notice
-//! sent, and the dossier page offers the on-screen VietQR, the SMS pay link and the slip.
+//! sent, and the dossier page offers the on-screen VietQR, the SMS pay link and the slip. A
+//! dossier that came by public post ("Qua dịch vụ bưu chính công ích") is taken in the same way
+//! with its postal item number; the intake figures count it as postal.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -41,6 +43,8 @@ pub fn WalkIn() -> impl IntoView {
     let inputs = RwSignal::new(Vec::<InputField>::new());
     let (full_name, id_number, phone, email, address) =
         (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let channel = RwSignal::new("counter".to_string());
+    let postal_item = RwSignal::new(String::new());
     let errors = RwSignal::new(Errors::default());
     let busy = RwSignal::new(false);
 
@@ -108,6 +112,8 @@ pub fn WalkIn() -> impl IntoView {
             "applicant": {"full_name": full_name.get_untracked(), "id_number": id_number.get_untracked(), "phone": phone.get_untracked(),
                           "email": email.get_untracked(), "address": address.get_untracked()},
             "inputs": values,
+            "channel": channel.get_untracked(),
+            "postal_item": if channel.get_untracked() == "post" { Value::String(postal_item.get_untracked()) } else { Value::Null },
         });
         let navigate = navigate.clone();
         spawn_local(async move {
@@ -146,6 +152,23 @@ pub fn WalkIn() -> impl IntoView {
                     </select>
                     <span class="field-error" role="alert">{move || errors.read().at("procedure").or_else(|| errors.read().at("agency"))}</span>
                 </label>
+                <fieldset class="channel" aria-describedby="e-channel">
+                    <legend>"Hình thức tiếp nhận"</legend>
+                    <label class="choice" for="channel-counter">
+                        <input type="radio" id="channel-counter" name="channel" value="counter"
+                            prop:checked=move || channel.get() == "counter" on:change=move |_| channel.set("counter".into())/>
+                        <span>"Tại quầy"</span>
+                    </label>
+                    <label class="choice" for="channel-post">
+                        <input type="radio" id="channel-post" name="channel" value="post"
+                            prop:checked=move || channel.get() == "post" on:change=move |_| channel.set("post".into())/>
+                        <span>"Qua dịch vụ bưu chính công ích"</span>
+                    </label>
+                    <span class="field-error" id="e-channel" role="alert">{move || errors.read().at("channel")}</span>
+                </fieldset>
+                <Show when=move || channel.get() == "post">
+                    <Field label="Số hiệu bưu gửi (ví dụ RR123456789VN)" name="postal_item" value=postal_item errors=errors autocomplete="off"/>
+                </Show>
                 <Field label="Họ và tên người nộp" name="applicant.full_name" value=full_name errors=errors autocomplete="off"/>
                 <Field label="Số CCCD" name="applicant.id_number" value=id_number errors=errors inputmode="numeric" autocomplete="off"/>
                 <Field label="Số điện thoại (nhận tin nhắn thanh toán)" name="applicant.phone" value=phone errors=errors kind="tel" autocomplete="off"/>
