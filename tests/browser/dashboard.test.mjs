@@ -127,6 +127,8 @@ test("intake beside payments, each unit's own target, postal walk-in and ratings
   await staffPage.getByRole("heading", { name: "Tiếp nhận hồ sơ trực tiếp" }).waitFor();
   await staffPage.locator("#f-procedure option[value='2.000815']").waitFor({ state: "attached" });
   await staffPage.locator("#f-procedure").selectOption("2.000815");
+  // Choosing the procedure reloads its fee inputs: let that land before typing into them.
+  await staffPage.waitForLoadState("networkidle");
   await staffPage.getByLabel("Số trang của bản chính").waitFor();
   const channels = staffPage.getByRole("group", { name: "Hình thức tiếp nhận" });
   assert.equal(await channels.getByRole("radio", { name: "Tại quầy" }).isChecked(), true, "counter by default");

@@ -281,7 +281,7 @@ fn intake_view(v: IntakeView, csv_href: String) -> impl IntoView {
             <strong class="big" class:below=s.meets_target == Some(false)>{s.rate_display.clone()}</strong>
             {format!(" hồ sơ nộp trực tuyến ({} trực tuyến, {} tại quầy, {} qua bưu chính).", group_vi(s.online), group_vi(s.counter), group_vi(s.post))}
         </p>
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Bảng hồ sơ nộp trực tuyến theo cơ quan">
             <table class="lines" id="intake">
                 <caption class="visually-hidden">"Hồ sơ nộp trực tuyến, tại quầy và qua bưu chính theo cơ quan"</caption>
                 <thead><tr>
@@ -293,7 +293,7 @@ fn intake_view(v: IntakeView, csv_href: String) -> impl IntoView {
             </table>
         </div>
         <h3>"Nộp trực tuyến theo tháng"</h3>
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Bảng nộp trực tuyến theo tháng">
             <table class="lines" id="intake-trend">
                 <thead><tr><th scope="col">"Tháng"</th><th scope="col" class="num">"Trực tuyến"</th><th scope="col" class="num">"Tại quầy"</th><th scope="col" class="num">"Bưu chính"</th><th scope="col" class="num">"Tỷ lệ"</th></tr></thead>
                 <tbody>{v.trend.into_iter().map(|p| view! {
@@ -303,7 +303,7 @@ fn intake_view(v: IntakeView, csv_href: String) -> impl IntoView {
             </table>
         </div>
         <details><summary>"Theo thủ tục"</summary>
-            <div class="table-wrap"><table class="lines" id="intake-procedures">
+            <div class="table-wrap" tabindex="0" role="region" aria-label="Bảng nộp trực tuyến theo thủ tục"><table class="lines" id="intake-procedures">
                 <thead><tr><th scope="col">"Thủ tục"</th><th scope="col" class="num">"Trực tuyến"</th><th scope="col" class="num">"Tại quầy"</th><th scope="col" class="num">"Bưu chính"</th><th scope="col" class="num">"Tỷ lệ"</th></tr></thead>
                 <tbody>{v.procedures.into_iter().map(|p| view! {
                     <tr><td>{p.name}<br/><span class="muted">{p.code}</span></td><td class="num">{group_vi(p.online)}</td><td class="num">{group_vi(p.counter)}</td><td class="num">{group_vi(p.post)}</td><td class="num">{p.rate_display}</td></tr>
@@ -323,7 +323,7 @@ fn ratings_view(v: RatingsView, csv_href: String) -> impl IntoView {
         } else {
             format!("{} · {}: {} đánh giá, điểm trung bình {}/5, {} hài lòng (4–5 điểm).", s.name, v.period.label, group_vi(s.count), s.average_display, s.satisfied_display)
         }}</p>
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Bảng đánh giá theo cơ quan">
             <table class="lines" id="ratings">
                 <caption class="visually-hidden">"Đánh giá của người dân theo cơ quan"</caption>
                 <thead><tr>
@@ -364,9 +364,9 @@ fn rates_view(v: RatesView, intake: HashMap<String, IntakeRow>, csv_href: String
                     <td class="num"><a href=desk_link(&r.code, &period, "any")>{group_vi(r.total)}</a></td>
                     <td class="num">{r.rate_display.clone()}</td>
                     {target_cell(&r.target_display, &r.target_source, r.meets_target)}
-                    <td class="num intake-rate" title="Tỷ lệ hồ sơ nộp trực tuyến">{intake.get(&r.code).map(|i| i.rate_display.clone()).unwrap_or_else(|| "—".into())}</td>
                     <td class="num national" title=national_title(&r)>{r.national_rate_display.clone()}
                         {(r.national_total > 0).then(|| view! { <br/><span class="small muted">{format!("{}/{}", group_vi(r.national_synced), group_vi(r.national_total))}</span> })}</td>
+                    <td class="num intake-rate" title="Tỷ lệ hồ sơ nộp trực tuyến">{intake.get(&r.code).map(|i| i.rate_display.clone()).unwrap_or_else(|| "—".into())}</td>
                 </tr>
             }
         }
@@ -392,8 +392,8 @@ fn rates_view(v: RatesView, intake: HashMap<String, IntakeRow>, csv_href: String
                 <thead><tr>
                     <th scope="col">"Cơ quan"</th><th scope="col" class="num">"Trực tuyến"</th><th scope="col" class="num">"Khác"</th>
                     <th scope="col" class="num">"Tổng"</th><th scope="col" class="num">"Tỷ lệ"</th><th scope="col">"Chỉ tiêu"</th>
-                    <th scope="col" class="num wrap">"Nộp trực tuyến"</th>
                     <th scope="col" class="num wrap">"Đồng bộ Cổng DVCQG"</th>
+                    <th scope="col" class="num wrap">"Nộp trực tuyến"</th>
                 </tr></thead>
                 <tbody>{v.rows.clone().into_iter().map(|r| row_view.clone()(r, false)).collect_view()}</tbody>
                 <tfoot>{row_view(s, true)}</tfoot>
