@@ -99,6 +99,17 @@ impl RatingValue {
     }
 }
 
+/// What a score 1–5 says, in Vietnamese and English (the form's choices).
+pub fn score_label(score: u8) -> (&'static str, &'static str) {
+    match score {
+        5 => ("Rất hài lòng", "Very satisfied"),
+        4 => ("Hài lòng", "Satisfied"),
+        3 => ("Bình thường", "Neutral"),
+        2 => ("Không hài lòng", "Dissatisfied"),
+        _ => ("Rất không hài lòng", "Very dissatisfied"),
+    }
+}
+
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RatingInput {
