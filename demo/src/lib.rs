@@ -21,7 +21,7 @@ use motcua_domain::codes::{AgencyCode, DossierCode};
 use motcua_domain::dossier::{transition, DossierAction, DossierStatus, Role};
 use motcua_domain::fee::{self, FeeLineAmount, FeeSchedule};
 use motcua_domain::gateway::Reference;
-use motcua_domain::national::RatingValue;
+use motcua_domain::national::{portal, RatingValue};
 use motcua_domain::receipt::{Collector, LegalReceipt, ReceiptItem, ReceiptNo, ReceiptSeries};
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -190,6 +190,7 @@ pub struct Rating {
     pub citizen_id: String,
     pub score: u8,
     pub level: RatingValue,
+    pub reasons: Vec<&'static str>,
     pub created_at: OffsetDateTime,
 }
 
@@ -219,13 +220,31 @@ const VN: UtcOffset = match UtcOffset::from_hms(7, 0, 0) {
     Err(_) => panic!("UTC+7"),
 };
 
-/// The satisfaction level the national portal counts for a score of 1–5.
+/// The satisfaction level the national portal counts for a score of 1–5 (the portal's rule).
 pub fn level_of(score: u8) -> RatingValue {
-    match score {
-        5 => RatingValue::RatHaiLong,
-        4 => RatingValue::HaiLong,
-        _ => RatingValue::ChuaHaiLong,
+    portal::level_of_score(score).expect("a score of 1–5")
+}
+
+/// What a rating of `score` is about: a satisfied applicant praises one or two things, an
+/// unsatisfied one names what went wrong (codes of `portal::RATING_REASONS`).
+fn reasons_for(rng: &mut Rng, score: u8, late: bool, paid_online: Option<bool>) -> Vec<&'static str> {
+    let mut reasons = Vec::new();
+    if score <= 3 {
+        if late {
+            reasons.push("dung_hen");
+        }
+        let complaints = ["thu_tuc_giay_to", "thong_tin_huong_dan", "thai_do_can_bo", "nop_truc_tuyen"];
+        reasons.push(*rng.pick(&complaints));
+    } else {
+        let praise = ["dung_hen", "thai_do_can_bo", "nop_truc_tuyen", "ket_qua", "thong_tin_huong_dan"];
+        reasons.push(*rng.pick(&praise));
+        if paid_online == Some(true) && rng.chance(0.5) {
+            reasons.push("thanh_toan");
+        }
     }
+    reasons.dedup();
+    reasons.retain(|code| portal::rating_reason(code).is_some());
+    reasons
 }
 
 struct AgencyPlan<'a> {
@@ -505,8 +524,19 @@ pub fn generate(catalog: &Catalog, options: &Options) -> Activity {
                 if rng.chance(0.45) {
                     let rated = returned_at + Duration::hours(rng.range(1, 72) as i64);
                     if rated < now {
-                        let score = [5u8, 4, 3, 2, 1][rng.weighted(&[48.0, 32.0, 12.0, 5.0, 3.0])];
-                        out.ratings.push(Rating { id: format!("act-rt-{n:06}"), dossier_id: id.clone(), citizen_id: citizen.clone(), score, level: level_of(score), created_at: rated });
+                        // Late results are rated lower.
+                        let weights = if late { [20.0, 30.0, 25.0, 15.0, 10.0] } else { [50.0, 32.0, 11.0, 4.0, 3.0] };
+                        let score = [5u8, 4, 3, 2, 1][rng.weighted(&weights)];
+                        let reasons = reasons_for(&mut rng, score, late, d.paid_online);
+                        out.ratings.push(Rating {
+                            id: format!("act-rt-{n:06}"),
+                            dossier_id: id.clone(),
+                            citizen_id: citizen.clone(),
+                            score,
+                            level: level_of(score),
+                            reasons,
+                            created_at: rated,
+                        });
                     }
                 }
             }

@@ -164,11 +164,13 @@ pub fn to_sql(a: &Activity) -> String {
     for r in &a.ratings {
         let _ = writeln!(
             s,
-            "INSERT INTO dossier_ratings (id, dossier_id, citizen_id, rating, created_at) VALUES ({}, {}, {}, {}, {});",
+            "INSERT INTO dossier_ratings (id, dossier_id, citizen_id, rating, score, reasons_json, created_at) VALUES ({}, {}, {}, {}, {}, {}, {});",
             q(&r.id),
             q(&r.dossier_id),
             q(&r.citizen_id),
             q(&enum_str(&r.level)),
+            r.score,
+            q(&serde_json::to_string(&r.reasons).expect("codes serialize")),
             q(&stamp(r.created_at))
         );
     }

@@ -120,6 +120,7 @@ fn only_finished_online_dossiers_are_rated_once() {
         assert_eq!(d.owner.as_deref(), Some(r.citizen_id.as_str()));
         assert!(seen.insert(r.dossier_id.as_str()));
         assert_eq!(r.level, level_of(r.score));
+        assert!(!r.reasons.is_empty() && r.reasons.iter().all(|c| portal::rating_reason(c).is_some()), "{:?}", r.reasons);
     }
     assert!(a.ratings.len() > 100);
 }

@@ -52,6 +52,15 @@ fn the_dashboard_shows_a_current_year_with_a_few_communes_above_the_target_and_m
     assert!(below * 3 >= rows.len() * 2, "most communes are below the target ({below} of {})", rows.len());
     // The history reached the national portal as it happened: nothing of it waits to be sent.
     assert_eq!(top["summary"]["national_synced"], top["summary"]["national_total"]);
+    // Intake by every channel, and ratings with their reasons, for the same year.
+    let intake = ok(call(&admin, Method::GET, &format!("/api/dashboard/intake?period={year}"), None));
+    for channel in ["online", "counter", "post"] {
+        assert!(intake["summary"][channel].as_i64().unwrap() > 0, "{channel}: {}", intake["summary"]);
+    }
+    let ratings = ok(call(&admin, Method::GET, &format!("/api/dashboard/ratings?period={year}"), None));
+    let row = &ratings["rows"][0];
+    assert!(row["count"].as_i64().unwrap() > 20, "{ratings}");
+    assert!(!row["top_reasons"].as_array().unwrap().is_empty(), "{row}");
 }
 
 #[test]
