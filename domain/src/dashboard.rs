@@ -569,6 +569,35 @@ pub struct RateRow {
     /// Whether the rate meets this unit's target; `None` without a rate.
     #[serde(default)]
     pub meets_target: Option<bool>,
+    /// How many more fee payments made online would bring the unit to its target, were every
+    /// next one online ([`online_payments_to_target`]): what a commune chairman can aim the desk
+    /// at this quarter. 0 once met; `None` without a target it can reach.
+    #[serde(default)]
+    pub to_target: Option<u64>,
+}
+
+/// The fewest further online payments `n` after which `(online + n) / (total + n)` meets
+/// `target` (by [`crate::stats::meets_target`]'s rounding); `None` for a target of 100 % or more
+/// that other payments already make unreachable.
+pub fn online_payments_to_target(online: u64, total: u64, target: Decimal) -> Option<u64> {
+    let meets = |n: u64| crate::stats::meets_target(Decimal::from(online + n) / Decimal::from(total + n), target);
+    if total > 0 && meets(0) || target <= Decimal::ZERO {
+        return Some(0);
+    }
+    if target >= Decimal::ONE {
+        return (online == total).then_some(if total == 0 { 1 } else { 0 });
+    }
+    // (online + n) / (total + n) >= t  ⇔  n >= (t·total − online) / (1 − t); then step past the
+    // rounding of the percent.
+    let exact = (target * Decimal::from(total) - Decimal::from(online)) / (Decimal::ONE - target);
+    let mut n = exact.ceil().max(Decimal::ONE).try_into().unwrap_or(u64::MAX / 2);
+    while n > 1 && meets(n - 1) {
+        n -= 1;
+    }
+    while !meets(n) {
+        n += 1;
+    }
+    Some(n)
 }
 
 impl RateRow {
@@ -590,6 +619,7 @@ impl RateRow {
         self.target_source = t.source.key().into();
         self.meets_target = t.meets(self.rate);
         self.below_target = self.meets_target == Some(false);
+        self.to_target = t.value.and_then(|v| online_payments_to_target(self.online, self.total, v));
         self
     }
 
@@ -614,6 +644,7 @@ impl RateRow {
             target_display: format_percent_vi(target),
             target_source: "default".into(),
             meets_target: rate.map(|r| crate::stats::meets_target(r, target)),
+            to_target: online_payments_to_target(counts.online, counts.total(), target),
         }
     }
 
@@ -949,6 +980,39 @@ mod tests {
                 .map(|(i, (a, y, on, off))| ImportRow { line: i + 2, agency: a, period: Period::year(y), counts: PaymentCounts::new(on, off) }).collect();
             let back = parse_import(&format_import(&rows)).unwrap();
             prop_assert_eq!(back, rows);
+        }
+    }
+}
+
+#[cfg(test)]
+mod to_target_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn pct(n: i64) -> Decimal {
+        Decimal::new(n, 2)
+    }
+
+    #[test]
+    fn a_commune_at_a_fifth_needs_this_many_more_online_payments() {
+        // 20 of 100 online; to reach 30 %: (20 + n) / (100 + n) ≥ 0,3 ⇔ n ≥ 14,29 → 15.
+        assert_eq!(online_payments_to_target(20, 100, pct(30)), Some(15));
+        assert_eq!(online_payments_to_target(30, 100, pct(30)), Some(0));
+        assert_eq!(online_payments_to_target(0, 0, pct(30)), Some(1));
+        assert_eq!(online_payments_to_target(5, 10, pct(100)), None);
+    }
+
+    proptest! {
+        #[test]
+        fn the_count_is_the_fewest_that_meets_the_target(online in 0u64..5_000, extra in 0u64..5_000, p in 1i64..100) {
+            let total = online + extra;
+            let target = pct(p);
+            let n = online_payments_to_target(online, total, target).expect("reachable below 100 %");
+            let meets = |n: u64| crate::stats::meets_target(Decimal::from(online + n) / Decimal::from(total + n), target);
+            prop_assert!(total + n > 0 && meets(n));
+            if n > 0 && total + n > 1 {
+                prop_assert!(!meets(n - 1), "{} would do", n - 1);
+            }
         }
     }
 }

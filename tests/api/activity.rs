@@ -50,6 +50,16 @@ fn the_dashboard_shows_a_current_year_with_a_few_communes_above_the_target_and_m
     assert!(rows.len() >= 10, "{} communes", rows.len());
     assert!(below < rows.len(), "no commune meets the target: {rows:?}");
     assert!(below * 3 >= rows.len() * 2, "most communes are below the target ({below} of {})", rows.len());
+    // Each commune below its target is told how many more online payments would reach it.
+    for r in rows.iter().filter(|r| r["below_target"] == true) {
+        let (online, total, n) = (r["online"].as_f64().unwrap(), r["total"].as_f64().unwrap(), r["to_target"].as_f64().unwrap());
+        let target: f64 = r["target"].as_str().unwrap().parse().unwrap();
+        assert!(n > 0.0 && (online + n) / (total + n) >= target - 0.00005, "{r}");
+        assert!((online + n - 1.0) / (total + n - 1.0) < target, "the fewest: {r}");
+    }
+    for r in rows.iter().filter(|r| r["meets_target"] == true) {
+        assert_eq!(r["to_target"], 0, "{r}");
+    }
     // The history reached the national portal as it happened: nothing of it waits to be sent.
     assert_eq!(top["summary"]["national_synced"], top["summary"]["national_total"]);
     // Intake by every channel, and ratings with their reasons, for the same year.

@@ -246,6 +246,17 @@ fn national_title(r: &RateRow) -> String {
 }
 
 /// "30,00% · Đạt" — the unit's own target and its verdict; the title says where it comes from.
+/// Under a unit's rate below its target: how many more online payments would reach it.
+fn to_target_note(r: &RateRow) -> Option<impl IntoView> {
+    r.to_target.filter(|n| *n > 0 && r.meets_target == Some(false)).map(|n| {
+        view! {
+            <br/><span class="small muted to-target" title="Số lượt thanh toán trực tuyến cần thêm để đạt chỉ tiêu, nếu các lượt tới đều trực tuyến">
+                {format!("thiếu {}", group_vi(n))}
+            </span>
+        }
+    })
+}
+
 fn target_cell(display: &str, source: &str, meets: Option<bool>) -> impl IntoView {
     let origin = match source {
         "own" => "Chỉ tiêu được giao cho đơn vị",
@@ -362,7 +373,7 @@ fn rates_view(v: RatesView, intake: HashMap<String, IntakeRow>, csv_href: String
                     <td class="num"><a href=desk_link(&r.code, &period, "online")>{group_vi(r.online)}</a></td>
                     <td class="num"><a href=desk_link(&r.code, &period, "other")>{group_vi(r.other)}</a></td>
                     <td class="num"><a href=desk_link(&r.code, &period, "any")>{group_vi(r.total)}</a></td>
-                    <td class="num">{r.rate_display.clone()}</td>
+                    <td class="num">{r.rate_display.clone()}{to_target_note(&r)}</td>
                     {target_cell(&r.target_display, &r.target_source, r.meets_target)}
                     <td class="num national" title=national_title(&r)>{r.national_rate_display.clone()}
                         {(r.national_total > 0).then(|| view! { <br/><span class="small muted">{format!("{}/{}", group_vi(r.national_synced), group_vi(r.national_total))}</span> })}</td>
@@ -376,6 +387,9 @@ fn rates_view(v: RatesView, intake: HashMap<String, IntakeRow>, csv_href: String
             {format!("{} · {}: ", s.name, v.period.label)}
             <strong class="big" class:below=s.below_target>{s.rate_display.clone()}</strong>
             {format!(" trực tuyến ({} / {} hồ sơ có phí, lệ phí); chỉ tiêu năm {}: {}.", group_vi(s.online), group_vi(s.total), v.period.target_year(), s.target_display)}
+            {s.to_target.filter(|n| *n > 0 && s.meets_target == Some(false)).map(|n| view! {
+                <span id="to-target">{format!(" Để đạt chỉ tiêu cần thêm {} lượt thanh toán trực tuyến (nếu các lượt tới đều trực tuyến).", group_vi(n))}</span>
+            })}
         </p>
         <p>{format!("{} đơn vị có phát sinh thanh toán trực tuyến.", v.with_online_display)}</p>
         <p id="national-summary">"Đồng bộ Cổng DVCQG: "<strong>{s.national_rate_display.clone()}</strong>
