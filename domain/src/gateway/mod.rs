@@ -502,6 +502,31 @@ pub fn form_decode(s: &str) -> Result<String, GatewayError> {
     String::from_utf8(out).map_err(|_| GatewayError::malformed("query", "not UTF-8"))
 }
 
+/// One form-encoded component decoded leniently, as browsers and the `url` crate's
+/// `query_pairs` do: a stray `%` stays as it is, bytes that are not UTF-8 become U+FFFD. For
+/// reading a request's own query (a search box), never for a signed callback.
+pub fn form_decode_lenient(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let hex = |j: usize| bytes.get(j).and_then(|b| (*b as char).to_digit(16));
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => match (hex(i + 1), hex(i + 2)) {
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Splits a query string (without `?`) into decoded pairs, in order.
 pub fn parse_query(query: &str) -> Result<Vec<(String, String)>, GatewayError> {
     let query = query.strip_prefix('?').unwrap_or(query);
@@ -795,5 +820,19 @@ mod tests {
     #[test]
     fn ascii_fold_keeps_case() {
         assert_eq!(ascii_fold("Lệ phí Đất đai"), "Le phi Dat dai");
+    }
+}
+
+#[cfg(test)]
+mod lenient_tests {
+    use super::form_decode_lenient as d;
+
+    #[test]
+    fn decodes_like_a_browser_and_never_fails() {
+        assert_eq!(d("S%C6%A1n+T%C3%A2y"), "Sơn Tây");
+        assert_eq!(d("100%"), "100%");
+        assert_eq!(d("%zz%4"), "%zz%4");
+        assert_eq!(d("%FF"), "\u{FFFD}");
+        assert_eq!(d(""), "");
     }
 }

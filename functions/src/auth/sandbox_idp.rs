@@ -164,7 +164,7 @@ fn query_map(text: &str) -> HashMap<String, String> {
 
 /// `GET /sandbox/idp/oauth2/authorize`: the log-in page (a list of test identities).
 pub fn authorize_page(ctx: &Ctx) -> Result<Response, ApiError> {
-    let query = ctx.req.url()?.query().unwrap_or("").to_string();
+    let query = ctx.raw_query();
     let p = query_map(&query);
     if let Err(why) = check_request(ctx, &p) {
         return page(400, &format!("<h1>Yêu cầu đăng nhập không hợp lệ</h1><p>{}</p>", esc(&why)));
@@ -354,7 +354,7 @@ pub async fn userinfo(ctx: &mut Ctx) -> Result<Response, ApiError> {
 /// `GET /sandbox/idp/oidc/logout?id_token_hint&post_logout_redirect_uri&state`: ends the
 /// provider's session and goes back to a registered address only.
 pub fn logout(ctx: &Ctx) -> Result<Response, ApiError> {
-    let query = ctx.req.url()?.query().unwrap_or("").to_string();
+    let query = ctx.raw_query();
     let p = query_map(&query);
     let get = |k: &str| p.get(k).map(String::as_str).unwrap_or("");
     let registered = format!("{}/tai-khoan", base(ctx));

@@ -18,7 +18,7 @@ use crate::platform::error::ApiError;
 use crate::platform::http::Ctx;
 
 pub async fn vnpay_ipn(ctx: &Ctx) -> Result<Response, ApiError> {
-    let raw = RawCallback { query: ctx.req.url()?.query().unwrap_or("").to_string(), body: String::new(), signature_header: None };
+    let raw = RawCallback { query: ctx.raw_query(), body: String::new(), signature_header: None };
     handle(ctx, Provider::Vnpay, raw).await
 }
 

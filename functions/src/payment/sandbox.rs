@@ -102,7 +102,7 @@ async fn merchant(ctx: &Ctx, provider: Provider, merchant_id: &str) -> Result<Cr
 
 /// `GET /sandbox/vnpay/paymentv2/vpcpay.html?...`: VNPay's hosted page.
 pub async fn vnpay_page(ctx: &Ctx) -> Result<Response, ApiError> {
-    let query = ctx.req.url()?.query().unwrap_or("").to_string();
+    let query = ctx.raw_query();
     let gateway = merchants::vnpay(&ctx.env, &merchant(ctx, Provider::Vnpay, &claimed_merchant(&query)).await?)?;
     let order = match vnpay_side::verify_payment_url(&gateway.0, &query) {
         Ok(o) => o,
@@ -375,7 +375,7 @@ pub async fn paygov_complete(ctx: &mut Ctx) -> Result<Response, ApiError> {
 }
 
 fn query_param(ctx: &Ctx, name: &str) -> String {
-    ctx.req.url().ok().and_then(|u| u.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())).unwrap_or_default()
+    ctx.query(name).unwrap_or_default()
 }
 
 fn json_headers() -> Result<Headers, ApiError> {

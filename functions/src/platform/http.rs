@@ -27,10 +27,25 @@ impl Ctx {
         Self { req, env }
     }
 
-    /// The first value of a query parameter, percent-decoded.
+    /// The first value of a query parameter, percent-decoded (form encoding: `+` is a space;
+    /// leniently, as browsers do: a stray `%` stays, bytes that are not UTF-8 become U+FFFD).
     pub fn query(&self, name: &str) -> Option<String> {
-        let url = self.req.url().ok()?;
-        url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+        self.raw_query()
+            .split('&')
+            .filter(|part| !part.is_empty())
+            .map(|part| part.split_once('=').unwrap_or((part, "")))
+            .find(|(k, _)| motcua_domain::gateway::form_decode_lenient(k) == name)
+            .map(|(_, v)| motcua_domain::gateway::form_decode_lenient(v))
+    }
+
+    /// The query string as the runtime serialized it (WHATWG URL: what the `url` crate would
+    /// answer for `query()`), without its `?`; empty when there is none. Read from the request's
+    /// URL text rather than `Request::url()`, whose `url` crate and its IDNA tables would weigh
+    /// on the Worker's size budget for a split at `?`.
+    pub fn raw_query(&self) -> String {
+        let url = self.req.inner().url();
+        let without_fragment = url.split('#').next().unwrap_or("");
+        without_fragment.split_once('?').map(|(_, q)| q.to_string()).unwrap_or_default()
     }
 
     /// The JSON body, at most [`JSON_BODY_MAX`] bytes; a wrong or missing field is named by its
@@ -73,3 +88,4 @@ impl Ctx {
 pub fn json<T: Serialize>(value: &T) -> Result<Response, ApiError> {
     Ok(Response::from_json(value)?)
 }
+
