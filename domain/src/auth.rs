@@ -698,6 +698,9 @@ pub struct CitizenProfile {
     /// Linked to the national portal's account: `citizen_id` is verified and cannot be changed.
     #[serde(default)]
     pub national: bool,
+    /// Where the citizen is told of status changes and fees: `sms`, `email`, `zalo`.
+    #[serde(default)]
+    pub notify_channels: Vec<String>,
 }
 
 /// `GET /api/auth/national`: whether the log-in with the national portal's account is offered.
@@ -727,6 +730,9 @@ pub struct ProfileUpdate {
     pub email: Option<String>,
     #[serde(default)]
     pub address: Option<String>,
+    /// The channels to be notified on (`sms`, `email`, `zalo`); absent: unchanged.
+    #[serde(default)]
+    pub notify_channels: Option<Vec<String>>,
 }
 
 /// `POST /api/staff/login`
@@ -1115,6 +1121,7 @@ mod tests {
             citizen_id: Some("042090001234".into()),
             email: Some("".into()),
             address: Some("  Thôn Tân Hương  ".into()),
+            notify_channels: None,
         }
     }
 

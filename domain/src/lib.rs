@@ -20,6 +20,7 @@ pub mod gateway;
 pub mod indicators;
 pub mod money;
 pub mod national;
+pub mod notify;
 pub mod oidc;
 pub mod payment;
 pub mod receipt;

@@ -364,6 +364,7 @@ mod applied {
             citizen_id: Some("042090001234".into()),
             email: None,
             address: Some("Thôn\u{200F} 3".into()),
+            notify_channels: None,
         };
         assert_eq!(err(Profile::parse(&p)), ("address".into(), "bidi_control".into()));
     }
