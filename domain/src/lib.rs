@@ -23,6 +23,7 @@ pub mod national;
 pub mod notify;
 pub mod oidc;
 pub mod payment;
+pub mod poster;
 pub mod receipt;
 pub mod receipt_pdf;
 pub mod settlement;

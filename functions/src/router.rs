@@ -287,6 +287,8 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
         #[cfg(feature = "sandbox")]
         (Method::Get, ["dev", "outbox.json"]) => dev::outbox_json(&ctx).await,
         #[cfg(feature = "sandbox")]
+        (Method::Get, ["dev", "deliveries.json"]) => dev::messages::deliveries_json(&ctx).await,
+        #[cfg(feature = "sandbox")]
         (Method::Post, ["dev", "otp", "age"]) => dev::age_codes(&mut ctx).await,
         #[cfg(feature = "sandbox")]
         (Method::Post, ["dev", "bills", "age"]) => dev::age_bill(&mut ctx).await,
@@ -300,6 +302,10 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
         (Method::Get, ["nhung", agency]) => {
             let agency = agency.to_string();
             embed::routes::page(&ctx, &agency).await
+        }
+        (Method::Get, ["ap-phich", agency]) => {
+            let agency = agency.to_string();
+            embed::poster::page(&ctx, &agency).await
         }
         (_, ["api", ..]) => Err(ApiError::RouteNotFound),
         _ => Err(ApiError::RouteNotFound),
@@ -388,6 +394,9 @@ async fn sandbox_route(ctx: &mut Ctx, method: Method, segments: &[&str]) -> std:
         (Method::Post, ["sandbox", "vnpay", "merchant_webapi", "api", "transaction"]) => sandbox::vnpay_api(ctx).await,
         (Method::Post, ["sandbox", "bank", "transfer"]) => sandbox::bank_transfer(ctx).await,
         (Method::Post, ["sandbox", "esms", "MainService.svc", "json", "SendMultipleMessage_V4_post_json"]) => crate::dev::esms_send(ctx).await,
+        (Method::Post, ["sandbox", "resend", "emails"]) => crate::dev::messages::resend_send(ctx).await,
+        (Method::Post, ["sandbox", "zalo", "oauth", "v4", "oa", "access_token"]) => crate::dev::messages::zalo_refresh(ctx).await,
+        (Method::Post, ["sandbox", "zalo", "openapi", "message", "template"]) => crate::dev::messages::zalo_send(ctx).await,
         (Method::Post, ["sandbox", "momo", "v2", "gateway", "api", "create"]) => sandbox::momo_create(ctx).await,
         (Method::Get, ["sandbox", "momo", "pay"]) => sandbox::momo_page(ctx).await,
         (Method::Post, ["sandbox", "momo", "complete"]) => sandbox::momo_complete(ctx).await,

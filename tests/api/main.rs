@@ -17,6 +17,7 @@ mod fees;
 mod health;
 mod indicators;
 mod input;
+mod messages;
 mod money;
 mod multipart;
 mod national;

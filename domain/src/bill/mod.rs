@@ -665,17 +665,6 @@ pub fn cancel_reason(input: &str) -> Result<String, FieldError> {
     Ok(Reason::parse("reason", input)?.into_string())
 }
 
-/// The text of the SMS that tells a payer a bill was issued and where to pay it (no accents:
-/// GSM-7, one or two segments; the amount and the code are what they need at the bank too).
-pub fn issued_sms(agency: &str, code: &BillCode, total: Vnd, due: Date, url: &str) -> String {
-    format!(
-        "{}: Khoan phai nop {code}: {} dong, han nop {}. Nop truc tuyen tai {url}",
-        crate::text::fold(agency).to_uppercase(),
-        total.grouped(),
-        calendar_vi(due),
-    )
-}
-
 /// dd/mm/yyyy.
 pub fn calendar_vi(d: Date) -> String {
     format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())

@@ -211,6 +211,8 @@ pub struct CitizenRow {
     pub national_sub: Option<String>,
     /// 0 while a profile filled from the portal waits for the citizen's confirmation.
     pub profile_confirmed: i64,
+    /// `sms,email,zalo` (motcua_domain::notify::Channels).
+    pub notify_channels: String,
 }
 
 impl CitizenRow {
@@ -224,7 +226,7 @@ impl CitizenRow {
     }
 }
 
-const CITIZEN_COLUMNS: &str = "id, phone, full_name, citizen_id, email, address, national_sub, profile_confirmed";
+const CITIZEN_COLUMNS: &str = "id, phone, full_name, citizen_id, email, address, national_sub, profile_confirmed, notify_channels";
 
 pub async fn citizen_by_phone(d1: &D1Database, phone: &str) -> Result<Option<CitizenRow>, ApiError> {
     db::first(d1.prepare(format!("SELECT {CITIZEN_COLUMNS} FROM citizens WHERE phone = ?1")).bind(&[phone.into()])?).await
@@ -252,13 +254,14 @@ pub async fn update_profile(
     citizen_id: &str,
     email: Option<&str>,
     address: Option<&str>,
+    notify_channels: &str,
 ) -> Result<bool, ApiError> {
     let result = d1
         .prepare(
-            "UPDATE citizens SET full_name = ?2, citizen_id = ?3, email = ?4, address = ?5, profile_confirmed = 1 \
+            "UPDATE citizens SET full_name = ?2, citizen_id = ?3, email = ?4, address = ?5, profile_confirmed = 1, notify_channels = ?6 \
              WHERE id = ?1 AND (national_sub IS NULL OR citizen_id = ?3)",
         )
-        .bind(&[id.into(), full_name.into(), citizen_id.into(), opt_s(email), opt_s(address)])?
+        .bind(&[id.into(), full_name.into(), citizen_id.into(), opt_s(email), opt_s(address), notify_channels.into()])?
         .run()
         .await?;
     Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) == 1)

@@ -67,6 +67,7 @@ pub(crate) fn profile(row: CitizenRow) -> CitizenProfile {
         email: row.email,
         address: row.address,
         needs_profile,
+        notify_channels: motcua_domain::notify::Channels::from_stored(&row.notify_channels).names(),
     }
 }
 
@@ -160,6 +161,13 @@ pub async fn update_me(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let body: ProfileUpdate = ctx.json_body().await?;
     let p = Profile::parse(&body)?;
     let d1 = ctx.d1()?;
+    let current = repo::citizen_by_id(&d1, &who.citizen_id).await?.ok_or(ApiError::Unauthorized)?;
+    let channels = motcua_domain::notify::Channels::parse(
+        body.notify_channels.as_deref(),
+        p.email.is_some(),
+        current.phone.is_some(),
+        &motcua_domain::notify::Channels::from_stored(&current.notify_channels),
+    )?;
     let saved = repo::update_profile(
         &d1,
         &who.citizen_id,
@@ -167,6 +175,7 @@ pub async fn update_me(ctx: &mut Ctx) -> Result<Response, ApiError> {
         p.citizen_id.as_str(),
         p.email.as_ref().map(|e| e.as_str()),
         p.address.as_deref(),
+        &channels.to_stored(),
     )
     .await?;
     if !saved {

@@ -14,7 +14,6 @@ use worker::Response;
 use super::repo::{self, BillRow};
 use super::store::{self, Numbered};
 use crate::auth::session::{self, StaffSession};
-use crate::outbox::OutboxMessage;
 use crate::platform::error::ApiError;
 use crate::platform::http::{json, Ctx};
 use crate::platform::{clock, config, random};
@@ -52,20 +51,27 @@ pub async fn staff_view(d1: &worker::D1Database, b: &BillRow) -> Result<bill::Bi
     Ok(view)
 }
 
-/// Texts the payer that a bill was issued and where to pay it (when a phone was given). A
-/// failure to queue is logged: the bill stands, and the desk can tell the payer the code.
+/// Tells the payer that a bill was issued, how much, by when and where to pay it (when a phone
+/// was given), on the channels of the account holding that number (SMS without one). A failure
+/// to queue is logged: the bill stands, and the desk can tell the payer the code.
 async fn announce(ctx: &Ctx, n: &Numbered<'_>, agency_name: &str) {
     let Some(phone) = &n.bill.payer_phone else { return };
-    let url = format!("{}/nop-phi?ma={}", config::public_base_url(&ctx.env), n.code);
-    let code = BillCode::parse("code", &n.code).expect("a code we made");
-    let text = bill::issued_sms(agency_name, &code, n.bill.total, n.bill.due_date, &url);
-    let sent = match ctx.env.queue(config::OUTBOX) {
-        Ok(q) => q.send(OutboxMessage::sms(phone.as_str(), text)).await.map_err(|e| e.to_string()),
-        Err(e) => Err(e.to_string()),
+    let Ok(d1) = ctx.d1() else { return };
+    let to = crate::outbox::recipient(&d1, None, Some(phone.clone())).await;
+    let notice = motcua_domain::notify::Notice::Fee {
+        agency: agency_name.to_string(),
+        purpose: format!("{} — {}", n.bill.kind.label_vi(), n.bill.document.number),
+        reference: n.code.clone(),
+        amount: n.bill.total,
+        due: Some(n.bill.due_date),
+        link: pay_page(&ctx.env, &n.code),
     };
-    if let Err(e) = sent {
-        worker::console_error!("bill {} SMS to {} not queued: {e}", n.code, phone.masked());
-    }
+    crate::outbox::notify(&ctx.env, &to, &notice).await;
+}
+
+/// The bill's pay page (`/nop-phi?ma=`), where anyone with the code pays it.
+pub fn pay_page(env: &worker::Env, code: &str) -> String {
+    format!("{}/nop-phi?ma={code}", config::public_base_url(env))
 }
 
 /// An agency's name ("" for an unknown code).

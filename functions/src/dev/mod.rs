@@ -5,7 +5,8 @@
 //! into the past so tests can see a code expire, or resend, without waiting minutes.
 //! `POST /sandbox/esms/MainService.svc/json/SendMultipleMessage_V4_post_json` is eSMS's send call
 //! as the provider answers it (keys, brandname, number, duplicate RequestId); what it accepts
-//! lands in the outbox and the log.
+//! lands in the outbox and the log. The e-mail and Zalo providers' sandboxes are in [`messages`];
+//! their messages land in the same outbox (channels `email`, `zalo`).
 
 use motcua_domain::citizen::Phone;
 use serde::Deserialize;
@@ -16,7 +17,9 @@ use crate::platform::config;
 use crate::platform::error::ApiError;
 use crate::platform::http::{json, Ctx};
 
-fn sandbox_only(ctx: &Ctx) -> Result<(), ApiError> {
+pub mod messages;
+
+pub(crate) fn sandbox_only(ctx: &Ctx) -> Result<(), ApiError> {
     if config::sandbox_enabled(&ctx.env) {
         Ok(())
     } else {
@@ -43,7 +46,7 @@ pub async fn outbox_page(ctx: &Ctx) -> Result<Response, ApiError> {
          <style>body{font-family:system-ui,sans-serif;margin:1rem;max-width:48rem}\
          li{border-bottom:1px solid #ddd;padding:.5rem 0;list-style:none}small{color:#555}</style></head><body>\
          <h1>Hộp thư thử nghiệm</h1>\
-         <p>Tin nhắn SMS và thư điện tử mà hệ thống đã “gửi” trong môi trường phát triển (SANDBOX=1), mới nhất trước.</p>",
+         <p>Tin nhắn SMS, thư điện tử và tin Zalo ZNS mà hệ thống đã “gửi” trong môi trường phát triển (SANDBOX=1), mới nhất trước.</p>",
     );
     if rows.is_empty() {
         html.push_str("<p>Chưa có tin nhắn nào.</p>");
@@ -51,7 +54,7 @@ pub async fn outbox_page(ctx: &Ctx) -> Result<Response, ApiError> {
         html.push_str("<ul>");
         for r in rows {
             html.push_str(&format!(
-                "<li><small>#{} · {} · {} · {}</small><br>{}</li>",
+                "<li><small>#{} · {} · {} · {}</small><br><span style=\"white-space:pre-wrap\">{}</span></li>",
                 r.id,
                 escape(&r.created_at),
                 escape(&r.channel),

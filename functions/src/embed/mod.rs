@@ -3,6 +3,7 @@
 //! other response of the Worker carries. The rules (origin and colour parsing, the policy text)
 //! are `motcua_domain::embed`.
 
+pub mod poster;
 pub mod repo;
 pub mod routes;
 

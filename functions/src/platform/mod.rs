@@ -10,4 +10,6 @@ pub mod http;
 pub mod outbound;
 pub mod random;
 pub mod settings;
+pub mod email;
 pub mod sms;
+pub mod zns;

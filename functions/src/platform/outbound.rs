@@ -7,8 +7,13 @@ use super::error::ApiError;
 
 /// POSTs a JSON body with any extra headers; answers the status and the body text.
 pub async fn post_json_with(url: &str, body: &str, extra_headers: &[(&str, &str)]) -> Result<(u16, String), ApiError> {
+    post_with(url, "application/json", body, extra_headers).await
+}
+
+/// POSTs `body` of `content_type` with any extra headers; answers the status and the body text.
+pub async fn post_with(url: &str, content_type: &str, body: &str, extra_headers: &[(&str, &str)]) -> Result<(u16, String), ApiError> {
     let headers = Headers::new();
-    headers.set("content-type", "application/json")?;
+    headers.set("content-type", content_type)?;
     for (k, v) in extra_headers {
         headers.set(k, v)?;
     }

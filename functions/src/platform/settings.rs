@@ -11,6 +11,8 @@ use motcua_domain::gateway::paygov::PaygovConfig;
 use motcua_domain::gateway::vnpay::VnpayConfig;
 use motcua_domain::gateway::zalopay::ZalopayConfig;
 use motcua_domain::gateway::{env as names, Secret};
+use motcua_domain::notify::email::{self as resend, EmailConfig};
+use motcua_domain::notify::zns::{self, ZnsConfig};
 use motcua_domain::sms::{self, EsmsConfig};
 use worker::Env;
 
@@ -40,6 +42,10 @@ pub struct Config {
     pub paygov: Option<PaygovConfig>,
     pub bank_webhook_secret: Option<Secret>,
     pub esms: Option<EsmsConfig>,
+    /// E-mail through Resend (`RESEND_API_KEY`, `EMAIL_FROM`, `RESEND_URL`); None: not offered.
+    pub email: Option<EmailConfig>,
+    /// Zalo ZNS (`ZALO_*`); None: not offered.
+    pub zns: Option<ZnsConfig>,
     /// Each provider's addresses and options without credentials: an agency's own merchant
     /// is this with its credentials put in.
     pub templates: Templates,
@@ -167,6 +173,28 @@ impl Config {
             }),
             _ => None,
         };
+        let email = match (secret(resend::env::API_KEY), text(resend::env::FROM)) {
+            (Some(api_key), Some(from)) => Some(EmailConfig { api_key, from, url: url(resend::env::URL, resend::DEFAULT_URL) }),
+            _ => None,
+        };
+        let zns = match (
+            text(zns::env::APP_ID),
+            secret(zns::env::SECRET_KEY),
+            secret(zns::env::REFRESH_TOKEN),
+            text(zns::env::TEMPLATE_STATUS),
+            text(zns::env::TEMPLATE_FEE),
+        ) {
+            (Some(app_id), Some(secret_key), Some(initial_refresh_token), Some(template_status), Some(template_fee)) => Some(ZnsConfig {
+                app_id,
+                secret_key,
+                initial_refresh_token,
+                template_status,
+                template_fee,
+                openapi_url: url(zns::env::OPENAPI_URL, zns::DEFAULT_OPENAPI_URL),
+                oauth_url: url(zns::env::OAUTH_URL, zns::DEFAULT_OAUTH_URL),
+            }),
+            _ => None,
+        };
         let national = match (text("DVCQG_BASE_URL"), text("DVCQG_USERNAME"), secret("DVCQG_PASSWORD")) {
             (Some(_), Some(username), Some(password)) => {
                 Some(NationalPortal { base_url: url("DVCQG_BASE_URL", ""), username, password })
@@ -192,6 +220,8 @@ impl Config {
             paygov,
             bank_webhook_secret: secret(names::BANK_WEBHOOK_SECRET),
             esms,
+            email,
+            zns,
             templates,
             keks,
             national,

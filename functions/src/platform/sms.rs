@@ -15,27 +15,33 @@ fn esms_config(env: &Env) -> worker::Result<EsmsConfig> {
     config::config(env).esms.clone().ok_or_else(|| worker::Error::RustError("SMS provider settings (ESMS_*) are missing".into()))
 }
 
-/// Sends one message. An error means "retry later" (the outbox queue retries, then keeps the
-/// message in its dead-letter queue); a message no retry can deliver is logged and dropped.
-pub async fn send(env: &Env, request_id: &str, to: &str, text: &str) -> worker::Result<()> {
+/// Sends one message: `Retry` means "later" (the outbox retries, then dead-letters it); a
+/// number no retry can reach is `Dead`.
+pub async fn send(env: &Env, request_id: &str, to: &str, text: &str) -> crate::outbox::Delivery {
+    use crate::outbox::Delivery;
     let who = Phone::parse("to", to).map(|p| p.masked()).unwrap_or_else(|_| "(invalid number)".into());
-    let config = esms_config(env)?;
-    let body = serde_json::to_string(&sms::send_request(&config, to, text, request_id))?;
-    let (status, reply) =
-        outbound::post_json_with(&config.url, &body, &[]).await.map_err(|e| worker::Error::RustError(format!("eSMS to {who}: {e:?}")))?;
+    let config = match esms_config(env) {
+        Ok(c) => c,
+        Err(e) => return Delivery::Retry(e.to_string()),
+    };
+    let body = match serde_json::to_string(&sms::send_request(&config, to, text, request_id)) {
+        Ok(b) => b,
+        Err(e) => return Delivery::Dead(e.to_string()),
+    };
+    let (status, reply) = match outbound::post_json_with(&config.url, &body, &[]).await {
+        Ok(r) => r,
+        Err(e) => return Delivery::Retry(format!("eSMS to {who}: {e:?}")),
+    };
     match sms::outcome(status, &reply) {
         Outcome::Accepted { sms_id } => {
             worker::console_log!("sms: to {who} accepted by eSMS ({sms_id})");
-            Ok(())
+            Delivery::Sent
         }
         Outcome::AlreadySent => {
             worker::console_log!("sms: to {who} was already accepted (request {request_id})");
-            Ok(())
+            Delivery::Sent
         }
-        Outcome::Undeliverable { code, reason } => {
-            worker::console_error!("sms: to {who} undeliverable, eSMS {code}: {reason}");
-            Ok(())
-        }
-        Outcome::Retry { code, reason } => Err(worker::Error::RustError(format!("eSMS refused the message to {who}: {code} {reason}"))),
+        Outcome::Undeliverable { code, reason } => Delivery::Dead(format!("eSMS {code}: {reason}")),
+        Outcome::Retry { code, reason } => Delivery::Retry(format!("eSMS refused the message to {who}: {code} {reason}")),
     }
 }
