@@ -8,6 +8,9 @@
  * - data-agency (required): the agency's code. The site's origin (https://its-domain) must be on
  *   the agency's list, set by the province's admin; any other site gets a refused frame.
  * - data-color (optional): the site's theme colour, #rgb or #rrggbb.
+ * - data-page="huong-dan" (optional): shows the citizen guide (create an account, file a
+ *   dossier, pay) instead of the agency's services; data-agency is then not needed:
+ *     <script src="https://MOTCUA-HOST/embed.js" data-page="huong-dan" async></script>
  * - The <noscript> link is for visitors without JavaScript; when the frame cannot load (blocked,
  *   offline, site not listed), this script shows the same plain link in its place.
  *
@@ -22,6 +25,7 @@
   var origin = new URL(script.src, location.href).origin;
   var agency = (script.getAttribute("data-agency") || "").trim();
   var color = (script.getAttribute("data-color") || "").trim();
+  var guide = (script.getAttribute("data-page") || "").trim() === "huong-dan";
   var home = origin + "/" + (/^[A-Za-z0-9.]{1,40}$/.test(agency) ? "?agency=" + agency : "");
 
   var box = document.createElement("div");
@@ -33,8 +37,12 @@
   link.textContent = "Nộp hồ sơ trực tuyến tại Cổng dịch vụ công Một cửa";
   box.appendChild(link);
   script.parentNode.insertBefore(box, script.nextSibling);
+  if (guide) {
+    link.href = origin + "/huong-dan";
+    link.textContent = "Hướng dẫn nộp hồ sơ và nộp phí trực tuyến";
+  }
 
-  if (!/^[A-Za-z0-9.]{1,40}$/.test(agency)) {
+  if (!guide && !/^[A-Za-z0-9.]{1,40}$/.test(agency)) {
     if (window.console) console.warn("motcua embed.js: data-agency is missing or not an agency code");
     return;
   }
@@ -44,9 +52,12 @@
   }
 
   var frame = document.createElement("iframe");
-  frame.title = "Dịch vụ công trực tuyến";
-  frame.src = origin + "/nhung/" + encodeURIComponent(agency) + "?parent=" + encodeURIComponent(location.origin) +
-    (color ? "&color=" + encodeURIComponent(color) : "");
+  frame.title = guide ? "Hướng dẫn sử dụng dịch vụ công trực tuyến" : "Dịch vụ công trực tuyến";
+  // The guide is a static page any site may frame; the services page checks this site's origin.
+  frame.src = guide
+    ? origin + "/huong-dan"
+    : origin + "/nhung/" + encodeURIComponent(agency) + "?parent=" + encodeURIComponent(location.origin) +
+      (color ? "&color=" + encodeURIComponent(color) : "");
   frame.style.cssText = "display:block;width:100%;height:640px;border:0;overflow:hidden";
   link.style.display = "none";
   box.insertBefore(frame, link);

@@ -53,7 +53,9 @@ self.addEventListener("activate", (event) => {
 });
 
 // /nhung/* is the embed page: its frame-ancestors and settings come from the Worker every time.
-const PASS = /^\/(api|sandbox|dev|can-bo|lanh-dao|nhung)(\/|$)/;
+// /huong-dan (the guide, a static page) and /ap-phich/* (posters) are pages of their own, not the
+// app's: a navigation to them must never be cached as the app's page.
+const PASS = /^\/(api|sandbox|dev|can-bo|lanh-dao|nhung|huong-dan|ap-phich)(\/|\.|$)/;
 const CATALOGUE = /^\/api\/(agencies|procedures)(\/|$)/;
 
 async function networkFirst(request, cacheName, fallbackUrl) {

@@ -41,6 +41,10 @@ pub fn StaffApp() -> impl IntoView {
             <header class="top staff no-print">
                 <a href="/can-bo" class="brand"><span class="emblem" aria-hidden="true">"★"</span><span>"Một cửa — Cán bộ"</span></a>
                 {move || ctx.me.get().map(|m| view! { <span class="who">{m.display_name}</span> })}
+                // The printable poster of the officer's (first) agency, for the desk's wall.
+                {move || ctx.me.get().and_then(|m| m.agencies.first().cloned()).map(|code| view! {
+                    <a class="poster-link" href=format!("/ap-phich/{code}") target="_blank" rel="external noopener">"In áp phích"</a>
+                })}
             </header>
             <main id="main">
                 <Routes fallback=|| view! { <NotFound/> }>

@@ -29,7 +29,9 @@ fn escape(s: &str) -> String {
 /// The whole page. `methods`: the providers this agency accepts online (cash at the desk is
 /// always listed).
 pub fn html(agency_name: &str, url: &str, methods: &[Provider]) -> String {
-    let qr = vietqr::svg(url).unwrap_or_default();
+    // The payment QR's drawing, named for what this one is.
+    let label = format!("aria-label=\"Mã QR dẫn tới các thủ tục của {}\"", escape(agency_name));
+    let qr = vietqr::svg(url).unwrap_or_default().replacen("aria-label=\"Mã VietQR\"", &label, 1);
     let shown_url = url.split_once("://").map(|(_, rest)| rest).unwrap_or(url);
     let mut ways: String = methods.iter().map(|m| format!("<li>{}</li>", escape(method_vi(*m)))).collect();
     ways.push_str("<li>Tiền mặt tại Bộ phận Một cửa</li>");
@@ -59,7 +61,7 @@ footer{{font-size:10pt;color:#444;text-align:center;border-top:1px solid #ccc;pa
 </style></head><body>
 <main class="sheet">
 <header><p>Dịch vụ công trực tuyến</p><h1>{name}</h1></header>
-<section class="qr" aria-label="Mã QR"><div role="img" aria-label="Mã QR dẫn tới các thủ tục của {name}">{qr}</div>
+<section class="qr" aria-label="Mã QR">{qr}
 <p>Quét mã QR bằng điện thoại hoặc mở địa chỉ:</p><p class="url">{shown_url}</p></section>
 <section><h2>Ba bước nộp hồ sơ</h2><ol class="steps">
 <li><b>1</b>Đăng nhập bằng số điện thoại (mã xác thực gửi qua tin nhắn) hoặc tài khoản Cổng Dịch vụ công quốc gia.</li>
@@ -90,12 +92,13 @@ mod tests {
         let page = html("UBND xã <Sơn Tây>", &url, &[Provider::Vnpay, Provider::Vietqr]);
         assert!(page.contains("UBND xã &lt;Sơn Tây&gt;") && !page.contains("<Sơn Tây>"));
         assert!(page.contains("<svg") && page.contains("size: A4"));
+        assert!(page.contains("aria-label=\"Mã QR dẫn tới các thủ tục của UBND xã &lt;Sơn Tây&gt;\"") && !page.contains("VietQR\""));
         assert!(page.contains("dichvucong.example.vn/?agency=000.10.51.H27"));
         assert!(page.contains("dichvucong.example.vn/huong-dan"));
         assert!(page.contains("VNPAY") && page.contains("VietQR") && !page.contains("MoMo") && page.contains("Tiền mặt"));
         assert_eq!(page.matches("<li><b>").count(), 3);
-        // The QR decodes back to the agency's address.
-        let svg_start = page.find("<svg").unwrap();
-        assert!(page[svg_start..].contains("</svg>"));
+        // The matrix is the one of the agency's address (vietqr::svg is tested to decode back).
+        let matrix = vietqr::svg(&url).unwrap();
+        assert!(page.contains(matrix.split("<rect").nth(1).unwrap()));
     }
 }

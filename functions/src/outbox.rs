@@ -30,8 +30,9 @@ pub enum OutboxMessage {
     /// An e-mail; `id` is its idempotency key at the provider.
     Email { id: String, to: String, subject: String, text: String, html: String },
     /// A Zalo ZNS template message to the Zalo account of `phone` (`0xxxxxxxxx`); `id` its
-    /// tracking id.
-    Zns { id: String, phone: String, template: ZnsKind, data: serde_json::Map<String, serde_json::Value> },
+    /// tracking id; `data` the template's parameters as JSON text (a map would cross the queue
+    /// as a JS `Map` and come back empty).
+    Zns { id: String, phone: String, template: ZnsKind, data: String },
     /// Look for due messages to the national portal (they are rows of `national_sync`; this
     /// only says "now").
     NationalSync {},
@@ -133,6 +134,7 @@ pub fn messages(env: &Env, to: &Recipient, notice: &Notice) -> Vec<OutboxMessage
                         ZnsTemplate::Status => ZnsKind::Status,
                         ZnsTemplate::Fee => ZnsKind::Fee,
                     };
+                    let data = serde_json::Value::Object(data).to_string();
                     out.push(OutboxMessage::Zns { id: random::id(), phone: p.as_str().to_string(), template, data });
                 }
             }
@@ -209,7 +211,10 @@ async fn attempt(message: &OutboxMessage, env: &Env) -> Delivery {
                 ZnsKind::Status => ZnsTemplate::Status,
                 ZnsKind::Fee => ZnsTemplate::Fee,
             };
-            crate::platform::zns::send(env, id, phone, t, data).await
+            match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(data) {
+                Ok(data) => crate::platform::zns::send(env, id, phone, t, &data).await,
+                Err(e) => Delivery::Dead(format!("unreadable template data: {e}")),
+            }
         }
         _ => Delivery::Sent,
     }

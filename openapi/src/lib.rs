@@ -311,7 +311,7 @@ fn example(method: &str, path: &str) -> Option<Value> {
         ("post", "/api/admin/procedures/{code}/fee-versions") => json!({"effective_from": "2027-01-01", "legal_basis": "Thông tư 226/2016/TT-BTC", "lines": []}),
         ("post", "/api/auth/otp/request") => json!({"phone": "0987654321"}),
         ("post", "/api/auth/otp/verify") => json!({"phone": "0987654321", "code": "123456"}),
-        ("put", "/api/me") => json!({"full_name": "Nguyễn Văn An", "citizen_id": "042090001234", "email": "an.nguyen@example.vn", "address": "Thôn Tân Hương, xã Sơn Tây"}),
+        ("put", "/api/me") => json!({"full_name": "Nguyễn Văn An", "citizen_id": "042090001234", "email": "an.nguyen@example.vn", "address": "Thôn Tân Hương, xã Sơn Tây", "notify_channels": ["sms", "email"]}),
         ("post", "/api/staff/login") => json!({"username": "sontay.motcua", "password": "MotCua@2026"}),
         _ => return None,
     };

@@ -40,6 +40,8 @@ pub fn Account() -> impl IntoView {
     let (full_name, citizen_id, email, address) =
         (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
 
+    // The channels to be notified on (`sms`, `email`, `zalo`).
+    let channels = RwSignal::new(vec!["sms".to_string()]);
     let national_on = RwSignal::new(false);
     if let Some(code) = use_query_map().get_untracked().get("loi") {
         let (vi, en) = motcua_domain::oidc::message(&code);
@@ -59,6 +61,9 @@ pub fn Account() -> impl IntoView {
         citizen_id.set(p.citizen_id.clone().unwrap_or_default());
         email.set(p.email.clone().unwrap_or_default());
         address.set(p.address.clone().unwrap_or_default());
+        if !p.notify_channels.is_empty() {
+            channels.set(p.notify_channels.clone());
+        }
         step.set(if p.needs_profile { Step::Profile } else { Step::Done });
         me.set(Some(p));
     };
@@ -120,8 +125,15 @@ pub fn Account() -> impl IntoView {
             citizen_id: Some(citizen_id.get_untracked()),
             email: Some(email.get_untracked()),
             address: Some(address.get_untracked()),
+            notify_channels: Some(channels.get_untracked()),
         };
-        if let Err(e) = Profile::parse(&update) {
+        let parsed = match Profile::parse(&update) {
+            Ok(p) => p,
+            Err(e) => return errors.set(e.into()),
+        };
+        let has_phone = me.get_untracked().is_some_and(|p| p.phone.is_some());
+        let current = motcua_domain::notify::Channels::default();
+        if let Err(e) = motcua_domain::notify::Channels::parse(update.notify_channels.as_deref(), parsed.email.is_some(), has_phone, &current) {
             return errors.set(e.into());
         }
         busy.set(true);
@@ -200,6 +212,7 @@ pub fn Account() -> impl IntoView {
                         <Field label=t("Số định danh cá nhân (CCCD) *", "Personal identification number (CCCD) *") name="citizen_id" value=citizen_id errors=errors inputmode="numeric"/>
                         <Field label=t("Thư điện tử", "Email") name="email" value=email errors=errors kind="email" autocomplete="email"/>
                         <Field label=t("Địa chỉ liên hệ", "Contact address") name="address" value=address errors=errors autocomplete="street-address"/>
+                        <NotifyChannels channels=channels errors=errors/>
                         <button type="submit" disabled=busy>{t("Lưu thông tin", "Save")}</button>
                     </form>
                 }.into_any(),
@@ -213,6 +226,7 @@ pub fn Account() -> impl IntoView {
                                 <dd>{p.citizen_id.unwrap_or_default()}{p.national.then(|| t(" (đã xác thực qua Cổng Dịch vụ công quốc gia)", " (verified by the National Public Service Portal)"))}</dd>
                                 <dt>{t("Thư điện tử", "Email")}</dt><dd>{p.email.unwrap_or_default()}</dd>
                                 <dt>{t("Địa chỉ liên hệ", "Contact address")}</dt><dd>{p.address.unwrap_or_default()}</dd>
+                                <dt>{t("Nhận thông báo qua", "Notified by")}</dt><dd>{channel_names(&p.notify_channels)}</dd>
                             </dl>
                         })}
                         <button type="button" class="secondary" on:click=move |_| step.set(Step::Profile)>{t("Sửa thông tin", "Edit details")}</button>
@@ -266,5 +280,57 @@ fn MyBills(citizen_id: Option<String>) -> impl IntoView {
             </Transition>
             <p><a href="/nop-phi">{t("Tra cứu khoản phải nộp khác theo mã", "Look up another bill by its code")}</a></p>
         </section>
+    }
+}
+
+/// The names of the chosen channels, in the UI's language.
+fn channel_names(names: &[String]) -> String {
+    use motcua_domain::notify::Channel;
+    names
+        .iter()
+        .filter_map(|n| Channel::from_str(n))
+        .map(|c| match c {
+            Channel::Sms => t("Tin nhắn SMS", "SMS"),
+            Channel::Email => t("Thư điện tử", "E-mail"),
+            Channel::Zalo => t("Zalo", "Zalo"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// "Nhận thông báo qua": a checkbox per channel (status changes and fee notices go to each one
+/// chosen; e-mail needs the address above). The server's error for the choice shows here.
+#[component]
+fn NotifyChannels(channels: RwSignal<Vec<String>>, errors: RwSignal<Errors>) -> impl IntoView {
+    use motcua_domain::notify::Channel;
+    let error = move || errors.read().at("notify_channels");
+    view! {
+        <fieldset class="channels" aria-describedby="e-notify_channels">
+            <legend>{t("Nhận thông báo về hồ sơ và phí, lệ phí qua", "Be told about dossiers and fees by")}</legend>
+            {Channel::ALL.into_iter().map(|c| {
+                let name = c.as_str().to_string();
+                let checked_name = name.clone();
+                let label = match c {
+                    Channel::Sms => t("Tin nhắn SMS", "SMS"),
+                    Channel::Email => t("Thư điện tử (cần địa chỉ ở trên)", "E-mail (needs the address above)"),
+                    Channel::Zalo => t("Zalo (tin nhắn của Cổng dịch vụ công trên Zalo)", "Zalo (messages from the portal on Zalo)"),
+                };
+                view! {
+                    <label class="check">
+                        <input type="checkbox" name="notify_channels" value=name.clone()
+                            prop:checked=move || channels.read().contains(&checked_name)
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                channels.update(|v| {
+                                    v.retain(|n| n != &name);
+                                    if on { v.push(name.clone()); }
+                                });
+                            }/>
+                        <span>{label}</span>
+                    </label>
+                }
+            }).collect_view()}
+            <span class="field-error" id="e-notify_channels" role="alert">{error}</span>
+        </fieldset>
     }
 }

@@ -53,6 +53,13 @@ pub fn Home() -> impl IntoView {
                     "Look up and pay a bill (fines, land, insurance)",
                 )}</a>
             </p>
+            <p class="guide-link">
+                // A static page (public/huong-dan.html), not a route of the app.
+                <a href="/huong-dan" rel="external" class="inline-link">{t(
+                    "Hướng dẫn sử dụng: tạo tài khoản, nộp hồ sơ, nộp phí",
+                    "How to: create an account, file a dossier, pay",
+                )}</a>
+            </p>
             <label class="search">
                 <span class="visually-hidden">{t("Tìm thủ tục", "Search procedures")}</span>
                 <input
