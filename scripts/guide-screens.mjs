@@ -51,8 +51,9 @@ try {
   const dossier = await dossierAwaitingPayment(server.base, citizen, PHONE_NUMBER);
   await page.goto(`${server.base}/ho-so/${dossier.id}`);
   await page.locator(".fee-total").getByText("21.000 đ").waitFor();
-  await page.locator(".fee-total").scrollIntoViewIfNeeded();
-  await page.evaluate(() => window.scrollBy(0, -120));
+  // The fee and the ways to pay in view, below the sticky header.
+  await page.getByRole("heading", { name: "Phí, lệ phí" }).evaluate((el) => el.scrollIntoView({ block: "start" }));
+  await page.evaluate(() => window.scrollBy(0, -document.querySelector("header.top").offsetHeight - 8));
   await shot(page, "4-ho-so");
 } finally {
   await browser.close();
