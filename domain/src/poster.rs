@@ -45,15 +45,15 @@ body{{margin:0;font-family:"Be Vietnam Pro",Arial,sans-serif;color:#1a1a1a;backg
 .sheet{{width:186mm;min-height:0;margin:0 auto;padding:6mm 0;display:flex;flex-direction:column;gap:5mm}}
 header{{border-bottom:3px solid #b3261e;padding-bottom:3mm;text-align:center}}
 header p{{margin:0;font-size:13pt;text-transform:uppercase;letter-spacing:.04em}}
-h1{{margin:2mm 0 0;font-size:22pt;line-height:1.2;color:#b3261e}}
+h1{{margin:2mm 0 0;font-size:26pt;line-height:1.2;color:#b3261e}}
 .qr{{text-align:center}}
-.qr svg{{width:78mm;height:78mm;display:block;margin:0 auto}}
-.url{{font-size:13pt;font-weight:700;word-break:break-all;margin:2mm 0 0}}
-h2{{font-size:15pt;margin:0 0 2mm}}
+.qr svg{{width:88mm;height:88mm;display:block;margin:0 auto}}
+.url{{font-size:15pt;font-weight:700;word-break:break-all;margin:2mm 0 0}}
+h2{{font-size:16pt;margin:0 0 2mm}}
 ol.steps{{margin:0;padding:0;list-style:none;display:grid;grid-template-columns:repeat(3,1fr);gap:4mm}}
-ol.steps li{{border:1px solid #ccc;border-radius:3mm;padding:3mm;font-size:11.5pt}}
+ol.steps li{{border:1px solid #ccc;border-radius:3mm;padding:3mm;font-size:12.5pt}}
 ol.steps b{{display:block;font-size:20pt;color:#b3261e}}
-ul.ways{{margin:0;padding-left:6mm;font-size:12pt;columns:2;column-gap:8mm}}
+ul.ways{{margin:0;padding-left:6mm;font-size:13pt;columns:2;column-gap:8mm}}
 footer{{font-size:10pt;color:#444;text-align:center;border-top:1px solid #ccc;padding-top:2mm}}
 .print{{position:fixed;right:1rem;bottom:1rem;padding:.6rem 1rem;font-size:1rem}}
 @media print{{.print{{display:none}}}}

@@ -32,7 +32,7 @@ pub enum OutboxMessage {
     /// A Zalo ZNS template message to the Zalo account of `phone` (`0xxxxxxxxx`); `id` its
     /// tracking id; `data` the template's parameters as JSON text (a map would cross the queue
     /// as a JS `Map` and come back empty).
-    Zns { id: String, phone: String, template: ZnsKind, data: String },
+    Zns { id: String, phone: String, template: ZnsTemplate, data: String },
     /// Look for due messages to the national portal (they are rows of `national_sync`; this
     /// only says "now").
     NationalSync {},
@@ -40,14 +40,6 @@ pub enum OutboxMessage {
     NationalSyncFailed { id: i64, error_code: String },
     /// A message to a citizen given up (row `message_deliveries.id`), on the dead-letter queue.
     MessageFailed { id: String, channel: String, error: String },
-}
-
-/// Which registered ZNS template (the template ids are settings, read at delivery).
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ZnsKind {
-    Status,
-    Fee,
 }
 
 impl OutboxMessage {
@@ -129,11 +121,7 @@ pub fn messages(env: &Env, to: &Recipient, notice: &Notice) -> Vec<OutboxMessage
             }
             Channel::Zalo => {
                 if let (Some(p), Some(_)) = (&to.phone, &cfg.zns) {
-                    let (t, data) = notify::zns(notice);
-                    let template = match t {
-                        ZnsTemplate::Status => ZnsKind::Status,
-                        ZnsTemplate::Fee => ZnsKind::Fee,
-                    };
+                    let (template, data) = notify::zns(notice);
                     let data = serde_json::Value::Object(data).to_string();
                     out.push(OutboxMessage::Zns { id: random::id(), phone: p.as_str().to_string(), template, data });
                 }
@@ -207,12 +195,8 @@ async fn attempt(message: &OutboxMessage, env: &Env) -> Delivery {
             crate::platform::email::send(env, id, to, &content).await
         }
         OutboxMessage::Zns { id, phone, template, data } => {
-            let t = match template {
-                ZnsKind::Status => ZnsTemplate::Status,
-                ZnsKind::Fee => ZnsTemplate::Fee,
-            };
             match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(data) {
-                Ok(data) => crate::platform::zns::send(env, id, phone, t, &data).await,
+                Ok(data) => crate::platform::zns::send(env, id, phone, *template, &data).await,
                 Err(e) => Delivery::Dead(format!("unreadable template data: {e}")),
             }
         }

@@ -234,8 +234,9 @@ pub fn email(notice: &Notice) -> EmailContent {
     }
 }
 
-/// Which of the two registered ZNS templates a notice uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which of the two registered ZNS templates a notice uses (their ids are settings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ZnsTemplate {
     Status,
     Fee,
