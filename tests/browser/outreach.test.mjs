@@ -1,4 +1,5 @@
-// Guides and posters (issue #18, seed 003 Phụ lục 1–2): the citizen guide at /huong-dan, a static
+// The account page's choice of channels (e-mail needs its address; the choice is saved and
+// shown). Guides and posters (issue #18, seed 003 Phụ lục 1–2): the citizen guide at /huong-dan, a static
 // page with the app's screens, at the phone viewport with axe, linked from the home page and shown
 // on a portal by embed.js (data-page="huong-dan"); and an agency's poster, which prints on exactly
 // one A4 page.
@@ -7,7 +8,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { startServer, startBrowser, checkPage, screenshot, SON_TAY, ROOT } from "./support.mjs";
+import { startServer, startBrowser, checkPage, screenshot, apiLogin, SON_TAY, ROOT } from "./support.mjs";
 
 let server, browser;
 
@@ -93,5 +94,33 @@ test("embed.js shows the guide on a portal with data-page=\"huong-dan\"", async 
     await screenshot(page, "outreach-embed-guide");
   } finally {
     portal.close();
+  }
+});
+
+test("the citizen chooses e-mail and Zalo in the account page; e-mail without an address is refused at the choice", async () => {
+  const phone = "0911818102";
+  const citizen = await apiLogin(server.base, { phone });
+  const context = await startBrowser();
+  try {
+    await context.addCookies([{ name: citizen.name, value: citizen.value, url: server.base }]);
+    const page = await context.newPage();
+    await page.goto(`${server.base}/tai-khoan`);
+    await page.getByLabel("Họ và tên *").fill("Lê Thị Mai");
+    await page.getByLabel("Số định danh cá nhân (CCCD) *").fill("042090008183");
+    const choice = page.getByRole("group", { name: "Nhận thông báo về hồ sơ và phí, lệ phí qua" });
+    assert.equal(await choice.getByLabel("Tin nhắn SMS").isChecked(), true, "SMS by default");
+    await choice.getByLabel("Tin nhắn SMS").uncheck();
+    await choice.getByLabel("Thư điện tử (cần địa chỉ ở trên)").check();
+    await choice.getByLabel("Zalo", { exact: false }).check();
+    await page.getByRole("button", { name: "Lưu thông tin" }).click();
+    await page.locator("#e-notify_channels").getByText("vui lòng nhập địa chỉ thư điện tử", { exact: false }).waitFor();
+    await checkPage(page, "outreach-account-channels");
+    await page.getByLabel("Thư điện tử", { exact: true }).fill("mai.le@example.vn");
+    await page.getByRole("button", { name: "Lưu thông tin" }).click();
+    await page.getByRole("definition").getByText("Thư điện tử, Zalo").waitFor();
+    const me = await (await fetch(`${server.base}/api/me`, { headers: { cookie: `${citizen.name}=${citizen.value}` } })).json();
+    assert.deepEqual(me.notify_channels, ["email", "zalo"]);
+  } finally {
+    await context.close();
   }
 });
