@@ -163,3 +163,37 @@ fn each_agency_has_a_printable_poster_and_an_unknown_one_is_404() {
     assert_eq!(resp.status(), 404);
     assert!(resp.text().unwrap().contains("Không tìm thấy"));
 }
+
+#[test]
+fn a_bill_issued_to_a_citizens_number_reaches_their_channels_with_amount_due_date_and_pay_page() {
+    let phone = "0911818005";
+    let address = "lan.0911818005@example.vn";
+    let citizen = app().new_citizen_session(phone);
+    assert_eq!(put_me(&citizen, &profile(address, &["email", "sms"])).status(), 200);
+    let today = (time::OffsetDateTime::now_utc() + time::Duration::hours(7)).date();
+    let due = today + time::Duration::days(10);
+    let resp = app().login_staff("sontay.motcua").post_json(
+        "/api/staff/bills",
+        &json!({
+            "kind": "fine",
+            "agency": agency_code("UBND xã Sơn Tây"),
+            "payer": {"name": "Nguyễn Thị Thư", "id_number": "042090008181", "phone": phone},
+            "document": {"number": format!("77/QĐ-XPHC-{today}"), "date": today.to_string(), "violation": "Đỗ xe sai quy định", "issued_by": "Trần Văn Bình"},
+            "lines": [{"name": "Tiền phạt vi phạm hành chính", "amount": 1_250_000, "budget_item": "4254"}],
+            "due_date": due.to_string()
+        }),
+    );
+    assert_eq!(resp.status(), 201, "{}", resp.text().unwrap_or_default());
+    let code = resp.json::<Value>().unwrap()["code"].as_str().unwrap().to_string();
+    let link = format!("/nop-phi?ma={code}");
+    let due_vi = format!("{:02}/{:02}/{}", due.day(), u8::from(due.month()), due.year());
+    let mail = eventually("the bill's e-mail", || {
+        outbox(address).into_iter().find(|m| m["body"].as_str().is_some_and(|b| b.contains(&link)))
+    });
+    let body = mail["body"].as_str().unwrap();
+    assert!(body.contains("1.250.000 đ") && body.contains(&due_vi) && body.contains("Phạt vi phạm hành chính"), "{body}");
+    let sms = eventually("the bill's SMS", || {
+        outbox(phone).into_iter().find(|m| m["channel"] == "sms" && m["body"].as_str().is_some_and(|b| b.contains(&link)))
+    });
+    assert!(sms["body"].as_str().unwrap().contains("1.250.000 đ"), "{sms}");
+}
