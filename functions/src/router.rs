@@ -289,6 +289,8 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
         #[cfg(feature = "sandbox")]
         (Method::Get, ["dev", "deliveries.json"]) => dev::messages::deliveries_json(&ctx).await,
         #[cfg(feature = "sandbox")]
+        (Method::Post, ["dev", "zalo", "age"]) => dev::messages::zalo_age(&ctx).await,
+        #[cfg(feature = "sandbox")]
         (Method::Post, ["dev", "otp", "age"]) => dev::age_codes(&mut ctx).await,
         #[cfg(feature = "sandbox")]
         (Method::Post, ["dev", "bills", "age"]) => dev::age_bill(&mut ctx).await,

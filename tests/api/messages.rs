@@ -197,3 +197,22 @@ fn a_bill_issued_to_a_citizens_number_reaches_their_channels_with_amount_due_dat
     });
     assert!(sms["body"].as_str().unwrap().contains("1.250.000 đ"), "{sms}");
 }
+
+#[test]
+fn the_zalo_token_is_refreshed_with_the_stored_single_use_refresh_token_and_kept() {
+    let phone = "0911818006";
+    let citizen = app().new_citizen_session(phone);
+    assert_eq!(put_me(&citizen, &profile("", &["zalo"])).status(), 200);
+    let zalo_count = || outbox(phone).iter().filter(|m| m["channel"] == "zalo").count();
+    let age = || app().post_json("/dev/zalo/age", &json!({})).json::<Value>().unwrap()["version"].as_i64().unwrap();
+    submit(&citizen, phone);
+    eventually("the first ZNS", || (zalo_count() >= 1).then_some(()));
+    let first = age();
+    assert!(first >= 1, "a token pair is stored");
+    // The sandbox accepts each refresh token once: this ZNS goes out only if the stored (new)
+    // refresh token was used, and the new pair replaced it.
+    submit(&citizen, phone);
+    eventually("the ZNS after the refresh", || (zalo_count() >= 2).then_some(()));
+    assert_eq!(age(), first + 1, "the refreshed pair was stored over the old one");
+    assert!(deliveries(phone).is_empty(), "nothing failed on the way");
+}

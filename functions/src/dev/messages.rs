@@ -8,6 +8,7 @@
 //! - `POST /sandbox/zalo/openapi/message/template`: the ZNS send, with an access token it issued.
 //! - `GET /dev/deliveries.json?to=`: `message_deliveries` (messages that failed at least once:
 //!   retried, delivered later, or dead), newest first.
+//! - `POST /dev/zalo/age`: expires the stored OA access token, so a test sees the refresh.
 
 use motcua_domain::citizen::Phone;
 use motcua_domain::notify::{email, zns};
@@ -173,4 +174,17 @@ pub async fn deliveries_json(ctx: &Ctx) -> Result<Response, ApiError> {
         None => d1.prepare(format!("SELECT {COLS} FROM message_deliveries ORDER BY updated_at DESC LIMIT 200")),
     };
     json(&db::all::<DeliveryRow>(stmt).await?)
+}
+
+/// `POST /dev/zalo/age`: expires the stored OA access token (the next ZNS refreshes it with the
+/// stored single-use refresh token); answers the version of the stored pair (0: none yet).
+pub async fn zalo_age(ctx: &Ctx) -> Result<Response, ApiError> {
+    sandbox_only(ctx)?;
+    #[derive(Deserialize)]
+    struct Version {
+        version: i64,
+    }
+    let row: Option<Version> =
+        db::first(ctx.d1()?.prepare("UPDATE zalo_oa_tokens SET access_expires_at = 0 WHERE id = 1 RETURNING version")).await?;
+    json(&serde_json::json!({ "version": row.map(|r| r.version).unwrap_or(0) }))
 }

@@ -34,7 +34,16 @@ async fn refresh(d1: &D1Database, cfg: &ZnsConfig, from: &str, version: Option<i
     let (status, body) = outbound::post_with(&cfg.refresh_url(), "application/x-www-form-urlencoded", &zns::refresh_form(cfg, from), &[("secret_key", &secret)])
         .await
         .map_err(|e| format!("zalo refresh: {e:?}"))?;
-    let pair = zns::parse_refresh(&body).map_err(|r| format!("zalo refresh refused (http {status}): {r}"))?;
+    let pair = match zns::parse_refresh(&body) {
+        Ok(p) => p,
+        Err(reason) => {
+            // Refused because another isolate spent the same token first: use the pair it stored.
+            if let Some(row) = stored(d1).await?.filter(|r| Some(r.version) != version) {
+                return Ok((row.access_token, row.access_expires_at));
+            }
+            return Err(format!("zalo refresh refused (http {status}): {reason}"));
+        }
+    };
     let now = clock::now().unix_timestamp();
     let expires = now + pair.expires_in.max(60);
     let at = clock::rfc3339(clock::now());
