@@ -185,13 +185,14 @@ fn each_status_change_is_sent_to_the_applicant_by_sms() {
     let query = callback_query(&vnpay_config(), &vnpay_result(&reference, f.total, "00"));
     assert_eq!(vnpay_ipn(&query)["RspCode"], "00");
     let code = f.detail()["code"].as_str().unwrap().to_string();
-    // Submitted, received, fee notified, paid: four messages naming the dossier code.
+    // Submitted, received, fee notified (the fee notice's own message, with the amount and the
+    // page to pay on), paid: four messages naming the dossier code.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     loop {
         let bodies: Vec<String> =
             app().outbox(phone).iter().filter_map(|m| m["body"].as_str().map(str::to_string)).filter(|b| b.contains(&code)).collect();
         let has = |label: &str| bodies.iter().any(|b| b.contains(label));
-        if has("Đã nộp") && has("Đã tiếp nhận") && has("Chờ thanh toán") && has("Đã thanh toán") {
+        if has("Đã nộp") && has("Đã tiếp nhận") && has("cần nộp 21.000 đ") && has("Đã thanh toán") {
             assert!(bodies.iter().all(|b| b.contains(&format!("/ho-so/{}", f.dossier_id))));
             break;
         }
