@@ -75,9 +75,16 @@ for (const [w, h] of [[360, 740], [1280, 800]]) {
     const drawn = ((lb.x + lb.width / 2 - sb.x) / sb.width) * 600;
     assert.ok(Math.abs(drawn - (x0 + 0.3 * width)) < 2, `target line at ${drawn}`);
 
-    // The CSV download equals the table (numbers without the Vietnamese thousands dots).
+    // A unit below its target is told how many more online payments would reach it; one that
+    // meets it is not.
+    assert.match(await page.locator('#rates tr[data-code="000.00.57.H20"] .to-target').textContent(), /^thiếu \d{1,3}(\.\d{3})*$/);
+    assert.equal(await page.locator('#rates tr[data-code="000.00.56.H20"] .to-target').count(), 0);
+
+    // The CSV download equals the table (numbers without the Vietnamese thousands dots; a cell's
+    // own text, without the note under the rate).
     const table = await page.locator("#rates tbody tr, #rates tfoot tr").evaluateAll((trs) =>
-      trs.map((tr) => [tr.dataset.code, ...[...tr.querySelectorAll("td")].slice(0, 4).map((td) => td.textContent.trim())]));
+      trs.map((tr) => [tr.dataset.code, ...[...tr.querySelectorAll("td")].slice(0, 4).map((td) =>
+        [...td.childNodes].filter((n) => n.nodeType !== 1 || n.tagName === "A").map((n) => n.textContent).join("").trim())]));
     const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#rates-csv").click()]);
     const csv = parseCsv(readFileSync(await download.path(), "utf8"));
     assert.deepEqual(csv[0], ["ma_co_quan", "co_quan", "truc_tuyen", "khac", "tong", "ty_le", "chi_tieu", "dat_chi_tieu"]);
