@@ -46,4 +46,10 @@ pub mod session {
             let _ = s.set_item(key, value);
         }
     }
+
+    pub fn remove(key: &str) {
+        if let Some(s) = store() {
+            let _ = s.remove_item(key);
+        }
+    }
 }

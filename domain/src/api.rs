@@ -113,6 +113,10 @@ pub struct SubmitDossier {
     /// errors name them `files[i]`.
     #[serde(default)]
     pub files: Vec<String>,
+    /// The desk's assisted-filing code (`?ho-tro=` of the officer's QR link): the dossier stays
+    /// online and records the officer who helped. Refused at `assist` when unknown or expired.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assist: Option<String>,
 }
 
 /// A scan uploaded by a citizen (`POST /api/uploads` answer, and each attachment of a dossier).
@@ -413,6 +417,10 @@ pub struct StaffDossier {
     pub processing_days: i64,
     /// Once paid: whether online (gateway, VietQR, pay link) or not (cash at the counter).
     pub paid_online: Option<bool>,
+    /// An online dossier filed with a desk officer's help ("nộp trực tuyến có hỗ trợ"): the
+    /// officer's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assisted_by: Option<String>,
 }
 
 /// `POST /api/staff/dossiers/{id}/pay-link`.
@@ -467,4 +475,8 @@ pub struct ProcedureDetail {
     pub legal_basis: String,
     /// The fee schedule, so the app computes the same breakdown as the server while typing.
     pub fee_schedule: Option<crate::fee::FeeSchedule>,
+    /// With `?agency=`: the days on which that agency takes this procedure online only
+    /// (paperless days); absent when there are none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub online_only: Option<crate::paperless::OnlineOnlyDays>,
 }

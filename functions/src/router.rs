@@ -9,7 +9,7 @@ use crate::platform::http::Ctx;
 use crate::platform::config;
 #[cfg(feature = "sandbox")]
 use crate::dev;
-use crate::{auth, bill, catalog, dashboard, desk, dossier, embed, fee, health, national, payment, upload};
+use crate::{auth, bill, catalog, dashboard, desk, dossier, embed, fee, health, national, paperless, payment, report, upload};
 
 pub async fn handle(req: Request, env: Env) -> Result<Response> {
     let ctx = Ctx::new(req, env);
@@ -127,6 +127,30 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
             desk::paylink::send(&mut ctx, &id).await
         }
         (Method::Get, ["api", "staff", "audit"]) => desk::audit::list(&ctx).await,
+        (Method::Post, ["api", "staff", "assist"]) => paperless::routes::assist(&mut ctx).await,
+        (Method::Get, ["api", "admin", "agencies", code, "paperless"]) => {
+            let code = code.to_string();
+            paperless::routes::get(&ctx, &code).await
+        }
+        (Method::Put, ["api", "admin", "agencies", code, "paperless"]) => {
+            let code = code.to_string();
+            paperless::routes::put(&mut ctx, &code).await
+        }
+        (Method::Get, ["api", "staff", "reports"]) => report::routes::mine(&ctx).await,
+        (Method::Post, ["api", "staff", "reports"]) => report::routes::create(&mut ctx).await,
+        (Method::Post, ["api", "staff", "reports", id, "close"]) => {
+            let id = id.to_string();
+            report::routes::sender_close(&ctx, &id).await
+        }
+        (Method::Get, ["api", "admin", "reports"]) => report::routes::list(&ctx).await,
+        (Method::Post, ["api", "admin", "reports", id, "answer"]) => {
+            let id = id.to_string();
+            report::routes::answer(&mut ctx, &id).await
+        }
+        (Method::Post, ["api", "admin", "reports", id, "close"]) => {
+            let id = id.to_string();
+            report::routes::admin_close(&ctx, &id).await
+        }
         (Method::Get, ["api", "staff", "bills"]) => bill::routes::list(&ctx).await,
         (Method::Post, ["api", "staff", "bills"]) => bill::routes::create(&mut ctx).await,
         (Method::Post, ["api", "staff", "bills", "import"]) => bill::routes::import(&mut ctx).await,

@@ -106,6 +106,13 @@ pub fn SubmitPage() -> impl IntoView {
     let agency_name = chosen.read_untracked().as_ref().filter(|a| a.code == agency).map(|a| a.name.clone()).unwrap_or_default();
 
     let draft_key = format!("{code}.{agency}");
+    // The desk's assisted-filing code (`?ho-tro=` of the officer's QR), kept in the tab so that it
+    // survives the trip to log in and back.
+    let assist_key = format!("motcua.assist.{draft_key}");
+    let assist = query.read_untracked().get("ho-tro").filter(|c| !c.trim().is_empty()).or_else(|| crate::storage::session::get(&assist_key));
+    if let Some(a) = &assist {
+        crate::storage::session::set(&assist_key, a);
+    }
     let UseDraftReturn { draft, restored, clear } = use_draft_with_options::<FormDraft>(&draft_key, UseDraftOptions { keep: |d| d.edited });
     let start = draft.get_untracked();
     let applicant = Person::new(&start.applicant);
@@ -198,6 +205,7 @@ pub fn SubmitPage() -> impl IntoView {
     };
     Effect::new(move || errors.set(Errors::first(live_errors())));
 
+    let assisted = assist.is_some();
     let navigate = use_navigate();
     let send = move || {
         submitted.set(true);
@@ -222,13 +230,16 @@ pub fn SubmitPage() -> impl IntoView {
             send_by_post: d.send_by_post,
             inputs: d.inputs,
             files: d.files.iter().map(|f| f.id.clone()).collect(),
+            assist: assist.clone(),
         };
         busy.set(true);
         let navigate = navigate.clone();
+        let assist_key = assist_key.clone();
         leptos::task::spawn_local(async move {
             match api::dossiers::submit(&body).await {
                 Ok(dossier) => {
                     clear.run(());
+                    crate::storage::session::remove(&assist_key);
                     navigate(&format!("/ho-so/{}", dossier.summary.id), Default::default());
                 }
                 Err(e) => {
@@ -262,6 +273,7 @@ pub fn SubmitPage() -> impl IntoView {
                         <h1>{t("Nộp hồ sơ trực tuyến", "Submit a dossier online")}</h1>
                         <p class="muted">{d.summary.name.clone()}{move || (!agency_label.get_value().is_empty()).then(|| format!(" — {}", agency_label.get_value()))}</p>
                         {restored.then(|| view! { <p class="notice" role="status">{t("Đã khôi phục bản nháp lưu trên máy.", "The draft saved on this phone was restored.")}</p> })}
+                        {assisted.then(|| view! { <p class="notice" role="status">{t("Nộp trực tuyến có hỗ trợ của cán bộ Bộ phận Một cửa.", "Filing online with the help of the one-stop desk.")}</p> })}
                         {move || (logged_in.get() == Some(false)).then(|| view! {
                             <p class="notice">{t("Bạn cần ", "You need to ")}<a href="/tai-khoan">{t("đăng nhập", "log in")}</a>{t(" để gửi hồ sơ. Thông tin đã nhập vẫn được lưu trên máy.", " to send the dossier. What you have entered stays saved on this phone.")}</p>
                         })}

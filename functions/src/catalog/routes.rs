@@ -88,9 +88,14 @@ pub async fn procedure(ctx: &Ctx, code: &str) -> Result<Response, ApiError> {
     let legal_basis = row.legal_basis.clone();
     let mut fee_schedule = crate::fee::repo::schedule(&d1, code).await?;
     // `?agency=`: the schedule as it applies in that agency's province (its own versions, if any).
-    if let (Some(agency), Some(schedule)) = (ctx.query("agency").filter(|a| !a.trim().is_empty()), fee_schedule.as_ref()) {
+    let agency = ctx.query("agency").filter(|a| !a.trim().is_empty());
+    if let (Some(agency), Some(schedule)) = (agency.as_ref(), fee_schedule.as_ref()) {
         let provincial = crate::fee::repo::province_versions_for_agency(&d1, agency.trim(), code).await?;
         fee_schedule = Some(motcua_domain::fee::for_province(schedule, &provincial, crate::platform::clock::today_vn()));
     }
-    json(&ProcedureDetail { summary: summary(row), level_label, documents, legal_basis, fee_schedule })
+    let online_only = match agency {
+        Some(agency) => crate::paperless::routes::online_only(&d1, agency.trim(), code).await?,
+        None => None,
+    };
+    json(&ProcedureDetail { summary: summary(row), level_label, documents, legal_basis, fee_schedule, online_only })
 }

@@ -38,6 +38,12 @@ pub async fn walk_in(ctx: &mut Ctx) -> Result<Response, ApiError> {
     }
     let desk = indicators::desk_intake(how.channel.as_deref(), how.postal_item.as_deref())?;
     let d1 = ctx.d1()?;
+    // Paperless days: a paper dossier of this procedure is not taken at the counter today; the
+    // officer helps the citizen file online instead (crate::paperless). Checked before intake,
+    // for the counter only: a dossier that came by post has no citizen at the desk to help.
+    if matches!(desk.channel, indicators::Channel::Counter) {
+        crate::paperless::routes::refuse_paper(&d1, &req.agency, &req.procedure, clock::now()).await?;
+    }
     let mut new = prepare(ctx, &req, Intake::Counter { staff_id: &staff.staff_id, desk: &desk }).await?;
     new.stmts.push(audit::stmt(
         &d1,

@@ -33,16 +33,19 @@ pub async fn staff_view(d1: &D1Database, row: &DossierRow) -> Result<StaffDossie
         documents: String,
         processing_days: i64,
         paid_online: Option<i64>,
+        assisted_by: Option<String>,
     }
     let proc: Option<Proc> = db::first(
         d1.prepare(
-            "SELECT p.documents, p.processing_days, d.paid_online FROM dossiers d JOIN procedures p ON p.code = d.procedure_code \
+            "SELECT p.documents, p.processing_days, d.paid_online, s.display_name AS assisted_by \
+             FROM dossiers d JOIN procedures p ON p.code = d.procedure_code LEFT JOIN staff s ON s.id = d.assisted_by \
              WHERE d.id = ?1",
         )
         .bind(&[row.id.as_str().into()])?,
     )
     .await?;
     let paid_online = proc.as_ref().and_then(|p| p.paid_online).map(|v| v != 0);
+    let assisted_by = proc.as_ref().and_then(|p| p.assisted_by.clone());
     let documents: Vec<String> = proc.as_ref().and_then(|p| serde_json::from_str(&p.documents).ok()).unwrap_or_default();
     let deadline = row.deadline.as_deref().and_then(|d| calendar::parse_iso_date("deadline", d).ok());
     let urgency = desk::urgency(row.status, deadline, calendar::vietnam_local(clock::now()));
@@ -59,6 +62,7 @@ pub async fn staff_view(d1: &D1Database, row: &DossierRow) -> Result<StaffDossie
         steps: steps(d1, &row.id, deadline).await?,
         processing_days: proc.map(|p| p.processing_days).unwrap_or(0),
         paid_online,
+        assisted_by,
     })
 }
 

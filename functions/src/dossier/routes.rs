@@ -26,9 +26,14 @@ pub async fn submit(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let d1 = ctx.d1()?;
     // Checked before the dossier number is taken, so a refused file never leaves a gap.
     let files = crate::upload::routes::attachable(&d1, &who.citizen_id, &req.files).await?;
+    // Filed with a desk officer's help (their QR code): still online, the officer recorded.
+    let assisted = crate::paperless::routes::assisted_by(&d1, req.assist.as_deref(), &req.agency, &req.procedure).await?;
     let mut new = prepare(ctx, &req, Intake::Online { citizen_id: &who.citizen_id }).await?;
     for (i, f) in files.iter().enumerate() {
         new.stmts.push(crate::upload::repo::attach_stmt(&d1, &f.id, &who.citizen_id, &new.id, i)?);
+    }
+    if let Some(staff_id) = assisted {
+        new.stmts.push(crate::paperless::store::assisted_stmt(&d1, &new.id, &staff_id)?);
     }
     d1.batch(new.stmts).await?;
     let row = repo::dossier(&d1, &new.id).await?.ok_or_else(|| ApiError::Unexpected("dossier vanished".into()))?;
