@@ -12,7 +12,7 @@ use crate::api;
 use crate::pages::dashboard::Dashboard;
 use crate::pages::desk::{
     admin::Admin, bills::Bills, dossier::DeskDossier, inbox::Inbox, national_catalog::NationalCatalog, national_sync::NationalSync, reconcile::Reconcile, refunds::Refunds,
-    sheet::ControlSheet, walk_in::WalkIn,
+    reports::Reports, sheet::ControlSheet, walk_in::WalkIn,
 };
 use crate::pages::not_found::NotFound;
 use crate::pages::staff_login::StaffLogin;
@@ -60,6 +60,7 @@ pub fn StaffApp() -> impl IntoView {
                     <Route path=path!("/can-bo/khoan-phai-nop") view=Bills/>
                     <Route path=path!("/can-bo/dong-bo-dvcqg") view=NationalSync/>
                     <Route path=path!("/can-bo/danh-muc-quoc-gia") view=NationalCatalog/>
+                    <Route path=path!("/can-bo/phan-anh") view=Reports/>
                 </Routes>
             </main>
             <nav class="bottom no-print" aria-label="Điều hướng cán bộ">

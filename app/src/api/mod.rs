@@ -25,6 +25,8 @@ pub mod desk;
 #[cfg(feature = "staff")]
 pub mod national;
 #[cfg(feature = "staff")]
+pub mod outreach;
+#[cfg(feature = "staff")]
 pub mod refunds;
 
 use std::future::{Future, IntoFuture};

@@ -7,7 +7,9 @@ use leptos_router::hooks::use_params_map;
 use crate::api;
 use crate::components::agency::use_chosen;
 use crate::components::fee_calculator::{default_inputs, FeeCalculator};
+use crate::components::dates::date_vn;
 use crate::i18n::{pick, t, working_days};
+use motcua_domain::paperless::{weekday_en, weekday_vi, OnlineOnlyDays};
 
 #[component]
 pub fn ProcedurePage() -> impl IntoView {
@@ -26,6 +28,7 @@ pub fn ProcedurePage() -> impl IntoView {
                     match detail.await {
                         Ok(d) => {
                             let fees = d.fee_schedule.clone().filter(|s| !s.versions.is_empty());
+                            let online_only = d.online_only.clone();
                             let code = d.summary.code.clone();
                             // Sending needs the agency: choose it first, then come back here.
                             let start = move || match chosen.get() {
@@ -55,6 +58,7 @@ pub fn ProcedurePage() -> impl IntoView {
                                     }
                                     None => view! { <p>{t("Không thu phí, lệ phí.", "No fees or charges.")}</p> }.into_any(),
                                 }}
+                                {online_only.map(|o| view! { <OnlineOnly days=o/> })}
                                 <div class="actions">{start}</div>
                             }.into_any()
                         }
@@ -62,6 +66,25 @@ pub fn ProcedurePage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+        </section>
+    }
+}
+
+/// The chosen agency's paperless days for this procedure: on them it takes the dossier online
+/// only (the desk helps file it on the citizen's phone).
+#[component]
+fn OnlineOnly(days: OnlineOnlyDays) -> impl IntoView {
+    let weekdays = days.weekdays.iter().map(|w| pick(weekday_vi(*w).to_string(), weekday_en(*w).to_string())).collect::<Vec<_>>().join(", ");
+    let dates = days.dates.iter().map(|d| date_vn(d)).collect::<Vec<_>>().join(", ");
+    let except = days.except_dates.iter().map(|d| date_vn(d)).collect::<Vec<_>>().join(", ");
+    view! {
+        <section class="notice online-only" aria-labelledby="online-only-title">
+            <h2 id="online-only-title">{t("Ngày chỉ nhận hồ sơ trực tuyến", "Days for online dossiers only")}</h2>
+            {days.today.then(|| view! { <p><strong>{t("Hôm nay cơ quan chỉ nhận hồ sơ này trực tuyến.", "Today the agency takes this dossier online only.")}</strong></p> })}
+            {(!weekdays.is_empty()).then(|| view! { <p>{t("Hằng tuần: ", "Every week: ")}{weekdays}</p> })}
+            {(!dates.is_empty()).then(|| view! { <p>{t("Các ngày: ", "Dates: ")}{dates}</p> })}
+            {(!except.is_empty()).then(|| view! { <p>{t("Trừ các ngày: ", "Except on: ")}{except}</p> })}
+            <p class="muted">{t("Vào những ngày này, Bộ phận Một cửa không nhận hồ sơ giấy mà hỗ trợ bạn nộp trực tuyến ngay trên điện thoại.", "On these days the desk takes no paper dossier; it helps you file online on your phone.")}</p>
         </section>
     }
 }

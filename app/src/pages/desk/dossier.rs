@@ -205,6 +205,7 @@ pub fn DeskDossier() -> impl IntoView {
                             {d.detail.postal_item.clone().map(|item| view! { <dt>"Số hiệu bưu gửi"</dt><dd class="postal-item">{item}</dd> })}
                             <dt>"Ngày nộp"</dt><dd>{s.submitted_at.as_deref().map(when).unwrap_or_default()}</dd>
                             <dt>"Hạn giải quyết"</dt><dd>{s.deadline.as_deref().map(day).unwrap_or_default()}</dd>
+                            {d.assisted_by.clone().map(|name| view! { <dt>"Hỗ trợ"</dt><dd class="assisted">{format!("Nộp trực tuyến có hỗ trợ của cán bộ {name}")}</dd> })}
                             {paid_online.map(|o| view! { <dt>"Thanh toán"</dt><dd class="paid-channel">{if o { "Trực tuyến" } else { "Tại quầy (không trực tuyến)" }}</dd> })}
                         </dl>
                         <p class="no-print"><a href=format!("/can-bo/ho-so/{}/phieu-kiem-soat", s.id)>"Phiếu kiểm soát quá trình giải quyết hồ sơ"</a></p>

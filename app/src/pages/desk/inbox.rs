@@ -43,7 +43,8 @@ pub fn Inbox() -> impl IntoView {
                 <h1>"Hồ sơ cần xử lý"</h1>
                 {move || ctx.me.get().map(|me| view! {
                     <p class="muted">{format!("{} · {} cơ quan", me.display_name, me.agencies.len())}
-                        " "<button type="button" class="link" on:click=logout>"Đăng xuất"</button></p>
+                        " "<button type="button" class="link" on:click=logout>"Đăng xuất"</button>
+                        " · "<a href="/can-bo/phan-anh">"Phản ánh lên cấp trên"</a></p>
                 })}
             </div>
             <form class="search" role="search" on:submit=search>

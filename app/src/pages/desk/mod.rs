@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod agency_money;
+pub mod assist;
 pub mod bill_import;
 pub mod bill_new;
 pub mod bills;
@@ -15,6 +16,7 @@ pub mod national_sync;
 pub mod national_catalog;
 pub mod payment_links;
 pub mod reconcile;
+pub mod reports;
 pub mod refunds;
 pub mod sheet;
 pub mod targets;

@@ -11,6 +11,7 @@ use motcua_domain::api::{AgencyNode, ProcedureSummary};
 use motcua_domain::fee::InputKind;
 use serde_json::{json, Map, Value};
 
+use super::assist::AssistPanel;
 use super::use_require_staff;
 use crate::api;
 use crate::components::form::{Errors, Field};
@@ -47,6 +48,8 @@ pub fn WalkIn() -> impl IntoView {
     let postal_item = RwSignal::new(String::new());
     let errors = RwSignal::new(Errors::default());
     let busy = RwSignal::new(false);
+    // Assisted filing: opened by the button, or by a paperless day's refusal.
+    let assist_open = RwSignal::new(false);
 
     Effect::new(move |_| {
         let Some(me) = ctx.me.get() else { return };
@@ -129,7 +132,10 @@ pub fn WalkIn() -> impl IntoView {
                     }
                     navigate(&format!("/can-bo/ho-so/{id}"), Default::default());
                 }
-                Err(e) => errors.set(e.into()),
+                Err(e) => {
+                    assist_open.set(e.code == motcua_domain::paperless::REFUSAL_CODE);
+                    errors.set(e.into());
+                }
             }
         });
     };
@@ -190,7 +196,9 @@ pub fn WalkIn() -> impl IntoView {
                 }).collect_view()}
                 {move || errors.get().general().map(|m| view! { <p class="error" role="alert">{m}</p> })}
                 <button type="submit" disabled=move || busy.get()>"Tiếp nhận và cấp mã hồ sơ"</button>
+                <button type="button" class="secondary" on:click=move |_| assist_open.set(true)>"Hỗ trợ nộp trực tuyến"</button>
             </form>
+            <AssistPanel agency=agency procedure=procedure open=assist_open/>
         </section>
     }
 }
