@@ -6,7 +6,7 @@
 
 pub mod wire;
 
-use motcua_domain::{admin, api, auth, beneficiary, bill, fee, indicators, national};
+use motcua_domain::{admin, api, auth, beneficiary, bill, fee, indicators, national, paperless, staff_report};
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{json, Map, Value};
@@ -208,6 +208,16 @@ pub fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
                 q_enum("kind", "one kind of difference", &["name", "processing_days", "fee_amount", "legal_basis_missing", "only_national", "only_ours"]),
             ]),
         op("post", "/api/admin/national-catalog/differences/{id}/resolve", Staff, "National admin: mark an open difference reviewed, with a note (audited); a later pull reopens it only if the values change", Body::Json(s::<wire::ResolveBody>(g)), A::Json(200, s::<national::catalog::CatalogDifference>(g))),
+        op("get", "/api/admin/agencies/{code}/paperless", Staff, "The agency's paperless days: procedures taken online only on some ISO weekdays and dates, except on some dates (admin of the agency's scope); `version` 0 before the first", Body::None, A::Json(200, s::<paperless::PaperlessView>(g))),
+        op("put", "/api/admin/agencies/{code}/paperless", Staff, "Replace the agency's paperless days (audited; with `version`, refused as 409 `conflict` when someone saved meanwhile); 400 names the item: `unknown_procedure`, `not_handled`, `out_of_range`, `invalid_date`, `duplicate`, `contradiction`", Body::Json(s::<paperless::PaperlessInput>(g)), A::Json(200, s::<paperless::PaperlessView>(g))),
+        op("post", "/api/staff/assist", Staff, "Assisted filing: a 2-hour code bound to the calling officer and the link (with its QR code as SVG) to the procedure's online form at the agency; a dossier submitted with it stays online and records the officer", Body::Json(s::<paperless::AssistRequest>(g)), A::Json(201, s::<paperless::AssistLink>(g))),
+        op("post", "/api/staff/reports", Staff, "Report upward a wrong published fee, wrong procedure information, a difficulty or a system error of an agency in the caller's scope (audited)", Body::Json(s::<staff_report::NewReportInput>(g)), A::Json(201, s::<staff_report::ReportView>(g))),
+        op("get", "/api/staff/reports", Staff, "The caller's own reports, newest first, with the province's answers", Body::None, A::Json(200, json!({"type": "array", "items": s::<staff_report::ReportView>(g)}))),
+        op("post", "/api/staff/reports/{id}/close", Staff, "The sender closes their own answered report (409 `wrong_state` while open, `report_closed` once closed)", Body::None, A::Json(200, s::<staff_report::ReportView>(g))),
+        op("get", "/api/admin/reports", Staff, "Reports of the agencies in the admin's scope, open first", Body::None, A::Json(200, json!({"type": "array", "items": s::<staff_report::ReportView>(g)})))
+            .with_query(vec![q_enum("status", "one state, or all (default)", &["open", "answered", "closed", "all"])]),
+        op("post", "/api/admin/reports/{id}/answer", Staff, "Answer an open report (audited; 409 once answered or closed)", Body::Json(s::<staff_report::AnswerInput>(g)), A::Json(200, s::<staff_report::ReportView>(g))),
+        op("post", "/api/admin/reports/{id}/close", Staff, "Close an open or answered report (audited; 409 once closed)", Body::None, A::Json(200, s::<staff_report::ReportView>(g))),
         op("post", "/api/dossiers/{id}/rating", Citizen, "Rate a returned dossier once: `score` 1–5, `reasons` (codes of the fixed list), `comment`; the portal's level is derived from the score and synced (409 `not_finished` before the result is returned, 409 `already_rated`)", Body::Json(s::<national::RatingInput>(g)), A::Json(201, s::<national::Rating>(g))),
         op("post", "/api/staff/bills", Staff, "Issue a bill of the officer's agency: a land obligation, a fine, insurance or another charge (201 with its code; SMS to the payer's phone when given)", Body::Json(s::<bill::NewBillInput>(g)), A::Json(201, s::<bill::BillView>(g))),
         op("get", "/api/staff/bills", Staff, "Bills of the caller's agencies (newest first) and how many are in each state", Body::None, A::Json(200, json!({"type": "object", "properties": {"bills": {"type": "array", "items": s::<bill::BillView>(g)}, "counts": object()}})))
@@ -302,6 +312,10 @@ fn example(method: &str, path: &str) -> Option<Value> {
         ("post", "/api/bills/{code}/payments") => json!({"provider": "vietqr", "payer_id": "042090001234"}),
         ("post", "/api/staff/payment-links") => json!({"agency": "000.10.51.H27", "slug": "phi-trong-giu-xe", "title": "Phí trông giữ xe", "reference_label": "Biển số xe", "min_amount": 5000, "max_amount": 200000, "line_name": "Phí trông giữ xe"}),
         ("post", "/api/payment-links/{slug}/payments") => json!({"provider": "vietqr", "reference": "38A-12345", "payer": {"name": "Đỗ Minh Tâm", "id_number": "042090001240"}, "amount": 30000}),
+        ("put", "/api/admin/agencies/{code}/paperless") => json!({"procedures": ["2.000815"], "weekdays": [2, 4], "dates": ["2026-12-24"], "except_dates": ["2026-12-31"], "version": 1}),
+        ("post", "/api/staff/assist") => json!({"agency": "000.10.51.H27", "procedure": "2.000815"}),
+        ("post", "/api/staff/reports") => json!({"agency": "000.10.51.H27", "procedure": "2.000815", "kind": "wrong_fee", "text": "Lệ phí chứng thực đang công bố 3.000 đồng/trang; theo Thông tư 226/2016/TT-BTC là 2.000 đồng/trang."}),
+        ("post", "/api/admin/reports/{id}/answer") => json!({"text": "Đã thêm phiên bản phí đúng từ ngày 01/01/2027."}),
         ("post", "/api/dossiers/{id}/rating") => json!({"score": 5, "reasons": ["thai_do_can_bo", "dung_hen"], "comment": "Cán bộ hướng dẫn tận tình"}),
         ("put", "/api/admin/agencies/{code}/targets") => json!({"year": 2026, "online_payment_rate": "30", "online_submission_rate": "50"}),
         ("post", "/api/admin/settlements/differences/{id}/resolve") => json!({"note": "Đã tra soát với VNPAY"}),
