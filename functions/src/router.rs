@@ -319,6 +319,8 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
         #[cfg(feature = "sandbox")]
         (Method::Post, ["dev", "bills", "age"]) => dev::age_bill(&mut ctx).await,
         #[cfg(feature = "sandbox")]
+        (Method::Post, ["dev", "assist", "expire"]) => dev::expire_assist(&mut ctx).await,
+        #[cfg(feature = "sandbox")]
         (Method::Post, ["dev", "national-sync", "age"]) => national::sandbox::age(&mut ctx).await,
         (Method::Get, ["can-bo", ..] | ["lanh-dao", ..]) => app_shell(&ctx, STAFF_SHELL).await,
         // The citizen app's landing pages get the landing bundle (a first visit's lighter load);

@@ -23,6 +23,7 @@ mod multipart;
 mod national;
 mod national_catalog;
 mod national_login;
+mod outreach_desk;
 mod payments;
 mod races;
 mod tenancy;

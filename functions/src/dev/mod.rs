@@ -134,3 +134,22 @@ pub async fn age_bill(ctx: &mut Ctx) -> Result<Response, ApiError> {
         .await?;
     json(&serde_json::json!({ "aged": result.meta()?.and_then(|m| m.changes).unwrap_or(0) }))
 }
+
+#[derive(Deserialize)]
+struct AgeAssist {
+    code: String,
+}
+
+/// `POST /dev/assist/expire {"code"}`: makes an assisted-filing code expired, so tests see the
+/// refusal without waiting two hours (SANDBOX only).
+pub async fn expire_assist(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    sandbox_only(ctx)?;
+    let body: AgeAssist = ctx.json_body().await?;
+    let result = ctx
+        .d1()?
+        .prepare("UPDATE assist_codes SET expires_at = ?1 WHERE code = ?2")
+        .bind(&[((crate::platform::clock::now().unix_timestamp() - 1) as f64).into(), body.code.trim().to_ascii_uppercase().into()])?
+        .run()
+        .await?;
+    json(&serde_json::json!({ "expired": result.meta()?.and_then(|m| m.changes).unwrap_or(0) }))
+}
