@@ -73,11 +73,11 @@ fn the_paperless_rule_is_checked_scoped_audited_and_version_guarded() {
     let other_admin = app().login_staff("hatinh.admin");
 
     // Only an admin whose scope covers the agency: others see nothing (404), with no change.
-    assert_eq!(expect_error(leader.get(&format!("/api/admin/agencies/{agency}/paperless")), 404).0, "not_found");
-    assert_eq!(expect_error(officer.get(&format!("/api/admin/agencies/{agency}/paperless")), 404).0, "not_found");
+    assert_eq!(expect_error(leader.get(&format!("/api/admin/agencies/{agency}/paperless")), 404).0, "route_not_found");
+    assert_eq!(expect_error(officer.get(&format!("/api/admin/agencies/{agency}/paperless")), 404).0, "route_not_found");
     let body = json!({"procedures": ["2.000815"], "weekdays": [2]});
     assert_eq!(expect_error(put_paperless(&other_admin, &agency, &body), 404).0, "not_found");
-    assert_eq!(expect_error(put_paperless(&leader, &agency, &body), 404).0, "not_found");
+    assert_eq!(expect_error(put_paperless(&leader, &agency, &body), 404).0, "route_not_found");
     let unauth = app().client.get(app().url(&format!("/api/admin/agencies/{agency}/paperless"))).send().unwrap();
     assert_eq!(unauth.status(), 401);
 
@@ -281,10 +281,10 @@ fn reports_go_up_are_answered_and_closed_within_scope() {
     assert!(open.iter().any(|m| m["id"] == id.as_str()));
     let elsewhere: Vec<Value> = hatinh.get("/api/admin/reports?status=all").json().unwrap();
     assert!(elsewhere.iter().all(|m| m["id"] != id.as_str()));
-    assert_eq!(expect_error(officer.get("/api/admin/reports"), 404).0, "not_found");
+    assert_eq!(expect_error(officer.get("/api/admin/reports"), 404).0, "route_not_found");
     assert_eq!(expect_error(admin.get("/api/admin/reports?status=done"), 400).1.as_deref(), Some("status"));
     assert_eq!(expect_error(hatinh.post_json(&format!("/api/admin/reports/{id}/answer"), &json!({"text": "Không"})), 404).0, "not_found");
-    assert_eq!(expect_error(officer.post_json(&format!("/api/admin/reports/{id}/answer"), &json!({"text": "Tự trả lời"})), 404).0, "not_found");
+    assert_eq!(expect_error(officer.post_json(&format!("/api/admin/reports/{id}/answer"), &json!({"text": "Tự trả lời"})), 404).0, "route_not_found");
 
     // The sender may not close an open report; another officer cannot even see it.
     assert_eq!(expect_error(officer.post_json(&format!("/api/staff/reports/{id}/close"), &json!({})), 409).0, "wrong_state");

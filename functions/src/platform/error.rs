@@ -263,6 +263,7 @@ fn what_vi(what: &str) -> &'static str {
         "file" => "tệp",
         "dashboard" => "trang thống kê",
         "pay_link" => "đường dẫn thanh toán",
+        "report" => "phản ánh",
         _ => "dữ liệu",
     }
 }
