@@ -21,6 +21,10 @@ pub fn AssistPanel(agency: RwSignal<String>, procedure: RwSignal<String>, open: 
         }
         spawn_local(async move {
             link.set(Some(api::outreach::assist(&a, &p).await.map_err(|e| e.message)));
+            // On a phone the panel is below the form: bring it to the officer's eyes.
+            if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("assist-title")) {
+                el.scroll_into_view();
+            }
         });
     });
     view! {
