@@ -1,5 +1,6 @@
 // Paperless days and reports upward in a browser, on a phone (360×740). (1) Hà Tĩnh's admin
-// makes today a paperless day at xã Sơn Tây for certified copies; the officer's walk-in of one
+// makes today a paperless day at xã Sơn Tây for certified copies on the catalog page (a bad
+// date refused at its field first); the citizen's procedure page says so; the officer's walk-in of one
 // is refused with the message and the assisted-filing QR opens by itself, with the link to the
 // online form carrying the officer's code. (2) The officer reports a wrong fee upward; the
 // province's admin answers it on the reports page; the officer sees the answer and closes it.
@@ -26,16 +27,28 @@ function vnWeekdays() {
 }
 
 test("a walk-in on a paperless day is refused and the desk shows the assisted-filing QR", async () => {
-  const admin = await apiLogin(server.base, { username: "hatinh.admin" });
-  const rule = await apiCall(server.base, admin, "GET", `/api/admin/agencies/${SON_TAY}/paperless`);
-  await apiCall(server.base, admin, "PUT", `/api/admin/agencies/${SON_TAY}/paperless`, {
-    procedures: ["2.000815"],
-    weekdays: vnWeekdays(),
-    version: rule.version,
-  });
-
+  // The province's admin sets the paperless days on the catalog page.
   const page = await browser.newPage();
   await page.setViewportSize({ width: 360, height: 740 });
+  await staffLogin(page, "hatinh.admin", server.base);
+  await page.goto(server.base + "/can-bo/quan-tri");
+  await page.locator(`#a-agency option[value='${SON_TAY}']`).waitFor({ state: "attached" });
+  await page.locator("#a-agency").selectOption(SON_TAY);
+  await page.getByRole("heading", { name: "Ngày không nhận hồ sơ giấy" }).waitFor();
+  await page.locator("#pl-p-2\\.000815").check();
+  for (const w of vnWeekdays()) await page.locator(`#pl-w-${w}`).check();
+  await page.locator("#pl-except").fill("2026-13-01");
+  await page.getByRole("button", { name: "Lưu lịch" }).click();
+  await page.getByText("Ngày không hợp lệ", { exact: false }).first().waitFor();
+  await page.locator("#pl-except").fill("");
+  await page.getByRole("button", { name: "Lưu lịch" }).click();
+  await page.getByText("Đã lưu lịch ngày không nhận hồ sơ giấy.").waitFor();
+  await checkPage(page, "paperless-admin-saved");
+  const admin = await apiLogin(server.base, { username: "hatinh.admin" });
+  const rule = await apiCall(server.base, admin, "GET", `/api/admin/agencies/${SON_TAY}/paperless`);
+  assert.deepEqual(rule.procedures, ["2.000815"]);
+  assert.deepEqual(rule.weekdays, [...new Set(vnWeekdays())].sort((a, b) => a - b));
+
   await staffLogin(page, "sontay.motcua", server.base);
   await page.goto(server.base + "/can-bo/tiep-nhan");
   await page.locator("#f-procedure option[value='2.000815']").waitFor({ state: "attached" });

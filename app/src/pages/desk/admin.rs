@@ -2,7 +2,8 @@
 //! ([`super::targets`]), its
 //! beneficiary accounts by purpose and its merchant at each payment provider
 //! ([`super::agency_money`]), whether it takes online payment for a procedure; and new
-//! fee-schedule versions with their legal basis and effective date. The server validates and
+//! fee-schedule versions with their legal basis and effective date; its paperless days
+//! ([`super::paperless_days`]). The server validates and
 //! audits every change; its message is shown at the field.
 
 use leptos::prelude::*;
@@ -10,6 +11,7 @@ use leptos::task::spawn_local;
 use serde_json::{json, Value};
 
 use super::agency_money::{AgencyAccounts, AgencyGateways};
+use super::paperless_days::PaperlessDays;
 use super::targets::AgencyTargets;
 use super::use_require_staff;
 use crate::api::{self, ApiFailure};
@@ -75,7 +77,8 @@ pub fn Admin() -> impl IntoView {
                 (!code.is_empty()).then(|| view! {
                     <AgencyTargets agency=code.clone()/>
                     <AgencyAccounts agency=code.clone()/>
-                    <AgencyGateways agency=code names=names/>
+                    <AgencyGateways agency=code.clone() names=names/>
+                    <PaperlessDays agency=code/>
                 })
             }}
             <label class="field" for="a-procedure"><span>"Thủ tục"</span>

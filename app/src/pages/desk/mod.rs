@@ -14,6 +14,7 @@ pub mod dossier;
 pub mod inbox;
 pub mod national_sync;
 pub mod national_catalog;
+pub mod paperless_days;
 pub mod payment_links;
 pub mod reconcile;
 pub mod reports;
