@@ -56,8 +56,14 @@ pub struct PaperlessInput {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaperlessView {
     pub agency: String,
-    #[serde(flatten)]
-    pub rule: PaperlessRule,
+    /// Procedure codes the rule applies to.
+    pub procedures: Vec<String>,
+    /// ISO weekday numbers, 1 = Monday … 7 = Sunday.
+    pub weekdays: Vec<u8>,
+    /// Extra paperless dates (YYYY-MM-DD).
+    pub dates: Vec<String>,
+    /// Dates on which the rule does not apply.
+    pub except_dates: Vec<String>,
     /// 0 before the first rule is saved.
     pub version: i64,
 }
@@ -99,6 +105,18 @@ fn duplicate(field: String) -> FieldError {
 }
 
 impl PaperlessInput {
+    /// The body read by hand from JSON (see `validation::json_fields`).
+    pub fn from_json(body: &serde_json::Value) -> Result<PaperlessInput, FieldError> {
+        use crate::validation::json_fields as f;
+        Ok(PaperlessInput {
+            procedures: f::texts(body, "procedures")?,
+            weekdays: f::integers(body, "weekdays")?,
+            dates: f::texts(body, "dates")?,
+            except_dates: f::texts(body, "except_dates")?,
+            version: f::optional_integer(body, "version")?,
+        })
+    }
+
     /// Every check, naming the first wrong item by its path (`procedures.2`, `weekdays.0`):
     /// `known` says whether a procedure exists at all, `handled` whether this agency handles it.
     pub fn validate(&self, known: impl Fn(&str) -> bool, handled: impl Fn(&str) -> bool) -> Result<PaperlessRule, FieldError> {

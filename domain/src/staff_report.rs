@@ -137,6 +137,17 @@ pub struct NewReport {
 }
 
 impl NewReportInput {
+    /// The body read by hand from JSON (see `validation::json_fields`).
+    pub fn from_json(body: &serde_json::Value) -> Result<NewReportInput, FieldError> {
+        use crate::validation::json_fields as f;
+        Ok(NewReportInput {
+            agency: f::text(body, "agency")?,
+            procedure: f::optional_text(body, "procedure")?,
+            kind: f::text(body, "kind")?,
+            text: f::text(body, "text")?,
+        })
+    }
+
     pub fn validate(&self) -> Result<NewReport, FieldError> {
         let agency = crate::codes::AgencyCode::parse("agency", &self.agency)?.to_string();
         let kind = match Kind::from_str_opt(self.kind.trim()) {

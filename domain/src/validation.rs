@@ -171,3 +171,83 @@ mod tests {
         }
     }
 }
+
+/// Fields of a JSON body read by hand, for the few Worker routes that take their body as a
+/// `serde_json::Value` (each derived deserializer costs the Worker's size budget): a present
+/// field of the wrong type is `invalid_type` at its path, as [`from_json`] says it.
+pub mod json_fields {
+    use super::FieldError;
+    use serde_json::Value;
+
+    fn wrong_type(field: &str) -> FieldError {
+        FieldError::new(
+            field,
+            "invalid_type",
+            format!("Trường \"{field}\" không đúng kiểu dữ liệu."),
+            format!("The field \"{field}\" has the wrong type."),
+        )
+    }
+
+    /// A text field; absent or null is empty.
+    pub fn text(body: &Value, field: &str) -> Result<String, FieldError> {
+        match body.get(field) {
+            None | Some(Value::Null) => Ok(String::new()),
+            Some(Value::String(s)) => Ok(s.clone()),
+            Some(_) => Err(wrong_type(field)),
+        }
+    }
+
+    /// An optional text field.
+    pub fn optional_text(body: &Value, field: &str) -> Result<Option<String>, FieldError> {
+        match body.get(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(wrong_type(field)),
+        }
+    }
+
+    fn list<'a>(body: &'a Value, field: &str) -> Result<&'a [Value], FieldError> {
+        match body.get(field) {
+            None | Some(Value::Null) => Ok(&[]),
+            Some(Value::Array(items)) => Ok(items),
+            Some(_) => Err(wrong_type(field)),
+        }
+    }
+
+    /// A list of texts; items named `field.i`.
+    pub fn texts(body: &Value, field: &str) -> Result<Vec<String>, FieldError> {
+        list(body, field)?.iter().enumerate().map(|(i, v)| v.as_str().map(str::to_string).ok_or_else(|| wrong_type(&format!("{field}.{i}")))).collect()
+    }
+
+    /// A list of whole numbers; items named `field.i`.
+    pub fn integers(body: &Value, field: &str) -> Result<Vec<i64>, FieldError> {
+        list(body, field)?.iter().enumerate().map(|(i, v)| v.as_i64().ok_or_else(|| wrong_type(&format!("{field}.{i}")))).collect()
+    }
+
+    /// An optional whole number.
+    pub fn optional_integer(body: &Value, field: &str) -> Result<Option<i64>, FieldError> {
+        match body.get(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => v.as_i64().map(Some).ok_or_else(|| wrong_type(field)),
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use serde_json::json;
+
+        #[test]
+        fn fields_by_hand_name_the_wrong_one() {
+            let body = json!({"a": "x", "n": null, "l": ["p", 3], "w": [1, "2"], "v": "1"});
+            assert_eq!(text(&body, "a").unwrap(), "x");
+            assert_eq!(text(&body, "missing").unwrap(), "");
+            assert_eq!(optional_text(&body, "n").unwrap(), None);
+            assert_eq!(text(&body, "l").unwrap_err().code, "invalid_type");
+            assert_eq!(texts(&body, "l").unwrap_err().field, "l.1");
+            assert_eq!(integers(&body, "w").unwrap_err().field, "w.1");
+            assert_eq!(texts(&body, "missing").unwrap(), Vec::<String>::new());
+            assert_eq!(optional_integer(&body, "v").unwrap_err().field, "v");
+        }
+    }
+}

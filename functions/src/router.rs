@@ -145,11 +145,11 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
         (Method::Get, ["api", "admin", "reports"]) => report::routes::list(&ctx).await,
         (Method::Post, ["api", "admin", "reports", id, "answer"]) => {
             let id = id.to_string();
-            report::routes::answer(&mut ctx, &id).await
+            report::routes::admin_act(&mut ctx, &id, "answer").await
         }
         (Method::Post, ["api", "admin", "reports", id, "close"]) => {
             let id = id.to_string();
-            report::routes::admin_close(&ctx, &id).await
+            report::routes::admin_act(&mut ctx, &id, "close").await
         }
         (Method::Get, ["api", "staff", "bills"]) => bill::routes::list(&ctx).await,
         (Method::Post, ["api", "staff", "bills"]) => bill::routes::create(&mut ctx).await,

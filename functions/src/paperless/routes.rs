@@ -2,9 +2,8 @@
 //! other handlers call: the walk-in's [`refuse_paper`] and the online submission's
 //! [`assisted_by`].
 
-use motcua_domain::paperless::{self, AssistCode, AssistGrant, AssistLink, AssistRequest, PaperlessInput, PaperlessView};
+use motcua_domain::paperless::{self, AssistCode, AssistGrant, AssistLink, PaperlessInput};
 use motcua_domain::validation::FieldError;
-use serde::Deserialize;
 use serde_json::json;
 use time::OffsetDateTime;
 use worker::{D1Database, Response};
@@ -15,25 +14,14 @@ use crate::desk::admin::{admin, agency_in_scope};
 use crate::desk::audit;
 use crate::platform::error::ApiError;
 use crate::platform::http::{json, Ctx};
-use crate::platform::{clock, config, db, random};
+use crate::platform::{clock, config, random};
 
-/// The codes of every procedure, and of those the agency handles.
+/// The codes of every procedure, and of those the agency handles (through the catalog's own
+/// reads: no row type of this module's, which the Worker's size budget would pay for).
 async fn procedure_codes(d1: &D1Database, agency: &str) -> Result<(Vec<String>, Vec<String>), ApiError> {
-    #[derive(Deserialize)]
-    struct Row {
-        code: String,
-        handled: i64,
-    }
-    let rows: Vec<Row> = db::all(
-        d1.prepare(
-            "SELECT p.code, EXISTS (SELECT 1 FROM agency_procedures ap WHERE ap.agency_code = ?1 AND ap.procedure_code = p.code) AS handled \
-             FROM procedures p",
-        )
-        .bind(&[agency.into()])?,
-    )
-    .await?;
-    let handled = rows.iter().filter(|r| r.handled != 0).map(|r| r.code.clone()).collect();
-    Ok((rows.into_iter().map(|r| r.code).collect(), handled))
+    let all = crate::catalog::repo::all_procedures(d1).await?.into_iter().map(|p| p.code).collect();
+    let handled = crate::catalog::repo::procedures_of(d1, agency).await?.into_iter().map(|p| p.code).collect();
+    Ok((all, handled))
 }
 
 async fn existing_agency(d1: &D1Database, code: &str) -> Result<(), ApiError> {
@@ -47,7 +35,7 @@ pub async fn get(ctx: &Ctx, code: &str) -> Result<Response, ApiError> {
     let d1 = ctx.d1()?;
     existing_agency(&d1, code).await?;
     let (rule, version) = store::rule(&d1, code).await?;
-    json(&PaperlessView { agency: code.to_string(), rule, version })
+    json(&store::view_json(code, &rule, version))
 }
 
 /// `PUT /api/admin/agencies/{code}/paperless` `{"procedures", "weekdays", "dates",
@@ -55,7 +43,7 @@ pub async fn get(ctx: &Ctx, code: &str) -> Result<Response, ApiError> {
 pub async fn put(ctx: &mut Ctx, code: &str) -> Result<Response, ApiError> {
     let staff = admin(ctx).await?;
     agency_in_scope(&staff, code)?;
-    let input: PaperlessInput = ctx.json_body().await?;
+    let input = PaperlessInput::from_json(&ctx.json_body::<serde_json::Value>().await?)?;
     let d1 = ctx.d1()?;
     existing_agency(&d1, code).await?;
     let (known, handled) = procedure_codes(&d1, code).await?;
@@ -65,10 +53,11 @@ pub async fn put(ctx: &mut Ctx, code: &str) -> Result<Response, ApiError> {
         return Err(store::stale(&d1, code).await);
     }
     let at = clock::rfc3339(clock::now());
-    let mut stmts = store::put_stmts(&d1, code, &rule, version, &staff, &at)?;
-    stmts.push(audit::stmt(&d1, &staff, &at, "paperless.put", "agency", code, &json!(before), &json!(rule))?);
+    let after = store::rule_json(&rule);
+    let mut stmts = store::put_stmts(&d1, code, &after, version, &staff, &at)?;
+    stmts.push(audit::stmt(&d1, &staff, &at, "paperless.put", "agency", code, &store::rule_json(&before), &after)?);
     store::run(&d1, code, stmts).await?;
-    json(&PaperlessView { agency: code.to_string(), rule, version: version + 1 })
+    json(&store::view_json(code, &rule, version + 1))
 }
 
 /// Refuses a paper dossier handed in at the counter on one of the agency's paperless days for
@@ -107,9 +96,10 @@ pub async fn online_only(d1: &D1Database, agency: &str, procedure: &str) -> Resu
 /// procedure the agency handles, bound to the calling officer, with its QR code.
 pub async fn assist(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let staff = session::staff(ctx).await?;
-    let req: AssistRequest = ctx.json_body().await?;
-    let agency = req.agency.trim().to_string();
-    let procedure = req.procedure.trim().to_string();
+    // Read as a plain JSON value: one deserializer less in the Worker (its size budget).
+    let body: serde_json::Value = ctx.json_body().await?;
+    let text = |k: &str| body.get(k).and_then(|v| v.as_str()).unwrap_or("").trim().to_string();
+    let (agency, procedure) = (text("agency"), text("procedure"));
     if agency.is_empty() {
         return Err(FieldError::required("agency").into());
     }
@@ -120,21 +110,13 @@ pub async fn assist(ctx: &mut Ctx) -> Result<Response, ApiError> {
         return Err(ApiError::NotFound { what: "agency", field: Some("agency") });
     }
     let d1 = ctx.d1()?;
-    #[derive(Deserialize)]
-    struct Names {
-        agency_name: String,
-        procedure_name: String,
-    }
-    let names: Names = db::first(
-        d1.prepare(
-            "SELECT a.name AS agency_name, p.name AS procedure_name FROM agency_procedures ap \
-             JOIN agencies a ON a.code = ap.agency_code JOIN procedures p ON p.code = ap.procedure_code \
-             WHERE ap.agency_code = ?1 AND ap.procedure_code = ?2",
-        )
-        .bind(&[agency.as_str().into(), procedure.as_str().into()])?,
-    )
-    .await?
-    .ok_or_else(|| FieldError::new("procedure", "not_handled", "Cơ quan không thực hiện thủ tục này.", "The agency does not handle this procedure."))?;
+    let agency_name = crate::catalog::repo::agency(&d1, &agency).await?.ok_or(ApiError::NotFound { what: "agency", field: Some("agency") })?.name;
+    let procedure_name = crate::catalog::repo::procedures_of(&d1, &agency)
+        .await?
+        .into_iter()
+        .find(|p| p.code == procedure)
+        .ok_or_else(|| FieldError::new("procedure", "not_handled", "Cơ quan không thực hiện thủ tục này.", "The agency does not handle this procedure."))?
+        .name;
     let now = clock::now();
     let code = AssistCode::from_random(random::bytes());
     let grant = AssistGrant { staff_id: staff.staff_id.clone(), agency: agency.clone(), procedure: procedure.clone(), expires_at: now.unix_timestamp() + paperless::ASSIST_TTL_SECONDS };
@@ -149,5 +131,5 @@ pub async fn assist(ctx: &mut Ctx) -> Result<Response, ApiError> {
         audit::stmt(&d1, &staff, &at, "assist.create", "agency", &agency, &serde_json::Value::Null, &json!({"procedure": procedure, "expires_at": expires_at}))?,
     ])
     .await?;
-    Ok(json(&AssistLink { code: code.as_str().to_string(), url, expires_at, svg, procedure_name: names.procedure_name, agency_name: names.agency_name })?.with_status(201))
+    Ok(json(&AssistLink { code: code.as_str().to_string(), url, expires_at, svg, procedure_name, agency_name })?.with_status(201))
 }

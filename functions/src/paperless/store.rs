@@ -2,8 +2,7 @@
 //! version it was decided from (0 before the first), so two admins saving at once cannot
 //! silently overwrite each other.
 
-use motcua_domain::paperless::{AssistCode, AssistGrant, PaperlessRule};
-use serde::Deserialize;
+use motcua_domain::paperless::{AssistCode, AssistGrant, PaperlessInput, PaperlessRule};
 use worker::{D1Database, D1PreparedStatement};
 
 use crate::auth::session::StaffSession;
@@ -12,23 +11,26 @@ use crate::platform::error::ApiError;
 
 /// An agency's rule and its version (an empty rule at version 0 when none was saved).
 pub async fn rule(d1: &D1Database, agency: &str) -> Result<(PaperlessRule, i64), ApiError> {
-    #[derive(Deserialize)]
-    struct Row {
-        rule_json: String,
-        version: i64,
-    }
-    let row: Option<Row> =
+    // A plain JSON row (no row type of its own: the Worker's size budget).
+    let row: Option<serde_json::Value> =
         db::first(d1.prepare("SELECT rule_json, version FROM paperless_rules WHERE agency_code = ?1").bind(&[agency.into()])?).await?;
     Ok(match row {
-        Some(r) => (serde_json::from_str(&r.rule_json).map_err(|e| ApiError::Unexpected(format!("paperless rule of {agency}: {e}")))?, r.version),
+        // Stored by `put_stmts` from a checked rule; read back through the same checks.
+        Some(r) => {
+            let stored: serde_json::Value = serde_json::from_str(r["rule_json"].as_str().unwrap_or("{}")).unwrap_or_default();
+            let rule = PaperlessInput::from_json(&stored)
+                .and_then(|i| i.validate(|_| true, |_| true))
+                .map_err(|e| ApiError::Unexpected(format!("paperless rule of {agency}: {}", e.field)))?;
+            (rule, r["version"].as_i64().or_else(|| r["version"].as_f64().map(|f| f as i64)).unwrap_or(0))
+        }
         None => (PaperlessRule::default(), 0),
     })
 }
 
-/// The statements that replace an agency's rule, guarded by `version`; the caller adds the audit
-/// row and runs them with [`run`].
-pub fn put_stmts(d1: &D1Database, agency: &str, rule: &PaperlessRule, version: i64, staff: &StaffSession, at: &str) -> Result<Vec<D1PreparedStatement>, ApiError> {
-    let json = serde_json::to_string(rule).map_err(|e| ApiError::Unexpected(e.to_string()))?;
+/// The statements that replace an agency's rule (as [`rule_json`] gives it), guarded by
+/// `version`; the caller adds the audit row and runs them with [`run`].
+pub fn put_stmts(d1: &D1Database, agency: &str, rule: &serde_json::Value, version: i64, staff: &StaffSession, at: &str) -> Result<Vec<D1PreparedStatement>, ApiError> {
+    let json = rule.to_string();
     Ok(vec![
         db::guard(d1, Guarded::PaperlessRule, agency, version)?,
         d1.prepare(
@@ -77,21 +79,35 @@ pub fn assist_insert(d1: &D1Database, code: &AssistCode, grant: &AssistGrant, at
 
 /// What a stored code grants, if it was ever issued.
 pub async fn assist_grant(d1: &D1Database, code: &AssistCode) -> Result<Option<AssistGrant>, ApiError> {
-    #[derive(Deserialize)]
-    struct Row {
-        staff_id: String,
-        agency_code: String,
-        procedure_code: String,
-        expires_at: i64,
-    }
-    let row: Option<Row> = db::first(
+    let row: Option<serde_json::Value> = db::first(
         d1.prepare("SELECT staff_id, agency_code, procedure_code, expires_at FROM assist_codes WHERE code = ?1").bind(&[code.as_str().into()])?,
     )
     .await?;
-    Ok(row.map(|r| AssistGrant { staff_id: r.staff_id, agency: r.agency_code, procedure: r.procedure_code, expires_at: r.expires_at }))
+    let text = |r: &serde_json::Value, k: &str| r[k].as_str().unwrap_or("").to_string();
+    Ok(row.map(|r| AssistGrant {
+        staff_id: text(&r, "staff_id"),
+        agency: text(&r, "agency_code"),
+        procedure: text(&r, "procedure_code"),
+        expires_at: r["expires_at"].as_i64().or_else(|| r["expires_at"].as_f64().map(|f| f as i64)).unwrap_or(0),
+    }))
 }
 
 /// The dossier just inserted in the same batch, marked as filed with the officer's help.
 pub fn assisted_stmt(d1: &D1Database, dossier_id: &str, staff_id: &str) -> Result<D1PreparedStatement, ApiError> {
     Ok(d1.prepare("UPDATE dossiers SET assisted_by = ?1 WHERE id = ?2").bind(&[staff_id.into(), dossier_id.into()])?)
+}
+
+/// A rule as stored, audited and answered: `{"procedures", "weekdays", "dates", "except_dates"}`
+/// (built by hand, not by a derived serializer: the Worker's size budget).
+pub fn rule_json(rule: &PaperlessRule) -> serde_json::Value {
+    let iso = |ds: &[time::Date]| ds.iter().map(|d| motcua_domain::calendar::format_iso_date(*d)).collect::<Vec<_>>();
+    serde_json::json!({"procedures": rule.procedures, "weekdays": rule.weekdays, "dates": iso(&rule.dates), "except_dates": iso(&rule.except_dates)})
+}
+
+/// `GET|PUT /api/admin/agencies/{code}/paperless`'s answer (`motcua_domain::paperless::PaperlessView`).
+pub fn view_json(agency: &str, rule: &PaperlessRule, version: i64) -> serde_json::Value {
+    let mut v = rule_json(rule);
+    v["agency"] = agency.into();
+    v["version"] = version.into();
+    v
 }

@@ -1,14 +1,15 @@
 //! The only reader and writer of `staff_reports`: a new report, and each decided change guarded
 //! by the version it was decided from.
 
-use motcua_domain::staff_report::{Decision, Kind, NewReport, ReportView, State};
-use serde::Deserialize;
+use motcua_domain::staff_report::{Decision, Kind, NewReport, State};
+use serde_json::Value;
 use worker::{D1Database, D1PreparedStatement};
 
 use crate::platform::db::{self, Guarded};
 use crate::platform::error::ApiError;
 
-#[derive(Deserialize)]
+/// A report as read, taken from a plain JSON row (no derived row deserializer: the Worker's size
+/// budget).
 pub struct ReportRow {
     pub id: String,
     pub agency_code: String,
@@ -29,36 +30,51 @@ pub struct ReportRow {
 }
 
 impl ReportRow {
+    fn from_json(r: &Value) -> ReportRow {
+        let opt = |k: &str| r[k].as_str().map(str::to_string);
+        let text = |k: &str| opt(k).unwrap_or_default();
+        ReportRow {
+            id: text("id"),
+            agency_code: text("agency_code"),
+            agency_name: text("agency_name"),
+            procedure_code: opt("procedure_code"),
+            procedure_name: opt("procedure_name"),
+            kind: text("kind"),
+            text: text("text"),
+            status: text("status"),
+            created_by: text("created_by"),
+            created_by_name: text("created_by_name"),
+            created_at: text("created_at"),
+            answer: opt("answer"),
+            answered_by_name: opt("answered_by_name"),
+            answered_at: opt("answered_at"),
+            closed_at: opt("closed_at"),
+            version: r["version"].as_i64().or_else(|| r["version"].as_f64().map(|f| f as i64)).unwrap_or(0),
+        }
+    }
+
     pub fn state(&self) -> State {
         State::from_str_opt(&self.status).unwrap_or(State::Closed)
     }
 
-    pub fn view(&self) -> ReportView {
+    /// The report as `motcua_domain::staff_report::ReportView` reads it (built by hand, not by a
+    /// derived serializer: the Worker's size budget).
+    pub fn view(&self) -> Value {
         let kind = Kind::from_str_opt(&self.kind).unwrap_or(Kind::Difficulty);
         let state = self.state();
         let fee_page = match (kind, &self.procedure_code) {
             (Kind::WrongFee, Some(p)) => Some(format!("/thu-tuc/{p}?agency={}", self.agency_code)),
             _ => None,
         };
-        ReportView {
-            id: self.id.clone(),
-            agency: self.agency_code.clone(),
-            agency_name: self.agency_name.clone(),
-            procedure: self.procedure_code.clone(),
-            procedure_name: self.procedure_name.clone(),
-            kind,
-            kind_label: kind.label_vi().into(),
-            text: self.text.clone(),
-            state,
-            state_label: state.label_vi().into(),
-            created_by: self.created_by_name.clone(),
-            created_at: self.created_at.clone(),
-            answer: self.answer.clone(),
-            answered_by: self.answered_by_name.clone(),
-            answered_at: self.answered_at.clone(),
-            closed_at: self.closed_at.clone(),
-            fee_page,
-        }
+        serde_json::json!({
+            "id": self.id, "agency": self.agency_code, "agency_name": self.agency_name,
+            "procedure": self.procedure_code, "procedure_name": self.procedure_name,
+            "kind": kind.as_str(), "kind_label": kind.label_vi(), "text": self.text,
+            "state": state.as_str(), "state_label": state.label_vi(),
+            "created_by": self.created_by_name, "created_at": self.created_at,
+            "answer": self.answer, "answered_by": self.answered_by_name, "answered_at": self.answered_at,
+            "closed_at": self.closed_at, "fee_page": fee_page,
+        })
     }
 }
 
@@ -69,12 +85,14 @@ const SELECT: &str = "SELECT r.id, r.agency_code, a.name AS agency_name, r.proce
        JOIN staff c ON c.id = r.created_by LEFT JOIN staff ans ON ans.id = r.answered_by";
 
 pub async fn by_id(d1: &D1Database, id: &str) -> Result<Option<ReportRow>, ApiError> {
-    db::first(d1.prepare(format!("{SELECT} WHERE r.id = ?1")).bind(&[id.into()])?).await
+    let row: Option<Value> = db::first(d1.prepare(format!("{SELECT} WHERE r.id = ?1")).bind(&[id.into()])?).await?;
+    Ok(row.as_ref().map(ReportRow::from_json))
 }
 
 /// A sender's own reports, newest first.
 pub async fn of_sender(d1: &D1Database, staff_id: &str) -> Result<Vec<ReportRow>, ApiError> {
-    db::all(d1.prepare(format!("{SELECT} WHERE r.created_by = ?1 ORDER BY r.created_at DESC, r.id LIMIT 200")).bind(&[staff_id.into()])?).await
+    let rows: Vec<Value> = db::all(d1.prepare(format!("{SELECT} WHERE r.created_by = ?1 ORDER BY r.created_at DESC, r.id LIMIT 200")).bind(&[staff_id.into()])?).await?;
+    Ok(rows.iter().map(ReportRow::from_json).collect())
 }
 
 /// The reports of the agencies in `scope` (JSON array of codes), of one state or all, oldest
@@ -84,7 +102,8 @@ pub async fn in_scope(d1: &D1Database, scope: &str, state: Option<State>) -> Res
         "{SELECT} WHERE r.agency_code IN (SELECT value FROM json_each(?1)) AND (?2 IS NULL OR r.status = ?2) \
          ORDER BY CASE r.status WHEN 'open' THEN 0 WHEN 'answered' THEN 1 ELSE 2 END, r.created_at, r.id LIMIT 500"
     );
-    db::all(d1.prepare(sql).bind(&[scope.into(), db::nullable(state.map(State::as_str))])?).await
+    let rows: Vec<Value> = db::all(d1.prepare(sql).bind(&[scope.into(), db::nullable(state.map(State::as_str))])?).await?;
+    Ok(rows.iter().map(ReportRow::from_json).collect())
 }
 
 pub fn insert_stmt(d1: &D1Database, id: &str, r: &NewReport, staff_id: &str, at: &str) -> Result<D1PreparedStatement, ApiError> {

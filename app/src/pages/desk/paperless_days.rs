@@ -34,10 +34,10 @@ pub fn PaperlessDays(agency: String) -> impl IntoView {
                 handled.set(api::catalog::procedures("", &agency).await.unwrap_or_default());
                 match api::outreach::paperless(&agency).await {
                     Ok(v) => {
-                        chosen.set(v.rule.procedures);
-                        weekdays.set(v.rule.weekdays);
-                        extra.set(v.rule.dates.iter().map(|d| motcua_domain::calendar::format_iso_date(*d)).collect::<Vec<_>>().join("\n"));
-                        except.set(v.rule.except_dates.iter().map(|d| motcua_domain::calendar::format_iso_date(*d)).collect::<Vec<_>>().join("\n"));
+                        chosen.set(v.procedures);
+                        weekdays.set(v.weekdays);
+                        extra.set(v.dates.join("\n"));
+                        except.set(v.except_dates.join("\n"));
                         version.set(v.version);
                     }
                     Err(e) => errors.set(e.into()),
