@@ -4,6 +4,7 @@
 //! dossier that records the officer (a forged, foreign or expired code refused), and reports
 //! through every state with their refusals and scope.
 //!
+//! A postal dossier is not refused on a paperless day (the rule is about paper at the counter).
 //! The paperless rules are set on communes this module creates under Tứ Kỳ, so no other
 //! module's walk-in at the demo agencies is ever refused by them.
 
@@ -153,6 +154,17 @@ fn a_walk_in_is_refused_on_a_paperless_day_and_the_citizen_files_online_with_the
     assert!(body["error"]["message_vi"].as_str().unwrap().contains("điện thoại"), "{body}");
     let inbox: Value = leader.get("/api/staff/dossiers?tab=new&q=030190001111").json().unwrap();
     assert!(inbox["items"].as_array().unwrap().is_empty(), "nothing was taken in: {inbox}");
+
+    // A dossier that came by post is not refused: nobody is at the desk to be helped online.
+    let resp = leader.post_json(
+        "/api/staff/dossiers",
+        &json!({
+            "agency": agency, "procedure": "2.000815", "inputs": {"pages": 2, "copies": 1}, "channel": "post", "postal_item": "RR123456789VN",
+            "applicant": {"full_name": "Đinh Văn Thư", "id_number": "030190004444", "phone": "0912000444", "address": "Thôn Bắc"}
+        }),
+    );
+    assert_eq!(resp.status(), 201, "{}", resp.text().unwrap_or_default());
+    assert_eq!(resp.json::<Value>().unwrap()["channel"], "post");
 
     // Another procedure is taken as usual.
     let resp = walk_in(&leader, &agency, "2.000884");
