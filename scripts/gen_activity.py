@@ -12,7 +12,6 @@ Usage: python3 scripts/gen_activity.py STATE_DIR [--seed N] [--today YYYY-MM-DD]
 """
 import argparse
 import datetime as dt
-import glob
 import json
 import os
 import sqlite3
@@ -20,14 +19,9 @@ import subprocess
 import sys
 import time
 
+from local_d1 import d1_file, rebuild_counters
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def d1_file(state):
-    files = [f for f in glob.glob(os.path.join(state, "v3", "d1", "*", "*.sqlite")) if not f.endswith("metadata.sqlite")]
-    if len(files) != 1:
-        sys.exit(f"gen_activity: expected one D1 SQLite file under {state}/v3/d1, found {files}")
-    return files[0]
 
 
 def catalog(db):
@@ -79,21 +73,7 @@ def main():
         # The history was sent to the national portal as it happened.
         db.execute("UPDATE national_sync SET state = 'acknowledged', attempts = 1, sent_at = created_at, acknowledged_at = created_at "
                    "WHERE dossier_id LIKE 'act-%' AND state = 'pending'")
-        # The counters, from every dossier, with the Worker's rules (motcua_domain::dashboard::counted:
-        # fee-bearing, settled, month of paid_at in UTC+7).
-        db.execute("DELETE FROM payment_counters")
-        db.execute(
-            "INSERT INTO payment_counters (agency_code, procedure_code, month, online, other) "
-            "SELECT agency_code, procedure_code, strftime('%Y-%m', paid_at, '+7 hours'), SUM(paid_online), SUM(1 - paid_online) "
-            "FROM dossiers WHERE has_fees = 1 AND paid_at IS NOT NULL AND paid_online IS NOT NULL GROUP BY 1, 2, 3")
-        has_intake = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'intake_counters'").fetchone()
-        if has_intake:
-            db.execute("DELETE FROM intake_counters")
-            db.execute(
-                "INSERT INTO intake_counters (agency_code, procedure_code, month, online, counter, post) "
-                "SELECT agency_code, procedure_code, strftime('%Y-%m', submitted_at, '+7 hours'), "
-                "SUM(channel = 'online'), SUM(channel = 'counter'), SUM(channel = 'post') "
-                "FROM dossiers WHERE status != 'draft' AND submitted_at IS NOT NULL GROUP BY 1, 2, 3")
+        rebuild_counters(db)
     db.execute("ANALYZE")
     db.commit()
     # Back to the journal mode the local D1 is used with.

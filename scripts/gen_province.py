@@ -13,21 +13,15 @@ be running on the state while it runs. Usage (through scripts/gen-province.sh):
 """
 import argparse
 import datetime as dt
-import glob
 import os
 import random
 import sqlite3
 import sys
 import time
 
+from local_d1 import d1_file, rebuild_counters
+
 STATUSES_OPEN = ["received", "processing", "fee_notified", "paid", "result_ready"]
-
-
-def d1_file(state):
-    files = [f for f in glob.glob(os.path.join(state, "v3", "d1", "*", "*.sqlite")) if not f.endswith("metadata.sqlite")]
-    if len(files) != 1:
-        sys.exit(f"expected one D1 SQLite file under {state}/v3/d1, found {files}")
-    return files[0]
 
 
 def main():
@@ -102,28 +96,12 @@ def main():
     db.executemany(sql, batch)
     db.commit()
     t1 = time.time()
-    # Counters: the same rule as motcua_domain::dashboard::counted (has fees, settled, month of
-    # paid_at in UTC+7), rebuilt from scratch so the state is exactly what settlements would leave.
-    db.execute("DELETE FROM payment_counters")
-    db.execute(
-        "INSERT INTO payment_counters (agency_code, procedure_code, month, online, other) "
-        "SELECT agency_code, procedure_code, strftime('%Y-%m', paid_at, '+7 hours'), SUM(paid_online), SUM(1 - paid_online) "
-        "FROM dossiers WHERE has_fees = 1 AND paid_at IS NOT NULL AND paid_online IS NOT NULL GROUP BY 1, 2, 3"
-    )
+    rebuild_counters(db)
     db.commit()
     check = db.execute(
         "SELECT (SELECT SUM(online) FROM payment_counters), (SELECT SUM(paid_online) FROM dossiers WHERE has_fees = 1 AND paid_at IS NOT NULL)"
     ).fetchone()
     assert check[0] == check[1], check
-    # Intake counters: the rule of motcua_domain::dashboard::intake_month (Vietnamese month of
-    # submitted_at, every non-draft dossier by its channel), as the dossier store keeps them.
-    db.execute("DELETE FROM intake_counters")
-    db.execute(
-        "INSERT INTO intake_counters (agency_code, procedure_code, month, online, counter, post) "
-        "SELECT agency_code, procedure_code, strftime('%Y-%m', submitted_at, '+7 hours'), SUM(channel = 'online'), SUM(channel = 'counter'), SUM(channel = 'post') "
-        "FROM dossiers WHERE submitted_at IS NOT NULL AND status != 'draft' GROUP BY 1, 2, 3"
-    )
-    db.commit()
     db.execute("ANALYZE")
     db.commit()
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -627,7 +627,6 @@ impl Life<'_> {
             Role::Officer => self.officer.clone(),
             Role::System => None,
         };
-        let _ = &self.rng;
         self.events.push(Event { dossier_id: self.d.id.clone(), at, role, actor, action, from: Some(self.d.status), to, reason });
         self.d.status = to;
         self.d.updated_at = at;
