@@ -117,6 +117,10 @@ pub struct SubmitDossier {
     /// online and records the officer who helped. Refused at `assist` when unknown or expired.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assist: Option<String>,
+    /// Ids from the caller's wallet (`GET /api/me/documents`) to reference instead of uploading
+    /// again; errors name them `documents[i]`.
+    #[serde(default)]
+    pub documents: Vec<String>,
 }
 
 /// A scan uploaded by a citizen (`POST /api/uploads` answer, and each attachment of a dossier).
@@ -295,6 +299,9 @@ pub struct DossierDetail {
     /// The postal item number of a dossier received by public post (`channel` = `post`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postal_item: Option<String>,
+    /// Documents referenced from the citizen's wallet instead of uploaded again.
+    #[serde(default)]
+    pub wallet_documents: Vec<ReferencedDocument>,
 }
 
 /// `POST /api/staff/dossiers`: a submission taken in at the desk, handed in at the counter or
@@ -341,6 +348,9 @@ pub struct ResultFile {
     pub size: i64,
     pub url: String,
     pub created_at: String,
+    /// Once signed: the signature (the download is then the signed PDF).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<SignatureView>,
 }
 
 // ---- The one-stop desk (`/api/staff/...`) ----
@@ -421,6 +431,11 @@ pub struct StaffDossier {
     /// officer's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assisted_by: Option<String>,
+    /// Scans the desk attached (at reception, for walk-ins and online dossiers alike).
+    #[serde(default)]
+    pub scans: Vec<DeskScan>,
+    #[serde(default)]
+    pub digitization: Digitization,
 }
 
 /// `POST /api/staff/dossiers/{id}/pay-link`.
@@ -479,4 +494,185 @@ pub struct ProcedureDetail {
     /// (paperless days); absent when there are none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub online_only: Option<crate::paperless::OnlineOnlyDays>,
+}
+
+// ---- Digitized, signed and reusable documents (`/api/.../sign`, `/api/verify`, the wallet) ----
+
+/// What a signed document is: a dossier's result, or an electronic copy certified from the
+/// original (Nghị định 23/2015/NĐ-CP; electronic copies: Nghị định 45/2020/NĐ-CP, Điều 10).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignedKind {
+    Result,
+    CertifiedCopy,
+}
+
+/// A revoked document: when and why (the agency's reason, shown to whoever checks it).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revocation {
+    pub at: String,
+    pub reason: String,
+}
+
+/// The digital signature on a result or an electronic copy, as the desk and the owner see it.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignatureView {
+    /// The signed document's id (its wallet id; revoke at `/api/staff/documents/{id}/revoke`).
+    pub document_id: String,
+    pub kind: SignedKind,
+    /// Hex SHA-256 of the signed PDF (`GET /api/verify/{sha256}`).
+    pub sha256: String,
+    /// The short code printed on the document's verification page (`/kiem-tra?ma=`).
+    pub code: String,
+    /// The officer who had it signed.
+    pub signer: String,
+    /// The certificate's subject (the agency) and issuer.
+    pub certificate_subject: String,
+    pub issuer: String,
+    pub signed_at: String,
+    /// An electronic copy's number in the agency's certification book (`12/2026/SCT/BS-ĐT`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub book_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked: Option<Revocation>,
+    pub verify_url: String,
+}
+
+/// `POST /api/staff/dossiers/{id}/results/{file}/sign`: `{}` signs a result; with
+/// `certify_copy` (procedure 2.000815) the file is the copy certified from the original.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignRequest {
+    #[serde(default)]
+    pub certify_copy: Option<CertifyCopy>,
+}
+
+/// The officer's statement that the copy was compared with the original, and its page count.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertifyCopy {
+    pub compared_with_original: bool,
+    pub pages: u32,
+}
+
+/// The answer of a signing: the result file's id and its signature.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedFile {
+    pub file: String,
+    #[serde(flatten)]
+    pub signature: SignatureView,
+}
+
+/// `POST /api/staff/documents/{id}/revoke`.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevokeDocument {
+    #[serde(deserialize_with = "crate::text_input::nfc")]
+    pub reason: String,
+}
+
+/// `GET /api/verify/{sha256 | code}`: public, without personal data.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verification {
+    /// Signed by a certificate motcua recorded, and not revoked.
+    pub valid: bool,
+    pub kind: SignedKind,
+    pub title: String,
+    pub agency_name: String,
+    pub issuer: String,
+    pub certificate_subject: String,
+    pub signed_at: String,
+    pub dossier_code: String,
+    pub code: String,
+    pub sha256: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub book_number: Option<String>,
+    pub revoked: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revocation: Option<Revocation>,
+}
+
+/// A document in the citizen's wallet, or one a dossier references from it.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WalletKind {
+    SignedResult,
+    CertifiedCopy,
+    Upload,
+}
+
+/// `GET /api/me/documents`: one document.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WalletDocument {
+    pub id: String,
+    pub kind: WalletKind,
+    pub title: String,
+    pub name: String,
+    pub content_type: String,
+    pub size: u64,
+    pub created_at: String,
+    /// The dossier it came from (a result) or was first filed with (an upload).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dossier_code: Option<String>,
+    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<SignatureView>,
+}
+
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Wallet {
+    pub documents: Vec<WalletDocument>,
+}
+
+/// A wallet document a dossier references (`"documents": [id, …]` of `POST /api/dossiers`), as
+/// the desk sees it: signed, and whether its bytes still match the recorded hash.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferencedDocument {
+    pub id: String,
+    pub kind: WalletKind,
+    pub title: String,
+    pub url: String,
+    pub signed: bool,
+    /// The stored bytes hash to the signed record (checked when the dossier is read).
+    pub verified: bool,
+    pub revoked: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+/// A scan an officer attached at the desk (`POST /api/staff/dossiers/{id}/files?type=&name=`).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeskScan {
+    pub id: String,
+    /// One of the procedure's documents.
+    pub document_type: String,
+    pub name: String,
+    pub content_type: String,
+    pub size: u64,
+    pub url: String,
+    pub created_at: String,
+    pub created_by: String,
+}
+
+/// The control sheet's digitization marks: documents digitized at reception, the result at
+/// return (seed 004: "số hóa khi tiếp nhận, trả kết quả").
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Digitization {
+    pub at_reception: bool,
+    /// The procedure's documents that have a scan (desk scans, the citizen's uploads are
+    /// counted as a whole: an online dossier is digital from the start).
+    pub reception_documents: Vec<String>,
+    /// A signed result or certified copy exists.
+    pub at_return: bool,
 }

@@ -231,6 +231,7 @@ pub fn SubmitPage() -> impl IntoView {
             inputs: d.inputs,
             files: d.files.iter().map(|f| f.id.clone()).collect(),
             assist: assist.clone(),
+            documents: Vec::new(),
         };
         busy.set(true);
         let navigate = navigate.clone();

@@ -63,6 +63,8 @@ pub async fn staff_view(d1: &D1Database, row: &DossierRow) -> Result<StaffDossie
         processing_days: proc.map(|p| p.processing_days).unwrap_or(0),
         paid_online,
         assisted_by,
+        scans: Vec::new(),
+        digitization: Default::default(),
     })
 }
 

@@ -285,6 +285,7 @@ pub async fn results(d1: &D1Database, dossier_id: &str) -> Result<Vec<ResultFile
             content_type: r.content_type,
             size: r.size,
             created_at: r.created_at,
+            signature: None,
         })
         .collect())
 }

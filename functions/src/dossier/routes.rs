@@ -207,6 +207,7 @@ pub async fn detail(d1: &D1Database, row: &DossierRow) -> Result<DossierDetail, 
         results: repo::results(d1, &row.id).await?,
         rating: repo::rating(d1, &row.id).await?,
         postal_item: row.postal_item.clone(),
+        wallet_documents: Vec::new(),
     })
 }
 
