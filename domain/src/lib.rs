@@ -13,6 +13,7 @@ pub mod citizen;
 pub mod codes;
 pub mod dashboard;
 pub mod desk;
+pub mod document;
 pub mod dossier;
 pub mod embed;
 pub mod fee;

@@ -11,6 +11,7 @@ mod bill;
 mod catalog;
 mod dashboard;
 mod desk;
+mod document;
 mod dossier;
 mod embed;
 mod fee;

@@ -9,7 +9,7 @@ use crate::platform::http::Ctx;
 use crate::platform::config;
 #[cfg(feature = "sandbox")]
 use crate::dev;
-use crate::{auth, bill, catalog, dashboard, desk, dossier, embed, fee, health, national, paperless, payment, report, upload};
+use crate::{auth, bill, catalog, dashboard, desk, document, dossier, embed, fee, health, national, paperless, payment, report, upload};
 
 pub async fn handle(req: Request, env: Env) -> Result<Response> {
     let ctx = Ctx::new(req, env);
@@ -99,6 +99,31 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
         (Method::Post, ["api", "dossiers", id, "payments"]) => {
             let id = id.to_string();
             payment::routes::start(&mut ctx, &id).await
+        }
+        (Method::Get, ["api", "verify", key]) => {
+            let key = key.to_string();
+            document::routes::verify(&ctx, &key).await
+        }
+        (Method::Get, ["api", "me", "documents"]) => document::routes::wallet(&ctx).await,
+        (Method::Get, ["api", "me", "documents", doc]) => {
+            let doc = doc.to_string();
+            document::routes::wallet_download(&ctx, &doc).await
+        }
+        (Method::Get, ["api", "dossiers", id, "documents", doc]) => {
+            let (id, doc) = (id.to_string(), doc.to_string());
+            document::routes::referenced_download(&ctx, &id, &doc).await
+        }
+        (Method::Post, ["api", "staff", "dossiers", id, "files"]) => {
+            let id = id.to_string();
+            document::scans::create(&mut ctx, &id).await
+        }
+        (Method::Get, ["api", "staff", "dossiers", id, "files", scan]) => {
+            let (id, scan) = (id.to_string(), scan.to_string());
+            document::scans::download(&ctx, &id, &scan).await
+        }
+        (Method::Post, ["api", "staff", "documents", doc, "revoke"]) => {
+            let doc = doc.to_string();
+            document::routes::revoke(&mut ctx, &doc).await
         }
         (Method::Get, ["api", "dossiers", id, "results", file]) => {
             let (id, file) = (id.to_string(), file.to_string());
@@ -374,6 +399,8 @@ fn body_cap(segments: &[&str]) -> Option<u64> {
         // (payment::callbacks caps it at the same 64 KiB).
         ["api", "payments", ..] => None,
         ["api", "staff", "dossiers", _, "results"] => Some(2 * motcua_domain::desk::RESULT_MAX_BYTES as u64),
+        // A desk scan keeps the citizen's upload limit, checked with the file's name.
+        ["api", "staff", "dossiers", _, "files"] => Some(2 * motcua_domain::upload::MAX_FILE_BYTES),
         ["api", "dashboard", "import"] => Some(dashboard::routes::IMPORT_MAX),
         ["api", "admin", "settlements", "import"] => Some(payment::settlement::FILE_MAX_BYTES as u64),
         ["api", "staff", "bills", "import"] => Some(bill::import::MAX_BYTES),

@@ -140,6 +140,10 @@ pub fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
         op("post", "/api/payments/bank/webhook", Provider, "Bank transfer webhook (VietQR)", Body::ProviderForm, A::Provider),
         op("post", "/api/payments/paygov/confirm", Provider, "National payment platform confirmation", Body::ProviderForm, A::Provider),
         op("get", "/api/receipts/{code}", Public, "Check a receipt by its verify code", Body::None, A::Json(200, s::<api::ReceiptView>(g))),
+        op("get", "/api/verify/{key}", Public, "Check a signed result or electronic copy by the hex SHA-256 of its PDF or the code printed on it: the agency, certificate, signing time, dossier code, book number and revocation, no personal data (404 unknown; 400 `invalid_format`)", Body::None, A::Json(200, s::<api::Verification>(g))),
+        op("get", "/api/me/documents", Citizen, "The caller's wallet: signed results and certified copies issued to them, and their own uploads filed with a dossier", Body::None, A::Json(200, s::<api::Wallet>(g))),
+        op("get", "/api/me/documents/{doc}", Citizen, "One of the caller's wallet documents (the signed PDF, or the upload)", Body::None, A::File),
+        op("get", "/api/dossiers/{id}/documents/{doc}", Citizen, "A wallet document the dossier references (its owner, or staff covering its agency)", Body::None, A::File),
         op("get", "/api/receipts/{code}/pdf", Public, "The receipt in its legal form as a PDF (unsigned until the signing service exists)", Body::None, A::File),
         op("post", "/api/dossiers", Citizen, "Submit a dossier", Body::Json(s::<api::SubmitDossier>(g)), A::Json(201, dossier_detail.clone())),
         op("get", "/api/dossiers", Citizen, "The caller's dossiers", Body::None, A::Json(200, json!({"type": "array", "items": s::<api::DossierSummary>(g)}))),
@@ -170,6 +174,10 @@ pub fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
         op("post", "/api/staff/dossiers/{id}/counter-payment", Staff, "Record a cash payment at the counter", Body::None, A::Json(200, staff_dossier.clone())),
         op("post", "/api/staff/dossiers/{id}/results", Staff, "Attach a result file (raw body)", Body::File, A::Json(201, staff_dossier.clone()))
             .with_query(vec![q("name", "the file's name")]),
+        op("post", "/api/staff/dossiers/{id}/files", Staff, "A scan made at reception of one of the procedure's documents (raw body: JPEG, PNG or PDF, type from its bytes), for a walk-in or an online dossier; audited", Body::File, A::Json(201, staff_dossier.clone()))
+            .with_query(vec![q("type", "one of the procedure's documents"), q("name", "the file's name")]),
+        op("get", "/api/staff/dossiers/{id}/files/{scan}", Staff, "Download a desk scan", Body::None, A::File),
+        op("post", "/api/staff/documents/{doc}/revoke", Staff, "Revoke a signed document of the caller's agencies with a reason (audited; 409 `already_revoked`)", Body::Json(s::<api::RevokeDocument>(g)), A::Json(200, s::<api::SignatureView>(g))),
         op("post", "/api/staff/dossiers/{id}/pay-link", Staff, "Send a pay link by SMS", Body::None, A::Json(201, s::<api::PayLinkSent>(g))),
         op("get", "/api/staff/audit", Staff, "The audit log", Body::None, A::Json(200, json!({"type": "array", "items": s::<api::AuditEntry>(g)})))
             .with_query(vec![q("entity", "an entity kind (`dossier`, `agency`, ...)"), q("id", "an entity id")]),
@@ -313,6 +321,8 @@ fn example(method: &str, path: &str) -> Option<Value> {
         ("post", "/api/staff/payment-links") => json!({"agency": "000.10.51.H27", "slug": "phi-trong-giu-xe", "title": "Phí trông giữ xe", "reference_label": "Biển số xe", "min_amount": 5000, "max_amount": 200000, "line_name": "Phí trông giữ xe"}),
         ("post", "/api/payment-links/{slug}/payments") => json!({"provider": "vietqr", "reference": "38A-12345", "payer": {"name": "Đỗ Minh Tâm", "id_number": "042090001240"}, "amount": 30000}),
         ("put", "/api/admin/agencies/{code}/paperless") => json!({"procedures": ["2.000815"], "weekdays": [2, 4], "dates": ["2026-12-24"], "except_dates": ["2026-12-31"], "version": 1}),
+        ("post", "/api/staff/dossiers/{id}/results/{file}/sign") => json!({"certify_copy": {"compared_with_original": true, "pages": 2}}),
+        ("post", "/api/staff/documents/{doc}/revoke") => json!({"reason": "Cấp nhầm người yêu cầu; đã cấp lại bản đúng."}),
         ("post", "/api/staff/assist") => json!({"agency": "000.10.51.H27", "procedure": "2.000815"}),
         ("post", "/api/staff/reports") => json!({"agency": "000.10.51.H27", "procedure": "2.000815", "kind": "wrong_fee", "text": "Lệ phí chứng thực đang công bố 3.000 đồng/trang; theo Thông tư 226/2016/TT-BTC là 2.000 đồng/trang."}),
         ("post", "/api/admin/reports/{id}/answer") => json!({"text": "Đã thêm phiên bản phí đúng từ ngày 01/01/2027."}),

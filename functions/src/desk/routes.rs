@@ -166,6 +166,10 @@ async fn reader_dossier(ctx: &Ctx, id: &str) -> Result<DossierRow, ApiError> {
 /// `GET /api/dossiers/{id}/results/{file}`.
 pub async fn download_result(ctx: &Ctx, id: &str, file: &str) -> Result<Response, ApiError> {
     let row = reader_dossier(ctx, id).await?;
+    // Once signed, the signed PDF is what everyone downloads (the unsigned scan stays stored).
+    if let Some(signed) = crate::document::repo::signed_by_result(&ctx.d1()?, file).await?.filter(|s| s.dossier_id == row.id) {
+        return crate::document::routes::serve_object(ctx, &signed.r2_key, &signed.name, "application/pdf").await;
+    }
     #[derive(Deserialize)]
     struct File {
         name: String,

@@ -53,6 +53,12 @@ pub async fn staff_view(d1: &D1Database, row: &DossierRow) -> Result<StaffDossie
         .into_iter()
         .map(|a| ActionView { action: enum_str(&a), label: a.label_vi().to_string() })
         .collect();
+    let scans = crate::document::repo::scans(d1, &row.id).await?;
+    let scanned: Vec<String> = scans.iter().map(|s| s.document_type.clone()).collect();
+    // An online dossier came with the citizen's scans (or wallet documents): digital from the start.
+    let came_digital = !detail.files.is_empty() || !detail.wallet_documents.is_empty();
+    let signed_result = detail.results.iter().any(|r| r.signature.as_ref().is_some_and(|s| s.revoked.is_none()));
+    let digitization = motcua_domain::document::digitization(&documents, &scanned, came_digital, signed_result);
     Ok(StaffDossier {
         detail,
         documents,
@@ -63,8 +69,8 @@ pub async fn staff_view(d1: &D1Database, row: &DossierRow) -> Result<StaffDossie
         processing_days: proc.map(|p| p.processing_days).unwrap_or(0),
         paid_online,
         assisted_by,
-        scans: Vec::new(),
-        digitization: Default::default(),
+        scans,
+        digitization,
     })
 }
 

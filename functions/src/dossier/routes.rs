@@ -28,12 +28,17 @@ pub async fn submit(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let files = crate::upload::routes::attachable(&d1, &who.citizen_id, &req.files).await?;
     // Filed with a desk officer's help (their QR code): still online, the officer recorded.
     let assisted = crate::paperless::routes::assisted_by(&d1, req.assist.as_deref(), &req.agency, &req.procedure).await?;
+    // Wallet documents reused instead of uploaded again: the caller's own, not revoked.
+    let references = crate::document::routes::referable(&ctx.env, &d1, &who.citizen_id, &req.documents).await?;
     let mut new = prepare(ctx, &req, Intake::Online { citizen_id: &who.citizen_id }).await?;
     for (i, f) in files.iter().enumerate() {
         new.stmts.push(crate::upload::repo::attach_stmt(&d1, &f.id, &who.citizen_id, &new.id, i)?);
     }
     if let Some(staff_id) = assisted {
         new.stmts.push(crate::paperless::store::assisted_stmt(&d1, &new.id, &staff_id)?);
+    }
+    for (i, (kind, document_id, verified)) in references.iter().enumerate() {
+        new.stmts.push(crate::document::store::reference_stmt(&d1, &new.id, i, kind, document_id, *verified)?);
     }
     d1.batch(new.stmts).await?;
     let row = repo::dossier(&d1, &new.id).await?.ok_or_else(|| ApiError::Unexpected("dossier vanished".into()))?;
@@ -191,6 +196,12 @@ pub async fn detail(d1: &D1Database, row: &DossierRow) -> Result<DossierDetail, 
     let notice = repo::latest_notice(d1, &row.id).await?;
     let payable = motcua_domain::payment::payable(row.status, notice.as_ref().map(|n| n.as_open())).is_ok();
     let applicant: Applicant = serde_json::from_str(&row.applicant_json).unwrap_or_default();
+    // A signed result is downloaded signed; its check page is linked relative to this site.
+    let signed = crate::document::repo::signed_of_dossier(d1, &row.id).await?;
+    let mut results = repo::results(d1, &row.id).await?;
+    for r in &mut results {
+        r.signature = signed.iter().find(|s| s.result_id == r.id).map(|s| s.view(""));
+    }
     Ok(DossierDetail {
         summary: row.summary(),
         channel: row.channel.clone(),
@@ -204,10 +215,10 @@ pub async fn detail(d1: &D1Database, row: &DossierRow) -> Result<DossierDetail, 
         payable,
         refunds: repo::refunds(d1, &row.id).await?,
         files: crate::upload::repo::of_dossier(d1, &row.id).await?.iter().map(|f| f.view()).collect(),
-        results: repo::results(d1, &row.id).await?,
+        results,
         rating: repo::rating(d1, &row.id).await?,
         postal_item: row.postal_item.clone(),
-        wallet_documents: Vec::new(),
+        wallet_documents: crate::document::repo::references(d1, &row.id).await?,
     })
 }
 

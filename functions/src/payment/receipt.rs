@@ -218,6 +218,17 @@ pub async fn verify(ctx: &Ctx, verify_code: &str) -> Result<Response, ApiError> 
 /// from the `dejavu-fonts-ttf` npm package): kept out of the Worker's own bundle.
 const RECEIPT_FONT: &str = "/fonts/DejaVuSans.ttf";
 
+/// DejaVu Sans from the static assets: the Unicode font of every PDF motcua writes (receipts,
+/// and the verification page of a signed document).
+pub async fn font(env: &worker::Env) -> Result<Vec<u8>, ApiError> {
+    let base = crate::platform::config::public_base_url(env);
+    let mut font = env.assets(crate::platform::config::ASSETS)?.fetch(format!("{base}{RECEIPT_FONT}"), None).await?;
+    if font.status_code() != 200 {
+        return Err(ApiError::Unexpected(format!("the PDF font answered {}", font.status_code())));
+    }
+    Ok(font.bytes().await?)
+}
+
 /// `GET /api/receipts/{verify_code}/pdf`: the receipt in its legal form as a PDF, for anyone
 /// holding the code (like the record, the payer's name is reduced to initials).
 pub async fn pdf(ctx: &Ctx, verify_code: &str) -> Result<Response, ApiError> {
@@ -234,11 +245,7 @@ pub async fn pdf(ctx: &Ctx, verify_code: &str) -> Result<Response, ApiError> {
     };
     legal.payer_name = initials(&legal.payer_name);
     let base = crate::platform::config::public_base_url(&ctx.env);
-    let mut font = ctx.env.assets(crate::platform::config::ASSETS)?.fetch(format!("{base}{RECEIPT_FONT}"), None).await?;
-    if font.status_code() != 200 {
-        return Err(ApiError::Unexpected(format!("receipt font answered {}", font.status_code())));
-    }
-    let font_bytes = font.bytes().await?;
+    let font_bytes = font(&ctx.env).await?;
     let font = motcua_domain::receipt_pdf::Font::parse(&font_bytes).map_err(|e| ApiError::Unexpected(e.to_string()))?;
     let bytes = motcua_domain::receipt_pdf::render(&legal, &format!("{base}/bien-lai/{verify_code}"), &font);
     let mut resp = Response::from_bytes(bytes)?;

@@ -28,6 +28,7 @@ pub fn guard(d1: &worker::D1Database, table: Guarded, id: &str, version: i64) ->
         Guarded::NationalSync => "INSERT INTO state_guard (ok) SELECT count(*) FROM national_sync WHERE id = ?1 AND version = ?2",
         Guarded::Bill => "INSERT INTO state_guard (ok) SELECT count(*) FROM bills WHERE id = ?1 AND version = ?2",
         Guarded::Report => "INSERT INTO state_guard (ok) SELECT count(*) FROM staff_reports WHERE id = ?1 AND version = ?2",
+        Guarded::SignedDocument => "INSERT INTO state_guard (ok) SELECT count(*) FROM signed_documents WHERE id = ?1 AND version = ?2",
         // Keyed by agency; an agency without a rule yet is at version 0.
         Guarded::PaperlessRule => {
             "INSERT INTO state_guard (ok) SELECT coalesce((SELECT version FROM paperless_rules WHERE agency_code = ?1), 0) = ?2"
@@ -45,6 +46,7 @@ pub enum Guarded {
     Bill,
     Report,
     PaperlessRule,
+    SignedDocument,
 }
 
 /// Whether a batch was refused by a [`guard`]: someone else changed the row first.
