@@ -391,6 +391,133 @@ pub fn percent(part: u64, whole: u64) -> f64 {
     }
 }
 
+// ---- Indicators: digitization at reception and return, units issuing electronic copies ----
+
+/// A unit's (or a subtree's) dossiers of a period: received, digitized at reception, with a
+/// result, whose result is signed (digitized at return), and electronic copies issued.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DigitizedCounts {
+    pub received: u64,
+    pub at_reception: u64,
+    pub with_result: u64,
+    pub at_return: u64,
+    pub copies: u64,
+}
+
+impl std::ops::Add for DigitizedCounts {
+    type Output = DigitizedCounts;
+    fn add(self, o: DigitizedCounts) -> DigitizedCounts {
+        DigitizedCounts {
+            received: self.received + o.received,
+            at_reception: self.at_reception + o.at_reception,
+            with_result: self.with_result + o.with_result,
+            at_return: self.at_return + o.at_return,
+            copies: self.copies + o.copies,
+        }
+    }
+}
+
+impl std::iter::Sum for DigitizedCounts {
+    fn sum<I: Iterator<Item = DigitizedCounts>>(iter: I) -> DigitizedCounts {
+        iter.fold(DigitizedCounts::default(), |a, b| a + b)
+    }
+}
+
+/// One line of `GET /api/dashboard/digitization`.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DigitizationRow {
+    pub agency_code: String,
+    pub agency_name: String,
+    pub level: String,
+    #[serde(flatten)]
+    pub counts: DigitizedCounts,
+    /// Percent of received dossiers digitized at reception.
+    pub reception_rate: f64,
+    /// Percent of dossiers with a result whose result is signed.
+    pub return_rate: f64,
+    pub has_children: bool,
+}
+
+impl DigitizationRow {
+    pub fn new(code: &str, name: &str, level: &str, counts: DigitizedCounts, has_children: bool) -> DigitizationRow {
+        DigitizationRow {
+            agency_code: code.into(),
+            agency_name: name.into(),
+            level: level.into(),
+            reception_rate: percent(counts.at_reception, counts.received),
+            return_rate: percent(counts.at_return, counts.with_result),
+            counts,
+            has_children,
+        }
+    }
+
+    pub const CSV_HEADER: [&'static str; 9] = [
+        "Mã đơn vị",
+        "Đơn vị",
+        "Hồ sơ tiếp nhận",
+        "Số hóa khi tiếp nhận",
+        "Tỷ lệ số hóa khi tiếp nhận (%)",
+        "Hồ sơ có kết quả",
+        "Kết quả ký số",
+        "Tỷ lệ số hóa kết quả (%)",
+        "Bản sao điện tử có chứng thực",
+    ];
+
+    pub fn csv_cells(&self) -> Vec<String> {
+        let c = &self.counts;
+        vec![
+            self.agency_code.clone(),
+            self.agency_name.clone(),
+            c.received.to_string(),
+            c.at_reception.to_string(),
+            format!("{:.1}", self.reception_rate),
+            c.with_result.to_string(),
+            c.at_return.to_string(),
+            format!("{:.1}", self.return_rate),
+            c.copies.to_string(),
+        ]
+    }
+}
+
+/// Seed 001: the share of commune- and district-level units that issued electronic certified
+/// copies, against 35 %.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CopyUnits {
+    pub units: u64,
+    pub issuing: u64,
+    pub rate: f64,
+    pub target: u32,
+    pub meets_target: bool,
+}
+
+/// Counts the commune and district units among `(level, copies issued)` and those that issued one.
+pub fn copy_units(units: &[(&str, u64)]) -> CopyUnits {
+    let counted: Vec<u64> = units.iter().filter(|(level, _)| matches!(*level, "commune" | "district")).map(|(_, n)| *n).collect();
+    let issuing = counted.iter().filter(|n| **n > 0).count() as u64;
+    let total = counted.len() as u64;
+    CopyUnits {
+        units: total,
+        issuing,
+        rate: percent(issuing, total),
+        target: COPY_UNITS_TARGET_PERCENT,
+        // Integer comparison: 7 of 20 is exactly 35 % and meets it.
+        meets_target: total > 0 && issuing * 100 >= total * COPY_UNITS_TARGET_PERCENT as u64,
+    }
+}
+
+/// `GET /api/dashboard/digitization`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DigitizationView {
+    pub period: crate::dashboard::Period,
+    pub summary: DigitizationRow,
+    pub rows: Vec<DigitizationRow>,
+    pub copy_units: CopyUnits,
+    pub parent: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -531,6 +658,24 @@ mod tests {
         assert_eq!(check_document_type(&docs, " Tờ khai ").unwrap(), "Tờ khai");
         assert_eq!(check_document_type(&docs, "Khác").unwrap_err().code, "unknown_document");
         assert_eq!(check_document_type(&docs, "").unwrap_err().code, "required");
+    }
+
+    #[test]
+    fn copy_units_count_communes_and_districts_against_35_percent() {
+        let mut units: Vec<(&str, u64)> = vec![("province", 9)];
+        units.extend(std::iter::repeat(("commune", 0)).take(13));
+        units.extend(std::iter::repeat(("district", 2)).take(7));
+        let c = copy_units(&units);
+        assert_eq!((c.units, c.issuing, c.rate, c.meets_target), (20, 7, 35.0, true));
+        units[1] = ("district", 0);
+        let c = copy_units(&units);
+        assert_eq!((c.issuing, c.meets_target), (7, true));
+        units[20] = ("commune", 0);
+        assert!(!copy_units(&units).meets_target);
+        assert!(!copy_units(&[("province", 3)]).meets_target);
+        let row = DigitizationRow::new("x", "X", "commune", DigitizedCounts { received: 4, at_reception: 3, with_result: 2, at_return: 1, copies: 0 }, false);
+        assert_eq!((row.reception_rate, row.return_rate), (75.0, 50.0));
+        assert_eq!(row.csv_cells().len(), DigitizationRow::CSV_HEADER.len());
     }
 
     #[test]

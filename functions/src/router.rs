@@ -317,6 +317,7 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
         (Method::Get, ["api", "dashboard", "bills"]) => dashboard::routes::bills(&ctx).await,
         (Method::Get, ["api", "dashboard", "intake"]) => dashboard::routes::intake(&ctx).await,
         (Method::Get, ["api", "dashboard", "ratings"]) => dashboard::routes::ratings(&ctx).await,
+        (Method::Get, ["api", "dashboard", "digitization"]) => dashboard::routes::digitization(&ctx).await,
         (Method::Post, ["api", "dashboard", "import"]) => dashboard::routes::import(&mut ctx).await,
         (Method::Post, ["api", "auth", "otp", "request"]) => auth::routes::request_code(&mut ctx).await,
         (Method::Post, ["api", "auth", "otp", "verify"]) => auth::routes::verify_code(&mut ctx).await,

@@ -270,6 +270,7 @@ pub fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
         op("get", "/api/dashboard/dormant", Staff, "Agencies without recent dossiers", Body::None, A::JsonOrCsv(object())).with_query(vec![dash_agency(), format()]),
         op("get", "/api/dashboard/overdue", Staff, "Overdue dossiers by agency", Body::None, A::JsonOrCsv(object())).with_query(vec![dash_agency(), format()]),
         op("get", "/api/dashboard/intake", Staff, "Submissions online, at the counter and by post per agency (each against its own online-submission target), by procedure and by month", Body::None, A::JsonOrCsv(object())).with_query(vec![dash_agency(), period(), format()]),
+        op("get", "/api/dashboard/digitization", Staff, "Dossiers digitized at reception (desk scans, uploads or wallet documents) and at return (a signed result) per agency, and the share of commune and district units issuing electronic certified copies against seed 001's 35 %", Body::None, A::JsonOrCsv(object())).with_query(vec![dash_agency(), period(), format()]),
         op("get", "/api/dashboard/ratings", Staff, "Citizens' ratings per agency: count, mean score, distribution 1–5, top reasons", Body::None, A::JsonOrCsv(object())).with_query(vec![dash_agency(), period(), format()]),
         op("get", "/api/admin/agencies/{code}/targets", Staff, "The unit's own targets for a year and what applies after inheritance (its own, the nearest ancestor's, else the default)", Body::None, A::Json(200, s::<indicators::TargetsView>(g)))
             .with_query(vec![q("year", "the year (default: this year)")]),

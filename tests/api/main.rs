@@ -11,6 +11,7 @@ mod bills;
 mod catalog;
 mod crash;
 mod desk;
+mod documents;
 mod dossiers;
 mod embed;
 mod fees;

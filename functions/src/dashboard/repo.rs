@@ -430,3 +430,56 @@ pub async fn ratings(d1: &D1Database, period: &Period) -> Result<Vec<(String, u8
         })
         .collect())
 }
+
+/// Digitization of the period's dossiers per agency (by `submitted_at`), and the electronic
+/// copies signed in it. Read from the dossiers themselves (index `dossiers_intake`), each with
+/// indexed lookups of its scans, uploads, references, results and signatures: no counters yet,
+/// so a year of a large province costs one pass over its dossiers.
+pub async fn digitization_counts(d1: &D1Database, period: &Period) -> Result<BTreeMap<String, motcua_domain::document::DigitizedCounts>, ApiError> {
+    use motcua_domain::document::DigitizedCounts;
+    #[derive(Deserialize)]
+    struct Row {
+        agency_code: String,
+        received: f64,
+        at_reception: f64,
+        with_result: f64,
+        at_return: f64,
+    }
+    let (lo, hi) = dashboard::utc_bounds(period.from, period.to);
+    let rows: Vec<Row> = db::all(
+        d1.prepare(
+            "SELECT d.agency_code, count(*) AS received, \
+               sum(EXISTS (SELECT 1 FROM dossier_scans s WHERE s.dossier_id = d.id) OR EXISTS (SELECT 1 FROM uploads u WHERE u.dossier_id = d.id) \
+                   OR EXISTS (SELECT 1 FROM dossier_documents r WHERE r.dossier_id = d.id)) AS at_reception, \
+               sum(EXISTS (SELECT 1 FROM dossier_results x WHERE x.dossier_id = d.id)) AS with_result, \
+               sum(EXISTS (SELECT 1 FROM signed_documents g WHERE g.dossier_id = d.id AND g.revoked_at IS NULL)) AS at_return \
+             FROM dossiers d WHERE d.submitted_at >= ?1 AND d.submitted_at < ?2 GROUP BY d.agency_code",
+        )
+        .bind(&[lo.as_str().into(), hi.as_str().into()])?,
+    )
+    .await?;
+    let mut out: BTreeMap<String, DigitizedCounts> = rows
+        .into_iter()
+        .map(|r| {
+            let c = DigitizedCounts { received: r.received as u64, at_reception: r.at_reception as u64, with_result: r.with_result as u64, at_return: r.at_return as u64, copies: 0 };
+            (r.agency_code, c)
+        })
+        .collect();
+    #[derive(Deserialize)]
+    struct Copies {
+        agency_code: String,
+        n: f64,
+    }
+    let copies: Vec<Copies> = db::all(
+        d1.prepare(
+            "SELECT agency_code, count(*) AS n FROM signed_documents WHERE kind = 'certified_copy' AND revoked_at IS NULL \
+             AND signed_at >= ?1 AND signed_at < ?2 GROUP BY agency_code",
+        )
+        .bind(&[lo.as_str().into(), hi.as_str().into()])?,
+    )
+    .await?;
+    for c in copies {
+        out.entry(c.agency_code).or_default().copies = c.n as u64;
+    }
+    Ok(out)
+}

@@ -505,6 +505,36 @@ pub async fn intake(ctx: &Ctx) -> Result<Response, ApiError> {
     no_store(&IntakeView { period, summary, rows, procedures, trend, parent })
 }
 
+/// `GET /api/dashboard/digitization`: dossiers digitized at reception and at return, for the
+/// agency's subtree and each child, and the share of commune and district units issuing
+/// electronic certified copies against seed 001's 35 %.
+pub async fn digitization(ctx: &Ctx) -> Result<Response, ApiError> {
+    use motcua_domain::document::{self, DigitizationRow, DigitizationView, DigitizedCounts};
+    let scope = Scope::load(ctx).await?;
+    let code = scope.agency(ctx)?;
+    let period = period(ctx)?;
+    let as_csv = wants_csv(ctx)?;
+    let counts = repo::digitization_counts(&ctx.d1()?, &period).await?;
+    let subtree_sum = |c: &str| scope.subtree(c).iter().filter_map(|a| counts.get(a).copied()).sum::<DigitizedCounts>();
+    let row_for = |c: &str| {
+        let r = &scope.rows[c];
+        DigitizationRow::new(c, &r.name, &r.level, subtree_sum(c), scope.children.contains_key(c))
+    };
+    let mut rows: Vec<DigitizationRow> = scope.children.get(&code).map(|cs| cs.iter().map(|c| row_for(c)).collect()).unwrap_or_default();
+    rows.sort_by(|a, b| a.reception_rate.total_cmp(&b.reception_rate).then_with(|| a.agency_name.cmp(&b.agency_name)));
+    let summary = row_for(&code);
+    if as_csv {
+        let mut body: Vec<Vec<String>> = rows.iter().map(DigitizationRow::csv_cells).collect();
+        body.push(summary.csv_cells());
+        return csv(&format!("so-hoa-{code}-{}", period.key), &DigitizationRow::CSV_HEADER, body);
+    }
+    let units: Vec<(&str, u64)> =
+        scope.subtree(&code).iter().map(|a| (scope.rows[a].level.as_str(), counts.get(a).map(|c| c.copies).unwrap_or(0))).collect();
+    let copy_units = document::copy_units(&units);
+    let parent = scope.rows[&code].parent_code.clone().filter(|p| scope.rows.contains_key(p));
+    no_store(&DigitizationView { period, summary, rows, copy_units, parent })
+}
+
 /// `GET /api/dashboard/ratings`: the citizens' ratings given in the period, for the agency's
 /// subtree and each child: how many, the mean score, the distribution 1–5, the top reasons.
 pub async fn ratings(ctx: &Ctx) -> Result<Response, ApiError> {

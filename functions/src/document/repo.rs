@@ -19,7 +19,6 @@ pub struct SignedRow {
     pub kind: SignedKind,
     pub dossier_id: String,
     pub result_id: String,
-    pub owner_citizen_id: Option<String>,
     pub agency_code: String,
     pub title: String,
     pub name: String,
