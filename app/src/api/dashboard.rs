@@ -45,6 +45,11 @@ pub fn ratings(query: &str) -> Call<motcua_domain::indicators::RatingsView> {
     get(format!("/api/dashboard/ratings?{query}"))
 }
 
+/// `GET /api/dashboard/digitization`.
+pub fn digitization(query: &str) -> Call<motcua_domain::document::DigitizationView> {
+    get(format!("/api/dashboard/digitization?{query}"))
+}
+
 /// Where a report (`rates`, `procedures`, ...) downloads as CSV, for a link.
 pub fn csv_url(report: &str, query: &str) -> String {
     format!("/api/dashboard/{report}?{query}&format=csv")

@@ -99,6 +99,11 @@ pub fn Dashboard() -> impl IntoView {
         let go = ready();
         async move { if go { Some(api::dashboard::ratings(&q).await) } else { None } }
     });
+    let digitization = LocalResource::new(move || {
+        let q = qs.get();
+        let go = ready();
+        async move { if go { Some(api::dashboard::digitization(&q).await) } else { None } }
+    });
     let scope_q = Memo::new(move |_| query_suffix(&agency.get(), ""));
     let coverage = LocalResource::new(move || {
         let q = scope_q.get();
@@ -156,6 +161,11 @@ pub fn Dashboard() -> impl IntoView {
             {move || intake.get().flatten().map(|r| match r {
                 Err(e) => failure_view(e),
                 Ok(v) => intake_view(v, csv("intake", true)).into_any(),
+            })}
+            <h2 id="digitization-title">"Số hóa hồ sơ, kết quả và bản sao điện tử"</h2>
+            {move || digitization.get().flatten().map(|r| match r {
+                Err(e) => failure_view(e),
+                Ok(v) => digitization_view(v, csv("digitization", true)).into_any(),
             })}
             <h2 id="ratings-title">"Đánh giá của người dân"</h2>
             {move || ratings.get().flatten().map(|r| match r {
@@ -322,6 +332,52 @@ fn intake_view(v: IntakeView, csv_href: String) -> impl IntoView {
             </table></div>
         </details>
         <p class="no-print"><a id="intake-csv" href=csv_href download="ho-so-truc-tuyen.csv">"Tải CSV hồ sơ nộp trực tuyến"</a></p>
+    }
+}
+
+fn digitization_view(v: motcua_domain::document::DigitizationView, csv_href: String) -> impl IntoView {
+    use motcua_domain::document::DigitizationRow;
+    let pct = |x: f64| format!("{x:.1}").replace('.', ",") + " %";
+    let s = v.summary.clone();
+    let c = v.copy_units.clone();
+    let row_view = move |r: DigitizationRow, foot: bool| {
+        let name = if foot { format!("Tổng: {}", r.agency_name) } else { r.agency_name.clone() };
+        view! {
+            <tr data-code=r.agency_code.clone()>
+                <th scope="row">{name}</th>
+                <td class="num">{group_vi(r.counts.received)}</td>
+                <td class="num">{group_vi(r.counts.at_reception)}</td>
+                <td class="num">{pct(r.reception_rate)}</td>
+                <td class="num">{group_vi(r.counts.with_result)}</td>
+                <td class="num">{group_vi(r.counts.at_return)}</td>
+                <td class="num">{pct(r.return_rate)}</td>
+                <td class="num">{group_vi(r.counts.copies)}</td>
+            </tr>
+        }
+    };
+    view! {
+        <p class="lead" id="digitization-summary">
+            {format!("{} · {}: số hóa khi tiếp nhận ", s.agency_name, v.period.label)}
+            <strong class="big">{pct(s.reception_rate)}</strong>
+            {format!(", kết quả được ký số {}.", pct(s.return_rate))}
+        </p>
+        <p id="copy-units" class:below=!c.meets_target>
+            {format!("Đơn vị cấp xã, cấp huyện cấp bản sao điện tử có chứng thực: {}/{} ({}); chỉ tiêu {} %{}",
+                c.issuing, c.units, pct(c.rate), c.target, if c.meets_target { " — đạt." } else { " — chưa đạt." })}
+        </p>
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Bảng số hóa theo cơ quan">
+            <table class="lines" id="digitization">
+                <caption class="visually-hidden">"Hồ sơ số hóa khi tiếp nhận, kết quả ký số và bản sao điện tử theo cơ quan"</caption>
+                <thead><tr>
+                    <th scope="col">"Cơ quan"</th><th scope="col" class="num">"Tiếp nhận"</th><th scope="col" class="num">"Số hóa khi tiếp nhận"</th>
+                    <th scope="col" class="num">"Tỷ lệ"</th><th scope="col" class="num">"Có kết quả"</th><th scope="col" class="num">"Kết quả ký số"</th>
+                    <th scope="col" class="num">"Tỷ lệ"</th><th scope="col" class="num">"Bản sao điện tử"</th>
+                </tr></thead>
+                <tbody>{v.rows.into_iter().map(|r| row_view(r, false)).collect_view()}</tbody>
+                <tfoot>{row_view(s, true)}</tfoot>
+            </table>
+        </div>
+        <p class="no-print"><a id="digitization-csv" href=csv_href download="so-hoa.csv">"Tải CSV số hóa"</a></p>
     }
 }
 
