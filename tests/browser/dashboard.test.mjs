@@ -122,11 +122,17 @@ test("intake beside payments, each unit's own target, postal walk-in and ratings
     inputs: { pages: 1, copies: 1 },
   });
   const officer = await apiLogin(server.base, { username: "ngocky.motcua" });
-  await apiCall(server.base, officer, "POST", "/api/staff/dossiers", {
+  const walkIn = await apiCall(server.base, officer, "POST", "/api/staff/dossiers", {
     agency: NGOC_KY, procedure: "2.000815", channel: "counter",
     applicant: { full_name: "Đinh Thị Quầy", id_number: "042090001802", phone: "0911001802", address: "Thôn 3, xã Ngọc Kỳ" },
     inputs: { pages: 1, copies: 1 },
   });
+  // The desk scans the walk-in's original at reception (the digitization indicator counts it).
+  const scanned = await fetch(
+    `${server.base}/api/staff/dossiers/${walkIn.id}/files?type=${encodeURIComponent(walkIn.documents[0])}&name=ban-chinh.jpg`,
+    { method: "POST", headers: { cookie: `${officer.name}=${officer.value}` }, body: readFileSync(new URL("../fixtures/minimal.jpg", import.meta.url)) },
+  );
+  assert.equal(scanned.status, 201, await scanned.text());
 
   // The postal one through the desk's walk-in page.
   await staffLogin(staffPage, "ngocky.motcua", server.base);
@@ -188,6 +194,10 @@ test("intake beside payments, each unit's own target, postal walk-in and ratings
   const cells = await intake.locator("td").allInnerTexts();
   assert.deepEqual(cells.map((c) => c.trim()), ["1", "1", "1", "33,33%", "30,00% · Đạt"]);
   assert.ok((await staffPage.locator("#intake-trend tbody tr").count()) >= 1);
+  // Digitized at reception: the scanned walk-in, not the online dossier without files nor the post.
+  const digitized = await staffPage.locator(`#digitization tbody tr[data-code='${NGOC_KY}'] td`).allInnerTexts();
+  assert.deepEqual(digitized.slice(0, 3).map((c) => c.trim()), ["3", "1", "33,3 %"]);
+  await staffPage.locator("#copy-units").getByText("chỉ tiêu 35 %", { exact: false }).waitFor();
   await staffPage.locator("#ratings-summary").waitFor();
   await staffPage.getByRole("heading", { name: "Đánh giá của người dân" }).waitFor();
   // The intake CSV equals the table.
