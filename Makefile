@@ -19,8 +19,10 @@ tools:
 build:
 	scripts/build.sh
 
+## The signer's tests check signed PDFs with pyHanko (scripts/ensure-pyhanko.sh: a venv in .tools/).
 test-domain:
-	cargo test -p motcua-domain -p motcua-demo
+	scripts/ensure-pyhanko.sh
+	cargo test -p motcua-domain -p motcua-demo -p motcua-signer
 
 test-api:
 	cargo test -p motcua-tests -- --test-threads 4
@@ -47,10 +49,11 @@ bench: tools build
 demo-sql:
 	python3 scripts/gen_demo_sql.py
 
-## Deploy to Cloudflare for real (see README: resources and secrets must exist first).
+## Deploy to Cloudflare for real (see README: resources and secrets must exist first). The signing
+## Worker first: the main Worker's service binding SIGNER needs it to exist.
 deploy: tools
 	PRODUCTION=1 scripts/build.sh
-	source scripts/env.sh && wrangler d1 migrations apply DB --remote && wrangler deploy
+	source scripts/env.sh && wrangler deploy -c signer/wrangler.toml && wrangler d1 migrations apply DB --remote && wrangler deploy
 
 clean:
-	rm -rf dist functions/build target .wrangler
+	rm -rf dist functions/build signer/build target .wrangler

@@ -47,4 +47,7 @@ if [ "${PRODUCTION:-0}" = 1 ]; then
 else
   worker-build --release functions --features sandbox >/dev/null
 fi
-echo "built app $version and worker"
+# The signing Worker (signer/wrangler.toml), bound to the main one as SIGNER: the same build for
+# development and production (it has no sandbox; the sandbox CA is the main Worker's).
+worker-build --release signer --features worker >/dev/null
+echo "built app $version and workers"

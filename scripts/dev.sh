@@ -26,5 +26,7 @@ cat <<'TXT'
     hatinh.admin    admin,   tỉnh Hà Tĩnh    (embedding demo: http://localhost:8787/embed-demo)
 
 TXT
-exec "$NODE22" node_modules/wrangler/bin/wrangler.js dev --ip 127.0.0.1 --port "${PORT:-8787}" \
+# Two configs, one session: the main Worker (first: served on the port) and the signing Worker it
+# reaches through its service binding SIGNER.
+exec "$NODE22" node_modules/wrangler/bin/wrangler.js dev -c wrangler.toml -c signer/wrangler.toml --ip 127.0.0.1 --port "${PORT:-8787}" \
   --show-interactive-dev-session=false --persist-to "$state"

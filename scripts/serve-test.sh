@@ -21,8 +21,10 @@ scripts/prepare-state.sh "$state"
 # Accounts only the tests use (e.g. one the lock-out test locks).
 wrangler d1 execute DB --local --persist-to "$state" --file functions/seed/test.sql >/dev/null
 # Tests always run with the committed sandbox settings (never a developer's edited .dev.vars)
-# and know their own address, which the providers' sandbox calls back to.
-"$NODE22" node_modules/wrangler/bin/wrangler.js dev --ip 127.0.0.1 --port "$port" \
+# and know their own address, which the providers' sandbox calls back to. The signing Worker runs
+# in the same session (second config), reached through the main Worker's binding SIGNER; the
+# --env-file and --var flags are the main Worker's (the signer reads no variable).
+"$NODE22" node_modules/wrangler/bin/wrangler.js dev -c wrangler.toml -c signer/wrangler.toml --ip 127.0.0.1 --port "$port" \
   --show-interactive-dev-session=false --persist-to "$state" --env-file .dev.vars.example \
   --var "PUBLIC_BASE_URL:http://127.0.0.1:$port" --var "RECONCILE_AFTER_MINUTES:0" ${extra[@]+"${extra[@]}"} </dev/null &
 server=$!

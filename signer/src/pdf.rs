@@ -353,7 +353,7 @@ pub fn prepare(
     let byte_range = format!("[0 {contents_start} {contents_end} {}]", out.len() - contents_end);
     let padded = format!("{byte_range:<width$}", width = BYTE_RANGE_PLACEHOLDER.len());
     if padded.len() != BYTE_RANGE_PLACEHOLDER.len() {
-        return Err(SignError::TooLarge { field: "file", limit: 9_999_999_999 });
+        return Err(SignError::TooLarge { field: "file", limit: crate::MAX_FILE });
     }
     out[byte_range_at..byte_range_at + padded.len()].copy_from_slice(padded.as_bytes());
 
