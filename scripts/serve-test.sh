@@ -16,6 +16,11 @@ for v in "$@"; do
   # ACTIVITY:1 is this script's own: the living demo of `make dev` (scripts/gen_activity.py).
   if [ "$v" = "ACTIVITY:1" ]; then activity=1; else extra+=(--var "$v"); fi
 done
+# The signing Worker runs beside the main one (below): it must have been built.
+if [ ! -f signer/build/index.js ]; then
+  echo "signer/build/index.js is missing: run scripts/build.sh (or worker-build --release signer --features worker)" >&2
+  exit 1
+fi
 scripts/prepare-state.sh "$state"
 [ "$activity" = 1 ] && python3 scripts/gen_activity.py "$state" >/dev/null
 # Accounts only the tests use (e.g. one the lock-out test locks).

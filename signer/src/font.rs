@@ -231,7 +231,7 @@ impl<'a> Font<'a> {
                 tables.push((*tag, t.to_vec()));
             }
         }
-        tables.sort_by(|a, b| a.0.cmp(&b.0));
+        tables.sort_by_key(|t| t.0);
         Ok(assemble(tables))
     }
 }

@@ -249,7 +249,8 @@ pub fn prepare(
     let sig_id = size + 8;
     let mut next = size + 9;
 
-    // The page tree's root gets the new page as its last kid.
+    // The page tree's root gets the new page as its last kid. The page names its own boxes and
+    // rotation: the root may hand down a /Rotate or a /CropBox meant for the scanned pages.
     let mut kids = match pages.get(b"Kids").map(|k| resolve(&doc, k)) {
         Ok(Ok(Object::Array(kids))) => kids.clone(),
         _ => return Err(SignError::UnsupportedPdf("its page tree has no kids")),
@@ -296,8 +297,11 @@ pub fn prepare(
     objects.push((
         (page_id, 0),
         format!(
-            "<< /Type /Page /Parent {} {} R /MediaBox [0 0 {} {}] /Resources << /Font << /F1 {font_first} 0 R >> >> /Contents {content_id} 0 R /Annots [{widget_id} 0 R] >>",
-            pages_id.0, pages_id.1, page::WIDTH, page::HEIGHT
+            "<< /Type /Page /Parent {} {} R /MediaBox [0 0 {w} {h}] /CropBox [0 0 {w} {h}] /Rotate 0 /Resources << /Font << /F1 {font_first} 0 R >> >> /Contents {content_id} 0 R /Annots [{widget_id} 0 R] >>",
+            pages_id.0,
+            pages_id.1,
+            w = page::WIDTH,
+            h = page::HEIGHT
         )
         .into_bytes(),
     ));
