@@ -288,6 +288,15 @@ fn a_signed_pdf_is_valid_for_pyhanko_and_refused_after_one_changed_byte() {
 }
 
 #[test]
+fn the_api_tests_result_fixture_is_signed() {
+    // tests/fixtures/result.pdf: the result the API tests sign through the main Worker.
+    let input = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/result.pdf")).unwrap();
+    let (signed, _) = sign("pdf", &input);
+    let (ok, verdict) = validate("result-fixture", &signed);
+    assert!(ok, "pyHanko: {verdict}");
+}
+
+#[test]
 fn a_pdf_with_an_xref_stream_and_object_streams_is_signed_with_an_xref_stream() {
     let input = xref_stream_pdf();
     // lopdf itself reads the hand-made file (else this test checks nothing).
