@@ -29,6 +29,8 @@ pub enum SignError {
     DigestMismatch,
     #[error("the signed attributes do not name the first certificate as the signer's")]
     CertificateMismatch,
+    #[error("the signature does not verify with the signer's certificate over the signed attributes")]
+    SignatureInvalid,
     #[error("the signature needs {needed} bytes, {reserved} are reserved")]
     SignatureTooLarge { needed: usize, reserved: usize },
     #[error("unexpected: {0}")]
@@ -66,6 +68,7 @@ impl SignError {
             SignError::NotPrepared => "not_prepared",
             SignError::DigestMismatch => "digest_mismatch",
             SignError::CertificateMismatch => "certificate_mismatch",
+            SignError::SignatureInvalid => "signature_invalid",
             SignError::SignatureTooLarge { .. } => "signature_too_large",
             SignError::Unexpected(_) => "unexpected",
         }
@@ -83,7 +86,7 @@ impl SignError {
             SignError::UnusableFont(_) => Some("font"),
             SignError::MissingGlyph(_) => Some("meta.stamp"),
             SignError::CertificateMismatch => Some("meta.certificates"),
-            SignError::SignatureTooLarge { .. } => Some("meta.signature"),
+            SignError::SignatureInvalid | SignError::SignatureTooLarge { .. } => Some("meta.signature"),
             SignError::Unexpected(_) => None,
         }
     }
@@ -101,6 +104,7 @@ impl SignError {
             SignError::NotPrepared => "Tệp chưa được chuẩn bị để ký hoặc đã được ký".into(),
             SignError::DigestMismatch => "Thuộc tính ký không khớp với tệp được ký".into(),
             SignError::CertificateMismatch => "Chứng thư số không khớp với thuộc tính ký".into(),
+            SignError::SignatureInvalid => "Chữ ký số không khớp với chứng thư số và nội dung cần ký".into(),
             SignError::SignatureTooLarge { .. } => "Chữ ký số vượt quá chỗ dành sẵn trong tệp".into(),
             SignError::Unexpected(_) => "Lỗi không mong đợi của dịch vụ ký số".into(),
         }

@@ -145,17 +145,56 @@ struct RsaPublicKey<'a> {
     public_exponent: UintRef<'a>,
 }
 
-/// The byte length of the certificate's RSA modulus (= of its PKCS#1 v1.5 signatures); only
-/// RSA keys are signed with (sha256WithRSAEncryption).
-pub fn rsa_modulus_len(cert: &Certificate) -> Result<usize, SignError> {
+/// The certificate's RSA public key as (modulus, exponent), big-endian without leading zeros;
+/// only RSA keys are signed with (sha256WithRSAEncryption).
+pub fn rsa_public_key(cert: &Certificate) -> Result<(Vec<u8>, Vec<u8>), SignError> {
     let spki = &cert.tbs_certificate.subject_public_key_info;
     let not_rsa = || SignError::invalid("meta.certificates", "the signer's key is not an RSA key", "Khóa của chứng thư số không phải RSA");
     if spki.algorithm.oid != const_oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1") {
         return Err(not_rsa());
     }
     let key = RsaPublicKey::from_der(spki.subject_public_key.raw_bytes()).map_err(|_| not_rsa())?;
-    let _ = key.public_exponent;
-    Ok(key.modulus.as_bytes().len())
+    if key.modulus.as_bytes().len() < 128 || key.public_exponent.as_bytes().is_empty() {
+        return Err(not_rsa());
+    }
+    Ok((key.modulus.as_bytes().to_vec(), key.public_exponent.as_bytes().to_vec()))
+}
+
+/// The byte length of the certificate's RSA modulus (= of its PKCS#1 v1.5 signatures).
+pub fn rsa_modulus_len(cert: &Certificate) -> Result<usize, SignError> {
+    Ok(rsa_public_key(cert)?.0.len())
+}
+
+/// RSASSA-PKCS1-v1_5 verification with SHA-256 (RFC 8017 §8.2.2): `signature` over `message`
+/// by the key of `cert`. Used by `finish` so that a signature over anything else (another
+/// hash, the PDF's digest instead of the attributes', another key) is never embedded.
+pub fn verify_rsa_sha256(cert: &Certificate, message: &[u8], signature: &[u8]) -> Result<bool, SignError> {
+    use num_bigint_dig::BigUint;
+    use sha2::{Digest, Sha256};
+    let (n, e) = rsa_public_key(cert)?;
+    let k = n.len();
+    if signature.len() != k {
+        return Ok(false);
+    }
+    let (n, e, s) = (BigUint::from_bytes_be(&n), BigUint::from_bytes_be(&e), BigUint::from_bytes_be(signature));
+    if s >= n {
+        return Ok(false);
+    }
+    let m = s.modpow(&e, &n).to_bytes_be();
+    let mut em = vec![0u8; k.saturating_sub(m.len())];
+    em.extend(m);
+    // EMSA-PKCS1-v1_5: 00 01 FF… 00 DigestInfo(sha256, H).
+    const SHA256_DIGEST_INFO: [u8; 19] = [0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20];
+    let t_len = SHA256_DIGEST_INFO.len() + 32;
+    if k < t_len + 11 {
+        return Ok(false);
+    }
+    let mut expected = vec![0x00, 0x01];
+    expected.resize(k - t_len - 1, 0xFF);
+    expected.push(0x00);
+    expected.extend(SHA256_DIGEST_INFO);
+    expected.extend(Sha256::digest(message));
+    Ok(em == expected)
 }
 
 fn b64(field: &'static str, s: &str) -> Result<Vec<u8>, SignError> {

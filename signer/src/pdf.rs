@@ -9,8 +9,10 @@
 //! goes into the CMS signed attributes, whose SHA-256 the provider signs.
 //!
 //! [`finish`] finds that placeholder again, checks that the attributes' message digest is the
-//! file's, builds the CMS `SignedData` and writes its hex into `/Contents` in place: no offset
-//! moves, so the byte range and the cross-reference data stay right.
+//! file's, that they name the first certificate as the signer's and that the provider's signature
+//! verifies with that certificate's key, builds the CMS `SignedData` and writes its hex into
+//! `/Contents` in place: no offset moves, so the byte range and the cross-reference data stay
+//! right. Whatever a mix-up gives is refused; a broken signature is never written.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -500,6 +502,9 @@ pub fn finish(
             "the signature's length is not the length of the certificate's RSA key",
             "Độ dài chữ ký số không khớp với khóa RSA của chứng thư số",
         ));
+    }
+    if !crate::verify_rsa_sha256(signer, signed_attributes, signature)? {
+        return Err(SignError::SignatureInvalid);
     }
     let der = cms::signed_data(attrs.set, signature, certs)?;
     let reserved = (gap.1 - gap.0 - 2) / 2;

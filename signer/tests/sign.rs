@@ -404,6 +404,17 @@ fn finish_refuses_attributes_of_another_file_and_a_wrong_signature_length() {
     // A signature that is not the key's length (a hex string sent as base64 of text, say).
     let err = finish(&meta(&a.signed_attributes, hex::encode(&signature).as_bytes(), &certs), a.pdf.clone()).unwrap_err();
     assert_eq!(err.field(), Some("meta.signature"));
+    // Signed with another key, or over the file's digest instead of the attributes' (the mix-up
+    // FACTS.md warns of):
+    // both would embed a broken signature, both are refused.
+    let other_key = RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
+    let by_other = other_key.sign(Pkcs1v15Sign::new::<Sha256>(), &a.to_be_signed).unwrap();
+    let err = finish(&meta(&a.signed_attributes, &by_other, &certs), a.pdf.clone()).unwrap_err();
+    assert_eq!((err.code(), err.field()), ("signature_invalid", Some("meta.signature")));
+    let gap = motcua_signer::pdf::placeholder(&a.pdf).unwrap();
+    let file_digest = motcua_signer::pdf::byte_range_digest(&a.pdf, gap);
+    let over_file = p.leaf_key.sign(Pkcs1v15Sign::new::<Sha256>(), &file_digest).unwrap();
+    assert_eq!(finish(&meta(&a.signed_attributes, &over_file, &certs), a.pdf.clone()).unwrap_err().code(), "signature_invalid");
     // The CA's certificate first instead of the signer's.
     let swapped = [b64(&p.ca_der), b64(&p.leaf_der)];
     let err = finish(&meta(&a.signed_attributes, &signature, &swapped), a.pdf.clone()).unwrap_err();
