@@ -29,6 +29,7 @@ pub mod poster;
 pub mod receipt;
 pub mod receipt_pdf;
 pub mod settlement;
+pub mod signing;
 pub mod sms;
 pub mod staff_report;
 pub mod stats;
