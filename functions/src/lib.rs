@@ -26,6 +26,7 @@ mod platform;
 mod report;
 mod router;
 mod sequences;
+mod signing;
 mod upload;
 
 pub use sequences::Sequences;

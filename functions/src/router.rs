@@ -9,7 +9,7 @@ use crate::platform::http::Ctx;
 use crate::platform::config;
 #[cfg(feature = "sandbox")]
 use crate::dev;
-use crate::{auth, bill, catalog, dashboard, desk, document, dossier, embed, fee, health, national, paperless, payment, report, upload};
+use crate::{auth, bill, catalog, dashboard, desk, document, dossier, embed, fee, health, national, paperless, payment, report, signing, upload};
 
 pub async fn handle(req: Request, env: Env) -> Result<Response> {
     let ctx = Ctx::new(req, env);
@@ -153,6 +153,14 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
         }
         (Method::Get, ["api", "staff", "audit"]) => desk::audit::list(&ctx).await,
         (Method::Post, ["api", "staff", "assist"]) => paperless::routes::assist(&mut ctx).await,
+        (Method::Get, ["api", "admin", "agencies", code, "signing"]) => {
+            let code = code.to_string();
+            signing::routes::get(&ctx, &code).await
+        }
+        (Method::Put, ["api", "admin", "agencies", code, "signing"]) => {
+            let code = code.to_string();
+            signing::routes::put(&mut ctx, &code).await
+        }
         (Method::Get, ["api", "admin", "agencies", code, "paperless"]) => {
             let code = code.to_string();
             paperless::routes::get(&ctx, &code).await
@@ -451,6 +459,14 @@ async fn sandbox_route(ctx: &mut Ctx, method: Method, segments: &[&str]) -> std:
         (Method::Post, ["sandbox", "bank", "transfer"]) => sandbox::bank_transfer(ctx).await,
         (Method::Post, ["sandbox", "esms", "MainService.svc", "json", "SendMultipleMessage_V4_post_json"]) => crate::dev::esms_send(ctx).await,
         (Method::Post, ["sandbox", "resend", "emails"]) => crate::dev::messages::resend_send(ctx).await,
+        (Method::Get, ["sandbox", "ca.pem"]) => crate::signing::sandbox::ca_pem(ctx).await,
+        (Method::Post, ["sandbox", "smartca", "sca", "sp769", "v1", "credentials", "get_certificate"]) => crate::signing::sandbox::get_certificate(ctx).await,
+        (Method::Post, ["sandbox", "smartca", "sca", "sp769", "v1", "signatures", "sign"]) => crate::signing::sandbox::sign(ctx).await,
+        (Method::Post, ["sandbox", "smartca", "sca", "sp769", "v1", "signatures", "sign", id, "status"]) => {
+            let id = id.to_string();
+            crate::signing::sandbox::status(ctx, &id).await
+        }
+        (Method::Post, ["sandbox", "signing", "try"]) => crate::signing::sandbox::try_sign(ctx).await,
         (Method::Post, ["sandbox", "zalo", "oauth", "v4", "oa", "access_token"]) => crate::dev::messages::zalo_refresh(ctx).await,
         (Method::Post, ["sandbox", "zalo", "openapi", "message", "template"]) => crate::dev::messages::zalo_send(ctx).await,
         (Method::Post, ["sandbox", "momo", "v2", "gateway", "api", "create"]) => sandbox::momo_create(ctx).await,

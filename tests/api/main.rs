@@ -27,5 +27,6 @@ mod national_login;
 mod outreach_desk;
 mod payments;
 mod races;
+mod signing_provider;
 mod tenancy;
 mod uploads;

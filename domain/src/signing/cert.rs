@@ -94,8 +94,11 @@ fn expect<'a>(input: &'a [u8], want: u8, what: &'static str) -> Result<(&'a [u8]
     Ok((body, rest))
 }
 
-/// The displayable fields of a DER certificate.
-pub fn read(der: &[u8]) -> Result<CertificateInfo, CertError> {
+/// The TBS fields this module reads: serial, issuer, validity, subject (contents), and the
+/// subjectPublicKeyInfo as a whole TLV.
+type Fields<'a> = (&'a [u8], &'a [u8], &'a [u8], &'a [u8], &'a [u8]);
+
+fn fields(der: &[u8]) -> Result<Fields<'_>, CertError> {
     let (cert, trailing) = expect(der, SEQUENCE, "certificate is not a SEQUENCE")?;
     if !trailing.is_empty() {
         return Err(CertError("bytes after the certificate"));
@@ -111,7 +114,20 @@ pub fn read(der: &[u8]) -> Result<CertificateInfo, CertError> {
     let (issuer, r) = expect(r, SEQUENCE, "issuer is not a Name")?;
     let (validity, r) = expect(r, SEQUENCE, "validity")?;
     let (subject, r) = expect(r, SEQUENCE, "subject is not a Name")?;
-    let (spki, _) = expect(r, SEQUENCE, "subjectPublicKeyInfo")?;
+    let (_, after) = expect(r, SEQUENCE, "subjectPublicKeyInfo")?;
+    let spki_tlv = &r[..r.len() - after.len()];
+    Ok((serial, issuer, validity, subject, spki_tlv))
+}
+
+/// The certificate's SubjectPublicKeyInfo, DER (what WebCrypto imports as `spki`).
+pub fn spki(der: &[u8]) -> Result<&[u8], CertError> {
+    Ok(fields(der)?.4)
+}
+
+/// The displayable fields of a DER certificate.
+pub fn read(der: &[u8]) -> Result<CertificateInfo, CertError> {
+    let (serial, issuer, validity, subject, spki_tlv) = fields(der)?;
+    let (spki, _) = expect(spki_tlv, SEQUENCE, "subjectPublicKeyInfo")?;
 
     let serial = match serial {
         [0, tail @ ..] if !tail.is_empty() => tail,
@@ -243,6 +259,10 @@ mod tests {
         assert!(info.not_before < info.not_after);
         assert!(info.valid_at(&info.not_before) && !info.valid_at("1999-01-01T00:00:00Z") && !info.valid_at("2099-01-01T00:00:00Z"));
         assert_eq!(info.subject_label(), "Ủy ban nhân dân xã Sơn Tây");
+        // The key as OpenSSL gives it: `openssl x509 -pubkey | openssl pkey -pubin -outform DER`.
+        let bytes = der(SON_TAY_PEM);
+        let k = spki(&bytes).unwrap();
+        assert_eq!((k[0], k.len()), (0x30, 294), "an RSA-2048 SubjectPublicKeyInfo");
     }
 
     #[test]

@@ -166,3 +166,42 @@ pub async fn rs256_sign(private_jwk_json: &str, data: &[u8]) -> Result<Vec<u8>, 
     let sig = promise(call(&subtle, "sign", &[JsValue::from_str(RS256), key, Uint8Array::from(data).into()])?, "sign").await?;
     Ok(Uint8Array::new(&sig).to_vec())
 }
+
+/// Whether `signature` is an RS256 (RSASSA-PKCS1-v1_5, SHA-256) signature of `data` by the key
+/// `spki_der` (a certificate's SubjectPublicKeyInfo): remote signing checks what a provider
+/// answered before it goes into a document.
+#[cfg_attr(not(feature = "sandbox"), allow(dead_code))]
+pub async fn rs256_verify_spki(spki_der: &[u8], data: &[u8], signature: &[u8]) -> Result<bool, ApiError> {
+    let subtle = get(&crypto()?, "subtle")?;
+    let usages: Array = [JsValue::from_str("verify")].iter().collect();
+    let key = promise(
+        call(&subtle, "importKey", &[JsValue::from_str("spki"), Uint8Array::from(spki_der).into(), rs256_algorithm()?.into(), JsValue::FALSE, usages.into()])?,
+        "importKey",
+    )
+    .await?;
+    let ok = promise(
+        call(&subtle, "verify", &[JsValue::from_str(RS256), key, Uint8Array::from(signature).into(), Uint8Array::from(data).into()])?,
+        "verify",
+    )
+    .await?;
+    Ok(ok.as_bool().unwrap_or(false))
+}
+
+/// A new RSA-2048 RS256 key pair as (private JWK JSON text, public key as SubjectPublicKeyInfo
+/// DER): the sandbox CA puts the latter in a certificate.
+#[cfg(feature = "sandbox")]
+pub async fn rs256_generate_spki() -> Result<(String, Vec<u8>), ApiError> {
+    let subtle = get(&crypto()?, "subtle")?;
+    let algorithm = object(&[
+        ("name", JsValue::from_str(RS256)),
+        ("hash", JsValue::from_str("SHA-256")),
+        ("modulusLength", JsValue::from_f64(2048.0)),
+        ("publicExponent", Uint8Array::from(&[1u8, 0, 1][..]).into()),
+    ])?;
+    let usages: Array = [JsValue::from_str("sign"), JsValue::from_str("verify")].iter().collect();
+    let pair = promise(call(&subtle, "generateKey", &[algorithm.into(), JsValue::TRUE, usages.into()])?, "generateKey").await?;
+    let jwk = promise(call(&subtle, "exportKey", &[JsValue::from_str("jwk"), get(&pair, "privateKey")?])?, "exportKey").await?;
+    let private = js_sys::JSON::stringify(&jwk).map_err(js_err("stringify"))?.as_string().unwrap_or_default();
+    let spki = promise(call(&subtle, "exportKey", &[JsValue::from_str("spki"), get(&pair, "publicKey")?])?, "exportKey").await?;
+    Ok((private, Uint8Array::new(&spki).to_vec()))
+}

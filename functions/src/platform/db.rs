@@ -33,6 +33,9 @@ pub fn guard(d1: &worker::D1Database, table: Guarded, id: &str, version: i64) ->
         Guarded::PaperlessRule => {
             "INSERT INTO state_guard (ok) SELECT coalesce((SELECT version FROM paperless_rules WHERE agency_code = ?1), 0) = ?2"
         }
+        Guarded::SigningAccount => {
+            "INSERT INTO state_guard (ok) SELECT coalesce((SELECT version FROM agency_signing_accounts WHERE agency_code = ?1), 0) = ?2"
+        }
     };
     Ok(d1.prepare(sql).bind(&[id.into(), (version as f64).into()])?)
 }
@@ -47,6 +50,8 @@ pub enum Guarded {
     Report,
     PaperlessRule,
     SignedDocument,
+    /// Keyed by agency, 0 before the first account.
+    SigningAccount,
 }
 
 /// Whether a batch was refused by a [`guard`]: someone else changed the row first.

@@ -13,6 +13,7 @@ use motcua_domain::gateway::zalopay::ZalopayConfig;
 use motcua_domain::gateway::{env as names, Secret};
 use motcua_domain::notify::email::{self as resend, EmailConfig};
 use motcua_domain::notify::zns::{self, ZnsConfig};
+use motcua_domain::signing::smartca::{self, SmartcaConfig};
 use motcua_domain::sms::{self, EsmsConfig};
 use worker::Env;
 
@@ -56,6 +57,10 @@ pub struct Config {
     pub national: Option<NationalPortal>,
     /// Log-in with the national portal's account; `None`: the button is not offered.
     pub national_login: Option<NationalLogin>,
+    /// The remote-signing provider (VNPT SmartCA: `SIGNING_URL`, `SIGNING_SP_ID`, secret
+    /// `SIGNING_SP_PASSWORD`); `None`: nothing can be signed.
+    #[cfg_attr(not(feature = "sandbox"), allow(dead_code))]
+    pub signing: Option<SmartcaConfig>,
 }
 
 /// The national portal's integration account (`DVCQG_BASE_URL`, `DVCQG_USERNAME`, secret
@@ -208,7 +213,14 @@ impl Config {
             }
             _ => None,
         };
+        let signing = match (text(smartca::env::SP_ID), secret(smartca::env::SP_PASSWORD)) {
+            (Some(sp_id), Some(sp_password)) => {
+                Some(SmartcaConfig { base_url: url(smartca::env::URL, smartca::PRODUCTION_BASE_URL), sp_id, sp_password })
+            }
+            _ => None,
+        };
         Config {
+            signing,
             national_login,
             sandbox,
             auth_secret,
