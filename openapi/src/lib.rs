@@ -6,7 +6,7 @@
 
 pub mod wire;
 
-use motcua_domain::{admin, api, auth, beneficiary, bill, fee, indicators, national, paperless, staff_report};
+use motcua_domain::{admin, api, auth, beneficiary, bill, fee, indicators, national, paperless, signing, staff_report};
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{json, Map, Value};
@@ -218,6 +218,8 @@ pub fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
         op("post", "/api/admin/national-catalog/differences/{id}/resolve", Staff, "National admin: mark an open difference reviewed, with a note (audited); a later pull reopens it only if the values change", Body::Json(s::<wire::ResolveBody>(g)), A::Json(200, s::<national::catalog::CatalogDifference>(g))),
         op("get", "/api/admin/agencies/{code}/paperless", Staff, "The agency's paperless days: procedures taken online only on some ISO weekdays and dates, except on some dates (admin of the agency's scope); `version` 0 before the first", Body::None, A::Json(200, s::<paperless::PaperlessView>(g))),
         op("put", "/api/admin/agencies/{code}/paperless", Staff, "Replace the agency's paperless days (audited; with `version`, refused as 409 `conflict` when someone saved meanwhile); 400 names the item: `unknown_procedure`, `not_handled`, `out_of_range`, `invalid_date`, `duplicate`, `contradiction`", Body::Json(s::<paperless::PaperlessInput>(g)), A::Json(200, s::<paperless::PaperlessView>(g))),
+        op("get", "/api/admin/agencies/{code}/signing", Staff, "The agency's remote-signing account (VNPT SmartCA: the key holder's id and, optionally, the certificate's serial); `configured: false` and `version` 0 before the first (admin of the agency's scope; the provider's credentials are the deployment's, never shown)", Body::None, A::Json(200, s::<signing::SigningAccountView>(g))),
+        op("put", "/api/admin/agencies/{code}/signing", Staff, "Replace the agency's remote-signing account (audited as `signing_account.put` with the holder id masked; with `version`, refused as 409 `conflict` when someone saved meanwhile); 400 names the field: `user_id` `required | invalid_format | too_long`, `serial_number` `invalid_format`, `provider` `unknown_provider`", Body::Json(s::<signing::SigningAccountInput>(g)), A::Json(200, s::<signing::SigningAccountView>(g))),
         op("post", "/api/staff/assist", Staff, "Assisted filing: a 2-hour code bound to the calling officer and the link (with its QR code as SVG) to the procedure's online form at the agency; a dossier submitted with it stays online and records the officer", Body::Json(s::<paperless::AssistRequest>(g)), A::Json(201, s::<paperless::AssistLink>(g))),
         op("post", "/api/staff/reports", Staff, "Report upward a wrong published fee, wrong procedure information, a difficulty or a system error of an agency in the caller's scope (audited)", Body::Json(s::<staff_report::NewReportInput>(g)), A::Json(201, s::<staff_report::ReportView>(g))),
         op("get", "/api/staff/reports", Staff, "The caller's own reports, newest first, with the province's answers", Body::None, A::Json(200, json!({"type": "array", "items": s::<staff_report::ReportView>(g)}))),
@@ -324,6 +326,7 @@ fn example(method: &str, path: &str) -> Option<Value> {
         ("put", "/api/admin/agencies/{code}/paperless") => json!({"procedures": ["2.000815"], "weekdays": [2, 4], "dates": ["2026-12-24"], "except_dates": ["2026-12-31"], "version": 1}),
         ("post", "/api/staff/dossiers/{id}/results/{file}/sign") => json!({"certify_copy": {"compared_with_original": true, "pages": 2}}),
         ("post", "/api/staff/documents/{doc}/revoke") => json!({"reason": "Cấp nhầm người yêu cầu; đã cấp lại bản đúng."}),
+        ("put", "/api/admin/agencies/{code}/signing") => json!({"provider": "vnpt_smartca", "user_id": "001090012399", "serial_number": "5401010a3f", "version": 1}),
         ("post", "/api/staff/assist") => json!({"agency": "000.10.51.H27", "procedure": "2.000815"}),
         ("post", "/api/staff/reports") => json!({"agency": "000.10.51.H27", "procedure": "2.000815", "kind": "wrong_fee", "text": "Lệ phí chứng thực đang công bố 3.000 đồng/trang; theo Thông tư 226/2016/TT-BTC là 2.000 đồng/trang."}),
         ("post", "/api/admin/reports/{id}/answer") => json!({"text": "Đã thêm phiên bản phí đúng từ ngày 01/01/2027."}),
