@@ -36,6 +36,7 @@ CREATE TABLE dev_signing_transactions (
   tran_code      TEXT NOT NULL UNIQUE,
   user_id        TEXT NOT NULL,
   doc_id         TEXT NOT NULL,
-  signature      TEXT,                        -- base64; NULL while the holder has not confirmed
+  outcome        TEXT NOT NULL CHECK (outcome IN ('signed', 'waiting', 'rejected')),
+  signature      TEXT,                        -- base64; NULL unless signed
   created_at     INTEGER NOT NULL
 );

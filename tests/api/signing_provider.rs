@@ -233,3 +233,28 @@ fn the_signing_account_is_scoped_checked_audited_and_used() {
     assert_eq!(admin.put_json(&path, &json!({"user_id": "001090012399", "serial_number": signed["serial_hex"], "version": v})).status(), 200);
     assert_eq!(try_sign(&agency, b"y").status(), 200);
 }
+
+#[test]
+fn a_holder_who_does_not_confirm_or_refuses_gets_a_retryable_or_final_409() {
+    let agency = agency_code("UBND xã Sơn Kim 2"); // Hà Tĩnh
+    let path = format!("/api/admin/agencies/{agency}/signing");
+    let admin = app().login_staff("hatinh.admin");
+    let set = |user_id: &str| {
+        let v = admin.get(&path).json::<Value>().unwrap()["version"].as_i64().unwrap();
+        assert_eq!(admin.put_json(&path, &json!({"user_id": user_id, "version": v})).status(), 200);
+    };
+    // The sandbox's holder that never confirms: the Worker polls ~10 s, then tells the officer to
+    // confirm in the app and sign again.
+    set("001090012400.cho");
+    let started = std::time::Instant::now();
+    let (code, _) = expect_error(try_sign(&agency, b"waits"), 409);
+    assert_eq!(code, "signing_pending");
+    assert!(started.elapsed() >= std::time::Duration::from_secs(8), "the status was polled for a while: {:?}", started.elapsed());
+    // The holder who refuses in the app.
+    set("001090012400.tuchoi");
+    let resp = try_sign(&agency, b"refused");
+    assert_eq!(resp.status(), 409);
+    let body: Value = resp.json().unwrap();
+    assert_eq!(body["error"]["code"], "signing_rejected");
+    assert!(body["error"]["message_vi"].as_str().unwrap().contains("từ chối"), "{body}");
+}

@@ -432,6 +432,19 @@ pub mod sandbox {
         Ok(req)
     }
 
+    /// Holder ids whose requests the sandbox never confirms (`….cho`, "waiting") or the holder
+    /// refuses (`….tuchoi`), so the waiting and the refusal can be seen end to end.
+    pub const WAITING_SUFFIX: &str = ".cho";
+    pub const REFUSING_SUFFIX: &str = ".tuchoi";
+    /// *Assumed* refusal message (FACTS.md lists none); [`super::refusal`] reads any message
+    /// naming a rejection as the holder's refusal.
+    pub const USER_REJECTED: &str = "USER_REJECTED";
+
+    /// The holder refused the request.
+    pub fn rejected_reply() -> Reply {
+        reply::<()>(200, 400, USER_REJECTED, None)
+    }
+
     /// "Taken; waiting for the holder" (FACTS.md).
     pub fn sign_reply(transaction_id: &str, tran_code: &str) -> Reply {
         reply(200, 200, WAIT_FOR_USER_CONFIRM, Some(SignData { transaction_id: Some(transaction_id.into()), tran_code: Some(tran_code.into()) }))
@@ -572,6 +585,8 @@ mod tests {
         assert_eq!(s.read_status(&p, st, &body).unwrap(), SignProgress::Pending(p.clone()));
         assert_eq!(s.read_status(&p, 200, r#"{"status_code":200,"message":"","data":{"signatures":[]}}"#).unwrap(), SignProgress::Pending(p.clone()));
         assert_eq!(s.read_status(&p, 200, r#"{"status_code":400,"message":"USER_REJECTED"}"#).unwrap_err(), SigningError::UserRejected);
+        let (st, body) = sandbox::rejected_reply();
+        assert_eq!(s.read_status(&p, st, &body).unwrap_err(), SigningError::UserRejected);
         assert_eq!(s.read_status(&p, 200, r#"{"status_code":200,"message":"TRANSACTION_EXPIRED"}"#).unwrap_err(), SigningError::TransactionExpired);
         assert!(matches!(s.read_status(&p, 200, r#"{"status_code":200,"message":"SUCCESS","data":{}}"#).unwrap_err(), SigningError::Unavailable { .. }));
         assert!(matches!(

@@ -3,8 +3,9 @@
 //! formats of `motcua_domain::signing::smartca::sandbox`: it checks the SP id and password (401
 //! `SP_CREDENTIAL_INVALID`), knows each agency as a key holder (`user_id` = the agency's code,
 //! or the `user_id` of its `agency_signing_accounts` row), issues it a certificate on first use,
-//! signs, and answers the status poll. `GET /sandbox/ca.pem` is the root to trust (pyHanko
-//! `--trust`, `pdfsig`).
+//! signs, and answers the status poll. A holder id ending in `.cho` never confirms (the Worker
+//! gives up with 409 `signing_pending`), one ending in `.tuchoi` refuses (409
+//! `signing_rejected`). `GET /sandbox/ca.pem` is the root to trust (pyHanko `--trust`, `pdfsig`).
 //!
 //! The CA: "motcua Sandbox Root CA" (CA:true, keyCertSign + cRLSign, 10 years); each holder's
 //! certificate: CN = the agency's name (UTF8String, with its diacritics), O = the agency's code,
@@ -297,18 +298,27 @@ pub async fn sign(ctx: &mut Ctx) -> Result<Response, ApiError> {
     if !hex::encode(Sha256::digest(&message)).eq_ignore_ascii_case(&file.data_to_be_signed) {
         return reply(side::error(400, "HASH_MISMATCH"));
     }
-    let signature = webcrypto::rs256_sign(&h.private_jwk, &message).await?;
+    // An organisation's certificate confirms at once; the test holders wait or refuse.
+    let (outcome, signature) = if req.user_id.ends_with(side::WAITING_SUFFIX) {
+        ("waiting", None)
+    } else if req.user_id.ends_with(side::REFUSING_SUFFIX) {
+        ("rejected", None)
+    } else {
+        ("signed", Some(b64().encode(webcrypto::rs256_sign(&h.private_jwk, &message).await?)))
+    };
     let tran_code = hex::encode(random::bytes::<16>());
     let inserted = d1
         .prepare(
-            "INSERT OR IGNORE INTO dev_signing_transactions (transaction_id, tran_code, user_id, doc_id, signature, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT OR IGNORE INTO dev_signing_transactions (transaction_id, tran_code, user_id, doc_id, outcome, signature, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )
         .bind(&[
             req.transaction_id.as_str().into(),
             tran_code.as_str().into(),
             req.user_id.as_str().into(),
             file.doc_id.as_str().into(),
-            b64().encode(&signature).into(),
+            outcome.into(),
+            db::nullable(signature.as_deref()),
             (clock::now().unix_timestamp() as f64).into(),
         ])?
         .run()
@@ -332,11 +342,14 @@ pub async fn status(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     }
     let row: Option<serde_json::Value> = db::first(
         ctx.d1()?
-            .prepare("SELECT transaction_id, doc_id, signature FROM dev_signing_transactions WHERE transaction_id = ?1 OR tran_code = ?1")
+            .prepare("SELECT transaction_id, doc_id, outcome, signature FROM dev_signing_transactions WHERE transaction_id = ?1 OR tran_code = ?1")
             .bind(&[id.into()])?,
     )
     .await?;
     let Some(r) = row else { return reply(side::error(404, "TRANSACTION_NOT_FOUND")) };
+    if r["outcome"] == "rejected" {
+        return reply(side::rejected_reply());
+    }
     let signature = r["signature"].as_str().and_then(|s| b64().decode(s).ok());
     reply(side::status_reply(r["transaction_id"].as_str().unwrap_or_default(), r["doc_id"].as_str().unwrap_or_default(), signature.as_deref()))
 }
