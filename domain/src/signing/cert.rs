@@ -131,7 +131,7 @@ pub fn read(der: &[u8]) -> Result<CertificateInfo, CertError> {
 
     let serial = match serial {
         [0, tail @ ..] if !tail.is_empty() => tail,
-        s if s.is_empty() => return Err(CertError("empty serial")),
+        [] => return Err(CertError("empty serial")),
         s => s,
     };
     let (not_before, v) = time(validity)?;
@@ -172,7 +172,7 @@ fn string(tag: u8, body: &[u8]) -> Result<String, CertError> {
         // TeletexString: read as Latin-1, which is what issuers meant in practice.
         0x14 => Ok(body.iter().map(|b| *b as char).collect()),
         // BMPString: UTF-16BE.
-        0x1E if body.len() % 2 == 0 => {
+        0x1E if body.len().is_multiple_of(2) => {
             let units: Vec<u16> = body.chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
             String::from_utf16(&units).map_err(|_| CertError("invalid BMPString"))
         }

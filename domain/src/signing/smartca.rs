@@ -250,22 +250,26 @@ fn cut(s: &str) -> String {
     s.chars().take(160).collect()
 }
 
-/// The envelope of an answer, or the error it means. A body we cannot read is the provider's
-/// fault (unavailable), never the officer's.
-fn envelope<T: serde::de::DeserializeOwned + Default>(http_status: u16, body: &str) -> Result<(String, Option<T>), SigningError> {
-    let parsed: Result<Envelope<T>, _> = serde_json::from_str(body);
-    let env = match parsed {
-        Ok(e) => e,
-        Err(_) if !(200..300).contains(&http_status) => return Err(refusal(http_status, "")),
-        Err(_) => return Err(SigningError::Unavailable { detail: format!("unreadable answer: {}", cut(body)) }),
+/// The envelope of an answer (its message and `data`), or the error it means. A body we cannot
+/// read is the provider's fault (unavailable), never the officer's. Read as a plain JSON value,
+/// not through the typed structs above: the Worker's size budget (they serve the sandbox).
+fn envelope(http_status: u16, body: &str) -> Result<(String, serde_json::Value), SigningError> {
+    let env = match serde_json::from_str::<serde_json::Value>(body) {
+        Ok(v @ serde_json::Value::Object(_)) => v,
+        _ if !(200..300).contains(&http_status) => return Err(refusal(http_status, "")),
+        _ => return Err(SigningError::Unavailable { detail: format!("unreadable answer: {}", cut(body)) }),
     };
-    let message = env.message.clone().unwrap_or_default();
-    let code_ok = env.status_code.map(|c| c == 200).unwrap_or(true);
-    if !(200..300).contains(&http_status) || !code_ok {
-        let status = env.status_code.and_then(|c| u16::try_from(c).ok()).filter(|_| (200..300).contains(&http_status)).unwrap_or(http_status);
+    let message = env["message"].as_str().unwrap_or_default().to_string();
+    let status_code = env["status_code"].as_i64();
+    if !(200..300).contains(&http_status) || status_code.is_some_and(|c| c != 200) {
+        let status = status_code.and_then(|c| u16::try_from(c).ok()).filter(|_| (200..300).contains(&http_status)).unwrap_or(http_status);
         return Err(refusal(status, &message));
     }
-    Ok((message, env.data))
+    Ok((message, env["data"].clone()))
+}
+
+fn text(v: &serde_json::Value) -> Option<&str> {
+    v.as_str().filter(|s| !s.trim().is_empty())
 }
 
 impl RemoteSigner for Smartca {
@@ -281,25 +285,24 @@ impl RemoteSigner for Smartca {
     }
 
     fn read_certificate(&self, account: &SigningAccount, http_status: u16, body: &str) -> Result<Vec<Vec<u8>>, SigningError> {
-        let (_, data) = envelope::<CertificateData>(http_status, body)?;
-        let certs = data.unwrap_or_default().user_certificates;
-        let wanted = account.serial_number.as_deref().map(|s| s.trim_start_matches('0').to_ascii_lowercase());
+        let (_, data) = envelope(http_status, body)?;
+        let norm = |s: &str| s.trim_start_matches('0').to_ascii_lowercase();
+        let wanted = account.serial_number.as_deref().map(norm);
         // The account's certificate when it names a serial; else the first one that decodes.
+        let certs = data["user_certificates"].as_array().cloned().unwrap_or_default();
         let chosen = certs
             .iter()
             .filter(|c| match &wanted {
-                Some(w) => c.serial_number.as_deref().map(|s| s.trim_start_matches('0').to_ascii_lowercase()).as_deref() == Some(w.as_str()),
+                Some(w) => text(&c["serial_number"]).map(norm).as_deref() == Some(w.as_str()),
                 None => true,
             })
-            .find_map(|c| decode_b64(c.cert_data.as_deref()?).map(|der| (der, c)));
+            .find_map(|c| decode_b64(text(&c["cert_data"])?).map(|der| (der, c)));
         let Some((leaf, c)) = chosen else { return Err(SigningError::NoCertificate) };
         let mut chain = vec![leaf];
-        if let Some(ch) = &c.chain_data {
-            for extra in [&ch.ca_cert, &ch.root_cert].into_iter().flatten() {
-                if let Some(der) = decode_b64(extra) {
-                    if !chain.contains(&der) {
-                        chain.push(der);
-                    }
+        for extra in [&c["chain_data"]["ca_cert"], &c["chain_data"]["root_cert"]] {
+            if let Some(der) = text(extra).and_then(decode_b64) {
+                if !chain.contains(&der) {
+                    chain.push(der);
                 }
             }
         }
@@ -330,19 +333,18 @@ impl RemoteSigner for Smartca {
     }
 
     fn read_sign(&self, request: &super::HashToSign, http_status: u16, body: &str) -> Result<SignProgress, SigningError> {
-        let (message, data) = envelope::<StatusData>(http_status, body)?;
+        let (message, data) = envelope(http_status, body)?;
         // A provider that signs at once may answer the signature here (*assumed*; harmless).
-        if let Some(sig) = first_signature(data.as_ref()) {
+        if let Some(sig) = first_signature(&data) {
             return sig.map(SignProgress::Signed);
         }
         if message.trim() != WAIT_FOR_USER_CONFIRM {
             return Err(refusal(http_status, &message));
         }
-        // FACTS.md: `data{transaction_id, tran_code}`; re-read for the tran_code.
-        let data: SignData = serde_json::from_str::<Envelope<SignData>>(body).ok().and_then(|e| e.data).unwrap_or_default();
+        // FACTS.md: `data{transaction_id, tran_code}`.
         Ok(SignProgress::Pending(Pending {
-            transaction_id: data.transaction_id.filter(|t| !t.is_empty()).unwrap_or_else(|| request.transaction_id.clone()),
-            tran_code: data.tran_code.unwrap_or_default(),
+            transaction_id: text(&data["transaction_id"]).unwrap_or(&request.transaction_id).to_string(),
+            tran_code: text(&data["tran_code"]).unwrap_or_default().to_string(),
         }))
     }
 
@@ -356,8 +358,8 @@ impl RemoteSigner for Smartca {
     }
 
     fn read_status(&self, pending: &Pending, http_status: u16, body: &str) -> Result<SignProgress, SigningError> {
-        let (message, data) = envelope::<StatusData>(http_status, body)?;
-        if let Some(sig) = first_signature(data.as_ref()) {
+        let (message, data) = envelope(http_status, body)?;
+        if let Some(sig) = first_signature(&data) {
             return sig.map(SignProgress::Signed);
         }
         let m = message.trim();
@@ -375,8 +377,8 @@ impl RemoteSigner for Smartca {
 
 /// The first signature of a status answer: `None` when there is none yet, `Some(Err)` when it
 /// is there but not base64.
-fn first_signature(data: Option<&StatusData>) -> Option<Result<Vec<u8>, SigningError>> {
-    let sig = data?.signatures.as_ref()?.iter().find_map(|s| s.signature_value.as_deref().filter(|v| !v.trim().is_empty()))?;
+fn first_signature(data: &serde_json::Value) -> Option<Result<Vec<u8>, SigningError>> {
+    let sig = data["signatures"].as_array()?.iter().find_map(|s| text(&s["signature_value"]))?;
     Some(decode_b64(sig).ok_or_else(|| SigningError::Unavailable { detail: "signature_value is not base64".into() }))
 }
 
