@@ -137,27 +137,31 @@ pub async fn certificate(env: &Env, d1: &D1Database, agency_code: &str) -> Resul
     })
 }
 
-/// The raw RSA PKCS#1 v1.5 signature, by the agency's key at the provider, of
-/// SHA-256(`signed_attrs_der`) — the DER (SET OF) signed attributes of the CMS SignerInfo. Only
-/// the digest goes to a real provider; the bytes themselves go to the sandbox too (WebCrypto
-/// signs messages, not digests; see `signing/sandbox.rs`). The answer is checked against
-/// `cert` before it is returned. `description` is shown to the holder in the provider's app.
+/// The raw RSA PKCS#1 v1.5 signature, by the agency's key at the provider, of `digest` =
+/// SHA-256(`signed_attrs_der`), the DER (SET OF) signed attributes of the CMS SignerInfo. Only
+/// the digest goes to a real provider; the attributes themselves go to the sandbox too
+/// (WebCrypto signs messages, not digests; see `signing/sandbox.rs`), and the answer is checked
+/// against `cert` over them before it is returned. A digest that is not the attributes' is the
+/// caller's bug (500). `description` is shown to the holder in the provider's app.
 pub async fn sign_digest(
     env: &Env,
     d1: &D1Database,
     agency_code: &str,
     cert: &AgencyCertificate,
+    digest: &[u8; 32],
     signed_attrs_der: &[u8],
     description: &str,
 ) -> Result<Vec<u8>, ApiError> {
+    if Sha256::digest(signed_attrs_der).as_slice() != digest {
+        return Err(ApiError::Unexpected("sign_digest: the digest is not SHA-256 of the signed attributes".into()));
+    }
     let signer = provider(env)?;
     let account = account(env, d1, agency_code).await?;
-    let digest: [u8; 32] = Sha256::digest(signed_attrs_der).into();
     let request = HashToSign {
         transaction_id: transaction_id(),
         description: description.to_string(),
         serial_hex: cert.serial_hex.clone(),
-        digest,
+        digest: *digest,
         unix_now: clock::now().unix_timestamp(),
         sandbox_message: sandbox(env).then(|| signed_attrs_der.to_vec()),
     };
@@ -189,7 +193,11 @@ async fn checked(cert: &AgencyCertificate, message: &[u8], signature: Vec<u8>) -
     let info = cert::read(leaf).map_err(|e| error(SigningError::Unavailable { detail: format!("certificate: {e}") }))?;
     signing::check_signature_len(&signature, info.rsa_modulus_len).map_err(error)?;
     let spki = cert::spki(leaf).map_err(|e| error(SigningError::Unavailable { detail: format!("certificate: {e}") }))?;
-    if !webcrypto::rs256_verify_spki(spki, message, &signature).await? {
+    // A key WebCrypto cannot import as RSA is the provider's certificate's problem, not ours.
+    let verified = webcrypto::rs256_verify_spki(spki, message, &signature)
+        .await
+        .map_err(|e| error(SigningError::Unavailable { detail: format!("verifying the signature: {e}") }))?;
+    if !verified {
         return Err(error(SigningError::Unavailable { detail: "the signature does not verify with the agency's certificate".into() }));
     }
     Ok(signature)

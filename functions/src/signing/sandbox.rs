@@ -374,7 +374,8 @@ pub async fn try_sign(ctx: &mut Ctx) -> Result<Response, ApiError> {
         .map_err(|_| motcua_domain::validation::FieldError::new("message", "invalid_format", "Không phải base64.", "Not base64."))?;
     let d1 = ctx.d1()?;
     let cert = provider::certificate(&ctx.env, &d1, &body.agency).await?;
-    let signature = provider::sign_digest(&ctx.env, &d1, &body.agency, &cert, &message, &body.description).await?;
+    let digest: [u8; 32] = Sha256::digest(&message).into();
+    let signature = provider::sign_digest(&ctx.env, &d1, &body.agency, &cert, &digest, &message, &body.description).await?;
     json(&serde_json::json!({
         "chain": cert.chain_der.iter().map(|c| b64().encode(c)).collect::<Vec<_>>(),
         "subject": cert.subject,
