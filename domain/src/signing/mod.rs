@@ -139,7 +139,7 @@ impl SigningError {
                 "Chứng thư số của cơ quan đã bị thu hồi, tạm dừng hoặc không còn hiệu lực. Vui lòng liên hệ nhà cung cấp dịch vụ ký số.".into()
             }
             SigningError::CertificateExpired { not_after } => {
-                format!("Chứng thư số của cơ quan đã hết hạn (hiệu lực đến {not_after}). Vui lòng gia hạn chứng thư số.")
+                format!("Chứng thư số của cơ quan đã hết hạn (hiệu lực đến {}). Vui lòng gia hạn chứng thư số.", vn_date(not_after))
             }
             SigningError::NoCertificate => {
                 "Không tìm thấy chứng thư số của tài khoản ký số đã khai báo. Vui lòng kiểm tra lại mã tài khoản và số sê-ri.".into()
@@ -165,6 +165,14 @@ impl SigningError {
             SigningError::StillPending => "The signing request waits for confirmation in the signing app. Confirm it there, then sign again.".into(),
             SigningError::Unavailable { .. } => "The remote-signing service did not answer. Try again in a few minutes.".into(),
         }
+    }
+}
+
+/// `2028-12-07T…Z` → `07/12/2028` (the date as officers write it); anything else as given.
+fn vn_date(rfc3339: &str) -> String {
+    match (rfc3339.get(0..4), rfc3339.get(5..7), rfc3339.get(8..10)) {
+        (Some(y), Some(m), Some(d)) if rfc3339.len() >= 10 => format!("{d}/{m}/{y}"),
+        _ => rfc3339.to_string(),
     }
 }
 
@@ -323,6 +331,7 @@ mod tests {
         assert_eq!(SigningError::StillPending.class(), ErrorClass::Conflict);
         assert_eq!(SigningError::Unavailable { detail: String::new() }.class(), ErrorClass::Unavailable);
         assert_eq!(SigningError::NotConfigured.code(), "signing_not_configured");
+        assert!(SigningError::CertificateExpired { not_after: "2028-12-07T02:40:00Z".into() }.message_vi().contains("đến 07/12/2028)"));
     }
 
     #[test]
