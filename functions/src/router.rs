@@ -121,6 +121,10 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
             let (id, scan) = (id.to_string(), scan.to_string());
             document::scans::download(&ctx, &id, &scan).await
         }
+        (Method::Post, ["api", "staff", "dossiers", id, "results", file, "sign"]) => {
+            let (id, file) = (id.to_string(), file.to_string());
+            document::sign::sign(&mut ctx, &id, &file).await
+        }
         (Method::Post, ["api", "staff", "documents", doc, "revoke"]) => {
             let doc = doc.to_string();
             document::routes::revoke(&mut ctx, &doc).await

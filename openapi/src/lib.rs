@@ -177,6 +177,7 @@ pub fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
         op("post", "/api/staff/dossiers/{id}/files", Staff, "A scan made at reception of one of the procedure's documents (raw body: JPEG, PNG or PDF, type from its bytes), for a walk-in or an online dossier; audited", Body::File, A::Json(201, staff_dossier.clone()))
             .with_query(vec![q("type", "one of the procedure's documents"), q("name", "the file's name")]),
         op("get", "/api/staff/dossiers/{id}/files/{scan}", Staff, "Download a desk scan", Body::None, A::File),
+        op("post", "/api/staff/dossiers/{id}/results/{file}/sign", Staff, "Sign a result as PDF (PAdES B-B) with the agency's certificate through the remote-signing provider; for procedure 2.000815 with `certify_copy` it is an electronic copy certified from the original, numbered in the agency's certification book. 409 `already_signed`, 422 `not_compared`, `certify_copy_required`, `not_signable`", Body::Json(s::<api::SignRequest>(g)), A::Json(201, s::<api::SignedFile>(g))),
         op("post", "/api/staff/documents/{doc}/revoke", Staff, "Revoke a signed document of the caller's agencies with a reason (audited; 409 `already_revoked`)", Body::Json(s::<api::RevokeDocument>(g)), A::Json(200, s::<api::SignatureView>(g))),
         op("post", "/api/staff/dossiers/{id}/pay-link", Staff, "Send a pay link by SMS", Body::None, A::Json(201, s::<api::PayLinkSent>(g))),
         op("get", "/api/staff/audit", Staff, "The audit log", Body::None, A::Json(200, json!({"type": "array", "items": s::<api::AuditEntry>(g)})))

@@ -27,6 +27,7 @@ mod national_login;
 mod outreach_desk;
 mod payments;
 mod races;
+mod signing;
 mod signing_provider;
 mod tenancy;
 mod uploads;

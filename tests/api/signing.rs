@@ -47,7 +47,11 @@ fn with_result(phone: &str, content_type: &str, body: &[u8]) -> (Session, Sessio
         let resp = officer.post_json(&format!("/api/staff/dossiers/{id}/actions"), &body);
         assert_eq!(resp.status(), 200, "{}", resp.text().unwrap_or_default());
     }
-    let name = if content_type == "application/pdf" { "Giấy chứng nhận kết hôn.pdf" } else { "ket-qua.jpg" };
+    let name = match content_type {
+        "application/pdf" => "Giấy chứng nhận kết hôn.pdf",
+        "image/png" => "ket-qua.png",
+        _ => "ket-qua.jpg",
+    };
     let d = attach(&officer, &id, name, content_type, body);
     let file = d["results"][0]["id"].as_str().unwrap().to_string();
     (citizen, officer, id, file)
@@ -154,7 +158,7 @@ fn a_revoked_document_says_so_to_whoever_checks_it() {
 
 #[test]
 fn a_jpeg_result_is_signed_as_a_pdf_and_a_png_is_refused_with_what_to_do() {
-    let (citizen, officer, id, file) = with_result("0911710003", "image/jpeg", include_bytes!("../fixtures/minimal.jpg"));
+    let (citizen, officer, id, file) = with_result("0911710003", "image/jpeg", include_bytes!("../fixtures/scan.jpg"));
     let s = signed(sign(&officer, &id, &file, &json!({})));
     let pdf = bytes(&citizen, &format!("/api/dossiers/{id}/results/{file}"));
     assert!(pdf.starts_with(b"%PDF-"));
@@ -162,29 +166,31 @@ fn a_jpeg_result_is_signed_as_a_pdf_and_a_png_is_refused_with_what_to_do() {
     let (ok, report) = validate(&pdf, "jpeg.pdf");
     assert!(ok, "{report}");
 
-    let png = attach(&officer, &id, "ket-qua-2.png", "image/png", include_bytes!("../fixtures/minimal.png"));
-    let png_file = png["results"].as_array().unwrap().iter().find(|r| r["content_type"] == "image/png").unwrap()["id"].as_str().unwrap().to_string();
-    assert_eq!(expect_error(sign(&officer, &id, &png_file, &json!({})), 409), ("not_signable".into(), Some("file".into())));
+    let (_c, officer2, id2, png_file) = with_result("0911710008", "image/png", include_bytes!("../fixtures/minimal.png"));
+    assert_eq!(expect_error(sign(&officer2, &id2, &png_file, &json!({})), 409), ("not_signable".into(), Some("file".into())));
 }
 
 #[test]
 fn certified_copies_are_numbered_without_gaps_and_need_the_comparison() {
-    let f = dossier_awaiting_payment("0911710004", "UBND xã Sơn Tây", "sontay.motcua");
-    let id = f.dossier_id.clone();
+    // Two copy dossiers of Sơn Tây, paid at the counter, each with its copy attached as the result.
+    let copy_dossier = |phone: &str, name: &str| {
+        let f = dossier_awaiting_payment(phone, "UBND xã Sơn Tây", "sontay.motcua");
+        let id = f.dossier_id.clone();
+        assert_eq!(f.officer.post_json(&format!("/api/staff/dossiers/{id}/counter-payment"), &json!({})).status(), 200);
+        assert_eq!(f.officer.post_json(&format!("/api/staff/dossiers/{id}/actions"), &json!({"action": "start_processing"})).status(), 200);
+        let d = attach(&f.officer, &id, name, "application/pdf", RESULT_PDF);
+        let file = d["results"][0]["id"].as_str().unwrap().to_string();
+        (f, id, file)
+    };
+    let (f, id, first) = copy_dossier("0911710004", "Bản sao giấy khai sinh.pdf");
+    let (g, id_b, second) = copy_dossier("0911710009", "Bản sao bằng tốt nghiệp.pdf");
     let officer = &f.officer;
-    assert_eq!(officer.post_json(&format!("/api/staff/dossiers/{id}/counter-payment"), &json!({})).status(), 200);
-    assert_eq!(officer.post_json(&format!("/api/staff/dossiers/{id}/actions"), &json!({"action": "start_processing"})).status(), 200);
-    let d = attach(officer, &id, "Bản sao giấy khai sinh.pdf", "application/pdf", RESULT_PDF);
-    let first = d["results"][0]["id"].as_str().unwrap().to_string();
-    let d = attach(officer, &id, "Bản sao bằng tốt nghiệp.pdf", "application/pdf", RESULT_PDF);
-    let second = d["results"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_string()).find(|r| *r != first).unwrap();
-
     assert_eq!(expect_error(sign(officer, &id, &first, &json!({})), 400), ("certify_copy_required".into(), Some("certify_copy".into())));
     let not_compared = json!({"certify_copy": {"compared_with_original": false, "pages": 2}});
     assert_eq!(expect_error(sign(officer, &id, &first, &not_compared), 400), ("not_compared".into(), Some("certify_copy.compared_with_original".into())));
     let ok = json!({"certify_copy": {"compared_with_original": true, "pages": 2}});
     let a = signed(sign(officer, &id, &first, &ok));
-    let b = signed(sign(officer, &id, &second, &ok));
+    let b = signed(sign(&g.officer, &id_b, &second, &ok));
     assert_eq!(a["kind"], "certified_copy");
     let number = |v: &Value| -> (i64, String) {
         let label = v["book_number"].as_str().unwrap();

@@ -10,8 +10,8 @@ use crate::platform::error::ApiError;
 pub mod repo;
 pub mod routes;
 pub mod scans;
-// pub mod sign; (with the signing provider)
-// mod signer;
+pub mod sign;
+mod signer;
 pub mod store;
 
 /// A refused signing or revocation, in the error envelope.

@@ -35,7 +35,8 @@ pub async fn serve_object(ctx: &Ctx, key: &str, name: &str, content_type: &str) 
 /// `GET /api/verify/{key}`: whether a signed document is ours and in force. No personal data:
 /// the agency, the certificate, the time, the dossier's code and the revocation only.
 pub async fn verify(ctx: &Ctx, key: &str) -> Result<Response, ApiError> {
-    let lookup = document::parse_lookup(key)?;
+    // What a person typed arrives percent-encoded (`7k3qx%20m9p2d`).
+    let lookup = document::parse_lookup(&motcua_domain::gateway::form_decode_lenient(key))?;
     let row = repo::lookup(&ctx.d1()?, &lookup).await?.ok_or_else(not_found)?;
     let revocation = row.revocation();
     let body = Verification {

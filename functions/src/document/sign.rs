@@ -48,7 +48,8 @@ pub async fn sign(ctx: &mut Ctx, id: &str, file: &str) -> Result<Response, ApiEr
     let cert = provider::certificate(&ctx.env, &d1, &row.agency_code).await?;
     let bucket = ctx.env.bucket(config::SCANS)?;
     let not_found = || ApiError::NotFound { what: "file", field: Some("file") };
-    let original = bucket.get(&result.r2_key).execute().await?.and_then(|o| o.body()).ok_or_else(not_found)?.bytes().await?;
+    let object = bucket.get(&result.r2_key).execute().await?.ok_or_else(not_found)?;
+    let original = object.body().ok_or_else(not_found)?.bytes().await?;
     let font = crate::payment::receipt::font(&ctx.env).await?;
     #[derive(Deserialize)]
     struct Officer {
