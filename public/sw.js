@@ -53,9 +53,10 @@ self.addEventListener("activate", (event) => {
 });
 
 // /nhung/* is the embed page: its frame-ancestors and settings come from the Worker every time.
-// /huong-dan (the guide, a static page) and /ap-phich/* (posters) are pages of their own, not the
-// app's: a navigation to them must never be cached as the app's page.
-const PASS = /^\/(api|sandbox|dev|can-bo|lanh-dao|nhung|huong-dan|ap-phich)(\/|\.|$)/;
+// /huong-dan (the guide) and /kiem-tra (the public verification of signed documents), static
+// pages, and /ap-phich/* (posters) are pages of their own, not the app's: a navigation to them
+// must never be cached as the app's page.
+const PASS = /^\/(api|sandbox|dev|can-bo|lanh-dao|nhung|huong-dan|kiem-tra|ap-phich)(\/|\.|$)/;
 const CATALOGUE = /^\/api\/(agencies|procedures)(\/|$)/;
 
 async function networkFirst(request, cacheName, fallbackUrl) {

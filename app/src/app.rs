@@ -11,7 +11,7 @@ use crate::components::agency::provide_chosen;
 use crate::components::layout::Layout;
 use crate::pages::full_load::FullLoad;
 use crate::pages::{
-    account::Account, agencies::AgencyPicker, bill::BillPage, dossier::DossierPage, home::Home, link_payment::LinkPaymentPage, my_dossiers::MyDossiers,
+    account::Account, agencies::AgencyPicker, bill::BillPage, dossier::DossierPage, home::Home, link_payment::LinkPaymentPage, my_documents::MyDocuments, my_dossiers::MyDossiers,
     not_found::NotFound, pay_link::PayLinkPage, procedure::ProcedurePage, receipt::ReceiptPage, submit::SubmitPage,
 };
 
@@ -29,6 +29,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/ho-so") view=MyDossiers/>
                     <Route path=path!("/ho-so/:id") view=DossierPage/>
                     <Route path=path!("/bien-lai/:code") view=ReceiptPage/>
+                    <Route path=path!("/giay-to") view=MyDocuments/>
                     <Route path=path!("/tai-khoan") view=Account/>
                     <Route path=path!("/thanh-toan/:token") view=PayLinkPage/>
                     <Route path=path!("/nop-phi") view=BillPage/>

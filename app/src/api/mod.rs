@@ -1,5 +1,5 @@
 //! The app's one client of the edge functions: a function per endpoint, grouped by feature
-//! ([`catalog`], [`auth`], [`dossiers`], [`payments`], [`pay_links`], [`bills`], [`receipts`], [`uploads`],
+//! ([`catalog`], [`auth`], [`dossiers`], [`documents`], [`payments`], [`pay_links`], [`bills`], [`receipts`], [`uploads`],
 //! and in the staff bundle `desk`, `admin`, `dashboard`, `refunds`, `national`), each taking typed arguments
 //! and answering the typed wire value of `motcua_domain::api` (or of its module). Pages never
 //! write an `/api/…` path.
@@ -11,6 +11,7 @@
 pub mod auth;
 pub mod bills;
 pub mod catalog;
+pub mod documents;
 pub mod dossiers;
 pub mod pay_links;
 pub mod payments;

@@ -37,6 +37,13 @@ pub async fn upload(blob: &Blob, name: &str, content_type: &str, progress: Progr
     parse(&exchange("POST", "/api/uploads", &[("Content-Type", content_type), ("X-File-Name", &name)], Body::Blob(blob), progress).await?)
 }
 
+/// A file as the whole body of a `POST` to `url` (the desk's scans), with progress; answers the
+/// JSON the route answers.
+#[cfg_attr(not(feature = "staff"), allow(dead_code))]
+pub async fn post_file<T: DeserializeOwned>(url: &str, blob: &Blob, content_type: &str, progress: Progress) -> Result<T, ApiFailure> {
+    parse(&exchange("POST", url, &[("Content-Type", content_type)], Body::Blob(blob), progress).await?)
+}
+
 /// `POST /api/uploads/multipart`: announces a file that goes up in parts.
 pub async fn start_multipart(start: &StartMultipart) -> Result<MultipartView, ApiFailure> {
     let json = serde_json::to_string(start).map_err(|_| offline())?;

@@ -40,6 +40,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         <nav class="bottom" aria-label=t("Điều hướng chính", "Main navigation")>
             <A href="/">{t("Thủ tục", "Procedures")}</A>
             <A href="/ho-so">{t("Hồ sơ của tôi", "My dossiers")}</A>
+            <A href="/giay-to">{t("Giấy tờ", "Documents")}</A>
             <A href="/tai-khoan">{t("Tài khoản", "Account")}</A>
         </nav>
     }

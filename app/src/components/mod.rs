@@ -9,4 +9,5 @@ pub mod layout;
 pub mod money;
 pub mod pending_uploads;
 pub mod receipt;
+pub mod reuse;
 pub mod refund;

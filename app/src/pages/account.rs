@@ -229,6 +229,10 @@ pub fn Account() -> impl IntoView {
                                 <dt>{t("Nhận thông báo qua", "Notified by")}</dt><dd>{channel_names(&p.notify_channels)}</dd>
                             </dl>
                         })}
+                        <p><a href="/giay-to" class="inline-link my-documents-link">{t(
+                            "Giấy tờ của tôi: kết quả, bản sao điện tử có chữ ký số và giấy tờ đã tải lên",
+                            "My documents: signed results, certified electronic copies and your uploads",
+                        )}</a></p>
                         <button type="button" class="secondary" on:click=move |_| step.set(Step::Profile)>{t("Sửa thông tin", "Edit details")}</button>
                         <button type="button" on:click=move |_| logout()>{t("Đăng xuất", "Log out")}</button>
                         <MyBills citizen_id=me.get_untracked().and_then(|p| p.citizen_id)/>

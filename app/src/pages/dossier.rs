@@ -2,13 +2,14 @@
 //! "Thanh toán" choice of providers, and the receipt once paid. Coming back from a provider, the
 //! page shows what the ledger says (never what the return URL claims) and keeps asking while a
 //! payment is still pending. Once the result is returned, the citizen rates their satisfaction
-//! (once; the rating goes on to Cổng DVCQG with the dossier).
+//! (once; the rating goes on to Cổng DVCQG with the dossier). A digitally signed result shows
+//! as such, with the code anyone can check it by at `/kiem-tra`.
 
 use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use motcua_domain::api::DossierDetail;
+use motcua_domain::api::{DossierDetail, ResultFile, SignedKind};
 use motcua_domain::dossier::{transition, DossierAction, DossierStatus, Role};
 use motcua_domain::gateway::{Provider, StartPayment};
 use motcua_domain::national::portal::{rating_reason, RATING_REASONS};
@@ -393,10 +394,20 @@ pub fn DossierPage() -> impl IntoView {
                                         </ul>
                                     }
                                 })}
+                                {(!d.wallet_documents.is_empty()).then(|| view! {
+                                    <section aria-labelledby="reused-title">
+                                        <h2 id="reused-title">{t("Giấy tờ dùng lại", "Documents reused")}</h2>
+                                        <ul class="files">
+                                            {d.wallet_documents.iter().map(|w| view! {
+                                                <li><a href=w.url.clone() target="_blank" rel="noopener">{w.title.clone()}</a></li>
+                                            }).collect_view()}
+                                        </ul>
+                                    </section>
+                                })}
                                 {(!d.results.is_empty()).then(|| view! {
                                     <section aria-label=t("Kết quả giải quyết", "Result")>
                                         <h2>{t("Kết quả giải quyết", "Result")}</h2>
-                                        <ul>{d.results.iter().map(|r| view! { <li><a href=r.url.clone() target="_blank" rel="noopener">{r.name.clone()}</a></li> }).collect_view()}</ul>
+                                        <ul class="results">{d.results.iter().map(|r| view! { <li><ResultDownload result=r.clone()/></li> }).collect_view()}</ul>
                                     </section>
                                 })}
                                 <h2>{t("Quá trình xử lý", "Processing history")}</h2>
@@ -420,5 +431,50 @@ fn timeline_label(vi: String, action: &str) -> String {
     match serde_json::from_value::<DossierAction>(serde_json::Value::from(action)) {
         Ok(a) => pick(vi, a.event_en().to_string()),
         Err(_) => vi,
+    }
+}
+
+/// A result file: its download and, once signed, "Bản điện tử có chữ ký số" with the code to
+/// check it by (and the certification book's number for a certified copy).
+#[component]
+pub fn ResultDownload(result: ResultFile) -> impl IntoView {
+    let size = crate::components::attachments::human_size(result.size as f64);
+    match result.signature {
+        None => view! {
+            <a href=result.url.clone() target="_blank" rel="noopener">{result.name.clone()}</a>
+            " "<span class="muted">{size}</span>
+        }
+        .into_any(),
+        Some(sig) => {
+            let revoked = sig.revoked.clone();
+            let is_revoked = revoked.is_some().to_string();
+            view! {
+                <div class="signed-result" data-revoked=is_revoked>
+                    <p><strong class="signed-label">{match sig.kind {
+                        SignedKind::CertifiedCopy => t("Bản sao điện tử có chứng thực, có chữ ký số", "Certified electronic copy, digitally signed"),
+                        SignedKind::Result => t("Bản điện tử có chữ ký số", "Digitally signed electronic document"),
+                    }}</strong></p>
+                    <p><a class="button download" href=result.url.clone() download=result.name.clone()>{t("Tải về ", "Download ")}{result.name.clone()}</a>
+                        " "<span class="muted">{size}</span></p>
+                    <dl class="facts">
+                        <dt>{t("Cơ quan ký", "Signed by")}</dt><dd>{sig.certificate_subject.clone()}</dd>
+                        <dt>{t("Thời điểm ký", "Signed at")}</dt><dd>{datetime_vn(&sig.signed_at)}</dd>
+                        <dt>{t("Mã kiểm tra", "Verification code")}</dt><dd><strong class="verify-code">{sig.code.clone()}</strong></dd>
+                        {sig.book_number.clone().map(|n| view! { <dt>{t("Số chứng thực", "Certification number")}</dt><dd class="book-number">{n}</dd> })}
+                    </dl>
+                    {revoked.map(|r| view! {
+                        <p class="error revocation">{pick(
+                            format!("Cơ quan đã thu hồi giấy tờ này ({}): {}", datetime_vn(&r.at), r.reason),
+                            format!("The agency revoked this document ({}): {}", datetime_vn(&r.at), r.reason),
+                        )}</p>
+                    })}
+                    <p><a class="verify-link" href=api::documents::verify_page(&sig.code) rel="external">{t(
+                        "Kiểm tra giấy tờ bằng mã này",
+                        "Check the document with this code",
+                    )}</a></p>
+                </div>
+            }
+            .into_any()
+        }
     }
 }

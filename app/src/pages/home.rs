@@ -60,6 +60,13 @@ pub fn Home() -> impl IntoView {
                     "How to: create an account, file a dossier, pay",
                 )}</a>
             </p>
+            <p class="verify-link">
+                // A static page (public/kiem-tra.html): anyone checks a signed document there.
+                <a href="/kiem-tra" rel="external" class="inline-link">{t(
+                    "Kiểm tra giấy tờ có chữ ký số (kết quả, bản sao chứng thực)",
+                    "Check a digitally signed document (result, certified copy)",
+                )}</a>
+            </p>
             <label class="search">
                 <span class="visually-hidden">{t("Tìm thủ tục", "Search procedures")}</span>
                 <input

@@ -9,6 +9,7 @@ pub mod dossier;
 pub mod full_load;
 pub mod home;
 pub mod link_payment;
+pub mod my_documents;
 pub mod my_dossiers;
 pub mod not_found;
 pub mod pay_link;

@@ -2,7 +2,7 @@
 //! post) plus the procedure's own inputs with the fee recomputed as they change, and the scans.
 //! The domain's rules check every field while typing; the server checks again and its field
 //! errors land at the same field. Everything typed is a draft on the phone (`use_draft`) until
-//! the dossier is sent.
+//! the dossier is sent, the documents reused from the wallet included.
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -16,6 +16,7 @@ use crate::components::agency::use_chosen;
 use crate::components::attachments::{Attachment, Attachments, State};
 use crate::components::fee_calculator::{default_inputs, FeeCalculator};
 use crate::components::form::{input_id, Errors, Field};
+use crate::components::reuse::{ChosenDocument, ReuseDocuments};
 use crate::hooks::draft::{use_draft_with_options, UseDraftOptions, UseDraftReturn};
 use crate::i18n::t;
 
@@ -38,6 +39,9 @@ pub struct FormDraft {
     pub send_by_post: bool,
     pub inputs: Map<String, Value>,
     pub files: Vec<UploadView>,
+    /// Documents reused from the wallet ("Dùng giấy tờ đã có"); absent from older drafts.
+    #[serde(default)]
+    pub documents: Vec<ChosenDocument>,
 }
 
 /// The six text signals of one person block.
@@ -123,6 +127,7 @@ pub fn SubmitPage() -> impl IntoView {
     let send_by_post = RwSignal::new(start.send_by_post);
     let inputs = RwSignal::new(start.inputs.clone());
     let attachments = RwSignal::new(start.files.iter().enumerate().map(|(i, f)| Attachment::done(f.clone(), i as u32 + 1)).collect::<Vec<_>>());
+    let documents = RwSignal::new(start.documents.clone());
     let edited = RwSignal::new(start.edited);
     let errors = RwSignal::new(Errors::default());
     let submitted = RwSignal::new(false);
@@ -158,6 +163,7 @@ pub fn SubmitPage() -> impl IntoView {
             send_by_post: send_by_post.get(),
             inputs: inputs.get(),
             files,
+            documents: documents.get(),
         });
     });
 
@@ -231,7 +237,7 @@ pub fn SubmitPage() -> impl IntoView {
             inputs: d.inputs,
             files: d.files.iter().map(|f| f.id.clone()).collect(),
             assist: assist.clone(),
-            documents: Vec::new(),
+            documents: d.documents.iter().map(|c| c.id.clone()).collect(),
         };
         busy.set(true);
         let navigate = navigate.clone();
@@ -316,6 +322,7 @@ pub fn SubmitPage() -> impl IntoView {
                                 <span>{t("Gửi hồ sơ giấy qua bưu điện", "Send the paper dossier by post")}</span>
                             </label>
                             <Attachments items=attachments errors=errors draft=draft_key/>
+                            <ReuseDocuments chosen=documents errors=errors/>
                             {move || errors.read().general().map(|m| view! { <p class="error" role="alert">{m}</p> })}
                             <button type="submit" disabled=busy>{move || if busy.get() { t("Đang gửi…", "Sending…") } else { t("Gửi hồ sơ", "Send dossier") }}</button>
                         </form>

@@ -3,8 +3,9 @@
 //! documents), request a supplement or reject (with a reason), send the fee notice (a line may
 //! be changed only with a written reason), take cash at the counter, let the citizen pay on
 //! their own phone (on-screen VietQR, SMS pay link, printable slip), start processing, attach
-//! the digitized result, return it, complete. The server refuses anything the state machine does
-//! not allow, and its Vietnamese message is shown here.
+//! the digitized result and sign it (or certify the copy), return it, complete; scans taken at
+//! reception and documents reused from the citizen's wallet (`documents`). The server refuses
+//! anything the state machine does not allow, and its Vietnamese message is shown here.
 
 use std::time::Duration;
 
@@ -17,6 +18,7 @@ use motcua_domain::dossier::DossierStatus;
 use motcua_domain::gateway::{Provider, StartPayment};
 use wasm_bindgen::JsCast;
 
+use super::documents::{ReceptionScans, ResultSignature, WalletDocuments, CERTIFIED_COPY_PROCEDURE};
 use super::{day, use_require_staff, when};
 use crate::api::{self, desk::Act, ApiFailure};
 use crate::components::money::vnd;
@@ -194,6 +196,8 @@ pub fn DeskDossier() -> impl IntoView {
                     let has = |name: &str| d.actions.iter().any(|x| x.action == name);
                     let scans: Vec<(String, String)> = d.detail.files.iter().map(|f| (f.name.clone(), api::dossiers::file_url(&s.id, &f.id))).collect();
                     let paid_online = d.paid_online;
+                    let certify = s.procedure_code == CERTIFIED_COPY_PROCEDURE;
+                    let pages_hint = d.detail.inputs.get("pages").and_then(|v| v.as_u64());
                     view! {
                         <h1>{s.procedure_name.clone()}</h1>
                         <p class="code">"Mã hồ sơ: "<strong class="dossier-code">{s.code.clone().unwrap_or_default()}</strong></p>
@@ -329,9 +333,16 @@ pub fn DeskDossier() -> impl IntoView {
                             {(scans.is_empty() && d.detail.results.is_empty()).then(|| view! { <p class="muted">"Chưa có tệp."</p> })}
                             <ul>
                                 {scans.into_iter().map(|(name, url)| view! { <li><a href=url target="_blank" rel="noopener">{name}</a></li> }).collect_view()}
-                                {d.detail.results.iter().map(|r| view! { <li><a class="result-link" href=r.url.clone() target="_blank" rel="noopener">"Kết quả: "{r.name.clone()}</a></li> }).collect_view()}
+                            </ul>
+                            <ul class="results">
+                                {d.detail.results.iter().map(|r| view! {
+                                    <ResultSignature dossier_id=s.id.clone() result=r.clone() certify=certify pages_hint=pages_hint refetch=refetch/>
+                                }).collect_view()}
                             </ul>
                         </section>
+                        <WalletDocuments documents=d.detail.wallet_documents.clone()/>
+                        <ReceptionScans dossier_id=s.id.clone() documents=d.documents.clone() scans=d.scans.clone()
+                            open=!s.status.is_final() show=show refetch=refetch/>
                         {d.detail.fee_notice.clone().map(|n| {
                             let rows: Vec<(String, i64, Option<String>, Option<i64>)> = n.lines.iter().map(|l| (
                                 l.line.name.clone(),

@@ -10,6 +10,7 @@ pub mod assist;
 pub mod bill_import;
 pub mod bill_new;
 pub mod bills;
+pub mod documents;
 pub mod dossier;
 pub mod inbox;
 pub mod national_sync;

@@ -1,6 +1,7 @@
 //! `/can-bo/ho-so/:id/phieu-kiem-soat`: the progress-control sheet (phiếu kiểm soát quá trình
 //! giải quyết hồ sơ) — every step with who took it, when, the deadline, and whether it was on
-//! time; printable on A4 (style/main.css `@media print`).
+//! time — and the digitization marks (documents scanned at reception, the signed result at
+//! return); printable on A4 (style/main.css `@media print`).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -62,6 +63,25 @@ pub fn ControlSheet() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
+                        <section class="digitization" aria-labelledby="digitization-title">
+                            <h2 id="digitization-title">"Số hóa hồ sơ, kết quả"</h2>
+                            <dl class="facts">
+                                <dt>"Khi tiếp nhận"</dt>
+                                <dd class="digitized-reception" data-done=d.digitization.at_reception.to_string()>
+                                    {if d.digitization.at_reception { "Đã số hóa" } else { "Chưa số hóa" }}
+                                </dd>
+                                <dt>"Khi trả kết quả"</dt>
+                                <dd class="digitized-return" data-done=d.digitization.at_return.to_string()>
+                                    {if d.digitization.at_return { "Đã số hóa, có chữ ký số" } else { "Chưa số hóa" }}
+                                </dd>
+                            </dl>
+                            {(!d.digitization.reception_documents.is_empty()).then(|| view! {
+                                <p>"Giấy tờ đã số hóa khi tiếp nhận:"</p>
+                                <ul class="digitized-documents">
+                                    {d.digitization.reception_documents.iter().map(|doc| view! { <li>{doc.clone()}</li> }).collect_view()}
+                                </ul>
+                            })}
+                        </section>
                         <button type="button" class="no-print" on:click=|_| { let _ = window().print(); }>"In phiếu (A4)"</button>
                     }.into_any()
                 }
