@@ -196,8 +196,12 @@ test("the officer certifies and signs a copy; the citizen downloads, keeps and r
   // The upload before signing is not a document anyone signed.
   await check.locator("#tep").setInputFiles({ name: "ban-sao.pdf", mimeType: "application/pdf", buffer: unsigned });
   await check.locator('[data-outcome="unknown"]').waitFor({ timeout: 20_000 });
-  // A code typed by hand that matches nothing.
-  await check.locator("#ma").fill("KHONG-CO-MA");
+  // A code mistyped (not 10 characters): said at the field; a well-formed one matching nothing.
+  await check.locator("#ma").fill("7K3QX");
+  await check.getByRole("button", { name: "Kiểm tra" }).click();
+  await check.locator("#ma-error").getByText("10 ký tự", { exact: false }).waitFor({ timeout: 20_000 });
+  assert.equal(await check.locator("#ma").getAttribute("aria-invalid"), "true");
+  await check.locator("#ma").fill(code === "7K3QX-M9P2D" ? "7K3QX-M9P2E" : "7K3QX-M9P2D");
   await check.getByRole("button", { name: "Kiểm tra" }).click();
   await check.locator('[data-outcome="unknown"]', { hasText: "Không tìm thấy giấy tờ" }).waitFor({ timeout: 20_000 });
   await checkPage(check, "signed-11-verify-unknown");
