@@ -55,6 +55,77 @@ async function status(page, label) {
   await page.locator(".status-label", { hasText: label }).first().waitFor({ timeout: 20_000 });
 }
 
+test("a document the citizen uploaded before is in “Giấy tờ của tôi” and reused in a new dossier; the desk sees it", async () => {
+  const base = server.base;
+  const phone = "0912345678";
+  const citizen = await apiLogin(base, { phone });
+  const cookie = `${citizen.name}=${citizen.value}`;
+  // Arrange (API): an earlier dossier filed with a scan.
+  const bytes = makePdf("Giay khai sinh");
+  const up = await fetch(`${base}/api/uploads`, {
+    method: "POST",
+    headers: { cookie, "content-type": "application/pdf", "x-file-name": "giay-khai-sinh.pdf" },
+    body: bytes,
+  });
+  assert.equal(up.status, 201, await up.clone().text());
+  const upload = await up.json();
+  await apiCall(base, citizen, "POST", "/api/dossiers", {
+    agency: SON_TAY,
+    procedure: "2.000815",
+    applicant: { full_name: "Nguyễn Văn An", id_number: "042090001234", phone, address: "Thôn Tân Hương, xã Sơn Tây" },
+    inputs: { pages: 1, copies: 1 },
+    files: [upload.id],
+  });
+
+  await browser.addCookies([{ name: citizen.name, value: citizen.value, url: base }]);
+  const me = await browser.newPage();
+  await me.goto(`${base}/giay-to`);
+  await me.getByRole("heading", { name: "Giấy tờ của tôi" }).waitFor();
+  const card = me.locator(".wallet-document", { hasText: "giay-khai-sinh.pdf" });
+  await card.waitFor({ timeout: 20_000 });
+  assert.ok((await card.innerText()).includes("Giấy tờ bạn đã tải lên"));
+  await checkPage(me, "reuse-1-wallet");
+  const href = await card.locator("a.download").getAttribute("href");
+  const got = await fetch(base + href, { headers: { cookie } });
+  assert.equal(got.status, 200);
+  assert.ok(Buffer.from(await got.arrayBuffer()).equals(bytes), "the wallet serves the bytes uploaded");
+  const held = (await apiCall(base, citizen, "GET", "/api/me/documents")).documents.find((d) => d.name === "giay-khai-sinh.pdf");
+
+  // The form's chooser adds it; the choice is part of the draft and survives a reload.
+  await me.goto(`${base}/thu-tuc/2.000815/nop?agency=${SON_TAY}`);
+  await me.waitForFunction(() => document.getElementById("f-applicant-full_name")?.value !== "");
+  await me.getByLabel("Số trang của bản chính").fill("1");
+  await me.getByLabel("Số bản sao cần chứng thực").fill("2");
+  await me.getByRole("button", { name: "Chọn từ Giấy tờ của tôi" }).click();
+  await me.locator(`#reuse-${held.id}`).check();
+  await checkPage(me, "reuse-2-chooser");
+  await me.getByRole("button", { name: "Xong" }).click();
+  await me.locator(`.chosen-document[data-id="${held.id}"]`).waitFor();
+  await me.reload();
+  await me.locator(`.chosen-document[data-id="${held.id}"]`).waitFor();
+  await me.getByRole("button", { name: "Gửi hồ sơ" }).click();
+  await me.waitForURL(/\/ho-so\/[0-9a-f]{32}$/, { timeout: 20_000 });
+  const id = me.url().split("/").pop();
+  await me.getByRole("heading", { name: "Giấy tờ dùng lại" }).waitFor();
+  const detail = await apiCall(base, citizen, "GET", `/api/dossiers/${id}`);
+  assert.deepEqual(detail.wallet_documents.map((d) => d.id), [held.id]);
+  await checkPage(me, "reuse-3-dossier");
+  await me.close();
+  await browser.clearCookies({ name: citizen.name });
+
+  // The desk sees it as the citizen's upload (not signed), and can open it.
+  const desk = await browser.newPage();
+  await staffLogin(desk, "sontay.motcua", base);
+  await desk.goto(`${base}/can-bo/ho-so/${id}`);
+  const mark = desk.locator('.wallet-doc[data-state="upload"]', { hasText: "Bản tải lên của công dân" });
+  await mark.waitFor({ timeout: 20_000 });
+  const officer = await apiLogin(base, { username: "sontay.motcua" });
+  const opened = await fetch(base + (await mark.locator("a").first().getAttribute("href")), { headers: { cookie: `${officer.name}=${officer.value}` } });
+  assert.equal(opened.status, 200);
+  await checkPage(desk, "reuse-4-desk");
+  await desk.close();
+});
+
 test("the officer certifies and signs a copy; the citizen downloads, keeps and reuses it; anyone verifies it, and sees it revoked", async () => {
   const base = server.base;
   const phone = "0912345678";
