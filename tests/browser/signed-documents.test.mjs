@@ -49,6 +49,14 @@ function makePdf(text) {
   return Buffer.from(out, "latin1");
 }
 
+/// The citizen's session, logged in once (a second code to the same phone within a minute is
+/// refused, 429).
+let citizenSession;
+async function citizenLogin(base, phone) {
+  citizenSession ??= await apiLogin(base, { phone });
+  return citizenSession;
+}
+
 const sha256 = (bytes) => createHash("sha256").update(bytes).digest("hex");
 
 async function status(page, label) {
@@ -58,7 +66,7 @@ async function status(page, label) {
 test("a document the citizen uploaded before is in “Giấy tờ của tôi” and reused in a new dossier; the desk sees it", async () => {
   const base = server.base;
   const phone = "0912345678";
-  const citizen = await apiLogin(base, { phone });
+  const citizen = await citizenLogin(base, phone);
   const cookie = `${citizen.name}=${citizen.value}`;
   // Arrange (API): an earlier dossier filed with a scan.
   const bytes = makePdf("Giay khai sinh");
@@ -133,7 +141,7 @@ test("the officer certifies and signs a copy; the citizen downloads, keeps and r
 
   // Arrange (API): the citizen's certified-copy dossier, received, paid at the counter, in
   // processing.
-  const citizen = await apiLogin(base, { phone });
+  const citizen = await citizenLogin(base, phone);
   const dossier = await dossierAwaitingPayment(base, citizen, phone);
   const officer = await apiLogin(base, { username: "sontay.motcua" });
   await apiCall(base, officer, "POST", `/api/staff/dossiers/${dossier.id}/counter-payment`);
