@@ -37,7 +37,7 @@ test("Vietnamese by default, English after the switch, Vietnamese again after sw
   const enNav = page.getByRole("navigation", { name: "Main navigation" });
   await enNav.getByRole("link", { name: "My dossiers" }).waitFor();
   assert.equal(await htmlLang(page), "en");
-  assert.deepEqual(await enNav.getByRole("link").allInnerTexts(), ["Procedures", "My dossiers", "Account"]);
+  assert.deepEqual(await enNav.getByRole("link").allInnerTexts(), ["Procedures", "My dossiers", "Documents", "Account"]);
   assert.equal(await page.getByRole("heading", { level: 1 }).textContent(), "Administrative procedures");
   assert.equal(await page.title(), "One-Stop Public Services");
   // Procedure names are the agencies' data and stay Vietnamese; the words around them do not.

@@ -31,7 +31,7 @@ test("home page lists procedures and filters them without diacritics", async () 
   await screenshot(page, "shell-search");
 
   const nav = page.getByRole("navigation", { name: "Điều hướng chính" });
-  for (const label of ["Thủ tục", "Hồ sơ của tôi", "Tài khoản"]) {
+  for (const label of ["Thủ tục", "Hồ sơ của tôi", "Giấy tờ", "Tài khoản"]) {
     await nav.getByRole("link", { name: label }).waitFor();
   }
   assert.ok(await hasNoHorizontalScroll(page), "no horizontal scrolling at 360 px");
