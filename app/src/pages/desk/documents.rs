@@ -36,10 +36,8 @@ pub fn ReceptionScans(
     let kind = RwSignal::new(String::new());
     let progress = RwSignal::new(None::<u8>);
     let error = RwSignal::new(None::<String>);
-    let notice = RwSignal::new(None::<String>);
     let id = StoredValue::new(dossier_id);
     let upload = move |_| {
-        notice.set(None);
         let document_type = kind.get_untracked();
         if document_type.is_empty() {
             error.set(Some("Vui lòng chọn giấy tờ được số hóa.".into()));
@@ -109,7 +107,6 @@ pub fn ReceptionScans(
                         </label>
                     })}
                     {move || error.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
-                    {move || notice.get().map(|m| view! { <p class="paid" role="status">{m}</p> })}
                     <button type="button" disabled=busy on:click=upload>{move || if busy() { "Đang tải lên…" } else { "Tải lên bản số hóa" }}</button>
                 </fieldset>
             })}
