@@ -5,8 +5,10 @@
 // bytes uploaded), finds it in "Giấy tờ của tôi" and reuses it in a second dossier, where the desk
 // sees it signed and verified. /kiem-tra (a static page) finds it valid by its code and by the
 // file itself (hashed in the browser), and revoked, with the agency's reason, once the officer
-// revokes it; a dossier referencing it then is refused at that document. axe on every page;
-// screenshots in tests/browser/artifacts.
+// revokes it; a dossier referencing it then is refused at that document. Also: an earlier upload
+// reused from the wallet (marked as the citizen's upload at the desk), and a plain result signed
+// with "Ký số" (no comparison, no certification number). axe on every page; screenshots in
+// tests/browser/artifacts.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -334,5 +336,41 @@ test("the officer certifies and signs a copy; the citizen downloads, keeps and r
   await me.getByRole("link", { name: "Documents", exact: true }).waitFor();
   await me.evaluate(() => localStorage.removeItem("motcua.lang"));
   await me.close();
+  await desk.close();
+});
+
+test("a result of a procedure without copies is signed with “Ký số” alone", async () => {
+  const base = server.base;
+  const phone = "0912000817";
+  const citizen = await apiLogin(base, { phone });
+  // Arrange (API): a marriage registration (no fees) received and in processing.
+  const dossier = await apiCall(base, citizen, "POST", "/api/dossiers", {
+    agency: SON_TAY,
+    procedure: "1.000894",
+    applicant: { full_name: "Phạm Thị Thu", id_number: "042190003333", phone, address: "Thôn Tân Hương, xã Sơn Tây" },
+  });
+  const officer = await apiLogin(base, { username: "sontay.motcua" });
+  const { documents } = await (await fetch(`${base}/api/procedures/1.000894`)).json();
+  await apiCall(base, officer, "POST", `/api/staff/dossiers/${dossier.id}/actions`, { action: "receive", reason: "", documents });
+  await apiCall(base, officer, "POST", `/api/staff/dossiers/${dossier.id}/actions`, { action: "start_processing", reason: "", documents: [] });
+
+  const desk = await browser.newPage();
+  await staffLogin(desk, "sontay.motcua", base);
+  await desk.goto(`${base}/can-bo/ho-so/${dossier.id}`);
+  await status(desk, "Đang xử lý");
+  await desk.locator("#result-file").setInputFiles({ name: "giay-chung-nhan-ket-hon.pdf", mimeType: "application/pdf", buffer: makePdf("Giay chung nhan ket hon") });
+  await desk.getByRole("button", { name: "Đính kèm kết quả" }).click();
+  await status(desk, "Có kết quả, chờ trả");
+  // No comparison with an original to state here.
+  assert.equal(await desk.getByLabel("Đã đối chiếu bản sao với bản chính").count(), 0);
+  await desk.getByRole("button", { name: "Ký số", exact: true }).click();
+  const signature = desk.locator(".signature");
+  await signature.getByText("Đã ký số", { exact: true }).waitFor({ timeout: 30_000 });
+  assert.equal(await signature.locator(".book-number").count(), 0, "a result has no certification number");
+  const code = (await signature.locator(".verify-code").textContent()).trim();
+  const v = await (await fetch(`${base}/api/verify/${encodeURIComponent(code)}`)).json();
+  assert.equal(v.valid, true);
+  assert.equal(v.kind, "result");
+  await checkPage(desk, "signed-15-desk-result");
   await desk.close();
 });
