@@ -4,6 +4,11 @@
 //! Each feature lives in its own module (`routes.rs` for HTTP, `repo.rs` for storage); the rules
 //! themselves come from `motcua-domain`.
 
+// One crate, two Workers (the `backoffice` feature, see router.rs): each routes only its part
+// of the API, so the other part's handlers are compiled but never called (and left out of its
+// wasm by the linker).
+#![allow(dead_code)]
+
 use worker::{event, Context, Env, Request, Response, Result};
 
 mod auth;
@@ -52,6 +57,9 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     Ok(resp)
 }
 
+// The queue's consumer and the crons are the public Worker's (wrangler.toml); the back-office
+// Worker has neither.
+#[cfg(not(feature = "backoffice"))]
 #[event(queue)]
 async fn queue(batch: worker::MessageBatch<outbox::OutboxMessage>, env: Env, _ctx: Context) -> Result<()> {
     outbox::consume(batch, env).await;
@@ -60,6 +68,7 @@ async fn queue(batch: worker::MessageBatch<outbox::OutboxMessage>, env: Env, _ct
     Ok(())
 }
 
+#[cfg(not(feature = "backoffice"))]
 #[event(scheduled)]
 async fn scheduled(event: worker::ScheduledEvent, env: Env, _ctx: worker::ScheduleContext) {
     // Every minute: the national portal's due messages (the ladder's first step is a minute).

@@ -1,17 +1,35 @@
 //! The one place that maps a method and a path to a feature's handler, and turns every error
 //! into the project's JSON envelope. Unknown routes under `/api/` answer 404 in that envelope,
 //! never the app's HTML.
+//!
+//! The crate is two Workers: the public one (wrangler.toml) serves everything but the back
+//! office's API (`/api/staff/*`, `/api/admin/*`, `/api/dashboard/*`), which it forwards as it
+//! came to the back-office Worker (`--features backoffice`, backoffice/wrangler.toml) through the
+//! service binding BACKOFFICE. Each build routes only its own part, so neither's router holds the
+//! other's handlers (a router's state machine inlines every handler's future: 602 KB raw when
+//! it was one Worker). Both read the same D1, R2 and Durable Object, so a session is either's.
 
 use worker::{Env, Method, Request, Response, Result};
 
 use crate::platform::error::ApiError;
 use crate::platform::http::Ctx;
 use crate::platform::config;
-#[cfg(feature = "sandbox")]
+#[cfg(all(feature = "sandbox", not(feature = "backoffice")))]
 use crate::dev;
-use crate::{auth, bill, catalog, dashboard, desk, document, dossier, embed, fee, health, national, paperless, payment, report, signing, upload};
+use crate::{auth, bill, dashboard, desk, document, dossier, embed, national, payment};
+#[cfg(not(feature = "backoffice"))]
+use crate::{catalog, fee, health, upload};
+#[cfg(feature = "backoffice")]
+use crate::{paperless, report, signing};
 
 pub async fn handle(req: Request, env: Env) -> Result<Response> {
+    #[cfg(not(feature = "backoffice"))]
+    if is_back_office_path(&req.path()) {
+        return match forward_to_back_office(req, &env).await {
+            Ok(resp) => Ok(resp),
+            Err(err) => err.into_response(),
+        };
+    }
     let ctx = Ctx::new(req, env);
     let outcome = route(ctx).await;
     let mut resp = match outcome {
@@ -38,6 +56,22 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
             return Err(ApiError::PayloadTooLarge { limit });
         }
     }
+    #[cfg(not(feature = "backoffice"))]
+    return public_route(&mut ctx, method, segments).await;
+    #[cfg(feature = "backoffice")]
+    return match segments {
+        ["api", "ping"] => ping(),
+        _ if is_back_office(segments) => back_office_route(&mut ctx, method, segments).await,
+        _ => Err(ApiError::RouteNotFound),
+    };
+}
+
+/// The public Worker's routes: the citizens' API, the providers' callbacks, receipts, the app's
+/// pages, the embed and the development sandbox. The back office's part of the API
+/// ([`is_back_office`]) never gets here: [`handle`] forwards it to the back-office Worker.
+#[cfg(not(feature = "backoffice"))]
+async fn public_route(ctx: &mut Ctx, method: Method, segments: &[&str]) -> std::result::Result<Response, ApiError> {
+    let mut ctx = ctx;
     match (method.clone(), segments) {
         (Method::Get, ["api", "ping"]) => ping(),
         (Method::Get, ["api", "health"]) => health::get(&ctx).await,
@@ -113,6 +147,89 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
             let (id, doc) = (id.to_string(), doc.to_string());
             document::routes::referenced_download(&ctx, &id, &doc).await
         }
+        (Method::Get, ["api", "dossiers", id, "results", file]) => {
+            let (id, file) = (id.to_string(), file.to_string());
+            desk::routes::download_result(&ctx, &id, &file).await
+        }
+        (Method::Get, ["api", "pay", token]) => {
+            let token = token.to_string();
+            desk::paylink::view(&ctx, &token).await
+        }
+        (Method::Post, ["api", "pay", token, "payments"]) => {
+            let token = token.to_string();
+            desk::paylink::start(&mut ctx, &token).await
+        }
+        (Method::Get, ["api", "bills", "lookup"]) => bill::public::lookup(&ctx).await,
+        (Method::Get, ["api", "bills", "mine"]) => bill::public::mine(&ctx).await,
+        (Method::Post, ["api", "bills", code, "payments"]) => {
+            let code = code.to_string();
+            bill::public::pay(&mut ctx, &code).await
+        }
+        (Method::Get, ["api", "payment-links", slug]) => {
+            let slug = slug.to_string();
+            bill::links::show(&ctx, &slug).await
+        }
+        (Method::Post, ["api", "payment-links", slug, "payments"]) => {
+            let slug = slug.to_string();
+            bill::links::pay(&mut ctx, &slug).await
+        }
+        (Method::Post, ["api", "dossiers", id, "rating"]) => {
+            let id = id.to_string();
+            national::routes::rate(&mut ctx, &id).await
+        }
+        (Method::Post, ["api", "auth", "otp", "request"]) => auth::routes::request_code(&mut ctx).await,
+        (Method::Post, ["api", "auth", "otp", "verify"]) => auth::routes::verify_code(&mut ctx).await,
+        (Method::Post, ["api", "auth", "logout"]) => auth::routes::logout(&ctx).await,
+        (Method::Get, ["api", "auth", "national"]) => auth::national::info(&ctx).await,
+        (Method::Get, ["api", "auth", "national", "start"]) => auth::national::start(&ctx).await,
+        (Method::Get, ["api", "auth", "national", "callback"]) => auth::national::callback(&ctx).await,
+        (Method::Get, ["api", "me"]) => auth::routes::me(&ctx).await,
+        (Method::Put, ["api", "me"]) => auth::routes::update_me(&mut ctx).await,
+        // Development only: compiled with the `sandbox` feature, and each handler answers 404
+        // unless SANDBOX=1.
+        #[cfg(feature = "sandbox")]
+        (Method::Get, ["dev", "outbox"]) => dev::outbox_page(&ctx).await,
+        #[cfg(feature = "sandbox")]
+        (Method::Get, ["dev", "outbox.json"]) => dev::outbox_json(&ctx).await,
+        #[cfg(feature = "sandbox")]
+        (Method::Get, ["dev", "deliveries.json"]) => dev::messages::deliveries_json(&ctx).await,
+        #[cfg(feature = "sandbox")]
+        (Method::Post, ["dev", "zalo", "age"]) => dev::messages::zalo_age(&ctx).await,
+        #[cfg(feature = "sandbox")]
+        (Method::Post, ["dev", "otp", "age"]) => dev::age_codes(&mut ctx).await,
+        #[cfg(feature = "sandbox")]
+        (Method::Post, ["dev", "bills", "age"]) => dev::age_bill(&mut ctx).await,
+        #[cfg(feature = "sandbox")]
+        (Method::Post, ["dev", "assist", "expire"]) => dev::expire_assist(&mut ctx).await,
+        #[cfg(feature = "sandbox")]
+        (Method::Post, ["dev", "national-sync", "age"]) => national::sandbox::age(&mut ctx).await,
+        (Method::Get, ["can-bo", ..] | ["lanh-dao", ..]) => app_shell(&ctx, STAFF_SHELL).await,
+        // The citizen app's landing pages get the landing bundle (a first visit's lighter load);
+        // every other citizen page, the whole app.
+        (Method::Get, [""] | ["co-quan"] | ["thu-tuc", _]) => app_shell(&ctx, LANDING_SHELL).await,
+        (Method::Get, ["thu-tuc", ..]) => app_shell(&ctx, CITIZEN_SHELL).await,
+        (Method::Get, ["nhung", agency]) => {
+            let agency = agency.to_string();
+            embed::routes::page(&ctx, &agency).await
+        }
+        (Method::Get, ["ap-phich", agency]) => {
+            let agency = agency.to_string();
+            embed::poster::page(&ctx, &agency).await
+        }
+
+        (_, ["api", ..]) => Err(ApiError::RouteNotFound),
+        _ => Err(ApiError::RouteNotFound),
+    }
+}
+
+/// The back office's routes (`/api/staff/*`, `/api/admin/*`, `/api/dashboard/*`), served by the
+/// back-office Worker (`--features backoffice`, backoffice/wrangler.toml) behind the public
+/// Worker's service binding BACKOFFICE: one crate, two Workers, so that neither carries the
+/// other's handlers in its router (each has a 1 MB gzip budget, BENCHMARKS.md).
+#[cfg(feature = "backoffice")]
+async fn back_office_route(ctx: &mut Ctx, method: Method, segments: &[&str]) -> std::result::Result<Response, ApiError> {
+    let mut ctx = ctx;
+    match (method, segments) {
         (Method::Post, ["api", "staff", "dossiers", id, "files"]) => {
             let id = id.to_string();
             document::scans::create(&mut ctx, &id).await
@@ -128,18 +245,6 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
         (Method::Post, ["api", "staff", "documents", doc, "revoke"]) => {
             let doc = doc.to_string();
             document::routes::revoke(&mut ctx, &doc).await
-        }
-        (Method::Get, ["api", "dossiers", id, "results", file]) => {
-            let (id, file) = (id.to_string(), file.to_string());
-            desk::routes::download_result(&ctx, &id, &file).await
-        }
-        (Method::Get, ["api", "pay", token]) => {
-            let token = token.to_string();
-            desk::paylink::view(&ctx, &token).await
-        }
-        (Method::Post, ["api", "pay", token, "payments"]) => {
-            let token = token.to_string();
-            desk::paylink::start(&mut ctx, &token).await
         }
         (Method::Get, ["api", "staff", "dossiers"]) => desk::inbox::list(&ctx).await,
         (Method::Post, ["api", "staff", "dossiers"]) => desk::routes::walk_in(&mut ctx).await,
@@ -205,20 +310,6 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
         }
         (Method::Get, ["api", "staff", "payment-links"]) => bill::links::list(&ctx).await,
         (Method::Post, ["api", "staff", "payment-links"]) => bill::links::create(&mut ctx).await,
-        (Method::Get, ["api", "bills", "lookup"]) => bill::public::lookup(&ctx).await,
-        (Method::Get, ["api", "bills", "mine"]) => bill::public::mine(&ctx).await,
-        (Method::Post, ["api", "bills", code, "payments"]) => {
-            let code = code.to_string();
-            bill::public::pay(&mut ctx, &code).await
-        }
-        (Method::Get, ["api", "payment-links", slug]) => {
-            let slug = slug.to_string();
-            bill::links::show(&ctx, &slug).await
-        }
-        (Method::Post, ["api", "payment-links", slug, "payments"]) => {
-            let slug = slug.to_string();
-            bill::links::pay(&mut ctx, &slug).await
-        }
         (Method::Get, ["api", "admin", "catalog"]) => desk::admin::catalog(&ctx).await,
         (Method::Post, ["api", "admin", "agencies"]) => desk::admin::create_agency(&mut ctx).await,
         (Method::Put, ["api", "admin", "agencies", code]) => {
@@ -316,10 +407,6 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
             let id = id.to_string();
             national::catalog::resolve(&mut ctx, &id).await
         }
-        (Method::Post, ["api", "dossiers", id, "rating"]) => {
-            let id = id.to_string();
-            national::routes::rate(&mut ctx, &id).await
-        }
         (Method::Get, ["api", "dashboard", "rates"]) => dashboard::routes::rates(&ctx).await,
         (Method::Get, ["api", "dashboard", "trend"]) => dashboard::routes::trend(&ctx).await,
         (Method::Get, ["api", "dashboard", "procedures"]) => dashboard::routes::procedures(&ctx).await,
@@ -331,51 +418,37 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
         (Method::Get, ["api", "dashboard", "ratings"]) => dashboard::routes::ratings(&ctx).await,
         (Method::Get, ["api", "dashboard", "digitization"]) => dashboard::routes::digitization(&ctx).await,
         (Method::Post, ["api", "dashboard", "import"]) => dashboard::routes::import(&mut ctx).await,
-        (Method::Post, ["api", "auth", "otp", "request"]) => auth::routes::request_code(&mut ctx).await,
-        (Method::Post, ["api", "auth", "otp", "verify"]) => auth::routes::verify_code(&mut ctx).await,
-        (Method::Post, ["api", "auth", "logout"]) => auth::routes::logout(&ctx).await,
-        (Method::Get, ["api", "auth", "national"]) => auth::national::info(&ctx).await,
-        (Method::Get, ["api", "auth", "national", "start"]) => auth::national::start(&ctx).await,
-        (Method::Get, ["api", "auth", "national", "callback"]) => auth::national::callback(&ctx).await,
-        (Method::Get, ["api", "me"]) => auth::routes::me(&ctx).await,
-        (Method::Put, ["api", "me"]) => auth::routes::update_me(&mut ctx).await,
         (Method::Post, ["api", "staff", "login"]) => auth::staff::login(&mut ctx).await,
         (Method::Get, ["api", "staff", "me"]) => auth::staff::me(&ctx).await,
         (Method::Post, ["api", "staff", "logout"]) => auth::staff::logout(&ctx).await,
-        // Development only: compiled with the `sandbox` feature, and each handler answers 404
-        // unless SANDBOX=1.
-        #[cfg(feature = "sandbox")]
-        (Method::Get, ["dev", "outbox"]) => dev::outbox_page(&ctx).await,
-        #[cfg(feature = "sandbox")]
-        (Method::Get, ["dev", "outbox.json"]) => dev::outbox_json(&ctx).await,
-        #[cfg(feature = "sandbox")]
-        (Method::Get, ["dev", "deliveries.json"]) => dev::messages::deliveries_json(&ctx).await,
-        #[cfg(feature = "sandbox")]
-        (Method::Post, ["dev", "zalo", "age"]) => dev::messages::zalo_age(&ctx).await,
-        #[cfg(feature = "sandbox")]
-        (Method::Post, ["dev", "otp", "age"]) => dev::age_codes(&mut ctx).await,
-        #[cfg(feature = "sandbox")]
-        (Method::Post, ["dev", "bills", "age"]) => dev::age_bill(&mut ctx).await,
-        #[cfg(feature = "sandbox")]
-        (Method::Post, ["dev", "assist", "expire"]) => dev::expire_assist(&mut ctx).await,
-        #[cfg(feature = "sandbox")]
-        (Method::Post, ["dev", "national-sync", "age"]) => national::sandbox::age(&mut ctx).await,
-        (Method::Get, ["can-bo", ..] | ["lanh-dao", ..]) => app_shell(&ctx, STAFF_SHELL).await,
-        // The citizen app's landing pages get the landing bundle (a first visit's lighter load);
-        // every other citizen page, the whole app.
-        (Method::Get, [""] | ["co-quan"] | ["thu-tuc", _]) => app_shell(&ctx, LANDING_SHELL).await,
-        (Method::Get, ["thu-tuc", ..]) => app_shell(&ctx, CITIZEN_SHELL).await,
-        (Method::Get, ["nhung", agency]) => {
-            let agency = agency.to_string();
-            embed::routes::page(&ctx, &agency).await
-        }
-        (Method::Get, ["ap-phich", agency]) => {
-            let agency = agency.to_string();
-            embed::poster::page(&ctx, &agency).await
-        }
-        (_, ["api", ..]) => Err(ApiError::RouteNotFound),
         _ => Err(ApiError::RouteNotFound),
     }
+}
+
+/// The back office's part of the API: the staff's and the administrators' routes and the
+/// dashboard. The back-office Worker serves them; the public Worker only forwards them.
+pub fn is_back_office(segments: &[&str]) -> bool {
+    matches!(segments, ["api", "staff" | "admin" | "dashboard", ..])
+}
+
+/// [`is_back_office`] of a request's path, cut into segments as [`route`] does.
+pub fn is_back_office_path(path: &str) -> bool {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    is_back_office(&segments)
+}
+
+/// Hands a back-office request to the back-office Worker (service binding BACKOFFICE) as it came:
+/// method, path and query, headers (cookies included) and the body, unread. Its answer is
+/// passed back unchanged (it is already in the error envelope and denies framing); a back office
+/// that cannot be reached answers 503 in the envelope, never a 5xx of the runtime.
+#[cfg(not(feature = "backoffice"))]
+async fn forward_to_back_office(req: Request, env: &Env) -> std::result::Result<Response, ApiError> {
+    let unavailable = |e: worker::Error| ApiError::Unavailable {
+        code: "backoffice_unavailable",
+        message: format!("The back office did not answer ({e}); try again in a moment."),
+        message_vi: "Hệ thống nghiệp vụ chưa phản hồi; vui lòng thử lại sau ít phút.".into(),
+    };
+    env.service(config::BACKOFFICE).map_err(unavailable)?.fetch_request(req).await.map_err(unavailable)
 }
 
 /// Whether a request may have written a dossier event or rating, whose portal message is then
@@ -383,6 +456,11 @@ async fn route(mut ctx: Ctx) -> std::result::Result<Response, ApiError> {
 pub fn may_queue_national_sync(req: &Request) -> bool {
     let path = req.path();
     let write = req.method() != Method::Get && req.method() != Method::Head && req.method() != Method::Options;
+    // The public Worker forwards the back office's requests: the back-office Worker sends their
+    // messages itself.
+    if cfg!(not(feature = "backoffice")) && is_back_office_path(&path) {
+        return false;
+    }
     (write && path.starts_with("/api/") && !path.starts_with("/api/auth/")) || path == "/api/payments/vnpay/ipn"
 }
 

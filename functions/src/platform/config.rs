@@ -7,6 +7,9 @@ pub const OUTBOX: &str = "OUTBOX";
 /// The outbox's dead-letter queue, where given-up work is also announced.
 pub const OUTBOX_DEAD_LETTERS: &str = "OUTBOX_DEAD_LETTERS";
 pub const ASSETS: &str = "ASSETS";
+/// The public Worker's service binding to the back-office Worker (backoffice/wrangler.toml).
+#[cfg(not(feature = "backoffice"))]
+pub const BACKOFFICE: &str = "BACKOFFICE";
 /// Secret key of the one-time-code hashes (any long random string). Required outside the sandbox.
 pub const AUTH_SECRET: &str = "AUTH_SECRET";
 
