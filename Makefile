@@ -50,10 +50,12 @@ demo-sql:
 	python3 scripts/gen_demo_sql.py
 
 ## Deploy to Cloudflare for real (see README: resources and secrets must exist first). The signing
-## Worker first: the main Worker's service binding SIGNER needs it to exist.
+## Worker first (both others bind it as SIGNER), then the migrations, then the back-office Worker
+## (the public Worker's binding BACKOFFICE needs it to exist; it binds the public Worker's Durable
+## Object class, so on a brand-new account see README), then the public Worker.
 deploy: tools
 	PRODUCTION=1 scripts/build.sh
-	source scripts/env.sh && wrangler deploy -c signer/wrangler.toml && wrangler d1 migrations apply DB --remote && wrangler deploy
+	source scripts/env.sh && wrangler deploy -c signer/wrangler.toml && wrangler d1 migrations apply DB --remote && wrangler deploy -c backoffice/wrangler.toml && wrangler deploy
 
 clean:
-	rm -rf dist functions/build signer/build target .wrangler
+	rm -rf dist functions/build functions/build-backoffice signer/build target .wrangler

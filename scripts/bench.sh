@@ -6,7 +6,7 @@
 # 2. Lighthouse (mobile, default throttling) on the home page and a procedure page, plus
 #    Chrome's own installability check;
 # 3. the API under wrk on loopback, each route paired with the baseline GET /api/ping;
-# 4. the Worker's bundle size and CPU time per request (process CPU of the local stack);
+# 4. the three Workers' bundle sizes (public, back office, signer) and CPU time per request (process CPU of the local stack);
 # 5. the domain's hot paths with criterion.
 #
 # Needs `make build` first (the Makefile's `bench` target does it). Runs in about 11–14 min on 2
@@ -168,7 +168,7 @@ server_pid=""
 cleanup() {
   # The server was started in its own process group: stop exactly that group.
   if [ -n "$server_pid" ]; then kill -- "-$server_pid" 2>/dev/null || true; fi
-  if [ "${BENCH_KEEP:-0}" = 1 ]; then rm -rf "$work/state" "$work/province" "$work/upload"; echo "raw measurements kept in $work" >&2; else rm -rf "$work"; fi
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then rm -rf "$work/state" "$work/province" "$work/upload" "$work/upload-backoffice" "$work/upload-signer"; echo "raw measurements kept in $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 log() { printf '[bench %3ss] %s\n' "$(( $(date +%s) - started ))" "$*" >&2; }
@@ -186,6 +186,13 @@ log "worker bundle: the production build (wrangler deploy --dry-run: what would 
 worker-build --release functions -d build-production >/dev/null 2>&1 || { echo "production worker build failed" >&2; exit 1; }
 wrangler deploy functions/build-production/index.js --dry-run --outdir "$work/upload" >"$work/dry-run.log" 2>&1 || { cat "$work/dry-run.log" >&2; exit 1; }
 "$NODE20" "$HELPER" bundle "$work/upload" "$work/dry-run.log" >"$work/bundle.json"
+# The back-office Worker (the same crate, `backoffice` feature) and the signing Worker (its build
+# is the same for development and production, scripts/build.sh): each has its own budget.
+worker-build --release -d build-backoffice-production functions --features backoffice >/dev/null 2>&1 || { echo "production back-office build failed" >&2; exit 1; }
+wrangler deploy -c backoffice/wrangler.toml functions/build-backoffice-production/index.js --dry-run --outdir "$work/upload-backoffice" >"$work/dry-run-backoffice.log" 2>&1 || { cat "$work/dry-run-backoffice.log" >&2; exit 1; }
+"$NODE20" "$HELPER" bundle "$work/upload-backoffice" "$work/dry-run-backoffice.log" >"$work/bundle-backoffice.json"
+wrangler deploy -c signer/wrangler.toml --dry-run --outdir "$work/upload-signer" >"$work/dry-run-signer.log" 2>&1 || { cat "$work/dry-run-signer.log" >&2; exit 1; }
+"$NODE20" "$HELPER" bundle "$work/upload-signer" "$work/dry-run-signer.log" >"$work/bundle-signer.json"
 
 # ---- the provincial data set (dashboard) --------------------------------------------------------
 province_key="$( { echo "$PROVINCE_DOSSIERS $(date -u +%F)"; cat functions/migrations/*.sql functions/seed/demo.sql scripts/gen_province.py scripts/gen-province.sh; } 2>/dev/null | sha256sum | cut -c1-16)"

@@ -42,10 +42,14 @@ rm -rf dist && mv dist.tmp dist
 
 # The worker. Development and tests build the providers' sandbox in (`sandbox` feature, still
 # routed only with SANDBOX=1); `make deploy` sets PRODUCTION=1 and the sandbox is not compiled.
+# The back-office Worker (backoffice/wrangler.toml) is the same crate with the `backoffice`
+# feature, built into functions/build-backoffice/.
 if [ "${PRODUCTION:-0}" = 1 ]; then
   worker-build --release functions >/dev/null
+  worker-build --release -d build-backoffice functions --features backoffice >/dev/null
 else
   worker-build --release functions --features sandbox >/dev/null
+  worker-build --release -d build-backoffice functions --features sandbox,backoffice >/dev/null
 fi
 # The signing Worker (signer/wrangler.toml), bound to the main one as SIGNER: the same build for
 # development and production (it has no sandbox; the sandbox CA is the main Worker's).

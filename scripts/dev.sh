@@ -26,7 +26,9 @@ cat <<'TXT'
     hatinh.admin    admin,   tỉnh Hà Tĩnh    (embedding demo: http://localhost:8787/embed-demo)
 
 TXT
-# Two configs, one session: the main Worker (first: served on the port) and the signing Worker it
-# reaches through its service binding SIGNER.
-exec "$NODE22" node_modules/wrangler/bin/wrangler.js dev -c wrangler.toml -c signer/wrangler.toml --ip 127.0.0.1 --port "${PORT:-8787}" \
+# Three configs, one session: the public Worker (first: served on the port), the signing Worker
+# it reaches through its service binding SIGNER, and the back-office Worker (binding BACKOFFICE:
+# /api/staff, /api/admin, /api/dashboard), which reads the same .dev.vars through this link.
+ln -sfn ../.dev.vars backoffice/.dev.vars
+exec "$NODE22" node_modules/wrangler/bin/wrangler.js dev -c wrangler.toml -c signer/wrangler.toml -c backoffice/wrangler.toml --ip 127.0.0.1 --port "${PORT:-8787}" \
   --show-interactive-dev-session=false --persist-to "$state"

@@ -16,20 +16,38 @@ for v in "$@"; do
   # ACTIVITY:1 is this script's own: the living demo of `make dev` (scripts/gen_activity.py).
   if [ "$v" = "ACTIVITY:1" ]; then activity=1; else extra+=(--var "$v"); fi
 done
-# The signing Worker runs beside the main one (below): it must have been built.
+# The signing and back-office Workers run beside the public one (below): they must have been built.
 if [ ! -f signer/build/index.js ]; then
   echo "signer/build/index.js is missing: run scripts/build.sh (or worker-build --release signer --features worker)" >&2
+  exit 1
+fi
+if [ ! -f functions/build-backoffice/index.js ]; then
+  echo "functions/build-backoffice/index.js is missing: run scripts/build.sh (or worker-build --release -d build-backoffice functions --features sandbox,backoffice)" >&2
   exit 1
 fi
 scripts/prepare-state.sh "$state"
 [ "$activity" = 1 ] && python3 scripts/gen_activity.py "$state" >/dev/null
 # Accounts only the tests use (e.g. one the lock-out test locks).
 wrangler d1 execute DB --local --persist-to "$state" --file functions/seed/test.sql >/dev/null
+# wrangler gives --env-file and --var to the first config only; the back-office Worker (third
+# config) reads its own config's [vars] and the .dev.vars beside it. So this server's back office
+# gets a config of its own in the state directory (same bindings, absolute paths) whose .dev.vars
+# is the committed example plus the same values as the --var flags below.
+bo="$state/backoffice"
+mkdir -p "$bo"
+sed -e "s#\"\.\./#\"$ROOT/#" backoffice/wrangler.toml > "$bo/wrangler.toml"
+{
+  grep -v -e '^PUBLIC_BASE_URL=' -e '^RECONCILE_AFTER_MINUTES=' .dev.vars.example
+  echo "PUBLIC_BASE_URL=http://127.0.0.1:$port"
+  echo "RECONCILE_AFTER_MINUTES=0"
+  for v in ${extra[@]+"${extra[@]}"}; do [ "$v" = --var ] || echo "${v%%:*}=${v#*:}"; done
+} > "$bo/.dev.vars"
 # Tests always run with the committed sandbox settings (never a developer's edited .dev.vars)
 # and know their own address, which the providers' sandbox calls back to. The signing Worker runs
-# in the same session (second config), reached through the main Worker's binding SIGNER; the
-# --env-file and --var flags are the main Worker's (the signer reads no variable).
-"$NODE22" node_modules/wrangler/bin/wrangler.js dev -c wrangler.toml -c signer/wrangler.toml --ip 127.0.0.1 --port "$port" \
+# in the same session (second config), reached through the main Worker's binding SIGNER, and so
+# does the back office (third config, binding BACKOFFICE); the --env-file and --var flags are the
+# main Worker's (the signer reads no variable; the back office's are in "$bo", above).
+"$NODE22" node_modules/wrangler/bin/wrangler.js dev -c wrangler.toml -c signer/wrangler.toml -c "$bo/wrangler.toml" --ip 127.0.0.1 --port "$port" \
   --show-interactive-dev-session=false --persist-to "$state" --env-file .dev.vars.example \
   --var "PUBLIC_BASE_URL:http://127.0.0.1:$port" --var "RECONCILE_AFTER_MINUTES:0" ${extra[@]+"${extra[@]}"} </dev/null &
 server=$!
