@@ -4,7 +4,8 @@
 # crashed test never leaves a server behind; tests stop it with `kill -- -PGID` when done.
 # Usage: scripts/serve-test.sh OWNER_PID PORT STATE_DIR [NAME:VALUE ...]
 # Each NAME:VALUE after the state directory is one more `--var` (a test server with, say, a short
-# retention of its own), except ACTIVITY:1, which loads the living demo first.
+# retention of its own), except ACTIVITY:1, which loads the living demo first, and BACKOFFICE:0,
+# which leaves the back-office Worker out.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -12,9 +13,11 @@ owner="$1" port="$2" state="$3"
 shift 3
 extra=()
 activity=0
+backoffice=1
 for v in "$@"; do
   # ACTIVITY:1 is this script's own: the living demo of `make dev` (scripts/gen_activity.py).
-  if [ "$v" = "ACTIVITY:1" ]; then activity=1; else extra+=(--var "$v"); fi
+  # BACKOFFICE:0 too: the back-office Worker is left out (its binding then fails: the 503 test).
+  if [ "$v" = "ACTIVITY:1" ]; then activity=1; elif [ "$v" = "BACKOFFICE:0" ]; then backoffice=0; else extra+=(--var "$v"); fi
 done
 # The signing and back-office Workers run beside the public one (below): they must have been built.
 if [ ! -f signer/build/index.js ]; then
@@ -42,12 +45,14 @@ sed -e "s#\"\.\./#\"$ROOT/#" backoffice/wrangler.toml > "$bo/wrangler.toml"
   echo "RECONCILE_AFTER_MINUTES=0"
   for v in ${extra[@]+"${extra[@]}"}; do [ "$v" = --var ] || echo "${v%%:*}=${v#*:}"; done
 } > "$bo/.dev.vars"
+backoffice_config=()
+[ "$backoffice" = 1 ] && backoffice_config=(-c "$bo/wrangler.toml")
 # Tests always run with the committed sandbox settings (never a developer's edited .dev.vars)
 # and know their own address, which the providers' sandbox calls back to. The signing Worker runs
 # in the same session (second config), reached through the main Worker's binding SIGNER, and so
 # does the back office (third config, binding BACKOFFICE); the --env-file and --var flags are the
 # main Worker's (the signer reads no variable; the back office's are in "$bo", above).
-"$NODE22" node_modules/wrangler/bin/wrangler.js dev -c wrangler.toml -c signer/wrangler.toml -c "$bo/wrangler.toml" --ip 127.0.0.1 --port "$port" \
+"$NODE22" node_modules/wrangler/bin/wrangler.js dev -c wrangler.toml -c signer/wrangler.toml ${backoffice_config[@]+"${backoffice_config[@]}"} --ip 127.0.0.1 --port "$port" \
   --show-interactive-dev-session=false --persist-to "$state" --env-file .dev.vars.example \
   --var "PUBLIC_BASE_URL:http://127.0.0.1:$port" --var "RECONCILE_AFTER_MINUTES:0" ${extra[@]+"${extra[@]}"} </dev/null &
 server=$!

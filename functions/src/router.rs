@@ -440,15 +440,23 @@ pub fn is_back_office_path(path: &str) -> bool {
 /// Hands a back-office request to the back-office Worker (service binding BACKOFFICE) as it came:
 /// method, path and query, headers (cookies included) and the body, unread. Its answer is
 /// passed back unchanged (it is already in the error envelope and denies framing); a back office
-/// that cannot be reached answers 503 in the envelope, never a 5xx of the runtime.
+/// that cannot be reached, or whose runtime answers for it (an exception, an exceeded limit: a
+/// 5xx that is not our JSON envelope), answers 503 in the envelope.
 #[cfg(not(feature = "backoffice"))]
 async fn forward_to_back_office(req: Request, env: &Env) -> std::result::Result<Response, ApiError> {
-    let unavailable = |e: worker::Error| ApiError::Unavailable {
+    let unavailable = |why: String| ApiError::Unavailable {
         code: "backoffice_unavailable",
-        message: format!("The back office did not answer ({e}); try again in a moment."),
+        message: format!("The back office did not answer ({why}); try again in a moment."),
         message_vi: "Hệ thống nghiệp vụ chưa phản hồi; vui lòng thử lại sau ít phút.".into(),
     };
-    env.service(config::BACKOFFICE).map_err(unavailable)?.fetch_request(req).await.map_err(unavailable)
+    let backoffice = env.service(config::BACKOFFICE).map_err(|e| unavailable(e.to_string()))?;
+    let resp = backoffice.fetch_request(req).await.map_err(|e| unavailable(e.to_string()))?;
+    let status = resp.status_code();
+    let envelope = resp.headers().get("content-type").ok().flatten().is_some_and(|t| t.starts_with("application/json"));
+    if status >= 500 && !envelope {
+        return Err(unavailable(format!("status {status}")));
+    }
+    Ok(resp)
 }
 
 /// Whether a request may have written a dossier event or rating, whose portal message is then

@@ -7,6 +7,7 @@ mod callbacks;
 mod dashboard;
 mod activity;
 mod auth;
+mod backoffice;
 mod bills;
 mod catalog;
 mod crash;
