@@ -46,7 +46,13 @@ sed -e "s#\"\.\./#\"$ROOT/#" backoffice/wrangler.toml > "$bo/wrangler.toml"
   for v in ${extra[@]+"${extra[@]}"}; do [ "$v" = --var ] || echo "${v%%:*}=${v#*:}"; done
 } > "$bo/.dev.vars"
 backoffice_config=()
-[ "$backoffice" = 1 ] && backoffice_config=(-c "$bo/wrangler.toml")
+if [ "$backoffice" = 1 ]; then
+  backoffice_config=(-c "$bo/wrangler.toml")
+else
+  # Without it, wrangler's dev registry (shared by every `wrangler dev` on the machine) would bind
+  # BACKOFFICE to another session's back office: this server gets a registry of its own.
+  export WRANGLER_REGISTRY_PATH="$state/dev-registry"
+fi
 # Tests always run with the committed sandbox settings (never a developer's edited .dev.vars)
 # and know their own address, which the providers' sandbox calls back to. The signing Worker runs
 # in the same session (second config), reached through the main Worker's binding SIGNER, and so
