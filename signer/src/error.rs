@@ -37,6 +37,16 @@ pub enum SignError {
     Unexpected(String),
 }
 
+/// The font's own errors (`motcua_domain::truetype`), as the signer answers them.
+impl From<motcua_domain::truetype::FontError> for SignError {
+    fn from(e: motcua_domain::truetype::FontError) -> SignError {
+        match e {
+            motcua_domain::truetype::FontError::Unusable(why) => SignError::UnusableFont(why),
+            motcua_domain::truetype::FontError::MissingGlyph(c) => SignError::MissingGlyph(c),
+        }
+    }
+}
+
 impl SignError {
     pub fn invalid(field: &'static str, message: &str, message_vi: &str) -> SignError {
         SignError::Invalid { field, message: message.into(), message_vi: message_vi.into() }

@@ -3,6 +3,8 @@
 //! page with its aspect kept; a landscape image gets a landscape page. The EXIF orientation is
 //! not applied: scanners write upright images.
 
+use motcua_domain::pdf_write;
+
 use crate::error::SignError;
 
 pub struct JpegInfo {
@@ -71,18 +73,14 @@ pub fn wrap(data: &[u8]) -> Result<Vec<u8>, SignError> {
         (_, true) => ("/DeviceCMYK", " /Decode [1 0 1 0 1 0 1 0]"),
         _ => ("/DeviceCMYK", ""),
     };
-    let mut image = format!(
-        "<< /Type /XObject /Subtype /Image /Width {} /Height {} /ColorSpace {space} /BitsPerComponent 8{decode} /Filter /DCTDecode /Length {} >>\nstream\n",
-        img.width,
-        img.height,
-        data.len()
-    )
-    .into_bytes();
-    image.extend(data);
-    image.extend(b"\nendstream");
-    let mut page_content = format!("<< /Length {} >>\nstream\n", content.len()).into_bytes();
-    page_content.extend(content.as_bytes());
-    page_content.extend(b"endstream");
+    let image = pdf_write::stream(
+        &format!(
+            " /Type /XObject /Subtype /Image /Width {} /Height {} /ColorSpace {space} /BitsPerComponent 8{decode} /Filter /DCTDecode",
+            img.width, img.height
+        ),
+        data,
+    );
+    let page_content = pdf_write::stream("", content.as_bytes());
     let objects: Vec<Vec<u8>> = vec![
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
@@ -91,21 +89,7 @@ pub fn wrap(data: &[u8]) -> Result<Vec<u8>, SignError> {
         image,
         page_content,
     ];
-    let mut out = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend(format!("{} 0 obj\n", i + 1).as_bytes());
-        out.extend(body);
-        out.extend(b"\nendobj\n");
-    }
-    let xref = out.len();
-    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
-    for o in offsets {
-        out.extend(format!("{o:010} 00000 n \n").as_bytes());
-    }
-    out.extend(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes());
-    Ok(out)
+    Ok(pdf_write::file(&objects))
 }
 
 #[cfg(test)]

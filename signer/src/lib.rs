@@ -8,7 +8,6 @@
 
 pub mod cms;
 pub mod error;
-pub mod font;
 pub mod jpeg;
 pub mod page;
 pub mod pdf;
@@ -215,7 +214,7 @@ pub fn prepare(meta: &[u8], file: &[u8], font: &[u8]) -> Result<Prepared, SignEr
     }
     let certs = cms::parse_certificates(&meta.certificates, "meta.certificates")?;
     rsa_modulus_len(&certs[0].1)?;
-    let font_parsed = font::Font::parse(font)?;
+    let font_parsed = motcua_domain::truetype::Font::parse(font)?;
     let drawn = page::draw(&meta.stamp, &font_parsed)?;
     let wrapped;
     let pdf_in = match meta.source {
@@ -231,7 +230,7 @@ pub fn prepare(meta: &[u8], file: &[u8], font: &[u8]) -> Result<Prepared, SignEr
         location: &meta.location,
         signing_time: meta.signing_time,
     };
-    pdf::prepare(pdf_in, &font_parsed, font, &drawn, &info, &certs)
+    pdf::prepare(pdf_in, &font_parsed, &drawn, &info, &certs)
 }
 
 /// `POST /finish`: `meta` (JSON) and the prepared file; answers the signed file.

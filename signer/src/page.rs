@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::error::SignError;
-use crate::font::Font;
+use motcua_domain::truetype::Font;
 use crate::Stamp;
 
 pub const WIDTH: f32 = 595.0;

@@ -14,7 +14,7 @@
 //! `/Contents` in place: no offset moves, so the byte range and the cross-reference data stay
 //! right. Whatever a mix-up gives is refused; a broken signature is never written.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
 
@@ -24,7 +24,8 @@ use x509_cert::Certificate;
 
 use crate::cms;
 use crate::error::SignError;
-use crate::font::Font;
+use motcua_domain::pdf_write;
+use motcua_domain::truetype::Font;
 use crate::page::{self, Drawn};
 
 /// What the signature dictionary says besides the signature.
@@ -137,87 +138,10 @@ fn serialize(o: &Object) -> Result<Vec<u8>, SignError> {
     Ok(out)
 }
 
-/// The font's PostScript name (name id 6), for /BaseFont; "Font" when it has none.
-fn postscript_name(font_data: &[u8]) -> String {
-    let read = || -> Option<String> {
-        let tables = u16::from_be_bytes([*font_data.get(4)?, *font_data.get(5)?]) as usize;
-        let mut name_at = None;
-        for i in 0..tables {
-            let rec = 12 + 16 * i;
-            if font_data.get(rec..rec + 4)? == b"name" {
-                name_at = Some(u32::from_be_bytes(font_data.get(rec + 8..rec + 12)?.try_into().ok()?) as usize);
-            }
-        }
-        let t = name_at?;
-        let u16_at = |at: usize| font_data.get(at..at + 2).map(|b| u16::from_be_bytes([b[0], b[1]]));
-        let (count, strings) = (u16_at(t + 2)? as usize, t + u16_at(t + 4)? as usize);
-        for i in 0..count {
-            let rec = t + 6 + 12 * i;
-            if u16_at(rec + 6)? == 6 && u16_at(rec)? == 1 {
-                let (len, off) = (u16_at(rec + 8)? as usize, u16_at(rec + 10)? as usize);
-                let bytes = font_data.get(strings + off..strings + off + len)?;
-                let name: String = bytes.iter().map(|&b| b as char).filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
-                return (!name.is_empty()).then_some(name);
-            }
-        }
-        None
-    };
-    read().unwrap_or_else(|| "Font".into())
-}
-
-/// The font objects: Type0 → CIDFontType2 → descriptor → subset file, and the ToUnicode map.
-fn font_objects(font: &Font<'_>, font_data: &[u8], drawn: &Drawn, first: u32) -> Result<Vec<Vec<u8>>, SignError> {
-    let used: BTreeSet<u16> = drawn.used.keys().copied().collect();
-    let subset = font.subset(&used)?;
-    // The subset tag (six capitals) is derived from the glyphs kept, as PDF 9.6.4 asks.
-    let h = Sha256::digest(used.iter().flat_map(|g| g.to_be_bytes()).collect::<Vec<_>>());
-    let tag: String = h.iter().take(6).map(|b| (b'A' + b % 26) as char).collect();
-    let base = format!("{tag}+{}", postscript_name(font_data));
-    let (type0, cid, descriptor, file, to_unicode) = (first, first + 1, first + 2, first + 3, first + 4);
-    let _ = type0;
-    let mut cmap = String::from(
-        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def \
-         /CMapName /Adobe-Identity-UCS def /CMapType 2 def 1 begincodespacerange <0000> <FFFF> endcodespacerange\n",
-    );
-    let pairs: Vec<(&u16, &char)> = drawn.used.iter().collect();
-    for chunk in pairs.chunks(100) {
-        let _ = writeln!(cmap, "{} beginbfchar", chunk.len());
-        for (g, c) in chunk {
-            let mut units = [0u16; 2];
-            let hex: String = c.encode_utf16(&mut units).iter().map(|u| format!("{u:04X}")).collect();
-            let _ = writeln!(cmap, "<{g:04X}> <{hex}>");
-        }
-        cmap.push_str("endbfchar\n");
-    }
-    cmap.push_str("endcmap CMapName currentdict /CMap defineresource pop end end\n");
-    let widths: String = used.iter().map(|g| format!("{g} [{}]", font.width(*g))).collect::<Vec<_>>().join(" ");
-    let [x0, y0, x1, y1] = font.bbox.map(|v| font.scale(v));
-    Ok(vec![
-        format!("<< /Type /Font /Subtype /Type0 /BaseFont /{base} /Encoding /Identity-H /DescendantFonts [{cid} 0 R] /ToUnicode {to_unicode} 0 R >>")
-            .into_bytes(),
-        format!(
-            "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{base} /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> \
-             /FontDescriptor {descriptor} 0 R /CIDToGIDMap /Identity /W [{widths}] >>"
-        )
-        .into_bytes(),
-        format!(
-            "<< /Type /FontDescriptor /FontName /{base} /Flags 32 /FontBBox [{x0} {y0} {x1} {y1}] /ItalicAngle 0 /Ascent {} /Descent {} \
-             /CapHeight {} /StemV 80 /FontFile2 {file} 0 R >>",
-            font.scale(font.ascent),
-            font.scale(font.descent),
-            font.scale(font.ascent)
-        )
-        .into_bytes(),
-        stream(&format!(" /Length1 {}", subset.len()), &subset),
-        stream("", cmap.as_bytes()),
-    ])
-}
-
 /// Appends the verification page and the signature placeholder; see the module's doc.
 pub fn prepare(
     input: &[u8],
     font: &Font<'_>,
-    font_data: &[u8],
     drawn: &Drawn,
     info: &SignatureInfo<'_>,
     certs: &[(Vec<u8>, Certificate)],
@@ -292,7 +216,7 @@ pub fn prepare(
     }
 
     let mut objects: Vec<(ObjectId, Vec<u8>)> = Vec::new();
-    for (i, body) in font_objects(font, font_data, drawn, font_first)?.into_iter().enumerate() {
+    for (i, body) in pdf_write::font_objects(font, &drawn.used, font_first, stream)?.into_iter().enumerate() {
         objects.push(((font_first + i as u32, 0), body));
     }
     objects.push(((content_id, 0), stream("", &drawn.content)));

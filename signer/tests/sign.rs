@@ -336,7 +336,7 @@ fn a_receipt_from_the_domain_and_a_second_signature_on_top_of_the_first() {
         time::macros::datetime!(2026-12-06 03:00 UTC),
     )
     .unwrap();
-    let input = motcua_domain::receipt_pdf::render(&receipt, "https://motcua.example/bien-lai/abc", &font);
+    let input = motcua_domain::receipt_pdf::render(&receipt, "https://motcua.example/bien-lai/abc", &font).unwrap();
     let (signed, _) = sign("pdf", &input);
     let (ok, verdict) = validate("receipt", &signed);
     assert!(ok, "pyHanko: {verdict}");

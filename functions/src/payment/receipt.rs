@@ -247,7 +247,7 @@ pub async fn pdf(ctx: &Ctx, verify_code: &str) -> Result<Response, ApiError> {
     let base = crate::platform::config::public_base_url(&ctx.env);
     let font_bytes = font(&ctx.env).await?;
     let font = motcua_domain::receipt_pdf::Font::parse(&font_bytes).map_err(|e| ApiError::Unexpected(e.to_string()))?;
-    let bytes = motcua_domain::receipt_pdf::render(&legal, &format!("{base}/bien-lai/{verify_code}"), &font);
+    let bytes = motcua_domain::receipt_pdf::render(&legal, &format!("{base}/bien-lai/{verify_code}"), &font).map_err(|e| ApiError::Unexpected(e.to_string()))?;
     let mut resp = Response::from_bytes(bytes)?;
     resp.headers_mut().set("content-type", "application/pdf")?;
     resp.headers_mut().set("content-disposition", &format!("inline; filename=\"bien-lai-{}-{}.pdf\"", legal.symbol, legal.number))?;

@@ -1,17 +1,22 @@
-//! The TrueType font the verification page is drawn with, and its subset. Vietnamese needs a
-//! Unicode font, which the main Worker passes in (DejaVu Sans, ~757 KB); embedding it whole would
-//! grow every signed file by that much, so only the glyphs drawn are kept, plus the components of
-//! composite glyphs (DejaVu builds many Vietnamese letters from a base letter and its marks).
-//! Glyph ids are kept as they are (the page's text is written in glyph ids through Identity-H
-//! with CIDToGIDMap /Identity); the glyphs after the last one used are cut off and every other
-//! glyph not used becomes empty.
-//!
-//! The cmap reading follows `motcua_domain::receipt_pdf::Font` (whose parser is private there
-//! and embeds the font whole); the table directory and the subsetting are this module's own.
+//! A TrueType font for the PDFs motcua draws (the receipt, the signed documents' verification
+//! page): glyph ids by character, advance widths and metrics, and a subset with only the glyphs
+//! drawn. Vietnamese needs a Unicode font (the Worker serves DejaVu Sans, ~757 KB); embedding it
+//! whole would make every file that large, so only the glyphs drawn are kept, plus the components
+//! of composite glyphs (DejaVu builds many Vietnamese letters from a base letter and its marks).
+//! Glyph ids are kept as they are (text is written in glyph ids through Identity-H with
+//! CIDToGIDMap /Identity); the glyphs after the last one used are cut off and every other glyph
+//! not used becomes empty.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::error::SignError;
+/// Why a font cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FontError {
+    #[error("not a usable TrueType font: {0}")]
+    Unusable(&'static str),
+    #[error("the font has no glyph for {0:?}")]
+    MissingGlyph(char),
+}
 
 pub struct Font<'a> {
     data: &'a [u8],
@@ -26,21 +31,21 @@ pub struct Font<'a> {
     pub descent: i16,
 }
 
-const TRUNCATED: SignError = SignError::UnusableFont("truncated");
+const TRUNCATED: FontError = FontError::Unusable("truncated");
 
-fn u16_at(d: &[u8], at: usize) -> Result<u16, SignError> {
+fn u16_at(d: &[u8], at: usize) -> Result<u16, FontError> {
     d.get(at..at + 2).map(|b| u16::from_be_bytes([b[0], b[1]])).ok_or(TRUNCATED)
 }
 
-fn u32_at(d: &[u8], at: usize) -> Result<u32, SignError> {
+fn u32_at(d: &[u8], at: usize) -> Result<u32, FontError> {
     d.get(at..at + 4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]])).ok_or(TRUNCATED)
 }
 
 impl<'a> Font<'a> {
-    pub fn parse(data: &'a [u8]) -> Result<Font<'a>, SignError> {
+    pub fn parse(data: &'a [u8]) -> Result<Font<'a>, FontError> {
         let version = u32_at(data, 0)?;
         if version != 0x0001_0000 && version != u32::from_be_bytes(*b"true") {
-            return Err(SignError::UnusableFont("not a TrueType font"));
+            return Err(FontError::Unusable("not a TrueType font"));
         }
         let mut tables = BTreeMap::new();
         for i in 0..u16_at(data, 4)? as usize {
@@ -52,7 +57,7 @@ impl<'a> Font<'a> {
             }
             tables.insert(tag, (offset, length));
         }
-        let table = |tag: &[u8; 4]| tables.get(tag).map(|t| t.0).ok_or(SignError::UnusableFont("a required table is missing"));
+        let table = |tag: &[u8; 4]| tables.get(tag).map(|t| t.0).ok_or(FontError::Unusable("a required table is missing"));
         let head = table(b"head")?;
         let units_per_em = u16_at(data, head + 18)?;
         let mut bbox = [0i16; 4];
@@ -68,7 +73,7 @@ impl<'a> Font<'a> {
         table(b"glyf")?;
         let hmtx = table(b"hmtx")?;
         if metrics == 0 || metrics > num_glyphs {
-            return Err(SignError::UnusableFont("bad horizontal metrics"));
+            return Err(FontError::Unusable("bad horizontal metrics"));
         }
         let widths = (0..metrics).map(|i| u16_at(data, hmtx + 4 * i)).collect::<Result<Vec<_>, _>>()?;
         let cmap = Self::read_cmap(data, table(b"cmap")?)?;
@@ -76,7 +81,7 @@ impl<'a> Font<'a> {
     }
 
     /// The Unicode BMP subtable (platform 3, encoding 1, format 4): every Vietnamese letter.
-    fn read_cmap(data: &[u8], cmap: usize) -> Result<BTreeMap<u32, u16>, SignError> {
+    fn read_cmap(data: &[u8], cmap: usize) -> Result<BTreeMap<u32, u16>, FontError> {
         let mut sub = None;
         for i in 0..u16_at(data, cmap + 2)? as usize {
             let rec = cmap + 4 + 8 * i;
@@ -84,9 +89,9 @@ impl<'a> Font<'a> {
                 sub = Some(cmap + u32_at(data, rec + 4)? as usize);
             }
         }
-        let sub = sub.ok_or(SignError::UnusableFont("no Unicode cmap"))?;
+        let sub = sub.ok_or(FontError::Unusable("no Unicode cmap"))?;
         if u16_at(data, sub)? != 4 {
-            return Err(SignError::UnusableFont("the Unicode cmap is not format 4"));
+            return Err(FontError::Unusable("the Unicode cmap is not format 4"));
         }
         let segs = u16_at(data, sub + 6)? as usize / 2;
         let (ends, starts, deltas, offsets) = (sub + 14, sub + 16 + 2 * segs, sub + 16 + 4 * segs, sub + 16 + 6 * segs);
@@ -112,10 +117,10 @@ impl<'a> Font<'a> {
     }
 
     /// The glyph drawing `c`, or `MissingGlyph` (a page with an empty box would mislead).
-    pub fn glyph(&self, c: char) -> Result<u16, SignError> {
+    pub fn glyph(&self, c: char) -> Result<u16, FontError> {
         match self.cmap.get(&(c as u32)) {
             Some(&g) if (g as usize) < self.num_glyphs => Ok(g),
-            _ => Err(SignError::MissingGlyph(c)),
+            _ => Err(FontError::MissingGlyph(c)),
         }
     }
 
@@ -133,12 +138,32 @@ impl<'a> Font<'a> {
         v as i32 * 1000 / self.units_per_em.max(1) as i32
     }
 
+    /// The font's PostScript name (name id 6, Macintosh Roman), for a PDF's /BaseFont; "Font"
+    /// when it has none.
+    pub fn postscript_name(&self) -> String {
+        let read = || -> Option<String> {
+            let t = self.table(b"name")?;
+            let (count, strings) = (u16_at(t, 2).ok()? as usize, u16_at(t, 4).ok()? as usize);
+            for i in 0..count {
+                let rec = 6 + 12 * i;
+                if u16_at(t, rec + 6).ok()? == 6 && u16_at(t, rec).ok()? == 1 {
+                    let (len, off) = (u16_at(t, rec + 8).ok()? as usize, u16_at(t, rec + 10).ok()? as usize);
+                    let bytes = t.get(strings + off..strings + off + len)?;
+                    let name: String = bytes.iter().map(|&b| b as char).filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+                    return (!name.is_empty()).then_some(name);
+                }
+            }
+            None
+        };
+        read().unwrap_or_else(|| "Font".into())
+    }
+
     fn table(&self, tag: &[u8; 4]) -> Option<&'a [u8]> {
         self.tables.get(tag).map(|&(o, l)| &self.data[o..o + l])
     }
 
     /// The bytes of glyph `gid` in `glyf` (empty for a glyph without outline).
-    fn glyph_data(&self, gid: u16) -> Result<&'a [u8], SignError> {
+    fn glyph_data(&self, gid: u16) -> Result<&'a [u8], FontError> {
         let (loca, glyf) = (self.table(b"loca").ok_or(TRUNCATED)?, self.table(b"glyf").ok_or(TRUNCATED)?);
         let g = gid as usize;
         let (start, end) = if self.long_loca {
@@ -150,7 +175,7 @@ impl<'a> Font<'a> {
     }
 
     /// The glyphs a composite glyph is built from (none for a simple glyph).
-    fn components(&self, gid: u16) -> Result<Vec<u16>, SignError> {
+    fn components(&self, gid: u16) -> Result<Vec<u16>, FontError> {
         let d = self.glyph_data(gid)?;
         if d.len() < 10 || (u16_at(d, 0)? as i16) >= 0 {
             return Ok(Vec::new());
@@ -178,7 +203,7 @@ impl<'a> Font<'a> {
 
     /// A TrueType font with only `used` glyphs (and .notdef and their components) kept, under
     /// their own ids: glyf, loca (long), hmtx, hhea, maxp, head and the hinting tables.
-    pub fn subset(&self, used: &BTreeSet<u16>) -> Result<Vec<u8>, SignError> {
+    pub fn subset(&self, used: &BTreeSet<u16>) -> Result<Vec<u8>, FontError> {
         let mut keep: BTreeSet<u16> = BTreeSet::new();
         let mut todo: Vec<u16> = used.iter().copied().chain([0]).collect();
         while let Some(g) = todo.pop() {
@@ -312,8 +337,14 @@ mod tests {
     }
 
     #[test]
+    fn the_postscript_name_is_read_from_the_name_table() {
+        let data = dejavu();
+        assert_eq!(Font::parse(&data).unwrap().postscript_name(), "DejaVuSans");
+    }
+
+    #[test]
     fn garbage_is_not_a_font() {
-        assert!(matches!(Font::parse(b"not a font"), Err(SignError::UnusableFont(_))));
+        assert!(matches!(Font::parse(b"not a font"), Err(FontError::Unusable(_))));
         assert!(Font::parse(&[0u8; 64]).is_err());
         let mut cut = dejavu();
         cut.truncate(5000);
@@ -322,7 +353,7 @@ mod tests {
 
     impl<'a> Font<'a> {
         /// A subset has no cmap: read it with the cmap of nothing.
-        fn parse_subset(data: &'a [u8]) -> Result<Font<'a>, SignError> {
+        fn parse_subset(data: &'a [u8]) -> Result<Font<'a>, FontError> {
             let mut f = Font {
                 data,
                 tables: BTreeMap::new(),
