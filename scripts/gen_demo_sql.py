@@ -140,7 +140,7 @@ def main():
         out.append(upsert("procedures", {"code": p["code"], "name": p["name"], "name_folded": fold(p["name"]), "level": level,
                                          "level_label": p["level"], "processing_days": int(p["processing_days"]),
                                          "documents": json.dumps(documents.get(p["code"], []), ensure_ascii=False),
-                                         "legal_basis": p["legal_basis"], "fee_text": p["fee_text"]}, ["code"]))
+                                         "legal_basis": p["legal_basis"], "fee_text": p["fee_text"], "field": p["field"]}, ["code"]))
 
     for s in schedules:
         code = s["procedure"]

@@ -1,5 +1,10 @@
 //! Search text folding: Vietnamese users type without diacritics ("son tay", "chung thuc"), so
 //! names are compared after removing tone and vowel marks, mapping đ to d and lower-casing.
+//!
+//! Search ([`matches`]) also respects the marks a person did type: a query word matches only the
+//! start of a word, letter by letter, and a letter typed with a mark matches only letters that
+//! carry that mark. "khai tử" finds "khai tử" but not "thủ tục" (folded, "tu" begins "tuc");
+//! "khai tu" finds both, as it must; "tư" (a tone not typed yet) still finds "tử".
 
 /// Folds one character to its base Latin letter, lower case.
 fn fold_char(c: char) -> char {
@@ -55,10 +60,63 @@ pub fn unaccent(s: &str) -> String {
         .collect()
 }
 
-/// True when every word of `query` occurs in `haystack`, both folded.
+/// True when every word of `query` begins a word of `haystack` (see [`matches_any`]).
 pub fn matches(haystack: &str, query: &str) -> bool {
-    let hay = fold(haystack);
-    fold(query).split(' ').filter(|w| !w.is_empty()).all(|w| hay.contains(w))
+    matches_any(&[haystack], query)
+}
+
+/// True when every word of `query` begins a word of one of `texts` (a name, a code, a field),
+/// letter by letter as [`accepts`] says. An empty query matches everything.
+pub fn matches_any(texts: &[&str], query: &str) -> bool {
+    words(query).all(|q| texts.iter().any(|t| words(t).any(|w| begins(w, q))))
+}
+
+/// Words split at spaces and punctuation ("2.000815" → "2", "000815"; "(CCCD)" → "CCCD"), the
+/// same for the query and the texts. Not `!char::is_alphanumeric`: its Unicode tables would
+/// weigh on the phone's first load, and these texts are Vietnamese.
+fn words(s: &str) -> impl Iterator<Item = &str> {
+    s.split(|c: char| c.is_whitespace() || c.is_ascii_punctuation() || matches!(c, '–' | '—' | '“' | '”' | '‘' | '’' | '…'))
+        .filter(|w| !w.is_empty())
+}
+
+fn begins(word: &str, prefix: &str) -> bool {
+    let mut w = word.chars().filter(|c| !is_combining_mark(*c));
+    prefix.chars().filter(|c| !is_combining_mark(*c)).all(|q| w.next().is_some_and(|h| accepts(q, h)))
+}
+
+/// Whether a typed letter `q` accepts a text's letter `h`: the same base letter, in any case,
+/// and each mark typed on `q` (vowel mark, tone) is the one `h` carries; a mark not typed
+/// accepts any.
+fn accepts(q: char, h: char) -> bool {
+    let ((qb, qv, qt), (hb, hv, ht)) = (parts(q), parts(h));
+    qb == hb && (qv == 0 || qv == hv) && (qt == 0 || qt == ht)
+}
+
+/// The Vietnamese vowels in their five tones after the plain one, one row per vowel form.
+const VOWELS: [&str; 12] =
+    ["aàáảãạ", "ăằắẳẵặ", "âầấẩẫậ", "eèéẻẽẹ", "êềếểễệ", "iìíỉĩị", "oòóỏõọ", "ôồốổỗộ", "ơờớởỡợ", "uùúủũụ", "ưừứửữự", "yỳýỷỹỵ"];
+
+/// A letter as (base, vowel mark, tone): vowel mark 0 none, else the row of its form (đ's stroke
+/// counts as one); tone 0 none, 1–5 grave, acute, hook, tilde, dot below.
+fn parts(c: char) -> (char, u8, u8) {
+    let c = c.to_lowercase().next().unwrap_or(c);
+    if c.is_ascii() {
+        return (c, 0, 0);
+    }
+    if c == 'đ' {
+        return ('d', 1, 0);
+    }
+    for (row, forms) in VOWELS.iter().enumerate() {
+        if let Some(tone) = forms.chars().position(|f| f == c) {
+            // The plain vowel of a row is its first letter; rows of the same base differ in mark.
+            let mark = match row {
+                1 | 2 | 4 | 7 | 8 | 10 => row as u8,
+                _ => 0,
+            };
+            return (fold_char(c), mark, tone as u8);
+        }
+    }
+    (c, 0, 0)
 }
 
 #[cfg(test)]
@@ -91,5 +149,95 @@ mod tests {
         assert!(matches("Thủ tục chứng thực chữ ký", "chữ ký chứng"));
         assert!(!matches("Thủ tục đăng ký kết hôn", "chung thuc"));
         assert!(matches("anything", "   "));
+    }
+
+    #[test]
+    fn matches_only_at_word_starts() {
+        assert!(matches("Thủ tục đăng ký khai tử", "khai tử"));
+        assert!(matches("Thủ tục đăng ký khai tử", "KHAI TU"));
+        assert!(!matches("Thủ tục đăng ký kết hôn", "uc"));
+        assert!(!matches("Xã Sơn Tây", "on"));
+        assert!(matches("Thủ tục đăng ký kết hôn", "ket h"));
+    }
+
+    #[test]
+    fn a_typed_mark_must_be_there() {
+        // "tử" is not "tục", although folded "tu" begins "tuc".
+        assert!(!matches("Thủ tục đăng ký khai sinh", "khai tử"));
+        assert!(matches("Thủ tục đăng ký khai sinh", "khai tu"));
+        // Half-typed (Telex "tuw" before the tone): the vowel mark alone still finds "tử".
+        assert!(matches("Thủ tục đăng ký khai tử", "khai tư"));
+        assert!(!matches("Đăng ký khai tử", "khai tụ"));
+        assert!(matches("Hộ tịch", "hô"));
+        assert!(!matches("Hộ tịch", "hơ"));
+        assert!(!matches("Đăng ký", "dd"));
+        assert!(matches("Dăng ký", "dang"));
+        assert!(!matches("Dăng ký", "đăng"));
+        assert!(matches("ĐĂNG KÝ", "đăng ký"));
+        // Decomposed input (a horn as a combining mark) reads as the letter without it.
+        assert!(matches("Xã Sơn Tây", "So\u{031B}n"));
+    }
+
+    #[test]
+    fn matches_across_name_code_and_field() {
+        let texts = ["Thủ tục đăng ký khai sinh", "1.001193", "Hộ tịch"];
+        assert!(matches_any(&texts, "hộ tịch"));
+        assert!(matches_any(&texts, "ho tich"));
+        assert!(matches_any(&texts, "khai sinh ho"));
+        assert!(matches_any(&texts, "1.001193"));
+        assert!(matches_any(&texts, "001193"));
+        assert!(!matches_any(&texts, "193"));
+        assert!(!matches_any(&texts, "chung thuc"));
+        assert!(matches_any(&texts, ""));
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Vietnamese-looking words: vowels with and without marks, đ, consonants, digits.
+        fn word() -> impl Strategy<Value = String> {
+            let letters: Vec<char> = "aăấeểiịoơộuưừyỹđDĐhkntcg07ÂỮ".chars().collect();
+            proptest::collection::vec(prop::sample::select(letters), 1..8).prop_map(|cs| cs.into_iter().collect())
+        }
+
+        fn text() -> impl Strategy<Value = String> {
+            proptest::collection::vec(word(), 1..6).prop_map(|ws| ws.join(" "))
+        }
+
+        /// Every folded query word begins some folded word of the text.
+        fn folded_prefixes(hay: &str, query: &str) -> bool {
+            let hay = fold(hay);
+            fold(query).split(' ').filter(|q| !q.is_empty()).all(|q| hay.split(' ').any(|w| w.starts_with(q)))
+        }
+
+        proptest! {
+            /// Any prefix of any word of the text, typed as written, without marks or in capitals,
+            /// finds it.
+            #[test]
+            fn a_prefix_of_any_word_matches(hay in text(), pick in any::<prop::sample::Index>(), len in 1usize..8) {
+                let words: Vec<&str> = hay.split(' ').collect();
+                let prefix: String = pick.get(&words).chars().take(len).collect();
+                prop_assert!(matches(&hay, &prefix));
+                prop_assert!(matches(&hay, &fold(&prefix)));
+                prop_assert!(matches(&hay, &prefix.to_uppercase()));
+            }
+
+            /// A match needs every query word to begin a word of the text once marks are folded.
+            #[test]
+            fn a_match_is_a_prefix_match_after_folding(hay in text(), query in text()) {
+                if matches(&hay, &query) {
+                    prop_assert!(folded_prefixes(&hay, &query));
+                }
+            }
+
+            /// Typed without marks, the search ignores the text's marks entirely.
+            #[test]
+            fn without_marks_only_folded_prefixes_count(hay in text(), query in text()) {
+                let plain = fold(&query);
+                prop_assert_eq!(matches(&hay, &plain), folded_prefixes(&hay, &plain));
+                prop_assert_eq!(matches(&fold(&hay), &plain), matches(&hay, &plain));
+            }
+        }
     }
 }

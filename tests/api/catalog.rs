@@ -63,6 +63,31 @@ fn procedures_of_an_agency_are_found_without_diacritics_or_case() {
     assert!(copy.online_payment);
 }
 
+fn codes_for(q: &str) -> Vec<String> {
+    let mut codes: Vec<String> = procedures(&format!("q={q}")).into_iter().map(|p| p.code).collect();
+    codes.sort();
+    codes
+}
+
+#[test]
+fn search_knows_the_field_and_matches_at_word_starts() {
+    // "Hộ tịch" is the lĩnh vực of khai sinh, khai tử, kết hôn, trích lục and tình trạng hôn nhân;
+    // only the trích lục has it in its name.
+    let civil_status = ["1.000656", "1.000894", "1.001193", "1.004873", "2.000635"];
+    for q in ["hộ tịch", "ho tich", "HO%20TICH", "H%E1%BB%98%20T%E1%BB%8ACH"] {
+        assert_eq!(codes_for(q), civil_status, "{q}");
+    }
+    // Folded, "tu" begins "tục" of "Thủ tục đăng ký khai sinh": the mark typed on "tử" rules it
+    // out; typed without marks the search cannot tell them apart and shows both.
+    assert_eq!(codes_for("khai tử"), ["1.000656"]);
+    assert_eq!(codes_for("khai tu"), ["1.000656", "1.001193"]);
+    // The field narrows with the name; a code still finds its procedure from a word start.
+    assert_eq!(codes_for("hộ tịch kết hôn"), ["1.000894"]);
+    assert_eq!(codes_for("chung thuc chu ky"), ["2.000884"]);
+    assert_eq!(codes_for("000815"), ["2.000815"]);
+    assert!(codes_for("uc").is_empty(), "no word begins with 'uc'");
+}
+
 #[test]
 fn whole_catalogue_has_at_least_ten_procedures_with_fees() {
     let all = procedures("");

@@ -18,7 +18,8 @@ pub struct AgencyRow {
 pub struct ProcedureRow {
     pub code: String,
     pub name: String,
-    pub name_folded: String,
+    /// The lĩnh vực ("Hộ tịch"), searchable with the name; empty when not known.
+    pub field: String,
     pub level: String,
     pub level_label: String,
     pub processing_days: u32,
@@ -39,7 +40,7 @@ pub async fn agency(d1: &D1Database, code: &str) -> Result<Option<AgencyRow>, Ap
     .await
 }
 
-const PROCEDURE_COLUMNS: &str = "p.code, p.name, p.name_folded, p.level, p.level_label, p.processing_days, \
+const PROCEDURE_COLUMNS: &str = "p.code, p.name, p.field, p.level, p.level_label, p.processing_days, \
      p.documents, p.legal_basis, COALESCE(f.has_fees, 0) AS has_fees";
 
 /// Procedures an agency handles, with its online-payment flag there.

@@ -58,10 +58,9 @@ pub async fn procedures(ctx: &Ctx) -> Result<Response, ApiError> {
         )
         .into());
     }
-    let folded_query = text::fold(&q);
     let list: Vec<ProcedureSummary> = rows
         .into_iter()
-        .filter(|r| folded_query.split(' ').all(|w| r.name_folded.contains(w) || r.code.contains(w)))
+        .filter(|r| text::matches_any(&[&r.name, &r.code, &r.field], &q))
         .map(summary)
         .collect();
     json(&list)
