@@ -226,7 +226,8 @@ pub fn state_key(state: &str) -> String {
 
 /// The path a log-in may send the browser back to: same site and relative only (`/ho-so`),
 /// never `//host` or `/\host` (which browsers read as another site), no control characters.
-/// Missing or empty means the account page.
+/// Missing or empty means the account page. The same rule checks the account page's `?tiep=`
+/// (the form the citizen left to log in), so neither can be turned into an open redirect.
 pub fn return_path(input: Option<&str>) -> Result<String, OidcError> {
     let p = input.map(str::trim).unwrap_or("");
     if p.is_empty() {
@@ -524,6 +525,27 @@ mod tests {
             assert_eq!(return_path(Some(bad)), Err(OidcError::ReturnPath), "{bad}");
         }
         assert_eq!(return_path(Some(&format!("/{}", "a".repeat(600)))), Err(OidcError::ReturnPath));
+        // What the submit form's "đăng nhập" link carries, and the account page passing it on.
+        let form = "/thu-tuc/2.000815/nop?agency=000.10.51.H27";
+        assert_eq!(return_path(Some(form)).unwrap(), form);
+        let account = "/tai-khoan?tiep=%2Fthu-tuc%2F2.000815%2Fnop%3Fagency%3D000.10.51.H27";
+        assert_eq!(return_path(Some(account)).unwrap(), account);
+        for bad in ["https:/\\evil.example", "\\\\evil.example", "/\t/evil.example", "http://localhost/x", "?x=//evil"] {
+            assert_eq!(return_path(Some(bad)), Err(OidcError::ReturnPath), "{bad}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever comes in, an accepted path stays on this site: one leading slash, never a
+        /// second slash or a backslash after it, no control character anywhere.
+        #[test]
+        fn an_accepted_return_path_never_leaves_the_site(input in "[/\\\\a-z:.?=%\t\n ]{0,12}") {
+            if let Ok(p) = return_path(Some(&input)) {
+                proptest::prop_assert!(p.starts_with('/'));
+                proptest::prop_assert!(!p.starts_with("//") && !p.starts_with("/\\"));
+                proptest::prop_assert!(!p.chars().any(|c| c.is_control() || c == '\\'));
+            }
+        }
     }
 
     #[test]

@@ -3,13 +3,17 @@
 //! the profile asked once on the first log-in (name and citizen ID, which pre-fill forms; after a
 //! national log-in, filled from the portal for the citizen to confirm), and log-out (at the
 //! portal too when the session came from there). A national log-in that failed comes back with
-//! `?loi=<code>`, shown here in the interface's language. Inputs are checked with
+//! `?loi=<code>`, shown here in the interface's language. With `?tiep=<path>` (the dossier form's
+//! "đăng nhập" link) the page sends the citizen back there once logged in and the profile is
+//! complete (the path checked by `domain::oidc::return_path`: this site only). "Gửi lại mã"
+//! refused (sent less than a minute ago: 429; number locked: 423) says why beside the button,
+//! leaving the code's own message (a lock-out) in place. Inputs are checked with
 //! the domain's parsers before sending; the server's field errors show at the same field. Below
 //! the profile, "Khoản phải nộp của tôi": the open bills whose payer is the citizen's number.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use motcua_domain::auth::{CitizenProfile, OtpRequest, OtpVerify, Profile, ProfileUpdate};
 use motcua_domain::citizen::Phone;
 
@@ -43,7 +47,22 @@ pub fn Account() -> impl IntoView {
     // The channels to be notified on (`sms`, `email`, `zalo`).
     let channels = RwSignal::new(vec!["sms".to_string()]);
     let national_on = RwSignal::new(false);
-    if let Some(code) = use_query_map().get_untracked().get("loi") {
+    // Why "Gửi lại mã" sent nothing, kept apart from `errors` so a lock-out message stays.
+    let resend_note = RwSignal::new(String::new());
+    let query = use_query_map().get_untracked();
+    let next = query.get("tiep").filter(|p| !p.trim().is_empty()).and_then(|p| motcua_domain::oidc::return_path(Some(&p)).ok());
+    // The national portal comes back here (profile first), then on to `next`.
+    let national_return = StoredValue::new(match &next {
+        Some(n) => format!("/tai-khoan?tiep={}", api::encode(n)),
+        None => "/tai-khoan".into(),
+    });
+    let navigate = use_navigate();
+    let go_on = StoredValue::new_local(move || {
+        if let Some(n) = &next {
+            navigate(n, Default::default());
+        }
+    });
+    if let Some(code) = query.get("loi") {
         let (vi, en) = motcua_domain::oidc::message(&code);
         errors.set(Errors { field: None, message: pick(vi.into(), en.into()) });
     }
@@ -65,6 +84,9 @@ pub fn Account() -> impl IntoView {
             channels.set(p.notify_channels.clone());
         }
         step.set(if p.needs_profile { Step::Profile } else { Step::Done });
+        if !p.needs_profile {
+            go_on.with_value(|f| f());
+        }
         me.set(Some(p));
     };
 
@@ -75,8 +97,13 @@ pub fn Account() -> impl IntoView {
         }
     });
 
-    let request_code = move || {
-        errors.set(Errors::default());
+    // `resend`: from the code step, where a refusal is said beside the button and the code's
+    // message (a lock-out) stays; the phone field, where the server puts it, is not shown there.
+    let request_code = move |resend: bool| {
+        resend_note.set(String::new());
+        if !resend {
+            errors.set(Errors::default());
+        }
         let parsed = match Phone::parse("phone", &phone.get_untracked()) {
             Ok(p) => p,
             Err(e) => return errors.set(e.into()),
@@ -84,7 +111,9 @@ pub fn Account() -> impl IntoView {
         busy.set(true);
         spawn_local(async move {
             match api::auth::request_code(&OtpRequest { phone: parsed.as_str().to_string() }).await {
+                Err(e) if resend => resend_note.set(e.message),
                 Ok(r) => {
+                    errors.set(Errors::default());
                     let (phone, minutes, seconds) = (parsed.as_str(), r.expires_in / 60, r.resend_after);
                     info.set(pick(
                         format!("Mã xác thực đã được gửi đến {phone}. Mã có hiệu lực {minutes} phút; có thể gửi lại sau {seconds} giây."),
@@ -172,13 +201,13 @@ pub fn Account() -> impl IntoView {
                     {move || national_on.get().then(|| view! {
                         <div class="national-login">
                             // `rel="external"`: a page load at the portal, not a route of this app.
-                            <a class="button" rel="external" href=api::auth::national_start_url("/tai-khoan")>
+                            <a class="button" rel="external" href=national_return.with_value(|r| api::auth::national_start_url(r))>
                                 {t("Đăng nhập bằng tài khoản Cổng Dịch vụ công quốc gia", "Log in with the National Public Service Portal account")}
                             </a>
                             <p class="muted">{t("hoặc đăng nhập bằng số điện thoại", "or log in with your phone number")}</p>
                         </div>
                     })}
-                    <form on:submit=move |ev| { ev.prevent_default(); request_code(); }>
+                    <form on:submit=move |ev| { ev.prevent_default(); request_code(false); }>
                         <p class="muted">{t(
                             "Đăng nhập bằng số điện thoại di động. Chúng tôi sẽ gửi mã xác thực 6 số qua tin nhắn.",
                             "Log in with your mobile phone number. We will text you a 6-digit verification code.",
@@ -192,8 +221,9 @@ pub fn Account() -> impl IntoView {
                         <p class="muted">{info}</p>
                         <Field label=t("Mã xác thực", "Verification code") name="code" value=code errors=errors autocomplete="one-time-code" inputmode="numeric"/>
                         <button type="submit" disabled=busy>{t("Đăng nhập", "Log in")}</button>
-                        <button type="button" class="secondary" disabled=busy on:click=move |_| request_code()>{t("Gửi lại mã", "Resend the code")}</button>
-                        <button type="button" class="link" on:click=move |_| { errors.set(Errors::default()); step.set(Step::Phone); }>{t("Đổi số điện thoại", "Change phone number")}</button>
+                        <button type="button" class="secondary" disabled=busy on:click=move |_| request_code(true)>{t("Gửi lại mã", "Resend the code")}</button>
+                        {move || (!resend_note.read().is_empty()).then(|| view! { <p class="error resend-note" role="alert">{resend_note.get()}</p> })}
+                        <button type="button" class="link" on:click=move |_| { errors.set(Errors::default()); resend_note.set(String::new()); step.set(Step::Phone); }>{t("Đổi số điện thoại", "Change phone number")}</button>
                     </form>
                 }.into_any(),
                 Step::Profile => view! {

@@ -146,6 +146,8 @@ pub fn SubmitPage() -> impl IntoView {
     // Every change becomes the draft (saved by `use_draft` once `edited`).
     let title = RwSignal::new(start.title.clone());
     let href = StoredValue::new(format!("/thu-tuc/{code}/nop?agency={}", api::encode(&agency)));
+    // The account page comes back to this form (the draft restored) once logged in.
+    let login_href = StoredValue::new(format!("/tai-khoan?tiep={}", api::encode(&href.get_value())));
     let agency_label = StoredValue::new(if agency_name.is_empty() { start.agency_name.clone() } else { agency_name });
     Effect::new(move || {
         let files = attachments.with(|v| v.iter().filter_map(|a| if let State::Done(f) = &a.state { Some(f.clone()) } else { None }).collect());
@@ -282,7 +284,7 @@ pub fn SubmitPage() -> impl IntoView {
                         {restored.then(|| view! { <p class="notice" role="status">{t("Đã khôi phục bản nháp lưu trên máy.", "The draft saved on this phone was restored.")}</p> })}
                         {assisted.then(|| view! { <p class="notice" role="status">{t("Nộp trực tuyến có hỗ trợ của cán bộ Bộ phận Một cửa.", "Filing online with the help of the one-stop desk.")}</p> })}
                         {move || (logged_in.get() == Some(false)).then(|| view! {
-                            <p class="notice">{t("Bạn cần ", "You need to ")}<a href="/tai-khoan">{t("đăng nhập", "log in")}</a>{t(" để gửi hồ sơ. Thông tin đã nhập vẫn được lưu trên máy.", " to send the dossier. What you have entered stays saved on this phone.")}</p>
+                            <p class="notice">{t("Bạn cần ", "You need to ")}<a href=login_href.get_value()>{t("đăng nhập", "log in")}</a>{t(" để gửi hồ sơ. Thông tin đã nhập vẫn được lưu trên máy.", " to send the dossier. What you have entered stays saved on this phone.")}</p>
                         })}
                         <form novalidate on:input=move |_| edited.set(true) on:change=move |_| edited.set(true)
                             on:submit=move |ev| { ev.prevent_default(); send(); }>
