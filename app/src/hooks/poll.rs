@@ -1,7 +1,9 @@
 //! `use_poll_while`: fetches a value now and again every `interval` while a predicate on the
 //! last answer says to keep asking (a payment still pending, a QR code shown). One request at a
 //! time: the next is scheduled only once the answer is in. Polling stops when the predicate says
-//! so and when the component goes away, which also aborts the request in flight.
+//! so and when the component goes away, which also aborts the request in flight. While the tab
+//! is hidden nothing is asked; coming back asks at once. An answer equal to the last one changes
+//! nothing on the page (a view polled for minutes is not rebuilt under the person's fingers).
 //!
 //! ```ignore
 //! let UsePollWhileReturn { data, refetch, .. } = use_poll_while(
@@ -14,7 +16,7 @@
 use std::future::IntoFuture;
 use std::time::Duration;
 
-use leptos::leptos_dom::helpers::TimeoutHandle;
+use leptos::leptos_dom::helpers::{document, window_event_listener_untyped, TimeoutHandle, WindowListenerHandle};
 use leptos::prelude::*;
 use web_sys::AbortSignal;
 
@@ -46,7 +48,7 @@ pub struct UsePollWhileReturn<T: Send + Sync + 'static> {
 
 pub fn use_poll_while<T, F, R, P>(fetch: F, keep_polling: P, interval: Duration) -> UsePollWhileReturn<T>
 where
-    T: Send + Sync + 'static,
+    T: PartialEq + Send + Sync + 'static,
     F: Fn(Option<AbortSignal>) -> R + 'static,
     R: IntoFuture<Output = Result<T, ApiFailure>>,
     R::IntoFuture: 'static,
@@ -62,6 +64,7 @@ struct Poll<T: Send + Sync + 'static, F, P> {
     fetch: StoredValue<F, LocalStorage>,
     keep: StoredValue<P, LocalStorage>,
     timer: StoredValue<Option<TimeoutHandle>, LocalStorage>,
+    visibility: StoredValue<Option<WindowListenerHandle>, LocalStorage>,
     /// Set when the component went away: nothing is scheduled after that.
     stopped: StoredValue<bool>,
     abort: UseAbort,
@@ -77,7 +80,7 @@ impl<T: Send + Sync + 'static, F, P> Copy for Poll<T, F, P> {}
 
 impl<T, F, R, P> Poll<T, F, P>
 where
-    T: Send + Sync + 'static,
+    T: PartialEq + Send + Sync + 'static,
     F: Fn(Option<AbortSignal>) -> R + 'static,
     R: IntoFuture<Output = Result<T, ApiFailure>>,
     R::IntoFuture: 'static,
@@ -106,18 +109,28 @@ where
             if !self.live() || answer.as_ref().is_err_and(ApiFailure::is_aborted) {
                 return;
             }
-            self.data.set(Some(answer));
+            let answer = Some(answer);
+            self.data.maybe_update(|d| {
+                let changed = *d != answer;
+                if changed {
+                    *d = answer;
+                }
+                changed
+            });
             self.schedule();
         });
     }
 
-    /// Schedules the next request if the last answer asks for one.
+    /// Whether the last answer asks for another.
+    fn wants_more(self) -> bool {
+        self.data.with_untracked(|d| matches!(d, Some(Ok(v)) if self.keep.try_with_value(|keep| keep(v)).unwrap_or(false)))
+    }
+
+    /// Schedules the next request if the last answer asks for one (not while the tab is hidden).
     fn schedule(self) {
         self.cancel_timer();
-        let again = self
-            .data
-            .with_untracked(|d| matches!(d, Some(Ok(v)) if self.keep.try_with_value(|keep| keep(v)).unwrap_or(false)));
-        if again && self.live() {
+        let again = self.wants_more();
+        if again && self.live() && !document().hidden() {
             let handle = set_timeout_with_handle(move || self.run(), self.interval).ok();
             self.timer.set_value(handle);
         }
@@ -127,7 +140,7 @@ where
 
 pub fn use_poll_while_with_options<T, F, R, P>(options: UsePollWhileOptions<F, P>) -> UsePollWhileReturn<T>
 where
-    T: Send + Sync + 'static,
+    T: PartialEq + Send + Sync + 'static,
     F: Fn(Option<AbortSignal>) -> R + 'static,
     R: IntoFuture<Output = Result<T, ApiFailure>>,
     R::IntoFuture: 'static,
@@ -139,14 +152,25 @@ where
         fetch: StoredValue::new_local(options.fetch),
         keep: StoredValue::new_local(options.keep_polling),
         timer: StoredValue::new_local(None),
+        visibility: StoredValue::new_local(None),
         stopped: StoredValue::new(false),
         abort: use_abort(),
         interval: options.interval,
     };
+    // Back in view: ask now if the last answer wanted more (the timer was not set while hidden).
+    let listener = window_event_listener_untyped("visibilitychange", move |_| {
+        if poll.live() && !document().hidden() && poll.wants_more() && poll.timer.with_value(Option::is_none) {
+            poll.run();
+        }
+    });
+    poll.visibility.set_value(Some(listener));
     on_cleanup(move || {
         poll.stopped.try_set_value(true);
         poll.cancel_timer();
         poll.abort.abort();
+        if let Some(Some(l)) = poll.visibility.try_update_value(Option::take) {
+            l.remove();
+        }
     });
     if options.immediate {
         poll.run();

@@ -1,7 +1,8 @@
 //! One of the citizen's dossiers: its status and deadline, the timeline, the fee notice with a
 //! "Thanh toán" choice of providers, and the receipt once paid. Coming back from a provider, the
 //! page shows what the ledger says (never what the return URL claims) and keeps asking while a
-//! payment is still pending. Once the result is returned, the citizen rates their satisfaction
+//! payment is still pending, and while an officer's fee notice may still come (it shows without
+//! a reload). Once the result is returned, the citizen rates their satisfaction
 //! (once; the rating goes on to Cổng DVCQG with the dossier). A digitally signed result shows
 //! as such, with the code anyone can check it by at `/kiem-tra`.
 
@@ -36,14 +37,17 @@ pub fn DossierPage() -> impl IntoView {
     let (pay_error, set_pay_error) = signal(None::<String>);
     let (busy, set_busy) = signal(false);
 
-    // While a payment is pending (returned from a provider, or a VietQR transfer awaited), ask
-    // the ledger again every 3 seconds; leaving the page stops asking and aborts the request.
+    // While a payment is pending (returned from a provider, or a VietQR transfer awaited), or
+    // the officer's fee notice may still come, ask again every 3 seconds (not while the tab is
+    // hidden); leaving the page stops asking and aborts the request.
     let UsePollWhileReturn { data: detail, set: show, refetch, .. } = use_poll_while(
         move |signal| api::dossiers::get_one(&id()).signal(signal),
         move |d: &DossierDetail| {
             d.receipt.is_none()
                 && !d.summary.status.is_final()
-                && (d.payments.iter().any(|p| p.status == PaymentStatus::Pending) || qr.get_untracked().is_some())
+                && (d.payments.iter().any(|p| p.status == PaymentStatus::Pending)
+                    || qr.get_untracked().is_some()
+                    || d.summary.status.may_get_fee_notice(d.has_fees))
         },
         Duration::from_secs(3),
     );

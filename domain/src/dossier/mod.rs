@@ -91,6 +91,13 @@ impl DossierStatus {
         matches!(self, DossierStatus::Rejected | DossierStatus::Completed | DossierStatus::Withdrawn)
     }
 
+    /// Whether an officer's fee notice may still come without the citizen doing anything: the
+    /// procedure charges, and the dossier waits to be received or is received and not yet
+    /// notified. The citizen's page keeps asking while this holds.
+    pub fn may_get_fee_notice(self, has_fees: bool) -> bool {
+        has_fees && matches!(self, DossierStatus::Submitted | DossierStatus::Received)
+    }
+
     /// Before processing starts: the citizen may still withdraw.
     fn before_processing(self) -> bool {
         matches!(
@@ -601,5 +608,18 @@ mod tests {
         }
         let events: std::collections::HashSet<_> = A::ALL.iter().map(|a| a.event_en()).collect();
         assert_eq!(events.len(), A::ALL.len());
+    }
+
+    #[test]
+    fn a_fee_notice_may_come_while_officers_alone_can_reach_it() {
+        for s in DossierStatus::ALL {
+            for has_fees in [true, false] {
+                let officer = |a| transition(s, a, Role::Officer, has_fees);
+                // Notified next, or received next and then notified.
+                let reachable = officer(A::NotifyFee).is_ok()
+                    || officer(A::Receive).is_ok_and(|r| transition(r, A::NotifyFee, Role::Officer, has_fees).is_ok());
+                assert_eq!(s.may_get_fee_notice(has_fees), reachable, "{s:?}, has_fees {has_fees}");
+            }
+        }
     }
 }
