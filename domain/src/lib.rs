@@ -8,6 +8,7 @@ pub mod beneficiary;
 pub mod bill;
 pub mod applicant;
 pub mod auth;
+pub mod cache;
 pub mod calendar;
 pub mod citizen;
 pub mod codes;

@@ -23,15 +23,27 @@ use crate::{catalog, fee, health, upload};
 use crate::{paperless, report, signing};
 
 pub async fn handle(req: Request, env: Env) -> Result<Response> {
+    // An administrator's change may touch the catalog this isolate keeps in memory: once it has
+    // been answered (whatever the answer: a failure may come after the write), the next request
+    // here reads the catalog's version (catalog::cache), both in the back office that made it
+    // and in the public Worker that forwarded it.
+    let may_change_catalog = crate::catalog::cache::may_change(&req.method(), &req.path());
     #[cfg(not(feature = "backoffice"))]
     if is_back_office_path(&req.path()) {
-        return match forward_to_back_office(req, &env).await {
+        let resp = match forward_to_back_office(req, &env).await {
             Ok(resp) => Ok(resp),
             Err(err) => err.into_response(),
         };
+        if may_change_catalog {
+            crate::catalog::cache::invalidate();
+        }
+        return resp;
     }
     let ctx = Ctx::new(req, env);
     let outcome = route(ctx).await;
+    if may_change_catalog {
+        crate::catalog::cache::invalidate();
+    }
     let mut resp = match outcome {
         Ok(resp) => resp,
         Err(err) => err.into_response()?,

@@ -10,6 +10,7 @@ mod auth;
 mod backoffice;
 mod bills;
 mod catalog;
+mod catalog_cache;
 mod crash;
 mod desk;
 mod documents;

@@ -7,29 +7,30 @@ use motcua_domain::text;
 use motcua_domain::validation::FieldError;
 use worker::Response;
 
-use super::repo::{self, AgencyRow, ProcedureRow};
+use super::cache;
+use super::repo::{AgencyRow, ProcedureRow};
 use crate::platform::error::ApiError;
 use crate::platform::http::{json, Ctx};
 
 pub async fn agencies(ctx: &Ctx) -> Result<Response, ApiError> {
-    let rows = repo::agencies(&ctx.d1()?).await?;
-    json(&build_tree(rows))
+    let rows = cache::agencies(&ctx.d1()?).await?;
+    json(&build_tree(&rows))
 }
 
 /// Assembles rows into a forest. Depth is whatever the data says: nothing assumes three levels.
-fn build_tree(rows: Vec<AgencyRow>) -> Vec<AgencyNode> {
-    let mut children: HashMap<Option<String>, Vec<AgencyRow>> = HashMap::new();
+fn build_tree(rows: &[AgencyRow]) -> Vec<AgencyNode> {
+    let mut children: HashMap<Option<&str>, Vec<&AgencyRow>> = HashMap::new();
     for row in rows {
-        children.entry(row.parent_code.clone()).or_default().push(row);
+        children.entry(row.parent_code.as_deref()).or_default().push(row);
     }
-    fn attach(parent: Option<String>, children: &mut HashMap<Option<String>, Vec<AgencyRow>>) -> Vec<AgencyNode> {
+    fn attach<'a>(parent: Option<&'a str>, children: &mut HashMap<Option<&'a str>, Vec<&'a AgencyRow>>) -> Vec<AgencyNode> {
         let rows = children.remove(&parent).unwrap_or_default();
         rows.into_iter()
             .map(|r| AgencyNode {
-                children: attach(Some(r.code.clone()), children),
-                code: r.code,
-                name: r.name,
-                level: r.level,
+                children: attach(Some(r.code.as_str()), children),
+                code: r.code.clone(),
+                name: r.name.clone(),
+                level: r.level.clone(),
             })
             .collect()
     }
@@ -38,16 +39,10 @@ fn build_tree(rows: Vec<AgencyRow>) -> Vec<AgencyNode> {
 
 pub async fn procedures(ctx: &Ctx) -> Result<Response, ApiError> {
     let d1 = ctx.d1()?;
-    let rows = match ctx.query("agency").filter(|a| !a.trim().is_empty()) {
-        Some(agency) => {
-            let agency = agency.trim().to_string();
-            if repo::agency(&d1, &agency).await?.is_none() {
-                return Err(ApiError::NotFound { what: "agency", field: Some("agency") });
-            }
-            repo::procedures_of(&d1, &agency).await?
-        }
-        None => repo::all_procedures(&d1).await?,
-    };
+    let agency = ctx.query("agency").filter(|a| !a.trim().is_empty());
+    let cached = cache::procedures(&d1, agency.as_deref().map(str::trim)).await?;
+    // Read from the isolate's memo: the rows are borrowed, each summary copies what it shows.
+    let rows = cached.as_ref().as_ref().ok_or(ApiError::NotFound { what: "agency", field: Some("agency") })?;
     let q = ctx.query("q").unwrap_or_default();
     if q.chars().count() > 100 {
         return Err(FieldError::new(
@@ -66,11 +61,11 @@ pub async fn procedures(ctx: &Ctx) -> Result<Response, ApiError> {
     json(&list)
 }
 
-fn summary(r: ProcedureRow) -> ProcedureSummary {
+fn summary(r: &ProcedureRow) -> ProcedureSummary {
     ProcedureSummary {
-        code: r.code,
-        name: r.name,
-        level: r.level,
+        code: r.code.clone(),
+        name: r.name.clone(),
+        level: r.level.clone(),
         processing_days: r.processing_days,
         has_fees: r.has_fees.unwrap_or(0) != 0,
         online_payment: r.online_payment.unwrap_or(0) != 0,
@@ -79,17 +74,16 @@ fn summary(r: ProcedureRow) -> ProcedureSummary {
 
 pub async fn procedure(ctx: &Ctx, code: &str) -> Result<Response, ApiError> {
     let d1 = ctx.d1()?;
-    let row = repo::procedure(&d1, code)
-        .await?
-        .ok_or(ApiError::NotFound { what: "procedure", field: Some("code") })?;
+    let cached = cache::procedure(&d1, code).await?;
+    let row = cached.as_ref().as_ref().ok_or(ApiError::NotFound { what: "procedure", field: Some("code") })?;
     let documents = serde_json::from_str(&row.documents).unwrap_or_default();
     let level_label = row.level_label.clone();
     let legal_basis = row.legal_basis.clone();
-    let mut fee_schedule = crate::fee::repo::schedule(&d1, code).await?;
+    let mut fee_schedule = cache::schedule(&d1, code).await?.as_ref().clone();
     // `?agency=`: the schedule as it applies in that agency's province (its own versions, if any).
     let agency = ctx.query("agency").filter(|a| !a.trim().is_empty());
     if let (Some(agency), Some(schedule)) = (agency.as_ref(), fee_schedule.as_ref()) {
-        let provincial = crate::fee::repo::province_versions_for_agency(&d1, agency.trim(), code).await?;
+        let provincial = cache::province_versions(&d1, agency.trim(), code).await?;
         fee_schedule = Some(motcua_domain::fee::for_province(schedule, &provincial, crate::platform::clock::today_vn()));
     }
     let online_only = match agency {

@@ -14,6 +14,7 @@ use worker::{D1Database, Response};
 use super::{access, store};
 use super::repo::{self, DossierRow};
 use crate::auth::session;
+use crate::catalog::cache::Freshness;
 use crate::fee::routes::quote_for;
 use crate::platform::error::ApiError;
 use crate::platform::http::{json, Ctx};
@@ -73,21 +74,22 @@ pub async fn prepare(ctx: &Ctx, req: &SubmitDossier, intake: Intake<'_>) -> Resu
     }
     applicant::validate_content(&req.content)?;
     let d1 = ctx.d1()?;
-    // Validates the agency, the procedure and the fee inputs before anything is stored.
-    let (_, breakdown) = quote_for(&d1, &req.agency, &req.procedure, &req.inputs).await?;
+    // Validates the agency, the procedure and the fee inputs before anything is stored, on the
+    // catalog's version read now (the amount is stored); the procedure's processing time then
+    // comes from the isolate's memo under that same version.
+    let (_, breakdown) = quote_for(&d1, &req.agency, &req.procedure, &req.inputs, Freshness::Now).await?;
     let agency = AgencyCode::parse("agency", &req.agency)?;
     let now = clock::now();
     let local = calendar::vietnam_local(now);
-    #[derive(serde::Deserialize)]
-    struct Days {
-        processing_days: u32,
-    }
-    let days: Days = db::first(d1.prepare("SELECT processing_days FROM procedures WHERE code = ?1").bind(&[req.procedure.as_str().into()])?)
+    let processing_days = crate::catalog::cache::procedure(&d1, &req.procedure)
         .await?
+        .as_ref()
+        .as_ref()
+        .map(|p| p.processing_days)
         .ok_or(ApiError::NotFound { what: "procedure", field: Some("procedure") })?;
     let seq = sequences::next(&ctx.env, &format!("dossier:{agency}:{}", local.date())).await?;
     let code = DossierCode::new(agency, local.date(), seq as u32)?.to_string();
-    let deadline = calendar::deadline(local, days.processing_days);
+    let deadline = calendar::deadline(local, processing_days);
     let id = random::id();
     let at = clock::rfc3339(now);
     let applicant_json = serde_json::to_string(&serde_json::json!({

@@ -19,6 +19,7 @@ use super::repo::{self, DossierRow};
 use super::{access, store};
 use crate::auth::session::StaffSession;
 use crate::desk::view;
+use crate::catalog::cache::Freshness;
 use crate::fee::routes::quote_for;
 use crate::platform::error::ApiError;
 use crate::platform::http::{json, Ctx};
@@ -81,7 +82,7 @@ pub async fn fee_notice(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     dossier::transition(row.status, DossierAction::NotifyFee, Role::Officer, row.has_fees())
         .map_err(|e| store::refused(e.into()))?;
     let d1 = ctx.d1()?;
-    let (_, breakdown) = quote_for(&d1, &row.agency_code, &row.procedure_code, &row.inputs()).await?;
+    let (_, breakdown) = quote_for(&d1, &row.agency_code, &row.procedure_code, &row.inputs(), Freshness::Now).await?;
     let adjusted = desk::adjust_notice(&breakdown, &body.changes)?;
     let notice_id = random::id();
     let changes: Vec<serde_json::Value> = adjusted

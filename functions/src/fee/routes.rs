@@ -5,25 +5,27 @@ use motcua_domain::fee::{self, FeeBreakdown, FeeSchedule};
 use motcua_domain::validation::FieldError;
 use worker::{D1Database, Response};
 
-use super::repo;
+use crate::catalog::cache::{self, Freshness};
 use crate::platform::clock;
 use crate::platform::error::ApiError;
 use crate::platform::http::{json, Ctx};
 
 pub async fn quote(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let req: FeeQuoteRequest = ctx.json_body().await?;
-    let breakdown = quote_for(&ctx.d1()?, &req.agency, &req.procedure, &req.inputs).await?.1;
+    let breakdown = quote_for(&ctx.d1()?, &req.agency, &req.procedure, &req.inputs, Freshness::Recent).await?.1;
     json(&breakdown)
 }
 
 /// Checks that the agency handles the procedure and evaluates its schedule today, as it applies
 /// in the agency's province. Shared by the
-/// quote endpoint and by fee notices, so both always agree.
+/// quote endpoint and by fee notices, so both always agree. The schedule comes from the
+/// isolate's memo of the catalog; a caller that stores the amount asks for [`Freshness::Now`].
 pub async fn quote_for(
     d1: &D1Database,
     agency: &str,
     procedure: &str,
     inputs: &serde_json::Map<String, serde_json::Value>,
+    freshness: Freshness,
 ) -> Result<(FeeSchedule, FeeBreakdown), ApiError> {
     if procedure.trim().is_empty() {
         return Err(FieldError::required("procedure").into());
@@ -31,8 +33,8 @@ pub async fn quote_for(
     if agency.trim().is_empty() {
         return Err(FieldError::required("agency").into());
     }
-    let context = repo::quote_context(d1, agency, procedure).await?;
-    let schedule = context.schedule.ok_or(ApiError::NotFound { what: "procedure", field: Some("procedure") })?;
+    let context = cache::quote_context(d1, agency, procedure, freshness).await?;
+    let schedule = context.schedule.as_ref().ok_or(ApiError::NotFound { what: "procedure", field: Some("procedure") })?;
     if !context.agency_exists {
         return Err(ApiError::NotFound { what: "agency", field: Some("agency") });
     }
@@ -47,7 +49,7 @@ pub async fn quote_for(
     }
     // The agency's province may have set its own version (HĐND tỉnh); else the national one.
     let today = clock::today_vn();
-    let schedule = fee::for_province(&schedule, &context.province_versions, today);
+    let schedule = fee::for_province(schedule, &context.province_versions, today);
     let breakdown = fee::evaluate(&schedule, today, inputs).map_err(|e| e.within("inputs"))?;
     Ok((schedule, breakdown))
 }
