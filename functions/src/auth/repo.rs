@@ -236,6 +236,18 @@ pub async fn citizen_by_id(d1: &D1Database, id: &str) -> Result<Option<CitizenRo
     db::first(d1.prepare(format!("SELECT {CITIZEN_COLUMNS} FROM citizens WHERE id = ?1")).bind(&[id.into()])?).await
 }
 
+/// The citizen of an unexpired session, in one read (every citizen request starts with it).
+pub async fn citizen_of_session(d1: &D1Database, token_hash: &str, now: i64) -> Result<Option<CitizenRow>, ApiError> {
+    db::first(
+        d1.prepare(format!(
+            "SELECT {CITIZEN_COLUMNS} FROM citizens WHERE id = \
+               (SELECT subject_id FROM sessions WHERE token_hash = ?1 AND kind = 'citizen' AND expires_at > ?2)"
+        ))
+        .bind(&[token_hash.into(), n(now)])?,
+    )
+    .await
+}
+
 /// The citizen with this number, created on first log-in.
 pub async fn citizen_for_phone(d1: &D1Database, phone: &str, new_id: &str, now_iso: &str) -> Result<CitizenRow, ApiError> {
     d1.prepare("INSERT INTO citizens (id, phone, created_at) VALUES (?1, ?2, ?3) ON CONFLICT (phone) DO NOTHING")

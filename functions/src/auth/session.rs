@@ -58,8 +58,7 @@ pub async fn citizen(ctx: &Ctx) -> Result<CitizenSession, ApiError> {
 pub async fn optional_citizen(ctx: &Ctx) -> Result<Option<CitizenSession>, ApiError> {
     let Some(hash) = cookie_token_hash(ctx, rules::CITIZEN_COOKIE) else { return Ok(None) };
     let d1 = ctx.d1()?;
-    let Some(id) = repo::session_subject(&d1, &hash, "citizen", now()).await? else { return Ok(None) };
-    Ok(repo::citizen_by_id(&d1, &id).await?.map(|c| CitizenSession { citizen_id: c.id, phone: c.phone }))
+    Ok(repo::citizen_of_session(&d1, &hash, now()).await?.map(|c| CitizenSession { citizen_id: c.id, phone: c.phone }))
 }
 
 /// The staff member of this request with their scope, or `Unauthorized`.

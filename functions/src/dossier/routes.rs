@@ -9,6 +9,7 @@ use motcua_domain::codes::{AgencyCode, DossierCode};
 use motcua_domain::dossier::{self, Actor, Command, DossierAction, DossierStatus, Role};
 use motcua_domain::indicators::Channel;
 use motcua_domain::text_input::Reason;
+use futures_util::future::{join, join3, try_join, try_join5};
 use worker::{D1Database, Response};
 
 use super::{access, store};
@@ -25,12 +26,17 @@ pub async fn submit(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let who = session::citizen(ctx).await?;
     let req: SubmitDossier = ctx.json_body().await?;
     let d1 = ctx.d1()?;
-    // Checked before the dossier number is taken, so a refused file never leaves a gap.
-    let files = crate::upload::routes::attachable(&d1, &who.citizen_id, &req.files).await?;
-    // Filed with a desk officer's help (their QR code): still online, the officer recorded.
-    let assisted = crate::paperless::routes::assisted_by(&d1, req.assist.as_deref(), &req.agency, &req.procedure).await?;
-    // Wallet documents reused instead of uploaded again: the caller's own, not revoked.
-    let references = crate::document::routes::referable(&ctx.env, &d1, &who.citizen_id, &req.documents).await?;
+    // Checked before the dossier number is taken, so a refused file never leaves a gap: the
+    // uploads, the desk officer's QR code (filed with their help: still online, the officer
+    // recorded) and the wallet documents reused (the caller's own, not revoked) are independent
+    // reads, made together; a refusal is reported in that order, as before.
+    let (files, assisted, references) = join3(
+        crate::upload::routes::attachable(&d1, &who.citizen_id, &req.files),
+        crate::paperless::routes::assisted_by(&d1, req.assist.as_deref(), &req.agency, &req.procedure),
+        crate::document::routes::referable(&ctx.env, &d1, &who.citizen_id, &req.documents),
+    )
+    .await;
+    let (files, assisted, references) = (files?, assisted?, references?);
     let mut new = prepare(ctx, &req, Intake::Online { citizen_id: &who.citizen_id }).await?;
     for (i, f) in files.iter().enumerate() {
         new.stmts.push(crate::upload::repo::attach_stmt(&d1, &f.id, &who.citizen_id, &new.id, i)?);
@@ -43,8 +49,9 @@ pub async fn submit(ctx: &mut Ctx) -> Result<Response, ApiError> {
     }
     d1.batch(new.stmts).await?;
     let row = repo::dossier(&d1, &new.id).await?.ok_or_else(|| ApiError::Unexpected("dossier vanished".into()))?;
-    super::notify::status_changed(&ctx.env, &row).await;
-    Ok(json(&detail(&d1, &row).await?)?.with_status(201))
+    // The applicant's message and the page's reads are independent: one wait for both.
+    let ((), detail) = join(super::notify::status_changed(&ctx.env, &row), detail(&d1, &row)).await;
+    Ok(json(&detail?)?.with_status(201))
 }
 
 /// How a dossier arrives: submitted online by a citizen with an account, or handed in at the
@@ -193,14 +200,32 @@ pub async fn get(ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
     json(&detail(&ctx.d1()?, &row).await?)
 }
 
-/// Everything a dossier page shows, the same for the citizen and the desk.
+/// Everything a dossier page shows, the same for the citizen and the desk. Its ten reads
+/// depend on nothing but the dossier's id, so they go to D1 together: one round trip's wait
+/// instead of ten in a row (the page is polled while a payment is under way).
 pub async fn detail(d1: &D1Database, row: &DossierRow) -> Result<DossierDetail, ApiError> {
-    let notice = repo::latest_notice(d1, &row.id).await?;
+    let id = row.id.as_str();
+    let ((notice, signed, results, timeline, payments), (receipt, refunds, files, rating, wallet_documents)) = try_join(
+        try_join5(
+            repo::latest_notice(d1, id),
+            crate::document::repo::signed_of_dossier(d1, id),
+            repo::results(d1, id),
+            repo::timeline(d1, id),
+            repo::payments(d1, id),
+        ),
+        try_join5(
+            repo::receipt_of_dossier(d1, id),
+            repo::refunds(d1, id),
+            crate::upload::repo::of_dossier(d1, id),
+            repo::rating(d1, id),
+            crate::document::repo::references(d1, id),
+        ),
+    )
+    .await?;
     let payable = motcua_domain::payment::payable(row.status, notice.as_ref().map(|n| n.as_open())).is_ok();
     let applicant: Applicant = serde_json::from_str(&row.applicant_json).unwrap_or_default();
     // A signed result is downloaded signed; its check page is linked relative to this site.
-    let signed = crate::document::repo::signed_of_dossier(d1, &row.id).await?;
-    let mut results = repo::results(d1, &row.id).await?;
+    let mut results = results;
     for r in &mut results {
         r.signature = signed.iter().find(|s| s.result_id == r.id).map(|s| s.view(""));
     }
@@ -210,17 +235,17 @@ pub async fn detail(d1: &D1Database, row: &DossierRow) -> Result<DossierDetail, 
         has_fees: row.has_fees(),
         applicant,
         inputs: row.inputs(),
-        timeline: repo::timeline(d1, &row.id).await?,
+        timeline,
         fee_notice: notice.as_ref().map(|n| n.view()),
-        payments: repo::payments(d1, &row.id).await?,
-        receipt: repo::receipt_of_dossier(d1, &row.id).await?,
+        payments,
+        receipt,
         payable,
-        refunds: repo::refunds(d1, &row.id).await?,
-        files: crate::upload::repo::of_dossier(d1, &row.id).await?.iter().map(|f| f.view()).collect(),
+        refunds,
+        files: files.iter().map(|f| f.view()).collect(),
         results,
-        rating: repo::rating(d1, &row.id).await?,
+        rating,
         postal_item: row.postal_item.clone(),
-        wallet_documents: crate::document::repo::references(d1, &row.id).await?,
+        wallet_documents,
     })
 }
 

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use worker::{Headers, Response};
 
 use super::merchants;
-use super::repo;
+use super::repo::{self, PaymentRow};
 use super::settle::{self, Via};
 use crate::platform::db;
 use crate::platform::error::ApiError;
@@ -72,7 +72,8 @@ fn refuse(ctx: &Ctx, provider: Provider) -> Result<Response, ApiError> {
 
 /// The credentials to check a callback with: those of the payment it names, else (an order
 /// that is not ours) the deployment's, so that a correctly signed stranger is "order not found".
-async fn credentials_for(ctx: &Ctx, provider: Provider, raw: &RawCallback) -> Result<Option<Credentials>, ApiError> {
+/// The payment read for it is handed on to settlement, which then need not read it again.
+async fn credentials_for(ctx: &Ctx, provider: Provider, raw: &RawCallback) -> Result<(Option<Credentials>, Option<PaymentRow>), ApiError> {
     let d1 = ctx.d1()?;
     let payment = match merchant::claimed_reference(provider, raw) {
         Some(r) => repo::by_reference(&d1, r.as_str()).await?.filter(|p| p.provider == provider.as_str()),
@@ -80,8 +81,8 @@ async fn credentials_for(ctx: &Ctx, provider: Provider, raw: &RawCallback) -> Re
     };
     let owner = payment.as_ref().and_then(|p| p.merchant_agency.clone());
     match merchants::of_owner(&ctx.env, &d1, owner.as_deref(), provider).await {
-        Ok(c) => Ok(Some(c)),
-        Err(ApiError::Invalid(_)) => Ok(None),
+        Ok(c) => Ok((Some(c), payment)),
+        Err(ApiError::Invalid(_)) => Ok((None, payment)),
         Err(e) => Err(e),
     }
 }
@@ -97,20 +98,22 @@ async fn handle_body(ctx: &mut Ctx, provider: Provider) -> Result<Response, ApiE
 }
 
 async fn handle(ctx: &Ctx, provider: Provider, raw: RawCallback) -> Result<Response, ApiError> {
-    let Some(credentials) = credentials_for(ctx, provider, &raw).await? else {
+    let (credentials, payment) = credentials_for(ctx, provider, &raw).await?;
+    let Some(credentials) = credentials else {
         worker::console_warn!("{provider} callback refused: no merchant can verify it");
         return refuse(ctx, provider);
     };
     let gateway = gateway(ctx, &credentials)?;
     let outcome = match gateway.verify_callback(&raw) {
-        Ok(verdict) => apply(ctx, &verdict).await,
+        Ok(verdict) => apply(ctx, &verdict, payment).await,
         Err(e) => rejected(provider, &e),
     };
     reply(gateway.reply(outcome))
 }
 
-async fn apply(ctx: &Ctx, verdict: &CallbackVerdict) -> CallbackOutcome {
-    match settle::apply(&ctx.env, verdict, Via::Callback).await {
+/// Settles a verified result; `known`: the attempt already read for its reference, if any.
+async fn apply(ctx: &Ctx, verdict: &CallbackVerdict, known: Option<PaymentRow>) -> CallbackOutcome {
+    match settle::apply_to(&ctx.env, verdict, Via::Callback, known).await {
         Ok(outcome) => outcome,
         Err(e) => {
             worker::console_error!("settling {} {} failed: {e}", verdict.provider, verdict.reference);
@@ -216,7 +219,7 @@ pub async fn bank_webhook(ctx: &mut Ctx) -> Result<Response, ApiError> {
         code: "credit".into(),
         message: "Đã nhận chuyển khoản".into(),
     };
-    let outcome = apply(ctx, &verdict).await;
+    let outcome = apply(ctx, &verdict, None).await;
     let gateway = Vietqr { config: VietqrConfig { bin: String::new(), account_no: transfer.account, account_name: String::new() }, webhook_secret: secret };
     reply(gateway.reply(outcome))
 }

@@ -7,7 +7,10 @@ use motcua_domain::payment::{self, Event};
 use serde_json::json;
 use worker::Env;
 
-use super::{repo, store};
+use futures_util::future::join;
+
+use super::repo::{self, PaymentRow};
+use super::store;
 use crate::platform::clock;
 use crate::platform::error::ApiError;
 
@@ -28,10 +31,20 @@ impl Via {
 }
 
 pub async fn apply(env: &Env, verdict: &CallbackVerdict, via: Via) -> Result<CallbackOutcome, ApiError> {
+    apply_to(env, verdict, via, None).await
+}
+
+/// [`apply`] to the attempt the caller has just read for the verdict's reference (a callback
+/// chose its merchant's keys by it), instead of reading it again.
+pub async fn apply_to(env: &Env, verdict: &CallbackVerdict, via: Via, known: Option<PaymentRow>) -> Result<CallbackOutcome, ApiError> {
     let d1 = env.d1(crate::platform::config::DB)?;
     let now = clock::rfc3339(clock::now());
-    let Some(p) = repo::by_reference(&d1, verdict.reference.as_str()).await? else {
-        return Ok(CallbackOutcome::OrderNotFound);
+    let p = match known.filter(|p| p.reference == verdict.reference.as_str()) {
+        Some(p) => p,
+        None => match repo::by_reference(&d1, verdict.reference.as_str()).await? {
+            Some(p) => p,
+            None => return Ok(CallbackOutcome::OrderNotFound),
+        },
     };
     if p.provider != verdict.provider.as_str() {
         return Ok(CallbackOutcome::OrderNotFound);
@@ -43,9 +56,20 @@ pub async fn apply(env: &Env, verdict: &CallbackVerdict, via: Via) -> Result<Cal
         "amount": verdict.amount.as_dong(),
         "provider_txn": verdict.provider_txn,
     });
-    store::record_callback(&d1, &p.id, &now, via.as_str(), &detail).await?;
     let amount_matches = verdict.amount.as_dong() == p.amount;
-    let Some(event) = payment::event_for(verdict.result, amount_matches) else {
+    let event = payment::event_for(verdict.result, amount_matches);
+    if let Some(Event::Paid) = event {
+        // The callback's ledger row and the reads the settlement is decided on are independent:
+        // one wait for both. The settlement's batch is written after both, so the ledger keeps
+        // its order, and it is guarded by the versions read here as ever.
+        let settler = store::Settler::Provider { via: via.as_str() };
+        let id = p.id.clone();
+        let (recorded, read) = join(store::record_callback(&d1, &id, &now, via.as_str(), &detail), store::settlement_read(&d1, p)).await;
+        recorded?;
+        return store::settle_from(env, &d1, read?, &verdict.provider_txn, settler, &now).await;
+    }
+    store::record_callback(&d1, &p.id, &now, via.as_str(), &detail).await?;
+    let Some(event) = event else {
         // Not finished at the provider: the answer is in the ledger, nothing moves.
         return Ok(CallbackOutcome::Recorded);
     };

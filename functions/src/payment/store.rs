@@ -10,6 +10,7 @@ use motcua_domain::gateway::CallbackOutcome;
 use motcua_domain::money::Vnd;
 use motcua_domain::payment::{self, Event, PaymentDecision, State};
 use serde_json::{json, Value};
+use futures_util::future::{join, try_join};
 use sha2::{Digest, Sha256};
 use worker::{D1Database, D1PreparedStatement, Env};
 
@@ -188,21 +189,60 @@ impl Settler<'_> {
 /// a dossier no longer waiting for it (withdrawn, re-noticed, paid by another attempt) is
 /// recorded for an officer to refund, never lost.
 pub async fn settle(env: &Env, d1: &D1Database, payment_id: &str, provider_txn: &str, settler: Settler<'_>, at: &str) -> Result<CallbackOutcome, ApiError> {
+    let Some(p) = repo::by_id(d1, payment_id).await? else { return Ok(CallbackOutcome::OrderNotFound) };
+    let read = settlement_read(d1, p).await?;
+    settle_from(env, d1, read, provider_txn, settler, at).await
+}
+
+/// What a settlement is decided on: the attempt and, for a dossier's fee notice, the dossier
+/// with its latest notice (`None` inside: the dossier is gone).
+pub struct SettlementRead {
+    payment: PaymentRow,
+    dossier: Option<(Option<DossierRow>, Option<dossier_repo::NoticeRow>)>,
+}
+
+/// Reads what [`settle_from`] decides on; the dossier and its notice together.
+pub async fn settlement_read(d1: &D1Database, payment: PaymentRow) -> Result<SettlementRead, ApiError> {
+    let dossier = match payment.dossier_id.as_deref() {
+        Some(id) => Some(try_join(dossier_repo::dossier(d1, id), dossier_repo::latest_notice(d1, id)).await?),
+        None => None,
+    };
+    Ok(SettlementRead { payment, dossier })
+}
+
+/// [`settle`] decided first on `first` (read by the caller), then, if another request moved
+/// the attempt or the dossier meanwhile (the batch's guards refuse it), on a fresh read.
+pub async fn settle_from(
+    env: &Env,
+    d1: &D1Database,
+    first: SettlementRead,
+    provider_txn: &str,
+    settler: Settler<'_>,
+    at: &str,
+) -> Result<CallbackOutcome, ApiError> {
+    let payment_id = first.payment.id.clone();
+    let mut next = Some(first);
     for _ in 0..RETRIES {
-        let Some(p) = repo::by_id(d1, payment_id).await? else { return Ok(CallbackOutcome::OrderNotFound) };
+        let read = match next.take() {
+            Some(read) => read,
+            None => {
+                let Some(p) = repo::by_id(d1, &payment_id).await? else { return Ok(CallbackOutcome::OrderNotFound) };
+                settlement_read(d1, p).await?
+            }
+        };
+        let p = read.payment;
         let decision = match payment::decide(p.state, Event::Paid) {
             Ok(d) => d,
             Err(_) => return Ok(CallbackOutcome::AlreadyConfirmed),
         };
-        let Some(dossier_id) = p.dossier_id.as_deref() else {
+        let (Some(dossier_id), Some((row, notice))) = (p.dossier_id.as_deref(), read.dossier) else {
             // A bill of its own: the bill decides whether it is still owed.
             match settle_bill(env, d1, &p, &decision, provider_txn, &settler, at).await? {
                 Some(outcome) => return Ok(outcome),
                 None => continue,
             }
         };
-        let Some(row) = dossier_repo::dossier(d1, dossier_id).await? else { return Ok(CallbackOutcome::OrderNotFound) };
-        let notice = dossier_repo::latest_notice(d1, &row.id).await?;
+        let Some(row) = row else { return Ok(CallbackOutcome::OrderNotFound) };
         let still_owed = notice.as_ref().is_some_and(|n| n.id == p.bill_id && n.status == "open");
         let actor = match &settler {
             Settler::Provider { .. } => Actor { role: Role::System, id: format!("payment:{}", p.id) },
@@ -232,10 +272,10 @@ pub async fn settle(env: &Env, d1: &D1Database, payment_id: &str, provider_txn: 
             Err(e) if db::is_unique_violation(&e) => return duplicate(d1, &p, provider_txn, at).await,
             Err(e) => return Err(e.into()),
         }
-        if let Ok(Some(row)) = dossier_repo::dossier(d1, dossier_id).await {
-            crate::dossier::notify::status_changed(env, &row).await;
-        }
-        issue_receipt(env, d1, &p).await;
+        // The batch held on the dossier's version: it is now exactly the decided status, so the
+        // applicant is told from it without reading it again, while the receipt is issued.
+        let row = DossierRow { status: dossier_change.event.to, ..row };
+        join(crate::dossier::notify::status_changed(env, &row), issue_receipt(env, d1, &p)).await;
         return Ok(CallbackOutcome::Recorded);
     }
     Err(ApiError::Unexpected(format!("payment {payment_id} could not be settled: kept changing")))
