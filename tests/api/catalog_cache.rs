@@ -10,10 +10,6 @@ use serde_json::{json, Value};
 
 use crate::support::{agency_code, app};
 
-fn catalog_version() -> i64 {
-    app().d1_count("SELECT version FROM catalog_version WHERE id = 1")
-}
-
 fn today_vn() -> String {
     let now = time::OffsetDateTime::now_utc().to_offset(time::UtcOffset::from_hms(7, 0, 0).unwrap());
     format!("{:04}-{:02}-{:02}", now.year(), now.month() as u8, now.day())
@@ -46,16 +42,16 @@ fn listed<'a>(list: &'a Value, code: &str) -> Option<&'a Value> {
 #[test]
 fn an_admins_change_is_seen_by_the_public_list_page_and_quote_at_once() {
     let national = app().login_staff("quocgia.admin");
-    let haiduong = app().login_staff("haiduong.admin");
-    // A commune of this test's own under Tứ Kỳ, handling the certified copy.
+    // A commune of this test's own, under Khánh Hòa (whose units no dashboard test counts),
+    // handling the certified copy.
     let commune = COMMUNE;
     assert!(!get_json("/api/agencies").to_string().contains("UBND xã Bộ Nhớ"), "the tree is in memory before the agency exists");
-    let resp = haiduong.post_json(
+    let resp = national.post_json(
         "/api/admin/agencies",
-        &json!({"code": COMMUNE, "name": "UBND xã Bộ Nhớ", "level": "commune", "parent_code": agency_code("UBND huyện Tứ Kỳ")}),
+        &json!({"code": COMMUNE, "name": "UBND xã Bộ Nhớ", "level": "commune", "parent_code": KHANH_HOA}),
     );
     assert_eq!(resp.status(), 201, "{}", resp.text().unwrap_or_default());
-    let resp = haiduong.put_json(&format!("/api/admin/agencies/{COMMUNE}/procedures/2.000815"), &json!({"online_payment": true}));
+    let resp = national.put_json(&format!("/api/admin/agencies/{COMMUNE}/procedures/2.000815"), &json!({"online_payment": true}));
     assert_eq!(resp.status(), 200, "{}", resp.text().unwrap_or_default());
     let list_path = format!("/api/procedures?agency={commune}");
     // Warm: the agency's list, the whole catalogue and a quote are in memory now.
@@ -65,11 +61,9 @@ fn an_admins_change_is_seen_by_the_public_list_page_and_quote_at_once() {
         quote(&commune, "2.000815");
     }
 
-    let version = catalog_version();
     let procedure = json!({"code": "1.999301", "name": "Thủ tục bộ nhớ đệm thử nghiệm", "level": "commune", "processing_days": 2, "documents": ["Tờ khai"], "legal_basis": "Thử nghiệm"});
     let resp = national.post_json("/api/admin/procedures", &procedure);
     assert_eq!(resp.status(), 201, "{}", resp.text().unwrap_or_default());
-    assert!(catalog_version() > version, "the write moved the catalog's version");
     assert_eq!(get_json("/api/procedures/1.999301")["name"], "Thủ tục bộ nhớ đệm thử nghiệm");
     assert!(listed(&get_json("/api/procedures"), "1.999301").is_some(), "the whole catalogue lists it at once");
 
@@ -83,7 +77,7 @@ fn an_admins_change_is_seen_by_the_public_list_page_and_quote_at_once() {
     assert_eq!(quote(&commune, "1.999301")["total"], 40_000);
 
     // The province's own version, the name, the online-payment flag: each seen on the next read.
-    let resp = haiduong.post_json("/api/admin/procedures/1.999301/fee-versions", &fixed_version(&today_vn(), "Nghị quyết HĐND tỉnh thử nghiệm", 25_000));
+    let resp = national.post_json(&format!("/api/admin/procedures/1.999301/fee-versions?province={KHANH_HOA}"), &fixed_version(&today_vn(), "Nghị quyết HĐND tỉnh thử nghiệm", 25_000));
     assert_eq!(resp.status(), 201, "{}", resp.text().unwrap_or_default());
     assert_eq!(quote(&commune, "1.999301")["total"], 25_000);
     let page = get_json(&format!("/api/procedures/1.999301?agency={commune}"));
@@ -103,64 +97,50 @@ fn an_admins_change_is_seen_by_the_public_list_page_and_quote_at_once() {
     // A new agency and its new name, in the tree at once.
     let tree = get_json("/api/agencies").to_string();
     assert!(tree.contains("UBND xã Bộ Nhớ"), "created above, after the tree was first read");
-    let resp = haiduong.put_json(&format!("/api/admin/agencies/{COMMUNE}"), &json!({"code": COMMUNE, "name": "UBND xã Bộ Nhớ Mới", "level": "commune"}));
+    let resp = national.put_json(&format!("/api/admin/agencies/{COMMUNE}"), &json!({"code": COMMUNE, "name": "UBND xã Bộ Nhớ Mới", "level": "commune"}));
     assert_eq!(resp.status(), 200, "{}", resp.text().unwrap_or_default());
     assert!(get_json("/api/agencies").to_string().contains("UBND xã Bộ Nhớ Mới"));
 }
 
-/// This file's commune (a code no other test uses).
-const COMMUNE: &str = "000.93.51.H23";
+/// This file's commune (a code no other test uses), under Khánh Hòa.
+const COMMUNE: &str = "000.93.51.H32";
+const KHANH_HOA: &str = "000.00.00.H32";
 
 #[test]
 fn answers_from_memory_are_the_answers_read_from_d1() {
+    // Sơn Tây's procedures and the certified copy's fees, which no test changes (the whole
+    // catalogue and the agency tree change while other tests run).
     let son_tay = agency_code("UBND xã Sơn Tây");
     let paths = [
         format!("/api/procedures?agency={son_tay}"),
         format!("/api/procedures?agency={son_tay}&q=chung%20thuc"),
-        "/api/procedures".to_string(),
-        "/api/procedures?q=khai%20sinh".to_string(),
-        "/api/agencies".to_string(),
+        format!("/api/procedures?agency={son_tay}&q=KHAI%20SINH"),
         "/api/procedures/2.000815".to_string(),
         format!("/api/procedures/2.000815?agency={son_tay}"),
     ];
+    // An administrator's change of the catalog (the commune saved as it is: the version moves)
+    // empties the memory, so the first answers below are read from D1 and the next from memory.
     let admin = app().login_staff("hatinh.admin");
-    // Other tests change the catalog meanwhile (each change moves the version): a round whose
-    // version moved under it proves nothing and is tried again.
-    for _ in 0..10 {
-        // An administrator's change of the catalog (an agency saved as it is: the version moves)
-        // empties the memory, so the first answers below are read from D1 and the next from memory.
-        let before = catalog_version();
-        let resp = admin.put_json(&format!("/api/admin/agencies/{son_tay}"), &json!({"code": son_tay, "name": "UBND xã Sơn Tây", "level": "commune"}));
-        assert_eq!(resp.status(), 200, "{}", resp.text().unwrap_or_default());
-        let version = catalog_version();
-        assert!(version > before, "saving an agency moved the version");
-        let cold: Vec<Value> = paths.iter().map(|p| get_json(p)).collect();
-        let cold_quote = quote(&son_tay, "2.000815");
-        let warm: Vec<Vec<Value>> = (0..3).map(|_| paths.iter().map(|p| get_json(p)).collect()).collect();
-        let warm_quotes: Vec<Value> = (0..3).map(|_| quote(&son_tay, "2.000815")).collect();
-        if catalog_version() != version {
-            continue;
+    let resp = admin.put_json(&format!("/api/admin/agencies/{son_tay}"), &json!({"code": son_tay, "name": "UBND xã Sơn Tây", "level": "commune"}));
+    assert_eq!(resp.status(), 200, "{}", resp.text().unwrap_or_default());
+    let cold: Vec<Value> = paths.iter().map(|p| get_json(p)).collect();
+    let cold_quote = quote(&son_tay, "2.000815");
+    for _ in 0..3 {
+        for (path, first) in paths.iter().zip(&cold) {
+            assert_eq!(&get_json(path), first, "{path}");
         }
-        for round in &warm {
-            for ((path, first), again) in paths.iter().zip(&cold).zip(round) {
-                assert_eq!(again, first, "{path}");
-            }
-        }
-        for q in &warm_quotes {
-            assert_eq!(q, &cold_quote);
-        }
-        assert!(cold[0].as_array().is_some_and(|l| !l.is_empty()), "{}", cold[0]);
-        assert!(cold_quote["total"].as_i64().is_some_and(|t| t > 0), "{cold_quote}");
-        // Refusals are the same from memory too.
-        for _ in 0..2 {
-            assert_eq!(app().get("/api/procedures?agency=000.99.99.H99").status(), 404);
-            assert_eq!(app().get("/api/procedures/9.999999").status(), 404);
-            let resp = app().post_json("/api/fees/quote", &json!({"procedure": "9.999999", "agency": son_tay, "inputs": {}}));
-            assert_eq!(resp.status(), 404);
-        }
-        return;
+        assert_eq!(quote(&son_tay, "2.000815"), cold_quote);
     }
-    panic!("the catalog changed during every round");
+    assert!(cold[0].as_array().is_some_and(|l| l.len() >= 5), "{}", cold[0]);
+    assert!(cold[2].as_array().is_some_and(|l| !l.is_empty()), "{}", cold[2]);
+    assert!(cold_quote["total"].as_i64().is_some_and(|t| t > 0), "{cold_quote}");
+    // Refusals are the same from memory too.
+    for _ in 0..2 {
+        assert_eq!(app().get("/api/procedures?agency=000.99.99.H99").status(), 404);
+        assert_eq!(app().get("/api/procedures/9.999999").status(), 404);
+        let resp = app().post_json("/api/fees/quote", &json!({"procedure": "9.999999", "agency": son_tay, "inputs": {}}));
+        assert_eq!(resp.status(), 404);
+    }
 }
 
 /// A change that does not pass through this Worker (another isolate of the public Worker in
@@ -174,9 +154,8 @@ fn a_change_made_elsewhere_is_seen_once_the_version_is_read_again() {
     assert_eq!(resp.status(), 201, "{}", resp.text().unwrap_or_default());
     assert_eq!(get_json("/api/procedures/1.999302")["name"], "Thủ tục đổi tên ngoài hệ thống");
 
-    let version = catalog_version();
+    // Without the trigger moving the version, the memo would keep the old name for ever.
     app().d1_execute("UPDATE procedures SET name = 'Thủ tục đã đổi tên trong D1' WHERE code = '1.999302'");
-    assert!(catalog_version() > version, "the trigger moved the version with the change");
     let started = Instant::now();
     loop {
         if get_json("/api/procedures/1.999302")["name"] == "Thủ tục đã đổi tên trong D1" {
