@@ -2,7 +2,7 @@
 //! procedure's fee schedule and the provinces' own fee versions, and the quote context built from
 //! them. The citizen's first screens and every fee quote read these, and they change only when an
 //! administrator changes them, so an isolate answers from memory what it has read under the
-//! current `catalog_version` (migration 0024: triggers move it with every change of those tables).
+//! current `catalog_version` (migration 0025: triggers move it with every change of those tables).
 //!
 //! How stale it can be ([`motcua_domain::cache`] decides): an isolate trusts the version it read
 //! for [`TTL_MS`]; the first request after that reads the version (one single-row D1 read) and
@@ -96,7 +96,7 @@ async fn version(d1: &D1Database, freshness: Freshness) -> Result<i64, ApiError>
     let check = CACHE.with(|c| c.borrow().begin_check(now));
     let row: Row = db::first(d1.prepare("SELECT version FROM catalog_version WHERE id = 1"))
         .await?
-        .ok_or_else(|| ApiError::Unexpected("catalog_version has no row (migration 0024)".into()))?;
+        .ok_or_else(|| ApiError::Unexpected("catalog_version has no row (migration 0025)".into()))?;
     CACHE.with(|c| c.borrow_mut().observe(check, row.version));
     Ok(row.version)
 }
