@@ -373,6 +373,12 @@ fn a_bill_paid_at_the_desk_counts_as_paid_otherwise_and_the_dashboard_shows_each
     assert_eq!(listed["bills"][0]["receipt"]["url"], paid["receipt"]["url"], "the desk's list links the receipt");
     assert!(listed["bills"][0].get("payable_online").is_none(), "the list does not claim what it did not check");
     assert_eq!(audit_of(&code, "bill.counter_payment").len(), 1);
+    // And a fine of its own paid online today, so the dashboard has both kinds of payment to show
+    // whatever the other tests have done (it used to rely on another test's online payment).
+    let online = issue(&fine_body(&format!("98/QĐ-{}", today()), payer))["code"].as_str().unwrap().to_string();
+    let (reference, _) = started("10.16.9.8", &online, payer, "vnpay");
+    let query = callback_query(&vnpay_config(), &vnpay_result(&reference, 1_500_000, "00"));
+    assert_eq!(vnpay_ipn(&query)["RspCode"], "00");
 
     let admin = app().login_staff("hatinh.admin");
     let agency = agency_code(SON_TAY);
