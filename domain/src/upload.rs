@@ -317,6 +317,13 @@ fn unsupported(field: &str, name: &str) -> FieldError {
     )
 }
 
+/// Whether a refusal with this error code is about the file itself (its type, its bytes, its
+/// size): sending the same file again is refused again, so the form offers another file instead
+/// of a retry. A dropped connection, a lost part or a busy server are worth retrying.
+pub fn refuses_the_file(code: &str) -> bool {
+    matches!(code, "unsupported_type" | "corrupt_file" | "empty_file" | "file_too_large")
+}
+
 /// How a file of `size` bytes is cut into parts numbered from 1: every part [`PART_BYTES`] long
 /// except the last, which holds the rest (1 to [`PART_BYTES`] bytes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -593,6 +600,33 @@ mod tests {
         let e = check_declared_type("file", "setup.exe", "application/x-msdownload").unwrap_err();
         assert_eq!(e.code, "unsupported_type");
         assert!(e.message_vi.contains("setup.exe"));
+    }
+
+    #[test]
+    fn a_refused_file_is_told_from_a_failed_upload() {
+        let bad = JPEG[..20].to_vec();
+        let refusals = [
+            check_file("file", "setup.exe", 1000, b"MZ\x90\x00\x03").unwrap_err(),
+            check_declared_type("file", "ghi-chu.txt", "text/plain").unwrap_err(),
+            whole("anh.jpg", &bad).unwrap_err(),
+            check_file("file", "a.pdf", 0, b"").unwrap_err(),
+            PartPlan::new("file", "lon.pdf", 21 * MIB).unwrap_err(),
+        ];
+        for e in &refusals {
+            assert!(refuses_the_file(&e.code), "{} should offer another file", e.code);
+        }
+        // Worth retrying: the parts of a dropped upload, the network, the server.
+        let plan = PartPlan::new("file", "ho-so.pdf", 11 * MIB).unwrap();
+        let retryable = [
+            plan.check_part("file", "ho-so.pdf", 1, MIB).unwrap_err().code,
+            plan.check_complete("file", "ho-so.pdf", &[2]).unwrap_err().code,
+            "network".to_string(),
+            "internal".to_string(),
+            "rate_limited".to_string(),
+        ];
+        for code in &retryable {
+            assert!(!refuses_the_file(code), "{code} should offer a retry");
+        }
     }
 
     proptest::proptest! {

@@ -2,7 +2,9 @@
 //! PDF). Photos are downscaled in the browser (long edge ≤ 2000 px) and recompressed as JPEG
 //! before upload, showing the size before and after; each file goes up alone with a progress bar
 //! (XMLHttpRequest, the one browser API that reports upload progress), and a failed one can be
-//! retried or removed without touching the rest of the form.
+//! retried or removed without touching the rest of the form. A file the server refuses for what
+//! it is (not a JPEG, PNG or PDF; damaged; too large) offers "Chọn tệp khác" instead: sending the
+//! same bytes again would only be refused again.
 //!
 //! Nothing is lost on a bad network: a file larger than one part (5 MiB) goes up in parts (the
 //! server's multipart session), and "Thử lại" asks the server which parts it has and sends only
@@ -33,7 +35,9 @@ const JPEG_QUALITY: f64 = 0.82;
 pub enum State {
     Preparing,
     Uploading(u8),
-    Failed(String),
+    /// `refused`: the file itself was refused (its type, bytes or size), so the row offers
+    /// another file instead of a retry that would be refused again.
+    Failed { message: String, refused: bool },
     Done(UploadView),
 }
 
@@ -53,7 +57,7 @@ impl Attachment {
         let s = match &self.state {
             State::Preparing => 0,
             State::Uploading(p) => 1 + *p as u16,
-            State::Failed(_) => 200,
+            State::Failed { refused, .. } => 200 + *refused as u16,
             State::Done(_) => 300,
         };
         (self.key, s, self.size as u64)
@@ -245,7 +249,17 @@ pub fn Attachments(
                         set_state(key, State::Done(view));
                     }
                 }
-                Err(f) if present(key) => set_state(key, State::Failed(f.message)),
+                Err(f) if present(key) => {
+                    let refused = (400..500).contains(&f.status) && motcua_domain::upload::refuses_the_file(&f.code);
+                    if refused {
+                        // Kept on the phone it would only be refused again after a reload.
+                        pending.update_value(|p| {
+                            p.remove(&key);
+                        });
+                        pending_uploads::delete(&file.id).await;
+                    }
+                    set_state(key, State::Failed { message: f.message, refused });
+                }
                 Err(_) => {}
             }
         });
@@ -284,7 +298,7 @@ pub fn Attachments(
                         }
                         b
                     }
-                    Err(m) => return set_state(key, State::Failed(m)),
+                    Err(m) => return set_state(key, State::Failed { message: m, refused: true }),
                 }
             } else {
                 file.into()
@@ -321,6 +335,14 @@ pub fn Attachments(
                     let _ = uploads::abort_multipart(&session).await;
                 }
             });
+        }
+    };
+    // A refused file leaves the list and the picker opens for the one to send instead.
+    let choose_another = move |key: u32| {
+        remove(key);
+        if let Some(input) = document().get_element_by_id("pick-files").and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+            let _ = input.focus();
+            input.click();
         }
     };
     let on_pick = move |ev: leptos::ev::Event| {
@@ -360,7 +382,7 @@ pub fn Attachments(
                             human_size(a.size)
                         };
                         view! {
-                            <li class="file" data-state=match &a.state { State::Done(_) => "done", State::Failed(_) => "failed", _ => "busy" }>
+                            <li class="file" data-state=match &a.state { State::Done(_) => "done", State::Failed { .. } => "failed", _ => "busy" }>
                                 <span class="file-name">{a.name.clone()}</span>
                                 <span class="file-size muted">{sizes}</span>
                                 {match a.state.clone() {
@@ -368,8 +390,12 @@ pub fn Attachments(
                                     State::Uploading(p) => view! {
                                         <progress max="100" value=p.to_string() aria-label=pick(format!("Đang tải lên {}", a.name), format!("Uploading {}", a.name))>{format!("{p}%")}</progress>
                                     }.into_any(),
-                                    State::Failed(m) => view! {
-                                        <span class="field-error" role="alert">{m}</span>
+                                    State::Failed { message, refused: true } => view! {
+                                        <span class="field-error" role="alert">{message}</span>
+                                        <button type="button" class="secondary" on:click=move |_| choose_another(key)>{t("Chọn tệp khác", "Choose another file")}</button>
+                                    }.into_any(),
+                                    State::Failed { message, refused: false } => view! {
+                                        <span class="field-error" role="alert">{message}</span>
                                         <button type="button" class="secondary" on:click=move |_| upload(key)>{t("Thử lại", "Retry")}</button>
                                     }.into_any(),
                                     State::Done(_) => view! { <span class="ok">{t("Đã tải lên", "Uploaded")}</span> }.into_any(),
