@@ -40,6 +40,14 @@ impl From<ApiFailure> for Errors {
     }
 }
 
+/// Moves the focus to the element with this id (a field's input), if it is on the page.
+pub fn focus_id(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = el.focus();
+    }
+}
+
 /// The element id of a field's input (`applicant.phone` → `f-applicant-phone`).
 pub fn input_id(name: &str) -> String {
     format!("f-{}", name.replace(['.', '[', ']'], "-"))

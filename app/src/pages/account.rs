@@ -20,7 +20,7 @@ use motcua_domain::citizen::Phone;
 use crate::api;
 use crate::components::bill::{kind_label, remember_payer};
 use crate::components::dates::date_vn;
-use crate::components::form::{Errors, Field};
+use crate::components::form::{focus_id, input_id, Errors, Field};
 use crate::components::money::vnd;
 use crate::i18n::{pick, t};
 
@@ -120,6 +120,8 @@ pub fn Account() -> impl IntoView {
                         format!("A verification code was sent to {phone}. It is valid for {minutes} minutes; you can ask for a new one after {seconds} seconds."),
                     ));
                     step.set(Step::Code);
+                    // The code comes next: the cursor waits in its field (once it is drawn).
+                    request_animation_frame(|| focus_id(&input_id("code")));
                 }
                 Err(e) => errors.set(e.into()),
             }

@@ -15,7 +15,7 @@ use crate::api;
 use crate::components::agency::use_chosen;
 use crate::components::attachments::{Attachment, Attachments, State};
 use crate::components::fee_calculator::{default_inputs, FeeCalculator};
-use crate::components::form::{input_id, Errors, Field};
+use crate::components::form::{focus_id, input_id, Errors, Field};
 use crate::components::reuse::{ChosenDocument, ReuseDocuments};
 use crate::hooks::draft::{use_draft_with_options, UseDraftOptions, UseDraftReturn};
 use crate::i18n::t;
@@ -348,10 +348,5 @@ fn person_value<'a>(a: &'a Applicant, field: &str) -> &'a str {
 
 fn focus(field: &str) {
     let id = if field.starts_with("inputs.") { format!("fee-{}", field.trim_start_matches("inputs.")) } else { input_id(field) };
-    if let Some(el) = document().get_element_by_id(&id) {
-        use wasm_bindgen::JsCast;
-        if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-            let _ = el.focus();
-        }
-    }
+    focus_id(&id);
 }
