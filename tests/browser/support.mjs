@@ -99,6 +99,23 @@ export async function checkPage(page, name) {
   await screenshot(page, name);
 }
 
+/// The pending uploads IndexedDB holds on this page's origin.
+export function pendingCount(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open("motcua");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains("pending_uploads")) return resolve(0);
+          const count = db.transaction("pending_uploads").objectStore("pending_uploads").count();
+          count.onsuccess = () => resolve(count.result);
+        };
+      }),
+  );
+}
+
 /// The sandbox bank transfers `amount` into `account` with `content` and calls our webhook
 /// (signed); asserts the webhook took it.
 export async function bankTransfer(base, account, amount, content) {

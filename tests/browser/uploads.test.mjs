@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startServer, startBrowser, apiLogin, axeViolations, screenshot, hasNoHorizontalScroll } from "./support.mjs";
+import { startServer, startBrowser, apiLogin, axeViolations, screenshot, hasNoHorizontalScroll, pendingCount } from "./support.mjs";
 
 const MIB = 1024 * 1024;
 let server, browser;
@@ -31,23 +31,6 @@ function pdfFile(name, size) {
   const tail = Buffer.from("\n%%EOF\n");
   writeFileSync(path, Buffer.concat([head, randomBytes(size - head.length - tail.length), tail]));
   return path;
-}
-
-/// The pending uploads IndexedDB holds on this page's origin.
-function pendingCount(page) {
-  return page.evaluate(
-    () =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open("motcua");
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          if (!db.objectStoreNames.contains("pending_uploads")) return resolve(0);
-          const count = db.transaction("pending_uploads").objectStore("pending_uploads").count();
-          count.onsuccess = () => resolve(count.result);
-        };
-      }),
-  );
 }
 
 test("a large PDF resumes after a dropped connection and after a reload, sending only missing parts", async () => {

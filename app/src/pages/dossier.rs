@@ -329,7 +329,9 @@ pub fn DossierPage() -> impl IntoView {
                             let paid = d.receipt.is_some();
                             let payable = d.payable;
                             view! {
-                                <h1>{d.summary.procedure_name.clone()}</h1>
+                                // Awaiting payment, the official name takes two lines so the pay
+                                // buttons are on the first screen (the full name stays readable).
+                                <h1 class=if payable { "clamp-2" } else { "" } title=payable.then(|| d.summary.procedure_name.clone())>{d.summary.procedure_name.clone()}</h1>
                                 <p class="code">{t("Mã hồ sơ: ", "Dossier code: ")}<strong>{d.summary.code.clone().unwrap_or_default()}</strong></p>
                                 <p class="status" data-status=format!("{:?}", d.summary.status)>
                                     {t("Trạng thái: ", "Status: ")}<strong class="status-label">{pick(d.summary.status_label.clone(), d.summary.status.label_en().into())}</strong>

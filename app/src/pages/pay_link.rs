@@ -55,7 +55,7 @@ pub fn PayLinkPage() -> impl IntoView {
                 Some(Ok(d)) => view! {
                     <dl class="facts">
                         <dt>{t("Mã hồ sơ", "Dossier code")}</dt><dd>{d.dossier_code.clone().unwrap_or_default()}</dd>
-                        <dt>{t("Thủ tục", "Procedure")}</dt><dd>{d.procedure_name.clone()}</dd>
+                        <dt>{t("Thủ tục", "Procedure")}</dt><dd class="clamp-2" title=d.procedure_name.clone()>{d.procedure_name.clone()}</dd>
                         <dt>{t("Cơ quan", "Agency")}</dt><dd>{d.agency_name.clone()}</dd>
                         <dt>{t("Người nộp", "Submitted by")}</dt><dd>{d.payer.clone()}</dd>
                         <dt>{t("Trạng thái", "Status")}</dt><dd class="status-label">{match d.status {
