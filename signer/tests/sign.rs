@@ -150,7 +150,10 @@ fn python() -> PathBuf {
 fn validate(name: &str, pdf: &[u8]) -> (bool, serde_json::Value) {
     let dir = std::env::temp_dir().join(format!("motcua-signer-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let (ca, file) = (dir.join("ca.pem"), dir.join(format!("{name}.pdf")));
+    // A trust root file per check: the tests run in parallel threads of one process, and one
+    // shared ca.pem rewritten by each (truncate, then write) was once read empty by another's
+    // pyHanko ("Insufficient data - 1 bytes requested but only 0 available").
+    let (ca, file) = (dir.join(format!("{name}.ca.pem")), dir.join(format!("{name}.pdf")));
     std::fs::write(&ca, &pki().ca_pem).unwrap();
     std::fs::write(&file, pdf).unwrap();
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/validate_pdf.py");
