@@ -4,6 +4,7 @@
 //! (`functions/src/poster.rs`) and serves the page.
 
 use crate::gateway::{vietqr, Provider};
+use crate::html::escape;
 
 /// How the citizen app's address for an agency is written: `{base}/?agency={code}` (the home
 /// page with that agency chosen).
@@ -22,9 +23,6 @@ pub fn method_vi(p: Provider) -> &'static str {
     }
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
 
 /// The whole page. `methods`: the providers this agency accepts online (cash at the desk is
 /// always listed).

@@ -183,9 +183,7 @@ pub struct EmailContent {
     pub html: String,
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
+use crate::html::escape;
 
 /// The e-mail: a subject that says it all, plain text, and simple HTML (one paragraph, a
 /// table of the amount, a button-like link) that every mail client shows.
