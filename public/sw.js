@@ -16,18 +16,21 @@
 const VERSION = "__VERSION__";
 const SHELL = `motcua-shell-${VERSION}`;
 const DATA = "motcua-data";
-// Two pages of the citizen app: "/" answers the landing bundle's page (also for /co-quan and
-// /thu-tuc/{code}), "/ho-so" the whole app's (every other page). Both bundles are kept, so the
-// form opens offline after a first visit of the home page alone.
-const LANDING_PAGE = "/";
+// The landing pages (/, /co-quan, /thu-tuc/{code}) are written by the Worker with their data
+// (functions/src/pages): each is asked for afresh and its last copy kept (by path) for when there
+// is no network; one never visited opens in the whole app, which draws it from the cached
+// catalogue. "/ho-so" answers the whole app's page (every other page, client-side routes); it is
+// kept from the first visit, so the form opens offline after a visit of the home page alone.
+const HOME_PAGE = "/";
 const APP_PAGE = "/ho-so";
-const LANDING = /^\/(co-quan\/?|thu-tuc\/[^/]+\/?)?$/;
+const SERVER_PAGE = /^\/(co-quan\/?|thu-tuc\/[^/]+\/?)?$/;
+const PAGES = "motcua-pages";
+const PAGES_KEPT = 40;
 const SHELL_FILES = [
-  LANDING_PAGE,
+  HOME_PAGE,
   APP_PAGE,
   `/main.css?v=${VERSION}`,
-  `/pkg/motcua_landing.js?v=${VERSION}`,
-  `/pkg/motcua_landing_bg.wasm?v=${VERSION}`,
+  `/page.js?v=${VERSION}`,
   `/pkg/motcua.js?v=${VERSION}`,
   `/pkg/motcua_bg.wasm?v=${VERSION}`,
   "/manifest.webmanifest",
@@ -74,6 +77,26 @@ async function networkFirst(request, cacheName, fallbackUrl) {
   }
 }
 
+async function serverPage(request) {
+  const key = new URL(request.url);
+  key.search = "";
+  try {
+    const response = await fetch(request);
+    if (response.ok) {
+      const cache = await caches.open(PAGES);
+      await cache.put(key.href, response.clone());
+      const keys = await cache.keys();
+      // The oldest first (insertion order): a phone keeps the pages it visited last.
+      for (const old of keys.slice(0, Math.max(0, keys.length - PAGES_KEPT))) await cache.delete(old);
+    }
+    return response;
+  } catch (err) {
+    const cached = (await caches.match(key.href)) || (await caches.match(APP_PAGE));
+    if (cached) return cached;
+    throw err;
+  }
+}
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;
@@ -85,8 +108,12 @@ self.addEventListener("fetch", (event) => {
   }
   if (PASS.test(url.pathname)) return;
   if (request.mode === "navigate") {
-    // Every page of the citizen app is one of its two bundles' pages (client-side routes).
-    event.respondWith(networkFirst(request, SHELL, LANDING.test(url.pathname) ? LANDING_PAGE : APP_PAGE));
+    if (SERVER_PAGE.test(url.pathname)) {
+      event.respondWith(serverPage(request));
+      return;
+    }
+    // Every other page of the citizen app is the whole app's page (client-side routes).
+    event.respondWith(networkFirst(request, SHELL, APP_PAGE));
     return;
   }
   event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));

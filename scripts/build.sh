@@ -18,9 +18,6 @@ bundle() {
 rm -rf dist.tmp && mkdir -p dist.tmp/pkg
 # The whole citizen app.
 bundle motcua
-# The landing bundle (/, /co-quan, /thu-tuc/{code}): what a first visit opens, without the form,
-# payments and tracking; any other page is loaded with the whole app above.
-bundle motcua_landing --no-default-features --features landing
 # The staff bundle (/can-bo, /lanh-dao): the same crate with the `staff` feature, so the
 # citizen's first load never carries the desk and the dashboard.
 bundle motcua_staff --no-default-features --features staff
@@ -31,12 +28,11 @@ mkdir -p dist.tmp/fonts && cp node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf d
 # The API's OpenAPI document (functions/openapi.json, `make openapi`), served by the Worker at
 # /api/openapi.json from the assets rather than from its own bundle.
 cp functions/openapi.json dist.tmp/openapi.json
-mkdir -p dist.tmp/landing
-sed -e 's#/pkg/motcua\.js#/pkg/motcua_landing.js#g' -e 's#/pkg/motcua_bg\.wasm#/pkg/motcua_landing_bg.wasm#g' \
-  public/index.html > dist.tmp/landing/index.html
-# Version the shell by content so browsers and the service worker never mix two releases.
-version="$(cat dist.tmp/pkg/*.wasm dist.tmp/pkg/*.js dist.tmp/*.css | sha256sum | cut -c1-12)"
-sed -i "s/__VERSION__/$version/g" dist.tmp/index.html dist.tmp/landing/index.html dist.tmp/can-bo/index.html
+# Version the shell by content so browsers and the service worker never mix two releases. The
+# landing pages the Worker writes (functions/src/pages) link the same versioned CSS and page.js:
+# the Worker is built with the version below.
+version="$(cat dist.tmp/pkg/*.wasm dist.tmp/pkg/*.js dist.tmp/*.css dist.tmp/page.js | sha256sum | cut -c1-12)"
+sed -i "s/__VERSION__/$version/g" dist.tmp/index.html dist.tmp/can-bo/index.html
 [ -f dist.tmp/sw.js ] && sed -i "s/__VERSION__/$version/g" dist.tmp/sw.js
 rm -rf dist && mv dist.tmp dist
 
@@ -44,6 +40,7 @@ rm -rf dist && mv dist.tmp dist
 # routed only with SANDBOX=1); `make deploy` sets PRODUCTION=1 and the sandbox is not compiled.
 # The back-office Worker (backoffice/wrangler.toml) is the same crate with the `backoffice`
 # feature, built into functions/build-backoffice/.
+export MOTCUA_ASSET_VERSION="$version"
 if [ "${PRODUCTION:-0}" = 1 ]; then
   worker-build --release functions >/dev/null
   worker-build --release -d build-backoffice functions --features backoffice >/dev/null

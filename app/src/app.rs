@@ -1,7 +1,7 @@
-//! The routes of the citizen app, declared in one place: the whole app ([`App`]) and its landing
-//! pages alone ([`Landing`], a bundle of its own for the first visit). The Worker answers the
-//! landing bundle's page for `/`, `/co-quan` and `/thu-tuc/{code}` only, so any other page
-//! reached from there is loaded afresh and gets the whole app.
+//! The routes of the citizen app, declared in one place. A first visit of `/`, `/co-quan` or
+//! `/thu-tuc/{code}` gets those pages written whole by the Worker (`motcua_domain::pages`, no
+//! wasm); once the app runs (any other page, or inside a portal's frame) it draws them itself,
+//! with the same markup for their data (the cards, facts and fee table come from the domain).
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -9,7 +9,6 @@ use leptos_router::path;
 
 use crate::components::agency::provide_chosen;
 use crate::components::layout::Layout;
-use crate::pages::full_load::FullLoad;
 use crate::pages::{
     account::Account, agencies::AgencyPicker, bill::BillPage, dossier::DossierPage, home::Home, link_payment::LinkPaymentPage, my_documents::MyDocuments, my_dossiers::MyDossiers,
     not_found::NotFound, pay_link::PayLinkPage, procedure::ProcedurePage, receipt::ReceiptPage, submit::SubmitPage,
@@ -34,25 +33,6 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/thanh-toan/:token") view=PayLinkPage/>
                     <Route path=path!("/nop-phi") view=BillPage/>
                     <Route path=path!("/nop-tien/:slug") view=LinkPaymentPage/>
-                </Routes>
-            </Layout>
-        </Router>
-    }
-}
-
-/// The landing pages: choosing the agency, finding the procedure, reading what it needs and
-/// costs. Following a link anywhere else (the form, "Hồ sơ của tôi", the account) loads that
-/// page from the server, which answers the whole app for it.
-#[component]
-pub fn Landing() -> impl IntoView {
-    provide_chosen();
-    view! {
-        <Router>
-            <Layout>
-                <Routes fallback=|| view! { <FullLoad/> }>
-                    <Route path=path!("/") view=Home/>
-                    <Route path=path!("/co-quan") view=AgencyPicker/>
-                    <Route path=path!("/thu-tuc/:code") view=ProcedurePage/>
                 </Routes>
             </Layout>
         </Router>

@@ -48,6 +48,14 @@ pub fn lang() -> Lang {
     })
 }
 
+/// The language for the domain's page renderers (`motcua_domain::pages`).
+pub fn page_lang() -> motcua_domain::pages::Lang {
+    match lang() {
+        Lang::Vi => motcua_domain::pages::Lang::Vi,
+        Lang::En => motcua_domain::pages::Lang::En,
+    }
+}
+
 /// The text in the current language.
 pub fn t(vi: &'static str, en: &'static str) -> &'static str {
     match lang() {
@@ -80,17 +88,9 @@ pub fn apply_to_document() {
 /// Saves the choice and reloads the page in that language.
 pub fn switch_to(l: Lang) {
     storage::set(KEY, l.code());
+    storage::set_cookie(KEY, Some(l.code()));
     if let Some(w) = web_sys::window() {
         let _ = w.location().reload();
-    }
-}
-
-/// `5 ngày làm việc` / `5 working days` (`1 working day`).
-pub fn working_days(n: u32) -> String {
-    match lang() {
-        Lang::Vi => format!("{n} ngày làm việc"),
-        Lang::En if n == 1 => "1 working day".to_string(),
-        Lang::En => format!("{n} working days"),
     }
 }
 

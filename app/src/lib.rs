@@ -2,10 +2,10 @@
 //! and the leaders' dashboard under `/lanh-dao`), client-side rendered with Leptos. It only talks
 //! to `/api/*`; every rule it shows (fees, validation, statuses) comes from `motcua-domain`.
 
-// The staff and landing bundles reuse the citizen app's modules but mount only their own pages,
-// so the other pages are unused there (and left out of their wasm); the citizen build compiles
-// no staff code at all.
-#![cfg_attr(any(feature = "staff", feature = "landing"), allow(dead_code, unused_imports))]
+// The staff bundle reuses the citizen app's modules but mounts only its own pages, so the
+// citizen's pages are unused there (and left out of its wasm); the citizen build compiles no
+// staff code at all.
+#![cfg_attr(feature = "staff", allow(dead_code, unused_imports))]
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -23,13 +23,8 @@ mod staff;
 pub fn start() {
     console_error_panic_hook::set_once();
     i18n::apply_to_document();
-    #[cfg(not(any(feature = "staff", feature = "landing")))]
-    {
-        pages::full_load::arrived();
-        leptos::mount::mount_to_body(app::App);
-    }
-    #[cfg(all(feature = "landing", not(feature = "staff")))]
-    leptos::mount::mount_to_body(app::Landing);
+    #[cfg(not(feature = "staff"))]
+    leptos::mount::mount_to_body(app::App);
     #[cfg(feature = "staff")]
     leptos::mount::mount_to_body(staff::StaffApp);
 }

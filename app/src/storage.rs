@@ -23,6 +23,18 @@ pub fn remove(key: &str) {
     }
 }
 
+/// A preference the Worker's pages read too (`motcua.lang`, `motcua.agency`,
+/// functions/src/pages): a cookie of the same name beside the `localStorage` key, a year long.
+/// Never a secret: it only picks what a page shows.
+pub fn set_cookie(name: &str, value: Option<&str>) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    let cookie = match value {
+        Some(v) => format!("{name}={}; Path=/; Max-Age=31536000; SameSite=Lax", String::from(js_sys::encode_uri_component(v))),
+        None => format!("{name}=; Path=/; Max-Age=0; SameSite=Lax"),
+    };
+    let _ = js_sys::Reflect::set(&doc, &"cookie".into(), &cookie.into());
+}
+
 /// Every key that starts with `prefix`.
 pub fn keys(prefix: &str) -> Vec<String> {
     let Some(s) = store() else { return Vec::new() };

@@ -25,6 +25,7 @@ mod dev;
 mod health;
 mod national;
 mod outbox;
+mod pages;
 mod paperless;
 mod payment;
 mod platform;

@@ -18,7 +18,7 @@ use crate::platform::config;
 use crate::dev;
 use crate::{auth, bill, dashboard, desk, document, dossier, embed, national, payment};
 #[cfg(not(feature = "backoffice"))]
-use crate::{catalog, fee, health, upload};
+use crate::{catalog, fee, health, pages, upload};
 #[cfg(feature = "backoffice")]
 use crate::{paperless, report, signing};
 
@@ -216,9 +216,14 @@ async fn public_route(ctx: &mut Ctx, method: Method, segments: &[&str]) -> std::
         #[cfg(feature = "sandbox")]
         (Method::Post, ["dev", "national-sync", "age"]) => national::sandbox::age(&mut ctx).await,
         (Method::Get, ["can-bo", ..] | ["lanh-dao", ..]) => app_shell(&ctx, STAFF_SHELL).await,
-        // The citizen app's landing pages get the landing bundle (a first visit's lighter load);
-        // every other citizen page, the whole app.
-        (Method::Get, [""] | ["co-quan"] | ["thu-tuc", _]) => app_shell(&ctx, LANDING_SHELL).await,
+        // The citizen's landing pages are written here, whole, with their data (a first visit
+        // paints them without wasm); every other citizen page is the whole app.
+        (Method::Get, [""]) => pages::home(&ctx).await,
+        (Method::Get, ["co-quan"]) => pages::agencies(&ctx).await,
+        (Method::Get, ["thu-tuc", code]) => {
+            let code = code.to_string();
+            pages::procedure(&ctx, &code).await
+        }
         (Method::Get, ["thu-tuc", ..]) => app_shell(&ctx, CITIZEN_SHELL).await,
         (Method::Get, ["nhung", agency]) => {
             let agency = agency.to_string();
@@ -486,7 +491,6 @@ pub fn may_queue_national_sync(req: &Request) -> bool {
 
 /// The page of each bundle in `dist/` (see scripts/build.sh).
 const STAFF_SHELL: &str = "/can-bo/index.html";
-const LANDING_SHELL: &str = "/landing/index.html";
 const CITIZEN_SHELL: &str = "/";
 
 /// A bundle's page for a path of its app; the app's router takes it from there.

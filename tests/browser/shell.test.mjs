@@ -23,9 +23,10 @@ test("home page lists procedures and filters them without diacritics", async () 
   await screenshot(page, "shell-home");
 
   await page.getByPlaceholder("Tìm thủ tục, ví dụ: chứng thực").fill("chung thuc");
-  await list.getByText("Thủ tục đăng ký khai sinh").waitFor({ state: "detached" });
+  // The Worker wrote every card into the page: the search hides those it does not match.
+  await list.getByText("Thủ tục đăng ký khai sinh").waitFor({ state: "hidden" });
   await list.getByText("Thủ tục chứng thực chữ ký", { exact: false }).waitFor();
-  const titles = await list.locator(".card-title").allInnerTexts();
+  const titles = await list.locator("li:not([hidden]) .card-title").allInnerTexts();
   assert.ok(titles.length >= 3, titles.join("\n"));
   assert.ok(titles.every((t) => t.toLowerCase().includes("chứng thực")), titles.join("\n"));
   await screenshot(page, "shell-search");
@@ -56,25 +57,31 @@ test("a procedure page shows its facts and recomputes the fee as inputs change",
   assert.deepEqual(await axeViolations(page), []);
 });
 
-test("a first visit loads only the landing bundle; the form opens with the whole app", async () => {
+test("a first visit paints the Worker's page with its data and no wasm; the form opens with the whole app", async () => {
   const page = await browser.newPage();
   const wasm = [];
+  const api = [];
   page.on("request", (r) => {
     const path = new URL(r.url()).pathname;
     if (path.endsWith(".wasm")) wasm.push(path);
+    if (path.startsWith("/api/")) api.push(path);
   });
+  // The HTML itself carries the procedures: no second request before the first paint.
+  const html = await (await fetch(server.base + "/?agency=000.10.51.H27")).text();
+  assert.match(html, /Thủ tục chứng thực bản sao từ bản chính/);
   await page.goto(server.base + "/?agency=000.10.51.H27");
   const list = page.getByRole("list", { name: "Danh sách thủ tục" });
   await list.getByText("Thủ tục chứng thực bản sao từ bản chính", { exact: false }).first().click();
   await page.getByRole("link", { name: "Nộp hồ sơ trực tuyến" }).waitFor();
-  assert.deepEqual(wasm, ["/pkg/motcua_landing_bg.wasm"], "home and procedure pages come from the landing bundle alone");
+  assert.deepEqual(wasm, [], "home and procedure pages need no wasm");
+  assert.deepEqual(api, [], "nor a request to the API");
 
   await page.getByRole("link", { name: "Nộp hồ sơ trực tuyến" }).click();
   await page.getByLabel("Họ tên người nộp *").waitFor();
-  assert.deepEqual(wasm, ["/pkg/motcua_landing_bg.wasm", "/pkg/motcua_bg.wasm"], "the form came with the whole app");
+  assert.deepEqual(wasm, ["/pkg/motcua_bg.wasm"], "the form came with the whole app");
   assert.match(new URL(page.url()).pathname, /^\/thu-tuc\/[^/]+\/nop$/);
-  // In the whole app, going back home stays in the page (no new load).
+  // In the whole app, going back home stays in the page (no new load) and shows the same cards.
   await page.getByRole("navigation", { name: "Điều hướng chính" }).getByRole("link", { name: "Thủ tục" }).click();
   await list.getByRole("listitem").first().waitFor();
-  assert.equal(wasm.length, 2);
+  assert.equal(wasm.length, 1);
 });

@@ -24,8 +24,14 @@ pub fn provide_chosen() {
     let saved = storage::get(KEY).and_then(|s| serde_json::from_str::<ChosenAgency>(&s).ok());
     let chosen = RwSignal::new(saved);
     Effect::new(move || match chosen.get() {
-        Some(a) => storage::set(KEY, &serde_json::to_string(&a).unwrap_or_default()),
-        None => storage::remove(KEY),
+        Some(a) => {
+            storage::set(KEY, &serde_json::to_string(&a).unwrap_or_default());
+            storage::set_cookie(KEY, Some(&a.code));
+        }
+        None => {
+            storage::remove(KEY);
+            storage::set_cookie(KEY, None);
+        }
     });
     provide_context(Chosen(chosen));
 }

@@ -5,9 +5,10 @@ use leptos::prelude::*;
 use motcua_domain::fee::{self, FeeSchedule, InputKind};
 use serde_json::{Map, Value};
 
+use motcua_domain::pages;
+
 use super::form::Errors;
-use super::money::vnd;
-use crate::i18n::{pick, t};
+use crate::i18n::page_lang;
 
 /// Today's date in Vietnam (UTC+7), from the browser's clock.
 pub fn today_vn() -> time::Date {
@@ -16,21 +17,6 @@ pub fn today_vn() -> time::Date {
     motcua_domain::calendar::vietnam_local(utc).date()
 }
 
-/// The inputs a schedule asks for, with their defaults (counts start at their minimum).
-pub fn default_inputs(schedule: &FeeSchedule) -> Map<String, Value> {
-    schedule
-        .inputs
-        .iter()
-        .filter_map(|i| {
-            let v = i.default.clone().or_else(|| match i.kind {
-                InputKind::Count => Some(Value::from(i.min.unwrap_or(1))),
-                InputKind::Flag => Some(Value::Bool(false)),
-                _ => None,
-            })?;
-            Some((i.name.clone(), v))
-        })
-        .collect()
-}
 
 #[component]
 pub fn FeeCalculator(
@@ -75,27 +61,8 @@ pub fn FeeCalculator(
                     <span class="field-error" id=err_id role="alert">{error}</span>
                 }
             }).collect_view()}
-            {move || match breakdown() {
-                Ok(b) => view! {
-                    <table class="lines" aria-label=t("Chi tiết phí, lệ phí", "Fee and charge details")>
-                        <tbody>
-                            {b.lines.into_iter().map(|l| view! {
-                                <tr>
-                                    <td>
-                                        {format!("{} ({})", l.name, t(l.kind.label_vi(), l.kind.label_en()))}
-                                        <br/><small class="muted">{l.detail_vi.clone().unwrap_or_default()}</small>
-                                        <br/><small class="muted">{format!("{}{}", t("Căn cứ: ", "Legal basis: "), l.legal_basis)}</small>
-                                        {l.exemption.map(|e| view! { <br/><small class="ok">{pick(format!("Miễn: {}", e.reason_vi), format!("Exempt: {}", e.reason_en))}</small> })}
-                                    </td>
-                                    <td class="num">{l.amount.to_string()}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                        <tfoot><tr><th>{t("Tổng cộng", "Total")}</th><th class="num fee-total">{vnd(b.total.as_dong())}</th></tr></tfoot>
-                    </table>
-                }.into_any(),
-                Err(e) => view! { <p class="error" role="alert">{pick(e.message_vi, e.message_en)}</p> }.into_any(),
-            }}
+            // The table (or why there is none) as the Worker's page writes it.
+            <div class="fee-lines" aria-live="polite" inner_html=move || pages::procedure::fee_lines(&breakdown(), page_lang())></div>
         </div>
     }
 }

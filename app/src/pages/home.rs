@@ -4,11 +4,11 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use motcua_domain::api::ProcedureSummary;
+use motcua_domain::pages::{self, home::Card};
 
 use crate::api;
 use crate::components::agency::{use_chosen, ChosenAgency};
-use crate::i18n::{t, working_days};
+use crate::i18n::{self, t};
 
 #[component]
 pub fn Home() -> impl IntoView {
@@ -80,32 +80,16 @@ pub fn Home() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match procedures.await {
                         Ok(list) if list.is_empty() => view! { <p class="muted">{t("Không tìm thấy thủ tục phù hợp.", "No matching procedure found.")}</p> }.into_any(),
-                        Ok(list) => view! {
-                            <ul class="cards" aria-label=t("Danh sách thủ tục", "Procedures")>
-                                {list.into_iter().map(|p| view! { <ProcedureCard p=p/> }).collect_view()}
-                            </ul>
-                        }.into_any(),
+                        Ok(list) => {
+                            // The cards as the Worker's page writes them (one renderer for both).
+                            let cards: Vec<Card> = list.iter().map(|summary| Card { summary, field: "" }).collect();
+                            let html = pages::home::cards(&cards, i18n::page_lang());
+                            view! { <ul class="cards" aria-label=t("Danh sách thủ tục", "Procedures") inner_html=html></ul> }.into_any()
+                        }
                         Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
                     }
                 })}
             </Transition>
         </section>
-    }
-}
-
-#[component]
-fn ProcedureCard(p: ProcedureSummary) -> impl IntoView {
-    let href = format!("/thu-tuc/{}", p.code);
-    let fee = if p.has_fees { t("Có phí, lệ phí", "Fees apply") } else { t("Miễn phí", "Free of charge") };
-    view! {
-        <li class="card">
-            <a href=href>
-                <span class="card-title">{p.name}</span>
-                <span class="card-meta">
-                    {format!("{} {} · {} · {}", t("Mã", "Code"), p.code, working_days(p.processing_days), fee)}
-                    {p.online_payment.then(|| view! { <span class="badge">{t("Thanh toán trực tuyến", "Online payment")}</span> })}
-                </span>
-            </a>
-        </li>
     }
 }

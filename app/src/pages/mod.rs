@@ -6,7 +6,6 @@ pub mod dashboard;
 #[cfg(feature = "staff")]
 pub mod desk;
 pub mod dossier;
-pub mod full_load;
 pub mod home;
 pub mod link_payment;
 pub mod my_documents;

@@ -6,10 +6,9 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api;
 use crate::components::agency::use_chosen;
-use crate::components::fee_calculator::{default_inputs, FeeCalculator};
-use crate::components::dates::date_vn;
-use crate::i18n::{pick, t, working_days};
-use motcua_domain::paperless::{weekday_en, weekday_vi, OnlineOnlyDays};
+use crate::components::fee_calculator::FeeCalculator;
+use crate::i18n::{self, pick, t};
+use motcua_domain::pages::{self, procedure::default_inputs};
 
 #[component]
 pub fn ProcedurePage() -> impl IntoView {
@@ -42,14 +41,8 @@ pub fn ProcedurePage() -> impl IntoView {
                             };
                             view! {
                                 <h1>{d.summary.name.clone()}</h1>
-                                <dl class="facts">
-                                    <dt>{t("Mã thủ tục", "Procedure code")}</dt><dd>{d.summary.code.clone()}</dd>
-                                    <dt>{t("Cấp thực hiện", "Level of government")}</dt><dd>{d.level_label.clone()}</dd>
-                                    <dt>{t("Thời hạn giải quyết", "Processing time")}</dt><dd>{working_days(d.summary.processing_days)}</dd>
-                                    <dt>{t("Căn cứ pháp lý", "Legal basis")}</dt><dd>{d.legal_basis.clone()}</dd>
-                                </dl>
-                                <h2>{t("Thành phần hồ sơ", "Required documents")}</h2>
-                                <ul>{d.documents.into_iter().map(|doc| view! { <li>{doc}</li> }).collect_view()}</ul>
+                                // The facts and documents as the Worker's page writes them.
+                                <div class="procedure-facts" inner_html=pages::procedure::facts(&d, i18n::page_lang())></div>
                                 <h2>{t("Phí, lệ phí", "Fees and charges")}</h2>
                                 {match fees {
                                     Some(schedule) => {
@@ -58,7 +51,7 @@ pub fn ProcedurePage() -> impl IntoView {
                                     }
                                     None => view! { <p>{t("Không thu phí, lệ phí.", "No fees or charges.")}</p> }.into_any(),
                                 }}
-                                {online_only.map(|o| view! { <OnlineOnly days=o/> })}
+                                {online_only.map(|o| view! { <div inner_html=pages::procedure::online_only(&o, i18n::page_lang())></div> })}
                                 <div class="actions">{start}</div>
                             }.into_any()
                         }
@@ -66,25 +59,6 @@ pub fn ProcedurePage() -> impl IntoView {
                     }
                 })}
             </Suspense>
-        </section>
-    }
-}
-
-/// The chosen agency's paperless days for this procedure: on them it takes the dossier online
-/// only (the desk helps file it on the citizen's phone).
-#[component]
-fn OnlineOnly(days: OnlineOnlyDays) -> impl IntoView {
-    let weekdays = days.weekdays.iter().map(|w| pick(weekday_vi(*w).to_string(), weekday_en(*w).to_string())).collect::<Vec<_>>().join(", ");
-    let dates = days.dates.iter().map(|d| date_vn(d)).collect::<Vec<_>>().join(", ");
-    let except = days.except_dates.iter().map(|d| date_vn(d)).collect::<Vec<_>>().join(", ");
-    view! {
-        <section class="notice online-only" aria-labelledby="online-only-title">
-            <h2 id="online-only-title">{t("Ngày chỉ nhận hồ sơ trực tuyến", "Days for online dossiers only")}</h2>
-            {days.today.then(|| view! { <p><strong>{t("Hôm nay cơ quan chỉ nhận hồ sơ này trực tuyến.", "Today the agency takes this dossier online only.")}</strong></p> })}
-            {(!weekdays.is_empty()).then(|| view! { <p>{t("Hằng tuần: ", "Every week: ")}{weekdays}</p> })}
-            {(!dates.is_empty()).then(|| view! { <p>{t("Các ngày: ", "Dates: ")}{dates}</p> })}
-            {(!except.is_empty()).then(|| view! { <p>{t("Trừ các ngày: ", "Except on: ")}{except}</p> })}
-            <p class="muted">{t("Vào những ngày này, Bộ phận Một cửa không nhận hồ sơ giấy mà hỗ trợ bạn nộp trực tuyến ngay trên điện thoại.", "On these days the desk takes no paper dossier; it helps you file online on your phone.")}</p>
         </section>
     }
 }

@@ -59,6 +59,7 @@ pub fn render(f: &Frame, main: &str) -> String {
 <link rel=\"icon\" href=\"/icons/icon-192.png\" type=\"image/png\">\n\
 <link rel=\"manifest\" href=\"/manifest.webmanifest\">\n\
 <link rel=\"stylesheet\" href=\"/main.css?v={v}\">\n\
+<script>document.documentElement.classList.add(\"js\")</script>\n\
 <script src=\"/page.js?v={v}\" defer></script>\n\
 </head>\n\
 <body data-page=\"{page}\"{agency_attrs}>\n\

@@ -18,7 +18,7 @@ pub async fn agencies(ctx: &Ctx) -> Result<Response, ApiError> {
 }
 
 /// Assembles rows into a forest. Depth is whatever the data says: nothing assumes three levels.
-fn build_tree(rows: &[AgencyRow]) -> Vec<AgencyNode> {
+pub(crate) fn build_tree(rows: &[AgencyRow]) -> Vec<AgencyNode> {
     let mut children: HashMap<Option<&str>, Vec<&AgencyRow>> = HashMap::new();
     for row in rows {
         children.entry(row.parent_code.as_deref()).or_default().push(row);
@@ -61,7 +61,7 @@ pub async fn procedures(ctx: &Ctx) -> Result<Response, ApiError> {
     json(&list)
 }
 
-fn summary(r: &ProcedureRow) -> ProcedureSummary {
+pub(crate) fn summary(r: &ProcedureRow) -> ProcedureSummary {
     ProcedureSummary {
         code: r.code.clone(),
         name: r.name.clone(),
@@ -73,22 +73,28 @@ fn summary(r: &ProcedureRow) -> ProcedureSummary {
 }
 
 pub async fn procedure(ctx: &Ctx, code: &str) -> Result<Response, ApiError> {
-    let d1 = ctx.d1()?;
-    let cached = cache::procedure(&d1, code).await?;
-    let row = cached.as_ref().as_ref().ok_or(ApiError::NotFound { what: "procedure", field: Some("code") })?;
+    // `?agency=`: the schedule as it applies in that agency's province (its own versions, if any).
+    let agency = ctx.query("agency").filter(|a| !a.trim().is_empty());
+    let found = detail(&ctx.d1()?, code, agency.as_deref().map(str::trim)).await?;
+    json(&found.ok_or(ApiError::NotFound { what: "procedure", field: Some("code") })?)
+}
+
+/// A procedure's page data, with the fees and paperless days of `agency`'s province when given
+/// (the API's answer, and the Worker's server-rendered page).
+pub(crate) async fn detail(d1: &worker::D1Database, code: &str, agency: Option<&str>) -> Result<Option<ProcedureDetail>, ApiError> {
+    let cached = cache::procedure(d1, code).await?;
+    let Some(row) = cached.as_ref().as_ref() else { return Ok(None) };
     let documents = serde_json::from_str(&row.documents).unwrap_or_default();
     let level_label = row.level_label.clone();
     let legal_basis = row.legal_basis.clone();
-    let mut fee_schedule = cache::schedule(&d1, code).await?.as_ref().clone();
-    // `?agency=`: the schedule as it applies in that agency's province (its own versions, if any).
-    let agency = ctx.query("agency").filter(|a| !a.trim().is_empty());
-    if let (Some(agency), Some(schedule)) = (agency.as_ref(), fee_schedule.as_ref()) {
-        let provincial = cache::province_versions(&d1, agency.trim(), code).await?;
+    let mut fee_schedule = cache::schedule(d1, code).await?.as_ref().clone();
+    if let (Some(agency), Some(schedule)) = (agency, fee_schedule.as_ref()) {
+        let provincial = cache::province_versions(d1, agency, code).await?;
         fee_schedule = Some(motcua_domain::fee::for_province(schedule, &provincial, crate::platform::clock::today_vn()));
     }
     let online_only = match agency {
-        Some(agency) => crate::paperless::routes::online_only(&d1, agency.trim(), code).await?,
+        Some(agency) => crate::paperless::routes::online_only(d1, agency, code).await?,
         None => None,
     };
-    json(&ProcedureDetail { summary: summary(row), level_label, documents, legal_basis, fee_schedule, online_only })
+    Ok(Some(ProcedureDetail { summary: summary(row), level_label, documents, legal_basis, fee_schedule, online_only }))
 }

@@ -38,6 +38,16 @@ impl Ctx {
             .map(|(_, v)| motcua_domain::gateway::form_decode_lenient(v))
     }
 
+    /// Every query parameter in order, percent-decoded as [`Self::query`] decodes them.
+    pub fn query_pairs(&self) -> Vec<(String, String)> {
+        self.raw_query()
+            .split('&')
+            .filter(|part| !part.is_empty())
+            .map(|part| part.split_once('=').unwrap_or((part, "")))
+            .map(|(k, v)| (motcua_domain::gateway::form_decode_lenient(k), motcua_domain::gateway::form_decode_lenient(v)))
+            .collect()
+    }
+
     /// The query string as the runtime serialized it (WHATWG URL: what the `url` crate would
     /// answer for `query()`), without its `?`; empty when there is none. Read from the request's
     /// URL text rather than `Request::url()`, whose `url` crate and its IDNA tables would weigh
