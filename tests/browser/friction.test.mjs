@@ -158,7 +158,7 @@ test("an open dossier shows the officer's fee notice without a reload, and asks 
 
 /// Waits until the home page's list shows exactly `expected` (procedure names, any order).
 async function listShows(page, expected) {
-  const titles = page.getByRole("list", { name: "Danh sách thủ tục" }).locator(".card-title");
+  const titles = page.getByRole("list", { name: "Danh sách thủ tục" }).locator("li:not([hidden]) .card-title");
   let got = [];
   for (let i = 0; i < 50; i++) {
     got = (await titles.allTextContents()).map((s) => s.trim()).sort();

@@ -40,16 +40,8 @@ pub fn use_chosen() -> RwSignal<Option<ChosenAgency>> {
     expect_context::<Chosen>().0
 }
 
-/// Every agency with the names of its ancestors ("Hà Tĩnh › Hương Sơn"), depth-first.
+/// Every agency with the names of its ancestors ("Hà Tĩnh › Hương Sơn"), depth-first, as the
+/// Worker's chooser page lists them (`motcua_domain::pages::agencies::flatten`), without children.
 pub fn flatten(nodes: &[AgencyNode]) -> Vec<(AgencyNode, String)> {
-    fn walk(nodes: &[AgencyNode], path: &str, out: &mut Vec<(AgencyNode, String)>) {
-        for n in nodes {
-            out.push((AgencyNode { children: Vec::new(), ..n.clone() }, path.to_string()));
-            let next = if path.is_empty() { n.name.clone() } else { format!("{path} › {}", n.name) };
-            walk(&n.children, &next, out);
-        }
-    }
-    let mut out = Vec::new();
-    walk(nodes, "", &mut out);
-    out
+    motcua_domain::pages::agencies::flatten(nodes).into_iter().map(|(n, path)| (AgencyNode { children: Vec::new(), ..n.clone() }, path)).collect()
 }

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use motcua_domain::api::AgencyNode;
-use motcua_domain::text;
+use motcua_domain::pages::agencies;
 
 use crate::api;
 use crate::components::agency::{flatten, use_chosen, ChosenAgency};
@@ -44,7 +44,7 @@ pub fn AgencyPicker() -> impl IntoView {
                                     fallback=move || view! { <ul class="tree" aria-label=t("Cây cơ quan", "Agency tree")>{nodes.clone().into_iter().map(|n| view! { <TreeNode node=n choose=choose/> }).collect_view()}</ul> }>
                                     {move || {
                                         let q = search.get();
-                                        let hits: Vec<_> = all.with_value(|a| a.iter().filter(|(n, path)| text::matches(&format!("{} {path}", n.name), &q)).take(30).cloned().collect());
+                                        let hits: Vec<_> = all.with_value(|a| a.iter().filter(|(n, path)| agencies::matches(n, path, &q)).take(agencies::MAX_RESULTS).cloned().collect());
                                         if hits.is_empty() {
                                             return view! { <p class="muted">{t("Không tìm thấy cơ quan phù hợp.", "No matching agency found.")}</p> }.into_any();
                                         }
