@@ -27,6 +27,7 @@ mod national;
 mod national_catalog;
 mod national_login;
 mod outreach_desk;
+mod pages;
 mod payments;
 mod races;
 mod signing;
