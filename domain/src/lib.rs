@@ -33,6 +33,7 @@ pub mod poster;
 pub mod receipt;
 pub mod receipt_pdf;
 pub mod settlement;
+pub mod shard;
 pub mod signing;
 pub mod sms;
 pub mod staff_report;
