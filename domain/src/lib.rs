@@ -32,6 +32,7 @@ pub mod payment;
 pub mod poster;
 pub mod receipt;
 pub mod receipt_pdf;
+pub mod rollup;
 pub mod settlement;
 pub mod shard;
 pub mod signing;
