@@ -7,6 +7,7 @@ pub mod api;
 pub mod beneficiary;
 pub mod bill;
 pub mod applicant;
+pub mod archive;
 pub mod auth;
 pub mod cache;
 pub mod calendar;
