@@ -1,7 +1,9 @@
 //! Closed years leave D1 for R2 (issue #20): the export format and its proof. A province's
 //! database must stay under D1's 10 GB, so each closed year is written out per table, agency
 //! and Vietnamese calendar month as NDJSON, listed in a manifest with each part's row count,
-//! byte length and SHA-256, read back and verified, and only then deleted from D1.
+//! byte length and SHA-256, read back and verified, and only then deleted from D1. A manifest
+//! covers a year or a single month: docs/SCALE.md §5 finds closed years too late for the big
+//! provinces and archives closed dossiers month by month after 3 months; the parts are the same.
 //!
 //! This module owns the bytes and the checks; the Worker does the I/O and the **compression**
 //! (gzip through the platform's `CompressionStream`, not here: the domain stays free of a
@@ -80,9 +82,9 @@ impl PartKey {
     }
 }
 
-/// Where a shard's manifest of a year is kept: `archive/manifests/<shard>/<year>.json`.
-pub fn manifest_key(shard: ShardId, year: i32) -> String {
-    format!("archive/manifests/{shard}/{year}.json")
+/// Where a shard's manifest of a period is kept: `archive/manifests/<shard>/<YYYY or YYYY-MM>.json`.
+pub fn manifest_key(shard: ShardId, period: &str) -> String {
+    format!("archive/manifests/{shard}/{period}.json")
 }
 
 /// The NDJSON of a part. Rows must be JSON objects (table rows); another value is refused,
@@ -205,28 +207,34 @@ pub fn verify_against_source(entry: &PartEntry, rows_in_d1: u64) -> Result<(), F
     Ok(())
 }
 
-/// One shard's closed year: every part, in key order.
+/// One shard's archived period: every part, in key order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
     pub format: String,
     pub shard: ShardId,
-    pub year: i32,
+    /// `YYYY` (a closed year) or `YYYY-MM` (one month).
+    pub period: String,
     /// RFC 3339, passed in (time is an argument).
     pub created_at: String,
     pub parts: Vec<PartEntry>,
 }
 
 impl Manifest {
-    /// A manifest of `parts`, sorted by key; refuses a part of another year or a key twice.
-    pub fn new(shard: ShardId, year: i32, created_at: &str, mut parts: Vec<PartEntry>) -> Result<Manifest, FieldError> {
+    /// A manifest of `parts`, sorted by key; refuses a part outside the period or a key twice.
+    pub fn new(shard: ShardId, period: &str, created_at: &str, mut parts: Vec<PartEntry>) -> Result<Manifest, FieldError> {
+        let year = period.len() == 4 && period.bytes().all(|b| b.is_ascii_digit());
+        if !year && PartKey::new("t", "000.00.00.H27", period).is_err() {
+            return Err(invalid("period", "Kỳ lưu trữ có dạng YYYY hoặc YYYY-MM.".into(), "An archive period looks like YYYY or YYYY-MM.".into()));
+        }
         parts.sort_by(|a, b| a.key.cmp(&b.key));
-        if let Some(p) = parts.iter().find(|p| p.key.year() != year) {
-            return Err(mismatch("month", &p.key, &format!("không thuộc năm {year}."), &format!("is not in {year}.")));
+        let inside = |k: &PartKey| if year { k.month.starts_with(period) } else { k.month == period };
+        if let Some(p) = parts.iter().find(|p| !inside(&p.key)) {
+            return Err(mismatch("month", &p.key, &format!("không thuộc kỳ {period}."), &format!("is not in {period}.")));
         }
         if let Some(w) = parts.windows(2).find(|w| w[0].key == w[1].key) {
             return Err(mismatch("parts", &w[0].key, "xuất hiện hai lần.", "appears twice."));
         }
-        Ok(Manifest { format: FORMAT.into(), shard, year, created_at: created_at.into(), parts })
+        Ok(Manifest { format: FORMAT.into(), shard, period: period.into(), created_at: created_at.into(), parts })
     }
 
     /// A manifest as read back from R2, refused unless it is this format and well formed.
@@ -237,14 +245,14 @@ impl Manifest {
         if m.format != FORMAT {
             return Err(invalid("format", format!("Định dạng bản kê không hỗ trợ: {}", m.format), format!("Unsupported manifest format: {}", m.format)));
         }
-        Manifest::new(m.shard, m.year, &m.created_at, m.parts)
+        Manifest::new(m.shard, &m.period, &m.created_at, m.parts)
     }
 
     pub fn to_json(&self) -> Vec<u8> {
         serde_json::to_vec_pretty(self).expect("plain data")
     }
 
-    /// Rows per table over the year (what the reports' stored summaries are checked against).
+    /// Rows per table over the period (what the reports' stored summaries are checked against).
     pub fn rows_by_table(&self) -> BTreeMap<&str, u64> {
         let mut out = BTreeMap::new();
         for p in &self.parts {
@@ -340,7 +348,8 @@ mod tests {
             assert_eq!(PartKey::new("dossiers", "000.10.51.H27", bad).unwrap_err().field, "month", "{bad}");
         }
         assert_eq!(key("2025-12").year(), 2025);
-        assert_eq!(manifest_key(shard(), 2025), "archive/manifests/42/2025.json");
+        assert_eq!(manifest_key(shard(), "2025"), "archive/manifests/42/2025.json");
+        assert_eq!(manifest_key(shard(), "2025-03"), "archive/manifests/42/2025-03.json");
     }
 
     #[test]
@@ -365,15 +374,21 @@ mod tests {
     fn the_manifest_is_sorted_checked_and_read_back() {
         let (a, _) = PartEntry::write(key("2025-03"), &[json!({"id": 1})]).unwrap();
         let (b, _) = PartEntry::write(PartKey::new("payments", "000.10.51.H27", "2025-01").unwrap(), &[json!({"id": 2}), json!({"id": 3})]).unwrap();
-        let m = Manifest::new(shard(), 2025, "2026-01-15T00:00:00Z", vec![b.clone(), a.clone()]).unwrap();
+        let m = Manifest::new(shard(), "2025", "2026-01-15T00:00:00Z", vec![b.clone(), a.clone()]).unwrap();
         assert_eq!(m.parts, vec![a.clone(), b.clone()]);
         assert_eq!(m.rows_by_table().into_iter().collect::<Vec<_>>(), [("dossiers", 1), ("payments", 2)]);
         let json = m.to_json();
         assert_eq!(Manifest::parse(&json).unwrap(), m);
         let text = String::from_utf8(json).unwrap();
         assert!(text.contains("\"table\": \"dossiers\"") && text.contains("\"shard\": \"42\""), "{text}");
-        assert_eq!(Manifest::new(shard(), 2024, "t", vec![a.clone()]).unwrap_err().field, "month");
-        assert_eq!(Manifest::new(shard(), 2025, "t", vec![a.clone(), a.clone()]).unwrap_err().field, "parts");
+        assert_eq!(Manifest::new(shard(), "2024", "t", vec![a.clone()]).unwrap_err().field, "month");
+        assert_eq!(Manifest::new(shard(), "2025", "t", vec![a.clone(), a.clone()]).unwrap_err().field, "parts");
+        // One month: only that month's parts.
+        assert_eq!(Manifest::new(shard(), "2025-03", "t", vec![a.clone()]).unwrap().parts.len(), 1);
+        assert_eq!(Manifest::new(shard(), "2025-01", "t", vec![a.clone(), b.clone()]).unwrap_err().field, "month");
+        for bad in ["25", "2025-13", "2025-Q1", ""] {
+            assert_eq!(Manifest::new(shard(), bad, "t", vec![]).unwrap_err().field, "period", "{bad}");
+        }
         let other = text.replace(FORMAT, "motcua-archive/9");
         assert_eq!(Manifest::parse(other.as_bytes()).unwrap_err().field, "format");
         assert_eq!(Manifest::parse(b"{").unwrap_err().field, "manifest");
