@@ -31,7 +31,10 @@
 //! `MCT79…` TP.HCM's second database). Why it is safe to tell old from new: `from_random` draws
 //! its first character from the top 4 bits of a `u64`, so it is always `0`–`F`; `S`–`Z` (values
 //! 25–31) never appear there, and a reference made before sharding routes to a configured
-//! default shard (the database the single-database data was moved into). Why it fits every
+//! default shard. Its payment may have moved to another province's shard with its agency, so
+//! the migration leaves in the default shard one row (reference → shard) per pre-sharding
+//! attempt that can still be called back or refunded: one extra read, for old references only,
+//! and the table empties as they age. Why it fits every
 //! provider: upper-case letters and digits, 15 characters, as today — VNPay `vnp_TxnRef`
 //! (alphanumeric, ≤ 100), MoMo `orderId` (`^[0-9a-zA-Z]…`), ZaloPay `app_trans_id` (`yyMMdd_` +
 //! 15 = 22 ≤ 40), paygov `MaThamChieu`, the VietQR purpose (≤ 25) and
