@@ -1,6 +1,7 @@
 // Friction found on a 360 px phone (issue #19): "Gửi lại mã" refused says why and leaves the
 // lock-out in place; logging in from the form's "đăng nhập" link comes back to the form with its
-// draft (and never leaves the site); an open dossier shows the officer's fee notice without a
+// draft (and never leaves the site), and from "Hồ sơ của tôi", "Giấy tờ của tôi" and a dossier's
+// page back to that page; an open dossier shows the officer's fee notice without a
 // reload, asking nothing while the tab is hidden; the procedure search knows the lĩnh vực and
 // matches at word starts.
 import { test, before, after } from "node:test";
@@ -95,6 +96,57 @@ test("logging in from the form's đăng nhập link comes back to the form with 
     assert.equal(new URL(page.url()).origin, server.base, evil);
     assert.equal(new URL(page.url()).pathname, "/tai-khoan", evil);
   }
+  await page.close();
+});
+
+/// Follows the page's "đăng nhập" link, checks it names `path` to come back to, logs in with a
+/// new number (code, then the first log-in's profile) and waits to be back on `path`.
+async function logInFrom(page, path, phone, name) {
+  await page.getByRole("link", { name: "đăng nhập", exact: true }).click();
+  await page.waitForURL((u) => u.pathname === "/tai-khoan");
+  assert.equal(new URL(page.url()).searchParams.get("tiep"), path);
+  const code = await askCode(page, phone);
+  await page.getByLabel("Mã xác thực").fill(code);
+  await page.getByRole("button", { name: "Đăng nhập" }).click();
+  await page.getByLabel("Họ và tên *").fill(name);
+  await page.getByLabel("Số định danh cá nhân (CCCD) *").fill(`0420900${phone.slice(-5)}`);
+  await page.getByRole("button", { name: "Lưu thông tin" }).click();
+  await page.waitForURL((u) => u.pathname + u.search === path);
+}
+
+test("logging in from Hồ sơ của tôi, Giấy tờ của tôi or a dossier's page comes back to that page", async () => {
+  await browser.clearCookies();
+  const page = await browser.newPage();
+  await page.goto(server.base + "/ho-so");
+  await logInFrom(page, "/ho-so", "0911000604", "Phạm Văn Bình");
+  await page.getByText("Bạn chưa nộp hồ sơ nào.").waitFor();
+  assert.equal(await page.getByRole("link", { name: "đăng nhập", exact: true }).count(), 0, "logged in now");
+  await checkPage(page, "friction-back-on-my-dossiers");
+
+  await browser.clearCookies();
+  await page.goto(server.base + "/giay-to");
+  await logInFrom(page, "/giay-to", "0911000605", "Đỗ Thị Hoa");
+  await page.getByText("Bạn chưa có giấy tờ nào.").waitFor();
+  assert.equal(await page.getByRole("link", { name: "đăng nhập", exact: true }).count(), 0, "logged in now");
+
+  // A dossier's page asks to come back to that very dossier.
+  await browser.clearCookies();
+  await page.goto(server.base + "/ho-so/hs-khong-co");
+  const link = page.getByRole("link", { name: "đăng nhập", exact: true });
+  await link.waitFor();
+  assert.equal(new URL(await link.getAttribute("href"), server.base).searchParams.get("tiep"), "/ho-so/hs-khong-co");
+  // The form's wallet chooser asks to come back to the form, as the form's own link does.
+  const form = `/thu-tuc/2.000815/nop?agency=${SON_TAY}`;
+  await page.goto(server.base + form);
+  await page.getByRole("button", { name: "Chọn từ Giấy tờ của tôi" }).click();
+  await page.getByText("để dùng giấy tờ đã có.", { exact: false }).waitFor();
+  const links = page.getByRole("link", { name: "đăng nhập", exact: true });
+  assert.equal(await links.count(), 2);
+  for (const href of await links.evaluateAll((as) => as.map((a) => a.getAttribute("href")))) {
+    assert.equal(new URL(href, server.base).searchParams.get("tiep"), form, href);
+  }
+  // The bottom bar's "Tài khoản" stays the plain account page.
+  assert.equal(await page.getByRole("link", { name: "Tài khoản", exact: true }).getAttribute("href"), "/tai-khoan");
   await page.close();
 });
 

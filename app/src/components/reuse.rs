@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::form::{input_id, Errors};
 use crate::api::{self, ApiFailure};
 use crate::i18n::{pick, t};
+use crate::pages::account::login_href_here;
 use crate::pages::my_documents::kind_label;
 
 /// A wallet document the form references.
@@ -27,6 +28,8 @@ fn error_at(errors: &Errors, i: usize) -> Option<String> {
 
 #[component]
 pub fn ReuseDocuments(chosen: RwSignal<Vec<ChosenDocument>>, errors: RwSignal<Errors>) -> impl IntoView {
+    // "đăng nhập" comes back to the form (its draft restored there).
+    let login = login_href_here();
     let open = RwSignal::new(false);
     let wallet = RwSignal::new(None::<Result<Wallet, ApiFailure>>);
     let show = move |_| {
@@ -76,7 +79,7 @@ pub fn ReuseDocuments(chosen: RwSignal<Vec<ChosenDocument>>, errors: RwSignal<Er
             {move || open.get().then(|| match wallet.get() {
                 None => view! { <p class="muted" role="status">{t("Đang tải giấy tờ…", "Loading your documents…")}</p> }.into_any(),
                 Some(Err(e)) if e.is_unauthorized() => view! {
-                    <p>{t("Vui lòng ", "Please ")}<a href="/tai-khoan">{t("đăng nhập", "log in")}</a>{t(" để dùng giấy tờ đã có.", " to use your documents.")}</p>
+                    <p>{t("Vui lòng ", "Please ")}<a href=login.clone()>{t("đăng nhập", "log in")}</a>{t(" để dùng giấy tờ đã có.", " to use your documents.")}</p>
                 }.into_any(),
                 Some(Err(e)) => view! {
                     <p class="error" role="alert">{e.message}</p>

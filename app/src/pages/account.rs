@@ -3,9 +3,9 @@
 //! the profile asked once on the first log-in (name and citizen ID, which pre-fill forms; after a
 //! national log-in, filled from the portal for the citizen to confirm), and log-out (at the
 //! portal too when the session came from there). A national log-in that failed comes back with
-//! `?loi=<code>`, shown here in the interface's language. With `?tiep=<path>` (the dossier form's
-//! "đăng nhập" link) the page sends the citizen back there once logged in and the profile is
-//! complete (the path checked by `domain::oidc::return_path`: this site only). "Gửi lại mã"
+//! `?loi=<code>`, shown here in the interface's language. With `?tiep=<path>` (every "đăng nhập"
+//! link, built by [`login_href`]) the page sends the citizen back there once logged in and the
+//! profile is complete (the path checked by `domain::oidc::return_path`: this site only). "Gửi lại mã"
 //! refused (sent less than a minute ago: 429; number locked: 423) says why beside the button,
 //! leaving the code's own message (a lock-out) in place. Inputs are checked with
 //! the domain's parsers before sending; the server's field errors show at the same field. Below
@@ -13,7 +13,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use motcua_domain::auth::{CitizenProfile, OtpRequest, OtpVerify, Profile, ProfileUpdate};
 use motcua_domain::citizen::Phone;
 
@@ -23,6 +23,23 @@ use crate::components::dates::date_vn;
 use crate::components::form::{focus_id, input_id, Errors, Field};
 use crate::components::money::vnd;
 use crate::i18n::{pick, t};
+
+/// The account page's address that comes back to `return_to` (a path on this site with its
+/// query) once logged in; a path the account page would refuse gives the plain page.
+pub fn login_href(return_to: &str) -> String {
+    match motcua_domain::oidc::return_path(Some(return_to)) {
+        Ok(p) if p != "/tai-khoan" => format!("/tai-khoan?tiep={}", api::encode(&p)),
+        _ => "/tai-khoan".into(),
+    }
+}
+
+/// [`login_href`] back to the page shown now (its path and query). Call it while building the
+/// component, where the router's location is in context.
+pub fn login_href_here() -> String {
+    let location = use_location();
+    let (path, search) = (location.pathname.get_untracked(), location.search.get_untracked());
+    login_href(&if search.is_empty() { path } else { format!("{path}?{search}") })
+}
 
 #[derive(Clone, Copy, PartialEq)]
 enum Step {
@@ -52,10 +69,7 @@ pub fn Account() -> impl IntoView {
     let query = use_query_map().get_untracked();
     let next = query.get("tiep").filter(|p| !p.trim().is_empty()).and_then(|p| motcua_domain::oidc::return_path(Some(&p)).ok());
     // The national portal comes back here (profile first), then on to `next`.
-    let national_return = StoredValue::new(match &next {
-        Some(n) => format!("/tai-khoan?tiep={}", api::encode(n)),
-        None => "/tai-khoan".into(),
-    });
+    let national_return = StoredValue::new(next.as_deref().map_or_else(|| "/tai-khoan".into(), login_href));
     let navigate = use_navigate();
     let go_on = StoredValue::new_local(move || {
         if let Some(n) = &next {

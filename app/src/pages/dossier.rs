@@ -26,6 +26,7 @@ use crate::components::refund;
 use crate::components::vietqr::qr_panel;
 use crate::hooks::poll::{use_poll_while, UsePollWhileReturn};
 use crate::i18n::{pick, t};
+use crate::pages::account::login_href;
 
 const PROVIDERS: [Provider; 5] = [Provider::Vnpay, Provider::Momo, Provider::Zalopay, Provider::Vietqr, Provider::Paygov];
 
@@ -322,7 +323,7 @@ pub fn DossierPage() -> impl IntoView {
                             )}</p>
                         }.into_any(),
                         Err(e) if e.is_unauthorized() => view! {
-                            <p>{t("Vui lòng ", "Please ")}<a href="/tai-khoan">{t("đăng nhập", "log in")}</a>{t(" để xem hồ sơ.", " to see the dossier.")}</p>
+                            <p>{t("Vui lòng ", "Please ")}<a href=login_href(&format!("/ho-so/{}", id()))>{t("đăng nhập", "log in")}</a>{t(" để xem hồ sơ.", " to see the dossier.")}</p>
                         }.into_any(),
                         Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
                         Ok(d) => {

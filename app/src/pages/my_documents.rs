@@ -10,6 +10,7 @@ use crate::api;
 use crate::components::attachments::human_size;
 use crate::components::dates::datetime_vn;
 use crate::i18n::{pick, t};
+use crate::pages::account::login_href;
 
 /// What a wallet document is, in the interface's language.
 pub fn kind_label(kind: WalletKind) -> &'static str {
@@ -34,7 +35,7 @@ pub fn MyDocuments() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match wallet.await {
                         Err(e) if e.is_unauthorized() => view! {
-                            <p>{t("Vui lòng ", "Please ")}<a href="/tai-khoan">{t("đăng nhập", "log in")}</a>{t(" để xem giấy tờ của bạn.", " to see your documents.")}</p>
+                            <p>{t("Vui lòng ", "Please ")}<a href=login_href("/giay-to")>{t("đăng nhập", "log in")}</a>{t(" để xem giấy tờ của bạn.", " to see your documents.")}</p>
                         }.into_any(),
                         Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
                         Ok(w) if w.documents.is_empty() => view! { <p class="muted">{t("Bạn chưa có giấy tờ nào.", "You have no documents yet.")}</p> }.into_any(),

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use crate::api;
 use crate::hooks::draft::saved_drafts;
 use crate::i18n::{pick, t};
+use crate::pages::account::login_href;
 use crate::pages::submit::FormDraft;
 
 #[component]
@@ -38,7 +39,7 @@ pub fn MyDossiers() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match list.await {
                         Err(e) if e.is_unauthorized() => view! {
-                            <p>{t("Vui lòng ", "Please ")}<a href="/tai-khoan">{t("đăng nhập", "log in")}</a>{t(" để xem các hồ sơ bạn đã nộp.", " to see the dossiers you have submitted.")}</p>
+                            <p>{t("Vui lòng ", "Please ")}<a href=login_href("/ho-so")>{t("đăng nhập", "log in")}</a>{t(" để xem các hồ sơ bạn đã nộp.", " to see the dossiers you have submitted.")}</p>
                         }.into_any(),
                         Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
                         Ok(items) if items.is_empty() => view! { <p class="muted">{t("Bạn chưa nộp hồ sơ nào.", "You have not submitted any dossier yet.")}</p> }.into_any(),

@@ -148,7 +148,7 @@ pub fn SubmitPage() -> impl IntoView {
     let title = RwSignal::new(start.title.clone());
     let href = StoredValue::new(format!("/thu-tuc/{code}/nop?agency={}", api::encode(&agency)));
     // The account page comes back to this form (the draft restored) once logged in.
-    let login_href = StoredValue::new(format!("/tai-khoan?tiep={}", api::encode(&href.get_value())));
+    let login_href = StoredValue::new(crate::pages::account::login_href(&href.get_value()));
     let agency_label = StoredValue::new(if agency_name.is_empty() { start.agency_name.clone() } else { agency_name });
     Effect::new(move || {
         let files = attachments.with(|v| v.iter().filter_map(|a| if let State::Done(f) = &a.state { Some(f.clone()) } else { None }).collect());
