@@ -67,7 +67,14 @@ pub struct ProcedureInput {
     pub documents: Vec<String>,
     #[serde(default)]
     pub legal_basis: String,
+    /// The lĩnh vực the national catalogue groups it under ("Hộ tịch", "Chứng thực"), which the
+    /// citizen's search matches (migration 0024). Left out of a change: the current one stays.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
+
+/// The longest lĩnh vực name (the national catalogue's longest are under 100 characters).
+pub const FIELD_MAX: usize = 200;
 
 /// `d.dddddd`: one digit, a dot, six digits.
 pub fn is_procedure_code(s: &str) -> bool {
@@ -109,6 +116,8 @@ pub fn parse_procedure(input: &ProcedureInput) -> Result<ProcedureInput, FieldEr
         processing_days: input.processing_days,
         documents,
         legal_basis: normalize("legal_basis", &input.legal_basis, LEGAL_BASIS_MAX, true)?,
+        // One line; empty means none.
+        field: input.field.as_deref().map(|f| normalize("field", f, FIELD_MAX, false)).transpose()?,
     })
 }
 
@@ -259,8 +268,21 @@ mod tests {
             processing_days: 1,
             documents: vec!["Bản chính".into()],
             legal_basis: "NĐ 23/2015".into(),
+            field: None,
         };
         assert_eq!(parse_procedure(&ok).unwrap().level_label, "Cấp xã");
+        assert_eq!(parse_procedure(&ok).unwrap().field, None, "left out: the handler keeps the current one");
+        // The lĩnh vực: trimmed, NFC ("ứ" typed as u + horn + acute), one line, bounded.
+        let field = |f: &str| parse_procedure(&ProcedureInput { field: Some(f.into()), ..ok.clone() });
+        assert_eq!(field("  Chu\u{031B}\u{0301}ng thực ").unwrap().field.as_deref(), Some("Chứng thực"));
+        assert_eq!(field(" ").unwrap().field.as_deref(), Some(""), "emptied: no lĩnh vực");
+        for (bad, code) in [("Hộ\ntịch", "line_break"), ("Hộ\u{7}tịch", "control_character"), ("Hộ tịch\u{202E}", "bidi_control")] {
+            let e = field(bad).unwrap_err();
+            assert_eq!((e.field.as_str(), e.code.as_str()), ("field", code), "{bad:?}");
+        }
+        let e = field(&"Hộ tịch ".repeat(40)).unwrap_err();
+        assert_eq!((e.field.as_str(), e.code.as_str()), ("field", "too_long"));
+        assert!(e.message_vi.contains("Lĩnh vực"), "{}", e.message_vi);
         assert_eq!(parse_procedure(&ProcedureInput { code: "2000815".into(), ..ok.clone() }).unwrap_err().field, "code");
         assert_eq!(parse_procedure(&ProcedureInput { processing_days: 0, ..ok.clone() }).unwrap_err().field, "processing_days");
         assert_eq!(parse_procedure(&ProcedureInput { documents: vec![" ".into()], ..ok }).unwrap_err().field, "documents.0");

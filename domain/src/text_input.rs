@@ -220,6 +220,7 @@ fn label_vi(field: &str) -> &'static str {
         "account_name" => "Tên chủ tài khoản",
         "documents" => "Thành phần hồ sơ",
         "level_label" => "Tên cấp thực hiện",
+        "field" => "Lĩnh vực",
         "label" => "Tên khoản thu",
         "note" => "Ghi chú",
         _ => "Nội dung",
@@ -381,6 +382,7 @@ mod applied {
             processing_days: 1,
             documents: vec![],
             legal_basis: "x".repeat(1 << 20),
+            field: None,
         };
         assert_eq!(err(admin::parse_procedure(&proc)), ("legal_basis".into(), "too_long".into()));
         let proc = ProcedureInput { legal_basis: "Nghị định 23/2015/NĐ-CP\nĐiều 5".into(), documents: vec!["Bản\u{7}sao".into()], ..proc };

@@ -224,6 +224,36 @@ fn only_the_national_admin_changes_procedures_and_national_fee_versions() {
     assert_eq!(resp.status(), 200, "{}", resp.text().unwrap_or_default());
     assert_eq!(app().get("/api/procedures/1.999101").json::<Value>().unwrap()["name"], "Thủ tục quốc gia thử nghiệm (sửa)");
 
+    // The lĩnh vực: set by the national admin (NFC, one line), found by the citizen's search at
+    // once, kept by a change that leaves it out, refused at its field when malformed.
+    let found = |q: &str| -> bool {
+        let list: Vec<Value> = app().get(&format!("/api/procedures?q={q}")).json().unwrap();
+        list.iter().any(|p| p["code"] == "1.999101")
+    };
+    assert!(!found("ki%E1%BB%83m%20%C4%91%E1%BB%8Bnh"), "no field yet: “kiểm định” is in neither name nor code");
+    let mut with_field = renamed.clone();
+    with_field["field"] = json!(" Kie\u{0302}\u{0309}m định chất lượng ");
+    let (code, _) = expect_error(provincial.put_json("/api/admin/procedures/1.999101", &with_field), 403);
+    assert_eq!(code, "forbidden_role");
+    let resp = national.put_json("/api/admin/procedures/1.999101", &with_field);
+    assert_eq!(resp.status(), 200, "{}", resp.text().unwrap_or_default());
+    assert_eq!(resp.json::<Value>().unwrap()["field"], "Kiểm định chất lượng");
+    assert!(found("ki%E1%BB%83m%20%C4%91%E1%BB%8Bnh"), "“kiểm định” finds it by its field");
+    assert!(found("kiem%20dinh"), "without diacritics too");
+    let resp = national.put_json("/api/admin/procedures/1.999101", &renamed);
+    assert_eq!(resp.status(), 200, "{}", resp.text().unwrap_or_default());
+    assert_eq!(resp.json::<Value>().unwrap()["field"], "Kiểm định chất lượng", "left out: kept");
+    assert!(found("kiem%20dinh"));
+    for bad in [json!("Kiểm định\nchất lượng"), json!("x".repeat(201)), json!(42)] {
+        let mut body = renamed.clone();
+        body["field"] = bad.clone();
+        let (_, field) = expect_error(national.put_json("/api/admin/procedures/1.999101", &body), 400);
+        assert_eq!(field.as_deref(), Some("field"), "{bad}");
+    }
+    let catalog: Value = national.get("/api/admin/catalog").json().unwrap();
+    let entry = catalog["procedures"].as_array().unwrap().iter().find(|p| p["code"] == "1.999101").unwrap().clone();
+    assert_eq!(entry["field"], "Kiểm định chất lượng", "the admin's form reads it back");
+
     // A provincial admin naming another province, or the national schedule, gets nothing.
     let (code, field) = expect_error(
         provincial.post_json(&format!("/api/admin/procedures/1.999101/fee-versions?province={DONG_THAP}"), &fixed_version(&today_vn(), "NQ", 1000)),

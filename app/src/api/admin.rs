@@ -23,6 +23,11 @@ pub fn put_handling(agency: &str, procedure: &str, body: &Value) -> Call<Value> 
     put(format!("/api/admin/agencies/{}/procedures/{}", encode(agency), encode(procedure))).json(body)
 }
 
+/// `PUT /api/admin/procedures/{code}`: the procedure whole (`motcua_domain::admin::ProcedureInput`).
+pub fn save_procedure(code: &str, body: &Value) -> Call<Value> {
+    put(format!("/api/admin/procedures/{}", encode(code))).json(body)
+}
+
 /// `POST /api/admin/procedures/{code}/fee-versions` `{"effective_from", "legal_basis", "lines"}`.
 pub fn add_fee_version(procedure: &str, body: &Value) -> Call<Value> {
     post(format!("/api/admin/procedures/{}/fee-versions", encode(procedure))).json(body)

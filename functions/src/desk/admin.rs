@@ -89,9 +89,11 @@ struct ProcedureView {
     code: String,
     name: String,
     level: String,
+    level_label: String,
     processing_days: i64,
     documents: String,
     legal_basis: String,
+    field: String,
     schedule_json: Option<String>,
 }
 
@@ -111,7 +113,7 @@ pub async fn catalog(ctx: &Ctx) -> Result<Response, ApiError> {
     )
     .await?;
     let procedures: Vec<ProcedureView> = db::all(d1.prepare(
-        "SELECT p.code, p.name, p.level, p.processing_days, p.documents, p.legal_basis, f.schedule_json \
+        "SELECT p.code, p.name, p.level, p.level_label, p.processing_days, p.documents, p.legal_basis, p.field, f.schedule_json \
          FROM procedures p LEFT JOIN fee_schedules f ON f.procedure_code = p.code ORDER BY p.code",
     ))
     .await?;
@@ -119,9 +121,10 @@ pub async fn catalog(ctx: &Ctx) -> Result<Response, ApiError> {
         .into_iter()
         .map(|p| {
             json!({
-                "code": p.code, "name": p.name, "level": p.level, "processing_days": p.processing_days,
+                "code": p.code, "name": p.name, "level": p.level, "level_label": p.level_label,
+                "processing_days": p.processing_days,
                 "documents": serde_json::from_str::<serde_json::Value>(&p.documents).unwrap_or(json!([])),
-                "legal_basis": p.legal_basis,
+                "legal_basis": p.legal_basis, "field": p.field,
                 "fee_schedule": p.schedule_json.and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok()),
             })
         })
@@ -229,13 +232,17 @@ pub async fn save_procedure(ctx: &mut Ctx, code: Option<&str>) -> Result<Respons
     if let Some(code) = code {
         input.code = code.to_string();
     }
-    let p = admin::parse_procedure(&input)?;
+    let mut p = admin::parse_procedure(&input)?;
     let d1 = ctx.d1()?;
     let before: Option<serde_json::Value> = db::first(
-        d1.prepare("SELECT code, name, level, level_label, processing_days, documents, legal_basis FROM procedures WHERE code = ?1")
+        d1.prepare("SELECT code, name, level, level_label, processing_days, documents, legal_basis, field FROM procedures WHERE code = ?1")
             .bind(&[p.code.as_str().into()])?,
     )
     .await?;
+    // A change that leaves the lĩnh vực out keeps the one stored (a new procedure: none).
+    if p.field.is_none() {
+        p.field = Some(before.as_ref().and_then(|b| b["field"].as_str()).unwrap_or_default().to_string());
+    }
     let documents = json!(p.documents).to_string();
     let binds = [
         p.code.as_str().into(),
@@ -246,14 +253,15 @@ pub async fn save_procedure(ctx: &mut Ctx, code: Option<&str>) -> Result<Respons
         (p.processing_days as f64).into(),
         documents.as_str().into(),
         p.legal_basis.as_str().into(),
+        p.field.as_deref().unwrap_or_default().into(),
     ];
     let (stmt, action, status) = match (code, &before) {
         (None, Some(_)) => return Err(exists("procedure", "Mã thủ tục")),
         (Some(_), None) => return Err(ApiError::NotFound { what: "procedure", field: Some("code") }),
         (None, None) => (
             d1.prepare(
-                "INSERT INTO procedures (code, name, name_folded, level, level_label, processing_days, documents, legal_basis) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO procedures (code, name, name_folded, level, level_label, processing_days, documents, legal_basis, field) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )
             .bind(&binds)?,
             "procedure.create",
@@ -262,7 +270,7 @@ pub async fn save_procedure(ctx: &mut Ctx, code: Option<&str>) -> Result<Respons
         (Some(_), Some(_)) => (
             d1.prepare(
                 "UPDATE procedures SET name = ?2, name_folded = ?3, level = ?4, level_label = ?5, processing_days = ?6, \
-                   documents = ?7, legal_basis = ?8 WHERE code = ?1",
+                   documents = ?7, legal_basis = ?8, field = ?9 WHERE code = ?1",
             )
             .bind(&binds)?,
             "procedure.update",

@@ -1,8 +1,9 @@
 //! `/can-bo/quan-tri`: catalog administration for admins — for the agency chosen, its targets
 //! ([`super::targets`]), its
 //! beneficiary accounts by purpose and its merchant at each payment provider
-//! ([`super::agency_money`]), whether it takes online payment for a procedure; and new
-//! fee-schedule versions with their legal basis and effective date; its paperless days
+//! ([`super::agency_money`]), whether it takes online payment for a procedure; a procedure's lĩnh
+//! vực (what the citizen's search also matches; the national admin's); and new fee-schedule
+//! versions with their legal basis and effective date; its paperless days
 //! ([`super::paperless_days`]). The server validates and
 //! audits every change; its message is shown at the field.
 
@@ -26,6 +27,7 @@ pub fn Admin() -> impl IntoView {
     let agency = RwSignal::new(String::new());
     let procedure = RwSignal::new(String::new());
     let online = RwSignal::new(true);
+    let field = RwSignal::new(String::new());
     let (from, basis, lines) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
     let errors = RwSignal::new(Errors::default());
     let done = RwSignal::new(None::<String>);
@@ -47,6 +49,13 @@ pub fn Admin() -> impl IntoView {
             .map(|a| (a["code"].as_str().unwrap_or("").to_string(), a["name"].as_str().unwrap_or("").to_string()))
             .collect::<Vec<_>>()
     });
+    // The chosen procedure as the catalog holds it.
+    let procedure_entry = move |code: &str| -> Option<Value> {
+        catalog.with_untracked(|c| {
+            let list = c.as_ref()?.as_ref().ok()?["procedures"].as_array()?;
+            list.iter().find(|p| p["code"] == code).cloned()
+        })
+    };
     // The catalog is read again after each change: the options keep the choice made.
     let options = move |key: &'static str, chosen: RwSignal<String>| {
         catalog.get().and_then(|c| c.ok()).and_then(|c| c[key].as_array().cloned()).unwrap_or_default().into_iter().map(|a| {
@@ -82,7 +91,11 @@ pub fn Admin() -> impl IntoView {
                 })
             }}
             <label class="field" for="a-procedure"><span>"Thủ tục"</span>
-                <select id="a-procedure" on:change=move |ev| procedure.set(event_target_value(&ev))>
+                <select id="a-procedure" on:change=move |ev| {
+                    let code = event_target_value(&ev);
+                    field.set(procedure_entry(&code).and_then(|p| p["field"].as_str().map(String::from)).unwrap_or_default());
+                    procedure.set(code);
+                }>
                     <option value="">"— Chọn thủ tục —"</option>{move || options("procedures", procedure)}
                 </select>
             </label>
@@ -96,6 +109,23 @@ pub fn Admin() -> impl IntoView {
                     <span>"Cơ quan đã chọn nhận thanh toán trực tuyến cho thủ tục đã chọn"</span>
                 </label>
                 <button type="submit">"Lưu"</button>
+            </form>
+            <form class="admin-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                let code = procedure.get_untracked();
+                // A change sends the procedure whole: as the catalog holds it, with this lĩnh vực.
+                let Some(mut body) = procedure_entry(&code) else {
+                    return errors.set(Errors { field: Some("field".into()), message: "Chọn thủ tục trước.".into() });
+                };
+                if let Some(o) = body.as_object_mut() {
+                    o.remove("fee_schedule");
+                    o.insert("field".into(), json!(field.get_untracked()));
+                }
+                send(api::admin::save_procedure(&code, &body), "Đã cập nhật lĩnh vực của thủ tục.");
+            }>
+                <h2>"Lĩnh vực của thủ tục"</h2>
+                <Field label="Lĩnh vực (ví dụ: Hộ tịch, Chứng thực)" name="field" value=field errors=errors/>
+                <button type="submit">"Lưu lĩnh vực"</button>
             </form>
             <form class="admin-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
                 ev.prevent_default();
