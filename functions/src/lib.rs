@@ -47,7 +47,7 @@ fn start() {
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
-    let writes = router::may_queue_national_sync(&req) && !national::never_queues(&req.path());
+    let writes = router::may_queue_national_sync(&req);
     let nudge_env = env.clone();
     let resp = router::handle(req, env).await?;
     // A write that changed a dossier queued its portal message in the same transaction; send it

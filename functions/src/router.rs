@@ -486,7 +486,10 @@ pub fn may_queue_national_sync(req: &Request) -> bool {
     if cfg!(not(feature = "backoffice")) && is_back_office_path(&path) {
         return false;
     }
-    (write && path.starts_with("/api/") && !path.starts_with("/api/auth/")) || path == "/api/payments/vnpay/ipn"
+    // The fee quote only computes an answer, and the dossier form asks for one on every change: a
+    // nudge after it was a queue message and an outbox sweep per keystroke (most of its CPU).
+    let computes_only = path == "/api/fees/quote";
+    (write && path.starts_with("/api/") && !path.starts_with("/api/auth/") && !computes_only) || path == "/api/payments/vnpay/ipn"
 }
 
 /// The page of each bundle in `dist/` (see scripts/build.sh).

@@ -17,14 +17,6 @@ pub mod sync;
 use crate::outbox::OutboxMessage;
 use crate::platform::config;
 
-/// Whether a POST that `router::may_queue_national_sync` counts as a write can queue no portal
-/// message: the fee quote only computes an answer, and the dossier form asks for one on every
-/// change, so a nudge after it was a queue message and an outbox sweep per keystroke (measured:
-/// most of the quote's CPU time, `make bench`).
-pub fn never_queues(path: &str) -> bool {
-    path == "/api/fees/quote"
-}
-
 /// Asks the sender to look for due messages now rather than at the next minute's cron: after
 /// a write that may have queued one. Losing the nudge loses nothing (the cron sweeps anyway).
 pub async fn nudge(env: &worker::Env) {
