@@ -46,6 +46,10 @@
 
 use std::fmt;
 
+mod home;
+
+pub use home::{audit_home, home_of, CrossReference, Home, Table, AUDIT_HOMES, CROSS_HOME_REFERENCES, DOSSIER_AUDIT_ACTIONS, TABLES};
+
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::codes::{AgencyCode, DossierCode};
