@@ -25,6 +25,10 @@
 
 use std::collections::BTreeMap;
 
+mod keyed;
+
+pub use keyed::{merge_keyed, merge_keyed_by, merge_top};
+
 use rust_decimal::Decimal;
 
 use crate::bill::report::{kind_rows, KindRow};
