@@ -47,8 +47,10 @@
 use std::fmt;
 
 mod home;
+mod ids;
 
 pub use home::{audit_home, home_of, CrossReference, Home, Table, AUDIT_HOMES, CROSS_HOME_REFERENCES, DOSSIER_AUDIT_ACTIONS, TABLES};
+pub use ids::{shard_of_check_code, shard_of_id, sharded_check_code, sharded_id};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -196,6 +198,22 @@ impl ShardId {
 
     pub fn name(self) -> &'static str {
         PROVINCES_2025.iter().find(|(c, _)| *c == self.province).map(|(_, n)| *n).expect("built from the list")
+    }
+
+    /// The part's marker letter in identifiers that name their shard: `S` for a province's
+    /// first database, then `T V W X Y Z` (upper case; record ids use it in lower case).
+    pub fn marker(self) -> u8 {
+        PART_MARKERS[usize::from(self.part)]
+    }
+
+    /// The shard an identifier's marker (upper case) and two digits name, if any.
+    pub(crate) fn from_marker(marker: u8, digits: &[u8]) -> Option<ShardId> {
+        let part = PART_MARKERS.iter().position(|m| *m == marker)?;
+        if digits.len() != 2 || !digits.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let code = (digits[0] - b'0') * 10 + (digits[1] - b'0');
+        ShardId::from_code("shard", code).ok()?.part(part as u8)
     }
 
     /// The Worker's D1 binding: `DB_P42`, and `DB_P79_2` for a second database.
@@ -358,6 +376,16 @@ impl ShardMap {
         Ok(shard)
     }
 
+    /// [`shard_of_id`] with this deployment's parts: `None` for an id made before sharding (look
+    /// it up in `legacy_routes`), an error for a further part it does not have.
+    pub fn shard_of_id(&self, field: &str, id: &str) -> Result<Option<ShardId>, FieldError> {
+        let shard = shard_of_id(field, id)?;
+        if shard.is_some_and(|s| s.part > 0 && !self.moved.values().any(|m| *m == s)) {
+            return Err(FieldError::new(field, "unknown_shard", "Mã bản ghi chỉ tới một cơ sở dữ liệu không có.", "The record id names a database that does not exist."));
+        }
+        Ok(shard)
+    }
+
     /// Every database the Worker binds and the national fan-out visits: each province's first,
     /// then the further parts in use, in order.
     pub fn shards(&self) -> Vec<ShardId> {
@@ -509,6 +537,25 @@ mod tests {
         assert_eq!(ShardMap::new(shard(31), &[("000.00.60.H27", hcm2)]).unwrap_err().code, "wrong_province");
         assert_eq!(ShardMap::new(shard(31), &[("000.00.60.H30", hcm2), ("000.00.60.H30", hcm2)]).unwrap_err().code, "duplicate");
         assert_eq!(ShardMap::new(shard(31), &[("x", hcm2)]).unwrap_err().field, "agency");
+    }
+
+    #[test]
+    fn the_routing_map_knows_the_parts_an_id_may_name() {
+        let hcm2 = shard(79).part(1).unwrap();
+        let map = ShardMap::new(shard(31), &[("000.00.60.H30", hcm2)]).unwrap();
+        assert_eq!(map.shard_of_id("id", &sharded_id(hcm2, &[1; 15])).unwrap(), Some(hcm2));
+        assert_eq!(map.shard_of_id("id", &sharded_id(shard(42), &[1; 15])).unwrap(), Some(shard(42)));
+        assert_eq!(map.shard_of_id("id", &"a".repeat(32)).unwrap(), None, "legacy: legacy_routes decides");
+        let e = map.shard_of_id("id", &sharded_id(shard(42).part(1).unwrap(), &[1; 15])).unwrap_err();
+        assert_eq!((e.field.as_str(), e.code.as_str()), ("id", "unknown_shard"));
+        assert_eq!(map.shard_of_id("payment_id", "x").unwrap_err().field, "payment_id");
+        // Markers are the references' letters: an id and a reference of one shard agree.
+        for s in map.shards() {
+            let id = sharded_id(s, &[0; 15]);
+            let r = sharded_reference(s, 0);
+            assert_eq!(id.as_bytes()[0].to_ascii_uppercase(), r.as_str().as_bytes()[2]);
+            assert_eq!(&id[1..3], &r.as_str()[3..5]);
+        }
     }
 
     #[test]
