@@ -12,6 +12,7 @@ use time::PrimitiveDateTime;
 
 use crate::api::{CertifyCopy, Digitization, SignRequest, SignedKind};
 use crate::dossier::DossierStatus;
+use crate::shard::ShardId;
 use crate::text_input::Reason;
 use crate::validation::FieldError;
 
@@ -191,6 +192,21 @@ pub fn verification_code(random: &[u8; 10]) -> String {
     format!("{}-{}", &digits[..5], &digits[5..])
 }
 
+/// The code printed on a signed document made in `shard`: the part's marker and the province's
+/// two digits, then [`verification_code`]'s ten, as `S42-7K3QX-M9P2D` (13 characters), so that a
+/// code typed from paper opens one shard (docs/SHARDING.md §3.2). Codes printed before sharding
+/// keep their 10 characters and are found through `legacy_routes`.
+pub fn sharded_verification_code(shard: ShardId, random: &[u8; 10]) -> String {
+    format!("{}{:02}-{}", shard.marker() as char, shard.code(), verification_code(random))
+}
+
+/// The shard a code from [`parse_lookup`] names: `None` for a 10-character code (made before
+/// sharding).
+pub fn code_shard(code: &str) -> Option<ShardId> {
+    let b = code.as_bytes();
+    (b.len() == 15 && b[3] == b'-').then(|| ShardId::from_marker(b[0], &b[1..3])).flatten()
+}
+
 /// What `GET /api/verify/{key}` looks up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Lookup {
@@ -217,11 +233,16 @@ pub fn parse_lookup(input: &str) -> Result<Lookup, FieldError> {
     if digits.len() == 10 && digits.bytes().all(|b| CODE_DIGITS.contains(&b)) {
         return Ok(Lookup::Code(format!("{}-{}", &digits[..5], &digits[5..])));
     }
+    // A code printed after sharding: marker, province, then the same ten digits.
+    let b = digits.as_bytes();
+    if b.len() == 13 && b.iter().all(|c| CODE_DIGITS.contains(c)) && ShardId::from_marker(b[0], &b[1..3]).is_some() {
+        return Ok(Lookup::Code(format!("{}-{}-{}", &digits[..3], &digits[3..8], &digits[8..])));
+    }
     Err(FieldError::new(
         "key",
         "invalid_format",
-        "Nhập mã kiểm tra in trên giấy tờ (10 ký tự, ví dụ 7K3QX-M9P2D) hoặc chọn tệp PDF.",
-        "Type the check code printed on the document (10 characters, e.g. 7K3QX-M9P2D) or pick the PDF.",
+        "Nhập mã kiểm tra in trên giấy tờ (10 ký tự như 7K3QX-M9P2D, hoặc 13 như S42-7K3QX-M9P2D) hoặc chọn tệp PDF.",
+        "Type the check code printed on the document (10 characters like 7K3QX-M9P2D, or 13 like S42-7K3QX-M9P2D) or pick the PDF.",
     ))
 }
 
@@ -592,6 +613,42 @@ mod tests {
             let c = verification_code(&[b; 10]);
             assert!(!c.contains(['I', 'L', 'O', 'U']), "{c}");
             assert_eq!(parse_lookup(&c).unwrap(), Lookup::Code(c));
+        }
+    }
+
+    #[test]
+    fn codes_printed_after_sharding_name_their_shard() {
+        let ha_tinh = ShardId::from_code("shard", 42).unwrap();
+        let code = sharded_verification_code(ha_tinh, &[0, 1, 2, 31, 30, 29, 64, 65, 200, 255]);
+        assert_eq!(code, "S42-012ZY-X018Z");
+        assert_eq!(parse_lookup(&code).unwrap(), Lookup::Code(code.clone()));
+        // Typed from paper: lower case, spaces, no hyphens, O for 0 and L for 1.
+        assert_eq!(parse_lookup(" s42 o12zy x0l8z ").unwrap(), Lookup::Code(code.clone()));
+        assert_eq!(code_shard(&code), Some(ha_tinh));
+        let hcm2 = ShardId::from_code("shard", 79).unwrap().part(1).unwrap();
+        let c2 = sharded_verification_code(hcm2, &[7; 10]);
+        assert!(c2.starts_with("T79-"), "{c2}");
+        assert_eq!(code_shard(&c2), Some(hcm2));
+        // A code made before sharding names none.
+        assert_eq!(code_shard(&verification_code(&[7; 10])), None);
+        // 13 characters that are not marker + a province: refused, and the message still says 10.
+        for bad in ["A42-012ZY-X018Z", "S30-012ZY-X018Z", "S4X-012ZY-X018Z", "S87012ZYX018Z", "S42-012ZY-X018", "S42-012ZY-X018ZZ"] {
+            let e = parse_lookup(bad).unwrap_err();
+            assert_eq!((e.field.as_str(), e.code.as_str()), ("key", "invalid_format"), "{bad}");
+            assert!(e.message_vi.contains("10 ký tự") && e.message_vi.contains("13"), "{}", e.message_vi);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn sharded_document_codes_round_trip(i in 0usize..34, part in 0u8..ShardId::MAX_PARTS, random in proptest::prelude::any::<[u8; 10]>()) {
+            let s = ShardId::all().nth(i).unwrap().part(part).unwrap();
+            let code = sharded_verification_code(s, &random);
+            proptest::prop_assert_eq!(code.len(), 15);
+            proptest::prop_assert_eq!(parse_lookup(&code).unwrap(), Lookup::Code(code.clone()));
+            proptest::prop_assert_eq!(parse_lookup(&code.to_lowercase().replace('-', " ")).unwrap(), Lookup::Code(code.clone()));
+            proptest::prop_assert_eq!(code_shard(&code), Some(s));
+            proptest::prop_assert_eq!(code_shard(&verification_code(&random)), None);
         }
     }
 
