@@ -265,8 +265,11 @@ fn pay_link_mac(key: &[u8], dossier_id: &str, notice_id: &str, expires_at: i64) 
     mac
 }
 
+/// A record id: lower-case hex as made before sharding, or one that names its shard (`s42…`,
+/// `crate::shard::sharded_id`), so pay links keep working when ids carry the province.
 fn is_id(s: &str) -> bool {
-    (16..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    let hex = (16..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
+    hex || matches!(crate::shard::shard_of_id("id", s), Ok(Some(_)))
 }
 
 impl PayLink {
@@ -509,6 +512,12 @@ mod tests {
             assert_eq!(PayLink::verify(key, bad, 0), Err(PayLinkError::Invalid), "{bad}");
         }
         assert!(!PayLinkError::Expired.message_vi().is_empty());
+        // Ids that name their shard (#20) sign and verify like the old ones.
+        let shard = crate::shard::ShardId::from_code("shard", 42).unwrap();
+        let sharded = PayLink { dossier_id: crate::shard::sharded_id(shard, &[9; 15]), notice_id: crate::shard::sharded_id(shard, &[3; 15]), expires_at: 1_000 };
+        assert_eq!(PayLink::verify(key, &sharded.sign(key), 0), Ok(sharded.clone()));
+        let not_a_shard = sharded.sign(key).replacen("s42", "s30", 1);
+        assert_eq!(PayLink::verify(key, &not_a_shard, 0), Err(PayLinkError::Invalid));
     }
 
     #[test]
