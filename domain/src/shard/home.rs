@@ -544,6 +544,69 @@ mod tests {
         ("report.close", National),
     ];
 
+    /// The action argument of every `audit::stmt(d1, staff, at, ACTION, …)` and
+    /// `audit::stmt_in(d1, staff, agency, at, ACTION, …)` call in functions/src, as written.
+    fn audit_calls_in_the_worker() -> Vec<(String, String)> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p.extension().is_some_and(|e| e == "rs") {
+                    out.push(p);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../functions/src")), &mut files);
+        let mut calls = Vec::new();
+        for path in files {
+            let src = std::fs::read_to_string(&path).unwrap();
+            for (call, index) in [("audit::stmt(", 3), ("audit::stmt_in(", 4)] {
+                for (at, _) in src.match_indices(call) {
+                    // Split the arguments at depth-1 commas (strings here hold no parentheses
+                    // or commas that matter: the action is a plain literal or an expression).
+                    let mut depth = 1;
+                    let mut args = vec![String::new()];
+                    for c in src[at + call.len()..].chars() {
+                        match c {
+                            '(' | '[' | '{' => depth += 1,
+                            ')' | ']' | '}' => depth -= 1,
+                            ',' if depth == 1 => {
+                                args.push(String::new());
+                                continue;
+                            }
+                            _ => {}
+                        }
+                        if depth == 0 {
+                            break;
+                        }
+                        args.last_mut().unwrap().push(c);
+                    }
+                    let file = path.strip_prefix(concat!(env!("CARGO_MANIFEST_DIR"), "/../functions/src")).unwrap().display().to_string();
+                    calls.push((file, args.get(index).map(|a| a.trim().to_string()).unwrap_or_default()));
+                }
+            }
+        }
+        calls
+    }
+
+    #[test]
+    fn every_literal_action_the_worker_audits_has_a_home() {
+        let calls = audit_calls_in_the_worker();
+        assert!(calls.len() >= 30, "found {} audit calls: is the scan still right?", calls.len());
+        let mut literals = 0;
+        for (file, action) in &calls {
+            if let Some(name) = action.strip_prefix('"').and_then(|a| a.strip_suffix('"')) {
+                literals += 1;
+                assert!(audit_home(name).is_some(), "{file}: audit action {name:?} has no home (add it to shard::home::AUDIT_HOMES)");
+                assert!(AUDITED.iter().any(|(a, _)| a == &name), "{file}: {name:?} is missing from AUDITED below");
+            }
+        }
+        // The rest are computed: dossier commands, bill and report decisions, `refund.{status}`.
+        assert!(literals >= 25, "{literals} literal actions");
+    }
+
     #[test]
     fn every_audited_action_has_one_home() {
         for (action, home) in AUDITED {
