@@ -46,8 +46,9 @@ fn openapi_document_is_served() {
 
 #[test]
 fn app_routes_fall_back_to_the_single_page_app() {
-    // The landing pages get the landing bundle; every other page, the whole app.
-    for (path, landing) in [
+    // The landing pages are written by the Worker (no wasm: their own small script); every
+    // other page is the whole app.
+    for (path, written) in [
         ("/", true),
         ("/?agency=000.10.51.H27", true),
         ("/co-quan", true),
@@ -61,8 +62,9 @@ fn app_routes_fall_back_to_the_single_page_app() {
         assert_eq!(resp.status(), 200, "{path}");
         let html = resp.text().unwrap();
         assert!(html.contains("<html lang=\"vi\">"), "{path}");
-        assert_eq!(html.contains("/pkg/motcua_landing.js"), landing, "{path}");
-        assert_eq!(html.contains("/pkg/motcua.js"), !landing, "{path}");
+        assert_eq!(html.contains("/page.js?v="), written, "{path}");
+        assert_eq!(html.contains("/pkg/"), !written, "{path}");
+        assert_eq!(html.contains("/pkg/motcua.js"), !written, "{path}");
     }
 }
 
@@ -78,13 +80,15 @@ fn secrets_never_reach_the_browser_bundles() {
         .collect();
     assert!(secrets.len() >= 6, "{secrets:?}");
     let mut checked = 0;
-    for entry in std::fs::read_dir(root.join("dist/pkg")).expect("built app in dist/pkg") {
-        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+    let bundles = std::fs::read_dir(root.join("dist/pkg")).expect("built app in dist/pkg").map(|e| e.unwrap().path());
+    // The landing pages' script too (public/page.js).
+    for path in bundles.chain([root.join("dist/page.js")]) {
+        let bytes = std::fs::read(path).unwrap();
         let text = String::from_utf8_lossy(&bytes);
         for s in &secrets {
             assert!(!text.contains(s.as_str()), "a secret is in the app bundle");
         }
         checked += 1;
     }
-    assert!(checked >= 6, "the three bundles (js + wasm each) checked");
+    assert!(checked >= 5, "the two bundles (js + wasm each) and page.js checked");
 }
