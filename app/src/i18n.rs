@@ -14,20 +14,8 @@ use crate::storage;
 
 const KEY: &str = "motcua.lang";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Vi,
-    En,
-}
-
-impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Vi => "vi",
-            Lang::En => "en",
-        }
-    }
-}
+/// The domain's, which the Worker's pages are written in too (`motcua_domain::pages`).
+pub use motcua_domain::pages::Lang;
 
 thread_local! {
     static LANG: Cell<Option<Lang>> = const { Cell::new(None) };
@@ -41,35 +29,21 @@ pub fn lang() -> Lang {
     }
     LANG.with(|cell| {
         cell.get().unwrap_or_else(|| {
-            let l = if storage::get(KEY).as_deref() == Some("en") { Lang::En } else { Lang::Vi };
+            let l = Lang::from_code(storage::get(KEY).as_deref());
             cell.set(Some(l));
             l
         })
     })
 }
 
-/// The language for the domain's page renderers (`motcua_domain::pages`).
-pub fn page_lang() -> motcua_domain::pages::Lang {
-    match lang() {
-        Lang::Vi => motcua_domain::pages::Lang::Vi,
-        Lang::En => motcua_domain::pages::Lang::En,
-    }
-}
-
 /// The text in the current language.
 pub fn t(vi: &'static str, en: &'static str) -> &'static str {
-    match lang() {
-        Lang::Vi => vi,
-        Lang::En => en,
-    }
+    lang().t(vi, en)
 }
 
 /// The same for owned texts (formatted ones, server and domain messages).
 pub fn pick(vi: String, en: String) -> String {
-    match lang() {
-        Lang::Vi => vi,
-        Lang::En => en,
-    }
+    lang().pick(vi, en)
 }
 
 /// Marks the document with the language (`<html lang>`), for screen readers and hyphenation.
@@ -95,5 +69,5 @@ pub fn switch_to(l: Lang) {
 }
 
 pub fn app_name() -> &'static str {
-    t("Dịch vụ công Một cửa", "One-Stop Public Services")
+    lang().app_name()
 }

@@ -290,6 +290,15 @@ pub fn parse_iso_date(field: &str, input: &str) -> Result<Date, FieldError> {
     Date::from_calendar_date(year, month, day).map_err(|_| bad())
 }
 
+/// An ISO date as Vietnamese readers write it: `2026-11-24` → `24/11/2026`; anything else is
+/// shown as it came.
+pub fn date_vn(iso: &str) -> String {
+    match iso.split('-').collect::<Vec<_>>().as_slice() {
+        [y, m, d] => format!("{d}/{m}/{y}"),
+        _ => iso.to_string(),
+    }
+}
+
 pub fn format_iso_date(date: Date) -> String {
     format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
 }

@@ -8,12 +8,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::support::{agency_code, app};
-
-fn today_vn() -> String {
-    let now = time::OffsetDateTime::now_utc().to_offset(time::UtcOffset::from_hms(7, 0, 0).unwrap());
-    format!("{:04}-{:02}-{:02}", now.year(), now.month() as u8, now.day())
-}
+use crate::support::{agency_code, app, today_vn};
 
 fn fixed_version(from: &str, basis: &str, amount: i64) -> Value {
     json!({"effective_from": from, "legal_basis": basis, "lines": [{

@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 use crate::callbacks::{daison_vnpay_config, vnpay_config, vnpay_ipn, vnpay_result};
 use crate::payments::{dossier_awaiting_payment, Fixture};
-use crate::support::{agency_code, app, dev_var, expect_error, remember_secret};
+use crate::support::{agency_code, app, dev_var, expect_error, remember_secret, today_vn};
 
 /// Đại Sơn's own sandbox merchant (scripts/gen_demo_sql.py seals the same values).
 pub const DAISON_VNPAY_SECRET: &str = "DAISONDEVVNPAYHASHSECRET00000001";
@@ -324,10 +324,6 @@ fn a_line_without_its_beneficiary_cannot_be_paid_online_and_the_switch_is_enforc
     let (code, _) = expect_error(resp, 409);
     assert_eq!(code, "online_payment_off");
     admin.put_json(&format!("/api/admin/agencies/{dai_son}/procedures/1.004873"), &json!({"online_payment": true}));
-}
-
-fn today_vn() -> String {
-    time::OffsetDateTime::now_utc().to_offset(time::UtcOffset::from_hms(7, 0, 0).unwrap()).date().to_string()
 }
 
 /// A Sơn Tây dossier paid by VNPay (the deployment's merchant); answers its reference.

@@ -36,6 +36,11 @@ extern "C" fn stop_servers() {
     }
 }
 
+/// Today in Vietnam (UTC+7), `YYYY-MM-DD`, as the Worker dates fee versions.
+pub fn today_vn() -> String {
+    time::OffsetDateTime::now_utc().to_offset(time::UtcOffset::from_hms(7, 0, 0).unwrap()).date().to_string()
+}
+
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }

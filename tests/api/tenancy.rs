@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 
 use crate::payments::{dossier_awaiting_payment, Fixture};
-use crate::support::{agency_code, app, expect_error, Session};
+use crate::support::{agency_code, app, expect_error, today_vn, Session};
 
 const HAI_DUONG: &str = "000.00.00.H23";
 const DONG_THAP: &str = "000.00.00.H20";
@@ -175,12 +175,6 @@ fn every_role_pair_is_denied_the_other_tenants_dossiers_payments_and_agencies() 
 }
 
 // ---- the national catalog ----
-
-/// Today in Vietnam (UTC+7), as the Worker dates fee versions.
-fn today_vn() -> String {
-    let now = time::OffsetDateTime::now_utc().to_offset(time::UtcOffset::from_hms(7, 0, 0).unwrap());
-    format!("{:04}-{:02}-{:02}", now.year(), now.month() as u8, now.day())
-}
 
 fn fixed_version(from: &str, basis: &str, amount: i64) -> Value {
     json!({"effective_from": from, "legal_basis": basis, "lines": [{

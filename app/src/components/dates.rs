@@ -17,10 +17,5 @@ pub fn datetime_vn(rfc3339: &str) -> String {
     format!("{:02}/{:02}/{} {:02}:{:02}", t.day(), u8::from(t.month()), t.year(), t.hour(), t.minute())
 }
 
-/// `2026-11-24` → `24/11/2026`.
-pub fn date_vn(iso: &str) -> String {
-    match iso.split('-').collect::<Vec<_>>().as_slice() {
-        [y, m, d] => format!("{d}/{m}/{y}"),
-        _ => iso.to_string(),
-    }
-}
+/// `2026-11-24` → `24/11/2026` (the domain's, so the Worker's pages write dates the same way).
+pub use motcua_domain::calendar::date_vn;

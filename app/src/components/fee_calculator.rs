@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use motcua_domain::pages;
 
 use super::form::Errors;
-use crate::i18n::page_lang;
+use crate::i18n::lang;
 
 /// Today's date in Vietnam (UTC+7), from the browser's clock.
 pub fn today_vn() -> time::Date {
@@ -62,7 +62,7 @@ pub fn FeeCalculator(
                 }
             }).collect_view()}
             // The table (or why there is none) as the Worker's page writes it.
-            <div class="fee-lines" aria-live="polite" inner_html=move || pages::procedure::fee_lines(&breakdown(), page_lang())></div>
+            <div class="fee-lines" aria-live="polite" inner_html=move || pages::procedure::fee_lines(&breakdown(), lang())></div>
         </div>
     }
 }

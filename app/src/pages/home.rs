@@ -83,7 +83,7 @@ pub fn Home() -> impl IntoView {
                         Ok(list) => {
                             // The cards as the Worker's page writes them (one renderer for both).
                             let cards: Vec<Card> = list.iter().map(|summary| Card { summary, field: "" }).collect();
-                            let html = pages::home::cards(&cards, i18n::page_lang());
+                            let html = pages::home::cards(&cards, i18n::lang());
                             view! { <ul class="cards" aria-label=t("Danh sách thủ tục", "Procedures") inner_html=html></ul> }.into_any()
                         }
                         Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),

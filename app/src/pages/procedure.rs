@@ -42,7 +42,7 @@ pub fn ProcedurePage() -> impl IntoView {
                             view! {
                                 <h1>{d.summary.name.clone()}</h1>
                                 // The facts and documents as the Worker's page writes them.
-                                <div class="procedure-facts" inner_html=pages::procedure::facts(&d, i18n::page_lang())></div>
+                                <div class="procedure-facts" inner_html=pages::procedure::facts(&d, i18n::lang())></div>
                                 <h2>{t("Phí, lệ phí", "Fees and charges")}</h2>
                                 {match fees {
                                     Some(schedule) => {
@@ -51,7 +51,7 @@ pub fn ProcedurePage() -> impl IntoView {
                                     }
                                     None => view! { <p>{t("Không thu phí, lệ phí.", "No fees or charges.")}</p> }.into_any(),
                                 }}
-                                {online_only.map(|o| view! { <div inner_html=pages::procedure::online_only(&o, i18n::page_lang())></div> })}
+                                {online_only.map(|o| view! { <div inner_html=pages::procedure::online_only(&o, i18n::lang())></div> })}
                                 <div class="actions">{start}</div>
                             }.into_any()
                         }

@@ -69,11 +69,3 @@ pub struct Chosen<'a> {
     pub code: &'a str,
     pub name: &'a str,
 }
-
-/// `2026-11-24` → `24/11/2026`.
-fn date_vn(iso: &str) -> String {
-    match iso.split('-').collect::<Vec<_>>().as_slice() {
-        [y, m, d] => format!("{d}/{m}/{y}"),
-        _ => iso.to_string(),
-    }
-}

@@ -6,7 +6,8 @@
 use serde_json::{Map, Value};
 use time::Date;
 
-use super::{date_vn, home::choose_then, Chosen, Lang};
+use super::{home::choose_then, Chosen, Lang};
+use crate::calendar::date_vn;
 use crate::api::ProcedureDetail;
 use crate::fee::{self, FeeBreakdown, FeeSchedule, InputKind};
 use crate::html::{escape, url_component};

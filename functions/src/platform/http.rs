@@ -30,12 +30,7 @@ impl Ctx {
     /// The first value of a query parameter, percent-decoded (form encoding: `+` is a space;
     /// leniently, as browsers do: a stray `%` stays, bytes that are not UTF-8 become U+FFFD).
     pub fn query(&self, name: &str) -> Option<String> {
-        self.raw_query()
-            .split('&')
-            .filter(|part| !part.is_empty())
-            .map(|part| part.split_once('=').unwrap_or((part, "")))
-            .find(|(k, _)| motcua_domain::gateway::form_decode_lenient(k) == name)
-            .map(|(_, v)| motcua_domain::gateway::form_decode_lenient(v))
+        self.query_pairs().into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
     }
 
     /// Every query parameter in order, percent-decoded as [`Self::query`] decodes them.
