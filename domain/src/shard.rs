@@ -49,7 +49,7 @@ use std::fmt;
 mod home;
 mod ids;
 
-pub use home::{audit_home, home_of, CrossReference, Home, Table, AUDIT_HOMES, CROSS_HOME_REFERENCES, DOSSIER_AUDIT_ACTIONS, TABLES};
+pub use home::{audit_home, home_of, misplaced, tables_named, CrossReference, Home, Table, AUDIT_HOMES, CROSS_HOME_REFERENCES, DOSSIER_AUDIT_ACTIONS, TABLES};
 pub use ids::{shard_of_check_code, shard_of_id, sharded_check_code, sharded_id};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};

@@ -12,7 +12,8 @@
 use motcua_domain::citizen::Phone;
 use motcua_domain::notify::{self, Channel, Channels, Notice, ZnsTemplate};
 use serde::{Deserialize, Serialize};
-use worker::{D1Database, Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder};
+use worker::{Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder};
+use crate::platform::db::Db;
 
 use crate::platform::{clock, config, random};
 
@@ -86,7 +87,7 @@ pub struct Recipient {
 /// The recipient of a dossier's or a bill's notices: the account `owner` (its e-mail and
 /// channels) reached at `phone` (the dossier's contact number); without an account, the account
 /// that owns `phone`, if any; else SMS to `phone`.
-pub async fn recipient(d1: &D1Database, owner: Option<&str>, phone: Option<Phone>) -> Recipient {
+pub async fn recipient(d1: &Db, owner: Option<&str>, phone: Option<Phone>) -> Recipient {
     let account = match (owner, &phone) {
         (Some(id), _) => crate::auth::repo::citizen_by_id(d1, id).await.ok().flatten(),
         (None, Some(p)) => crate::auth::repo::citizen_by_phone(d1, p.as_str()).await.ok().flatten(),
@@ -208,7 +209,7 @@ async fn attempt(message: &OutboxMessage, env: &Env) -> Delivery {
 async fn deliver_to_citizen(message: &OutboxMessage, env: &Env) -> Option<u32> {
     let (id, channel, recipient) = message.addressed()?;
     let outcome = attempt(message, env).await;
-    let Ok(d1) = env.d1(config::DB) else {
+    let Ok(d1) = crate::platform::shards::national(env) else {
         return matches!(outcome, Delivery::Retry(_)).then_some(RETRY_DELAYS[0]);
     };
     let at = clock::rfc3339(clock::now());
@@ -251,7 +252,7 @@ async fn deliver_to_citizen(message: &OutboxMessage, env: &Env) -> Option<u32> {
 /// Counts a failed attempt in `message_deliveries`; answers the attempts so far.
 #[allow(clippy::too_many_arguments)]
 async fn record_failure(
-    d1: &D1Database,
+    d1: &Db,
     message: &OutboxMessage,
     id: &str,
     channel: Channel,

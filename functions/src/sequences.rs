@@ -114,7 +114,9 @@ async fn floor(env: &Env, name: &str) -> Result<u64> {
         n: Option<f64>,
     }
     let parts: Vec<&str> = name.split(':').collect();
-    let d1 = env.d1(config::DB)?;
+    // Every counter's name carries its agency, whose shard holds the rows it counts.
+    let Some(agency) = parts.get(1) else { return Ok(0) };
+    let d1 = crate::platform::shards::of_agency(env, "agency", agency).map_err(|e| worker::Error::RustError(e.to_string()))?;
     let stmt = match parts.as_slice() {
         ["dossier", agency, date] | ["bill", agency, _, date] => {
             let Some(day) = yymmdd(date) else { return Ok(0) };

@@ -218,6 +218,92 @@ pub fn audit_home(action: &str) -> Option<Home> {
         .map(|(_, home)| *home)
 }
 
+/// The tables a statement names, in order of first mention: every word of the SQL that is a
+/// table of [`TABLES`], outside string literals and comments, and not a column written after a
+/// `.` (`d.staff` is a column, `staff s` a table). A column named like a table and written
+/// bare would count too; no column of today's schema is named like a table.
+pub fn tables_named(sql: &str) -> Vec<&'static str> {
+    let bytes = sql.as_bytes();
+    let mut found: Vec<&'static str> = Vec::new();
+    let mut i = 0;
+    let mut after_dot = false;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if c == b'\'' {
+            i += 1;
+            while i < bytes.len() {
+                if bytes[i] == b'\'' {
+                    if bytes.get(i + 1) == Some(&b'\'') {
+                        i += 2;
+                        continue;
+                    }
+                    break;
+                }
+                i += 1;
+            }
+            i += 1;
+            after_dot = false;
+        } else if c == b'-' && bytes.get(i + 1) == Some(&b'-') {
+            while i < bytes.len() && bytes[i] != b'\n' {
+                i += 1;
+            }
+        } else if c == b'/' && bytes.get(i + 1) == Some(&b'*') {
+            i += 2;
+            while i + 1 < bytes.len() && !(bytes[i] == b'*' && bytes[i + 1] == b'/') {
+                i += 1;
+            }
+            i += 2;
+        } else if c.is_ascii_alphabetic() || c == b'_' || c == b'"' || c == b'`' || c == b'[' {
+            let (start, end, next) = match c {
+                b'"' | b'`' | b'[' => {
+                    let close = if c == b'[' { b']' } else { c };
+                    let end = bytes[i + 1..]
+                        .iter()
+                        .position(|b| *b == close)
+                        .map(|p| i + 1 + p)
+                        .unwrap_or(bytes.len());
+                    (i + 1, end, end + 1)
+                }
+                _ => {
+                    let end = bytes[i..]
+                        .iter()
+                        .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+                        .map(|p| i + p)
+                        .unwrap_or(bytes.len());
+                    (i, end, end)
+                }
+            };
+            let word = &sql[start..end.min(sql.len())];
+            if !after_dot {
+                if let Some(t) = TABLES.iter().find(|t| t.name.eq_ignore_ascii_case(word)) {
+                    if !found.contains(&t.name) {
+                        found.push(t.name);
+                    }
+                }
+            }
+            after_dot = false;
+            i = next;
+        } else {
+            if !c.is_ascii_whitespace() {
+                after_dot = c == b'.';
+            }
+            i += 1;
+        }
+    }
+    found
+}
+
+/// The first table `sql` names that does not live in `home` (a table of [`Home::Both`] lives in
+/// either): what the Worker's handle of that home refuses to prepare.
+pub fn misplaced(sql: &str, home: Home) -> Option<&'static str> {
+    if home == Both {
+        return None;
+    }
+    tables_named(sql)
+        .into_iter()
+        .find(|t| home_of(t).is_some_and(|h| h != Both && h != home))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -624,5 +710,37 @@ mod tests {
         }
         // Each table an audited entity lives in is in the home its actions say.
         assert_eq!(home_of("audit_log"), Some(Both));
+    }
+
+    #[test]
+    fn tables_named_skips_strings_comments_and_qualified_columns() {
+        let sql = "SELECT d.id, s.staff, 'dossiers' AS x FROM payments p -- staff\n JOIN \"bills\" b ON b.id = p.bill_id /* agencies */";
+        assert_eq!(tables_named(sql), vec!["payments", "bills"]);
+        assert_eq!(
+            tables_named("INSERT INTO audit_log (action) VALUES ('it''s agencies')"),
+            vec!["audit_log"]
+        );
+        assert_eq!(
+            tables_named("SELECT name FROM agencies a JOIN dossiers d ON d.agency_code = a.code"),
+            vec!["agencies", "dossiers"]
+        );
+        assert!(tables_named("SELECT platform_bill, agency_code FROM x").is_empty());
+    }
+
+    #[test]
+    fn misplaced_names_the_table_of_the_other_home() {
+        let join = "SELECT a.name FROM dossiers d JOIN agencies a ON a.code = d.agency_code";
+        assert_eq!(misplaced(join, Shard), Some("agencies"));
+        assert_eq!(misplaced(join, National), Some("dossiers"));
+        assert_eq!(misplaced(join, Both), None);
+        assert_eq!(
+            misplaced("INSERT INTO audit_log (action) VALUES (?1)", Shard),
+            None
+        );
+        assert_eq!(
+            misplaced("INSERT INTO audit_log (action) VALUES (?1)", National),
+            None
+        );
+        assert_eq!(misplaced("SELECT 1", National), None);
     }
 }

@@ -268,7 +268,7 @@ async fn finish(ctx: &Ctx) -> Result<(String, String), Fail> {
 /// Finds the account the linking rule names and writes the link, guarded by the state it was
 /// decided from; a lost race (another log-in of the same person at the same moment) is decided
 /// again on a fresh read.
-async fn open_account(d1: &worker::D1Database, who: &portal::NationalIdentity) -> Result<String, Fail> {
+async fn open_account(d1: &crate::platform::db::Db, who: &portal::NationalIdentity) -> Result<String, Fail> {
     for _ in 0..3 {
         let by_subject = repo::citizen_by_national_sub(d1, &who.subject).await?.map(|r| r.account());
         let by_id = repo::citizen_by_verified_id(d1, who.id_number.as_str()).await?.map(|r| r.account());

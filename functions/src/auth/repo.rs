@@ -6,7 +6,7 @@ use motcua_domain::auth::otp::{self, Guard};
 use motcua_domain::auth::StaffRole;
 use serde::Deserialize;
 use worker::wasm_bindgen::JsValue;
-use worker::D1Database;
+use crate::platform::db::Db;
 
 use crate::platform::db;
 use crate::platform::error::ApiError;
@@ -25,7 +25,7 @@ struct Times {
 }
 
 /// When codes were sent to `phone` and from `ip_hash` since `since`.
-pub async fn sends_since(d1: &D1Database, phone: &str, ip_hash: &str, since: i64) -> Result<(Vec<i64>, Vec<i64>), ApiError> {
+pub async fn sends_since(d1: &Db, phone: &str, ip_hash: &str, since: i64) -> Result<(Vec<i64>, Vec<i64>), ApiError> {
     let phone_rows: Vec<Times> = db::all(
         d1.prepare("SELECT created_at FROM otp_codes WHERE phone = ?1 AND created_at > ?2")
             .bind(&[phone.into(), n(since)])?,
@@ -45,7 +45,7 @@ struct GuardRow {
     locked_until: Option<i64>,
 }
 
-pub async fn guard(d1: &D1Database, phone: &str) -> Result<Guard, ApiError> {
+pub async fn guard(d1: &Db, phone: &str) -> Result<Guard, ApiError> {
     let row: Option<GuardRow> =
         db::first(d1.prepare("SELECT failures, locked_until FROM otp_guards WHERE phone = ?1").bind(&[phone.into()])?)
             .await?;
@@ -55,7 +55,7 @@ pub async fn guard(d1: &D1Database, phone: &str) -> Result<Guard, ApiError> {
 /// Stores a new code unless one was sent less than `resend_after` seconds ago (checked in the
 /// same statement, so two racing requests cannot both send). Returns the row id, or `None`.
 pub async fn insert_code(
-    d1: &D1Database,
+    d1: &Db,
     phone: &str,
     code_hash: &str,
     ip_hash: &str,
@@ -79,7 +79,7 @@ pub async fn insert_code(
     Ok(row.map(|r| r.id))
 }
 
-pub async fn delete_code(d1: &D1Database, id: i64) -> Result<(), ApiError> {
+pub async fn delete_code(d1: &Db, id: i64) -> Result<(), ApiError> {
     d1.prepare("DELETE FROM otp_codes WHERE id = ?1").bind(&[n(id)])?.run().await?;
     Ok(())
 }
@@ -93,7 +93,7 @@ pub struct CodeRow {
 }
 
 /// The latest code sent to a number (earlier ones no longer count).
-pub async fn latest_code(d1: &D1Database, phone: &str) -> Result<Option<CodeRow>, ApiError> {
+pub async fn latest_code(d1: &Db, phone: &str) -> Result<Option<CodeRow>, ApiError> {
     db::first(
         d1.prepare("SELECT id, code_hash, expires_at, consumed FROM otp_codes WHERE phone = ?1 ORDER BY id DESC LIMIT 1")
             .bind(&[phone.into()])?,
@@ -105,7 +105,7 @@ pub async fn latest_code(d1: &D1Database, phone: &str) -> Result<Option<CodeRow>
 /// each get their own number: [`Guard::reserve`](motcua_domain::auth::otp::Guard::reserve) in SQL
 /// (the try that reaches the limit sets the lock; a lock that has run out starts again at 1).
 /// Returns the try's number, or `None` when the number is locked and nothing may be compared.
-pub async fn reserve_try(d1: &D1Database, phone: &str, now: i64) -> Result<Option<u32>, ApiError> {
+pub async fn reserve_try(d1: &Db, phone: &str, now: i64) -> Result<Option<u32>, ApiError> {
     #[derive(Deserialize)]
     struct Failures {
         failures: i64,
@@ -126,7 +126,7 @@ pub async fn reserve_try(d1: &D1Database, phone: &str, now: i64) -> Result<Optio
 }
 
 /// A right code: the number's count starts again.
-pub async fn clear_guard(d1: &D1Database, phone: &str) -> Result<(), ApiError> {
+pub async fn clear_guard(d1: &Db, phone: &str) -> Result<(), ApiError> {
     d1.prepare("DELETE FROM otp_guards WHERE phone = ?1").bind(&[phone.into()])?.run().await?;
     Ok(())
 }
@@ -137,23 +137,23 @@ pub const ADDRESS_TRIES: crate::platform::address_limit::Limit =
 
 /// Reserves one of the client address's wrong tries within the window before a code is
 /// compared (the count and the insert are one statement). `None`: the address has used them all.
-pub async fn reserve_address_try(d1: &D1Database, ip_hash: &str, now: i64) -> Result<Option<i64>, ApiError> {
+pub async fn reserve_address_try(d1: &Db, ip_hash: &str, now: i64) -> Result<Option<i64>, ApiError> {
     ADDRESS_TRIES.reserve(d1, ip_hash, now).await
 }
 
 /// Gives back a reserved address try that was not a wrong code (right, or not compared).
-pub async fn release_address_try(d1: &D1Database, id: i64) -> Result<(), ApiError> {
+pub async fn release_address_try(d1: &Db, id: i64) -> Result<(), ApiError> {
     ADDRESS_TRIES.release(d1, id).await
 }
 
 /// The oldest wrong try of the address still inside the window (for `Retry-After`).
-pub async fn oldest_address_try(d1: &D1Database, ip_hash: &str, now: i64) -> Result<Option<i64>, ApiError> {
+pub async fn oldest_address_try(d1: &Db, ip_hash: &str, now: i64) -> Result<Option<i64>, ApiError> {
     ADDRESS_TRIES.oldest(d1, ip_hash, now).await
 }
 
 /// Scheduled: drops the per-address wrong tries (and wrong bill look-ups) that have left their window.
 pub async fn forget_old_address_tries(env: &worker::Env) -> Result<usize, ApiError> {
-    let d1 = env.d1(crate::platform::config::DB)?;
+    let d1 = crate::platform::shards::national(env)?;
     let now = (worker::Date::now().as_millis() / 1000) as i64;
     Ok(ADDRESS_TRIES.forget_old(&d1, now).await?
         + crate::bill::public::LOOKUP_MISSES.forget_old(&d1, now).await?
@@ -162,7 +162,7 @@ pub async fn forget_old_address_tries(env: &worker::Env) -> Result<usize, ApiErr
 
 /// Counts a wrong code against the code itself; `burn` (the try that locked the number) makes it
 /// unusable, so after the lock a new code must be asked for.
-pub async fn count_wrong_try(d1: &D1Database, id: i64, burn: bool) -> Result<(), ApiError> {
+pub async fn count_wrong_try(d1: &Db, id: i64, burn: bool) -> Result<(), ApiError> {
     d1.prepare("UPDATE otp_codes SET attempts = attempts + 1, consumed = MAX(consumed, ?2) WHERE id = ?1")
         .bind(&[n(id), n(burn as i64)])?
         .run()
@@ -172,7 +172,7 @@ pub async fn count_wrong_try(d1: &D1Database, id: i64, burn: bool) -> Result<(),
 
 /// Marks the code used if it still is live; false when another request used (or a lock burnt)
 /// it first, or it expired meanwhile.
-pub async fn consume_code(d1: &D1Database, id: i64, now: i64) -> Result<bool, ApiError> {
+pub async fn consume_code(d1: &Db, id: i64, now: i64) -> Result<bool, ApiError> {
     let result = d1
         .prepare("UPDATE otp_codes SET consumed = 1 WHERE id = ?1 AND consumed = 0 AND expires_at > ?2")
         .bind(&[n(id), n(now)])?
@@ -184,7 +184,7 @@ pub async fn consume_code(d1: &D1Database, id: i64, now: i64) -> Result<bool, Ap
 /// Sandbox only: moves a number's codes and its lock `seconds` into the past (to test expiry,
 /// resend and the end of a lock).
 #[cfg(feature = "sandbox")]
-pub async fn age_codes(d1: &D1Database, phone: &str, seconds: i64) -> Result<usize, ApiError> {
+pub async fn age_codes(d1: &Db, phone: &str, seconds: i64) -> Result<usize, ApiError> {
     let results = d1
         .batch(vec![
             d1.prepare("UPDATE otp_codes SET created_at = created_at - ?2, expires_at = expires_at - ?2 WHERE phone = ?1")
@@ -228,16 +228,16 @@ impl CitizenRow {
 
 const CITIZEN_COLUMNS: &str = "id, phone, full_name, citizen_id, email, address, national_sub, profile_confirmed, notify_channels";
 
-pub async fn citizen_by_phone(d1: &D1Database, phone: &str) -> Result<Option<CitizenRow>, ApiError> {
+pub async fn citizen_by_phone(d1: &Db, phone: &str) -> Result<Option<CitizenRow>, ApiError> {
     db::first(d1.prepare(format!("SELECT {CITIZEN_COLUMNS} FROM citizens WHERE phone = ?1")).bind(&[phone.into()])?).await
 }
 
-pub async fn citizen_by_id(d1: &D1Database, id: &str) -> Result<Option<CitizenRow>, ApiError> {
+pub async fn citizen_by_id(d1: &Db, id: &str) -> Result<Option<CitizenRow>, ApiError> {
     db::first(d1.prepare(format!("SELECT {CITIZEN_COLUMNS} FROM citizens WHERE id = ?1")).bind(&[id.into()])?).await
 }
 
 /// The citizen of an unexpired session, in one read (every citizen request starts with it).
-pub async fn citizen_of_session(d1: &D1Database, token_hash: &str, now: i64) -> Result<Option<CitizenRow>, ApiError> {
+pub async fn citizen_of_session(d1: &Db, token_hash: &str, now: i64) -> Result<Option<CitizenRow>, ApiError> {
     db::first(
         d1.prepare(format!(
             "SELECT {CITIZEN_COLUMNS} FROM citizens WHERE id = \
@@ -249,7 +249,7 @@ pub async fn citizen_of_session(d1: &D1Database, token_hash: &str, now: i64) -> 
 }
 
 /// The citizen with this number, created on first log-in.
-pub async fn citizen_for_phone(d1: &D1Database, phone: &str, new_id: &str, now_iso: &str) -> Result<CitizenRow, ApiError> {
+pub async fn citizen_for_phone(d1: &Db, phone: &str, new_id: &str, now_iso: &str) -> Result<CitizenRow, ApiError> {
     d1.prepare("INSERT INTO citizens (id, phone, created_at) VALUES (?1, ?2, ?3) ON CONFLICT (phone) DO NOTHING")
         .bind(&[new_id.into(), phone.into(), now_iso.into()])?
         .run()
@@ -260,7 +260,7 @@ pub async fn citizen_for_phone(d1: &D1Database, phone: &str, new_id: &str, now_i
 /// Saves the profile the citizen confirmed. The identification number the national portal
 /// verified is never replaced (the statement's guard); false when that is what was asked.
 pub async fn update_profile(
-    d1: &D1Database,
+    d1: &Db,
     id: &str,
     full_name: &str,
     citizen_id: &str,
@@ -281,12 +281,12 @@ pub async fn update_profile(
 
 // ---- national log-in ----
 
-pub async fn citizen_by_national_sub(d1: &D1Database, sub: &str) -> Result<Option<CitizenRow>, ApiError> {
+pub async fn citizen_by_national_sub(d1: &Db, sub: &str) -> Result<Option<CitizenRow>, ApiError> {
     db::first(d1.prepare(format!("SELECT {CITIZEN_COLUMNS} FROM citizens WHERE national_sub = ?1")).bind(&[sub.into()])?).await
 }
 
 /// The account holding this identification number as verified by the portal.
-pub async fn citizen_by_verified_id(d1: &D1Database, citizen_id: &str) -> Result<Option<CitizenRow>, ApiError> {
+pub async fn citizen_by_verified_id(d1: &Db, citizen_id: &str) -> Result<Option<CitizenRow>, ApiError> {
     db::first(
         d1.prepare(format!("SELECT {CITIZEN_COLUMNS} FROM citizens WHERE citizen_id = ?1 AND national_sub IS NOT NULL"))
             .bind(&[citizen_id.into()])?,
@@ -301,7 +301,7 @@ fn changed(result: &worker::D1Result) -> Result<bool, ApiError> {
 /// Links an account to the national subject, each guarded by the state the link was decided
 /// from (`motcua_domain::auth::national::link`); false when that state changed meanwhile.
 /// `Linked`: the account still holds the verified number (the portal may have re-issued `sub`).
-pub async fn relink_national(d1: &D1Database, id: &str, sub: &str, tech_id: Option<&str>, citizen_id: &str) -> Result<bool, ApiError> {
+pub async fn relink_national(d1: &Db, id: &str, sub: &str, tech_id: Option<&str>, citizen_id: &str) -> Result<bool, ApiError> {
     let r = d1
         .prepare(
             "UPDATE citizens SET national_sub = ?2, national_tech_id = ?4 WHERE id = ?1 AND citizen_id = ?3 AND national_sub IS NOT NULL",
@@ -314,7 +314,7 @@ pub async fn relink_national(d1: &D1Database, id: &str, sub: &str, tech_id: Opti
 
 /// `Attach`: the phone account still has the number and the declared CCCD, and no national link.
 pub async fn attach_national(
-    d1: &D1Database,
+    d1: &Db,
     id: &str,
     sub: &str,
     tech_id: Option<&str>,
@@ -337,7 +337,7 @@ pub async fn attach_national(
 /// racing log-in took the subject, the number or the phone first (decide again).
 #[allow(clippy::too_many_arguments)]
 pub async fn create_national(
-    d1: &D1Database,
+    d1: &Db,
     id: &str,
     sub: &str,
     tech_id: Option<&str>,
@@ -361,7 +361,7 @@ pub async fn create_national(
 /// A log-in sent to the portal: kept until its callback, at most `expires_at`. Expired ones are
 /// swept in the same batch.
 pub async fn insert_national_login(
-    d1: &D1Database,
+    d1: &Db,
     state_hash: &str,
     verifier: &str,
     nonce: &str,
@@ -389,7 +389,7 @@ pub struct NationalLoginRow {
 
 /// Takes the log-in named by the state: the one statement that reads it also deletes it, so of
 /// two callbacks with the same state exactly one gets it. `None`: unknown, used or expired.
-pub async fn take_national_login(d1: &D1Database, state_hash: &str, now: i64) -> Result<Option<NationalLoginRow>, ApiError> {
+pub async fn take_national_login(d1: &Db, state_hash: &str, now: i64) -> Result<Option<NationalLoginRow>, ApiError> {
     db::first(
         d1.prepare("DELETE FROM national_logins WHERE state_hash = ?1 AND expires_at > ?2 RETURNING verifier, nonce, return_path")
             .bind(&[state_hash.into(), n(now)])?,
@@ -401,7 +401,7 @@ pub async fn take_national_login(d1: &D1Database, state_hash: &str, now: i64) ->
 
 /// `id_token`: the national portal's, for its logout (sessions it opened only).
 pub async fn insert_session(
-    d1: &D1Database,
+    d1: &Db,
     token_hash: &str,
     kind: &str,
     subject: &str,
@@ -417,7 +417,7 @@ pub async fn insert_session(
 }
 
 /// The subject of a live session of this kind.
-pub async fn session_subject(d1: &D1Database, token_hash: &str, kind: &str, now: i64) -> Result<Option<String>, ApiError> {
+pub async fn session_subject(d1: &Db, token_hash: &str, kind: &str, now: i64) -> Result<Option<String>, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         subject_id: String,
@@ -431,7 +431,7 @@ pub async fn session_subject(d1: &D1Database, token_hash: &str, kind: &str, now:
 }
 
 /// Ends a session; answers the national portal's id_token it kept, if it was opened there.
-pub async fn delete_session(d1: &D1Database, token_hash: &str) -> Result<Option<String>, ApiError> {
+pub async fn delete_session(d1: &Db, token_hash: &str) -> Result<Option<String>, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         id_token: Option<String>,
@@ -467,15 +467,15 @@ impl StaffRow {
 const STAFF_COLUMNS: &str = "id, username, display_name, role, password_hash, failed_logins, \
      CAST(locked_until AS INTEGER) AS locked_until, totp_secret, totp_last_step";
 
-pub async fn staff_by_username(d1: &D1Database, username: &str) -> Result<Option<StaffRow>, ApiError> {
+pub async fn staff_by_username(d1: &Db, username: &str) -> Result<Option<StaffRow>, ApiError> {
     db::first(d1.prepare(format!("SELECT {STAFF_COLUMNS} FROM staff WHERE username = ?1")).bind(&[username.into()])?).await
 }
 
-pub async fn staff_by_id(d1: &D1Database, id: &str) -> Result<Option<StaffRow>, ApiError> {
+pub async fn staff_by_id(d1: &Db, id: &str) -> Result<Option<StaffRow>, ApiError> {
     db::first(d1.prepare(format!("SELECT {STAFF_COLUMNS} FROM staff WHERE id = ?1")).bind(&[id.into()])?).await
 }
 
-pub async fn save_staff_failures(d1: &D1Database, id: &str, failures: u32, locked_until: Option<i64>) -> Result<(), ApiError> {
+pub async fn save_staff_failures(d1: &Db, id: &str, failures: u32, locked_until: Option<i64>) -> Result<(), ApiError> {
     d1.prepare("UPDATE staff SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1")
         .bind(&[id.into(), n(failures as i64), locked_until.map(|u| JsValue::from_str(&u.to_string())).unwrap_or(JsValue::NULL)])?
         .run()
@@ -483,12 +483,12 @@ pub async fn save_staff_failures(d1: &D1Database, id: &str, failures: u32, locke
     Ok(())
 }
 
-pub async fn save_totp_step(d1: &D1Database, id: &str, step: i64) -> Result<(), ApiError> {
+pub async fn save_totp_step(d1: &Db, id: &str, step: i64) -> Result<(), ApiError> {
     d1.prepare("UPDATE staff SET totp_last_step = ?2 WHERE id = ?1").bind(&[id.into(), n(step)])?.run().await?;
     Ok(())
 }
 
-pub async fn audit_login(d1: &D1Database, staff_id: Option<&str>, username: &str, outcome: &str, ip_hash: &str, now: i64) -> Result<(), ApiError> {
+pub async fn audit_login(d1: &Db, staff_id: Option<&str>, username: &str, outcome: &str, ip_hash: &str, now: i64) -> Result<(), ApiError> {
     d1.prepare("INSERT INTO staff_logins (staff_id, username, outcome, ip_hash, at) VALUES (?1, ?2, ?3, ?4, ?5)")
         .bind(&[opt_s(staff_id), username.into(), outcome.into(), ip_hash.into(), n(now)])?
         .run()
@@ -499,7 +499,7 @@ pub async fn audit_login(d1: &D1Database, staff_id: Option<&str>, username: &str
 /// The agency codes a staff member acts on: an officer's own `staff_scopes` rows; for a leader or
 /// an admin, every agency under their root agencies (any depth); for the national admin, every
 /// agency.
-pub async fn scope(d1: &D1Database, staff_id: &str, role: StaffRole) -> Result<Vec<String>, ApiError> {
+pub async fn scope(d1: &Db, staff_id: &str, role: StaffRole) -> Result<Vec<String>, ApiError> {
     #[derive(Deserialize)]
     struct Code {
         code: String,
@@ -532,7 +532,7 @@ pub struct OutboxRow {
 }
 
 #[cfg(feature = "sandbox")]
-pub async fn dev_outbox(d1: &D1Database, to: Option<&str>) -> Result<Vec<OutboxRow>, ApiError> {
+pub async fn dev_outbox(d1: &Db, to: Option<&str>) -> Result<Vec<OutboxRow>, ApiError> {
     let stmt = match to {
         Some(to) => d1
             .prepare("SELECT id, channel, recipient, body, created_at FROM dev_outbox WHERE recipient = ?1 ORDER BY id DESC LIMIT 200")
@@ -544,7 +544,7 @@ pub async fn dev_outbox(d1: &D1Database, to: Option<&str>) -> Result<Vec<OutboxR
 
 #[cfg(feature = "sandbox")]
 /// Whether the development outbox holds a message sent under `request_id` (empty: never).
-pub async fn dev_outbox_has_request(d1: &D1Database, request_id: &str) -> Result<bool, ApiError> {
+pub async fn dev_outbox_has_request(d1: &Db, request_id: &str) -> Result<bool, ApiError> {
     if request_id.is_empty() {
         return Ok(false);
     }
@@ -558,7 +558,7 @@ pub async fn dev_outbox_has_request(d1: &D1Database, request_id: &str) -> Result
 }
 
 #[cfg(feature = "sandbox")]
-pub async fn dev_outbox_insert(d1: &D1Database, channel: &str, recipient: &str, body: &str, request_id: &str) -> Result<(), ApiError> {
+pub async fn dev_outbox_insert(d1: &Db, channel: &str, recipient: &str, body: &str, request_id: &str) -> Result<(), ApiError> {
     d1.prepare(
         "INSERT OR IGNORE INTO dev_outbox (channel, recipient, body, created_at, request_id) VALUES (?1, ?2, ?3, ?4, ?5)",
     )
@@ -572,4 +572,33 @@ pub async fn dev_outbox_insert(d1: &D1Database, channel: &str, recipient: &str, 
     .run()
     .await?;
     Ok(())
+}
+
+/// The display names of the officers `ids` names (one national read for a page of a shard's
+/// rows, which keep only the staff id: docs/SHARDING.md §2, tool b). Unknown ids are absent.
+pub async fn staff_names(
+    national: &Db,
+    ids: &[&str],
+) -> Result<std::collections::HashMap<String, String>, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: String,
+        display_name: String,
+    }
+    let mut wanted: Vec<&str> = ids.iter().copied().filter(|i| !i.is_empty()).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    if wanted.is_empty() {
+        return Ok(Default::default());
+    }
+    let list = serde_json::to_string(&wanted).map_err(|e| ApiError::Unexpected(e.to_string()))?;
+    let rows: Vec<Row> = db::all(
+        national
+            .prepare(
+                "SELECT id, display_name FROM staff WHERE id IN (SELECT value FROM json_each(?1))",
+            )
+            .bind(&[list.into()])?,
+    )
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.display_name)).collect())
 }

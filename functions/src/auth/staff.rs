@@ -3,7 +3,8 @@
 
 use motcua_domain::auth::{lockout, session as rules, totp, AuthError, StaffLogin, StaffProfile};
 use motcua_domain::validation::FieldError;
-use worker::{D1Database, Response};
+use worker::Response;
+use crate::platform::db::Db;
 
 use super::repo::{self, StaffRow};
 use super::routes::client_ip_hash;
@@ -73,7 +74,7 @@ pub async fn login(ctx: &mut Ctx) -> Result<Response, ApiError> {
 }
 
 /// Counts a failed attempt and returns what to answer (bad credentials, or locked on the fifth).
-async fn fail(d1: &D1Database, row: &StaffRow, now: i64) -> Result<AuthError, ApiError> {
+async fn fail(d1: &Db, row: &StaffRow, now: i64) -> Result<AuthError, ApiError> {
     let (failures, locked_until, err) = lockout::after_failure(row.failed_logins.max(0) as u32, row.locked_until, now);
     repo::save_staff_failures(d1, &row.id, failures, locked_until).await?;
     Ok(err)

@@ -7,7 +7,8 @@ use motcua_domain::bill::{self, link, Document, Kind, NewBill};
 use motcua_domain::gateway::Provider;
 use serde::Deserialize;
 use serde_json::json;
-use worker::{D1Database, Response};
+use worker::Response;
+use crate::platform::db::Db;
 
 use super::repo;
 use super::routes::may_issue;
@@ -66,7 +67,7 @@ pub const LINK_BILLS: crate::platform::address_limit::Limit =
 const SELECT: &str = "SELECT slug, agency_code, title, description, reference_label, amount, min_amount, max_amount, line_name, \
      beneficiary, budget_item, active FROM payment_links";
 
-async fn by_slug(d1: &D1Database, slug: &str) -> Result<Option<LinkRow>, ApiError> {
+async fn by_slug(d1: &Db, slug: &str) -> Result<Option<LinkRow>, ApiError> {
     db::first(d1.prepare(format!("{SELECT} WHERE slug = ?1")).bind(&[slug.into()])?).await
 }
 
@@ -136,7 +137,7 @@ pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
     Ok(json(&row.staff_json())?.with_status(201))
 }
 
-async fn active(d1: &D1Database, slug: &str) -> Result<LinkRow, ApiError> {
+async fn active(d1: &Db, slug: &str) -> Result<LinkRow, ApiError> {
     by_slug(d1, slug).await?.filter(|l| l.active != 0).ok_or(ApiError::NotFound { what: "payment_link", field: Some("slug") })
 }
 
@@ -216,7 +217,7 @@ pub async fn pay(ctx: &mut Ctx, slug: &str) -> Result<Response, ApiError> {
 }
 
 /// The open bill this link already made today for the same payer and reference.
-async fn reusable(d1: &D1Database, new: &NewBill, slug: &str) -> Result<Option<repo::BillRow>, ApiError> {
+async fn reusable(d1: &Db, new: &NewBill, slug: &str) -> Result<Option<repo::BillRow>, ApiError> {
     #[derive(Deserialize)]
     struct Id {
         id: String,

@@ -8,7 +8,8 @@ use motcua_domain::bill::{self, BillCode, PayerId};
 use motcua_domain::gateway::{paygov, Provider};
 use serde::Deserialize;
 use serde_json::json;
-use worker::{D1Database, Response};
+use worker::Response;
+use crate::platform::db::Db;
 
 use super::repo::{self, BillRow};
 use crate::auth::routes::client_ip_hash;
@@ -28,7 +29,7 @@ fn not_found() -> ApiError {
 
 /// Whether every line of the bill has its beneficiary account configured (else the agency
 /// takes it at its desk only).
-pub async fn payable_online(d1: &D1Database, b: &BillRow) -> Result<bool, ApiError> {
+pub async fn payable_online(d1: &Db, b: &BillRow) -> Result<bool, ApiError> {
     let accounts = accounts::of_agency(d1, &b.agency_code).await?;
     Ok(route(b, &accounts).is_ok())
 }
@@ -49,7 +50,7 @@ pub fn route(b: &BillRow, accounts: &[beneficiary::Account]) -> Result<beneficia
 }
 
 /// The bill with this code whose payer is `payer_id`, counted against the address when not.
-async fn matching(ctx: &Ctx, d1: &D1Database, code: &str, payer_id: &str) -> Result<BillRow, ApiError> {
+async fn matching(ctx: &Ctx, d1: &Db, code: &str, payer_id: &str) -> Result<BillRow, ApiError> {
     let code = BillCode::parse("code", code)?.to_string();
     let payer = PayerId::parse("payer_id", payer_id)?;
     let ip = client_ip_hash(ctx);
@@ -73,7 +74,7 @@ async fn matching(ctx: &Ctx, d1: &D1Database, code: &str, payer_id: &str) -> Res
     }
 }
 
-async fn payer_view(d1: &D1Database, b: &BillRow) -> Result<bill::BillView, ApiError> {
+async fn payer_view(d1: &Db, b: &BillRow) -> Result<bill::BillView, ApiError> {
     Ok(b.payer_view(Some(payable_online(d1, b).await?)))
 }
 

@@ -3,7 +3,7 @@
 use motcua_domain::bill::{self, BillReceipt, BillView, Document, Facts, Kind, State};
 use motcua_domain::fee::FeeLineAmount;
 use serde::Deserialize;
-use worker::D1Database;
+use crate::platform::db::Db;
 
 use crate::platform::db;
 use crate::platform::error::ApiError;
@@ -103,16 +103,16 @@ impl BillRow {
     }
 }
 
-pub async fn by_id(d1: &D1Database, id: &str) -> Result<Option<BillRow>, ApiError> {
+pub async fn by_id(d1: &Db, id: &str) -> Result<Option<BillRow>, ApiError> {
     db::first(d1.prepare(format!("{SELECT} WHERE b.id = ?1")).bind(&[id.into()])?).await
 }
 
-pub async fn by_code(d1: &D1Database, code: &str) -> Result<Option<BillRow>, ApiError> {
+pub async fn by_code(d1: &Db, code: &str) -> Result<Option<BillRow>, ApiError> {
     db::first(d1.prepare(format!("{SELECT} WHERE b.code = ?1")).bind(&[code.into()])?).await
 }
 
 /// A payer's bills still to pay (newest first), by their identification number.
-pub async fn open_for_payer(d1: &D1Database, payer_id: &str) -> Result<Vec<BillRow>, ApiError> {
+pub async fn open_for_payer(d1: &Db, payer_id: &str) -> Result<Vec<BillRow>, ApiError> {
     db::all(
         d1.prepare(format!("{SELECT} WHERE b.payer_id = ?1 AND b.status = 'open' AND b.kind != 'procedure_fee' ORDER BY b.due_date, b.created_at DESC LIMIT 100"))
             .bind(&[payer_id.into()])?,
@@ -131,7 +131,7 @@ pub struct ListFilter<'a> {
 
 /// Bills of the caller's agencies (never a dossier's notice: those live on the dossier),
 /// newest first, at most 200.
-pub async fn list(d1: &D1Database, f: &ListFilter<'_>) -> Result<Vec<BillRow>, ApiError> {
+pub async fn list(d1: &Db, f: &ListFilter<'_>) -> Result<Vec<BillRow>, ApiError> {
     let agencies = serde_json::to_string(f.agencies).map_err(|e| ApiError::Unexpected(e.to_string()))?;
     db::all(
         d1.prepare(format!(
@@ -151,7 +151,7 @@ pub async fn list(d1: &D1Database, f: &ListFilter<'_>) -> Result<Vec<BillRow>, A
 }
 
 /// How many bills of the caller's agencies are in each state.
-pub async fn counts(d1: &D1Database, agencies: &[String]) -> Result<serde_json::Value, ApiError> {
+pub async fn counts(d1: &Db, agencies: &[String]) -> Result<serde_json::Value, ApiError> {
     #[derive(Deserialize)]
     struct Count {
         status: String,
@@ -173,7 +173,7 @@ pub async fn counts(d1: &D1Database, agencies: &[String]) -> Result<serde_json::
 }
 
 /// Open bills whose due date is before `today` (the cron's batch).
-pub async fn past_due(d1: &D1Database, today: &str) -> Result<Vec<BillRow>, ApiError> {
+pub async fn past_due(d1: &Db, today: &str) -> Result<Vec<BillRow>, ApiError> {
     db::all(
         d1.prepare(format!("{SELECT} WHERE b.status = 'open' AND b.due_date IS NOT NULL AND b.due_date < ?1 ORDER BY b.due_date LIMIT 200"))
             .bind(&[today.into()])?,

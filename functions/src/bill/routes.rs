@@ -45,7 +45,7 @@ pub async fn number<'a>(env: &worker::Env, b: &'a NewBill) -> Result<Numbered<'a
 }
 
 /// The bill's view for staff, with its receipt once paid.
-pub async fn staff_view(d1: &worker::D1Database, b: &BillRow) -> Result<bill::BillView, ApiError> {
+pub async fn staff_view(d1: &crate::platform::db::Db, b: &BillRow) -> Result<bill::BillView, ApiError> {
     let mut view = b.staff_view(Some(super::public::payable_online(d1, b).await?));
     view.payments = crate::dossier::repo::payments_of_bill(d1, &b.id).await?;
     Ok(view)
@@ -75,7 +75,7 @@ pub fn pay_page(env: &worker::Env, code: &str) -> String {
 }
 
 /// An agency's name ("" for an unknown code).
-pub async fn agency_name(d1: &worker::D1Database, code: &str) -> Result<String, ApiError> {
+pub async fn agency_name(d1: &crate::platform::db::Db, code: &str) -> Result<String, ApiError> {
     #[derive(Deserialize)]
     struct Name {
         name: String,
@@ -159,7 +159,7 @@ pub async fn import(ctx: &mut Ctx) -> Result<Response, ApiError> {
 
 /// Rows whose bill already exists (the same document, payer and due date, not cancelled): a
 /// file imported twice adds nothing and says which rows.
-async fn already_there(d1: &worker::D1Database, bills: &[bill::import::ImportedBill]) -> Result<Vec<motcua_domain::dashboard::RowError>, ApiError> {
+async fn already_there(d1: &crate::platform::db::Db, bills: &[bill::import::ImportedBill]) -> Result<Vec<motcua_domain::dashboard::RowError>, ApiError> {
     #[derive(Deserialize)]
     struct Found {
         k: String,

@@ -3,7 +3,8 @@
 
 use motcua_domain::bill::{Decision, NewBill};
 use serde_json::json;
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
+use crate::platform::db::Db;
 
 use super::repo::{self, BillRow};
 use crate::auth::session::StaffSession;
@@ -20,7 +21,7 @@ pub struct Numbered<'a> {
 }
 
 /// The insert of one new bill.
-pub fn insert_stmt(d1: &D1Database, n: &Numbered<'_>, created_by: &str, at: &str) -> Result<D1PreparedStatement, ApiError> {
+pub fn insert_stmt(d1: &Db, n: &Numbered<'_>, created_by: &str, at: &str) -> Result<D1PreparedStatement, ApiError> {
     let b = n.bill;
     let to_json = |v: &dyn erased::Json| v.json();
     Ok(d1
@@ -62,7 +63,7 @@ mod erased {
 
 /// Writes new bills and their audit rows in one transaction: all or none. A bill that already
 /// exists for the same document, payer and due date is `bill_exists` (409).
-pub async fn create_all(d1: &D1Database, staff: &StaffSession, bills: &[Numbered<'_>], at: &str, via: &str) -> Result<(), ApiError> {
+pub async fn create_all(d1: &Db, staff: &StaffSession, bills: &[Numbered<'_>], at: &str, via: &str) -> Result<(), ApiError> {
     let mut stmts = Vec::with_capacity(bills.len() * 2);
     for n in bills {
         stmts.push(insert_stmt(d1, n, &format!("staff:{}", staff.staff_id), at)?);
@@ -97,7 +98,7 @@ pub fn exists() -> ApiError {
 /// A dossier's new fee notice (a bill of kind `procedure_fee`), written in the batch of the
 /// dossier's decided change (the dossier's state says whether fees are owed).
 #[allow(clippy::too_many_arguments)]
-pub fn notice_stmt(d1: &D1Database, id: &str, dossier_id: &str, agency: &str, total: i64, lines_json: &str, created_by: &str, at: &str) -> Result<D1PreparedStatement, ApiError> {
+pub fn notice_stmt(d1: &Db, id: &str, dossier_id: &str, agency: &str, total: i64, lines_json: &str, created_by: &str, at: &str) -> Result<D1PreparedStatement, ApiError> {
     Ok(d1
         .prepare(
             "INSERT INTO bills (id, kind, dossier_id, agency_code, total, lines_json, status, created_by, created_at) \
@@ -107,7 +108,7 @@ pub fn notice_stmt(d1: &D1Database, id: &str, dossier_id: &str, agency: &str, to
 }
 
 /// A dossier's open fee notice cancelled with the dossier's decided change (withdrawn, re-noticed).
-pub fn cancel_open_notices_stmt(d1: &D1Database, dossier_id: &str) -> Result<D1PreparedStatement, ApiError> {
+pub fn cancel_open_notices_stmt(d1: &Db, dossier_id: &str) -> Result<D1PreparedStatement, ApiError> {
     Ok(d1
         .prepare("UPDATE bills SET status = 'cancelled', version = version + 1 WHERE dossier_id = ?1 AND status = 'open'")
         .bind(&[dossier_id.into()])?)
@@ -115,14 +116,14 @@ pub fn cancel_open_notices_stmt(d1: &D1Database, dossier_id: &str) -> Result<D1P
 
 /// A dossier's fee notice paid, in the settlement's batch (guarded there by the payment's and the
 /// dossier's versions, and by the settlement's key).
-pub fn notice_paid_stmt(d1: &D1Database, bill_id: &str, payment_id: &str, at: &str) -> Result<D1PreparedStatement, ApiError> {
+pub fn notice_paid_stmt(d1: &Db, bill_id: &str, payment_id: &str, at: &str) -> Result<D1PreparedStatement, ApiError> {
     Ok(d1
         .prepare("UPDATE bills SET status = 'paid', version = version + 1, closed_by = ?2, closed_at = ?3 WHERE id = ?1 AND status = 'open'")
         .bind(&[bill_id.into(), format!("payment:{payment_id}").into(), at.into()])?)
 }
 
 /// The statements of a decided change: the guard, the state, who closed it and why.
-pub fn change_stmts(d1: &D1Database, b: &BillRow, d: &Decision, by: &str, at: &str) -> Result<Vec<D1PreparedStatement>, ApiError> {
+pub fn change_stmts(d1: &Db, b: &BillRow, d: &Decision, by: &str, at: &str) -> Result<Vec<D1PreparedStatement>, ApiError> {
     let reason = d.audit_after.get("reason").and_then(|r| r.as_str());
     Ok(vec![
         db::guard(d1, Guarded::Bill, &b.id, b.version)?,
@@ -135,7 +136,7 @@ pub fn change_stmts(d1: &D1Database, b: &BillRow, d: &Decision, by: &str, at: &s
 }
 
 /// Runs a batch that begins with this bill's guard; a lost race is `Stale` with its state now.
-pub async fn run(d1: &D1Database, b: &BillRow, stmts: Vec<D1PreparedStatement>) -> Result<(), ApiError> {
+pub async fn run(d1: &Db, b: &BillRow, stmts: Vec<D1PreparedStatement>) -> Result<(), ApiError> {
     match d1.batch(stmts).await {
         Ok(_) => Ok(()),
         Err(e) if db::is_stale(&e) => Err(stale(d1, &b.id).await),
@@ -143,7 +144,7 @@ pub async fn run(d1: &D1Database, b: &BillRow, stmts: Vec<D1PreparedStatement>) 
     }
 }
 
-pub async fn stale(d1: &D1Database, id: &str) -> ApiError {
+pub async fn stale(d1: &Db, id: &str) -> ApiError {
     match repo::by_id(d1, id).await {
         Ok(Some(b)) => {
             let s = b.state();
@@ -154,7 +155,7 @@ pub async fn stale(d1: &D1Database, id: &str) -> ApiError {
 }
 
 /// The per-kind counter of a settled bill, in the settlement's own batch.
-pub fn count_stmt(d1: &D1Database, b: &BillRow, at: &str, online: bool) -> Result<D1PreparedStatement, ApiError> {
+pub fn count_stmt(d1: &Db, b: &BillRow, at: &str, online: bool) -> Result<D1PreparedStatement, ApiError> {
     let month = motcua_domain::dashboard::settlement_month(at).ok_or_else(|| ApiError::Unexpected(format!("bad settlement instant {at}")))?;
     let (on, off) = if online { (1.0, 0.0) } else { (0.0, 1.0) };
     Ok(d1
@@ -167,7 +168,7 @@ pub fn count_stmt(d1: &D1Database, b: &BillRow, at: &str, online: bool) -> Resul
 
 /// Scheduled: closes the open bills whose due date has passed, each conditional on the version
 /// it was read at (a payment settling it meanwhile wins). Answers how many were closed.
-pub async fn expire_past_due(d1: &D1Database) -> Result<usize, ApiError> {
+pub async fn expire_past_due(d1: &Db) -> Result<usize, ApiError> {
     use motcua_domain::bill;
     let now = crate::platform::clock::now();
     let today = bill::today(now).to_string();

@@ -23,7 +23,7 @@ use std::rc::Rc;
 use motcua_domain::cache::{key, VersionedCache};
 use motcua_domain::fee::{FeeSchedule, FeeVersion};
 use serde::Deserialize;
-use worker::D1Database;
+use crate::platform::db::Db;
 
 use super::repo::{self, AgencyRow, ProcedureRow};
 use crate::fee::repo::{self as fee_repo, QuoteContext};
@@ -82,7 +82,7 @@ fn now_ms() -> u64 {
 }
 
 /// The version to answer under: the one read within the TTL, or read now.
-async fn version(d1: &D1Database, freshness: Freshness) -> Result<i64, ApiError> {
+async fn version(d1: &Db, freshness: Freshness) -> Result<i64, ApiError> {
     let now = now_ms();
     if freshness == Freshness::Recent {
         if let Some(v) = CACHE.with(|c| c.borrow().current(now)) {
@@ -103,7 +103,7 @@ async fn version(d1: &D1Database, freshness: Freshness) -> Result<i64, ApiError>
 
 /// The value under `key` for the current version, loaded (and kept) if this isolate lacks it.
 async fn memo<T>(
-    d1: &D1Database,
+    d1: &Db,
     freshness: Freshness,
     key: String,
     pick: fn(Entry) -> Option<Rc<T>>,
@@ -123,14 +123,14 @@ async fn memo<T>(
 }
 
 /// Every agency, as [`repo::agencies`] orders them.
-pub async fn agencies(d1: &D1Database) -> Result<Rc<Vec<AgencyRow>>, ApiError> {
+pub async fn agencies(d1: &Db) -> Result<Rc<Vec<AgencyRow>>, ApiError> {
     let pick = |e| if let Entry::Agencies(v) = e { Some(v) } else { None };
     memo(d1, Freshness::Recent, key("agencies", &[]), pick, Entry::Agencies, repo::agencies(d1)).await
 }
 
 /// The procedures `agency` handles (`None`: no such agency), or with no agency the whole
 /// catalogue ([`repo::all_procedures`]).
-pub async fn procedures(d1: &D1Database, agency: Option<&str>) -> Result<Rc<Option<Vec<ProcedureRow>>>, ApiError> {
+pub async fn procedures(d1: &Db, agency: Option<&str>) -> Result<Rc<Option<Vec<ProcedureRow>>>, ApiError> {
     let pick = |e| if let Entry::Procedures(v) = e { Some(v) } else { None };
     let load = async {
         match agency {
@@ -149,26 +149,26 @@ pub async fn procedures(d1: &D1Database, agency: Option<&str>) -> Result<Rc<Opti
 }
 
 /// One procedure ([`repo::procedure`]).
-pub async fn procedure(d1: &D1Database, code: &str) -> Result<Rc<Option<ProcedureRow>>, ApiError> {
+pub async fn procedure(d1: &Db, code: &str) -> Result<Rc<Option<ProcedureRow>>, ApiError> {
     let pick = |e| if let Entry::Procedure(v) = e { Some(v) } else { None };
     memo(d1, Freshness::Recent, key("procedure", &[code]), pick, Entry::Procedure, repo::procedure(d1, code)).await
 }
 
 /// A procedure's national fee schedule ([`fee_repo::schedule`]).
-pub async fn schedule(d1: &D1Database, code: &str) -> Result<Rc<Option<FeeSchedule>>, ApiError> {
+pub async fn schedule(d1: &Db, code: &str) -> Result<Rc<Option<FeeSchedule>>, ApiError> {
     let pick = |e| if let Entry::Schedule(v) = e { Some(v) } else { None };
     memo(d1, Freshness::Recent, key("schedule", &[code]), pick, Entry::Schedule, fee_repo::schedule(d1, code)).await
 }
 
 /// The versions of `procedure` that the province of `agency` set ([`fee_repo::province_versions_for_agency`]).
-pub async fn province_versions(d1: &D1Database, agency: &str, procedure: &str) -> Result<Rc<Vec<FeeVersion>>, ApiError> {
+pub async fn province_versions(d1: &Db, agency: &str, procedure: &str) -> Result<Rc<Vec<FeeVersion>>, ApiError> {
     let pick = |e| if let Entry::ProvinceVersions(v) = e { Some(v) } else { None };
     let load = fee_repo::province_versions_for_agency(d1, agency, procedure);
     memo(d1, Freshness::Recent, key("province_versions", &[agency, procedure]), pick, Entry::ProvinceVersions, load).await
 }
 
 /// What a quote of `procedure` at `agency` needs ([`fee_repo::quote_context`]).
-pub async fn quote_context(d1: &D1Database, agency: &str, procedure: &str, freshness: Freshness) -> Result<Rc<QuoteContext>, ApiError> {
+pub async fn quote_context(d1: &Db, agency: &str, procedure: &str, freshness: Freshness) -> Result<Rc<QuoteContext>, ApiError> {
     let pick = |e| if let Entry::Quote(v) = e { Some(v) } else { None };
     let load = fee_repo::quote_context(d1, agency, procedure);
     memo(d1, freshness, key("quote", &[agency, procedure]), pick, Entry::Quote, load).await

@@ -1,7 +1,7 @@
 //! Catalog reads from D1.
 
 use serde::Deserialize;
-use worker::D1Database;
+use crate::platform::db::Db;
 
 use crate::platform::db;
 use crate::platform::error::ApiError;
@@ -29,11 +29,11 @@ pub struct ProcedureRow {
     pub online_payment: Option<i64>,
 }
 
-pub async fn agencies(d1: &D1Database) -> Result<Vec<AgencyRow>, ApiError> {
+pub async fn agencies(d1: &Db) -> Result<Vec<AgencyRow>, ApiError> {
     db::all(d1.prepare("SELECT code, name, level, parent_code FROM agencies ORDER BY sort_order, name")).await
 }
 
-pub async fn agency(d1: &D1Database, code: &str) -> Result<Option<AgencyRow>, ApiError> {
+pub async fn agency(d1: &Db, code: &str) -> Result<Option<AgencyRow>, ApiError> {
     db::first(
         d1.prepare("SELECT code, name, level, parent_code FROM agencies WHERE code = ?1").bind(&[code.into()])?,
     )
@@ -44,7 +44,7 @@ const PROCEDURE_COLUMNS: &str = "p.code, p.name, p.field, p.level, p.level_label
      p.documents, p.legal_basis, COALESCE(f.has_fees, 0) AS has_fees";
 
 /// Procedures an agency handles, with its online-payment flag there.
-pub async fn procedures_of(d1: &D1Database, agency: &str) -> Result<Vec<ProcedureRow>, ApiError> {
+pub async fn procedures_of(d1: &Db, agency: &str) -> Result<Vec<ProcedureRow>, ApiError> {
     let sql = format!(
         "SELECT {PROCEDURE_COLUMNS}, ap.online_payment AS online_payment \
          FROM agency_procedures ap JOIN procedures p ON p.code = ap.procedure_code \
@@ -55,7 +55,7 @@ pub async fn procedures_of(d1: &D1Database, agency: &str) -> Result<Vec<Procedur
 }
 
 /// The whole catalogue, online payment counted as enabled where any agency enables it.
-pub async fn all_procedures(d1: &D1Database) -> Result<Vec<ProcedureRow>, ApiError> {
+pub async fn all_procedures(d1: &Db) -> Result<Vec<ProcedureRow>, ApiError> {
     let sql = format!(
         "SELECT {PROCEDURE_COLUMNS}, \
            (SELECT MAX(online_payment) FROM agency_procedures ap WHERE ap.procedure_code = p.code) AS online_payment \
@@ -64,7 +64,7 @@ pub async fn all_procedures(d1: &D1Database) -> Result<Vec<ProcedureRow>, ApiErr
     db::all(d1.prepare(sql)).await
 }
 
-pub async fn procedure(d1: &D1Database, code: &str) -> Result<Option<ProcedureRow>, ApiError> {
+pub async fn procedure(d1: &Db, code: &str) -> Result<Option<ProcedureRow>, ApiError> {
     let sql = format!(
         "SELECT {PROCEDURE_COLUMNS}, NULL AS online_payment FROM procedures p \
          LEFT JOIN fee_schedules f ON f.procedure_code = p.code WHERE p.code = ?1"

@@ -81,7 +81,7 @@ pub async fn procedure(ctx: &Ctx, code: &str) -> Result<Response, ApiError> {
 
 /// A procedure's page data, with the fees and paperless days of `agency`'s province when given
 /// (the API's answer, and the Worker's server-rendered page).
-pub(crate) async fn detail(d1: &worker::D1Database, code: &str, agency: Option<&str>) -> Result<Option<ProcedureDetail>, ApiError> {
+pub(crate) async fn detail(d1: &crate::platform::db::Db, code: &str, agency: Option<&str>) -> Result<Option<ProcedureDetail>, ApiError> {
     let cached = cache::procedure(d1, code).await?;
     let Some(row) = cached.as_ref().as_ref() else { return Ok(None) };
     let documents = serde_json::from_str(&row.documents).unwrap_or_default();

@@ -8,7 +8,8 @@ use motcua_domain::dashboard::{self, ImportRow, Period};
 use motcua_domain::stats::PaymentCounts;
 use serde::Deserialize;
 use worker::wasm_bindgen::JsValue;
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
+use crate::platform::db::Db;
 
 use crate::platform::db;
 use crate::platform::error::ApiError;
@@ -20,7 +21,7 @@ fn n(v: u64) -> JsValue {
 /// The statement settle_once adds to its batch: +1 online or other in the dossier's agency ×
 /// procedure × month, only if that very batch moved the dossier to `paid` at `now` (so a lost
 /// race or a second settlement adds nothing).
-pub fn count_settlement_stmt(d1: &D1Database, dossier_id: &str, now: &str, online: bool) -> Result<D1PreparedStatement, ApiError> {
+pub fn count_settlement_stmt(d1: &Db, dossier_id: &str, now: &str, online: bool) -> Result<D1PreparedStatement, ApiError> {
     let month = dashboard::settlement_month(now).ok_or_else(|| ApiError::Unexpected(format!("bad settlement instant {now}")))?;
     let (on, off) = if online { (1u64, 0u64) } else { (0, 1) };
     Ok(d1
@@ -53,7 +54,7 @@ impl CountRow {
 pub type Key = (String, String);
 
 /// Counts settled in `period`, per agency (and procedure when `by_procedure`; else procedure "").
-pub async fn settled_counts(d1: &D1Database, period: &Period, by_procedure: bool) -> Result<BTreeMap<Key, PaymentCounts>, ApiError> {
+pub async fn settled_counts(d1: &Db, period: &Period, by_procedure: bool) -> Result<BTreeMap<Key, PaymentCounts>, ApiError> {
     let plan = period.plan();
     let mut out: BTreeMap<Key, PaymentCounts> = BTreeMap::new();
     let mut add = |rows: Vec<CountRow>| {
@@ -84,7 +85,7 @@ pub async fn settled_counts(d1: &D1Database, period: &Period, by_procedure: bool
 }
 
 /// Monthly counts of the months `first..=last` per (agency, month).
-pub async fn monthly_counts(d1: &D1Database, first: &str, last: &str) -> Result<Vec<(String, String, PaymentCounts)>, ApiError> {
+pub async fn monthly_counts(d1: &Db, first: &str, last: &str) -> Result<Vec<(String, String, PaymentCounts)>, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         agency_code: String,
@@ -116,7 +117,7 @@ pub struct ImportedRow {
 }
 
 /// Imported counts whose period lies within `[from, to]`.
-pub async fn imported_within(d1: &D1Database, from: &str, to: &str) -> Result<Vec<ImportedRow>, ApiError> {
+pub async fn imported_within(d1: &Db, from: &str, to: &str) -> Result<Vec<ImportedRow>, ApiError> {
     db::all(
         d1.prepare(
             "SELECT agency_code, from_date, to_date, online, other FROM imported_counts WHERE from_date >= ?1 AND to_date <= ?2",
@@ -127,7 +128,7 @@ pub async fn imported_within(d1: &D1Database, from: &str, to: &str) -> Result<Ve
 }
 
 /// Stores imported rows, replacing earlier imports of the same agency and period, in one batch.
-pub async fn save_import(d1: &D1Database, rows: &[ImportRow], by: &str, now: &str) -> Result<(), ApiError> {
+pub async fn save_import(d1: &Db, rows: &[ImportRow], by: &str, now: &str) -> Result<(), ApiError> {
     use motcua_domain::calendar::format_iso_date;
     let mut stmts = Vec::with_capacity(rows.len());
     for r in rows {
@@ -163,7 +164,7 @@ pub struct CoverageCounts {
 }
 
 /// Per agency: fee-bearing procedures it handles, and how many have online payment enabled.
-pub async fn coverage(d1: &D1Database) -> Result<Vec<CoverageCounts>, ApiError> {
+pub async fn coverage(d1: &Db) -> Result<Vec<CoverageCounts>, ApiError> {
     db::all(d1.prepare(
         "SELECT ap.agency_code, COUNT(*) AS with_fees, SUM(ap.online_payment) AS with_online FROM agency_procedures ap \
          JOIN fee_schedules f ON f.procedure_code = ap.procedure_code AND f.has_fees = 1 GROUP BY ap.agency_code",
@@ -172,7 +173,7 @@ pub async fn coverage(d1: &D1Database) -> Result<Vec<CoverageCounts>, ApiError> 
 }
 
 /// Each agency with a beneficiary account, and for which purposes (`phi`, `le_phi`).
-pub async fn agency_accounts(d1: &D1Database) -> Result<Vec<(String, String)>, ApiError> {
+pub async fn agency_accounts(d1: &Db) -> Result<Vec<(String, String)>, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         agency_code: String,
@@ -192,7 +193,7 @@ pub struct LastDossier {
 
 /// Every procedure each agency handles with the instant of its latest dossier there (one index
 /// probe per pair through `dossiers_agency_procedure`).
-pub async fn last_dossiers(d1: &D1Database) -> Result<Vec<LastDossier>, ApiError> {
+pub async fn last_dossiers(d1: &Db) -> Result<Vec<LastDossier>, ApiError> {
     db::all(d1.prepare(
         "SELECT ap.agency_code, ap.procedure_code, p.name AS procedure_name, \
            (SELECT MAX(d.created_at) FROM dossiers d WHERE d.agency_code = ap.agency_code AND d.procedure_code = ap.procedure_code) AS last \
@@ -202,7 +203,7 @@ pub async fn last_dossiers(d1: &D1Database) -> Result<Vec<LastDossier>, ApiError
 }
 
 /// Open dossiers past their deadline (`deadline < today`), per agency.
-pub async fn overdue(d1: &D1Database, today: &str) -> Result<BTreeMap<String, u64>, ApiError> {
+pub async fn overdue(d1: &Db, today: &str) -> Result<BTreeMap<String, u64>, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         agency_code: String,
@@ -219,7 +220,7 @@ pub async fn overdue(d1: &D1Database, today: &str) -> Result<BTreeMap<String, u6
 
 /// Per agency: dossiers with a message to the national portal in the period, and how many of
 /// them the portal has acknowledged in their latest state (the latest message, whenever sent).
-pub async fn national_sync_counts(d1: &D1Database, period: &Period) -> Result<BTreeMap<String, (u64, u64)>, ApiError> {
+pub async fn national_sync_counts(d1: &Db, period: &Period) -> Result<BTreeMap<String, (u64, u64)>, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         agency_code: String,
@@ -245,7 +246,7 @@ pub async fn national_sync_counts(d1: &D1Database, period: &Period) -> Result<BT
 /// Bills paid in `period` by the `agencies`, per kind: a dossier's fees from the dossiers'
 /// counters (the same figures as the rates), the other kinds from `bill_counters` for whole
 /// months and from the settlements for the partial months at the edges.
-pub async fn bill_counts(d1: &D1Database, period: &Period, agencies: &[String]) -> Result<BTreeMap<motcua_domain::bill::Kind, PaymentCounts>, ApiError> {
+pub async fn bill_counts(d1: &Db, period: &Period, agencies: &[String]) -> Result<BTreeMap<motcua_domain::bill::Kind, PaymentCounts>, ApiError> {
     use motcua_domain::bill::Kind;
     #[derive(Deserialize)]
     struct Row {
@@ -296,7 +297,7 @@ pub async fn bill_counts(d1: &D1Database, period: &Period, agencies: &[String]) 
 }
 
 /// Bills of the `agencies` still open now, per kind: how many and how much.
-pub async fn open_bills(d1: &D1Database, agencies: &[String]) -> Result<BTreeMap<motcua_domain::bill::Kind, (u64, i64)>, ApiError> {
+pub async fn open_bills(d1: &Db, agencies: &[String]) -> Result<BTreeMap<motcua_domain::bill::Kind, (u64, i64)>, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         kind: String,
@@ -319,7 +320,7 @@ pub async fn open_bills(d1: &D1Database, agencies: &[String]) -> Result<BTreeMap
 /// procedure ""): whole months from `intake_counters`, the partial months at the edges from the
 /// dossiers (index `dossiers_intake`).
 pub async fn intake_counts(
-    d1: &D1Database,
+    d1: &Db,
     period: &Period,
     by_procedure: bool,
 ) -> Result<BTreeMap<Key, motcua_domain::indicators::IntakeCounts>, ApiError> {
@@ -364,7 +365,7 @@ pub async fn intake_counts(
 
 /// Submissions of the months `first..=last` per (agency, month).
 pub async fn intake_monthly(
-    d1: &D1Database,
+    d1: &Db,
     first: &str,
     last: &str,
 ) -> Result<Vec<(String, String, motcua_domain::indicators::IntakeCounts)>, ApiError> {
@@ -399,7 +400,7 @@ pub async fn intake_monthly(
 
 /// Ratings given within the period (by when they were given), per agency, score and set of
 /// reasons, with how many.
-pub async fn ratings(d1: &D1Database, period: &Period) -> Result<Vec<(String, u8, Vec<String>, u64)>, ApiError> {
+pub async fn ratings(d1: &Db, period: &Period) -> Result<Vec<(String, u8, Vec<String>, u64)>, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         agency_code: String,
@@ -435,7 +436,7 @@ pub async fn ratings(d1: &D1Database, period: &Period) -> Result<Vec<(String, u8
 /// copies signed in it. Read from the dossiers themselves (index `dossiers_intake`), each with
 /// indexed lookups of its scans, uploads, references, results and signatures: no counters yet,
 /// so a year of a large province costs one pass over its dossiers.
-pub async fn digitization_counts(d1: &D1Database, period: &Period) -> Result<BTreeMap<String, motcua_domain::document::DigitizedCounts>, ApiError> {
+pub async fn digitization_counts(d1: &Db, period: &Period) -> Result<BTreeMap<String, motcua_domain::document::DigitizedCounts>, ApiError> {
     use motcua_domain::document::DigitizedCounts;
     #[derive(Deserialize)]
     struct Row {

@@ -10,7 +10,8 @@ use motcua_domain::indicators::{self, EffectiveTarget, Indicator, ResolvedTarget
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::json;
-use worker::{D1Database, Response};
+use worker::Response;
+use crate::platform::db::Db;
 
 use crate::desk::admin::{admin, agency_in_scope};
 use crate::desk::audit;
@@ -40,7 +41,7 @@ pub struct YearTargets {
 }
 
 impl YearTargets {
-    pub async fn load(d1: &D1Database, year: i32) -> Result<YearTargets, ApiError> {
+    pub async fn load(d1: &Db, year: i32) -> Result<YearTargets, ApiError> {
         let rows: Vec<Row> = db::all(
             d1.prepare(
                 "SELECT agency_code, online_payment_rate, online_submission_rate, set_by, set_at, version FROM agency_targets WHERE year = ?1",
@@ -72,7 +73,7 @@ impl YearTargets {
     }
 }
 
-async fn row(d1: &D1Database, code: &str, year: i32) -> Result<Option<Row>, ApiError> {
+async fn row(d1: &Db, code: &str, year: i32) -> Result<Option<Row>, ApiError> {
     db::first(
         d1.prepare(
             "SELECT agency_code, online_payment_rate, online_submission_rate, set_by, set_at, version FROM agency_targets \
@@ -83,7 +84,7 @@ async fn row(d1: &D1Database, code: &str, year: i32) -> Result<Option<Row>, ApiE
     .await
 }
 
-async fn view(d1: &D1Database, code: &str, year: i32) -> Result<TargetsView, ApiError> {
+async fn view(d1: &Db, code: &str, year: i32) -> Result<TargetsView, ApiError> {
     let own = row(d1, code, year).await?;
     let all = YearTargets::load(d1, year).await?;
     Ok(TargetsView {
@@ -99,7 +100,7 @@ async fn view(d1: &D1Database, code: &str, year: i32) -> Result<TargetsView, Api
     })
 }
 
-async fn known_agency(d1: &D1Database, code: &str) -> Result<(), ApiError> {
+async fn known_agency(d1: &Db, code: &str) -> Result<(), ApiError> {
     #[derive(Deserialize)]
     struct C {
         #[allow(dead_code)]

@@ -42,7 +42,7 @@ fn refused(r: CatalogRefusal) -> ApiError {
 }
 
 /// The provinces in the caller's scope.
-async fn provinces_in_scope(d1: &worker::D1Database, staff: &StaffSession) -> Result<Vec<String>, ApiError> {
+async fn provinces_in_scope(d1: &crate::platform::db::Db, staff: &StaffSession) -> Result<Vec<String>, ApiError> {
     #[derive(Deserialize)]
     struct Code {
         code: String,
@@ -132,7 +132,7 @@ pub async fn catalog(ctx: &Ctx) -> Result<Response, ApiError> {
     json(&json!({"agencies": agencies, "procedures": procedures}))
 }
 
-async fn agency_json(d1: &worker::D1Database, code: &str) -> Result<Option<serde_json::Value>, ApiError> {
+async fn agency_json(d1: &crate::platform::db::Db, code: &str) -> Result<Option<serde_json::Value>, ApiError> {
     db::first(d1.prepare("SELECT code, name, level, parent_code FROM agencies WHERE code = ?1").bind(&[code.into()])?).await
 }
 
@@ -323,7 +323,7 @@ pub async fn add_fee_version(ctx: &mut Ctx, code: &str) -> Result<Response, ApiE
 
 /// A version of one province's own, checked against that province's earlier versions.
 async fn add_province_fee_version(
-    d1: &worker::D1Database,
+    d1: &crate::platform::db::Db,
     staff: &StaffSession,
     code: &str,
     province: &str,

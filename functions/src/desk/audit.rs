@@ -6,7 +6,8 @@ use motcua_domain::api::AuditEntry;
 use motcua_domain::auth::StaffRole;
 use serde::Deserialize;
 use serde_json::Value;
-use worker::{D1Database, D1PreparedStatement, Response};
+use worker::{D1PreparedStatement, Response};
+use crate::platform::db::Db;
 
 use crate::auth::session::{self, StaffSession};
 use crate::dossier::access;
@@ -20,7 +21,7 @@ use crate::platform::http::{json, Ctx};
 /// (NULL); use [`stmt_in`] to name the agency of one that is not.
 #[allow(clippy::too_many_arguments)]
 pub fn stmt(
-    d1: &D1Database,
+    d1: &Db,
     staff: &StaffSession,
     at: &str,
     action: &str,
@@ -37,7 +38,7 @@ pub fn stmt(
 /// as [`stmt`] does.
 #[allow(clippy::too_many_arguments)]
 pub fn stmt_in(
-    d1: &D1Database,
+    d1: &Db,
     staff: &StaffSession,
     agency_code: Option<&str>,
     at: &str,

@@ -9,7 +9,7 @@ use motcua_domain::dossier::{DossierAction, DossierStatus};
 use serde::Deserialize;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
-use worker::D1Database;
+use crate::platform::db::Db;
 
 use crate::dossier::repo::{enum_str, DossierRow};
 use crate::dossier::routes::detail;
@@ -17,7 +17,7 @@ use crate::platform::error::ApiError;
 use crate::platform::{clock, db};
 
 /// The procedure's required documents (the receive checklist).
-pub async fn procedure_documents(d1: &D1Database, procedure: &str) -> Result<Vec<String>, ApiError> {
+pub async fn procedure_documents(d1: &Db, procedure: &str) -> Result<Vec<String>, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         documents: String,
@@ -26,7 +26,7 @@ pub async fn procedure_documents(d1: &D1Database, procedure: &str) -> Result<Vec
     Ok(row.and_then(|r| serde_json::from_str(&r.documents).ok()).unwrap_or_default())
 }
 
-pub async fn staff_view(d1: &D1Database, row: &DossierRow) -> Result<StaffDossier, ApiError> {
+pub async fn staff_view(d1: &Db, row: &DossierRow) -> Result<StaffDossier, ApiError> {
     let detail = detail(d1, row).await?;
     #[derive(Deserialize)]
     struct Proc {
@@ -74,7 +74,7 @@ pub async fn staff_view(d1: &D1Database, row: &DossierRow) -> Result<StaffDossie
     })
 }
 
-async fn steps(d1: &D1Database, dossier_id: &str, deadline: Option<time::Date>) -> Result<Vec<ControlStep>, ApiError> {
+async fn steps(d1: &Db, dossier_id: &str, deadline: Option<time::Date>) -> Result<Vec<ControlStep>, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         at: String,

@@ -3,7 +3,7 @@
 use motcua_domain::api::{DeskScan, ReferencedDocument, Revocation, SignatureView, SignedKind, WalletDocument, WalletKind};
 use motcua_domain::document::{self, Lookup};
 use serde::Deserialize;
-use worker::D1Database;
+use crate::platform::db::Db;
 
 use crate::platform::db;
 use crate::platform::error::ApiError;
@@ -79,19 +79,19 @@ impl SignedRow {
     }
 }
 
-pub async fn signed_by_id(d1: &D1Database, id: &str) -> Result<Option<SignedRow>, ApiError> {
+pub async fn signed_by_id(d1: &Db, id: &str) -> Result<Option<SignedRow>, ApiError> {
     db::first(d1.prepare(format!("SELECT {SIGNED_COLUMNS} {SIGNED_FROM} WHERE s.id = ?1")).bind(&[id.into()])?).await
 }
 
-pub async fn signed_by_result(d1: &D1Database, result_id: &str) -> Result<Option<SignedRow>, ApiError> {
+pub async fn signed_by_result(d1: &Db, result_id: &str) -> Result<Option<SignedRow>, ApiError> {
     db::first(d1.prepare(format!("SELECT {SIGNED_COLUMNS} {SIGNED_FROM} WHERE s.result_id = ?1")).bind(&[result_id.into()])?).await
 }
 
-pub async fn signed_of_dossier(d1: &D1Database, dossier_id: &str) -> Result<Vec<SignedRow>, ApiError> {
+pub async fn signed_of_dossier(d1: &Db, dossier_id: &str) -> Result<Vec<SignedRow>, ApiError> {
     db::all(d1.prepare(format!("SELECT {SIGNED_COLUMNS} {SIGNED_FROM} WHERE s.dossier_id = ?1")).bind(&[dossier_id.into()])?).await
 }
 
-pub async fn lookup(d1: &D1Database, key: &Lookup) -> Result<Option<SignedRow>, ApiError> {
+pub async fn lookup(d1: &Db, key: &Lookup) -> Result<Option<SignedRow>, ApiError> {
     let (column, value) = match key {
         Lookup::Sha256(h) => ("sha256", h.as_str()),
         Lookup::Code(c) => ("code", c.as_str()),
@@ -101,7 +101,7 @@ pub async fn lookup(d1: &D1Database, key: &Lookup) -> Result<Option<SignedRow>, 
 
 /// The next number of an agency's certification book for a year (max + 1: the book has no gaps
 /// because a number exists only as a signed copy's row).
-pub async fn next_book_number(d1: &D1Database, agency: &str, year: i32) -> Result<i64, ApiError> {
+pub async fn next_book_number(d1: &Db, agency: &str, year: i32) -> Result<i64, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         n: Option<i64>,
@@ -114,7 +114,7 @@ pub async fn next_book_number(d1: &D1Database, agency: &str, year: i32) -> Resul
     Ok(row.and_then(|r| r.n).unwrap_or(0) + 1)
 }
 
-pub async fn scans(d1: &D1Database, dossier_id: &str) -> Result<Vec<DeskScan>, ApiError> {
+pub async fn scans(d1: &Db, dossier_id: &str) -> Result<Vec<DeskScan>, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         id: String,
@@ -150,7 +150,7 @@ pub async fn scans(d1: &D1Database, dossier_id: &str) -> Result<Vec<DeskScan>, A
 
 /// The wallet: signed results and copies issued to the citizen, newest first, then their own
 /// uploads that went with a dossier.
-pub async fn wallet(d1: &D1Database, citizen: &str, base_url: &str) -> Result<Vec<WalletDocument>, ApiError> {
+pub async fn wallet(d1: &Db, citizen: &str, base_url: &str) -> Result<Vec<WalletDocument>, ApiError> {
     let signed: Vec<SignedRow> = db::all(
         d1.prepare(format!("SELECT {SIGNED_COLUMNS} {SIGNED_FROM} WHERE s.owner_citizen_id = ?1 ORDER BY s.signed_at DESC, s.id"))
             .bind(&[citizen.into()])?,
@@ -216,7 +216,7 @@ pub struct OwnDocument {
     pub sha256: Option<String>,
 }
 
-pub async fn own_document(d1: &D1Database, citizen: &str, id: &str) -> Result<Option<OwnDocument>, ApiError> {
+pub async fn own_document(d1: &Db, citizen: &str, id: &str) -> Result<Option<OwnDocument>, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         signed: i64,
@@ -250,7 +250,7 @@ pub async fn own_document(d1: &D1Database, citizen: &str, id: &str) -> Result<Op
 
 /// The wallet documents a dossier references, as the desk and the owner see them (revocation
 /// read now; the hash check recorded when the dossier referenced them).
-pub async fn references(d1: &D1Database, dossier_id: &str) -> Result<Vec<ReferencedDocument>, ApiError> {
+pub async fn references(d1: &Db, dossier_id: &str) -> Result<Vec<ReferencedDocument>, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         document_id: String,
@@ -294,7 +294,7 @@ pub async fn references(d1: &D1Database, dossier_id: &str) -> Result<Vec<Referen
 }
 
 /// A referenced document's bytes for a dossier's reader: its key, name and content type.
-pub async fn referenced_object(d1: &D1Database, dossier_id: &str, document_id: &str) -> Result<Option<(String, String, String)>, ApiError> {
+pub async fn referenced_object(d1: &Db, dossier_id: &str, document_id: &str) -> Result<Option<(String, String, String)>, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         r2_key: String,

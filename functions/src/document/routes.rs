@@ -103,7 +103,7 @@ pub async fn referenced_download(ctx: &Ctx, dossier_id: &str, document_id: &str)
 /// A submission's wallet references, checked (`documents[i]`) against the caller's own
 /// documents; each signed one's stored bytes are hashed against its record now, so the desk
 /// sees whether it is intact. Answers (kind, id, verified) in the form's order.
-pub async fn referable(env: &Env, d1: &worker::D1Database, citizen: &str, ids: &[String]) -> Result<Vec<(&'static str, String, bool)>, ApiError> {
+pub async fn referable(env: &Env, d1: &crate::platform::db::Db, citizen: &str, ids: &[String]) -> Result<Vec<(&'static str, String, bool)>, ApiError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }

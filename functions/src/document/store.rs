@@ -4,7 +4,8 @@
 //! on the version it was decided from. Each write carries its audit row in the same batch.
 
 use serde_json::json;
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
+use crate::platform::db::Db;
 
 use crate::auth::session::StaffSession;
 use crate::desk::audit;
@@ -22,7 +23,7 @@ pub struct NewScan<'a> {
     pub r2_key: &'a str,
 }
 
-pub async fn insert_scan(d1: &D1Database, s: &NewScan<'_>, staff: &StaffSession, at: &str) -> Result<(), ApiError> {
+pub async fn insert_scan(d1: &Db, s: &NewScan<'_>, staff: &StaffSession, at: &str) -> Result<(), ApiError> {
     let insert = d1
         .prepare(
             "INSERT INTO dossier_scans (id, dossier_id, document_type, name, content_type, size, sha256, r2_key, created_by, created_at) \
@@ -78,7 +79,7 @@ pub enum Recorded {
     BookNumberTaken,
 }
 
-pub async fn insert_signed(d1: &D1Database, s: &NewSigned<'_>, staff: &StaffSession) -> Result<Recorded, ApiError> {
+pub async fn insert_signed(d1: &Db, s: &NewSigned<'_>, staff: &StaffSession) -> Result<Recorded, ApiError> {
     let n = |v: Option<f64>| v.map(worker::wasm_bindgen::JsValue::from_f64).unwrap_or(worker::wasm_bindgen::JsValue::NULL);
     let insert = d1
         .prepare(
@@ -122,7 +123,7 @@ pub async fn insert_signed(d1: &D1Database, s: &NewSigned<'_>, staff: &StaffSess
 }
 
 /// Revokes on the version read; a lost race is 409 `conflict`.
-pub async fn revoke(d1: &D1Database, id: &str, dossier_id: &str, version: i64, reason: &str, staff: &StaffSession, at: &str) -> Result<(), ApiError> {
+pub async fn revoke(d1: &Db, id: &str, dossier_id: &str, version: i64, reason: &str, staff: &StaffSession, at: &str) -> Result<(), ApiError> {
     let stmts = vec![
         db::guard(d1, Guarded::SignedDocument, id, version)?,
         d1.prepare(
@@ -145,7 +146,7 @@ pub async fn revoke(d1: &D1Database, id: &str, dossier_id: &str, version: i64, r
 }
 
 /// The statement that records one wallet reference of a new dossier (in its submit batch).
-pub fn reference_stmt(d1: &D1Database, dossier_id: &str, position: usize, kind: &str, document_id: &str, verified: bool) -> Result<D1PreparedStatement, ApiError> {
+pub fn reference_stmt(d1: &Db, dossier_id: &str, position: usize, kind: &str, document_id: &str, verified: bool) -> Result<D1PreparedStatement, ApiError> {
     Ok(d1
         .prepare("INSERT INTO dossier_documents (dossier_id, position, kind, document_id, verified) VALUES (?1, ?2, ?3, ?4, ?5)")
         .bind(&[dossier_id.into(), (position as f64).into(), kind.into(), document_id.into(), (if verified { 1.0 } else { 0.0 }).into()])?)

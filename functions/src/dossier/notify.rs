@@ -21,7 +21,7 @@ pub fn dossier_link(env: &Env, row: &DossierRow) -> String {
 async fn recipient(env: &Env, row: &DossierRow) -> Option<outbox::Recipient> {
     let applicant: Applicant = serde_json::from_str(&row.applicant_json).unwrap_or_default();
     let phone = Phone::parse("phone", &applicant.phone).ok();
-    let d1 = env.d1(config::DB).ok()?;
+    let d1 = crate::platform::shards::national(env).ok()?;
     let to = outbox::recipient(&d1, row.owner_citizen_id.as_deref(), phone).await;
     (to.phone.is_some() || to.email.is_some()).then_some(to)
 }

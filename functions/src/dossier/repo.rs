@@ -4,7 +4,8 @@ use motcua_domain::api::{DossierSummary, FeeNoticeView, NoticeStatus, PaymentSum
 use motcua_domain::dossier::{DossierAction, DossierStatus};
 use motcua_domain::payment;
 use serde::Deserialize;
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
+use crate::platform::db::Db;
 
 use crate::platform::db;
 use crate::platform::error::ApiError;
@@ -62,11 +63,11 @@ const DOSSIER_SELECT: &str = "SELECT d.id, d.code, d.agency_code, a.name AS agen
      d.inputs_json, d.submitted_at, d.deadline, d.version, d.postal_item \
      FROM dossiers d JOIN agencies a ON a.code = d.agency_code JOIN procedures p ON p.code = d.procedure_code";
 
-pub async fn dossier(d1: &D1Database, id: &str) -> Result<Option<DossierRow>, ApiError> {
+pub async fn dossier(d1: &Db, id: &str) -> Result<Option<DossierRow>, ApiError> {
     db::first(d1.prepare(format!("{DOSSIER_SELECT} WHERE d.id = ?1")).bind(&[id.into()])?).await
 }
 
-pub async fn dossiers_of_citizen(d1: &D1Database, citizen_id: &str) -> Result<Vec<DossierRow>, ApiError> {
+pub async fn dossiers_of_citizen(d1: &Db, citizen_id: &str) -> Result<Vec<DossierRow>, ApiError> {
     db::all(
         d1.prepare(format!("{DOSSIER_SELECT} WHERE d.owner_citizen_id = ?1 ORDER BY d.created_at DESC LIMIT 200"))
             .bind(&[citizen_id.into()])?,
@@ -76,7 +77,7 @@ pub async fn dossiers_of_citizen(d1: &D1Database, citizen_id: &str) -> Result<Ve
 
 /// The statement appending one step to a dossier's history.
 pub fn event_stmt(
-    d1: &D1Database,
+    d1: &Db,
     dossier_id: &str,
     at: &str,
     actor_role: &str,
@@ -108,7 +109,7 @@ pub fn enum_str<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
-pub async fn timeline(d1: &D1Database, dossier_id: &str) -> Result<Vec<TimelineEntry>, ApiError> {
+pub async fn timeline(d1: &Db, dossier_id: &str) -> Result<Vec<TimelineEntry>, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         at: String,
@@ -167,7 +168,7 @@ impl NoticeRow {
     }
 }
 
-pub async fn latest_notice(d1: &D1Database, dossier_id: &str) -> Result<Option<NoticeRow>, ApiError> {
+pub async fn latest_notice(d1: &Db, dossier_id: &str) -> Result<Option<NoticeRow>, ApiError> {
     db::first(
         d1.prepare(
             "SELECT id, total, lines_json, status, created_at FROM bills \
@@ -178,16 +179,16 @@ pub async fn latest_notice(d1: &D1Database, dossier_id: &str) -> Result<Option<N
     .await
 }
 
-pub async fn payments(d1: &D1Database, dossier_id: &str) -> Result<Vec<PaymentSummary>, ApiError> {
+pub async fn payments(d1: &Db, dossier_id: &str) -> Result<Vec<PaymentSummary>, ApiError> {
     payments_where(d1, "dossier_id", dossier_id).await
 }
 
 /// The attempts at a bill, newest first.
-pub async fn payments_of_bill(d1: &D1Database, bill_id: &str) -> Result<Vec<PaymentSummary>, ApiError> {
+pub async fn payments_of_bill(d1: &Db, bill_id: &str) -> Result<Vec<PaymentSummary>, ApiError> {
     payments_where(d1, "bill_id", bill_id).await
 }
 
-async fn payments_where(d1: &D1Database, column: &'static str, value: &str) -> Result<Vec<PaymentSummary>, ApiError> {
+async fn payments_where(d1: &Db, column: &'static str, value: &str) -> Result<Vec<PaymentSummary>, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         id: String,
@@ -222,7 +223,7 @@ async fn payments_where(d1: &D1Database, column: &'static str, value: &str) -> R
         .collect())
 }
 
-pub async fn refunds(d1: &D1Database, dossier_id: &str) -> Result<Vec<motcua_domain::api::RefundSummary>, ApiError> {
+pub async fn refunds(d1: &Db, dossier_id: &str) -> Result<Vec<motcua_domain::api::RefundSummary>, ApiError> {
     db::all(
         d1.prepare(
             "SELECT r.amount, r.reason, r.status, r.created_at FROM refunds r JOIN payments p ON p.id = r.payment_id \
@@ -234,7 +235,7 @@ pub async fn refunds(d1: &D1Database, dossier_id: &str) -> Result<Vec<motcua_dom
 }
 
 /// The citizen's satisfaction rating of the dossier, if given (one per dossier).
-pub async fn rating(d1: &D1Database, dossier_id: &str) -> Result<Option<motcua_domain::national::Rating>, ApiError> {
+pub async fn rating(d1: &Db, dossier_id: &str) -> Result<Option<motcua_domain::national::Rating>, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         rating: motcua_domain::national::RatingValue,
@@ -257,12 +258,12 @@ pub async fn rating(d1: &D1Database, dossier_id: &str) -> Result<Option<motcua_d
     }))
 }
 
-pub async fn receipt_of_dossier(d1: &D1Database, dossier_id: &str) -> Result<Option<ReceiptView>, ApiError> {
+pub async fn receipt_of_dossier(d1: &Db, dossier_id: &str) -> Result<Option<ReceiptView>, ApiError> {
     crate::payment::receipt::by_dossier(d1, dossier_id).await
 }
 
 /// The result files attached to a dossier, oldest first.
-pub async fn results(d1: &D1Database, dossier_id: &str) -> Result<Vec<ResultFile>, ApiError> {
+pub async fn results(d1: &Db, dossier_id: &str) -> Result<Vec<ResultFile>, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         id: String,

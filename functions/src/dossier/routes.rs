@@ -10,7 +10,8 @@ use motcua_domain::dossier::{self, Actor, Command, DossierAction, DossierStatus,
 use motcua_domain::indicators::Channel;
 use motcua_domain::text_input::Reason;
 use futures_util::future::{join, join3, try_join, try_join5};
-use worker::{D1Database, Response};
+use worker::Response;
+use crate::platform::db::Db;
 
 use super::{access, store};
 use super::repo::{self, DossierRow};
@@ -203,7 +204,7 @@ pub async fn get(ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
 /// Everything a dossier page shows, the same for the citizen and the desk. Its ten reads
 /// depend on nothing but the dossier's id, so they go to D1 together: one round trip's wait
 /// instead of ten in a row (the page is polled while a payment is under way).
-pub async fn detail(d1: &D1Database, row: &DossierRow) -> Result<DossierDetail, ApiError> {
+pub async fn detail(d1: &Db, row: &DossierRow) -> Result<DossierDetail, ApiError> {
     let id = row.id.as_str();
     let ((notice, signed, results, timeline, payments), (receipt, refunds, files, rating, wallet_documents)) = try_join(
         try_join5(

@@ -6,7 +6,8 @@
 
 use motcua_domain::dossier::{Decision, DossierError, DossierStatus, Role};
 use motcua_domain::indicators::Channel;
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
+use crate::platform::db::Db;
 
 use super::repo::{self, enum_str, DossierRow};
 use crate::auth::session::StaffSession;
@@ -18,7 +19,7 @@ use crate::platform::error::ApiError;
 /// agency × procedure × Vietnamese month of its submission), added to the batch that inserts
 /// it: only a dossier that very batch inserted with `submitted_at = at` is counted, so a failed
 /// insert counts nothing and nothing else writes these counters.
-pub fn count_intake_stmt(d1: &D1Database, dossier_id: &str, at: &str, channel: Channel) -> Result<D1PreparedStatement, ApiError> {
+pub fn count_intake_stmt(d1: &Db, dossier_id: &str, at: &str, channel: Channel) -> Result<D1PreparedStatement, ApiError> {
     let month = motcua_domain::dashboard::intake_month(at).ok_or_else(|| ApiError::Unexpected(format!("bad submission instant {at}")))?;
     let c = motcua_domain::indicators::IntakeCounts::of(channel);
     let n = |v: u64| worker::wasm_bindgen::JsValue::from_f64(v as f64);
@@ -36,7 +37,7 @@ pub fn count_intake_stmt(d1: &D1Database, dossier_id: &str, at: &str, channel: C
 /// audit. Callers that write more in the same transaction (a payment's settlement) append
 /// their own and run the batch with [`run`].
 pub fn change_stmts(
-    d1: &D1Database,
+    d1: &Db,
     row: &DossierRow,
     decision: &Decision,
     staff: Option<&StaffSession>,
@@ -85,7 +86,7 @@ pub fn change_stmts(
 /// Writes a decided change with the caller's `extra` rows (a new fee notice, a result file) in
 /// one transaction. A lost race is [`ApiError::Stale`] with the current status.
 pub async fn write(
-    d1: &D1Database,
+    d1: &Db,
     row: &DossierRow,
     decision: &Decision,
     staff: Option<&StaffSession>,
@@ -98,7 +99,7 @@ pub async fn write(
 }
 
 /// Runs a batch that holds a dossier guard; a refused guard becomes [`ApiError::Stale`].
-pub async fn run(d1: &D1Database, dossier_id: &str, stmts: Vec<D1PreparedStatement>) -> Result<(), ApiError> {
+pub async fn run(d1: &Db, dossier_id: &str, stmts: Vec<D1PreparedStatement>) -> Result<(), ApiError> {
     match d1.batch(stmts).await {
         Ok(_) => Ok(()),
         Err(e) if db::is_stale(&e) => Err(stale(d1, dossier_id).await),
@@ -107,7 +108,7 @@ pub async fn run(d1: &D1Database, dossier_id: &str, stmts: Vec<D1PreparedStateme
 }
 
 /// The 409 of a lost race, naming the status the dossier has now.
-pub async fn stale(d1: &D1Database, dossier_id: &str) -> ApiError {
+pub async fn stale(d1: &Db, dossier_id: &str) -> ApiError {
     let current = match repo::dossier(d1, dossier_id).await {
         Ok(Some(row)) => row.status,
         _ => return ApiError::NotFound { what: "dossier", field: Some("id") },

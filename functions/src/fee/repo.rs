@@ -2,7 +2,7 @@
 
 use motcua_domain::fee::{FeeSchedule, FeeVersion};
 use serde::Deserialize;
-use worker::D1Database;
+use crate::platform::db::Db;
 
 use crate::platform::db;
 use crate::platform::error::ApiError;
@@ -14,7 +14,7 @@ struct ScheduleRow {
 
 /// The procedure's schedule, or `None` when the procedure does not exist. A procedure without a
 /// stored schedule is free (an empty schedule).
-pub async fn schedule(d1: &D1Database, procedure: &str) -> Result<Option<FeeSchedule>, ApiError> {
+pub async fn schedule(d1: &Db, procedure: &str) -> Result<Option<FeeSchedule>, ApiError> {
     #[derive(Deserialize)]
     struct Exists {
         name: String,
@@ -63,7 +63,7 @@ fn parse_versions(procedure: &str, json: Option<&str>) -> Result<Vec<FeeVersion>
 }
 
 /// The versions of `procedure` that the province of `agency` set for itself.
-pub async fn province_versions_for_agency(d1: &D1Database, agency: &str, procedure: &str) -> Result<Vec<FeeVersion>, ApiError> {
+pub async fn province_versions_for_agency(d1: &Db, agency: &str, procedure: &str) -> Result<Vec<FeeVersion>, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         versions: Option<String>,
@@ -76,7 +76,7 @@ pub async fn province_versions_for_agency(d1: &D1Database, agency: &str, procedu
 }
 
 /// The versions of `procedure` that `province` set for itself, oldest first.
-pub async fn province_versions(d1: &D1Database, province: &str, procedure: &str) -> Result<Vec<FeeVersion>, ApiError> {
+pub async fn province_versions(d1: &Db, province: &str, procedure: &str) -> Result<Vec<FeeVersion>, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         version_json: String,
@@ -96,7 +96,7 @@ pub async fn province_versions(d1: &D1Database, province: &str, procedure: &str)
         .collect()
 }
 
-pub async fn quote_context(d1: &D1Database, agency: &str, procedure: &str) -> Result<QuoteContext, ApiError> {
+pub async fn quote_context(d1: &Db, agency: &str, procedure: &str) -> Result<QuoteContext, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         procedure_name: Option<String>,

@@ -3,7 +3,8 @@
 use motcua_domain::api::FeeQuoteRequest;
 use motcua_domain::fee::{self, FeeBreakdown, FeeSchedule};
 use motcua_domain::validation::FieldError;
-use worker::{D1Database, Response};
+use worker::Response;
+use crate::platform::db::Db;
 
 use crate::catalog::cache::{self, Freshness};
 use crate::platform::clock;
@@ -21,7 +22,7 @@ pub async fn quote(ctx: &mut Ctx) -> Result<Response, ApiError> {
 /// quote endpoint and by fee notices, so both always agree. The schedule comes from the
 /// isolate's memo of the catalog; a caller that stores the amount asks for [`Freshness::Now`].
 pub async fn quote_for(
-    d1: &D1Database,
+    d1: &Db,
     agency: &str,
     procedure: &str,
     inputs: &serde_json::Map<String, serde_json::Value>,

@@ -19,7 +19,8 @@ use motcua_domain::text_input::Reason;
 use motcua_domain::validation::FieldError;
 use serde::Deserialize;
 use serde_json::json;
-use worker::{D1Database, D1PreparedStatement, Env, Response};
+use worker::{D1PreparedStatement, Env, Response};
+use crate::platform::db::Db;
 
 use crate::auth::session::{self, StaffSession};
 use crate::desk::audit;
@@ -75,7 +76,7 @@ pub(super) struct FeeCodeRow {
 }
 
 /// Every procedure with its schedule, and every fee-line mapping.
-pub(super) async fn procedures(d1: &D1Database) -> Result<(Vec<ProcedureRow>, Vec<FeeCodeRow>), ApiError> {
+pub(super) async fn procedures(d1: &Db) -> Result<(Vec<ProcedureRow>, Vec<FeeCodeRow>), ApiError> {
     let rows: Vec<ProcedureRow> = db::all(d1.prepare(
         "SELECT p.code, p.name, coalesce(p.national_code, '') AS national_code, p.processing_days, p.legal_basis, p.documents, \
                 f.schedule_json FROM procedures p LEFT JOIN fee_schedules f ON f.procedure_code = p.code ORDER BY p.code",
@@ -138,7 +139,7 @@ struct AgencyRow {
     national_code: String,
 }
 
-async fn mapping_view(d1: &D1Database, staff: &StaffSession) -> Result<MappingView, ApiError> {
+async fn mapping_view(d1: &Db, staff: &StaffSession) -> Result<MappingView, ApiError> {
     let agencies: Vec<AgencyRow> = db::all(
         d1.prepare(
             "SELECT code, name, coalesce(national_code, '') AS national_code FROM agencies \
@@ -186,7 +187,7 @@ fn unknown(field: String, what_vi: &str, what_en: &str) -> ApiError {
 
 /// A write of a mapped code, guarded by the value it was decided from (D1 runs the batch as one
 /// transaction; a guard that fails aborts every write of the request).
-fn guard(d1: &D1Database, sql_current: &str, binds: &[&str], before: &str) -> Result<D1PreparedStatement, ApiError> {
+fn guard(d1: &Db, sql_current: &str, binds: &[&str], before: &str) -> Result<D1PreparedStatement, ApiError> {
     let mut values: Vec<worker::wasm_bindgen::JsValue> = binds.iter().map(|b| (*b).into()).collect();
     values.push(before.into());
     let n = values.len();
@@ -339,7 +340,7 @@ fn portal_unavailable(detail: &str) -> ApiError {
     }
 }
 
-async fn ask(env: &Env, d1: &D1Database, body: &serde_json::Value) -> Result<serde_json::Value, ApiError> {
+async fn ask(env: &Env, d1: &Db, body: &serde_json::Value) -> Result<serde_json::Value, ApiError> {
     match super::portal::share(env, d1, body).await? {
         Reply::Accepted(v) => Ok(v),
         Reply::SessionExpired => Err(portal_unavailable("session refused")),
@@ -374,7 +375,7 @@ impl PullRow {
 }
 
 /// The running pull, or a new one.
-async fn running_pull(d1: &D1Database, staff: &StaffSession) -> Result<PullRow, ApiError> {
+async fn running_pull(d1: &Db, staff: &StaffSession) -> Result<PullRow, ApiError> {
     for _ in 0..2 {
         if let Some(row) = db::first::<PullRow>(d1.prepare(format!("{PULL} WHERE finished_at IS NULL")).bind(&[])?).await? {
             return Ok(row);
@@ -395,7 +396,7 @@ async fn running_pull(d1: &D1Database, staff: &StaffSession) -> Result<PullRow, 
 }
 
 /// The stored differences of a page of keys, in one query (D1 counts queries per request).
-async fn stored_of(d1: &D1Database, keys: &[&Key]) -> Result<Vec<DifferenceRow>, ApiError> {
+async fn stored_of(d1: &Db, keys: &[&Key]) -> Result<Vec<DifferenceRow>, ApiError> {
     let codes = serde_json::to_string(&keys.iter().map(|k| &k.code).collect::<Vec<_>>()).map_err(|e| ApiError::Unexpected(e.to_string()))?;
     db::all(
         d1.prepare(format!("{DIFFERENCE} WHERE procedure IN (SELECT value FROM json_each(?1)) ORDER BY id")).bind(&[codes.into()])?,
@@ -404,7 +405,7 @@ async fn stored_of(d1: &D1Database, keys: &[&Key]) -> Result<Vec<DifferenceRow>,
 }
 
 /// What one key changed: (opened, gone).
-async fn reconcile_key(env: &Env, d1: &D1Database, key: &Key, stored: &[DifferenceRow]) -> Result<(u32, u32), ApiError> {
+async fn reconcile_key(env: &Env, d1: &Db, key: &Key, stored: &[DifferenceRow]) -> Result<(u32, u32), ApiError> {
     let details = if key.needs_details() {
         let reply = ask(env, d1, &rules::procedure_body("", &key.code)).await?;
         rules::parse_procedure(&reply).map_err(|e| portal_unavailable(&e.0))?

@@ -7,7 +7,8 @@
 use futures_util::future::{select, Either};
 use motcua_domain::national::portal::{self as adapter, Reply};
 use serde_json::Value;
-use worker::{D1Database, Env};
+use worker::Env;
+use crate::platform::db::Db;
 
 use crate::platform::clock;
 use crate::platform::error::ApiError;
@@ -18,16 +19,16 @@ use crate::platform::settings::{config, NationalPortal};
 const TIMEOUT_MS: u64 = 6_000;
 
 /// Sends one body to the integration endpoint and says what the portal answered.
-pub async fn send(env: &Env, d1: &D1Database, body: &Value) -> Result<Reply, ApiError> {
+pub async fn send(env: &Env, d1: &Db, body: &Value) -> Result<Reply, ApiError> {
     send_to(env, d1, adapter::INTEGRATION_PATH, body).await
 }
 
 /// Asks the share endpoint (the national catalog's services) with the same session.
-pub async fn share(env: &Env, d1: &D1Database, body: &Value) -> Result<Reply, ApiError> {
+pub async fn share(env: &Env, d1: &Db, body: &Value) -> Result<Reply, ApiError> {
     send_to(env, d1, adapter::SHARE_PATH, body).await
 }
 
-async fn send_to(env: &Env, d1: &D1Database, path: &str, body: &Value) -> Result<Reply, ApiError> {
+async fn send_to(env: &Env, d1: &Db, path: &str, body: &Value) -> Result<Reply, ApiError> {
     let Some(portal) = config(env).national.as_ref() else {
         return Ok(Reply::Failed { transient: true, code: "not_configured", detail: "DVCQG_BASE_URL is not set".into() });
     };
@@ -66,7 +67,7 @@ async fn post(url: &str, body: &Value) -> Reply {
     reply
 }
 
-async fn cached_session(d1: &D1Database, portal: &NationalPortal) -> Result<Option<String>, ApiError> {
+async fn cached_session(d1: &Db, portal: &NationalPortal) -> Result<Option<String>, ApiError> {
     #[derive(serde::Deserialize)]
     struct Row {
         session: String,
@@ -79,7 +80,7 @@ async fn cached_session(d1: &D1Database, portal: &NationalPortal) -> Result<Opti
 }
 
 /// Logs in and keeps the new session; a refusal comes back as the reply to report.
-async fn log_in(d1: &D1Database, portal: &NationalPortal) -> Result<Result<String, Reply>, ApiError> {
+async fn log_in(d1: &Db, portal: &NationalPortal) -> Result<Result<String, Reply>, ApiError> {
     let body = adapter::auth_body(&portal.username, portal.password.expose());
     let reply = match post(&format!("{}{}", portal.base_url, adapter::AUTH_PATH), &body).await {
         Reply::Accepted(v) => adapter::auth_session(&v.to_string()),

@@ -5,7 +5,7 @@
 use motcua_domain::national::sync::{AfterAttempt, Message, SyncState};
 use serde::Deserialize;
 use time::OffsetDateTime;
-use worker::D1Database;
+use crate::platform::db::Db;
 
 use crate::platform::error::ApiError;
 use crate::platform::{clock, db};
@@ -38,16 +38,16 @@ impl SyncRow {
 const SELECT: &str =
     "SELECT id, event_id, rating_id, dossier_id, agency_code, state, attempts, next_try_at, version FROM national_sync";
 
-pub async fn of_dossier(d1: &D1Database, dossier_id: &str) -> Result<Vec<SyncRow>, ApiError> {
+pub async fn of_dossier(d1: &Db, dossier_id: &str) -> Result<Vec<SyncRow>, ApiError> {
     db::all(d1.prepare(format!("{SELECT} WHERE dossier_id = ?1 ORDER BY id")).bind(&[dossier_id.into()])?).await
 }
 
-pub async fn by_id(d1: &D1Database, id: i64) -> Result<Option<SyncRow>, ApiError> {
+pub async fn by_id(d1: &Db, id: i64) -> Result<Option<SyncRow>, ApiError> {
     db::first(d1.prepare(format!("{SELECT} WHERE id = ?1")).bind(&[(id as f64).into()])?).await
 }
 
 /// Dossiers with a message that may be due (pending, or a claim that ran out), oldest first.
-pub async fn due_dossiers(d1: &D1Database, now: &str, limit: u32) -> Result<Vec<String>, ApiError> {
+pub async fn due_dossiers(d1: &Db, now: &str, limit: u32) -> Result<Vec<String>, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         dossier_id: String,
@@ -71,7 +71,7 @@ pub struct Claimed {
 }
 
 /// Takes a due row for one attempt; None when another sender took it first.
-pub async fn claim(d1: &D1Database, row: &SyncRow, now: OffsetDateTime) -> Result<Option<Claimed>, ApiError> {
+pub async fn claim(d1: &Db, row: &SyncRow, now: OffsetDateTime) -> Result<Option<Claimed>, ApiError> {
     let at = clock::rfc3339(now);
     let result = d1
         .prepare(
@@ -92,7 +92,7 @@ pub async fn claim(d1: &D1Database, row: &SyncRow, now: OffsetDateTime) -> Resul
 
 /// Writes an attempt's outcome on the claim it was made under.
 pub async fn finish(
-    d1: &D1Database,
+    d1: &Db,
     claimed: &Claimed,
     after: &AfterAttempt,
     payload: Option<&str>,
@@ -124,7 +124,7 @@ pub async fn finish(
 /// An operator's retry, with its audit row in the same batch; false when the row changed since
 /// it was read.
 pub async fn retry(
-    d1: &D1Database,
+    d1: &Db,
     row: &SyncRow,
     after: &AfterAttempt,
     audit: worker::D1PreparedStatement,
@@ -160,6 +160,6 @@ pub struct RatingRow {
     pub created_at: String,
 }
 
-pub async fn rating(d1: &D1Database, id: &str) -> Result<Option<RatingRow>, ApiError> {
+pub async fn rating(d1: &Db, id: &str) -> Result<Option<RatingRow>, ApiError> {
     db::first(d1.prepare("SELECT rating, comment, created_at FROM dossier_ratings WHERE id = ?1").bind(&[id.into()])?).await
 }

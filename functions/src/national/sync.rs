@@ -10,7 +10,8 @@ use motcua_domain::national::portal::{self as adapter, DossierSnapshot, Reply, S
 use motcua_domain::national::sync::{self as rules, Message, Outcome, SyncState};
 use serde::Deserialize;
 use time::{Duration, OffsetDateTime};
-use worker::{D1Database, Env};
+use worker::Env;
+use crate::platform::db::Db;
 
 use super::store;
 use crate::dossier::repo as dossier_repo;
@@ -29,7 +30,7 @@ pub struct Swept {
 
 /// Sends every due message of up to [`DOSSIERS_PER_SWEEP`] dossiers.
 pub async fn sweep(env: &Env) -> Result<Swept, ApiError> {
-    let d1 = env.d1(config::DB)?;
+    let d1 = crate::platform::shards::unrouted(env)?;
     let now = clock::now();
     let mut swept = Swept::default();
     for dossier_id in store::due_dossiers(&d1, &clock::rfc3339(now), DOSSIERS_PER_SWEEP).await? {
@@ -39,7 +40,7 @@ pub async fn sweep(env: &Env) -> Result<Swept, ApiError> {
 }
 
 /// Sends a dossier's due messages in order, stopping at the first that is not acknowledged.
-async fn deliver_dossier(env: &Env, d1: &D1Database, dossier_id: &str, swept: &mut Swept) -> Result<(), ApiError> {
+async fn deliver_dossier(env: &Env, d1: &Db, dossier_id: &str, swept: &mut Swept) -> Result<(), ApiError> {
     loop {
         let rows = store::of_dossier(d1, dossier_id).await?;
         let now = clock::now();
@@ -96,7 +97,7 @@ async fn dead_letter(env: &Env, sync_id: i64, code: &str) {
 }
 
 /// The body a row stands for: the dossier as it is now, with the step the row reports.
-async fn build(env: &Env, d1: &D1Database, row: &store::SyncRow, updating: bool) -> Result<serde_json::Value, ApiError> {
+async fn build(env: &Env, d1: &Db, row: &store::SyncRow, updating: bool) -> Result<serde_json::Value, ApiError> {
     let snapshot = snapshot(env, d1, &row.dossier_id).await?;
     match (row.event_id, row.rating_id.as_deref()) {
         (Some(event_id), _) => {
@@ -116,7 +117,7 @@ fn parse_time(s: &str) -> OffsetDateTime {
     OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
-async fn step(d1: &D1Database, event_id: i64) -> Result<Step, ApiError> {
+async fn step(d1: &Db, event_id: i64) -> Result<Step, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         at: String,
@@ -147,7 +148,7 @@ async fn step(d1: &D1Database, event_id: i64) -> Result<Step, ApiError> {
 
 /// The dossier as the portal should see it: the codes mapped, the applicant, documents,
 /// results and fees.
-async fn snapshot(env: &Env, d1: &D1Database, dossier_id: &str) -> Result<DossierSnapshot, ApiError> {
+async fn snapshot(env: &Env, d1: &Db, dossier_id: &str) -> Result<DossierSnapshot, ApiError> {
     let row = dossier_repo::dossier(d1, dossier_id).await?.ok_or(ApiError::NotFound { what: "dossier", field: None })?;
     #[derive(Deserialize)]
     struct Extra {

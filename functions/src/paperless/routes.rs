@@ -6,7 +6,8 @@ use motcua_domain::paperless::{self, AssistCode, AssistGrant, AssistLink, Paperl
 use motcua_domain::validation::FieldError;
 use serde_json::json;
 use time::OffsetDateTime;
-use worker::{D1Database, Response};
+use worker::Response;
+use crate::platform::db::Db;
 
 use super::store;
 use crate::auth::session;
@@ -18,13 +19,13 @@ use crate::platform::{clock, config, random};
 
 /// The codes of every procedure, and of those the agency handles (through the catalog's own
 /// reads: no row type of this module's, which the Worker's size budget would pay for).
-async fn procedure_codes(d1: &D1Database, agency: &str) -> Result<(Vec<String>, Vec<String>), ApiError> {
+async fn procedure_codes(d1: &Db, agency: &str) -> Result<(Vec<String>, Vec<String>), ApiError> {
     let all = crate::catalog::repo::all_procedures(d1).await?.into_iter().map(|p| p.code).collect();
     let handled = crate::catalog::repo::procedures_of(d1, agency).await?.into_iter().map(|p| p.code).collect();
     Ok((all, handled))
 }
 
-async fn existing_agency(d1: &D1Database, code: &str) -> Result<(), ApiError> {
+async fn existing_agency(d1: &Db, code: &str) -> Result<(), ApiError> {
     crate::catalog::repo::agency(d1, code).await?.map(|_| ()).ok_or(ApiError::NotFound { what: "agency", field: Some("code") })
 }
 
@@ -64,7 +65,7 @@ pub async fn put(ctx: &mut Ctx, code: &str) -> Result<Response, ApiError> {
 /// its procedure (409 `paperless_day` at `procedure`). A dossier that came by post is not
 /// refused: the citizen is not at the desk to be helped online, and sending the paper back
 /// would only delay them — the rule is about walk-ins at the counter.
-pub async fn refuse_paper(d1: &D1Database, agency: &str, procedure: &str, now: OffsetDateTime) -> Result<(), ApiError> {
+pub async fn refuse_paper(d1: &Db, agency: &str, procedure: &str, now: OffsetDateTime) -> Result<(), ApiError> {
     let (rule, _) = store::rule(d1, agency.trim()).await?;
     if rule.applies_at(procedure.trim(), now) {
         return Err(ApiError::Conflict {
@@ -79,7 +80,7 @@ pub async fn refuse_paper(d1: &D1Database, agency: &str, procedure: &str, now: O
 
 /// The officer an online submission was helped by, from its `assist` code (`None` without
 /// one); a code never issued, for another agency or procedure, or expired is refused at `assist`.
-pub async fn assisted_by(d1: &D1Database, assist: Option<&str>, agency: &str, procedure: &str) -> Result<Option<String>, ApiError> {
+pub async fn assisted_by(d1: &Db, assist: Option<&str>, agency: &str, procedure: &str) -> Result<Option<String>, ApiError> {
     let Some(raw) = assist.map(str::trim).filter(|a| !a.is_empty()) else { return Ok(None) };
     let code = AssistCode::parse("assist", raw)?;
     let grant = store::assist_grant(d1, &code).await?.ok_or_else(|| paperless::assist_invalid("assist"))?;
@@ -87,7 +88,7 @@ pub async fn assisted_by(d1: &D1Database, assist: Option<&str>, agency: &str, pr
 }
 
 /// What the online-only days of `procedure` at `agency` are, for the procedure's public page.
-pub async fn online_only(d1: &D1Database, agency: &str, procedure: &str) -> Result<Option<paperless::OnlineOnlyDays>, ApiError> {
+pub async fn online_only(d1: &Db, agency: &str, procedure: &str) -> Result<Option<paperless::OnlineOnlyDays>, ApiError> {
     let (rule, _) = store::rule(d1, agency).await?;
     Ok(rule.online_only_days(procedure, clock::today_vn()))
 }

@@ -3,14 +3,15 @@
 //! silently overwrite each other.
 
 use motcua_domain::paperless::{AssistCode, AssistGrant, PaperlessInput, PaperlessRule};
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
+use crate::platform::db::Db;
 
 use crate::auth::session::StaffSession;
 use crate::platform::db::{self, Guarded};
 use crate::platform::error::ApiError;
 
 /// An agency's rule and its version (an empty rule at version 0 when none was saved).
-pub async fn rule(d1: &D1Database, agency: &str) -> Result<(PaperlessRule, i64), ApiError> {
+pub async fn rule(d1: &Db, agency: &str) -> Result<(PaperlessRule, i64), ApiError> {
     // A plain JSON row (no row type of its own: the Worker's size budget).
     let row: Option<serde_json::Value> =
         db::first(d1.prepare("SELECT rule_json, version FROM paperless_rules WHERE agency_code = ?1").bind(&[agency.into()])?).await?;
@@ -29,7 +30,7 @@ pub async fn rule(d1: &D1Database, agency: &str) -> Result<(PaperlessRule, i64),
 
 /// The statements that replace an agency's rule (as [`rule_json`] gives it), guarded by
 /// `version`; the caller adds the audit row and runs them with [`run`].
-pub fn put_stmts(d1: &D1Database, agency: &str, rule: &serde_json::Value, version: i64, staff: &StaffSession, at: &str) -> Result<Vec<D1PreparedStatement>, ApiError> {
+pub fn put_stmts(d1: &Db, agency: &str, rule: &serde_json::Value, version: i64, staff: &StaffSession, at: &str) -> Result<Vec<D1PreparedStatement>, ApiError> {
     let json = rule.to_string();
     Ok(vec![
         db::guard(d1, Guarded::PaperlessRule, agency, version)?,
@@ -43,7 +44,7 @@ pub fn put_stmts(d1: &D1Database, agency: &str, rule: &serde_json::Value, versio
 }
 
 /// Runs a rule's batch; a lost race is 409 `conflict` naming the version now stored.
-pub async fn run(d1: &D1Database, agency: &str, stmts: Vec<D1PreparedStatement>) -> Result<(), ApiError> {
+pub async fn run(d1: &Db, agency: &str, stmts: Vec<D1PreparedStatement>) -> Result<(), ApiError> {
     match d1.batch(stmts).await {
         Ok(_) => Ok(()),
         Err(e) if db::is_stale(&e) => Err(stale(d1, agency).await),
@@ -51,7 +52,7 @@ pub async fn run(d1: &D1Database, agency: &str, stmts: Vec<D1PreparedStatement>)
     }
 }
 
-pub async fn stale(d1: &D1Database, agency: &str) -> ApiError {
+pub async fn stale(d1: &Db, agency: &str) -> ApiError {
     let now = rule(d1, agency).await.map(|(_, v)| v).unwrap_or(-1);
     ApiError::Stale {
         what: "paperless_rule",
@@ -62,7 +63,7 @@ pub async fn stale(d1: &D1Database, agency: &str) -> ApiError {
 }
 
 /// A new assist code's insert.
-pub fn assist_insert(d1: &D1Database, code: &AssistCode, grant: &AssistGrant, at: &str) -> Result<D1PreparedStatement, ApiError> {
+pub fn assist_insert(d1: &Db, code: &AssistCode, grant: &AssistGrant, at: &str) -> Result<D1PreparedStatement, ApiError> {
     Ok(d1
         .prepare(
             "INSERT INTO assist_codes (code, staff_id, agency_code, procedure_code, expires_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -78,7 +79,7 @@ pub fn assist_insert(d1: &D1Database, code: &AssistCode, grant: &AssistGrant, at
 }
 
 /// What a stored code grants, if it was ever issued.
-pub async fn assist_grant(d1: &D1Database, code: &AssistCode) -> Result<Option<AssistGrant>, ApiError> {
+pub async fn assist_grant(d1: &Db, code: &AssistCode) -> Result<Option<AssistGrant>, ApiError> {
     let row: Option<serde_json::Value> = db::first(
         d1.prepare("SELECT staff_id, agency_code, procedure_code, expires_at FROM assist_codes WHERE code = ?1").bind(&[code.as_str().into()])?,
     )
@@ -93,7 +94,7 @@ pub async fn assist_grant(d1: &D1Database, code: &AssistCode) -> Result<Option<A
 }
 
 /// The dossier just inserted in the same batch, marked as filed with the officer's help.
-pub fn assisted_stmt(d1: &D1Database, dossier_id: &str, staff_id: &str) -> Result<D1PreparedStatement, ApiError> {
+pub fn assisted_stmt(d1: &Db, dossier_id: &str, staff_id: &str) -> Result<D1PreparedStatement, ApiError> {
     Ok(d1.prepare("UPDATE dossiers SET assisted_by = ?1 WHERE id = ?2").bind(&[staff_id.into(), dossier_id.into()])?)
 }
 

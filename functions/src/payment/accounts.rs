@@ -8,7 +8,8 @@ use motcua_domain::admin::{parse_bank_account, BankAccountInput};
 use motcua_domain::beneficiary::{self, Account, AccountsInput, Purpose};
 use serde::Deserialize;
 use serde_json::json;
-use worker::{D1Database, D1PreparedStatement, Response};
+use worker::{D1PreparedStatement, Response};
+use crate::platform::db::Db;
 
 use crate::desk::admin::{admin, agency_in_scope};
 use crate::desk::audit;
@@ -44,7 +45,7 @@ impl From<Row> for Account {
 }
 
 /// The agency's accounts, by purpose.
-pub async fn of_agency(d1: &D1Database, agency: &str) -> Result<Vec<Account>, ApiError> {
+pub async fn of_agency(d1: &Db, agency: &str) -> Result<Vec<Account>, ApiError> {
     let rows: Vec<Row> = db::all(
         d1.prepare(
             "SELECT purpose, holder_name, treasury_code, bank_bin, account_number, account_name, chapter, budget_items \
@@ -57,7 +58,7 @@ pub async fn of_agency(d1: &D1Database, agency: &str) -> Result<Vec<Account>, Ap
 }
 
 /// The agencies holding this account number (a treasury account may serve several).
-pub async fn holders(d1: &D1Database, account_number: &str) -> Result<Vec<String>, ApiError> {
+pub async fn holders(d1: &Db, account_number: &str) -> Result<Vec<String>, ApiError> {
     #[derive(Deserialize)]
     struct Holder {
         agency_code: String,
@@ -70,7 +71,7 @@ pub async fn holders(d1: &D1Database, account_number: &str) -> Result<Vec<String
     Ok(rows.into_iter().map(|h| h.agency_code).collect())
 }
 
-fn upsert(d1: &D1Database, agency: &str, a: &Account, at: &str) -> Result<D1PreparedStatement, ApiError> {
+fn upsert(d1: &Db, agency: &str, a: &Account, at: &str) -> Result<D1PreparedStatement, ApiError> {
     Ok(d1
         .prepare(
             "INSERT INTO agency_accounts (agency_code, purpose, holder_name, treasury_code, bank_bin, account_number, account_name, chapter, \
@@ -93,7 +94,7 @@ fn upsert(d1: &D1Database, agency: &str, a: &Account, at: &str) -> Result<D1Prep
         ])?)
 }
 
-async fn agency_name(d1: &D1Database, code: &str) -> Result<String, ApiError> {
+async fn agency_name(d1: &Db, code: &str) -> Result<String, ApiError> {
     #[derive(Deserialize)]
     struct Name {
         name: String,

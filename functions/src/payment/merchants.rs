@@ -19,7 +19,8 @@ use motcua_domain::gateway::zalopay::Zalopay;
 use motcua_domain::gateway::{Provider, Secret};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use worker::{D1Database, Env, Response};
+use worker::{Env, Response};
+use crate::platform::db::Db;
 
 use super::config::provider_unavailable;
 use crate::auth::webcrypto;
@@ -102,7 +103,7 @@ fn deployment(env: &Env, provider: Provider) -> Option<Credentials> {
 
 /// The merchant of the nearest agency on the path to the root that has one, else the
 /// deployment's.
-pub async fn resolve(env: &Env, d1: &D1Database, agency: &str, provider: Provider) -> Result<Merchant, ApiError> {
+pub async fn resolve(env: &Env, d1: &Db, agency: &str, provider: Provider) -> Result<Merchant, ApiError> {
     let row: Option<SealedRow> = db::first(
         d1.prepare(
             "WITH RECURSIVE up(code, depth) AS (SELECT ?1, 0 UNION ALL \
@@ -120,7 +121,7 @@ pub async fn resolve(env: &Env, d1: &D1Database, agency: &str, provider: Provide
 }
 
 /// The credentials a payment was opened with (its `merchant_agency`).
-pub async fn of_owner(env: &Env, d1: &D1Database, owner: Option<&str>, provider: Provider) -> Result<Credentials, ApiError> {
+pub async fn of_owner(env: &Env, d1: &Db, owner: Option<&str>, provider: Provider) -> Result<Credentials, ApiError> {
     let Some(owner) = owner else {
         return deployment(env, provider).ok_or_else(|| provider_unavailable(provider));
     };
@@ -138,7 +139,7 @@ pub async fn of_owner(env: &Env, d1: &D1Database, owner: Option<&str>, provider:
 
 /// Every merchant the database knows for `provider` with this public id, and the deployment's
 /// when it matches (the sandbox accepts any of them, like a provider accepts its merchants).
-pub async fn by_merchant_id(env: &Env, d1: &D1Database, provider: Provider, merchant_id: &str) -> Result<Option<Credentials>, ApiError> {
+pub async fn by_merchant_id(env: &Env, d1: &Db, provider: Provider, merchant_id: &str) -> Result<Option<Credentials>, ApiError> {
     let row: Option<SealedRow> = db::first(
         d1.prepare("SELECT agency_code, provider, sealed, key_id FROM gateway_credentials WHERE provider = ?1 AND merchant_id = ?2 LIMIT 1")
             .bind(&[provider.as_str().into(), merchant_id.into()])?,
@@ -185,7 +186,7 @@ fn view(agency: &str, provider: Provider, masked: Option<Value>, inherited: Opti
     })
 }
 
-async fn masked_of(d1: &D1Database, agency: &str, provider: Provider) -> Result<Option<Value>, ApiError> {
+async fn masked_of(d1: &Db, agency: &str, provider: Provider) -> Result<Option<Value>, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         masked_json: String,
@@ -197,7 +198,7 @@ async fn masked_of(d1: &D1Database, agency: &str, provider: Provider) -> Result<
     Ok(row.and_then(|r| serde_json::from_str(&r.masked_json).ok()))
 }
 
-async fn agency_exists(d1: &D1Database, code: &str) -> Result<(), ApiError> {
+async fn agency_exists(d1: &Db, code: &str) -> Result<(), ApiError> {
     #[derive(Deserialize)]
     struct Row {
         #[allow(dead_code)]

@@ -12,14 +12,15 @@ use motcua_domain::fee::FeeLineAmount;
 use motcua_domain::money::Vnd;
 use motcua_domain::receipt::{amount_in_words, Collector, LegalReceipt, ReceiptItem, ReceiptNo, ReceiptSeries, SignatureState, UNSIGNED_REASON};
 use serde::Deserialize;
-use worker::{D1Database, Env, Response};
+use worker::{Env, Response};
+use crate::platform::db::Db;
 
 use crate::platform::error::ApiError;
 use crate::platform::http::{json, Ctx};
 use crate::platform::{clock, db, random};
 use crate::sequences;
 
-pub async fn issue(env: &Env, d1: &D1Database, payment_id: &str) -> Result<(), ApiError> {
+pub async fn issue(env: &Env, d1: &Db, payment_id: &str) -> Result<(), ApiError> {
     #[derive(Deserialize)]
     struct Source {
         agency_code: String,
@@ -197,7 +198,7 @@ fn view(r: ReceiptRow, base: &str) -> ReceiptView {
     }
 }
 
-pub async fn by_dossier(d1: &D1Database, dossier_id: &str) -> Result<Option<ReceiptView>, ApiError> {
+pub async fn by_dossier(d1: &Db, dossier_id: &str) -> Result<Option<ReceiptView>, ApiError> {
     let row: Option<ReceiptRow> =
         db::first(d1.prepare(format!("{SELECT} WHERE r.dossier_id = ?1 ORDER BY r.issued_at DESC LIMIT 1")).bind(&[dossier_id.into()])?)
             .await?;

@@ -25,7 +25,7 @@ fn pending_after(env: &Env) -> time::Duration {
 }
 
 pub async fn run(env: &Env) -> Result<usize, crate::platform::error::ApiError> {
-    let d1 = env.d1(platform_config::DB)?;
+    let d1 = crate::platform::shards::unrouted(env)?;
     let now = clock::now();
     let cutoff = clock::rfc3339(now - pending_after(env));
     let pending = repo::pending_before(&d1, &cutoff).await?;
@@ -57,7 +57,7 @@ pub async fn run(env: &Env) -> Result<usize, crate::platform::error::ApiError> {
 
 /// The national platform issues its own receipt for what it collected: kept beside ours, asked
 /// for once per settled payment (GET_BILL), with the merchant that opened it.
-async fn keep_platform_bills(env: &Env, d1: &worker::D1Database) -> Result<(), crate::platform::error::ApiError> {
+async fn keep_platform_bills(env: &Env, d1: &crate::platform::db::Db) -> Result<(), crate::platform::error::ApiError> {
     let rows = repo::paygov_without_bill(d1).await?;
     for p in rows {
         let c = merchants::of_owner(env, d1, p.merchant_agency.as_deref(), Provider::Paygov).await?;
@@ -75,7 +75,7 @@ async fn keep_platform_bills(env: &Env, d1: &worker::D1Database) -> Result<(), c
     Ok(())
 }
 
-async fn reconcile_one(env: &Env, d1: &worker::D1Database, p: &PaymentRow, now: OffsetDateTime) -> Result<(), crate::platform::error::ApiError> {
+async fn reconcile_one(env: &Env, d1: &crate::platform::db::Db, p: &PaymentRow, now: OffsetDateTime) -> Result<(), crate::platform::error::ApiError> {
     let now_text = clock::rfc3339(now);
     let reference = Reference::parse("reference", &p.reference)?;
     let created = OffsetDateTime::parse(&p.created_at, &time::format_description::well_known::Rfc3339)

@@ -2,7 +2,7 @@
 
 use motcua_domain::payment::State;
 use serde::Deserialize;
-use worker::D1Database;
+use crate::platform::db::Db;
 
 use crate::platform::db;
 use crate::platform::error::ApiError;
@@ -39,16 +39,16 @@ impl PaymentRow {
 const SELECT: &str = "SELECT id, reference, bill_id, dossier_id, agency_code, provider, amount, state, provider_txn, \
      created_at, expires_at, refunded, version, merchant_agency FROM payments";
 
-pub async fn by_reference(d1: &D1Database, reference: &str) -> Result<Option<PaymentRow>, ApiError> {
+pub async fn by_reference(d1: &Db, reference: &str) -> Result<Option<PaymentRow>, ApiError> {
     db::first(d1.prepare(format!("{SELECT} WHERE reference = ?1")).bind(&[reference.into()])?).await
 }
 
-pub async fn by_id(d1: &D1Database, id: &str) -> Result<Option<PaymentRow>, ApiError> {
+pub async fn by_id(d1: &Db, id: &str) -> Result<Option<PaymentRow>, ApiError> {
     db::first(d1.prepare(format!("{SELECT} WHERE id = ?1")).bind(&[id.into()])?).await
 }
 
 /// Attempts still waiting for a result that started before `before` (RFC 3339).
-pub async fn pending_before(d1: &D1Database, before: &str) -> Result<Vec<PaymentRow>, ApiError> {
+pub async fn pending_before(d1: &Db, before: &str) -> Result<Vec<PaymentRow>, ApiError> {
     db::all(
         d1.prepare(format!("{SELECT} WHERE state IN ('created', 'redirected') AND created_at < ?1 ORDER BY created_at LIMIT 50"))
             .bind(&[before.into()])?,
@@ -57,7 +57,7 @@ pub async fn pending_before(d1: &D1Database, before: &str) -> Result<Vec<Payment
 }
 
 /// Settled payments through the national platform whose own receipt is not kept yet.
-pub async fn paygov_without_bill(d1: &D1Database) -> Result<Vec<PaymentRow>, ApiError> {
+pub async fn paygov_without_bill(d1: &Db) -> Result<Vec<PaymentRow>, ApiError> {
     db::all(d1.prepare(format!(
         "{SELECT} WHERE provider = 'paygov' AND platform_bill IS NULL AND state IN ('succeeded', 'partially_refunded', 'refunded') LIMIT 20"
     )))

@@ -209,7 +209,7 @@ pub fn platform_fee_line(kind: motcua_domain::fee::FeeKind, code: &str, name: &s
 }
 
 /// The agency takes online payment for this procedure (an admin switch); 409 otherwise.
-async fn online_payment_on(d1: &worker::D1Database, row: &DossierRow) -> Result<(), ApiError> {
+async fn online_payment_on(d1: &crate::platform::db::Db, row: &DossierRow) -> Result<(), ApiError> {
     #[derive(Deserialize)]
     struct Flag {
         online_payment: i64,

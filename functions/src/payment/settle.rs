@@ -37,7 +37,7 @@ pub async fn apply(env: &Env, verdict: &CallbackVerdict, via: Via) -> Result<Cal
 /// [`apply`] to the attempt the caller has just read for the verdict's reference (a callback
 /// chose its merchant's keys by it), instead of reading it again.
 pub async fn apply_to(env: &Env, verdict: &CallbackVerdict, via: Via, known: Option<PaymentRow>) -> Result<CallbackOutcome, ApiError> {
-    let d1 = env.d1(crate::platform::config::DB)?;
+    let d1 = crate::platform::shards::unrouted(env)?;
     let now = clock::rfc3339(clock::now());
     let p = match known.filter(|p| p.reference == verdict.reference.as_str()) {
         Some(p) => p,

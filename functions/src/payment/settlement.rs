@@ -15,13 +15,14 @@ use motcua_domain::validation::FieldError;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use worker::{D1Database, Env, Response};
+use worker::{Env, Response};
+use crate::platform::db::Db;
 
 use crate::desk::admin::{admin, agency_in_scope};
 use crate::desk::audit;
 use crate::platform::error::ApiError;
 use crate::platform::http::{json, Ctx};
-use crate::platform::{clock, config, db, random};
+use crate::platform::{clock, db, random};
 
 /// The most a day's file may weigh (a commune's day is a few hundred lines).
 pub const FILE_MAX_BYTES: usize = 2 * 1024 * 1024;
@@ -200,7 +201,7 @@ pub async fn import(ctx: &mut Ctx) -> Result<Response, ApiError> {
     summary(&d1, format, &agency, &day, true).await
 }
 
-async fn findings_of(d1: &D1Database, provider: &str, agency: &str, day: &str) -> Result<Vec<FindingRow>, ApiError> {
+async fn findings_of(d1: &Db, provider: &str, agency: &str, day: &str) -> Result<Vec<FindingRow>, ApiError> {
     db::all(
         d1.prepare(format!("{FINDING} WHERE provider = ?1 AND agency_code = ?2 AND day = ?3 ORDER BY kind, reference, line"))
         .bind(&[provider.into(), agency.into(), day.into()])?,
@@ -208,7 +209,7 @@ async fn findings_of(d1: &D1Database, provider: &str, agency: &str, day: &str) -
     .await
 }
 
-async fn summary(d1: &D1Database, format: FileFormat, agency: &str, day: &str, imported: bool) -> Result<Response, ApiError> {
+async fn summary(d1: &Db, format: FileFormat, agency: &str, day: &str, imported: bool) -> Result<Response, ApiError> {
     let findings = findings_of(d1, format.as_str(), agency, day).await?;
     let mut counts = serde_json::Map::new();
     for kind in [FindingKind::Matched, FindingKind::MissingFromLedger, FindingKind::MissingFromFile, FindingKind::AmountMismatch, FindingKind::Duplicate] {
@@ -304,7 +305,7 @@ pub async fn resolve(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
 
 /// The cron's daily report: once per Vietnamese day, the differences still open per agency.
 pub async fn daily_report(env: &Env) -> Result<Option<i64>, ApiError> {
-    let d1 = env.d1(config::DB)?;
+    let d1 = crate::platform::shards::unrouted(env)?;
     let day = clock::today_vn().to_string();
     #[derive(Deserialize)]
     struct Open {

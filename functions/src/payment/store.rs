@@ -12,7 +12,8 @@ use motcua_domain::payment::{self, Event, PaymentDecision, State};
 use serde_json::{json, Value};
 use futures_util::future::{join, try_join};
 use sha2::{Digest, Sha256};
-use worker::{D1Database, D1PreparedStatement, Env};
+use worker::{D1PreparedStatement, Env};
+use crate::platform::db::Db;
 
 use super::repo::{self, PaymentRow};
 use super::{ledger, receipt};
@@ -53,7 +54,7 @@ pub struct NewPayment<'a> {
 
 /// Opens an attempt, guarded by the version its payability was read from: an attempt is never
 /// opened for a dossier withdrawn or re-noticed, or a bill cancelled or expired, after that read.
-pub async fn create(d1: &D1Database, owner: Owner<'_>, new: NewPayment<'_>) -> Result<PaymentRow, ApiError> {
+pub async fn create(d1: &Db, owner: Owner<'_>, new: NewPayment<'_>) -> Result<PaymentRow, ApiError> {
     let (guard, dossier_id, agency) = match owner {
         Owner::Dossier(d) => (db::guard(d1, Guarded::Dossier, &d.id, d.version)?, Some(d.id.as_str()), d.agency_code.as_str()),
         Owner::Bill(b) => (db::guard(d1, Guarded::Bill, &b.id, b.version)?, None, b.agency_code.as_str()),
@@ -92,7 +93,7 @@ pub async fn create(d1: &D1Database, owner: Owner<'_>, new: NewPayment<'_>) -> R
 }
 
 /// The statements of a decided state change: guard, state, ledger row.
-fn change_stmts(d1: &D1Database, p: &PaymentRow, d: &PaymentDecision, at: &str, detail: &Value) -> Result<Vec<D1PreparedStatement>, ApiError> {
+fn change_stmts(d1: &Db, p: &PaymentRow, d: &PaymentDecision, at: &str, detail: &Value) -> Result<Vec<D1PreparedStatement>, ApiError> {
     Ok(vec![
         db::guard(d1, Guarded::Payment, &p.id, p.version)?,
         d1.prepare("UPDATE payments SET state = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3 AND version = ?4")
@@ -102,11 +103,11 @@ fn change_stmts(d1: &D1Database, p: &PaymentRow, d: &PaymentDecision, at: &str, 
 }
 
 /// Writes a decided change; a lost race is [`ApiError::Stale`] with the attempt's current state.
-pub async fn write(d1: &D1Database, p: &PaymentRow, d: &PaymentDecision, at: &str, detail: &Value) -> Result<(), ApiError> {
+pub async fn write(d1: &Db, p: &PaymentRow, d: &PaymentDecision, at: &str, detail: &Value) -> Result<(), ApiError> {
     run(d1, &p.id, change_stmts(d1, p, d, at, detail)?).await
 }
 
-async fn run(d1: &D1Database, payment_id: &str, stmts: Vec<D1PreparedStatement>) -> Result<(), ApiError> {
+async fn run(d1: &Db, payment_id: &str, stmts: Vec<D1PreparedStatement>) -> Result<(), ApiError> {
     match d1.batch(stmts).await {
         Ok(_) => Ok(()),
         Err(e) if db::is_stale(&e) => Err(stale(d1, payment_id).await),
@@ -114,7 +115,7 @@ async fn run(d1: &D1Database, payment_id: &str, stmts: Vec<D1PreparedStatement>)
     }
 }
 
-async fn stale(d1: &D1Database, payment_id: &str) -> ApiError {
+async fn stale(d1: &Db, payment_id: &str) -> ApiError {
     match repo::by_id(d1, payment_id).await {
         Ok(Some(p)) => {
             let view = p.state.view();
@@ -132,7 +133,7 @@ async fn stale(d1: &D1Database, payment_id: &str) -> ApiError {
 /// A verified result that is a fact at the provider (declined, cancelled, expired, the wrong
 /// amount, a second payment): decided again on a fresh read until it lands or no longer
 /// applies. Answers whether it changed the attempt.
-pub async fn apply_event(d1: &D1Database, payment_id: &str, event: Event, at: &str, detail: &Value) -> Result<bool, ApiError> {
+pub async fn apply_event(d1: &Db, payment_id: &str, event: Event, at: &str, detail: &Value) -> Result<bool, ApiError> {
     for _ in 0..RETRIES {
         let Some(p) = repo::by_id(d1, payment_id).await? else { return Ok(false) };
         let Ok(decision) = payment::decide(p.state, event) else { return Ok(false) };
@@ -147,7 +148,7 @@ pub async fn apply_event(d1: &D1Database, payment_id: &str, event: Event, at: &s
 
 /// Keeps one ledger row per distinct callback: a provider repeating the same verified message
 /// is counted in `callback_copies`, not appended again (a 1 000-copy storm adds one row).
-pub async fn record_callback(d1: &D1Database, payment_id: &str, at: &str, via: &str, detail: &Value) -> Result<(), ApiError> {
+pub async fn record_callback(d1: &Db, payment_id: &str, at: &str, via: &str, detail: &Value) -> Result<(), ApiError> {
     let fingerprint = hex::encode(Sha256::digest(format!("{via}|{detail}").as_bytes()));
     d1.batch(vec![
         d1.prepare(
@@ -188,7 +189,7 @@ impl Settler<'_> {
 /// change, the ledger and the dashboard's counters in one transaction. Money that arrives for
 /// a dossier no longer waiting for it (withdrawn, re-noticed, paid by another attempt) is
 /// recorded for an officer to refund, never lost.
-pub async fn settle(env: &Env, d1: &D1Database, payment_id: &str, provider_txn: &str, settler: Settler<'_>, at: &str) -> Result<CallbackOutcome, ApiError> {
+pub async fn settle(env: &Env, d1: &Db, payment_id: &str, provider_txn: &str, settler: Settler<'_>, at: &str) -> Result<CallbackOutcome, ApiError> {
     let Some(p) = repo::by_id(d1, payment_id).await? else { return Ok(CallbackOutcome::OrderNotFound) };
     let read = settlement_read(d1, p).await?;
     settle_from(env, d1, read, provider_txn, settler, at).await
@@ -202,7 +203,7 @@ pub struct SettlementRead {
 }
 
 /// Reads what [`settle_from`] decides on; the dossier and its notice together.
-pub async fn settlement_read(d1: &D1Database, payment: PaymentRow) -> Result<SettlementRead, ApiError> {
+pub async fn settlement_read(d1: &Db, payment: PaymentRow) -> Result<SettlementRead, ApiError> {
     let dossier = match payment.dossier_id.as_deref() {
         Some(id) => Some(try_join(dossier_repo::dossier(d1, id), dossier_repo::latest_notice(d1, id)).await?),
         None => None,
@@ -214,7 +215,7 @@ pub async fn settlement_read(d1: &D1Database, payment: PaymentRow) -> Result<Set
 /// the attempt or the dossier meanwhile (the batch's guards refuse it), on a fresh read.
 pub async fn settle_from(
     env: &Env,
-    d1: &D1Database,
+    d1: &Db,
     first: SettlementRead,
     provider_txn: &str,
     settler: Settler<'_>,
@@ -285,7 +286,7 @@ pub async fn settle_from(
 /// that is the same whatever the bill is for. `settlements` is keyed by the bill, so only one
 /// of two attempts racing for one bill lands.
 fn settlement_stmts(
-    d1: &D1Database,
+    d1: &Db,
     p: &PaymentRow,
     decision: &PaymentDecision,
     provider_txn: &str,
@@ -314,7 +315,7 @@ fn settlement_stmts(
 }
 
 /// The settlement stands; a receipt failure here is retried by reconciliation.
-async fn issue_receipt(env: &Env, d1: &D1Database, p: &PaymentRow) {
+async fn issue_receipt(env: &Env, d1: &Db, p: &PaymentRow) {
     if let Err(e) = receipt::issue(env, d1, &p.id).await {
         worker::console_error!("receipt for payment {} not issued yet: {e}", p.id);
     }
@@ -325,7 +326,7 @@ async fn issue_receipt(env: &Env, d1: &D1Database, p: &PaymentRow) {
 /// something moved meanwhile, decide again.
 async fn settle_bill(
     env: &Env,
-    d1: &D1Database,
+    d1: &Db,
     p: &PaymentRow,
     decision: &PaymentDecision,
     provider_txn: &str,
@@ -369,7 +370,7 @@ async fn settle_bill(
 /// Another request settled this notice first. If it was this very payment, it is a duplicate
 /// callback; if it was another attempt, the citizen paid twice: the money is recorded for an
 /// officer to refund.
-async fn duplicate(d1: &D1Database, p: &PaymentRow, provider_txn: &str, at: &str) -> Result<CallbackOutcome, ApiError> {
+async fn duplicate(d1: &Db, p: &PaymentRow, provider_txn: &str, at: &str) -> Result<CallbackOutcome, ApiError> {
     #[derive(serde::Deserialize)]
     struct Winner {
         payment_id: String,
@@ -384,7 +385,7 @@ async fn duplicate(d1: &D1Database, p: &PaymentRow, provider_txn: &str, at: &str
 
 /// Money verified as taken for a notice nobody owes any more: kept as "needs review" for an
 /// officer to refund.
-async fn paid_but_not_owed(d1: &D1Database, p: &PaymentRow, provider_txn: &str, at: &str) -> Result<CallbackOutcome, ApiError> {
+async fn paid_but_not_owed(d1: &Db, p: &PaymentRow, provider_txn: &str, at: &str) -> Result<CallbackOutcome, ApiError> {
     let detail = json!({"provider_txn": provider_txn, "reason": "not_owed"});
     apply_event(d1, &p.id, Event::PaidWrongAmount, at, &detail).await?;
     Ok(CallbackOutcome::Recorded)
@@ -393,7 +394,7 @@ async fn paid_but_not_owed(d1: &D1Database, p: &PaymentRow, provider_txn: &str, 
 /// A refund reserved before the provider is asked, so two officers cannot both give the same
 /// money back: the row `requested`, the attempt's version moved, the audit row.
 pub async fn reserve_refund(
-    d1: &D1Database,
+    d1: &Db,
     p: &PaymentRow,
     refund_id: &str,
     amount: i64,
@@ -438,7 +439,7 @@ pub struct RefundClose<'a> {
 /// `failed` or `rejected` release the reservation. The write holds only while the refund is
 /// still in `from`, so it is closed once whoever else tries. Answers the attempt's state.
 pub async fn finish_refund(
-    d1: &D1Database,
+    d1: &Db,
     payment_id: &str,
     refund_id: &str,
     amount: i64,
@@ -530,7 +531,7 @@ pub async fn finish_refund(
 
 /// A second officer's approval of a hand-paid refund: only the refund row changes, while it is
 /// still requested.
-pub async fn approve_refund(d1: &D1Database, refund_id: &str, staff: &StaffSession, agency: &str, at: &str) -> Result<(), ApiError> {
+pub async fn approve_refund(d1: &Db, refund_id: &str, staff: &StaffSession, agency: &str, at: &str) -> Result<(), ApiError> {
     let result = d1
         .batch(vec![
             d1.prepare("INSERT INTO state_guard (ok) SELECT count(*) FROM refunds WHERE id = ?1 AND status = 'requested'").bind(&[refund_id.into()])?,
@@ -552,7 +553,7 @@ pub async fn approve_refund(d1: &D1Database, refund_id: &str, staff: &StaffSessi
 }
 
 /// The national platform's own receipt for a settled payment, kept once.
-pub async fn keep_platform_bill(d1: &D1Database, payment_id: &str, answer: &str) -> Result<(), ApiError> {
+pub async fn keep_platform_bill(d1: &Db, payment_id: &str, answer: &str) -> Result<(), ApiError> {
     d1.prepare("UPDATE payments SET platform_bill = ?1 WHERE id = ?2 AND platform_bill IS NULL")
         .bind(&[answer.into(), payment_id.into()])?
         .run()

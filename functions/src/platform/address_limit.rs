@@ -5,7 +5,7 @@
 
 use serde::Deserialize;
 use worker::wasm_bindgen::JsValue;
-use worker::D1Database;
+use crate::platform::db::Db;
 
 use crate::platform::db;
 use crate::platform::error::ApiError;
@@ -24,7 +24,7 @@ fn n(v: i64) -> JsValue {
 
 impl Limit {
     /// Reserves one of the address's tries. `None`: the address has used them all.
-    pub async fn reserve(self, d1: &D1Database, ip_hash: &str, now: i64) -> Result<Option<i64>, ApiError> {
+    pub async fn reserve(self, d1: &Db, ip_hash: &str, now: i64) -> Result<Option<i64>, ApiError> {
         #[derive(Deserialize)]
         struct Id {
             id: i64,
@@ -41,18 +41,18 @@ impl Limit {
     }
 
     /// Gives back a reserved try that was not a failure.
-    pub async fn release(self, d1: &D1Database, id: i64) -> Result<(), ApiError> {
+    pub async fn release(self, d1: &Db, id: i64) -> Result<(), ApiError> {
         d1.prepare(format!("DELETE FROM {} WHERE id = ?1", self.table)).bind(&[n(id)])?.run().await?;
         Ok(())
     }
 
     /// Seconds until the oldest failure in the window leaves it (for `Retry-After`).
-    pub async fn retry_after(self, d1: &D1Database, ip_hash: &str, now: i64) -> Result<i64, ApiError> {
+    pub async fn retry_after(self, d1: &Db, ip_hash: &str, now: i64) -> Result<i64, ApiError> {
         Ok(self.oldest(d1, ip_hash, now).await?.map(|t| t + self.window - now).filter(|s| *s > 0).unwrap_or(1))
     }
 
     /// The oldest failure of the address still inside the window.
-    pub async fn oldest(self, d1: &D1Database, ip_hash: &str, now: i64) -> Result<Option<i64>, ApiError> {
+    pub async fn oldest(self, d1: &Db, ip_hash: &str, now: i64) -> Result<Option<i64>, ApiError> {
         #[derive(Deserialize)]
         struct Oldest {
             oldest: Option<i64>,
@@ -66,7 +66,7 @@ impl Limit {
     }
 
     /// Scheduled: drops the failures that have left their window.
-    pub async fn forget_old(self, d1: &D1Database, now: i64) -> Result<usize, ApiError> {
+    pub async fn forget_old(self, d1: &Db, now: i64) -> Result<usize, ApiError> {
         let result = d1.prepare(format!("DELETE FROM {} WHERE at <= ?1", self.table)).bind(&[n(now - self.window)])?.run().await?;
         Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0))
     }

@@ -1,9 +1,53 @@
-//! D1 conveniences: typed rows out of a prepared statement.
+//! D1 conveniences: the handle every statement is prepared on, typed rows out of a prepared
+//! statement, the compare-and-set guard.
 
+use motcua_domain::shard::{Home, ShardId};
 use serde::de::DeserializeOwned;
 use worker::D1PreparedStatement;
 
 use super::error::ApiError;
+
+/// A D1 database and what it holds (docs/SHARDING.md §3.1): the national database, one
+/// province's shard, or (`home: Both`) a handle not yet routed, which may name any table. In a
+/// sandbox build (`make dev`, every test) a handle refuses to prepare SQL naming a table of
+/// the other home: the statement it returns fails with `wrong_home` when run, so the whole
+/// suite on one D1 proves every statement would find its tables once each province has its own.
+pub struct Db {
+    d1: worker::D1Database,
+    home: Home,
+    shard: Option<ShardId>,
+}
+
+impl Db {
+    pub fn new(d1: worker::D1Database, home: Home, shard: Option<ShardId>) -> Db {
+        Db { d1, home, shard }
+    }
+
+    /// The shard this handle reaches (`None`: the national database, an unrouted handle, or
+    /// `DB` standing in for every shard without a binding of its own).
+    pub fn shard(&self) -> Option<ShardId> {
+        self.shard
+    }
+
+    pub fn home(&self) -> Home {
+        self.home
+    }
+
+    pub fn prepare(&self, sql: impl Into<String>) -> D1PreparedStatement {
+        let sql: String = sql.into();
+        #[cfg(feature = "sandbox")]
+        if let Some(table) = motcua_domain::shard::misplaced(&sql, self.home) {
+            let what = if self.home == Home::National { "national" } else { "shard" };
+            worker::console_error!("wrong_home: {table} on the {what} handle: {sql}");
+            return self.d1.prepare(format!("SELECT * FROM \"wrong_home: {table} on the {what} handle\""));
+        }
+        self.d1.prepare(sql)
+    }
+
+    pub async fn batch(&self, statements: Vec<D1PreparedStatement>) -> worker::Result<Vec<worker::D1Result>> {
+        self.d1.batch(statements).await
+    }
+}
 
 pub async fn all<T: DeserializeOwned>(stmt: D1PreparedStatement) -> Result<Vec<T>, ApiError> {
     Ok(stmt.all().await?.results::<T>()?)
@@ -21,7 +65,7 @@ pub fn nullable(value: Option<&str>) -> worker::wasm_bindgen::JsValue {
 /// The guard that aborts its whole batch unless the row `id` of `table` is still at `version`
 /// (see migration 0012): the first statement of every store write, so a change decided on a
 /// stale read never lands, together with everything batched after it.
-pub fn guard(d1: &worker::D1Database, table: Guarded, id: &str, version: i64) -> Result<D1PreparedStatement, ApiError> {
+pub fn guard(d1: &Db, table: Guarded, id: &str, version: i64) -> Result<D1PreparedStatement, ApiError> {
     let sql = match table {
         Guarded::Dossier => "INSERT INTO state_guard (ok) SELECT count(*) FROM dossiers WHERE id = ?1 AND version = ?2",
         Guarded::Payment => "INSERT INTO state_guard (ok) SELECT count(*) FROM payments WHERE id = ?1 AND version = ?2",

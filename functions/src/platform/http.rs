@@ -85,8 +85,25 @@ impl Ctx {
         })
     }
 
-    pub fn d1(&self) -> Result<worker::D1Database, ApiError> {
-        Ok(self.env.d1(super::config::DB)?)
+    /// A handle not yet routed to its home (it may name any table); each module moves to
+    /// [`Self::national`] or a shard (docs/SHARDING.md §3.3), then this goes.
+    pub fn d1(&self) -> Result<super::db::Db, ApiError> {
+        super::shards::unrouted(&self.env)
+    }
+
+    /// The national database (agencies, catalog, staff, citizens, sessions, configuration).
+    pub fn national(&self) -> Result<super::db::Db, ApiError> {
+        super::shards::national(&self.env)
+    }
+
+    /// A province's database.
+    pub fn shard(&self, shard: motcua_domain::shard::ShardId) -> Result<super::db::Db, ApiError> {
+        super::shards::shard(&self.env, shard)
+    }
+
+    /// The database of the agency `agency` names (the client's mistake at `field` if it names none).
+    pub fn shard_of_agency(&self, field: &str, agency: &str) -> Result<super::db::Db, ApiError> {
+        super::shards::of_agency(&self.env, field, agency)
     }
 }
 

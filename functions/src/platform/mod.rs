@@ -10,6 +10,7 @@ pub mod http;
 pub mod outbound;
 pub mod random;
 pub mod settings;
+pub mod shards;
 pub mod email;
 pub mod sms;
 pub mod zns;

@@ -8,7 +8,8 @@ use motcua_domain::citizen::Phone;
 use motcua_domain::notify::zns::{self, Outcome, ZnsConfig};
 use motcua_domain::notify::ZnsTemplate;
 use serde::Deserialize;
-use worker::{D1Database, Env};
+use worker::Env;
+use crate::platform::db::Db;
 
 use super::{clock, config, db, outbound};
 use crate::outbox::Delivery;
@@ -21,7 +22,7 @@ struct TokenRow {
     version: i64,
 }
 
-async fn stored(d1: &D1Database) -> Result<Option<TokenRow>, String> {
+async fn stored(d1: &Db) -> Result<Option<TokenRow>, String> {
     db::first(d1.prepare("SELECT access_token, refresh_token, access_expires_at, version FROM zalo_oa_tokens WHERE id = 1"))
         .await
         .map_err(|e| format!("{e:?}"))
@@ -29,7 +30,7 @@ async fn stored(d1: &D1Database) -> Result<Option<TokenRow>, String> {
 
 /// Spends `from` for a new pair and keeps it if nobody else did first (`version` read with it,
 /// `None`: the table was empty). Answers the pair now stored.
-async fn refresh(d1: &D1Database, cfg: &ZnsConfig, from: &str, version: Option<i64>) -> Result<(String, i64), String> {
+async fn refresh(d1: &Db, cfg: &ZnsConfig, from: &str, version: Option<i64>) -> Result<(String, i64), String> {
     let secret = cfg.secret_key.expose().to_string();
     let (status, body) = outbound::post_with(&cfg.refresh_url(), "application/x-www-form-urlencoded", &zns::refresh_form(cfg, from), &[("secret_key", &secret)])
         .await
@@ -74,7 +75,7 @@ async fn refresh(d1: &D1Database, cfg: &ZnsConfig, from: &str, version: Option<i
 
 /// A valid access token: the stored one, or a refreshed one when it is near expiry (or
 /// `force`: Zalo refused it).
-async fn access_token(d1: &D1Database, cfg: &ZnsConfig, force: bool) -> Result<String, String> {
+async fn access_token(d1: &Db, cfg: &ZnsConfig, force: bool) -> Result<String, String> {
     let now = clock::now().unix_timestamp();
     match stored(d1).await? {
         Some(row) if !force && row.access_expires_at - zns::REFRESH_MARGIN_SECONDS > now => Ok(row.access_token),
@@ -93,7 +94,7 @@ pub async fn send(env: &Env, message_id: &str, phone: &str, template: ZnsTemplat
         Err(_) => return Delivery::Dead("invalid phone number".into()),
     };
     let who = phone.masked();
-    let d1 = match env.d1(config::DB) {
+    let d1 = match crate::platform::shards::national(env) {
         Ok(d) => d,
         Err(e) => return Delivery::Retry(e.to_string()),
     };

@@ -3,7 +3,8 @@
 
 use motcua_domain::staff_report::{Decision, Kind, NewReport, State};
 use serde_json::Value;
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
+use crate::platform::db::Db;
 
 use crate::platform::db::{self, Guarded};
 use crate::platform::error::ApiError;
@@ -84,20 +85,20 @@ const SELECT: &str = "SELECT r.id, r.agency_code, a.name AS agency_name, r.proce
      FROM staff_reports r JOIN agencies a ON a.code = r.agency_code LEFT JOIN procedures p ON p.code = r.procedure_code \
        JOIN staff c ON c.id = r.created_by LEFT JOIN staff ans ON ans.id = r.answered_by";
 
-pub async fn by_id(d1: &D1Database, id: &str) -> Result<Option<ReportRow>, ApiError> {
+pub async fn by_id(d1: &Db, id: &str) -> Result<Option<ReportRow>, ApiError> {
     let row: Option<Value> = db::first(d1.prepare(format!("{SELECT} WHERE r.id = ?1")).bind(&[id.into()])?).await?;
     Ok(row.as_ref().map(ReportRow::from_json))
 }
 
 /// A sender's own reports, newest first.
-pub async fn of_sender(d1: &D1Database, staff_id: &str) -> Result<Vec<ReportRow>, ApiError> {
+pub async fn of_sender(d1: &Db, staff_id: &str) -> Result<Vec<ReportRow>, ApiError> {
     let rows: Vec<Value> = db::all(d1.prepare(format!("{SELECT} WHERE r.created_by = ?1 ORDER BY r.created_at DESC, r.id LIMIT 200")).bind(&[staff_id.into()])?).await?;
     Ok(rows.iter().map(ReportRow::from_json).collect())
 }
 
 /// The reports of the agencies in `scope` (JSON array of codes), of one state or all, oldest
 /// open first (what waits longest is answered first).
-pub async fn in_scope(d1: &D1Database, scope: &str, state: Option<State>) -> Result<Vec<ReportRow>, ApiError> {
+pub async fn in_scope(d1: &Db, scope: &str, state: Option<State>) -> Result<Vec<ReportRow>, ApiError> {
     let sql = format!(
         "{SELECT} WHERE r.agency_code IN (SELECT value FROM json_each(?1)) AND (?2 IS NULL OR r.status = ?2) \
          ORDER BY CASE r.status WHEN 'open' THEN 0 WHEN 'answered' THEN 1 ELSE 2 END, r.created_at, r.id LIMIT 500"
@@ -106,7 +107,7 @@ pub async fn in_scope(d1: &D1Database, scope: &str, state: Option<State>) -> Res
     Ok(rows.iter().map(ReportRow::from_json).collect())
 }
 
-pub fn insert_stmt(d1: &D1Database, id: &str, r: &NewReport, staff_id: &str, at: &str) -> Result<D1PreparedStatement, ApiError> {
+pub fn insert_stmt(d1: &Db, id: &str, r: &NewReport, staff_id: &str, at: &str) -> Result<D1PreparedStatement, ApiError> {
     Ok(d1
         .prepare(
             "INSERT INTO staff_reports (id, agency_code, procedure_code, kind, text, status, created_by, created_at) \
@@ -125,7 +126,7 @@ pub fn insert_stmt(d1: &D1Database, id: &str, r: &NewReport, staff_id: &str, at:
 
 /// The statements of a decided change: the guard, then the state with who and when (an
 /// answer keeps its text and who gave it; a close who closed it).
-pub fn change_stmts(d1: &D1Database, row: &ReportRow, d: &Decision, staff_id: &str, at: &str) -> Result<Vec<D1PreparedStatement>, ApiError> {
+pub fn change_stmts(d1: &Db, row: &ReportRow, d: &Decision, staff_id: &str, at: &str) -> Result<Vec<D1PreparedStatement>, ApiError> {
     let (who, when) = match d.to {
         State::Answered => ("answered_by", "answered_at"),
         _ => ("closed_by", "closed_at"),
@@ -147,7 +148,7 @@ pub fn change_stmts(d1: &D1Database, row: &ReportRow, d: &Decision, staff_id: &s
 }
 
 /// Runs a change's batch; a lost race is 409 `conflict` with the report's state now.
-pub async fn run(d1: &D1Database, row: &ReportRow, stmts: Vec<D1PreparedStatement>) -> Result<(), ApiError> {
+pub async fn run(d1: &Db, row: &ReportRow, stmts: Vec<D1PreparedStatement>) -> Result<(), ApiError> {
     match d1.batch(stmts).await {
         Ok(_) => Ok(()),
         Err(e) if db::is_stale(&e) => {

@@ -21,7 +21,8 @@
 use motcua_domain::signing::smartca::Smartca;
 use motcua_domain::signing::{self, cert, Call, ErrorClass, HashToSign, RemoteSigner, SignProgress, SigningAccount, SigningError};
 use sha2::{Digest, Sha256};
-use worker::{D1Database, Env};
+use worker::Env;
+use crate::platform::db::Db;
 
 use crate::auth::webcrypto;
 use crate::platform::error::ApiError;
@@ -86,7 +87,7 @@ fn sandbox(env: &Env) -> bool {
 }
 
 /// The agency's account: its row, else (sandbox only) its code as the holder id.
-pub async fn account(env: &Env, d1: &D1Database, agency_code: &str) -> Result<SigningAccount, ApiError> {
+pub async fn account(env: &Env, d1: &Db, agency_code: &str) -> Result<SigningAccount, ApiError> {
     let row: Option<serde_json::Value> = db::first(
         d1.prepare("SELECT provider, user_id, serial_number FROM agency_signing_accounts WHERE agency_code = ?1").bind(&[agency_code.into()])?,
     )
@@ -119,7 +120,7 @@ fn now_rfc3339() -> String {
 }
 
 /// The agency's certificate chain from the provider, checked to be readable and in force now.
-pub async fn certificate(env: &Env, d1: &D1Database, agency_code: &str) -> Result<AgencyCertificate, ApiError> {
+pub async fn certificate(env: &Env, d1: &Db, agency_code: &str) -> Result<AgencyCertificate, ApiError> {
     let signer = provider(env)?;
     let account = account(env, d1, agency_code).await?;
     let (status, body) = post(&signer.certificate_call(&account, &transaction_id())).await?;
@@ -145,7 +146,7 @@ pub async fn certificate(env: &Env, d1: &D1Database, agency_code: &str) -> Resul
 /// caller's bug (500). `description` is shown to the holder in the provider's app.
 pub async fn sign_digest(
     env: &Env,
-    d1: &D1Database,
+    d1: &Db,
     agency_code: &str,
     cert: &AgencyCertificate,
     digest: &[u8; 32],

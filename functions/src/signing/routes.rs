@@ -5,7 +5,8 @@
 
 use motcua_domain::signing::{masked_user_id, SigningAccountInput, SigningAccountView};
 use serde_json::json;
-use worker::{D1Database, Response};
+use worker::Response;
+use crate::platform::db::Db;
 
 use super::store;
 use crate::desk::admin::{admin, agency_in_scope};
@@ -14,7 +15,7 @@ use crate::platform::error::ApiError;
 use crate::platform::http::{json, Ctx};
 use crate::platform::clock;
 
-async fn existing_agency(d1: &D1Database, code: &str) -> Result<(), ApiError> {
+async fn existing_agency(d1: &Db, code: &str) -> Result<(), ApiError> {
     crate::catalog::repo::agency(d1, code).await?.map(|_| ()).ok_or(ApiError::NotFound { what: "agency", field: Some("code") })
 }
 

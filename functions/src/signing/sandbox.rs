@@ -32,7 +32,8 @@ use motcua_domain::signing::cert;
 use motcua_domain::signing::smartca::{self, sandbox as side, SignRequest, StatusRequest};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use worker::{D1Database, Response};
+use worker::Response;
+use crate::platform::db::Db;
 use x509_cert::der::asn1::{Any, BitString, OctetString, SetOfVec, UtcTime};
 use x509_cert::der::oid::{AssociatedOid, ObjectIdentifier};
 use x509_cert::der::{Decode, Encode, Tag};
@@ -122,7 +123,7 @@ struct KeyRow {
 
 /// The root, made on first use. Two first uses at once both make one; the insert keeps one and
 /// both read it back.
-async fn root(d1: &D1Database) -> Result<Root, ApiError> {
+async fn root(d1: &Db) -> Result<Root, ApiError> {
     let select = || d1.prepare("SELECT private_jwk, cert_der FROM dev_signing_ca WHERE id = 1");
     if let Some(r) = db::first::<KeyRow>(select()).await? {
         return Ok(Root { private_jwk: r.private_jwk, cert_der: b64().decode(r.cert_der).map_err(x509_err)? });
@@ -164,7 +165,7 @@ struct Holder {
 
 /// The agency a holder id stands for: the agency with that code, else the one whose signing
 /// account names it. `(code, name)`.
-async fn agency_of(d1: &D1Database, user_id: &str) -> Result<Option<(String, String)>, ApiError> {
+async fn agency_of(d1: &Db, user_id: &str) -> Result<Option<(String, String)>, ApiError> {
     let row: Option<serde_json::Value> = db::first(
         d1.prepare(
             "SELECT code, name FROM agencies WHERE code = ?1 \
@@ -179,7 +180,7 @@ async fn agency_of(d1: &D1Database, user_id: &str) -> Result<Option<(String, Str
 
 /// The holder's key and certificate, issued on first use; `None` for an id the sandbox does not
 /// know (no such agency or account).
-async fn holder(d1: &D1Database, user_id: &str) -> Result<Option<Holder>, ApiError> {
+async fn holder(d1: &Db, user_id: &str) -> Result<Option<Holder>, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         private_jwk: String,

@@ -3,14 +3,15 @@
 //! silently overwrite each other.
 
 use motcua_domain::signing::{SigningAccount, SigningAccountView};
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
+use crate::platform::db::Db;
 
 use crate::auth::session::StaffSession;
 use crate::platform::db::{self, Guarded};
 use crate::platform::error::ApiError;
 
 /// The agency's account as the API shows it (version 0 and nulls without one).
-pub async fn view(d1: &D1Database, agency: &str) -> Result<SigningAccountView, ApiError> {
+pub async fn view(d1: &Db, agency: &str) -> Result<SigningAccountView, ApiError> {
     let row: Option<serde_json::Value> = db::first(
         d1.prepare("SELECT provider, user_id, serial_number, updated_at, version FROM agency_signing_accounts WHERE agency_code = ?1")
             .bind(&[agency.into()])?,
@@ -33,7 +34,7 @@ pub async fn view(d1: &D1Database, agency: &str) -> Result<SigningAccountView, A
 
 /// The statements that replace the agency's account, guarded by `version`; the caller adds the
 /// audit row and runs them with [`run`].
-pub fn put_stmts(d1: &D1Database, agency: &str, account: &SigningAccount, version: i64, staff: &StaffSession, at: &str) -> Result<Vec<D1PreparedStatement>, ApiError> {
+pub fn put_stmts(d1: &Db, agency: &str, account: &SigningAccount, version: i64, staff: &StaffSession, at: &str) -> Result<Vec<D1PreparedStatement>, ApiError> {
     Ok(vec![
         db::guard(d1, Guarded::SigningAccount, agency, version)?,
         d1.prepare(
@@ -54,7 +55,7 @@ pub fn put_stmts(d1: &D1Database, agency: &str, account: &SigningAccount, versio
 }
 
 /// Runs an account's batch; a lost race is 409 `conflict` naming the version now stored.
-pub async fn run(d1: &D1Database, agency: &str, stmts: Vec<D1PreparedStatement>) -> Result<(), ApiError> {
+pub async fn run(d1: &Db, agency: &str, stmts: Vec<D1PreparedStatement>) -> Result<(), ApiError> {
     match d1.batch(stmts).await {
         Ok(_) => Ok(()),
         Err(e) if db::is_stale(&e) => Err(stale(d1, agency).await),
@@ -62,7 +63,7 @@ pub async fn run(d1: &D1Database, agency: &str, stmts: Vec<D1PreparedStatement>)
     }
 }
 
-pub async fn stale(d1: &D1Database, agency: &str) -> ApiError {
+pub async fn stale(d1: &Db, agency: &str) -> ApiError {
     let now = view(d1, agency).await.map(|v| v.version).unwrap_or(-1);
     ApiError::Stale {
         what: "signing_account",

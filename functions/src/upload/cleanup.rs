@@ -22,7 +22,7 @@ pub struct Swept {
 }
 
 pub async fn run(env: &Env) -> Result<Swept, ApiError> {
-    let d1 = env.d1(config::DB)?;
+    let d1 = crate::platform::shards::unrouted(env)?;
     let bucket = env.bucket(config::SCANS)?;
     let now = clock::now();
     let hours = config::config(env).unattached_upload_hours;

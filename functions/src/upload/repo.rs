@@ -3,7 +3,8 @@
 
 use motcua_domain::api::UploadView;
 use serde::Deserialize;
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
+use crate::platform::db::Db;
 
 use crate::platform::db;
 use crate::platform::error::ApiError;
@@ -27,12 +28,12 @@ impl UploadRow {
 
 const SELECT: &str = "SELECT id, owner_citizen_id, dossier_id, file_name, content_type, size, r2_key FROM uploads";
 
-pub async fn insert(d1: &D1Database, row: &UploadRow, at: &str) -> Result<(), ApiError> {
+pub async fn insert(d1: &Db, row: &UploadRow, at: &str) -> Result<(), ApiError> {
     insert_stmt(d1, row, at)?.run().await?;
     Ok(())
 }
 
-pub fn insert_stmt(d1: &D1Database, row: &UploadRow, at: &str) -> Result<D1PreparedStatement, ApiError> {
+pub fn insert_stmt(d1: &Db, row: &UploadRow, at: &str) -> Result<D1PreparedStatement, ApiError> {
     Ok(d1.prepare(
         "INSERT INTO uploads (id, owner_citizen_id, file_name, content_type, size, r2_key, created_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -48,16 +49,16 @@ pub fn insert_stmt(d1: &D1Database, row: &UploadRow, at: &str) -> Result<D1Prepa
     ])?)
 }
 
-pub async fn by_id(d1: &D1Database, id: &str) -> Result<Option<UploadRow>, ApiError> {
+pub async fn by_id(d1: &Db, id: &str) -> Result<Option<UploadRow>, ApiError> {
     db::first(d1.prepare(format!("{SELECT} WHERE id = ?1")).bind(&[id.into()])?).await
 }
 
-pub async fn of_dossier(d1: &D1Database, dossier_id: &str) -> Result<Vec<UploadRow>, ApiError> {
+pub async fn of_dossier(d1: &Db, dossier_id: &str) -> Result<Vec<UploadRow>, ApiError> {
     db::all(d1.prepare(format!("{SELECT} WHERE dossier_id = ?1 ORDER BY position")).bind(&[dossier_id.into()])?).await
 }
 
 /// Attaches a free upload of `owner` to a dossier (part of the submission's batch).
-pub fn attach_stmt(d1: &D1Database, upload_id: &str, owner: &str, dossier_id: &str, position: usize) -> Result<D1PreparedStatement, ApiError> {
+pub fn attach_stmt(d1: &Db, upload_id: &str, owner: &str, dossier_id: &str, position: usize) -> Result<D1PreparedStatement, ApiError> {
     Ok(d1
         .prepare("UPDATE uploads SET dossier_id = ?1, position = ?2 WHERE id = ?3 AND owner_citizen_id = ?4 AND dossier_id IS NULL")
         .bind(&[dossier_id.into(), (position as f64).into(), upload_id.into(), owner.into()])?)
@@ -88,7 +89,7 @@ pub struct PartRow {
 const SELECT_SESSION: &str =
     "SELECT id, owner_citizen_id, file_name, size, part_size, content_type, r2_key, r2_upload_id FROM upload_sessions";
 
-pub async fn insert_session(d1: &D1Database, row: &SessionRow, at: &str) -> Result<(), ApiError> {
+pub async fn insert_session(d1: &Db, row: &SessionRow, at: &str) -> Result<(), ApiError> {
     d1.prepare(
         "INSERT INTO upload_sessions (id, owner_citizen_id, file_name, size, part_size, r2_key, r2_upload_id, created_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -108,17 +109,17 @@ pub async fn insert_session(d1: &D1Database, row: &SessionRow, at: &str) -> Resu
     Ok(())
 }
 
-pub async fn session(d1: &D1Database, id: &str) -> Result<Option<SessionRow>, ApiError> {
+pub async fn session(d1: &Db, id: &str) -> Result<Option<SessionRow>, ApiError> {
     db::first(d1.prepare(format!("{SELECT_SESSION} WHERE id = ?1")).bind(&[id.into()])?).await
 }
 
 /// The parts received, in order.
-pub async fn parts(d1: &D1Database, session_id: &str) -> Result<Vec<PartRow>, ApiError> {
+pub async fn parts(d1: &Db, session_id: &str) -> Result<Vec<PartRow>, ApiError> {
     db::all(d1.prepare("SELECT part, etag FROM upload_session_parts WHERE session_id = ?1 ORDER BY part").bind(&[session_id.into()])?).await
 }
 
 /// Records a part (a resent part replaces the first), and part 1's type.
-pub async fn put_part(d1: &D1Database, session_id: &str, part: u32, size: u64, etag: &str, content_type: Option<&str>) -> Result<(), ApiError> {
+pub async fn put_part(d1: &Db, session_id: &str, part: u32, size: u64, etag: &str, content_type: Option<&str>) -> Result<(), ApiError> {
     let mut stmts = vec![d1
         .prepare("INSERT OR REPLACE INTO upload_session_parts (session_id, part, size, etag) VALUES (?1, ?2, ?3, ?4)")
         .bind(&[session_id.into(), (part as f64).into(), (size as f64).into(), etag.into()])?];
@@ -130,7 +131,7 @@ pub async fn put_part(d1: &D1Database, session_id: &str, part: u32, size: u64, e
 }
 
 /// The statements that forget a session and its parts (completed or aborted).
-pub fn delete_session_stmts(d1: &D1Database, session_id: &str) -> Result<Vec<D1PreparedStatement>, ApiError> {
+pub fn delete_session_stmts(d1: &Db, session_id: &str) -> Result<Vec<D1PreparedStatement>, ApiError> {
     Ok(vec![
         d1.prepare("DELETE FROM upload_session_parts WHERE session_id = ?1").bind(&[session_id.into()])?,
         d1.prepare("DELETE FROM upload_sessions WHERE id = ?1").bind(&[session_id.into()])?,
@@ -149,7 +150,7 @@ pub struct Swept {
 /// Deletes up to `limit` uploads created before `cutoff` and still attached to no dossier, and
 /// returns their R2 keys. The condition is re-checked by the `DELETE` itself, so an upload a
 /// dossier attached meanwhile is never deleted.
-pub async fn delete_unattached_before(d1: &D1Database, cutoff: &str, limit: u32) -> Result<Vec<Swept>, ApiError> {
+pub async fn delete_unattached_before(d1: &Db, cutoff: &str, limit: u32) -> Result<Vec<Swept>, ApiError> {
     db::all(
         d1.prepare(
             "DELETE FROM uploads WHERE dossier_id IS NULL AND id IN \
@@ -163,7 +164,7 @@ pub async fn delete_unattached_before(d1: &D1Database, cutoff: &str, limit: u32)
 
 /// Forgets up to `limit` multipart sessions started before `cutoff` and returns what R2 must
 /// abort.
-pub async fn delete_sessions_before(d1: &D1Database, cutoff: &str, limit: u32) -> Result<Vec<Swept>, ApiError> {
+pub async fn delete_sessions_before(d1: &Db, cutoff: &str, limit: u32) -> Result<Vec<Swept>, ApiError> {
     let ids = "SELECT id FROM upload_sessions WHERE created_at < ?1 ORDER BY created_at LIMIT ?2";
     let bind = [cutoff.into(), (limit as f64).into()];
     d1.prepare(format!("DELETE FROM upload_session_parts WHERE session_id IN ({ids})")).bind(&bind)?.run().await?;

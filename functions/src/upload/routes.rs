@@ -4,7 +4,8 @@
 
 use motcua_domain::upload::{self, MAX_FILE_BYTES};
 use motcua_domain::validation::FieldError;
-use worker::{D1Database, HttpMetadata, Response};
+use worker::{HttpMetadata, Response};
+use crate::platform::db::Db;
 
 use super::repo::{self, UploadRow};
 use crate::auth::session;
@@ -48,7 +49,7 @@ pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
 
 /// The caller's own free uploads named by a submission, checked one by one (`files[i]`) and
 /// together against the dossier limit.
-pub async fn attachable(d1: &D1Database, owner: &str, ids: &[String]) -> Result<Vec<UploadRow>, ApiError> {
+pub async fn attachable(d1: &Db, owner: &str, ids: &[String]) -> Result<Vec<UploadRow>, ApiError> {
     let mut rows = Vec::with_capacity(ids.len());
     for (i, id) in ids.iter().enumerate() {
         let field = format!("files[{i}]");
