@@ -386,6 +386,11 @@ impl ShardMap {
         Ok(shard)
     }
 
+    /// The shard of identifiers made before sharding.
+    pub fn legacy(&self) -> ShardId {
+        self.legacy
+    }
+
     /// Every database the Worker binds and the national fan-out visits: each province's first,
     /// then the further parts in use, in order.
     pub fn shards(&self) -> Vec<ShardId> {

@@ -48,14 +48,21 @@ pub fn stmt_in(
     before: &Value,
     after: &Value,
 ) -> Result<D1PreparedStatement, ApiError> {
+    // The row goes in the database of the batch it joins (docs/SHARDING.md §1.3): a dossier's or
+    // a payment's agency is read there; the national database has neither table, and none of
+    // its changes is a dossier's or a payment's.
+    let sql = if d1.home() == motcua_domain::shard::Home::National {
+        "INSERT INTO audit_log (at, staff_id, username, action, entity, entity_id, before_json, after_json, agency_code) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, COALESCE(?9, CASE ?5 WHEN 'agency' THEN ?6 END))"
+    } else {
+        "INSERT INTO audit_log (at, staff_id, username, action, entity, entity_id, before_json, after_json, agency_code) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, COALESCE(?9, CASE ?5 \
+           WHEN 'agency' THEN ?6 \
+           WHEN 'dossier' THEN (SELECT agency_code FROM dossiers WHERE id = ?6) \
+           WHEN 'payment' THEN (SELECT agency_code FROM payments WHERE id = ?6) END))"
+    };
     Ok(d1
-        .prepare(
-            "INSERT INTO audit_log (at, staff_id, username, action, entity, entity_id, before_json, after_json, agency_code) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, COALESCE(?9, CASE ?5 \
-               WHEN 'agency' THEN ?6 \
-               WHEN 'dossier' THEN (SELECT agency_code FROM dossiers WHERE id = ?6) \
-               WHEN 'payment' THEN (SELECT agency_code FROM payments WHERE id = ?6) END))",
-        )
+        .prepare(sql)
         .bind(&[
             at.into(),
             staff.staff_id.as_str().into(),

@@ -86,7 +86,7 @@ async fn granted(ctx: &Ctx, token: &str) -> Result<(PayLink, DossierRow, Option<
         Err(e) => return Err(refuse(e)),
     };
     let d1 = ctx.d1()?;
-    let row = repo::dossier(&d1, &link.dossier_id).await?.ok_or(ApiError::NotFound { what: "pay_link", field: Some("token") })?;
+    let row = repo::dossier(&d1, &ctx.national()?, &link.dossier_id).await?.ok_or(ApiError::NotFound { what: "pay_link", field: Some("token") })?;
     let notice = repo::latest_notice(&d1, &row.id).await?;
     if notice.as_ref().map(|n| n.id.as_str()) != Some(link.notice_id.as_str()) {
         return Err(refuse(PayLinkError::Invalid));

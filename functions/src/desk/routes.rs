@@ -56,7 +56,7 @@ pub async fn walk_in(ctx: &mut Ctx) -> Result<Response, ApiError> {
         &json!({"code": new.code, "agency": req.agency, "procedure": req.procedure, "channel": desk.channel.key(), "postal_item": desk.postal_item, "status": "received"}),
     )?);
     d1.batch(new.stmts).await?;
-    let row = repo::dossier(&d1, &new.id).await?.ok_or_else(|| ApiError::Unexpected("dossier vanished".into()))?;
+    let row = repo::dossier(&d1, &ctx.national()?, &new.id).await?.ok_or_else(|| ApiError::Unexpected("dossier vanished".into()))?;
     Ok(json(&view::staff_view(&d1, &row).await?)?.with_status(201))
 }
 
@@ -102,7 +102,7 @@ pub async fn counter_payment(ctx: &mut Ctx, id: &str) -> Result<Response, ApiErr
         CallbackOutcome::Recorded | CallbackOutcome::AlreadyConfirmed => {}
         _ => return Err(store::stale(&d1, &row.id).await),
     }
-    let row = repo::dossier(&d1, id).await?.ok_or(ApiError::NotFound { what: "dossier", field: Some("id") })?;
+    let row = repo::dossier(&d1, &ctx.national()?, id).await?.ok_or(ApiError::NotFound { what: "dossier", field: Some("id") })?;
     json(&view::staff_view(&d1, &row).await?)
 }
 
@@ -151,7 +151,7 @@ pub async fn attach_result(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError
         let _ = bucket.delete(&key).await;
         return Err(e);
     }
-    let row = repo::dossier(&d1, id).await?.ok_or(ApiError::NotFound { what: "dossier", field: Some("id") })?;
+    let row = repo::dossier(&d1, &ctx.national()?, id).await?.ok_or(ApiError::NotFound { what: "dossier", field: Some("id") })?;
     Ok(json(&view::staff_view(&d1, &row).await?)?.with_status(201))
 }
 

@@ -39,7 +39,7 @@ pub async fn create(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
         let _ = bucket.delete(&key).await;
         return Err(e);
     }
-    let row = dossier_repo::dossier(&d1, id).await?.ok_or(ApiError::NotFound { what: "dossier", field: Some("id") })?;
+    let row = dossier_repo::dossier(&d1, &ctx.national()?, id).await?.ok_or(ApiError::NotFound { what: "dossier", field: Some("id") })?;
     Ok(json(&view::staff_view(&d1, &row).await?)?.with_status(201))
 }
 

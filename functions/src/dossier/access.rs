@@ -14,7 +14,8 @@ fn not_found() -> ApiError {
 /// The dossier, if the signed-in citizen owns it, with the citizen's id.
 pub async fn owned_dossier(ctx: &Ctx, id: &str) -> Result<(String, DossierRow), ApiError> {
     let who = session::citizen(ctx).await?;
-    let row = repo::dossier(&ctx.d1()?, id).await?.ok_or_else(not_found)?;
+    let d1 = ctx.shard_of_id(id)?.ok_or_else(not_found)?;
+    let row = repo::dossier(&d1, &ctx.national()?, id).await?.ok_or_else(not_found)?;
     if row.owner_citizen_id.as_deref() != Some(who.citizen_id.as_str()) {
         return Err(not_found());
     }
@@ -24,7 +25,8 @@ pub async fn owned_dossier(ctx: &Ctx, id: &str) -> Result<(String, DossierRow), 
 /// The dossier, if the signed-in staff member's scope covers its agency.
 pub async fn staff_dossier(ctx: &Ctx, id: &str) -> Result<(StaffSession, DossierRow), ApiError> {
     let staff = session::staff(ctx).await?;
-    let row = repo::dossier(&ctx.d1()?, id).await?.ok_or_else(not_found)?;
+    let d1 = ctx.shard_of_id(id)?.ok_or_else(not_found)?;
+    let row = repo::dossier(&d1, &ctx.national()?, id).await?.ok_or_else(not_found)?;
     if !staff.covers(&row.agency_code) {
         return Err(not_found());
     }

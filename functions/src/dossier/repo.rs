@@ -58,21 +58,52 @@ impl DossierRow {
     }
 }
 
-const DOSSIER_SELECT: &str = "SELECT d.id, d.code, d.agency_code, a.name AS agency_name, d.procedure_code, \
-     p.name AS procedure_name, d.owner_citizen_id, d.channel, d.status, d.has_fees, d.applicant_json, \
+// The dossier's own columns; its agency's and procedure's names are national (docs/SHARDING.md
+// §2.1 #1) and filled from the isolate's catalog by [`with_names`].
+const DOSSIER_SELECT: &str = "SELECT d.id, d.code, d.agency_code, '' AS agency_name, d.procedure_code, \
+     '' AS procedure_name, d.owner_citizen_id, d.channel, d.status, d.has_fees, d.applicant_json, \
      d.inputs_json, d.submitted_at, d.deadline, d.version, d.postal_item \
-     FROM dossiers d JOIN agencies a ON a.code = d.agency_code JOIN procedures p ON p.code = d.procedure_code";
+     FROM dossiers d";
 
-pub async fn dossier(d1: &Db, id: &str) -> Result<Option<DossierRow>, ApiError> {
+/// A dossier with its agency's and procedure's names.
+pub async fn dossier(d1: &Db, national: &Db, id: &str) -> Result<Option<DossierRow>, ApiError> {
+    match dossier_unnamed(d1, id).await? {
+        Some(row) => Ok(with_names(national, vec![row]).await?.pop()),
+        None => Ok(None),
+    }
+}
+
+/// A dossier without the national names (empty): for a store deciding on its state.
+pub async fn dossier_unnamed(d1: &Db, id: &str) -> Result<Option<DossierRow>, ApiError> {
     db::first(d1.prepare(format!("{DOSSIER_SELECT} WHERE d.id = ?1")).bind(&[id.into()])?).await
 }
 
-pub async fn dossiers_of_citizen(d1: &Db, citizen_id: &str) -> Result<Vec<DossierRow>, ApiError> {
-    db::all(
+pub async fn dossiers_of_citizen(d1: &Db, national: &Db, citizen_id: &str) -> Result<Vec<DossierRow>, ApiError> {
+    let rows = db::all(
         d1.prepare(format!("{DOSSIER_SELECT} WHERE d.owner_citizen_id = ?1 ORDER BY d.created_at DESC LIMIT 200"))
             .bind(&[citizen_id.into()])?,
     )
-    .await
+    .await?;
+    with_names(national, rows).await
+}
+
+/// `rows` with their agency's and procedure's names from the catalog cache (a name that left
+/// the catalog stays empty rather than hiding the dossier).
+pub async fn with_names(national: &Db, mut rows: Vec<DossierRow>) -> Result<Vec<DossierRow>, ApiError> {
+    if rows.is_empty() {
+        return Ok(rows);
+    }
+    let agencies = crate::catalog::cache::agencies(national).await?;
+    let procedures = crate::catalog::cache::procedures(national, None).await?;
+    for row in &mut rows {
+        if let Some(a) = agencies.iter().find(|a| a.code == row.agency_code) {
+            row.agency_name = a.name.clone();
+        }
+        if let Some(p) = procedures.iter().flatten().find(|p| p.code == row.procedure_code) {
+            row.procedure_name = p.name.clone();
+        }
+    }
+    Ok(rows)
 }
 
 /// The statement appending one step to a dossier's history.

@@ -49,7 +49,7 @@ pub async fn submit(ctx: &mut Ctx) -> Result<Response, ApiError> {
         new.stmts.push(crate::document::store::reference_stmt(&d1, &new.id, i, kind, document_id, *verified)?);
     }
     d1.batch(new.stmts).await?;
-    let row = repo::dossier(&d1, &new.id).await?.ok_or_else(|| ApiError::Unexpected("dossier vanished".into()))?;
+    let row = repo::dossier(&d1, &ctx.national()?, &new.id).await?.ok_or_else(|| ApiError::Unexpected("dossier vanished".into()))?;
     // The applicant's message and the page's reads are independent: one wait for both.
     let ((), detail) = join(super::notify::status_changed(&ctx.env, &row), detail(&d1, &row)).await;
     Ok(json(&detail?)?.with_status(201))
@@ -184,14 +184,14 @@ pub async fn withdraw(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let decision = dossier::decide(super::staff_routes::state_of(&row), Command::Withdraw { reason }, &actor, now).map_err(store::refused)?;
     let d1 = ctx.d1()?;
     store::write(&d1, &row, &decision, None, &clock::rfc3339(now), Vec::new()).await?;
-    let row = repo::dossier(&d1, id).await?.ok_or(ApiError::NotFound { what: "dossier", field: Some("id") })?;
+    let row = repo::dossier(&d1, &ctx.national()?, id).await?.ok_or(ApiError::NotFound { what: "dossier", field: Some("id") })?;
     super::notify::status_changed(&ctx.env, &row).await;
     json(&detail(&d1, &row).await?)
 }
 
 pub async fn list(ctx: &Ctx) -> Result<Response, ApiError> {
     let who = session::citizen(ctx).await?;
-    let rows = repo::dossiers_of_citizen(&ctx.d1()?, &who.citizen_id).await?;
+    let rows = repo::dossiers_of_citizen(&ctx.d1()?, &ctx.national()?, &who.citizen_id).await?;
     let list: Vec<DossierSummary> = rows.iter().map(DossierRow::summary).collect();
     json(&list)
 }

@@ -54,7 +54,7 @@ pub async fn act(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let now = clock::now();
     let decision = dossier::decide(state_of(&row), command, &officer(&staff), now).map_err(store::refused)?;
     store::write(&d1, &row, &decision, Some(&staff), &clock::rfc3339(now), Vec::new()).await?;
-    let row = repo::dossier(&d1, id).await?.ok_or(ApiError::NotFound { what: "dossier", field: Some("id") })?;
+    let row = repo::dossier(&d1, &ctx.national()?, id).await?.ok_or(ApiError::NotFound { what: "dossier", field: Some("id") })?;
     super::notify::status_changed(&ctx.env, &row).await;
     json(&view::staff_view(&d1, &row).await?)
 }
@@ -115,7 +115,7 @@ pub async fn fee_notice(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let lines = serde_json::to_string(&adjusted.lines).map_err(|e| ApiError::Unexpected(e.to_string()))?;
     let notice = crate::bill::store::notice_stmt(&d1, &notice_id, &row.id, &row.agency_code, adjusted.total.as_dong(), &lines, &staff.staff_id, &at)?;
     store::write(&d1, &row, &decision, Some(&staff), &at, vec![notice]).await?;
-    let row = repo::dossier(&d1, id).await?.ok_or(ApiError::NotFound { what: "dossier", field: Some("id") })?;
+    let row = repo::dossier(&d1, &ctx.national()?, id).await?.ok_or(ApiError::NotFound { what: "dossier", field: Some("id") })?;
     super::notify::fee_noticed(&ctx.env, &row, adjusted.total).await;
     json(&view::staff_view(&d1, &row).await?)
 }

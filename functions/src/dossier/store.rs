@@ -109,7 +109,7 @@ pub async fn run(d1: &Db, dossier_id: &str, stmts: Vec<D1PreparedStatement>) -> 
 
 /// The 409 of a lost race, naming the status the dossier has now.
 pub async fn stale(d1: &Db, dossier_id: &str) -> ApiError {
-    let current = match repo::dossier(d1, dossier_id).await {
+    let current = match repo::dossier_unnamed(d1, dossier_id).await {
         Ok(Some(row)) => row.status,
         _ => return ApiError::NotFound { what: "dossier", field: Some("id") },
     };

@@ -149,7 +149,7 @@ async fn step(d1: &Db, event_id: i64) -> Result<Step, ApiError> {
 /// The dossier as the portal should see it: the codes mapped, the applicant, documents,
 /// results and fees.
 async fn snapshot(env: &Env, d1: &Db, dossier_id: &str) -> Result<DossierSnapshot, ApiError> {
-    let row = dossier_repo::dossier(d1, dossier_id).await?.ok_or(ApiError::NotFound { what: "dossier", field: None })?;
+    let row = dossier_repo::dossier(d1, &crate::platform::shards::national(env)?, dossier_id).await?.ok_or(ApiError::NotFound { what: "dossier", field: None })?;
     #[derive(Deserialize)]
     struct Extra {
         unit_code: String,

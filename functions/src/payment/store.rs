@@ -205,7 +205,7 @@ pub struct SettlementRead {
 /// Reads what [`settle_from`] decides on; the dossier and its notice together.
 pub async fn settlement_read(d1: &Db, payment: PaymentRow) -> Result<SettlementRead, ApiError> {
     let dossier = match payment.dossier_id.as_deref() {
-        Some(id) => Some(try_join(dossier_repo::dossier(d1, id), dossier_repo::latest_notice(d1, id)).await?),
+        Some(id) => Some(try_join(dossier_repo::dossier_unnamed(d1, id), dossier_repo::latest_notice(d1, id)).await?),
         None => None,
     };
     Ok(SettlementRead { payment, dossier })

@@ -101,6 +101,11 @@ impl Ctx {
         super::shards::shard(&self.env, shard)
     }
 
+    /// The database of a record id ([`super::shards::of_id`]); `None`: no record has it.
+    pub fn shard_of_id(&self, id: &str) -> Result<Option<super::db::Db>, ApiError> {
+        super::shards::of_id(&self.env, id)
+    }
+
     /// The database of the agency `agency` names (the client's mistake at `field` if it names none).
     pub fn shard_of_agency(&self, field: &str, agency: &str) -> Result<super::db::Db, ApiError> {
         super::shards::of_agency(&self.env, field, agency)

@@ -24,3 +24,9 @@ pub fn u64() -> u64 {
 pub fn id() -> String {
     hex::encode(bytes::<16>())
 }
+
+/// A new record id that names its shard (`s42…`, docs/SHARDING.md §3.2): a URL carrying it opens
+/// that province's database with no routing read.
+pub fn sharded_id(shard: motcua_domain::shard::ShardId) -> String {
+    motcua_domain::shard::sharded_id(shard, &bytes::<15>())
+}
