@@ -10,8 +10,10 @@ use crate::platform::error::ApiError;
 
 const SIGNED_COLUMNS: &str = "s.id, s.kind, s.dossier_id, s.result_id, s.owner_citizen_id, s.agency_code, s.title, s.name, s.size, s.sha256, s.code, \
     s.r2_key, s.signer_name, s.certificate_subject, s.certificate_issuer, s.signed_at, s.book_year, s.book_number, s.revoked_at, s.revoked_reason, \
-    s.version, d.code AS dossier_code, a.name AS agency_name";
-const SIGNED_FROM: &str = "FROM signed_documents s JOIN dossiers d ON d.id = s.dossier_id JOIN agencies a ON a.code = s.agency_code";
+    s.version, d.code AS dossier_code, '' AS agency_name";
+// A signed document lives with its dossier; its agency's name is national (docs/SHARDING.md §2.1
+// #6-#10), filled by [`with_agency_names`].
+const SIGNED_FROM: &str = "FROM signed_documents s JOIN dossiers d ON d.id = s.dossier_id";
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct SignedRow {
@@ -79,24 +81,48 @@ impl SignedRow {
     }
 }
 
-pub async fn signed_by_id(d1: &Db, id: &str) -> Result<Option<SignedRow>, ApiError> {
-    db::first(d1.prepare(format!("SELECT {SIGNED_COLUMNS} {SIGNED_FROM} WHERE s.id = ?1")).bind(&[id.into()])?).await
+/// `rows` with their agency's name from the catalog cache.
+pub async fn with_agency_names(national: &Db, mut rows: Vec<SignedRow>) -> Result<Vec<SignedRow>, ApiError> {
+    if rows.is_empty() {
+        return Ok(rows);
+    }
+    let agencies = crate::catalog::cache::agencies(national).await?;
+    for row in &mut rows {
+        if let Some(a) = agencies.iter().find(|a| a.code == row.agency_code) {
+            row.agency_name = a.name.clone();
+        }
+    }
+    Ok(rows)
 }
 
+async fn named(national: &Db, row: Option<SignedRow>) -> Result<Option<SignedRow>, ApiError> {
+    Ok(match row {
+        Some(r) => with_agency_names(national, vec![r]).await?.pop(),
+        None => None,
+    })
+}
+
+pub async fn signed_by_id(d1: &Db, national: &Db, id: &str) -> Result<Option<SignedRow>, ApiError> {
+    named(national, db::first(d1.prepare(format!("SELECT {SIGNED_COLUMNS} {SIGNED_FROM} WHERE s.id = ?1")).bind(&[id.into()])?).await?).await
+}
+
+/// Whether a dossier's result file is signed already (no names needed).
 pub async fn signed_by_result(d1: &Db, result_id: &str) -> Result<Option<SignedRow>, ApiError> {
     db::first(d1.prepare(format!("SELECT {SIGNED_COLUMNS} {SIGNED_FROM} WHERE s.result_id = ?1")).bind(&[result_id.into()])?).await
 }
 
+/// A dossier's signed documents, for their check views (which name no agency: names empty).
 pub async fn signed_of_dossier(d1: &Db, dossier_id: &str) -> Result<Vec<SignedRow>, ApiError> {
     db::all(d1.prepare(format!("SELECT {SIGNED_COLUMNS} {SIGNED_FROM} WHERE s.dossier_id = ?1")).bind(&[dossier_id.into()])?).await
 }
 
-pub async fn lookup(d1: &Db, key: &Lookup) -> Result<Option<SignedRow>, ApiError> {
+/// The signed document a check code or a file's SHA-256 names, in the one database `d1`.
+pub async fn lookup(d1: &Db, national: &Db, key: &Lookup) -> Result<Option<SignedRow>, ApiError> {
     let (column, value) = match key {
         Lookup::Sha256(h) => ("sha256", h.as_str()),
         Lookup::Code(c) => ("code", c.as_str()),
     };
-    db::first(d1.prepare(format!("SELECT {SIGNED_COLUMNS} {SIGNED_FROM} WHERE s.{column} = ?1")).bind(&[value.into()])?).await
+    named(national, db::first(d1.prepare(format!("SELECT {SIGNED_COLUMNS} {SIGNED_FROM} WHERE s.{column} = ?1")).bind(&[value.into()])?).await?).await
 }
 
 /// The next number of an agency's certification book for a year (max + 1: the book has no gaps
@@ -114,7 +140,7 @@ pub async fn next_book_number(d1: &Db, agency: &str, year: i32) -> Result<i64, A
     Ok(row.and_then(|r| r.n).unwrap_or(0) + 1)
 }
 
-pub async fn scans(d1: &Db, dossier_id: &str) -> Result<Vec<DeskScan>, ApiError> {
+pub async fn scans(d1: &Db, national: &Db, dossier_id: &str) -> Result<Vec<DeskScan>, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         id: String,
@@ -127,12 +153,15 @@ pub async fn scans(d1: &Db, dossier_id: &str) -> Result<Vec<DeskScan>, ApiError>
     }
     let rows: Vec<Row> = db::all(
         d1.prepare(
-            "SELECT sc.id, sc.document_type, sc.name, sc.content_type, sc.size, sc.created_at, st.display_name AS created_by \
-             FROM dossier_scans sc LEFT JOIN staff st ON st.id = sc.created_by WHERE sc.dossier_id = ?1 ORDER BY sc.created_at, sc.id",
+            "SELECT sc.id, sc.document_type, sc.name, sc.content_type, sc.size, sc.created_at, sc.created_by \
+             FROM dossier_scans sc WHERE sc.dossier_id = ?1 ORDER BY sc.created_at, sc.id",
         )
         .bind(&[dossier_id.into()])?,
     )
     .await?;
+    // The officers' names are national (§2.1 #11): one read for the page.
+    let ids: Vec<&str> = rows.iter().filter_map(|r| r.created_by.as_deref()).collect();
+    let names = crate::auth::repo::staff_names(national, &ids).await?;
     Ok(rows
         .into_iter()
         .map(|r| DeskScan {
@@ -143,14 +172,19 @@ pub async fn scans(d1: &Db, dossier_id: &str) -> Result<Vec<DeskScan>, ApiError>
             content_type: r.content_type,
             size: r.size.max(0) as u64,
             created_at: r.created_at,
-            created_by: r.created_by.unwrap_or_default(),
+            created_by: r.created_by.and_then(|id| names.get(&id).cloned()).unwrap_or_default(),
         })
         .collect())
 }
 
 /// The wallet: signed results and copies issued to the citizen, newest first, then their own
 /// uploads that went with a dossier.
+/// Uploads the wallet lists (the newest).
+pub const WALLET_UPLOADS: usize = 200;
+
+/// One database's part of the wallet (the route asks every province's and merges).
 pub async fn wallet(d1: &Db, citizen: &str, base_url: &str) -> Result<Vec<WalletDocument>, ApiError> {
+    // Only the check view is built here, which names no agency.
     let signed: Vec<SignedRow> = db::all(
         d1.prepare(format!("SELECT {SIGNED_COLUMNS} {SIGNED_FROM} WHERE s.owner_citizen_id = ?1 ORDER BY s.signed_at DESC, s.id"))
             .bind(&[citizen.into()])?,

@@ -12,7 +12,7 @@ use crate::auth::session;
 use crate::dossier::access;
 use crate::platform::error::ApiError;
 use crate::platform::http::{json, Ctx};
-use crate::platform::{clock, config};
+use crate::platform::{clock, config, shards};
 
 fn not_found() -> ApiError {
     ApiError::NotFound { what: "document", field: Some("id") }
@@ -37,7 +37,26 @@ pub async fn serve_object(ctx: &Ctx, key: &str, name: &str, content_type: &str) 
 pub async fn verify(ctx: &Ctx, key: &str) -> Result<Response, ApiError> {
     // What a person typed arrives percent-encoded (`7k3qx%20m9p2d`).
     let lookup = document::parse_lookup(&motcua_domain::gateway::form_decode_lenient(key))?;
-    let row = repo::lookup(&ctx.d1()?, &lookup).await?.ok_or_else(not_found)?;
+    let national = ctx.national()?;
+    let row = match &lookup {
+        // A printed code names its province (`S42-…`); one printed before sharding is in the
+        // legacy shard.
+        document::Lookup::Code(code) => {
+            let shard = document::code_shard(code).unwrap_or_else(|| shards::map(&ctx.env).legacy());
+            repo::lookup(&ctx.shard(shard)?, &national, &lookup).await?
+        }
+        // A file's hash names nothing: every province's database is asked (a probe of a unique
+        // index each), the first that has it answers.
+        document::Lookup::Sha256(_) => {
+            let found = shards::fanout(shards::all(&ctx.env)?, |d1| {
+                let (national, lookup) = (&national, &lookup);
+                async move { repo::lookup(&d1, national, lookup).await }
+            })
+            .await?;
+            found.into_iter().flatten().next()
+        }
+    }
+    .ok_or_else(not_found)?;
     let revocation = row.revocation();
     let body = Verification {
         valid: revocation.is_none(),
@@ -63,19 +82,33 @@ pub async fn verify(ctx: &Ctx, key: &str) -> Result<Response, ApiError> {
 /// `POST /api/staff/documents/{id}/revoke {"reason"}`: staff of the issuing agency.
 pub async fn revoke(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let staff = session::staff(ctx).await?;
-    let d1 = ctx.d1()?;
-    let row = repo::signed_by_id(&d1, id).await?.filter(|r| staff.covers(&r.agency_code)).ok_or_else(not_found)?;
+    let d1 = ctx.shard_of_id(id)?.ok_or_else(not_found)?;
+    let national = ctx.national()?;
+    let row = repo::signed_by_id(&d1, &national, id).await?.filter(|r| staff.covers(&r.agency_code)).ok_or_else(not_found)?;
     let req: RevokeDocument = ctx.json_body().await?;
     let reason = document::decide_revoke(row.revoked_at.is_some(), &req.reason).map_err(super::refused)?;
     store::revoke(&d1, &row.id, &row.dossier_id, row.version, &reason, &staff, &clock::rfc3339(clock::now())).await?;
-    let row = repo::signed_by_id(&d1, id).await?.ok_or_else(not_found)?;
+    let row = repo::signed_by_id(&d1, &national, id).await?.ok_or_else(not_found)?;
     json(&row.view(&config::public_base_url(&ctx.env)))
 }
 
 /// `GET /api/me/documents`.
 pub async fn wallet(ctx: &Ctx) -> Result<Response, ApiError> {
     let who = session::citizen(ctx).await?;
-    let documents = repo::wallet(&ctx.d1()?, &who.citizen_id, &config::public_base_url(&ctx.env)).await?;
+    let base = config::public_base_url(&ctx.env);
+    // A citizen may have filed in several provinces: each database's part, merged as one
+    // database would order them (signed documents newest first, then uploads newest first).
+    let parts = shards::fanout(shards::all(&ctx.env)?, |d1| {
+        let (citizen, base) = (&who.citizen_id, &base);
+        async move { repo::wallet(&d1, citizen, base).await }
+    })
+    .await?;
+    let (mut signed, mut uploads): (Vec<_>, Vec<_>) = parts.into_iter().flatten().partition(|d| d.signature.is_some());
+    signed.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| a.id.cmp(&b.id)));
+    uploads.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| a.id.cmp(&b.id)));
+    uploads.truncate(repo::WALLET_UPLOADS);
+    signed.extend(uploads);
+    let documents = signed;
     let mut resp = json(&Wallet { documents })?;
     resp.headers_mut().set("cache-control", "private, no-store")?;
     Ok(resp)
@@ -84,7 +117,8 @@ pub async fn wallet(ctx: &Ctx) -> Result<Response, ApiError> {
 /// `GET /api/me/documents/{id}`: one of the caller's own documents.
 pub async fn wallet_download(ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
     let who = session::citizen(ctx).await?;
-    let doc = repo::own_document(&ctx.d1()?, &who.citizen_id, id).await?.ok_or_else(not_found)?;
+    let d1 = ctx.shard_of_id(id)?.ok_or_else(not_found)?;
+    let doc = repo::own_document(&d1, &who.citizen_id, id).await?.ok_or_else(not_found)?;
     serve_object(ctx, &doc.r2_key, &doc.name, &doc.content_type).await
 }
 
@@ -96,14 +130,15 @@ pub async fn referenced_download(ctx: &Ctx, dossier_id: &str, document_id: &str)
     } else {
         access::staff_dossier(ctx, dossier_id).await?.1
     };
-    let (key, name, content_type) = repo::referenced_object(&ctx.d1()?, &row.id, document_id).await?.ok_or_else(not_found)?;
+    let d1 = ctx.shard_of_id(&row.id)?.ok_or_else(not_found)?;
+    let (key, name, content_type) = repo::referenced_object(&d1, &row.id, document_id).await?.ok_or_else(not_found)?;
     serve_object(ctx, &key, &name, &content_type).await
 }
 
 /// A submission's wallet references, checked (`documents[i]`) against the caller's own
 /// documents; each signed one's stored bytes are hashed against its record now, so the desk
 /// sees whether it is intact. Answers (kind, id, verified) in the form's order.
-pub async fn referable(env: &Env, d1: &crate::platform::db::Db, citizen: &str, ids: &[String]) -> Result<Vec<(&'static str, String, bool)>, ApiError> {
+pub async fn referable(env: &Env, citizen: &str, ids: &[String]) -> Result<Vec<(&'static str, String, bool)>, ApiError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -112,7 +147,10 @@ pub async fn referable(env: &Env, d1: &crate::platform::db::Db, citizen: &str, i
     // Bounded by MAX_REFERENCES (checked below before anything is read from R2).
     if ids.len() <= document::MAX_REFERENCES {
         for id in ids {
-            if let Some(d) = repo::own_document(d1, citizen, id).await? {
+            // Each document in its own province's database (it may be another's than the
+            // dossier's); a text that is no record id is simply not the citizen's.
+            let Some(d1) = shards::of_id(env, id)? else { continue };
+            if let Some(d) = repo::own_document(&d1, citizen, id).await? {
                 found.push(FoundDocument { id: d.id.clone(), signed: d.signed, revoked: d.revoked });
                 own.push(d);
             }

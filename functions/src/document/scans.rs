@@ -12,18 +12,20 @@ use crate::desk::view;
 use crate::dossier::{access, repo as dossier_repo};
 use crate::platform::error::ApiError;
 use crate::platform::http::{json, Ctx};
-use crate::platform::{clock, config, db, random};
+use crate::platform::{clock, config, db, random, shards};
 
 pub async fn create(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let (staff, row) = access::staff_dossier(ctx, id).await?;
-    let d1 = ctx.d1()?;
-    let documents = view::procedure_documents(&d1, &row.procedure_code).await?;
+    let shard = shards::id_of_agency(&ctx.env, "agency", &row.agency_code)?;
+    let d1 = ctx.shard(shard)?;
+    let national = ctx.national()?;
+    let documents = view::procedure_documents(&national, &row.procedure_code).await?;
     let document_type = document::check_document_type(&documents, &ctx.query("type").unwrap_or_default())?;
     let name = upload::clean_name(&ctx.query("name").unwrap_or_default());
     let bytes = ctx.req.bytes().await?;
     // The type comes from the bytes (a JPEG header followed by an executable is refused).
     let kind = upload::check_file("file", &name, bytes.len() as u64, &bytes)?;
-    let scan_id = random::id();
+    let scan_id = random::sharded_id(shard);
     let key = format!("scans/desk/{}/{scan_id}", row.id);
     let sha256 = hex::encode(Sha256::digest(&bytes));
     let size = bytes.len() as u64;
@@ -39,7 +41,7 @@ pub async fn create(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
         let _ = bucket.delete(&key).await;
         return Err(e);
     }
-    let row = dossier_repo::dossier(&d1, &ctx.national()?, id).await?.ok_or(ApiError::NotFound { what: "dossier", field: Some("id") })?;
+    let row = dossier_repo::dossier(&d1, &national, id).await?.ok_or(ApiError::NotFound { what: "dossier", field: Some("id") })?;
     Ok(json(&view::staff_view(&d1, &row).await?)?.with_status(201))
 }
 
@@ -53,7 +55,7 @@ pub async fn download(ctx: &Ctx, id: &str, scan: &str) -> Result<Response, ApiEr
         r2_key: String,
     }
     let f: File = db::first(
-        ctx.d1()?.prepare("SELECT name, content_type, r2_key FROM dossier_scans WHERE id = ?1 AND dossier_id = ?2").bind(&[scan.into(), row.id.as_str().into()])?,
+        ctx.shard_of_agency("agency", &row.agency_code)?.prepare("SELECT name, content_type, r2_key FROM dossier_scans WHERE id = ?1 AND dossier_id = ?2").bind(&[scan.into(), row.id.as_str().into()])?,
     )
     .await?
     .ok_or(ApiError::NotFound { what: "file", field: Some("file") })?;

@@ -18,7 +18,7 @@ use super::{refused, repo, store};
 use crate::dossier::access;
 use crate::platform::error::ApiError;
 use crate::platform::http::{json, Ctx};
-use crate::platform::{clock, config, db, random};
+use crate::platform::{clock, config, db, random, shards};
 use crate::signing::provider;
 
 /// Attempts at a certified copy's book number when other copies of the same agency take the
@@ -28,7 +28,11 @@ const BOOK_ATTEMPTS: usize = 3;
 pub async fn sign(ctx: &mut Ctx, id: &str, file: &str) -> Result<Response, ApiError> {
     let (staff, row) = access::staff_dossier(ctx, id).await?;
     let req: SignRequest = ctx.json_body_or_default().await?;
-    let d1 = ctx.d1()?;
+    // The signed document goes with its dossier, in the agency's shard; the signing account,
+    // the officer's name and the catalog are national.
+    let shard = shards::id_of_agency(&ctx.env, "agency", &row.agency_code)?;
+    let d1 = ctx.shard(shard)?;
+    let national = ctx.national()?;
     #[derive(Deserialize)]
     struct ResultRow {
         id: String,
@@ -45,18 +49,13 @@ pub async fn sign(ctx: &mut Ctx, id: &str, file: &str) -> Result<Response, ApiEr
     let state = SignState { dossier_status: row.status, procedure_code: &row.procedure_code, content_type: &result.content_type, already_signed: already };
     let plan = document::plan_sign(&state, &req).map_err(refused)?;
 
-    let cert = provider::certificate(&ctx.env, &d1, &row.agency_code).await?;
+    let cert = provider::certificate(&ctx.env, &national, &row.agency_code).await?;
     let bucket = ctx.env.bucket(config::SCANS)?;
     let not_found = || ApiError::NotFound { what: "file", field: Some("file") };
     let object = bucket.get(&result.r2_key).execute().await?.ok_or_else(not_found)?;
     let original = object.body().ok_or_else(not_found)?.bytes().await?;
     let font = crate::payment::receipt::font(&ctx.env).await?;
-    #[derive(Deserialize)]
-    struct Officer {
-        display_name: String,
-    }
-    let officer: Option<Officer> = db::first(d1.prepare("SELECT display_name FROM staff WHERE id = ?1").bind(&[staff.staff_id.as_str().into()])?).await?;
-    let officer = officer.map(|o| o.display_name).unwrap_or_else(|| staff.username.clone());
+    let officer = crate::auth::repo::staff_names(&national, &[staff.staff_id.as_str()]).await?.remove(&staff.staff_id).unwrap_or_else(|| staff.username.clone());
 
     let now = clock::now();
     let local = calendar::vietnam_local(now);
@@ -75,7 +74,8 @@ pub async fn sign(ctx: &mut Ctx, id: &str, file: &str) -> Result<Response, ApiEr
             SignedKind::CertifiedCopy => Some((repo::next_book_number(&d1, &row.agency_code, local.year()).await?, local.year())),
             SignedKind::Result => None,
         };
-        let code = document::verification_code(&random::bytes::<10>());
+        // The printed code names its shard (`S42-7K3QX-M9P2D`), so a check opens one database.
+        let code = document::sharded_verification_code(shard, &random::bytes::<10>());
         let verify_url = document::verify_url(&base, &code);
         let stamp = document::stamp(&StampFacts {
             kind: plan.kind,
@@ -104,10 +104,10 @@ pub async fn sign(ctx: &mut Ctx, id: &str, file: &str) -> Result<Response, ApiEr
             qr: document::qr_rows(&verify_url),
         };
         let prepared = signer::prepare(&ctx.env, &original, &font, &page).await?;
-        let signature = provider::sign_digest(&ctx.env, &d1, &row.agency_code, &cert, &prepared.to_be_signed, &prepared.signed_attributes, &dossier_code).await?;
+        let signature = provider::sign_digest(&ctx.env, &national, &row.agency_code, &cert, &prepared.to_be_signed, &prepared.signed_attributes, &dossier_code).await?;
         let signed = signer::finish(&ctx.env, &prepared, &signature, &cert.chain_der).await?;
         let sha256 = hex::encode(Sha256::digest(&signed));
-        let doc_id = random::id();
+        let doc_id = random::sharded_id(shard);
         let key = format!("signed/{}/{doc_id}.pdf", row.id);
         let size = signed.len() as u64;
         bucket
@@ -143,7 +143,7 @@ pub async fn sign(ctx: &mut Ctx, id: &str, file: &str) -> Result<Response, ApiEr
         };
         match store::insert_signed(&d1, &record, &staff).await {
             Ok(store::Recorded::Done) => {
-                let saved = repo::signed_by_id(&d1, &doc_id).await?.ok_or_else(not_found)?;
+                let saved = repo::signed_by_id(&d1, &national, &doc_id).await?.ok_or_else(not_found)?;
                 worker::console_log!("document: {} signed {} for dossier {} ({})", staff.username, doc_id, dossier_code, saved.kind_str());
                 return Ok(json(&SignedFile { file: result.id.clone(), signature: saved.view(&base) })?.with_status(201));
             }

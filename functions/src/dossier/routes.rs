@@ -34,7 +34,7 @@ pub async fn submit(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let (files, assisted, references) = join3(
         crate::upload::routes::attachable(&d1, &who.citizen_id, &req.files),
         crate::paperless::routes::assisted_by(&d1, req.assist.as_deref(), &req.agency, &req.procedure),
-        crate::document::routes::referable(&ctx.env, &d1, &who.citizen_id, &req.documents),
+        crate::document::routes::referable(&ctx.env, &who.citizen_id, &req.documents),
     )
     .await;
     let (files, assisted, references) = (files?, assisted?, references?);

@@ -79,6 +79,14 @@ pub fn shard(env: &Env, shard: ShardId) -> Result<Db, ApiError> {
 
 /// The shard of an agency (its province, or the part it was moved to); a code that is not an
 /// agency's is the client's mistake, named at `field`.
+pub fn id_of_agency(env: &Env, field: &str, agency: &str) -> Result<ShardId, ApiError> {
+    Ok(map(env).shard_of_agency(agency).map_err(|mut e| {
+        e.field = field.to_string();
+        e
+    })?)
+}
+
+/// The database of [`id_of_agency`].
 pub fn of_agency(env: &Env, field: &str, agency: &str) -> Result<Db, ApiError> {
     let id = map(env).shard_of_agency(agency).map_err(|mut e| {
         e.field = field.to_string();
