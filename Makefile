@@ -20,8 +20,10 @@ build:
 	scripts/build.sh
 
 ## The signer's tests check signed PDFs with pyHanko (scripts/ensure-pyhanko.sh: a venv in .tools/).
+## The provinces' schema (functions/migrations_shard) is what functions/migrations gives.
 test-domain:
 	scripts/ensure-pyhanko.sh
+	python3 scripts/gen_shard_schema.py --check
 	cargo test -p motcua-domain -p motcua-demo -p motcua-signer
 
 test-api:
