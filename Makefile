@@ -20,10 +20,12 @@ build:
 	scripts/build.sh
 
 ## The signer's tests check signed PDFs with pyHanko (scripts/ensure-pyhanko.sh: a venv in .tools/).
-## The provinces' schema (functions/migrations_shard) is what functions/migrations gives.
+## The provinces' schema (functions/migrations_shard) is what functions/migrations gives, and the
+## migration into provinces' databases verifies on a copy of the demo state.
 test-domain:
 	scripts/ensure-pyhanko.sh
 	python3 scripts/gen_shard_schema.py --check
+	python3 scripts/test_shard_migrate.py
 	cargo test -p motcua-domain -p motcua-demo -p motcua-signer
 
 test-api:

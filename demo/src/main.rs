@@ -5,7 +5,38 @@ use std::io::{Read, Write};
 
 use motcua_demo::{generate, to_sql, Catalog, Options};
 
+/// `shard-of`: each agency code of stdin (one a line) with its shard (`42`, `79-2`) or `-`;
+/// `audit-home`: each audit action with `shard`, `national` or `-`. The domain's answers, for
+/// scripts/shard_migrate.py, which must not decide them a second time.
+fn shard_answers(command: &str) -> bool {
+    use motcua_domain::shard::{audit_home, shard_of_agency, Home};
+    let answer = |line: &str| -> String {
+        match command {
+            "shard-of" => shard_of_agency(line).map(|s| s.to_string()).unwrap_or_else(|_| "-".into()),
+            _ => match audit_home(line) {
+                Some(Home::National) => "national".into(),
+                Some(_) => "shard".into(),
+                None => "-".into(),
+            },
+        }
+    };
+    if command != "shard-of" && command != "audit-home" {
+        return false;
+    }
+    let mut input = String::new();
+    std::io::stdin().read_to_string(&mut input).expect("stdin");
+    let mut out = String::new();
+    for line in input.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        out.push_str(&format!("{line}\t{}\n", answer(line)));
+    }
+    std::io::stdout().write_all(out.as_bytes()).expect("stdout");
+    true
+}
+
 fn main() {
+    if std::env::args().nth(1).is_some_and(|c| shard_answers(&c)) {
+        return;
+    }
     let mut seed = 2026u64;
     let mut today = None;
     let mut per_commune_month = 10.0;

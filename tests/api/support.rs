@@ -145,6 +145,23 @@ impl TestApp {
         String::from_utf8(out.stdout).unwrap().lines().map(str::to_string).collect()
     }
 
+    /// [`TestApp::d1_query`] per database: for each D1 file holding dossiers, whether it is the
+    /// national one (it has the agency tree; a province's shard has not) and its rows. For a
+    /// server with provinces' databases of their own (`SHARDS:…`).
+    pub fn d1_query_per_database(&self, sql: &str) -> Vec<(bool, Vec<String>)> {
+        let dir = self._state.path().join("state/v3/d1/miniflare-D1DatabaseObject");
+        let script = "import glob, json, os, sqlite3, sys\n\
+            for f in sorted(glob.glob(os.path.join(sys.argv[1], '*.sqlite'))):\n\
+            \tif os.path.basename(f) == 'metadata.sqlite': continue\n\
+            \tc = sqlite3.connect(f)\n\
+            \tif not c.execute(\"SELECT 1 FROM sqlite_master WHERE name = 'dossiers'\").fetchone(): continue\n\
+            \tnational = bool(c.execute(\"SELECT 1 FROM sqlite_master WHERE name = 'agencies'\").fetchone())\n\
+            \tprint(json.dumps([national, ['|'.join('' if v is None else str(v) for v in row) for row in c.execute(sys.argv[2])]]))\n";
+        let out = Command::new("python3").arg("-c").arg(script).arg(&dir).arg(sql).output().expect("python3");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    }
+
     /// A change written straight into the server's D1 file, for arranging a state no API
     /// makes (an agency that lost an account). Never used to check a result.
     pub fn d1_execute(&self, sql: &str) {

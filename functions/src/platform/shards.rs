@@ -140,15 +140,12 @@ pub fn unrouted(env: &Env) -> Result<Db, ApiError> {
     Ok(Db::new(env.d1(config::DB)?, Home::Both, None))
 }
 
-/// The database of a record id: the shard it names (`s42…`), or for an id made before sharding
-/// (32 hex digits) the legacy shard, where those records stay (a `legacy_routes` row will say
-/// otherwise for records the migration moves, SHARDING.md §3.2). `None`: not an id at all, so no
-/// record has it (a route answers 404 without reading).
+/// The database of a record id: the shard it names (`s42…`), or for any other id (made before
+/// sharding: 32 hex digits, or the demo's `act-…`) the legacy shard, where those records stay (a
+/// `legacy_routes` row will say otherwise for records the migration moves, SHARDING.md §3.2).
+/// `Some` always for now; `None` is kept for ids that cannot be any record's.
 pub fn of_id(env: &Env, id: &str) -> Result<Option<Db>, ApiError> {
     let map = map(env);
-    match map.shard_of_id("id", id) {
-        Ok(Some(s)) => Ok(Some(shard(env, s)?)),
-        Ok(None) => Ok(Some(shard(env, map.legacy())?)),
-        Err(_) => Ok(None),
-    }
+    let id_shard = map.shard_of_id("id", id).ok().flatten().unwrap_or(map.legacy());
+    Ok(Some(shard(env, id_shard)?))
 }
