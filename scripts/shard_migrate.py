@@ -68,7 +68,15 @@ PLAN = [
     ("audit_log", "CASE WHEN t.action IN (SELECT action FROM temp.mig_shard_actions) THEN t.agency_code END"),
 ]
 # Tables of the shard schema that stay in the source: no agency to route them by.
-STAY = {"upload_sessions", "upload_session_parts", "settlement_reports"}
+STAY = {"upload_sessions", "upload_session_parts", "settlement_reports", "legacy_routes"}
+# Identifiers made before sharding name no shard: each moved one gets a `legacy_routes` row in the
+# legacy shard, which the Worker opens for an old identifier (SHARDING.md §3.2).
+ROUTE_KEYS = [
+    ("dossiers", "id"), ("dossier_results", "id"), ("dossier_scans", "id"),
+    ("signed_documents", "id"), ("signed_documents", "code"),
+    ("bills", "id"), ("payments", "id"), ("payments", "reference"), ("refunds", "id"),
+    ("receipts", "verify_code"), ("uploads", "id"),
+]
 
 
 def fail(message):
@@ -188,6 +196,26 @@ def copy(source, shards, stop_after):
     return chunks
 
 
+def write_routes(shards, legacy_db):
+    """A `legacy_routes` row for every identifier each shard received (idempotent)."""
+    for shard, dest in shards.items():
+        for (table, column) in ROUTE_KEYS:
+            keys = dest.execute(f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL").fetchall()
+            legacy_db.executemany("INSERT OR IGNORE INTO legacy_routes (key, shard) VALUES (?, ?)", [(k, shard) for (k,) in keys])
+    legacy_db.commit()
+
+
+def verify_routes(shards, legacy_db):
+    problems = []
+    for shard, dest in shards.items():
+        for (table, column) in ROUTE_KEYS:
+            keys = [k for (k,) in dest.execute(f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL")]
+            routed = sum(1 for k in keys if legacy_db.execute("SELECT 1 FROM legacy_routes WHERE key = ? AND shard = ?", (k, shard)).fetchone())
+            if routed != len(keys):
+                problems.append(f"legacy_routes: {len(keys) - routed} of {table}.{column} in shard {shard} have no route")
+    return problems
+
+
 def verify(source, shards, manifests):
     problems = []
     for shard, dest in shards.items():
@@ -228,6 +256,8 @@ def main():
     ap.add_argument("--manifests", help="where to write manifest-NN.json")
     ap.add_argument("--stop-after", type=int, help="stop after this many chunks (exit 3), as an interruption would")
     ap.add_argument("--verify-only", action="store_true")
+    ap.add_argument("--legacy", default="42", help="the legacy shard (SHARD_LEGACY): where old identifiers are looked up; "
+                    "when it is not among --shard, the source stands in for it (its rows stay there)")
     args = ap.parse_args()
     if not args.shard:
         fail("name at least one --shard NN=FILE")
@@ -251,9 +281,11 @@ def main():
     unknown = [s for s in shards if not source.execute("SELECT 1 FROM temp.mig_agencies WHERE shard = ?", (s,)).fetchone()]
     if unknown:
         fail(f"no agency of the source belongs to shard {unknown}")
+    legacy_db = shards.get(args.legacy, source)
     if not args.verify_only:
         copy(source, shards, args.stop_after)
-    problems = verify(source, shards, args.manifests)
+        write_routes(shards, legacy_db)
+    problems = verify(source, shards, args.manifests) + verify_routes(shards, legacy_db)
     for p in problems:
         print(f"shard_migrate: DIFFERENT {p}", file=sys.stderr)
     if problems:

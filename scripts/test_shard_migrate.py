@@ -83,6 +83,12 @@ def main():
         triggers = {r[0] for r in p31.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
         check("dossier_events_to_national_sync" in triggers, f"the sync triggers are back: {triggers}")
         check(source.execute("SELECT count(*) FROM dossiers").fetchone()[0] >= moved, "the source is not emptied (cleanup is a later step)")
+        # Every moved old identifier has its route in the legacy shard (here the source stands in).
+        route = lambda key: source.execute("SELECT shard FROM legacy_routes WHERE key = ?", (key,)).fetchone()
+        some_dossier = p31.execute("SELECT id FROM dossiers LIMIT 1").fetchone()[0]
+        some_reference = p31.execute("SELECT reference FROM payments LIMIT 1").fetchone()[0]
+        check(route(some_dossier) == ("31",) and route(some_reference) == ("31",), "old ids and references route to 31")
+        check(source.execute("SELECT count(*) FROM legacy_routes WHERE shard = '56'").fetchone()[0] > 0, "and 56's to 56")
 
         # Interrupted after 3 chunks, then run again: the same manifests.
         stopped = run(halted, "--stop-after", "3")

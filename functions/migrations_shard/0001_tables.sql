@@ -428,3 +428,8 @@ CREATE TABLE dossier_documents (
 );
 
 CREATE INDEX dossier_documents_by_document ON dossier_documents(document_id);
+
+CREATE TABLE legacy_routes (
+  key   TEXT PRIMARY KEY,  -- a record id, payment reference, receipt check code or document check code
+  shard TEXT NOT NULL      -- '31', or '79-2' for a province's second database
+) WITHOUT ROWID;

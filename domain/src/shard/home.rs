@@ -109,6 +109,8 @@ pub const TABLES: &[Table] = &[
     t("uploads", Shard, 4),
     t("upload_sessions", Shard, 8),
     t("upload_session_parts", Shard, 8),
+    // Old identifiers' shards, in the legacy shard (written by the migration, §3.2).
+    t("legacy_routes", Shard, 26),
     // §1.3 both: an audit row is written in the batch of the change it records.
     t("audit_log", Both, 5),
     t("state_guard", Both, 12),
@@ -556,9 +558,10 @@ mod tests {
         let gone: Vec<_> = listed.keys().filter(|t| !schema.tables.contains_key(*t)).collect();
         assert!(gone.is_empty(), "listed but created by no migration: {gone:?}");
         assert_eq!(listed, schema.tables, "the migration of each table's current definition");
-        // SHARDING.md §1: 32 national + 11 development, 25 shard, audit_log and the view in both.
+        // SHARDING.md §1: 32 national + 11 development, 25 shard (+ legacy_routes, 0026), audit_log
+        // and the view in both.
         let count = |h: Home| TABLES.iter().filter(|t| t.home == h).count();
-        assert_eq!((count(National), count(Shard), count(Both)), (43, 25, 2));
+        assert_eq!((count(National), count(Shard), count(Both)), (43, 26, 2));
         assert_eq!(home_of("dossiers"), Some(Shard));
         assert_eq!(home_of("agencies"), Some(National));
         assert_eq!(home_of("fee_notices"), None, "dropped in 0017");
