@@ -178,7 +178,7 @@ async fn begin(ctx: &Ctx) -> Result<String, Fail> {
     let state = oidc::random_token(webcrypto::random_bytes::<32>()?);
     let nonce = oidc::random_token(webcrypto::random_bytes::<32>()?);
     let now = now();
-    repo::insert_national_login(&ctx.d1()?, &oidc::state_key(&state), &verifier, &nonce, &return_path, now, now + oidc::LOGIN_TTL)
+    repo::insert_national_login(&ctx.national()?, &oidc::state_key(&state), &verifier, &nonce, &return_path, now, now + oidc::LOGIN_TTL)
         .await?;
     let redirect_uri = redirect_uri(ctx);
     Ok(oidc::Authorize {
@@ -209,7 +209,7 @@ pub async fn callback(ctx: &Ctx) -> Result<Response, ApiError> {
 
 async fn finish(ctx: &Ctx) -> Result<(String, String), Fail> {
     let cfg = settings(ctx)?;
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     // The state first: without our own log-in behind it, nothing else is looked at.
     let state = ctx.query("state").unwrap_or_default();
     if state.is_empty() || state.len() > 200 {

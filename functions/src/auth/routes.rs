@@ -30,7 +30,7 @@ pub(crate) fn client_ip_hash(ctx: &Ctx) -> String {
 pub async fn request_code(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let body: OtpRequest = ctx.json_body().await?;
     let phone = Phone::parse("phone", &body.phone)?;
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     let now = now();
     let ip_hash = client_ip_hash(ctx);
     let (phone_sends, ip_sends) = repo::sends_since(&d1, phone.as_str(), &ip_hash, now - otp::WINDOW).await?;
@@ -84,7 +84,7 @@ pub async fn verify_code(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let body: OtpVerify = ctx.json_body().await?;
     let phone = Phone::parse("phone", &body.phone)?;
     let code = otp::parse_code(&body.code)?;
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     let now = now();
     let refused = |err: AuthError| {
         worker::console_log!("auth: code refused for {} ({})", phone.masked(), err.code());
@@ -152,7 +152,7 @@ pub async fn logout(ctx: &Ctx) -> Result<Response, ApiError> {
 
 pub async fn me(ctx: &Ctx) -> Result<Response, ApiError> {
     let who = session::citizen(ctx).await?;
-    let row = repo::citizen_by_id(&ctx.d1()?, &who.citizen_id).await?.ok_or(ApiError::Unauthorized)?;
+    let row = repo::citizen_by_id(&ctx.national()?, &who.citizen_id).await?.ok_or(ApiError::Unauthorized)?;
     no_store(json(&profile(row))?)
 }
 
@@ -160,7 +160,7 @@ pub async fn update_me(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let who = session::citizen(ctx).await?;
     let body: ProfileUpdate = ctx.json_body().await?;
     let p = Profile::parse(&body)?;
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     let current = repo::citizen_by_id(&d1, &who.citizen_id).await?.ok_or(ApiError::Unauthorized)?;
     let channels = motcua_domain::notify::Channels::parse(
         body.notify_channels.as_deref(),

@@ -110,7 +110,7 @@ struct KeyRow {
 /// The signing key, made on first use. Two first uses at once both generate; the insert keeps
 /// one and both read it back.
 async fn key(ctx: &Ctx) -> Result<KeyRow, ApiError> {
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     let select = || d1.prepare("SELECT kid, private_jwk, public_jwk FROM dev_idp_keys ORDER BY created_at, kid LIMIT 1");
     if let Some(row) = db::first::<KeyRow>(select()).await? {
         return Ok(row);
@@ -229,7 +229,7 @@ pub async fn authorize(ctx: &mut Ctx) -> Result<Response, ApiError> {
     }
     let Some(claims) = identity_claims(&form) else { return page(400, "<h1>Không có tài khoản thử nghiệm này</h1>") };
     let code = oidc::random_token(webcrypto::random_bytes::<32>()?);
-    ctx.d1()?
+    ctx.national()?
         .prepare(
             "INSERT INTO dev_idp_codes (code_hash, client_id, redirect_uri, challenge, nonce, claims, fault, expires_at) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -282,7 +282,7 @@ pub async fn token(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let access = oidc::random_token(webcrypto::random_bytes::<32>()?);
     // Used once: the statement that reads the code also spends it.
     let row: Option<CodeRow> = db::first(
-        ctx.d1()?
+        ctx.national()?
             .prepare(
                 "UPDATE dev_idp_codes SET used = 1, access_hash = ?2 WHERE code_hash = ?1 AND used = 0 AND expires_at > ?3 \
                  RETURNING client_id, redirect_uri, challenge, nonce, claims, fault",
@@ -339,7 +339,7 @@ pub async fn userinfo(ctx: &mut Ctx) -> Result<Response, ApiError> {
         claims: String,
     }
     let row: Option<Row> = db::first(
-        ctx.d1()?.prepare("SELECT claims FROM dev_idp_codes WHERE access_hash = ?1 AND expires_at > ?2").bind(&[
+        ctx.national()?.prepare("SELECT claims FROM dev_idp_codes WHERE access_hash = ?1 AND expires_at > ?2").bind(&[
             oidc::state_key(access.trim()).into(),
             ((now() - 3600) as f64).into(),
         ])?,

@@ -57,14 +57,14 @@ pub async fn citizen(ctx: &Ctx) -> Result<CitizenSession, ApiError> {
 /// The citizen of this request, if logged in. Storage failures are errors, not "logged out".
 pub async fn optional_citizen(ctx: &Ctx) -> Result<Option<CitizenSession>, ApiError> {
     let Some(hash) = cookie_token_hash(ctx, rules::CITIZEN_COOKIE) else { return Ok(None) };
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     Ok(repo::citizen_of_session(&d1, &hash, now()).await?.map(|c| CitizenSession { citizen_id: c.id, phone: c.phone }))
 }
 
 /// The staff member of this request with their scope, or `Unauthorized`.
 pub async fn staff(ctx: &Ctx) -> Result<StaffSession, ApiError> {
     let hash = cookie_token_hash(ctx, rules::STAFF_COOKIE).ok_or(ApiError::Unauthorized)?;
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     let id = repo::session_subject(&d1, &hash, "staff", now()).await?.ok_or(ApiError::Unauthorized)?;
     let row = repo::staff_by_id(&d1, &id).await?.ok_or(ApiError::Unauthorized)?;
     let role = row.staff_role()?;
@@ -87,7 +87,7 @@ pub(crate) async fn start_with(ctx: &Ctx, kind: &str, subject: &str, id_token: O
     let token = rules::token(super::webcrypto::random_bytes::<32>()?);
     let hash = rules::token_hash(&token).expect("a fresh token is well-formed");
     let now = now();
-    repo::insert_session(&ctx.d1()?, &hash, kind, subject, now, now + ttl, id_token).await?;
+    repo::insert_session(&ctx.national()?, &hash, kind, subject, now, now + ttl, id_token).await?;
     // A citizen logging in inside a commune portal's iframe (`?embed=1`, sent by the app in
     // embed mode) gets the partitioned `SameSite=None` cookie a cross-site frame can use.
     if kind == "citizen" && ctx.query("embed").as_deref() == Some("1") {
@@ -108,7 +108,7 @@ pub(crate) async fn end_then(
     answer: impl FnOnce(Option<String>) -> Result<Response, ApiError>,
 ) -> Result<Response, ApiError> {
     let id_token = match cookie_token_hash(ctx, name) {
-        Some(hash) => repo::delete_session(&ctx.d1()?, &hash).await?,
+        Some(hash) => repo::delete_session(&ctx.national()?, &hash).await?,
         None => None,
     };
     let mut resp = answer(id_token)?;

@@ -22,7 +22,7 @@ pub async fn login(ctx: &mut Ctx) -> Result<Response, ApiError> {
     if body.password.is_empty() {
         return Err(FieldError::required("password").into());
     }
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     let ip_hash = client_ip_hash(ctx);
     let now = now();
     let Some(row) = repo::staff_by_username(&d1, &username).await? else {
@@ -86,7 +86,7 @@ fn profile(row: StaffRow, agencies: Vec<String>) -> StaffProfile {
 
 pub async fn me(ctx: &Ctx) -> Result<Response, ApiError> {
     let who = session::staff(ctx).await?;
-    let row = repo::staff_by_id(&ctx.d1()?, &who.staff_id).await?.ok_or(ApiError::Unauthorized)?;
+    let row = repo::staff_by_id(&ctx.national()?, &who.staff_id).await?.ok_or(ApiError::Unauthorized)?;
     let mut resp = json(&profile(row, who.agencies))?;
     resp.headers_mut().set("Cache-Control", "no-store")?;
     Ok(resp)

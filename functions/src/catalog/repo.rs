@@ -6,7 +6,7 @@ use crate::platform::db::Db;
 use crate::platform::db;
 use crate::platform::error::ApiError;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct AgencyRow {
     pub code: String,
     pub name: String,

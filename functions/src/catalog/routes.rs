@@ -13,7 +13,7 @@ use crate::platform::error::ApiError;
 use crate::platform::http::{json, Ctx};
 
 pub async fn agencies(ctx: &Ctx) -> Result<Response, ApiError> {
-    let rows = cache::agencies(&ctx.d1()?).await?;
+    let rows = cache::agencies(&ctx.national()?).await?;
     json(&build_tree(&rows))
 }
 
@@ -38,7 +38,7 @@ pub(crate) fn build_tree(rows: &[AgencyRow]) -> Vec<AgencyNode> {
 }
 
 pub async fn procedures(ctx: &Ctx) -> Result<Response, ApiError> {
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     let agency = ctx.query("agency").filter(|a| !a.trim().is_empty());
     let cached = cache::procedures(&d1, agency.as_deref().map(str::trim)).await?;
     // Read from the isolate's memo: the rows are borrowed, each summary copies what it shows.
@@ -75,7 +75,7 @@ pub(crate) fn summary(r: &ProcedureRow) -> ProcedureSummary {
 pub async fn procedure(ctx: &Ctx, code: &str) -> Result<Response, ApiError> {
     // `?agency=`: the schedule as it applies in that agency's province (its own versions, if any).
     let agency = ctx.query("agency").filter(|a| !a.trim().is_empty());
-    let found = detail(&ctx.d1()?, code, agency.as_deref().map(str::trim)).await?;
+    let found = detail(&ctx.national()?, code, agency.as_deref().map(str::trim)).await?;
     json(&found.ok_or(ApiError::NotFound { what: "procedure", field: Some("code") })?)
 }
 

@@ -124,7 +124,7 @@ pub async fn get(ctx: &Ctx, code: &str) -> Result<Response, ApiError> {
             y as i32
         }
     };
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     known_agency(&d1, code).await?;
     json(&view(&d1, code, year).await?)
 }
@@ -140,7 +140,7 @@ pub async fn put(ctx: &mut Ctx, code: &str) -> Result<Response, ApiError> {
     agency_in_scope(&staff, code)?;
     let body: TargetsInput = ctx.json_body().await?;
     let t = indicators::parse_targets(&body)?;
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     known_agency(&d1, code).await?;
     let current = row(&d1, code, t.year).await?;
     let version = current.as_ref().map(|r| r.version as i64).unwrap_or(0);

@@ -101,7 +101,7 @@ struct ProcedureView {
 /// with its fee schedule.
 pub async fn catalog(ctx: &Ctx) -> Result<Response, ApiError> {
     let staff = admin(ctx).await?;
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     let scope = serde_json::to_string(&staff.agencies).map_err(|e| ApiError::Unexpected(e.to_string()))?;
     let agencies: Vec<AgencyView> = db::all(
         d1.prepare(
@@ -145,7 +145,7 @@ pub async fn create_agency(ctx: &mut Ctx) -> Result<Response, ApiError> {
     if !staff.covers(&parent) {
         return Err(ApiError::NotFound { what: "agency", field: Some("parent_code") });
     }
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     if agency_json(&d1, &a.code).await?.is_some() {
         return Err(exists("agency", "Mã cơ quan"));
     }
@@ -169,7 +169,7 @@ pub async fn update_agency(ctx: &mut Ctx, code: &str) -> Result<Response, ApiErr
     let staff = admin(ctx).await?;
     agency_in_scope(&staff, code)?;
     let mut input: AgencyInput = ctx.json_body().await?;
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     let before = agency_json(&d1, code).await?.ok_or(ApiError::NotFound { what: "agency", field: Some("code") })?;
     input.code = code.to_string();
     input.parent_code = before["parent_code"].as_str().map(str::to_string);
@@ -199,7 +199,7 @@ pub async fn put_handling(ctx: &mut Ctx, code: &str, procedure: &str) -> Result<
     let staff = admin(ctx).await?;
     agency_in_scope(&staff, code)?;
     let body: HandlingBody = ctx.json_body().await?;
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     if crate::catalog::repo::procedure(&d1, procedure).await?.is_none() {
         return Err(ApiError::NotFound { what: "procedure", field: Some("procedure") });
     }
@@ -233,7 +233,7 @@ pub async fn save_procedure(ctx: &mut Ctx, code: Option<&str>) -> Result<Respons
         input.code = code.to_string();
     }
     let mut p = admin::parse_procedure(&input)?;
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     let before: Option<serde_json::Value> = db::first(
         d1.prepare("SELECT code, name, level, level_label, processing_days, documents, legal_basis, field FROM procedures WHERE code = ?1")
             .bind(&[p.code.as_str().into()])?,
@@ -288,7 +288,7 @@ pub async fn save_procedure(ctx: &mut Ctx, code: Option<&str>) -> Result<Respons
 /// of that province's agencies use from their effective date (`fee::for_province`).
 pub async fn add_fee_version(ctx: &mut Ctx, code: &str) -> Result<Response, ApiError> {
     let staff = admin(ctx).await?;
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     let asked = ctx.query("province");
     let in_scope = if staff.role.edits_national_catalog() { vec![] } else { provinces_in_scope(&d1, &staff).await? };
     let province = admin::fee_version_target(staff.role, asked.as_deref(), &in_scope).map_err(refused)?;
@@ -379,7 +379,7 @@ struct EmbedOriginsBody {
 pub async fn embed_origins(ctx: &Ctx, code: &str) -> Result<Response, ApiError> {
     let staff = admin(ctx).await?;
     agency_in_scope(&staff, code)?;
-    let origins = crate::embed::repo::origins(&ctx.d1()?, code).await?;
+    let origins = crate::embed::repo::origins(&ctx.national()?, code).await?;
     json(&json!({"agency": code, "origins": origins}))
 }
 
@@ -390,7 +390,7 @@ pub async fn put_embed_origins(ctx: &mut Ctx, code: &str) -> Result<Response, Ap
     agency_in_scope(&staff, code)?;
     let body: EmbedOriginsBody = ctx.json_body().await?;
     let origins = motcua_domain::embed::parse_origins(&body.origins)?;
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     if agency_json(&d1, code).await?.is_none() {
         return Err(ApiError::NotFound { what: "agency", field: Some("code") });
     }

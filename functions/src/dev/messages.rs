@@ -54,7 +54,7 @@ pub async fn resend_send(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let Ok(req) = serde_json::from_str::<email::SendRequest>(&text) else {
         return reply(422, serde_json::json!({"statusCode": 422, "name": "validation_error", "message": "Invalid body"}).to_string());
     };
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     // A key seen before answers as the first accepted request did (nothing sent twice).
     if !key.is_empty() && repo::dev_outbox_has_request(&d1, &key).await? {
         return reply(200, serde_json::json!({"id": key}).to_string());
@@ -86,7 +86,7 @@ pub async fn zalo_refresh(ctx: &mut Ctx) -> Result<Response, ApiError> {
         return reply(200, zns::sandbox::refresh_refused());
     }
     let token = field("refresh_token");
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     #[derive(Deserialize)]
     struct One {
         #[allow(dead_code)]
@@ -129,7 +129,7 @@ pub async fn zalo_send(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let Ok(req) = serde_json::from_str::<zns::SendRequest>(&text) else {
         return reply(200, zns::sandbox::error(-111, "Template data is empty"));
     };
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     #[derive(Deserialize)]
     struct One {
         #[allow(dead_code)]
@@ -165,7 +165,7 @@ pub struct DeliveryRow {
 
 pub async fn deliveries_json(ctx: &Ctx) -> Result<Response, ApiError> {
     sandbox_only(ctx)?;
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     const COLS: &str = "id, channel, recipient, attempts, state, last_error, updated_at";
     let stmt = match ctx.query("to").filter(|t| !t.trim().is_empty()) {
         Some(to) => d1
@@ -185,6 +185,6 @@ pub async fn zalo_age(ctx: &Ctx) -> Result<Response, ApiError> {
         version: i64,
     }
     let row: Option<Version> =
-        db::first(ctx.d1()?.prepare("UPDATE zalo_oa_tokens SET access_expires_at = 0 WHERE id = 1 RETURNING version")).await?;
+        db::first(ctx.national()?.prepare("UPDATE zalo_oa_tokens SET access_expires_at = 0 WHERE id = 1 RETURNING version")).await?;
     json(&serde_json::json!({ "version": row.map(|r| r.version).unwrap_or(0) }))
 }

@@ -38,7 +38,7 @@ fn recipient(ctx: &Ctx) -> Option<String> {
 
 pub async fn outbox_page(ctx: &Ctx) -> Result<Response, ApiError> {
     sandbox_only(ctx)?;
-    let rows = repo::dev_outbox(&ctx.d1()?, recipient(ctx).as_deref()).await?;
+    let rows = repo::dev_outbox(&ctx.national()?, recipient(ctx).as_deref()).await?;
     let mut html = String::from(
         "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
@@ -72,7 +72,7 @@ pub async fn outbox_page(ctx: &Ctx) -> Result<Response, ApiError> {
 
 pub async fn outbox_json(ctx: &Ctx) -> Result<Response, ApiError> {
     sandbox_only(ctx)?;
-    json(&repo::dev_outbox(&ctx.d1()?, recipient(ctx).as_deref()).await?)
+    json(&repo::dev_outbox(&ctx.national()?, recipient(ctx).as_deref()).await?)
 }
 
 #[derive(Deserialize)]
@@ -85,7 +85,7 @@ pub async fn age_codes(ctx: &mut Ctx) -> Result<Response, ApiError> {
     sandbox_only(ctx)?;
     let body: Age = ctx.json_body().await?;
     let phone = Phone::parse("phone", &body.phone)?;
-    let aged = repo::age_codes(&ctx.d1()?, phone.as_str(), body.seconds.clamp(0, 24 * 3600)).await?;
+    let aged = repo::age_codes(&ctx.national()?, phone.as_str(), body.seconds.clamp(0, 24 * 3600)).await?;
     json(&serde_json::json!({ "aged": aged }))
 }
 
@@ -102,7 +102,7 @@ pub async fn esms_send(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let setting = |name: &str| config::setting(&ctx.env, name).unwrap_or_default();
     let (api_key, secret_key, brandname) = (setting(names::API_KEY), setting(names::SECRET_KEY), setting(names::BRANDNAME));
     let account = sandbox::Account { api_key: &api_key, secret_key: &secret_key, brandname: &brandname };
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     let seen = repo::dev_outbox_has_request(&d1, &req.request_id).await?;
     let sms_id = crate::platform::random::id();
     let reply = sandbox::check(&account, &req, seen, &sms_id);
@@ -126,8 +126,10 @@ pub async fn age_bill(ctx: &mut Ctx) -> Result<Response, ApiError> {
     sandbox_only(ctx)?;
     let body: AgeBill = ctx.json_body().await?;
     let days = body.days.clamp(0, 3660);
+    // The bill lives in its agency's shard, which the code names.
+    let code = motcua_domain::bill::BillCode::parse("code", body.code.trim())?;
     let result = ctx
-        .d1()?
+        .shard_of_agency("code", &code.agency().to_string())?
         .prepare("UPDATE bills SET due_date = date(due_date, ?1), version = version + 1 WHERE code = ?2 AND status = 'open'")
         .bind(&[format!("-{days} days").into(), body.code.trim().into()])?
         .run()
@@ -145,11 +147,16 @@ struct AgeAssist {
 pub async fn expire_assist(ctx: &mut Ctx) -> Result<Response, ApiError> {
     sandbox_only(ctx)?;
     let body: AgeAssist = ctx.json_body().await?;
-    let result = ctx
-        .d1()?
-        .prepare("UPDATE assist_codes SET expires_at = ?1 WHERE code = ?2")
-        .bind(&[((crate::platform::clock::now().unix_timestamp() - 1) as f64).into(), body.code.trim().to_ascii_uppercase().into()])?
-        .run()
-        .await?;
-    json(&serde_json::json!({ "expired": result.meta()?.and_then(|m| m.changes).unwrap_or(0) }))
+    let (at, code) = (crate::platform::clock::now().unix_timestamp() - 1, body.code.trim().to_ascii_uppercase());
+    // The code names no agency: it sits in the shard of the agency it was made for, one of them.
+    let changed = crate::platform::shards::fanout(crate::platform::shards::all(&ctx.env)?, |d1| {
+        let code = code.clone();
+        async move {
+            let result = d1.prepare("UPDATE assist_codes SET expires_at = ?1 WHERE code = ?2").bind(&[(at as f64).into(), code.into()])?.run().await?;
+            Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0))
+        }
+    })
+    .await?;
+    json(&serde_json::json!({ "expired": changed.into_iter().sum::<usize>() }))
 }
+

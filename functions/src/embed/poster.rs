@@ -21,7 +21,7 @@ struct Agency {
 }
 
 pub async fn page(ctx: &Ctx, code: &str) -> Result<Response, ApiError> {
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     let agency: Option<Agency> = db::first(d1.prepare("SELECT code, name FROM agencies WHERE code = ?1").bind(&[code.into()])?).await?;
     let Some(agency) = agency else {
         let html = "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>Không tìm thấy cơ quan</title></head>\

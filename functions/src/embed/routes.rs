@@ -33,7 +33,7 @@ struct Agency {
 }
 
 pub async fn page(ctx: &Ctx, code: &str) -> Result<Response, ApiError> {
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     let agency: Agency = db::first(d1.prepare("SELECT code, name FROM agencies WHERE code = ?1").bind(&[code.into()])?)
         .await?
         .ok_or(ApiError::NotFound { what: "agency", field: Some("agency") })?;

@@ -13,7 +13,7 @@ use crate::platform::http::{json, Ctx};
 
 pub async fn quote(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let req: FeeQuoteRequest = ctx.json_body().await?;
-    let breakdown = quote_for(&ctx.d1()?, &req.agency, &req.procedure, &req.inputs, Freshness::Recent).await?.1;
+    let breakdown = quote_for(&ctx.national()?, &req.agency, &req.procedure, &req.inputs, Freshness::Recent).await?.1;
     json(&breakdown)
 }
 

@@ -178,7 +178,7 @@ async fn mapping_view(d1: &Db, staff: &StaffSession) -> Result<MappingView, ApiE
 /// `GET /api/admin/national-mapping`.
 pub async fn get_mapping(ctx: &Ctx) -> Result<Response, ApiError> {
     let staff = admin(ctx).await?;
-    json(&mapping_view(&ctx.d1()?, &staff).await?)
+    json(&mapping_view(&ctx.national()?, &staff).await?)
 }
 
 fn unknown(field: String, what_vi: &str, what_en: &str) -> ApiError {
@@ -203,7 +203,7 @@ pub async fn put_mapping(ctx: &mut Ctx) -> Result<Response, ApiError> {
         MappingRefusal::Invalid(e) => ApiError::Invalid(e),
         MappingRefusal::NationalOnly { field } => national_only(Some(field)),
     })?;
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     let at = clock::rfc3339(clock::now());
     let mut batch = Vec::new();
 
@@ -504,7 +504,7 @@ pub async fn pull(ctx: &Ctx) -> Result<Response, ApiError> {
             )
         })?,
     };
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     if crate::platform::settings::config(&ctx.env).national.is_none() {
         return Err(portal_unavailable("DVCQG_BASE_URL is not set"));
     }
@@ -682,7 +682,7 @@ pub async fn differences(ctx: &Ctx) -> Result<Response, ApiError> {
         )
         .into());
     }
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     let rows: Vec<DifferenceRow> = db::all(
         d1.prepare(format!(
             "{DIFFERENCE} WHERE (?1 = 'all' OR status = ?1) AND (?2 = '' OR procedure = ?2 OR our_code = ?2) AND (?3 = '' OR kind = ?3) \
@@ -723,7 +723,7 @@ pub async fn resolve(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let note = Reason::parse_optional("note", &body.note)?.map(Reason::into_string).ok_or_else(|| {
         FieldError::new("note", "required", "Vui lòng ghi kết quả rà soát khác biệt.", "Write how the difference was reviewed.")
     })?;
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     let row = db::first::<DifferenceRow>(d1.prepare(format!("{DIFFERENCE} WHERE id = ?1")).bind(&[(id as f64).into()])?)
         .await?
         .ok_or_else(not_found)?;

@@ -48,7 +48,7 @@ struct Control {
 /// How the sandbox behaves for a call whose body is `body`: the first instruction whose text the
 /// body contains (an instruction without text applies to every call), counted down if limited.
 async fn behaviour(ctx: &Ctx, body: &str) -> Result<(String, String), ApiError> {
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     let rows: Vec<Control> =
         db::all(d1.prepare("SELECT matching, mode, remaining, message FROM dev_dvcqg_control ORDER BY matching DESC").bind(&[])?).await?;
     let Some(row) = rows.into_iter().find(|r| r.matching.is_empty() || body.contains(&r.matching)) else {
@@ -114,7 +114,7 @@ pub async fn integration(ctx: &mut Ctx) -> Result<Response, ApiError> {
     if session.is_empty() || (session != session_for(&password, hour) && session != session_for(&password, hour - 1)) {
         return Ok(reply_json(&json!({"error_code": "-2", "message": "session không hợp lệ hoặc đã hết hạn"}))?);
     }
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     let service = body.get("service").and_then(Value::as_str).unwrap_or("");
     let dossier = body.pointer("/data/0/MaHoSo").and_then(Value::as_str).unwrap_or("").to_string();
     let seen: Option<Seen> =
@@ -170,7 +170,7 @@ struct Code {
 pub async fn control(ctx: &mut Ctx) -> Result<Response, ApiError> {
     sandbox_only(ctx)?;
     let c: ControlBody = ctx.json_body().await?;
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     if c.mode == "ok" {
         // Behave again: for this text, or everywhere.
         let stmt = match &c.matching {
@@ -227,7 +227,7 @@ pub async fn received(ctx: &Ctx) -> Result<Response, ApiError> {
     sandbox_only(ctx)?;
     let dossier = ctx.query("dossier").unwrap_or_default();
     let rows: Vec<Received> = db::all(
-        ctx.d1()?
+        ctx.national()?
             .prepare("SELECT id, service, received_at, body FROM dev_dvcqg_received WHERE dossier = ?1 ORDER BY id")
             .bind(&[dossier.as_str().into()])?,
     )
@@ -258,8 +258,15 @@ pub async fn age(ctx: &mut Ctx) -> Result<Response, ApiError> {
     sandbox_only(ctx)?;
     let body: Age = ctx.json_body().await?;
     let seconds = body.seconds.clamp(0, 10 * 24 * 3600);
-    let result = ctx
-        .d1()?
+    // The rows live with their dossier: its code names the agency, its id the shard.
+    let d1 = match motcua_domain::codes::DossierCode::parse("dossier", body.dossier.trim()) {
+        Ok(code) => Some(ctx.shard_of_agency("dossier", &code.agency().to_string())?),
+        Err(_) => ctx.shard_of_id(body.dossier.trim())?,
+    };
+    let Some(d1) = d1 else {
+        return reply_json(&json!({ "aged": 0 }));
+    };
+    let result = d1
         .prepare(
             "UPDATE national_sync SET next_try_at = strftime('%Y-%m-%dT%H:%M:%fZ', next_try_at, ?1) \
              WHERE state IN ('pending', 'sent') AND dossier_id IN (SELECT id FROM dossiers WHERE code = ?2 OR id = ?2)",

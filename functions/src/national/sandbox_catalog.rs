@@ -90,7 +90,7 @@ pub async fn share(ctx: &mut Ctx) -> Result<Response, ApiError> {
     if session.is_empty() || (session != session_for(&password, hour) && session != session_for(&password, hour - 1)) {
         return reply_json(&json!({"error_code": "-2", "message": "session không hợp lệ hoặc đã hết hạn"}));
     }
-    let (rows, fees) = procedures(&ctx.d1()?).await?;
+    let (rows, fees) = procedures(&ctx.national()?).await?;
     let catalog: Vec<NationalProcedure> = rows
         .iter()
         .filter(|r| r.code != UNPUBLISHED)

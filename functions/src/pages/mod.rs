@@ -48,7 +48,7 @@ impl Visit {
             }
             None => Lang::from_code(cookie_value(&header, LANG_COOKIE)),
         };
-        let rows = cache::agencies(&ctx.d1()?).await?;
+        let rows = cache::agencies(&ctx.national()?).await?;
         let known = |code: &str| rows.iter().find(|r| r.code == code).map(|r| (r.code.clone(), r.name.clone()));
         let agency = match asked("agency").and_then(|c| known(&c)) {
             Some(a) => {
@@ -95,7 +95,7 @@ fn preference(name: &str, value: &str) -> String {
 /// `GET /`: the procedures of the chosen agency (all of them without one), `?q=` searched.
 pub async fn home(ctx: &Ctx) -> Result<Response, ApiError> {
     let visit = Visit::read(ctx).await?;
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     let cached = cache::procedures(&d1, visit.agency.as_ref().map(|a| a.0.as_str())).await?;
     let rows = cached.as_ref().as_deref().unwrap_or_default();
     let summaries: Vec<_> = rows.iter().map(catalog::summary).collect();
@@ -108,7 +108,7 @@ pub async fn home(ctx: &Ctx) -> Result<Response, ApiError> {
 /// `GET /co-quan`: the agency tree and its search; `?next=` is where a choice leads.
 pub async fn agencies(ctx: &Ctx) -> Result<Response, ApiError> {
     let visit = Visit::read(ctx).await?;
-    let rows = cache::agencies(&ctx.d1()?).await?;
+    let rows = cache::agencies(&ctx.national()?).await?;
     let tree: Vec<AgencyNode> = catalog::build_tree(&rows);
     let q = visit.q();
     // Only a path of this site (the same check as the log-in's return path): no open redirect.
@@ -121,7 +121,7 @@ pub async fn agencies(ctx: &Ctx) -> Result<Response, ApiError> {
 /// `GET /thu-tuc/{code}`: the procedure with its fees as they apply at the chosen agency.
 pub async fn procedure(ctx: &Ctx, code: &str) -> Result<Response, ApiError> {
     let visit = Visit::read(ctx).await?;
-    let found = catalog::detail(&ctx.d1()?, code, visit.agency.as_ref().map(|a| a.0.as_str())).await?;
+    let found = catalog::detail(&ctx.national()?, code, visit.agency.as_ref().map(|a| a.0.as_str())).await?;
     let Some(detail) = found else {
         let title = visit.lang.t("Không tìm thấy thủ tục", "Procedure not found");
         return visit.page(404, "missing", Some(title), &procedure::missing(visit.lang));

@@ -35,7 +35,7 @@ pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
     if !staff.covers(&report.agency) {
         return Err(ApiError::NotFound { what: "agency", field: Some("agency") });
     }
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     if let Some(p) = &report.procedure {
         if crate::catalog::repo::procedure(&d1, p).await?.is_none() {
             return Err(ApiError::NotFound { what: "procedure", field: Some("procedure") });
@@ -65,7 +65,7 @@ pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
 /// `GET /api/staff/reports`: the caller's own reports, with their answers.
 pub async fn mine(ctx: &Ctx) -> Result<Response, ApiError> {
     let staff = session::staff(ctx).await?;
-    let rows = store::of_sender(&ctx.d1()?, &staff.staff_id).await?;
+    let rows = store::of_sender(&ctx.national()?, &staff.staff_id).await?;
     json(&serde_json::Value::Array(rows.iter().map(ReportRow::view).collect()))
 }
 
@@ -74,7 +74,7 @@ pub async fn list(ctx: &Ctx) -> Result<Response, ApiError> {
     let staff = admin(ctx).await?;
     let state = State::parse_filter("status", ctx.query("status").as_deref())?;
     let scope = serde_json::to_string(&staff.agencies).map_err(|e| ApiError::Unexpected(e.to_string()))?;
-    let rows = store::in_scope(&ctx.d1()?, &scope, state).await?;
+    let rows = store::in_scope(&ctx.national()?, &scope, state).await?;
     json(&serde_json::Value::Array(rows.iter().map(ReportRow::view).collect()))
 }
 
@@ -87,7 +87,7 @@ fn change<'a>(ctx: &'a Ctx, staff: &'a StaffSession, row: ReportRow, command: Co
 async fn change_now(ctx: &Ctx, staff: &StaffSession, row: ReportRow, command: Command, actor: Actor) -> Result<Response, ApiError> {
     let now = clock::now();
     let decision = staff_report::decide(row.state(), &command, actor, now).map_err(refused)?;
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     let at = clock::rfc3339(now);
     let mut stmts = store::change_stmts(&d1, &row, &decision, &staff.staff_id, &at)?;
     stmts.push(audit::stmt_in(&d1, staff, Some(&row.agency_code), &at, decision.action, "report", &row.id, &decision.audit_before, &decision.audit_after)?);
@@ -99,7 +99,7 @@ async fn change_now(ctx: &Ctx, staff: &StaffSession, row: ReportRow, command: Co
 /// A report of the admin's scope.
 async fn admin_report(ctx: &Ctx, id: &str) -> Result<(StaffSession, ReportRow), ApiError> {
     let staff = admin(ctx).await?;
-    let row = store::by_id(&ctx.d1()?, id).await?.filter(|r| staff.covers(&r.agency_code)).ok_or_else(not_found)?;
+    let row = store::by_id(&ctx.national()?, id).await?.filter(|r| staff.covers(&r.agency_code)).ok_or_else(not_found)?;
     Ok((staff, row))
 }
 
@@ -120,6 +120,6 @@ pub async fn admin_act(ctx: &mut Ctx, id: &str, action: &str) -> Result<Response
 /// `POST /api/staff/reports/{id}/close`: the sender closes their own answered report.
 pub async fn sender_close(ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
     let staff = session::staff(ctx).await?;
-    let row = store::by_id(&ctx.d1()?, id).await?.filter(|r| r.created_by == staff.staff_id).ok_or_else(not_found)?;
+    let row = store::by_id(&ctx.national()?, id).await?.filter(|r| r.created_by == staff.staff_id).ok_or_else(not_found)?;
     change(ctx, &staff, row, Command::Close, Actor::Reporter).await
 }

@@ -30,7 +30,7 @@ fn audited(v: &SigningAccountView) -> serde_json::Value {
 pub async fn get(ctx: &Ctx, code: &str) -> Result<Response, ApiError> {
     let staff = admin(ctx).await?;
     agency_in_scope(&staff, code)?;
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     existing_agency(&d1, code).await?;
     json(&store::view(&d1, code).await?)
 }
@@ -42,7 +42,7 @@ pub async fn put(ctx: &mut Ctx, code: &str) -> Result<Response, ApiError> {
     agency_in_scope(&staff, code)?;
     let input: SigningAccountInput = ctx.json_body().await?;
     let account = input.validate()?;
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     existing_agency(&d1, code).await?;
     let before = store::view(&d1, code).await?;
     if input.version.is_some_and(|v| v != before.version) {

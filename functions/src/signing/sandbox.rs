@@ -254,7 +254,7 @@ fn sp(ctx: &Ctx) -> (String, String) {
 
 /// `GET /sandbox/ca.pem`: the root certificate.
 pub async fn ca_pem(ctx: &Ctx) -> Result<Response, ApiError> {
-    let root = root(&ctx.d1()?).await?;
+    let root = root(&ctx.national()?).await?;
     let mut resp = Response::ok(cert::pem("CERTIFICATE", &root.cert_der))?;
     resp.headers_mut().set("content-type", "application/x-pem-file")?;
     resp.headers_mut().set("content-disposition", "inline; filename=\"motcua-sandbox-ca.pem\"")?;
@@ -268,7 +268,7 @@ pub async fn get_certificate(ctx: &mut Ctx) -> Result<Response, ApiError> {
     if let Err(r) = side::check_sp(&id, &pw, &req.sp_id, &req.sp_password) {
         return reply(r);
     }
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     let Some(h) = holder(&d1, &req.user_id).await? else { return reply(side::error(404, "CREDENTIAL_NOT_FOUND")) };
     let root = root(&d1).await?;
     reply(side::certificate_reply(&format!("sandbox-{}", h.serial_hex), &h.serial_hex, &h.cert_der, &root.cert_der))
@@ -286,7 +286,7 @@ pub async fn sign(ctx: &mut Ctx) -> Result<Response, ApiError> {
     if let Err(r) = side::check_sp(&id, &pw, &req.sp_id, &req.sp_password) {
         return reply(r);
     }
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     let Some(h) = holder(&d1, &req.user_id).await? else { return reply(side::error(404, "CREDENTIAL_NOT_FOUND")) };
     if !req.serial_number.is_empty() && !req.serial_number.eq_ignore_ascii_case(&h.serial_hex) {
         return reply(side::error(404, "CERTIFICATE_NOT_FOUND"));
@@ -342,7 +342,7 @@ pub async fn status(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
         return reply(r);
     }
     let row: Option<serde_json::Value> = db::first(
-        ctx.d1()?
+        ctx.national()?
             .prepare("SELECT transaction_id, doc_id, outcome, signature FROM dev_signing_transactions WHERE transaction_id = ?1 OR tran_code = ?1")
             .bind(&[id.into()])?,
     )
@@ -373,7 +373,7 @@ pub async fn try_sign(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let message = b64()
         .decode(body.message.trim())
         .map_err(|_| motcua_domain::validation::FieldError::new("message", "invalid_format", "Không phải base64.", "Not base64."))?;
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     let cert = provider::certificate(&ctx.env, &d1, &body.agency).await?;
     let digest: [u8; 32] = Sha256::digest(&message).into();
     let signature = provider::sign_digest(&ctx.env, &d1, &body.agency, &cert, &digest, &message, &body.description).await?;
