@@ -73,7 +73,7 @@ async fn queue(batch: worker::MessageBatch<outbox::OutboxMessage>, env: Env, _ct
 #[event(scheduled)]
 async fn scheduled(event: worker::ScheduledEvent, env: Env, _ctx: worker::ScheduleContext) {
     // Every minute: the national portal's due messages (the ladder's first step is a minute).
-    match national::sync::sweep(&env).await {
+    match national::sync::sweep(&env, None).await {
         Ok(s) => worker::console_log!("national sync: {} acknowledged, {} failed", s.acknowledged, s.failed),
         Err(e) => worker::console_error!("national sync failed: {e}"),
     }

@@ -35,10 +35,20 @@ pub enum OutboxMessage {
     /// as a JS `Map` and come back empty).
     Zns { id: String, phone: String, template: ZnsTemplate, data: String },
     /// Look for due messages to the national portal (they are rows of `national_sync`; this
-    /// only says "now").
-    NationalSync {},
-    /// A portal message given up after its retries, on the dead-letter queue for alerting.
-    NationalSyncFailed { id: i64, error_code: String },
+    /// only says "now") in the province database `shard` (`"42"`); without one (messages
+    /// queued before sharding, a write whose shard the router does not know) in every one.
+    NationalSync {
+        #[serde(default)]
+        shard: Option<String>,
+    },
+    /// A portal message given up after its retries, on the dead-letter queue for alerting: row
+    /// `id` of `national_sync` in `shard` (ids count per database; none: before sharding).
+    NationalSyncFailed {
+        #[serde(default)]
+        shard: Option<String>,
+        id: i64,
+        error_code: String,
+    },
     /// A message to a citizen given up (row `message_deliveries.id`), on the dead-letter queue.
     MessageFailed { id: String, channel: String, error: String },
 }
@@ -161,15 +171,16 @@ pub async fn consume(batch: MessageBatch<OutboxMessage>, env: Env) {
             return;
         }
     };
-    // One sweep answers every nudge of the batch: each says only "look now".
-    let mut swept = false;
+    // One sweep of a database answers every nudge of the batch naming it (each says only "look
+    // now"), and a sweep of all of them answers every nudge.
+    let mut swept: Vec<Option<String>> = Vec::new();
     for message in messages {
-        if matches!(message.body(), OutboxMessage::NationalSync {}) {
-            if swept {
+        if let OutboxMessage::NationalSync { shard } = message.body() {
+            if swept.contains(&None) || swept.contains(shard) {
                 message.ack();
                 continue;
             }
-            swept = true;
+            swept.push(shard.clone());
         }
         if message.body().addressed().is_some() {
             match deliver_to_citizen(message.body(), &env).await {
@@ -285,7 +296,7 @@ async fn record_failure(
 
 async fn deliver(message: &OutboxMessage, env: &Env) -> worker::Result<()> {
     match message {
-        OutboxMessage::NationalSync {} => match crate::national::sync::sweep(env).await {
+        OutboxMessage::NationalSync { shard } => match crate::national::sync::sweep(env, crate::national::nudged_shard(shard.as_deref())).await {
             Ok(s) => {
                 if s.acknowledged + s.failed > 0 {
                     worker::console_log!("national sync: {} acknowledged, {} failed", s.acknowledged, s.failed);

@@ -1,6 +1,6 @@
 //! The national public-service portal's sync, for admins: the messages of the caller's agencies
 //! with their counts by state (`GET /api/admin/national-sync`), failed ones first, and sending a
-//! failed one again (`POST /api/admin/national-sync/{id}/retry`; 409 `not_failed` once it is not).
+//! failed one again (`POST /api/admin/national-sync/{shard}:{id}/retry`; 409 `not_failed` once it is not).
 
 use motcua_domain::national::sync::SyncState;
 use motcua_domain::national::{SyncItem, SyncList};
@@ -26,7 +26,8 @@ pub fn list(state: Option<SyncState>, dossier: &str) -> Call<SyncList> {
 #[derive(Serialize)]
 struct Empty {}
 
-/// `POST /api/admin/national-sync/{id}/retry`: the message, pending again.
-pub fn retry(id: i64) -> Call<SyncItem> {
-    post(format!("/api/admin/national-sync/{}/retry", id)).json(&Empty {})
+/// `POST /api/admin/national-sync/{key}/retry` (`SyncItem::key`: shard and id): the message,
+/// pending again.
+pub fn retry(key: &str) -> Call<SyncItem> {
+    post(format!("/api/admin/national-sync/{key}/retry")).json(&Empty {})
 }

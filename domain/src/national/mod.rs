@@ -21,7 +21,11 @@ use sync::SyncState;
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SyncItem {
+    /// The row's number in its shard's `national_sync` (each province's database counts its own).
     pub id: i64,
+    /// The shard holding the row (`"42"`), named by the retry URL with the id ([`Self::key`]).
+    #[serde(default)]
+    pub shard: String,
     /// `dossier` (a dossier event) or `rating`.
     pub kind: String,
     pub dossier_id: String,
@@ -43,6 +47,31 @@ pub struct SyncItem {
     pub created_at: String,
     pub sent_at: Option<String>,
     pub acknowledged_at: Option<String>,
+}
+
+impl SyncItem {
+    /// What `POST /api/admin/national-sync/{key}/retry` names: `42:17` (shard and id), or the
+    /// bare id of a list made before sharding.
+    pub fn key(&self) -> String {
+        if self.shard.is_empty() {
+            self.id.to_string()
+        } else {
+            format!("{}:{}", self.shard, self.id)
+        }
+    }
+}
+
+/// A retry URL's `{key}`: the shard it names and the row's id there. A bare id (the form of
+/// before sharding) names no shard: its row is in the legacy shard. `None`: not a key, no row.
+pub fn parse_sync_key(key: &str) -> Option<(Option<crate::shard::ShardId>, i64)> {
+    let (shard, id) = match key.split_once(':') {
+        Some((s, id)) => (Some(crate::shard::ShardId::parse("id", s).ok()?), id),
+        None => (None, key),
+    };
+    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    id.parse::<i64>().ok().filter(|n| *n > 0).map(|n| (shard, n))
 }
 
 /// `GET /api/admin/national-sync`: the counts by state in the caller's scope and the newest 200
@@ -197,6 +226,18 @@ pub fn decide_rating(status: DossierStatus, input: &RatingInput) -> Result<Ratin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sync_keys_name_shard_and_id_and_the_old_bare_id_still_reads() {
+        let h27 = crate::shard::ShardId::parse("s", "42").unwrap();
+        assert_eq!(parse_sync_key("42:17"), Some((Some(h27), 17)));
+        assert_eq!(parse_sync_key("17"), Some((None, 17)));
+        let second = crate::shard::ShardId::parse("s", "79-2").unwrap();
+        assert_eq!(parse_sync_key("79-2:3"), Some((Some(second), 3)));
+        for bad in ["", ":17", "42:", "42:x", "99:1", "abc", "42:17:1", "-1", "0", "42:+1", "1e3"] {
+            assert_eq!(parse_sync_key(bad), None, "{bad}");
+        }
+    }
 
     fn input(score: Option<i64>, reasons: &[&str]) -> RatingInput {
         RatingInput { score, reasons: reasons.iter().map(|s| s.to_string()).collect(), rating: String::new(), comment: String::new() }

@@ -160,3 +160,12 @@ pub async fn expire_assist(ctx: &mut Ctx) -> Result<Response, ApiError> {
     json(&serde_json::json!({ "expired": changed.into_iter().sum::<usize>() }))
 }
 
+/// `POST /dev/outbox/enqueue` with a queue message as JSON: read as the consumer reads what is
+/// queued (400 if it cannot be), then queued on `OUTBOX`, so tests can queue what an older
+/// release queued (a portal nudge without its shard) and see it still read (SANDBOX only).
+pub async fn enqueue(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    sandbox_only(ctx)?;
+    let message: crate::outbox::OutboxMessage = ctx.json_body().await?;
+    ctx.env.queue(config::OUTBOX)?.send(&message).await?;
+    json(&serde_json::json!({ "queued": true }))
+}

@@ -16,7 +16,8 @@ use crate::platform::db::Db;
 use super::store;
 use crate::dossier::repo as dossier_repo;
 use crate::platform::error::ApiError;
-use crate::platform::{clock, config, db};
+use crate::platform::{clock, config, db, shards};
+use motcua_domain::shard::ShardId;
 
 /// Dossiers one sweep looks at; the rest wait for the next one (a minute later at most).
 const DOSSIERS_PER_SWEEP: u32 = 25;
@@ -28,19 +29,45 @@ pub struct Swept {
     pub failed: u32,
 }
 
-/// Sends every due message of up to [`DOSSIERS_PER_SWEEP`] dossiers.
-pub async fn sweep(env: &Env) -> Result<Swept, ApiError> {
-    let d1 = crate::platform::shards::unrouted(env)?;
-    let now = clock::now();
+/// Sends every due message of up to [`DOSSIERS_PER_SWEEP`] dossiers of each database: `only`
+/// that shard's, else every province's (the cron; a nudge that names none). The rows live with
+/// their dossiers; the portal's session is one for all (national). Databases are swept one
+/// after the other, so the portal sees one sender at a time, and one database that fails does
+/// not keep the others' messages waiting.
+pub async fn sweep(env: &Env, only: Option<ShardId>) -> Result<Swept, ApiError> {
+    let dbs = match only {
+        Some(shard) => vec![shards::shard(env, shard)?],
+        None => shards::all(env)?,
+    };
+    let national = shards::national(env)?;
     let mut swept = Swept::default();
-    for dossier_id in store::due_dossiers(&d1, &clock::rfc3339(now), DOSSIERS_PER_SWEEP).await? {
-        deliver_dossier(env, &d1, &dossier_id, &mut swept).await?;
+    let mut failure = None;
+    for d1 in &dbs {
+        let now = clock::now();
+        let due = match store::due_dossiers(d1, &clock::rfc3339(now), DOSSIERS_PER_SWEEP).await {
+            Ok(due) => due,
+            Err(e) => {
+                worker::console_error!("national sync: shard {:?} not swept: {e}", d1.shard());
+                failure = Some(e);
+                continue;
+            }
+        };
+        for dossier_id in due {
+            if let Err(e) = deliver_dossier(env, &national, d1, &dossier_id, &mut swept).await {
+                worker::console_error!("national sync: shard {:?} sweep stopped: {e}", d1.shard());
+                failure = Some(e);
+                break;
+            }
+        }
     }
-    Ok(swept)
+    if swept.acknowledged + swept.failed > 0 && failure.is_some() {
+        worker::console_log!("national sync: {} acknowledged, {} failed before the error", swept.acknowledged, swept.failed);
+    }
+    failure.map_or(Ok(swept), Err)
 }
 
 /// Sends a dossier's due messages in order, stopping at the first that is not acknowledged.
-async fn deliver_dossier(env: &Env, d1: &Db, dossier_id: &str, swept: &mut Swept) -> Result<(), ApiError> {
+async fn deliver_dossier(env: &Env, national: &Db, d1: &Db, dossier_id: &str, swept: &mut Swept) -> Result<(), ApiError> {
     loop {
         let rows = store::of_dossier(d1, dossier_id).await?;
         let now = clock::now();
@@ -49,7 +76,7 @@ async fn deliver_dossier(env: &Env, d1: &Db, dossier_id: &str, swept: &mut Swept
         let row = rows.iter().find(|r| r.id == next.id).expect("chosen from these rows");
         let Some(claimed) = store::claim(d1, row, now).await? else { return Ok(()) };
         let first = rows.first().map(|r| r.id) == Some(row.id);
-        let body = match build(env, d1, row, !first).await {
+        let body = match build(env, national, d1, row, !first).await {
             Ok(b) => b,
             Err(e) => {
                 // Our own data could not be read (a deleted row?): an operator must look.
@@ -59,7 +86,7 @@ async fn deliver_dossier(env: &Env, d1: &Db, dossier_id: &str, swept: &mut Swept
                 return Ok(());
             }
         };
-        let outcome = match super::portal::send(env, d1, &body).await? {
+        let outcome = match super::portal::send(env, national, &body).await? {
             Reply::Accepted(_) => Outcome::Acknowledged,
             Reply::SessionExpired => Outcome::Transient { code: "session_expired".into(), detail: "session expired twice".into() },
             Reply::Failed { transient: true, code, detail } => Outcome::Transient { code: code.into(), detail },
@@ -77,7 +104,7 @@ async fn deliver_dossier(env: &Env, d1: &Db, dossier_id: &str, swept: &mut Swept
                     row.id,
                     after.error_code.as_deref().unwrap_or("")
                 );
-                dead_letter(env, row.id, after.error_code.as_deref().unwrap_or("")).await;
+                dead_letter(env, shard_of_row(env, row), row.id, after.error_code.as_deref().unwrap_or("")).await;
                 return Ok(());
             }
             _ => return Ok(()),
@@ -87,8 +114,9 @@ async fn deliver_dossier(env: &Env, d1: &Db, dossier_id: &str, swept: &mut Swept
 
 /// A message given up is also put on the dead-letter queue, where an operator's alerting reads
 /// it; the row stays the record, and a retry by hand starts from the row.
-async fn dead_letter(env: &Env, sync_id: i64, code: &str) {
-    let message = crate::outbox::OutboxMessage::NationalSyncFailed { id: sync_id, error_code: code.to_string() };
+async fn dead_letter(env: &Env, shard: Option<ShardId>, sync_id: i64, code: &str) {
+    let shard = shard.map(|s| s.to_string());
+    let message = crate::outbox::OutboxMessage::NationalSyncFailed { shard, id: sync_id, error_code: code.to_string() };
     if let Ok(q) = env.queue(config::OUTBOX_DEAD_LETTERS) {
         if let Err(e) = q.send(message).await {
             worker::console_error!("national sync: dead letter for {sync_id} not queued: {e}");
@@ -96,12 +124,18 @@ async fn dead_letter(env: &Env, sync_id: i64, code: &str) {
     }
 }
 
+/// The shard holding a row: its agency's (where its dossier is), whichever database it was read
+/// from (`DB` stands in for every province without its own binding).
+pub fn shard_of_row(env: &Env, row: &store::SyncRow) -> Option<ShardId> {
+    shards::map(env).shard_of_agency(&row.agency_code).ok()
+}
+
 /// The body a row stands for: the dossier as it is now, with the step the row reports.
-async fn build(env: &Env, d1: &Db, row: &store::SyncRow, updating: bool) -> Result<serde_json::Value, ApiError> {
-    let snapshot = snapshot(env, d1, &row.dossier_id).await?;
+async fn build(env: &Env, national: &Db, d1: &Db, row: &store::SyncRow, updating: bool) -> Result<serde_json::Value, ApiError> {
+    let snapshot = snapshot(env, national, d1, &row.dossier_id).await?;
     match (row.event_id, row.rating_id.as_deref()) {
         (Some(event_id), _) => {
-            let step = step(d1, event_id).await?;
+            let step = step(national, d1, event_id).await?;
             Ok(adapter::dossier_message(&snapshot, &step, updating))
         }
         (None, Some(rating_id)) => {
@@ -117,26 +151,28 @@ fn parse_time(s: &str) -> OffsetDateTime {
     OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
-async fn step(d1: &Db, event_id: i64) -> Result<Step, ApiError> {
+async fn step(national: &Db, d1: &Db, event_id: i64) -> Result<Step, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         at: String,
         action: DossierAction,
         to_status: DossierStatus,
         actor_role: String,
+        actor_id: Option<String>,
         reason: Option<String>,
-        staff_name: Option<String>,
     }
     let row: Row = db::first(
-        d1.prepare(
-            "SELECT e.at, e.action, e.to_status, e.actor_role, e.reason, s.display_name AS staff_name \
-             FROM dossier_events e LEFT JOIN staff s ON s.id = e.actor_id WHERE e.id = ?1",
-        )
-        .bind(&[(event_id as f64).into()])?,
+        d1.prepare("SELECT e.at, e.action, e.to_status, e.actor_role, e.actor_id, e.reason FROM dossier_events e WHERE e.id = ?1")
+            .bind(&[(event_id as f64).into()])?,
     )
     .await?
     .ok_or(ApiError::NotFound { what: "event", field: None })?;
-    let actor = match (row.actor_role.as_str(), row.staff_name) {
+    // The officer's name is national (staff); an actor who is not staff has none.
+    let staff_name = match row.actor_id.as_deref() {
+        Some(id) if row.actor_role == "officer" => crate::auth::repo::staff_names(national, &[id]).await?.remove(id),
+        _ => None,
+    };
+    let actor = match (row.actor_role.as_str(), staff_name) {
         ("officer", Some(name)) => name,
         // [V T] the portal's default for a step without a named officer.
         ("officer", None) => "Chuyên viên".to_string(),
@@ -148,24 +184,38 @@ async fn step(d1: &Db, event_id: i64) -> Result<Step, ApiError> {
 
 /// The dossier as the portal should see it: the codes mapped, the applicant, documents,
 /// results and fees.
-async fn snapshot(env: &Env, d1: &Db, dossier_id: &str) -> Result<DossierSnapshot, ApiError> {
-    let row = dossier_repo::dossier(d1, &crate::platform::shards::national(env)?, dossier_id).await?.ok_or(ApiError::NotFound { what: "dossier", field: None })?;
+async fn snapshot(env: &Env, national: &Db, d1: &Db, dossier_id: &str) -> Result<DossierSnapshot, ApiError> {
+    let row = dossier_repo::dossier(d1, national, dossier_id).await?.ok_or(ApiError::NotFound { what: "dossier", field: None })?;
     #[derive(Deserialize)]
     struct Extra {
-        unit_code: String,
-        procedure_code: String,
         paid_online: Option<f64>,
         returned_at: Option<String>,
     }
     let extra: Extra = db::first(
         d1.prepare(
-            "SELECT coalesce(nullif(a.national_code, ''), a.code) AS unit_code, \
-                    coalesce(nullif(p.national_code, ''), p.code) AS procedure_code, d.paid_online, \
+            "SELECT d.paid_online, \
                     (SELECT max(at) FROM dossier_events WHERE dossier_id = d.id AND to_status = 'returned') AS returned_at \
-             FROM dossiers d JOIN agencies a ON a.code = d.agency_code JOIN procedures p ON p.code = d.procedure_code \
-             WHERE d.id = ?1",
+             FROM dossiers d WHERE d.id = ?1",
         )
         .bind(&[dossier_id.into()])?,
+    )
+    .await?
+    .ok_or(ApiError::NotFound { what: "dossier", field: None })?;
+    #[derive(Deserialize)]
+    struct Codes {
+        unit_code: String,
+        procedure_code: String,
+    }
+    // The portal's codes for the agency and the procedure, read now from the national catalog
+    // (not the isolate's memo): they go to the portal, and a mapping just fixed must go with them.
+    let codes: Codes = db::first(
+        national
+            .prepare(
+                "SELECT coalesce(nullif(a.national_code, ''), a.code) AS unit_code, \
+                        coalesce(nullif(p.national_code, ''), p.code) AS procedure_code \
+                 FROM agencies a, procedures p WHERE a.code = ?1 AND p.code = ?2",
+            )
+            .bind(&[row.agency_code.as_str().into(), row.procedure_code.as_str().into()])?,
     )
     .await?
     .ok_or(ApiError::NotFound { what: "dossier", field: None })?;
@@ -191,7 +241,7 @@ async fn snapshot(env: &Env, d1: &Db, dossier_id: &str) -> Result<DossierSnapsho
     }
     // The portal's fee list names a line by its own code where the national admin mapped one.
     let fee_codes: Vec<FeeCode> = db::all(
-        d1.prepare("SELECT line_code, national_code FROM national_fee_codes WHERE procedure_code = ?1").bind(&[row.procedure_code.as_str().into()])?,
+        national.prepare("SELECT line_code, national_code FROM national_fee_codes WHERE procedure_code = ?1").bind(&[row.procedure_code.as_str().into()])?,
     )
     .await?;
     let fees = match dossier_repo::latest_notice(d1, dossier_id).await? {
@@ -210,9 +260,9 @@ async fn snapshot(env: &Env, d1: &Db, dossier_id: &str) -> Result<DossierSnapsho
     };
     Ok(DossierSnapshot {
         code: row.code.clone().unwrap_or_else(|| row.id.clone()),
-        unit_code: extra.unit_code,
+        unit_code: codes.unit_code,
         unit_name: row.agency_name.clone(),
-        procedure_code: extra.procedure_code,
+        procedure_code: codes.procedure_code,
         procedure_name: row.procedure_name.clone(),
         owner_name: text(owner, "full_name"),
         owner_id_number: text(owner, "id_number"),

@@ -168,7 +168,7 @@ pub fn NationalSync() -> impl IntoView {
                     <ul class="cards sync-list">
                         <For
                             each=move || list.with(|l| l.as_ref().and_then(|r| r.as_ref().ok()).map(|l| l.items.clone()).unwrap_or_default())
-                            key=|i| (i.id, i.state, i.attempts, i.next_try_at.clone())
+                            key=|i| (i.key(), i.state, i.attempts, i.next_try_at.clone())
                             children=move |i| view! { <SyncCard item=i on_done=on_done on_stale=on_stale/> }
                         />
                     </ul>
@@ -184,13 +184,14 @@ fn SyncCard(item: SyncItem, on_done: Callback<String>, on_stale: Callback<String
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let id = item.id;
+    let key = item.key();
     let code = item.dossier_code.clone();
     let retry = {
-        let code = code.clone();
+        let (code, key) = (code.clone(), key.clone());
         move |_| {
             error.set(None);
             busy.set(true);
-            let call = api::national::retry(id);
+            let call = api::national::retry(&key);
             let code = code.clone();
             spawn_local(async move {
                 let answer = call.await;
@@ -206,7 +207,8 @@ fn SyncCard(item: SyncItem, on_done: Callback<String>, on_stale: Callback<String
             });
         }
     };
-    let title_id = format!("sync-{id}");
+    // Ids count per shard: the shard makes the title unique on a list across provinces.
+    let title_id = format!("sync-{}", key.replace(':', "-"));
     let what = match (item.kind.as_str(), item.status_label.clone(), item.status_code) {
         ("rating", _, _) => "Đánh giá mức độ hài lòng của người dân".to_string(),
         (_, Some(label), Some(c)) => format!("Trạng thái “{label}” (mã {c} trên Cổng DVCQG)"),
