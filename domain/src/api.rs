@@ -27,9 +27,25 @@ pub struct ErrorDetail {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Health {
     pub version: String,
+    /// Every database in [`Self::databases`] answered.
     pub d1: bool,
     pub r2: bool,
     pub sequences: bool,
+    /// The D1 databases asked: the national one, then each province's database once (`DB`
+    /// again while provinces have no binding of their own).
+    #[serde(default)]
+    pub databases: Vec<DatabaseHealth>,
+}
+
+/// One D1 database the health check asked `SELECT 1`.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DatabaseHealth {
+    /// The Worker's binding (`DB`, `DB_P42`).
+    pub binding: String,
+    /// `national` or `shard`.
+    pub home: String,
+    pub ok: bool,
 }
 
 /// One node of the agency tree (any depth: provinces merged and districts were abolished in 2025).

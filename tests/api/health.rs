@@ -8,6 +8,16 @@ fn health_reports_version_and_every_binding() {
     let health: Health = resp.json().unwrap();
     assert_eq!(health.version, "0.1.0");
     assert!(health.d1 && health.r2 && health.sequences, "{health:?}");
+    // The national database first, then each province's database once: with no `DB_Pnn` bound
+    // the provinces' stand-in is `DB` itself, asked once for all.
+    let asked: Vec<(&str, &str, bool)> = health.databases.iter().map(|d| (d.binding.as_str(), d.home.as_str(), d.ok)).collect();
+    assert_eq!(asked.first(), Some(&("DB", "national", true)), "{health:?}");
+    assert!(asked.iter().skip(1).any(|d| d.1 == "shard"), "{health:?}");
+    assert!(asked.iter().all(|d| d.2), "{health:?}");
+    let shards: Vec<&str> = asked.iter().filter(|d| d.1 == "shard").map(|d| d.0).collect();
+    let mut once = shards.clone();
+    once.dedup();
+    assert_eq!(shards, once, "each database asked once: {health:?}");
 }
 
 #[test]
