@@ -1,8 +1,15 @@
 //! Dashboard reads and writes in D1. Counts come from three places, added together per agency:
 //! `payment_counters` for whole months, `dossiers` (index `dossiers_paid`) for the partial months
 //! at a period's edges, and `imported_counts` for periods other systems counted.
+//!
+//! Where each lives (docs/SHARDING.md §4): the counters and the dossiers in each province's
+//! database, so the routes ask every database of the scope ([`summed`], [`concatenated`]) and
+//! run their code once on the sums; imports, targets, coverage and the catalog are national.
 
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::ops::Add;
+use std::rc::Rc;
 
 use motcua_domain::dashboard::{self, ImportRow, Period};
 use motcua_domain::stats::PaymentCounts;
@@ -13,6 +20,32 @@ use crate::platform::db::Db;
 
 use crate::platform::db;
 use crate::platform::error::ApiError;
+use crate::platform::shards;
+
+/// `read` on each of `dbs` (at most six at a time), the per-key answers summed: an agency's rows
+/// may sit in two databases (an agency moved to a further part), so sum, never replace.
+pub async fn summed<K: Ord, V: Add<Output = V>, Fut>(dbs: Vec<Db>, read: impl Fn(Rc<Db>) -> Fut) -> Result<BTreeMap<K, V>, ApiError>
+where
+    Fut: Future<Output = Result<BTreeMap<K, V>, ApiError>>,
+{
+    summed_by(dbs, read, V::add).await
+}
+
+/// [`summed`] with the sum given (for plain tuples of counts).
+pub async fn summed_by<K: Ord, V, Fut>(dbs: Vec<Db>, read: impl Fn(Rc<Db>) -> Fut, add: impl Fn(V, V) -> V) -> Result<BTreeMap<K, V>, ApiError>
+where
+    Fut: Future<Output = Result<BTreeMap<K, V>, ApiError>>,
+{
+    Ok(shards::fanout(dbs, read).await?.into_iter().fold(BTreeMap::new(), |a, b| motcua_domain::rollup::merge_keyed_by(a, b, &add)))
+}
+
+/// `read` on each of `dbs`, the rows of all one after the other (rows the route sums itself).
+pub async fn concatenated<T, Fut>(dbs: Vec<Db>, read: impl Fn(Rc<Db>) -> Fut) -> Result<Vec<T>, ApiError>
+where
+    Fut: Future<Output = Result<Vec<T>, ApiError>>,
+{
+    Ok(shards::fanout(dbs, read).await?.into_iter().flatten().collect())
+}
 
 fn n(v: u64) -> JsValue {
     JsValue::from_f64(v as f64)
@@ -188,18 +221,49 @@ pub struct LastDossier {
     pub agency_code: String,
     pub procedure_code: String,
     pub procedure_name: String,
+    #[serde(default)]
     pub last: Option<String>,
 }
 
-/// Every procedure each agency handles with the instant of its latest dossier there (one index
-/// probe per pair through `dossiers_agency_procedure`).
-pub async fn last_dossiers(d1: &Db) -> Result<Vec<LastDossier>, ApiError> {
-    db::all(d1.prepare(
-        "SELECT ap.agency_code, ap.procedure_code, p.name AS procedure_name, \
-           (SELECT MAX(d.created_at) FROM dossiers d WHERE d.agency_code = ap.agency_code AND d.procedure_code = ap.procedure_code) AS last \
+/// Every procedure each agency handles (national: the catalog), `last` not yet known.
+pub async fn handled_procedures(national: &Db) -> Result<Vec<LastDossier>, ApiError> {
+    db::all(national.prepare(
+        "SELECT ap.agency_code, ap.procedure_code, p.name AS procedure_name \
          FROM agency_procedures ap JOIN procedures p ON p.code = ap.procedure_code ORDER BY ap.agency_code, p.name",
     ))
     .await
+}
+
+/// Pairs per statement of [`last_dossiers`]: a JSON parameter of some 60 KB at most.
+const PAIRS_PER_STATEMENT: usize = 1_000;
+
+/// The instant of the latest dossier of each (agency, procedure) pair in this database, for the
+/// `pairs` given (one index probe per pair through `dossiers_agency_procedure`); a pair without
+/// a dossier here is left out.
+pub async fn last_dossiers(d1: &Db, pairs: &[(String, String)]) -> Result<BTreeMap<Key, String>, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        agency_code: String,
+        procedure_code: String,
+        last: String,
+    }
+    let mut out = BTreeMap::new();
+    for chunk in pairs.chunks(PAIRS_PER_STATEMENT) {
+        let list = serde_json::to_string(chunk).map_err(|e| ApiError::Unexpected(e.to_string()))?;
+        let rows: Vec<Row> = db::all(
+            d1.prepare(
+                "SELECT agency_code, procedure_code, last FROM ( \
+                   SELECT json_extract(j.value, '$[0]') AS agency_code, json_extract(j.value, '$[1]') AS procedure_code, \
+                     (SELECT MAX(d.created_at) FROM dossiers d \
+                      WHERE d.agency_code = json_extract(j.value, '$[0]') AND d.procedure_code = json_extract(j.value, '$[1]')) AS last \
+                   FROM json_each(?1) j) WHERE last IS NOT NULL",
+            )
+            .bind(&[list.into()])?,
+        )
+        .await?;
+        out.extend(rows.into_iter().map(|r| ((r.agency_code, r.procedure_code), r.last)));
+    }
+    Ok(out)
 }
 
 /// Open dossiers past their deadline (`deadline < today`), per agency.

@@ -1,6 +1,10 @@
 //! `GET /api/dashboard/{rates,trend,procedures,coverage,dormant,overdue}?agency=&period=[&format=csv]`
 //! and `POST /api/dashboard/import` (CSV). Leaders and admins only, within their subtree: an
 //! officer gets 404 for the whole dashboard, an agency outside the scope 404 like an unknown one.
+//!
+//! The tree comes from the catalog's memo; the counts from each province database of the
+//! agency's subtree, summed by key (`repo::summed`) before the route's code runs once on them
+//! (docs/SHARDING.md §4), so the national view is the provinces' views added up.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -25,7 +29,8 @@ use motcua_domain::indicators::{
 };
 use crate::auth::session::{self, StaffSession};
 use crate::catalog::repo::{self as catalog, AgencyRow};
-use crate::platform::clock;
+use crate::platform::db::Db;
+use crate::platform::{clock, shards};
 use crate::platform::error::ApiError;
 use crate::platform::http::{json, Ctx};
 
@@ -44,11 +49,11 @@ impl Scope {
             return Err(ApiError::NotFound { what: "dashboard", field: None });
         }
         let in_scope: HashSet<&str> = staff.agencies.iter().map(String::as_str).collect();
-        let all = catalog::agencies(&ctx.d1()?).await?; // ordered by sort_order, name
+        let all = crate::catalog::cache::agencies(&ctx.national()?).await?; // ordered by sort_order, name
         let mut children: HashMap<String, Vec<String>> = HashMap::new();
         let mut roots = Vec::new();
         let mut rows = HashMap::new();
-        for a in all.into_iter().filter(|a| in_scope.contains(a.code.as_str())) {
+        for a in all.iter().filter(|a| in_scope.contains(a.code.as_str())).cloned() {
             match a.parent_code.as_deref().filter(|p| in_scope.contains(p)) {
                 Some(p) => children.entry(p.to_string()).or_default().push(a.code.clone()),
                 None => roots.push(a.code.clone()),
@@ -95,6 +100,15 @@ impl Scope {
 
     fn name(&self, code: &str) -> String {
         self.rows.get(code).map(|r| r.name.clone()).unwrap_or_default()
+    }
+
+    /// The province databases holding the rows of `code`'s subtree, each once.
+    fn databases(&self, ctx: &Ctx, code: &str) -> Result<Vec<Db>, ApiError> {
+        let map = shards::map(&ctx.env);
+        let mut ids: Vec<motcua_domain::shard::ShardId> = self.subtree(code).iter().filter_map(|a| map.shard_of_agency(a).ok()).collect();
+        ids.sort();
+        ids.dedup();
+        shards::distinct(&ctx.env, &ids)
     }
 }
 
@@ -146,28 +160,30 @@ pub async fn rates(ctx: &Ctx) -> Result<Response, ApiError> {
     let code = scope.agency(ctx)?;
     let period = period(ctx)?;
     let as_csv = wants_csv(ctx)?;
-    let d1 = ctx.d1()?;
-    let settled = repo::settled_counts(&d1, &period, false).await?;
+    let national = ctx.national()?;
+    let p = &period;
+    let settled = repo::summed(scope.databases(ctx, &code)?, |d1| async move { repo::settled_counts(&d1, p, false).await }).await?;
     let own: BTreeMap<String, PaymentCounts> = settled.into_iter().map(|((a, _), c)| (a, c)).collect();
     let mut external: BTreeMap<String, PaymentCounts> = BTreeMap::new();
-    for r in repo::imported_within(&d1, &format_iso_date(period.from), &format_iso_date(period.to)).await? {
+    for r in repo::imported_within(&national, &format_iso_date(period.from), &format_iso_date(period.to)).await? {
         let e = external.entry(r.agency_code).or_default();
         *e = *e + PaymentCounts::new(r.online as u64, r.other as u64);
     }
     let target = target_for(&period);
     let report = roll_up(&scope.tree(&code), &own, &external, target);
     let level = |c: &str| scope.rows.get(c).map(|r| r.level.clone()).unwrap_or_default();
-    let national = repo::national_sync_counts(&d1, &period).await?;
+    let add = |(s, t): (u64, u64), (s1, t1): (u64, u64)| (s + s1, t + t1);
+    let synced = repo::summed_by(scope.databases(ctx, &code)?, |d1| async move { repo::national_sync_counts(&d1, p).await }, add).await?;
     let with_national = |row: RateRow| {
         let (synced, total) = scope
             .subtree(&row.code)
             .iter()
-            .filter_map(|c| national.get(c))
+            .filter_map(|c| synced.get(c))
             .fold((0, 0), |(s, t), (s1, t1)| (s + s1, t + t1));
         row.with_national(synced, total)
     };
     // Each unit against its own target (its own, an ancestor's, else the default).
-    let targets = YearTargets::load(&d1, period.target_year()).await?;
+    let targets = YearTargets::load(&national, period.target_year()).await?;
     let own_target = |row: RateRow| {
         let t = targets.of(&row.code, Indicator::OnlinePayment);
         row.with_target(&t)
@@ -201,12 +217,13 @@ pub async fn trend(ctx: &Ctx) -> Result<Response, ApiError> {
     let code = scope.agency(ctx)?;
     let period = period(ctx)?;
     let as_csv = wants_csv(ctx)?;
-    let d1 = ctx.d1()?;
+    let national = ctx.national()?;
     let months = period.months();
     let sub: HashSet<String> = scope.subtree(&code).into_iter().collect();
     let mut by_month: BTreeMap<String, PaymentCounts> = months.iter().map(|m| (m.clone(), PaymentCounts::default())).collect();
     if let (Some(first), Some(last)) = (months.first(), months.last()) {
-        for (agency, month, c) in repo::monthly_counts(&d1, first, last).await? {
+        let monthly = repo::concatenated(scope.databases(ctx, &code)?, |d1| async move { repo::monthly_counts(&d1, first, last).await }).await?;
+        for (agency, month, c) in monthly {
             if sub.contains(&agency) {
                 if let Some(e) = by_month.get_mut(&month) {
                     *e = *e + c;
@@ -215,7 +232,7 @@ pub async fn trend(ctx: &Ctx) -> Result<Response, ApiError> {
         }
         // Imported counts that fall inside a single month count in it.
         let whole = Period::range(Period::parse("m", first)?.from, Period::parse("m", last)?.to);
-        for r in repo::imported_within(&d1, &format_iso_date(whole.from), &format_iso_date(whole.to)).await? {
+        for r in repo::imported_within(&national, &format_iso_date(whole.from), &format_iso_date(whole.to)).await? {
             if !sub.contains(&r.agency_code) || r.from_date.get(0..7) != r.to_date.get(0..7) {
                 continue;
             }
@@ -248,16 +265,17 @@ pub async fn procedures(ctx: &Ctx) -> Result<Response, ApiError> {
     let code = scope.agency(ctx)?;
     let period = period(ctx)?;
     let as_csv = wants_csv(ctx)?;
-    let d1 = ctx.d1()?;
+    let p = &period;
     let sub: HashSet<String> = scope.subtree(&code).into_iter().collect();
     let mut by_proc: BTreeMap<String, PaymentCounts> = BTreeMap::new();
-    for ((agency, procedure), c) in repo::settled_counts(&d1, &period, true).await? {
+    let settled = repo::summed(scope.databases(ctx, &code)?, |d1| async move { repo::settled_counts(&d1, p, true).await }).await?;
+    for ((agency, procedure), c) in settled {
         if sub.contains(&agency) {
             let e = by_proc.entry(procedure).or_default();
             *e = *e + c;
         }
     }
-    let names: HashMap<String, String> = catalog::all_procedures(&d1).await?.into_iter().map(|p| (p.code, p.name)).collect();
+    let names: HashMap<String, String> = catalog::all_procedures(&ctx.national()?).await?.into_iter().map(|p| (p.code, p.name)).collect();
     let target = target_for(&period);
     let mut rows: Vec<ProcedureRate> = by_proc
         .into_iter()
@@ -288,7 +306,8 @@ pub async fn coverage(ctx: &Ctx) -> Result<Response, ApiError> {
     let scope = Scope::load(ctx).await?;
     let code = scope.agency(ctx)?;
     let as_csv = wants_csv(ctx)?;
-    let d1 = ctx.d1()?;
+    // The catalog and the accounts: national tables only.
+    let d1 = ctx.national()?;
     let counts: HashMap<String, (u64, u64)> = repo::coverage(&d1)
         .await?
         .into_iter()
@@ -354,11 +373,30 @@ pub async fn dormant(ctx: &Ctx) -> Result<Response, ApiError> {
     let as_csv = wants_csv(ctx)?;
     let today = clock::today_vn();
     let sub: HashSet<String> = scope.subtree(&code).into_iter().collect();
+    // The pairs come from the catalog; each database answers the last dates of its agencies'.
+    let handled: Vec<repo::LastDossier> =
+        repo::handled_procedures(&ctx.national()?).await?.into_iter().filter(|r| sub.contains(&r.agency_code)).collect();
+    let pairs: Vec<(String, String)> = handled.iter().map(|r| (r.agency_code.clone(), r.procedure_code.clone())).collect();
+    let (map, bound) = (shards::map(&ctx.env), shards::bound(&ctx.env));
+    // `DB` without a shard answers for every province without a binding of its own.
+    let holds = |db: &Db, agency: &str| match map.shard_of_agency(agency) {
+        Ok(s) => db.shard() == Some(s) || (db.shard().is_none() && !bound.contains(&s)),
+        Err(_) => false,
+    };
+    let (pairs, holds) = (&pairs, &holds);
+    let last = repo::summed_by(
+        scope.databases(ctx, &code)?,
+        |d1| {
+            let mine: Vec<(String, String)> = pairs.iter().filter(|(a, _)| holds(&d1, a)).cloned().collect();
+            async move { repo::last_dossiers(&d1, &mine).await }
+        },
+        std::cmp::max,
+    )
+    .await?;
     let mut by_agency: BTreeMap<String, Vec<repo::LastDossier>> = BTreeMap::new();
-    for r in repo::last_dossiers(&ctx.d1()?).await? {
-        if sub.contains(&r.agency_code) {
-            by_agency.entry(r.agency_code.clone()).or_default().push(r);
-        }
+    for mut r in handled {
+        r.last = last.get(&(r.agency_code.clone(), r.procedure_code.clone())).cloned();
+        by_agency.entry(r.agency_code.clone()).or_default().push(r);
     }
     let mut rows = Vec::new();
     for (agency, list) in by_agency {
@@ -394,7 +432,9 @@ pub async fn overdue(ctx: &Ctx) -> Result<Response, ApiError> {
     let scope = Scope::load(ctx).await?;
     let code = scope.agency(ctx)?;
     let as_csv = wants_csv(ctx)?;
-    let counts = repo::overdue(&ctx.d1()?, &format_iso_date(clock::today_vn())).await?;
+    let today = format_iso_date(clock::today_vn());
+    let today = &today;
+    let counts = repo::summed(scope.databases(ctx, &code)?, |d1| async move { repo::overdue(&d1, today).await }).await?;
     let sum = |c: &str| scope.subtree(c).iter().map(|a| counts.get(a).copied().unwrap_or(0)).sum::<u64>();
     let mut rows: Vec<OverdueRow> = scope
         .children
@@ -418,10 +458,11 @@ pub async fn bills(ctx: &Ctx) -> Result<Response, ApiError> {
     let code = scope.agency(ctx)?;
     let period = period(ctx)?;
     let as_csv = wants_csv(ctx)?;
-    let d1 = ctx.d1()?;
     let agencies = scope.subtree(&code);
-    let paid = repo::bill_counts(&d1, &period, &agencies).await?;
-    let open = repo::open_bills(&d1, &agencies).await?;
+    let (p, a) = (&period, &agencies);
+    let paid = repo::summed(scope.databases(ctx, &code)?, |d1| async move { repo::bill_counts(&d1, p, a).await }).await?;
+    let add = |(n, x): (u64, i64), (n1, x1): (u64, i64)| (n + n1, x + x1);
+    let open = repo::summed_by(scope.databases(ctx, &code)?, |d1| async move { repo::open_bills(&d1, a).await }, add).await?;
     let rows = motcua_domain::bill::report::kind_rows(&paid, &open);
     if as_csv {
         let body = rows
@@ -456,17 +497,19 @@ pub async fn intake(ctx: &Ctx) -> Result<Response, ApiError> {
     let code = scope.agency(ctx)?;
     let period = period(ctx)?;
     let as_csv = wants_csv(ctx)?;
-    let d1 = ctx.d1()?;
+    let national = ctx.national()?;
+    let p = &period;
     let by_agency: BTreeMap<String, IntakeCounts> = {
         let mut m: BTreeMap<String, IntakeCounts> = BTreeMap::new();
-        for ((a, _), c) in repo::intake_counts(&d1, &period, false).await? {
+        let counts = repo::summed(scope.databases(ctx, &code)?, |d1| async move { repo::intake_counts(&d1, p, false).await }).await?;
+        for ((a, _), c) in counts {
             let e = m.entry(a).or_default();
             *e = *e + c;
         }
         m
     };
     let subtree_sum = |c: &str| scope.subtree(c).iter().filter_map(|a| by_agency.get(a).copied()).sum::<IntakeCounts>();
-    let targets = YearTargets::load(&d1, period.target_year()).await?;
+    let targets = YearTargets::load(&national, period.target_year()).await?;
     let row_for = |c: &str| {
         let r = &scope.rows[c];
         IntakeRow::new(c, &r.name, &r.level, subtree_sum(c), &targets.of(c, Indicator::OnlineSubmission), scope.children.contains_key(c))
@@ -481,20 +524,22 @@ pub async fn intake(ctx: &Ctx) -> Result<Response, ApiError> {
     }
     let sub: HashSet<String> = scope.subtree(&code).into_iter().collect();
     let mut by_proc: BTreeMap<String, IntakeCounts> = BTreeMap::new();
-    for ((agency, procedure), c) in repo::intake_counts(&d1, &period, true).await? {
+    let counts = repo::summed(scope.databases(ctx, &code)?, |d1| async move { repo::intake_counts(&d1, p, true).await }).await?;
+    for ((agency, procedure), c) in counts {
         if sub.contains(&agency) {
             let e = by_proc.entry(procedure).or_default();
             *e = *e + c;
         }
     }
-    let names: HashMap<String, String> = catalog::all_procedures(&d1).await?.into_iter().map(|p| (p.code, p.name)).collect();
+    let names: HashMap<String, String> = catalog::all_procedures(&national).await?.into_iter().map(|p| (p.code, p.name)).collect();
     let mut procedures: Vec<IntakeProcedure> =
         by_proc.into_iter().map(|(p, c)| IntakeProcedure::new(&p, names.get(&p).map(String::as_str).unwrap_or(""), c)).collect();
     procedures.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.name.cmp(&b.name)));
     let months = period.months();
     let mut by_month: BTreeMap<String, IntakeCounts> = months.iter().map(|m| (m.clone(), IntakeCounts::default())).collect();
     if let (Some(first), Some(last)) = (months.first(), months.last()) {
-        for (agency, month, c) in repo::intake_monthly(&d1, first, last).await? {
+        let monthly = repo::concatenated(scope.databases(ctx, &code)?, |d1| async move { repo::intake_monthly(&d1, first, last).await }).await?;
+        for (agency, month, c) in monthly {
             if let (true, Some(e)) = (sub.contains(&agency), by_month.get_mut(&month)) {
                 *e = *e + c;
             }
@@ -514,7 +559,8 @@ pub async fn digitization(ctx: &Ctx) -> Result<Response, ApiError> {
     let code = scope.agency(ctx)?;
     let period = period(ctx)?;
     let as_csv = wants_csv(ctx)?;
-    let counts = repo::digitization_counts(&ctx.d1()?, &period).await?;
+    let p = &period;
+    let counts = repo::summed(scope.databases(ctx, &code)?, |d1| async move { repo::digitization_counts(&d1, p).await }).await?;
     let subtree_sum = |c: &str| scope.subtree(c).iter().filter_map(|a| counts.get(a).copied()).sum::<DigitizedCounts>();
     let row_for = |c: &str| {
         let r = &scope.rows[c];
@@ -542,9 +588,10 @@ pub async fn ratings(ctx: &Ctx) -> Result<Response, ApiError> {
     let code = scope.agency(ctx)?;
     let period = period(ctx)?;
     let as_csv = wants_csv(ctx)?;
-    let d1 = ctx.d1()?;
+    let p = &period;
     let mut own: HashMap<String, RatingTally> = HashMap::new();
-    for (agency, score, reasons, n) in repo::ratings(&d1, &period).await? {
+    // Rows of one agency from two databases add up in its tally.
+    for (agency, score, reasons, n) in repo::concatenated(scope.databases(ctx, &code)?, |d1| async move { repo::ratings(&d1, p).await }).await? {
         own.entry(agency).or_default().add(score, &reasons, n);
     }
     let label = |c: &str| motcua_domain::national::portal::rating_reason(c).map(|r| r.label_vi.to_string()).unwrap_or_else(|| c.to_string());
@@ -592,6 +639,6 @@ pub async fn import(ctx: &mut Ctx) -> Result<Response, ApiError> {
         return Err(ApiError::InvalidRows(outside));
     }
     let now = clock::rfc3339(clock::now());
-    repo::save_import(&ctx.d1()?, &rows, &format!("staff:{}", scope.staff.staff_id), &now).await?;
+    repo::save_import(&ctx.national()?, &rows, &format!("staff:{}", scope.staff.staff_id), &now).await?;
     no_store(&ImportResult { imported: rows.len() })
 }
