@@ -54,7 +54,8 @@ pub fn route(b: &BillRow, accounts: &[beneficiary::Account]) -> Result<beneficia
 /// shard of the agency its code carries.
 async fn matching(ctx: &Ctx, d1: &Db, code: &str, payer_id: &str) -> Result<BillRow, ApiError> {
     let code = BillCode::parse("code", code)?;
-    let shard = ctx.shard_of_agency("code", &code.agency().to_string())?;
+    // A code whose agency no shard holds is a wrong code like any other: counted, then 404.
+    let shard = crate::platform::shards::map(&ctx.env).shard_of_agency(&code.agency().to_string()).ok();
     let code = code.to_string();
     let payer = PayerId::parse("payer_id", payer_id)?;
     let ip = client_ip_hash(ctx);
@@ -69,7 +70,11 @@ async fn matching(ctx: &Ctx, d1: &Db, code: &str, payer_id: &str) -> Result<Bill
             message_en: format!("Too many wrong look-ups from this address; try again in {} minutes.", (retry + 59) / 60),
         });
     };
-    match repo::named(d1, repo::by_code(&shard, &code).await?).await?.filter(|b| b.payer_id.as_deref() == Some(payer.as_str())) {
+    let row = match shard {
+        Some(shard) => repo::named(d1, repo::by_code(&ctx.shard(shard)?, &code).await?).await?,
+        None => None,
+    };
+    match row.filter(|b| b.payer_id.as_deref() == Some(payer.as_str())) {
         Some(b) => {
             LOOKUP_MISSES.release(d1, slot).await?;
             Ok(b)
@@ -151,8 +156,8 @@ pub async fn pay(ctx: &mut Ctx, code: &str) -> Result<Response, ApiError> {
     let row = match &me {
         Some((_, number)) if body.payer_id.trim().is_empty() => {
             let code = BillCode::parse("code", code)?;
-            let shard = ctx.shard_of_agency("code", &code.agency().to_string())?;
-            let row = repo::by_code(&shard, &code.to_string()).await?.filter(|b| b.payer_id.as_deref() == Some(number.as_str()));
+            let shard = crate::platform::shards::map(&ctx.env).shard_of_agency(&code.agency().to_string()).map_err(|_| not_found())?;
+            let row = repo::by_code(&ctx.shard(shard)?, &code.to_string()).await?.filter(|b| b.payer_id.as_deref() == Some(number.as_str()));
             repo::named(&d1, row).await?.ok_or_else(not_found)?
         }
         _ => matching(ctx, &d1, code, &body.payer_id).await?,

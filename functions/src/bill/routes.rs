@@ -208,9 +208,11 @@ async fn already_there(d1: &Db, bills: &[&bill::import::ImportedBill]) -> Result
 async fn in_scope(ctx: &Ctx, code: &str) -> Result<(StaffSession, BillRow, Db), ApiError> {
     let staff = session::staff(ctx).await?;
     let code = BillCode::parse("code", code)?;
-    let d1 = ctx.shard_of_agency("code", &code.agency().to_string())?;
+    let not_found = || ApiError::NotFound { what: "bill", field: Some("code") };
+    let shard = crate::platform::shards::map(&ctx.env).shard_of_agency(&code.agency().to_string()).map_err(|_| not_found())?;
+    let d1 = ctx.shard(shard)?;
     let row = repo::by_code(&d1, &code.to_string()).await?.filter(|b| staff.covers(&b.agency_code));
-    row.map(|r| (staff, r, d1)).ok_or(ApiError::NotFound { what: "bill", field: Some("code") })
+    row.map(|r| (staff, r, d1)).ok_or_else(not_found)
 }
 
 /// `GET /api/staff/bills/{code}`.
