@@ -103,6 +103,8 @@ fn a_fine_is_looked_up_and_paid_with_each_provider_then_refused_a_second_time() 
         assert_eq!(seen["document"]["violation"], "Không đội mũ bảo hiểm khi điều khiển xe máy");
 
         let (reference, next) = started(&ip, &code, payer, provider);
+        let province = motcua_domain::shard::shard_of_agency(&agency).unwrap().code();
+        assert!(reference.starts_with(&format!("MCS{province:02}")), "the reference names the bill's shard: {reference}");
         match provider {
             "vnpay" => {
                 let query = callback_query(&vnpay_config(), &vnpay_result(&reference, 1_500_000, "00"));
@@ -123,6 +125,7 @@ fn a_fine_is_looked_up_and_paid_with_each_provider_then_refused_a_second_time() 
         codes.push(code.clone());
         let url = paid["receipt"]["url"].as_str().expect("a receipt").to_string();
         let verify = url.rsplit('/').next().unwrap();
+        assert!(verify.starts_with(&format!("s{province:02}")), "the check code names the shard: {verify}");
         let receipt: Value = app().get(&format!("/api/receipts/{verify}")).json().unwrap();
         assert_legal_receipt(&receipt, 1_500_000);
         assert_eq!(receipt["dossier_code"], code.as_str(), "the receipt names the bill");
