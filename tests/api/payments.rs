@@ -393,17 +393,19 @@ fn a_new_payment_names_its_agencys_shard_settles_by_callback_and_its_receipt_cod
     let f = dossier_awaiting_payment("0911000141", "UBND xã Sơn Tây", "sontay.motcua");
     let province = province_of("UBND xã Sơn Tây");
     let (reference, _) = f.start("vnpay");
+    // The attempt lives in its agency's shard, and its reference and id name it.
     assert!(reference.starts_with(&format!("MCS{province}")) && reference.len() == 15, "{reference} in {province}");
+    let shard = province.clone();
     let d = f.detail();
     let id = d["payments"][0]["id"].as_str().unwrap_or_default().to_string();
-    assert!(id.starts_with(&format!("s{province}")) && id.len() == 33, "payment id {id}");
+    assert!(id.starts_with(&format!("s{shard}")) && id.len() == 33, "payment id {id}");
     let query = callback_query(&vnpay_config(), &vnpay_result(&reference, f.total, "00"));
     assert_eq!(vnpay_ipn(&query)["RspCode"], "00");
     let d = f.assert_paid_once();
     // The receipt's check code names the shard too, and opens the public check.
     let code = check_code(&d["receipt"]);
     assert!(
-        code.len() == 23 && code.starts_with(&format!("s{province}")) && code[3..].chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()),
+        code.len() == 23 && code.starts_with(&format!("s{shard}")) && code[3..].chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()),
         "check code {code}"
     );
     let resp = app().get(&format!("/api/receipts/{code}"));

@@ -177,6 +177,8 @@ pub async fn start(ctx: &mut Ctx, actor: &str, provider: Provider, row: &BillRow
     let code = row.code.clone().unwrap_or_default();
     let receipt = (provider == Provider::Paygov).then(|| receipt_info(row, &routing));
     let target = Target {
+        // A bill lives in the shard of the agency its code carries.
+        shard: crate::platform::shards::map(&ctx.env).shard_of_agency(&row.agency_code)?,
         owner: payment_store::Owner::Bill(row),
         bill_id: &row.id,
         agency_code: &row.agency_code,

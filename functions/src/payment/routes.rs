@@ -49,7 +49,10 @@ pub async fn start_for(ctx: &mut Ctx, actor: &str, row: DossierRow, return_path:
     let body: StartBody = ctx.json_body().await?;
     let provider = Provider::parse("provider", &body.provider)?;
     let national = ctx.national()?;
-    let d1 = ctx.shard_of_agency("agency", &row.agency_code)?;
+    // The attempt is written beside its dossier (the batch guards the dossier's version), in its
+    // agency's shard: where every payment of the agency is, as settlement files assume.
+    let shard = crate::platform::shards::id_of_agency(&ctx.env, "agency", &row.agency_code)?;
+    let d1 = ctx.shard(shard)?;
     let notice = dossier_repo::latest_notice(&d1, &row.id).await?;
     let amount = payment::payable(row.status, notice.as_ref().map(|n| n.as_open())).map_err(not_payable)?;
     let notice = notice.expect("payable means an open notice");
@@ -59,6 +62,7 @@ pub async fn start_for(ctx: &mut Ctx, actor: &str, row: DossierRow, return_path:
     let agency_accounts = accounts::of_agency(&national, &row.agency_code).await?;
     let routing = beneficiary::route(&lines, &agency_accounts).map_err(unroutable)?;
     let target = Target {
+        shard,
         owner: store::Owner::Dossier(&row),
         bill_id: &notice.id,
         agency_code: &row.agency_code,
@@ -74,6 +78,9 @@ pub async fn start_for(ctx: &mut Ctx, actor: &str, row: DossierRow, return_path:
 /// What an attempt is opened for, already found payable by the caller's rule, with each owed
 /// line's beneficiary.
 pub struct Target<'a> {
+    /// Where the owner (the dossier, the bill) lives: the attempt is written there, guarded by
+    /// the owner's version in the same batch.
+    pub shard: motcua_domain::shard::ShardId,
     pub owner: store::Owner<'a>,
     pub bill_id: &'a str,
     pub agency_code: &'a str,
@@ -87,12 +94,11 @@ pub struct Target<'a> {
 }
 
 /// Opens the attempt at the provider and says where the payer goes next (answered with 201).
-/// The attempt lives in its agency's shard, and its reference and id name that shard, so the
+/// The attempt lives in its owner's shard, and its reference and id name that shard, so the
 /// provider's callback and every later look-up open that one database.
 pub async fn open_attempt(ctx: &mut Ctx, actor: &str, provider: Provider, target: Target<'_>, return_path: &str) -> Result<Started, ApiError> {
     let actor = actor.to_string();
-    let Target { owner, bill_id, agency_code, amount, description, routing, accounts: agency_accounts, receipt } = target;
-    let shard = crate::platform::shards::map(&ctx.env).shard_of_agency(agency_code)?;
+    let Target { shard, owner, bill_id, agency_code, amount, description, routing, accounts: agency_accounts, receipt } = target;
     let d1 = ctx.shard(shard)?;
     let merchant = merchants::resolve(&ctx.env, &ctx.national()?, agency_code, provider).await?;
     let now = clock::now();
