@@ -90,11 +90,15 @@ async fn scheduled(event: worker::ScheduledEvent, env: Env, _ctx: worker::Schedu
         Err(e) => worker::console_error!("settlement report failed: {e}"),
     }
     // Bills past their due date close (every 5 minutes: the day turns at 17:00 UTC).
-    match platform::shards::unrouted(&env) {
-        Ok(d1) => match bill::store::expire_past_due(&d1).await {
-            Ok(n) => worker::console_log!("bills: {n} past due closed"),
-            Err(e) => worker::console_error!("bill expiry failed: {e}"),
-        },
+    match platform::shards::all(&env) {
+        Ok(shards) => {
+            for d1 in shards {
+                match bill::store::expire_past_due(&d1).await {
+                    Ok(n) => worker::console_log!("bills: {n} past due closed"),
+                    Err(e) => worker::console_error!("bill expiry failed: {e}"),
+                }
+            }
+        }
         Err(e) => worker::console_error!("bill expiry: no database: {e}"),
     }
     match upload::cleanup::run(&env).await {

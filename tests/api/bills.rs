@@ -103,6 +103,8 @@ fn a_fine_is_looked_up_and_paid_with_each_provider_then_refused_a_second_time() 
         assert_eq!(seen["document"]["violation"], "Không đội mũ bảo hiểm khi điều khiển xe máy");
 
         let (reference, next) = started(&ip, &code, payer, provider);
+        let province = motcua_domain::shard::shard_of_agency(&agency).unwrap().code();
+        assert!(reference.starts_with(&format!("MCS{province:02}")), "the reference names the bill's shard: {reference}");
         match provider {
             "vnpay" => {
                 let query = callback_query(&vnpay_config(), &vnpay_result(&reference, 1_500_000, "00"));
@@ -123,6 +125,7 @@ fn a_fine_is_looked_up_and_paid_with_each_provider_then_refused_a_second_time() 
         codes.push(code.clone());
         let url = paid["receipt"]["url"].as_str().expect("a receipt").to_string();
         let verify = url.rsplit('/').next().unwrap();
+        assert!(verify.starts_with(&format!("s{province:02}")), "the check code names the shard: {verify}");
         let receipt: Value = app().get(&format!("/api/receipts/{verify}")).json().unwrap();
         assert_legal_receipt(&receipt, 1_500_000);
         assert_eq!(receipt["dossier_code"], code.as_str(), "the receipt names the bill");
@@ -455,4 +458,64 @@ fn one_address_cannot_fill_the_bills_through_a_payment_link() {
     assert_eq!((code.as_str(), field.as_deref()), ("too_many_link_bills", Some("reference")));
     let made: Value = officer().get("/api/staff/bills?q=042090001242&kind=other").json().unwrap();
     assert_eq!(made["bills"].as_array().unwrap().len(), motcua_domain::bill::LINK_BILLS_PER_IP);
+}
+
+/// A server of this module's own where provinces 31 (the demo's H23) and 56 have databases of
+/// their own (docs/SHARDING.md step 6): what the one shared D1 cannot show, a wrong shard.
+fn sharded() -> &'static crate::support::TestApp {
+    static SHARDED: std::sync::OnceLock<crate::support::TestApp> = std::sync::OnceLock::new();
+    SHARDED.get_or_init(|| crate::support::TestApp::start_with(&["SHARDS:31,56"]))
+}
+
+#[test]
+fn a_bill_of_a_province_with_its_own_database_is_issued_paid_and_receipted_there() {
+    let s = sharded();
+    let agency = agency_code("UBND xã Đại Sơn");
+    let province = motcua_domain::shard::shard_of_agency(&agency).unwrap().code();
+    assert_eq!(province, 31, "the demo's H23 is Hải Phòng's");
+    // Not the shared server's session cache: a session of this server.
+    let officer = s.new_staff_session("daison.motcua");
+    let payer = "042090001299";
+    let mut body = fine_body(&format!("31/QĐ-XPHC-{}", today()), payer);
+    body["agency"] = json!(agency);
+    let resp = crate::support::checked(s.as_session(reqwest::Method::POST, "/api/staff/bills", &officer).json(&body).send().unwrap());
+    assert_eq!(resp.status(), 201, "{}", resp.text().unwrap_or_default());
+    let code = resp.json::<Value>().unwrap()["code"].as_str().unwrap().to_string();
+    let homes = |sql: String| -> Vec<(bool, usize)> { s.d1_query_per_database(&sql).into_iter().map(|(national, rows)| (national, rows.len())).collect() };
+    let only_in_the_shard = |sql: String, what: &str| {
+        let found = homes(sql);
+        assert!(found.iter().any(|(national, n)| !national && *n == 1) && found.iter().all(|(national, n)| !national || *n == 0), "{what} only in DB_P31: {found:?}");
+    };
+    only_in_the_shard(format!("SELECT id FROM bills WHERE code = '{code}' AND id LIKE 's31%'"), "the bill");
+
+    // The payer looks it up and pays it; the provider's callback finds the payment by its reference.
+    let seen = crate::support::checked(s.client.get(s.url(&format!("/api/bills/lookup?code={code}&payer_id={payer}"))).send().unwrap());
+    assert_eq!(seen.status(), 200);
+    assert_eq!(seen.json::<Value>().unwrap()["agency_name"], "UBND xã Đại Sơn");
+    let resp = s.post_json(&format!("/api/bills/{code}/payments"), &json!({"provider": "vnpay", "payer_id": payer}));
+    assert_eq!(resp.status(), 201, "{}", resp.text().unwrap_or_default());
+    let reference = resp.json::<Value>().unwrap()["payment"]["reference"].as_str().unwrap().to_string();
+    assert!(reference.starts_with("MCS31"), "{reference}");
+    let query = callback_query(&crate::callbacks::daison_vnpay_config(), &vnpay_result(&reference, 1_500_000, "00"));
+    let answer: Value = s.get(&format!("/api/payments/vnpay/ipn?{query}")).json().unwrap();
+    assert_eq!(answer["RspCode"], "00", "{answer}");
+    only_in_the_shard(format!("SELECT s.payment_id FROM settlements s JOIN payments p ON p.id = s.payment_id WHERE p.reference = '{reference}'"), "the settlement");
+
+    // The receipt is in the shard too, and its code opens it there.
+    let paid: Value = s.client.get(s.url(&format!("/api/bills/lookup?code={code}&payer_id={payer}"))).send().unwrap().json().unwrap();
+    assert_eq!(paid["state"], "paid", "{paid}");
+    let verify = paid["receipt"]["url"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+    assert!(verify.starts_with("s31"), "{verify}");
+    let receipt: Value = s.get(&format!("/api/receipts/{verify}")).json().unwrap();
+    assert_legal_receipt(&receipt, 1_500_000);
+    assert_eq!(receipt["collector"]["name"], "UBND xã Đại Sơn", "{receipt}");
+    only_in_the_shard(format!("SELECT number FROM receipts WHERE verify_code = '{verify}'"), "the receipt");
+
+    // The desk's page and list read the shard; the province's bills are not in the legacy one.
+    let page = crate::support::checked(s.as_session(reqwest::Method::GET, &format!("/api/staff/bills/{code}"), &officer).send().unwrap());
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.json::<Value>().unwrap()["payments"][0]["reference"], reference.as_str());
+    let listed: Value = s.as_session(reqwest::Method::GET, &format!("/api/staff/bills?q={code}"), &officer).send().unwrap().json().unwrap();
+    assert_eq!(listed["bills"][0]["code"], code.as_str(), "{listed}");
+    assert_eq!(listed["bills"][0]["agency_name"], "UBND xã Đại Sơn");
 }

@@ -377,3 +377,68 @@ fn national_platform_confirm_cases() {
     assert_eq!(paygov_confirm(&reference, f.total, &secret)["MaLoi"], "00", "a repeated confirm is acknowledged");
     f.assert_paid_once();
 }
+
+/// The two digits of the province whose database holds `agency_name`'s rows (`42`: Hà Tĩnh).
+fn province_of(agency_name: &str) -> String {
+    format!("{:02}", motcua_domain::shard::shard_of_agency(&agency_code(agency_name)).unwrap().code())
+}
+
+/// A receipt's check code from its verification address.
+fn check_code(receipt: &Value) -> String {
+    receipt["verify_url"].as_str().unwrap().rsplit('/').next().unwrap().to_string()
+}
+
+#[test]
+fn a_new_payment_names_its_agencys_shard_settles_by_callback_and_its_receipt_code_opens() {
+    let f = dossier_awaiting_payment("0911000141", "UBND xã Sơn Tây", "sontay.motcua");
+    let province = province_of("UBND xã Sơn Tây");
+    let (reference, _) = f.start("vnpay");
+    // The attempt lives in its agency's shard, and its reference and id name it.
+    assert!(reference.starts_with(&format!("MCS{province}")) && reference.len() == 15, "{reference} in {province}");
+    let shard = province.clone();
+    let d = f.detail();
+    let id = d["payments"][0]["id"].as_str().unwrap_or_default().to_string();
+    assert!(id.starts_with(&format!("s{shard}")) && id.len() == 33, "payment id {id}");
+    let query = callback_query(&vnpay_config(), &vnpay_result(&reference, f.total, "00"));
+    assert_eq!(vnpay_ipn(&query)["RspCode"], "00");
+    let d = f.assert_paid_once();
+    // The receipt's check code names the shard too, and opens the public check.
+    let code = check_code(&d["receipt"]);
+    assert!(
+        code.len() == 23 && code.starts_with(&format!("s{shard}")) && code[3..].chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()),
+        "check code {code}"
+    );
+    let resp = app().get(&format!("/api/receipts/{code}"));
+    assert_eq!(resp.status(), 200);
+    let checked: Value = resp.json().unwrap();
+    assert_eq!(checked["number"], d["receipt"]["number"]);
+    assert_eq!(checked["collector"]["name"], "UBND xã Sơn Tây", "{checked}");
+    assert!(!checked["procedure_name"].as_str().unwrap_or_default().is_empty(), "named from the catalog: {checked}");
+    assert_eq!(app().get(&format!("/api/receipts/{code}/pdf")).status(), 200);
+    // A code of neither form is no receipt's: 404, not a server error.
+    for junk in ["s9", "x42000000000000000000000", "S42ABCDEF0123456789ABCD"] {
+        expect_error(app().get(&format!("/api/receipts/{junk}")), 404);
+    }
+}
+
+#[test]
+fn a_reference_and_a_receipt_code_made_before_sharding_still_work() {
+    let f = dossier_awaiting_payment("0911000142", "UBND xã Sơn Tây", "sontay.motcua");
+    let (reference, _) = f.start("vnpay");
+    // Today's references keep `from_random`'s form: `MC` and 13 characters, the first 0-F.
+    let legacy = format!("MC0{}", &reference[3..]);
+    app().d1_execute(&format!("UPDATE payments SET reference = '{legacy}' WHERE reference = '{reference}'"));
+    let query = callback_query(&vnpay_config(), &vnpay_result(&legacy, f.total, "00"));
+    assert_eq!(vnpay_ipn(&query)["RspCode"], "00", "a legacy reference goes to the legacy shard");
+    let d = f.assert_paid_once();
+    assert_eq!(d["payments"][0]["reference"], legacy);
+    assert_eq!(vnpay_ipn(&query)["RspCode"], "02", "already confirmed");
+    // A receipt checked by a code made before sharding (20 hex digits).
+    let code = check_code(&d["receipt"]);
+    let old = "0123456789abcdef0142".to_string();
+    app().d1_execute(&format!("UPDATE receipts SET verify_code = '{old}' WHERE verify_code = '{code}'"));
+    let resp = app().get(&format!("/api/receipts/{old}"));
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.json::<Value>().unwrap()["number"], d["receipt"]["number"]);
+    expect_error(app().get(&format!("/api/receipts/{code}")), 404);
+}

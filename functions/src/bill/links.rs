@@ -76,7 +76,7 @@ pub async fn list(ctx: &Ctx) -> Result<Response, ApiError> {
     let staff = session::staff(ctx).await?;
     let agencies = super::routes::requested_agencies(ctx, &staff)?;
     let rows: Vec<LinkRow> = db::all(
-        ctx.d1()?
+        ctx.national()?
             .prepare(format!("{SELECT} WHERE agency_code IN (SELECT value FROM json_each(?1)) ORDER BY created_at DESC LIMIT 200"))
             .bind(&[serde_json::to_string(&agencies).map_err(|e| ApiError::Unexpected(e.to_string()))?.into()])?,
     )
@@ -90,7 +90,7 @@ pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let input: link::LinkInput = ctx.json_body().await?;
     let l = input.validate()?;
     may_issue(&staff, &l.agency, "agency")?;
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     let at = clock::rfc3339(clock::now());
     let (amount, min, max) = match l.charge {
         link::Charge::Fixed { amount } => (Some(amount), None, None),
@@ -143,19 +143,21 @@ async fn active(d1: &Db, slug: &str) -> Result<LinkRow, ApiError> {
 
 /// `GET /api/payment-links/{slug}`: what the public page shows, with the agency's name.
 pub async fn show(ctx: &Ctx, slug: &str) -> Result<Response, ApiError> {
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     let row = active(&d1, slug).await?;
     let mut v = serde_json::to_value(row.link()).unwrap_or_default();
     v["agency_name"] = json!(super::routes::agency_name(&d1, &row.agency_code).await?);
     json(&v)
 }
 
-/// `POST /api/payment-links/{slug}/payments`.
+/// `POST /api/payment-links/{slug}/payments`. The link and the per-address limit are national;
+/// the bill it makes lives in the shard of the link's agency.
 pub async fn pay(ctx: &mut Ctx, slug: &str) -> Result<Response, ApiError> {
     let input: link::LinkPaymentInput = ctx.json_body().await?;
     let provider = Provider::parse("provider", &input.provider)?;
-    let d1 = ctx.d1()?;
-    let l = active(&d1, slug).await?;
+    let national = ctx.national()?;
+    let l = active(&national, slug).await?;
+    let d1 = ctx.shard_of_agency("agency", &l.agency_code)?;
     let taken = l.link().take(&input)?;
     let now = clock::now();
     let today = bill::today(now);
@@ -188,8 +190,8 @@ pub async fn pay(ctx: &mut Ctx, slug: &str) -> Result<Response, ApiError> {
         None => {
             let ip = crate::auth::routes::client_ip_hash(ctx);
             let now_s = now.unix_timestamp();
-            if LINK_BILLS.reserve(&d1, &ip, now_s).await?.is_none() {
-                let retry = LINK_BILLS.retry_after(&d1, &ip, now_s).await?;
+            if LINK_BILLS.reserve(&national, &ip, now_s).await?.is_none() {
+                let retry = LINK_BILLS.retry_after(&national, &ip, now_s).await?;
                 return Err(ApiError::TooManyRequests {
                     field: "reference",
                     code: "too_many_link_bills",
@@ -211,6 +213,7 @@ pub async fn pay(ctx: &mut Ctx, slug: &str) -> Result<Response, ApiError> {
         }
     };
     let actor = format!("link:{slug}");
+    let row = repo::named(&national, Some(row)).await?.ok_or_else(|| ApiError::Unexpected("link bill vanished".into()))?;
     let started = super::public::start(ctx, &actor, provider, &row).await?;
     // The attempt opened, so every line had its account: the bill is payable online.
     Ok(json(&json!({"bill": row.payer_view(Some(true)), "payment": started.payment, "next": started.next}))?.with_status(201))

@@ -28,9 +28,9 @@ fn not_found() -> ApiError {
 }
 
 /// Whether every line of the bill has its beneficiary account configured (else the agency
-/// takes it at its desk only).
-pub async fn payable_online(d1: &Db, b: &BillRow) -> Result<bool, ApiError> {
-    let accounts = accounts::of_agency(d1, &b.agency_code).await?;
+/// takes it at its desk only); the accounts are national.
+pub async fn payable_online(national: &Db, b: &BillRow) -> Result<bool, ApiError> {
+    let accounts = accounts::of_agency(national, &b.agency_code).await?;
     Ok(route(b, &accounts).is_ok())
 }
 
@@ -49,9 +49,14 @@ pub fn route(b: &BillRow, accounts: &[beneficiary::Account]) -> Result<beneficia
     beneficiary::route(&lines, &accounts)
 }
 
-/// The bill with this code whose payer is `payer_id`, counted against the address when not.
+/// The bill with this code whose payer is `payer_id`, counted against the address when not
+/// (the misses are national: one limit per address across provinces). The bill is read in the
+/// shard of the agency its code carries.
 async fn matching(ctx: &Ctx, d1: &Db, code: &str, payer_id: &str) -> Result<BillRow, ApiError> {
-    let code = BillCode::parse("code", code)?.to_string();
+    let code = BillCode::parse("code", code)?;
+    // A code whose agency no shard holds is a wrong code like any other: counted, then 404.
+    let shard = crate::platform::shards::map(&ctx.env).shard_of_agency(&code.agency().to_string()).ok();
+    let code = code.to_string();
     let payer = PayerId::parse("payer_id", payer_id)?;
     let ip = client_ip_hash(ctx);
     let now = clock::now().unix_timestamp();
@@ -65,7 +70,11 @@ async fn matching(ctx: &Ctx, d1: &Db, code: &str, payer_id: &str) -> Result<Bill
             message_en: format!("Too many wrong look-ups from this address; try again in {} minutes.", (retry + 59) / 60),
         });
     };
-    match repo::by_code(d1, &code).await?.filter(|b| b.payer_id.as_deref() == Some(payer.as_str())) {
+    let row = match shard {
+        Some(shard) => repo::named(d1, repo::by_code(&ctx.shard(shard)?, &code).await?).await?,
+        None => None,
+    };
+    match row.filter(|b| b.payer_id.as_deref() == Some(payer.as_str())) {
         Some(b) => {
             LOOKUP_MISSES.release(d1, slot).await?;
             Ok(b)
@@ -80,7 +89,7 @@ async fn payer_view(d1: &Db, b: &BillRow) -> Result<bill::BillView, ApiError> {
 
 /// `GET /api/bills/lookup?code=&payer_id=`.
 pub async fn lookup(ctx: &Ctx) -> Result<Response, ApiError> {
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     let b = matching(ctx, &d1, &ctx.query("code").unwrap_or_default(), &ctx.query("payer_id").unwrap_or_default()).await?;
     json(&payer_view(&d1, &b).await?)
 }
@@ -92,16 +101,28 @@ async fn citizen_number(ctx: &Ctx) -> Result<Option<(String, String)>, ApiError>
         citizen_id: Option<String>,
     }
     let Some(c) = session::optional_citizen(ctx).await? else { return Ok(None) };
-    let row: Option<Row> = db::first(ctx.d1()?.prepare("SELECT citizen_id FROM citizens WHERE id = ?1").bind(&[c.citizen_id.as_str().into()])?).await?;
+    let row: Option<Row> = db::first(ctx.national()?.prepare("SELECT citizen_id FROM citizens WHERE id = ?1").bind(&[c.citizen_id.as_str().into()])?).await?;
     Ok(row.and_then(|r| r.citizen_id).filter(|n| !n.is_empty()).map(|n| (c.citizen_id, n)))
 }
 
-/// `GET /api/bills/mine`: the open bills whose payer is the logged-in citizen's number.
+/// `GET /api/bills/mine`: the open bills whose payer is the logged-in citizen's number, asked
+/// of every shard (a bill names its payer, not where the payer filed), merged in the order each
+/// shard answers in: due first, then newest.
 pub async fn mine(ctx: &Ctx) -> Result<Response, ApiError> {
     session::citizen(ctx).await?;
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     let bills = match citizen_number(ctx).await? {
-        Some((_, number)) => repo::open_for_payer(&d1, &number).await?,
+        Some((_, number)) => {
+            let parts = crate::platform::shards::fanout(crate::platform::shards::all(&ctx.env)?, |shard| {
+                let number = number.clone();
+                async move { repo::open_for_payer(&shard, &number).await }
+            })
+            .await?;
+            let mut bills: Vec<BillRow> = parts.into_iter().flatten().collect();
+            bills.sort_by(|a, b| a.due_date.cmp(&b.due_date).then_with(|| b.created_at.cmp(&a.created_at)));
+            bills.truncate(100);
+            repo::with_names(&d1, bills).await?
+        }
         None => Vec::new(),
     };
     // One accounts read per agency, not per bill.
@@ -130,12 +151,14 @@ struct PayBody {
 pub async fn pay(ctx: &mut Ctx, code: &str) -> Result<Response, ApiError> {
     let body: PayBody = ctx.json_body().await?;
     let provider = Provider::parse("provider", &body.provider)?;
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     let me = citizen_number(ctx).await?;
     let row = match &me {
         Some((_, number)) if body.payer_id.trim().is_empty() => {
-            let code = BillCode::parse("code", code)?.to_string();
-            repo::by_code(&d1, &code).await?.filter(|b| b.payer_id.as_deref() == Some(number.as_str())).ok_or_else(not_found)?
+            let code = BillCode::parse("code", code)?;
+            let shard = crate::platform::shards::map(&ctx.env).shard_of_agency(&code.agency().to_string()).map_err(|_| not_found())?;
+            let row = repo::by_code(&ctx.shard(shard)?, &code.to_string()).await?.filter(|b| b.payer_id.as_deref() == Some(number.as_str()));
+            repo::named(&d1, row).await?.ok_or_else(not_found)?
         }
         _ => matching(ctx, &d1, code, &body.payer_id).await?,
     };
@@ -149,12 +172,13 @@ pub async fn pay(ctx: &mut Ctx, code: &str) -> Result<Response, ApiError> {
 /// Opens an attempt at `row` for whoever was allowed to pay it (the payer, a payment link).
 pub async fn start(ctx: &mut Ctx, actor: &str, provider: Provider, row: &BillRow) -> Result<motcua_domain::api::Started, ApiError> {
     let amount = bill::payable(row.facts(), clock::now()).map_err(super::routes::refused)?;
-    let d1 = ctx.d1()?;
-    let agency_accounts = accounts::of_agency(&d1, &row.agency_code).await?;
+    let agency_accounts = accounts::of_agency(&ctx.national()?, &row.agency_code).await?;
     let routing = route(row, &agency_accounts).map_err(crate::payment::routes::unroutable)?;
     let code = row.code.clone().unwrap_or_default();
     let receipt = (provider == Provider::Paygov).then(|| receipt_info(row, &routing));
     let target = Target {
+        // A bill lives in the shard of the agency its code carries.
+        shard: crate::platform::shards::map(&ctx.env).shard_of_agency(&row.agency_code)?,
         owner: payment_store::Owner::Bill(row),
         bill_id: &row.id,
         agency_code: &row.agency_code,

@@ -14,6 +14,8 @@ pub struct BillRow {
     pub kind: String,
     pub code: Option<String>,
     pub agency_code: String,
+    /// From the catalog cache ([`with_names`]): a shard has no agencies table.
+    #[serde(default)]
     pub agency_name: String,
     pub payer_name: Option<String>,
     pub payer_id: Option<String>,
@@ -31,10 +33,10 @@ pub struct BillRow {
     pub created_at: String,
 }
 
-const SELECT: &str = "SELECT b.id, b.kind, b.code, b.agency_code, a.name AS agency_name, b.payer_name, b.payer_id, \
+const SELECT: &str = "SELECT b.id, b.kind, b.code, b.agency_code, b.payer_name, b.payer_id, \
      b.document_json, b.total, b.lines_json, b.due_date, b.status, b.cancel_reason, b.version, b.created_at, \
      r.number AS receipt_number, r.verify_code AS receipt_code, r.issued_at AS receipt_at \
-     FROM bills b JOIN agencies a ON a.code = b.agency_code \
+     FROM bills b \
      LEFT JOIN receipts r ON r.number = (SELECT number FROM receipts WHERE bill_id = b.id ORDER BY issued_at DESC LIMIT 1)";
 
 impl BillRow {
@@ -101,6 +103,30 @@ impl BillRow {
         v.payer_id = bill::mask_id(&v.payer_id);
         v
     }
+}
+
+/// The bills with their agencies' names from the isolate's catalog cache (docs/SHARDING.md
+/// §2.1 #21-#25); an agency no longer in the catalog leaves the name empty.
+pub async fn with_names(national: &Db, mut rows: Vec<BillRow>) -> Result<Vec<BillRow>, ApiError> {
+    let mut wanted: std::collections::HashMap<&str, String> = rows.iter().map(|r| (r.agency_code.as_str(), String::new())).collect();
+    for a in crate::catalog::cache::agencies(national).await?.iter() {
+        if let Some(name) = wanted.get_mut(a.code.as_str()) {
+            *name = a.name.clone();
+        }
+    }
+    let names: std::collections::HashMap<String, String> = wanted.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    for r in rows.iter_mut() {
+        r.agency_name = names.get(&r.agency_code).cloned().unwrap_or_default();
+    }
+    Ok(rows)
+}
+
+/// [`with_names`] for one bill.
+pub async fn named(national: &Db, row: Option<BillRow>) -> Result<Option<BillRow>, ApiError> {
+    Ok(match row {
+        Some(r) => with_names(national, vec![r]).await?.pop(),
+        None => None,
+    })
 }
 
 pub async fn by_id(d1: &Db, id: &str) -> Result<Option<BillRow>, ApiError> {

@@ -14,9 +14,11 @@ use worker::Response;
 use super::repo::{self, BillRow};
 use super::store::{self, Numbered};
 use crate::auth::session::{self, StaffSession};
+use crate::platform::db::Db;
 use crate::platform::error::ApiError;
 use crate::platform::http::{json, Ctx};
 use crate::platform::{clock, config, random};
+use motcua_domain::shard::ShardId;
 use crate::sequences;
 
 /// An officer or admin whose scope covers `agency` (the issuing agency).
@@ -41,12 +43,16 @@ pub async fn number<'a>(env: &worker::Env, b: &'a NewBill) -> Result<Numbered<'a
     let agency = AgencyCode::parse("agency", &b.agency)?;
     let seq = sequences::next(env, &format!("bill:{}:{}:{today}", b.agency, b.kind.as_str())).await?;
     let code = BillCode::new(b.kind, agency, today, seq as u32)?;
-    Ok(Numbered { id: random::id(), code: code.to_string(), bill: b, link_slug: None })
+    // The bill lives in its agency's shard, and its id names it.
+    let shard = crate::platform::shards::map(env).shard_of_agency(&b.agency)?;
+    Ok(Numbered { id: random::sharded_id(shard), code: code.to_string(), bill: b, link_slug: None })
 }
 
-/// The bill's view for staff, with its receipt once paid.
-pub async fn staff_view(d1: &crate::platform::db::Db, b: &BillRow) -> Result<bill::BillView, ApiError> {
-    let mut view = b.staff_view(Some(super::public::payable_online(d1, b).await?));
+/// The bill's view for staff, with its receipt once paid: the bill and its payments from its
+/// shard `d1`, the agency's name and accounts from the national side.
+pub async fn staff_view(national: &Db, d1: &Db, b: &BillRow) -> Result<bill::BillView, ApiError> {
+    let mut view = b.staff_view(Some(super::public::payable_online(national, b).await?));
+    view.agency_name = agency_name(national, &b.agency_code).await?;
     view.payments = crate::dossier::repo::payments_of_bill(d1, &b.id).await?;
     Ok(view)
 }
@@ -56,7 +62,7 @@ pub async fn staff_view(d1: &crate::platform::db::Db, b: &BillRow) -> Result<bil
 /// to queue is logged: the bill stands, and the desk can tell the payer the code.
 async fn announce(ctx: &Ctx, n: &Numbered<'_>, agency_name: &str) {
     let Some(phone) = &n.bill.payer_phone else { return };
-    let Ok(d1) = ctx.d1() else { return };
+    let Ok(d1) = ctx.national() else { return };
     let to = crate::outbox::recipient(&d1, None, Some(phone.clone())).await;
     let notice = motcua_domain::notify::Notice::Fee {
         agency: agency_name.to_string(),
@@ -74,14 +80,9 @@ pub fn pay_page(env: &worker::Env, code: &str) -> String {
     format!("{}/nop-phi?ma={code}", config::public_base_url(env))
 }
 
-/// An agency's name ("" for an unknown code).
-pub async fn agency_name(d1: &crate::platform::db::Db, code: &str) -> Result<String, ApiError> {
-    #[derive(Deserialize)]
-    struct Name {
-        name: String,
-    }
-    let row: Option<Name> = crate::platform::db::first(d1.prepare("SELECT name FROM agencies WHERE code = ?1").bind(&[code.into()])?).await?;
-    Ok(row.map(|n| n.name).unwrap_or_default())
+/// An agency's name from the isolate's catalog cache ("" for an unknown code).
+pub async fn agency_name(national: &Db, code: &str) -> Result<String, ApiError> {
+    Ok(crate::catalog::cache::agencies(national).await?.iter().find(|a| a.code == code).map(|a| a.name.clone()).unwrap_or_default())
 }
 
 /// `POST /api/staff/bills`.
@@ -90,13 +91,14 @@ pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let input: NewBillInput = ctx.json_body().await?;
     let new = input.validate(bill::today(clock::now()))?;
     may_issue(&staff, &new.agency, "agency")?;
-    let d1 = ctx.d1()?;
+    let national = ctx.national()?;
+    let d1 = ctx.shard_of_agency("agency", &new.agency)?;
     let numbered = number(&ctx.env, &new).await?;
     let at = clock::rfc3339(clock::now());
     store::create_all(&d1, &staff, std::slice::from_ref(&numbered), &at, "desk").await?;
-    announce(ctx, &numbered, &agency_name(&d1, &new.agency).await?).await;
+    announce(ctx, &numbered, &agency_name(&national, &new.agency).await?).await;
     let row = repo::by_code(&d1, &numbered.code).await?.ok_or_else(|| ApiError::Unexpected("bill vanished".into()))?;
-    Ok(json(&staff_view(&d1, &row).await?)?.with_status(201))
+    Ok(json(&staff_view(&national, &d1, &row).await?)?.with_status(201))
 }
 
 /// `POST /api/staff/bills/import?agency=`: a CSV body (bill::import's columns).
@@ -134,24 +136,34 @@ pub async fn import(ctx: &mut Ctx) -> Result<Response, ApiError> {
     if !refused.is_empty() {
         return Err(ApiError::InvalidRows(refused));
     }
-    let d1 = ctx.d1()?;
-    let existing = already_there(&d1, &bills).await?;
+    // A national admin's file may name agencies of several provinces: its rows are grouped by
+    // shard, checked in each, then written one batch per shard (each all or none).
+    let map = crate::platform::shards::map(&ctx.env);
+    let mut groups: std::collections::BTreeMap<ShardId, Vec<&bill::import::ImportedBill>> = std::collections::BTreeMap::new();
+    for b in &bills {
+        groups.entry(map.shard_of_agency(&b.bill.agency)?).or_default().push(b);
+    }
+    let mut existing = Vec::new();
+    for (shard, rows) in &groups {
+        existing.extend(already_there(&ctx.shard(*shard)?, rows).await?);
+    }
     if !existing.is_empty() {
+        existing.sort_by_key(|e| e.line);
         return Err(ApiError::InvalidRows(existing));
     }
-    let mut numbered = Vec::with_capacity(bills.len());
-    for b in &bills {
-        numbered.push(number(&ctx.env, &b.bill).await?);
-    }
     let at = clock::rfc3339(clock::now());
-    store::create_all(&d1, &staff, &numbered, &at, "import").await?;
-    // One name read per agency of the file, not per bill.
-    let mut names: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
-    for n in &numbered {
-        if !names.contains_key(n.bill.agency.as_str()) {
-            names.insert(&n.bill.agency, agency_name(&d1, &n.bill.agency).await?);
+    let mut numbered = Vec::with_capacity(bills.len());
+    for (shard, rows) in &groups {
+        let mut of_shard = Vec::with_capacity(rows.len());
+        for b in rows {
+            of_shard.push(number(&ctx.env, &b.bill).await?);
         }
-        announce(ctx, n, &names[n.bill.agency.as_str()]).await;
+        store::create_all(&ctx.shard(*shard)?, &staff, &of_shard, &at, "import").await?;
+        numbered.extend(of_shard);
+    }
+    let national = ctx.national()?;
+    for n in &numbered {
+        announce(ctx, n, &agency_name(&national, &n.bill.agency).await?).await;
     }
     let codes: Vec<&str> = numbered.iter().map(|n| n.code.as_str()).collect();
     Ok(json(&json!({"imported": numbered.len(), "codes": codes}))?.with_status(201))
@@ -159,7 +171,7 @@ pub async fn import(ctx: &mut Ctx) -> Result<Response, ApiError> {
 
 /// Rows whose bill already exists (the same document, payer and due date, not cancelled): a
 /// file imported twice adds nothing and says which rows.
-async fn already_there(d1: &crate::platform::db::Db, bills: &[bill::import::ImportedBill]) -> Result<Vec<motcua_domain::dashboard::RowError>, ApiError> {
+async fn already_there(d1: &Db, bills: &[&bill::import::ImportedBill]) -> Result<Vec<motcua_domain::dashboard::RowError>, ApiError> {
     #[derive(Deserialize)]
     struct Found {
         k: String,
@@ -191,18 +203,22 @@ async fn already_there(d1: &crate::platform::db::Db, bills: &[bill::import::Impo
         .collect())
 }
 
-/// A bill in the caller's scope by its code, or 404 (the same for one that exists elsewhere).
-async fn in_scope(ctx: &Ctx, code: &str) -> Result<(StaffSession, BillRow), ApiError> {
+/// A bill in the caller's scope by its code, or 404 (the same for one that exists elsewhere),
+/// with its shard (the agency the code carries).
+async fn in_scope(ctx: &Ctx, code: &str) -> Result<(StaffSession, BillRow, Db), ApiError> {
     let staff = session::staff(ctx).await?;
-    let code = BillCode::parse("code", code)?.to_string();
-    let row = repo::by_code(&ctx.d1()?, &code).await?.filter(|b| staff.covers(&b.agency_code));
-    row.map(|r| (staff, r)).ok_or(ApiError::NotFound { what: "bill", field: Some("code") })
+    let code = BillCode::parse("code", code)?;
+    let not_found = || ApiError::NotFound { what: "bill", field: Some("code") };
+    let shard = crate::platform::shards::map(&ctx.env).shard_of_agency(&code.agency().to_string()).map_err(|_| not_found())?;
+    let d1 = ctx.shard(shard)?;
+    let row = repo::by_code(&d1, &code.to_string()).await?.filter(|b| staff.covers(&b.agency_code));
+    row.map(|r| (staff, r, d1)).ok_or_else(not_found)
 }
 
 /// `GET /api/staff/bills/{code}`.
 pub async fn get(ctx: &Ctx, code: &str) -> Result<Response, ApiError> {
-    let (_, row) = in_scope(ctx, code).await?;
-    json(&staff_view(&ctx.d1()?, &row).await?)
+    let (_, row, d1) = in_scope(ctx, code).await?;
+    json(&staff_view(&ctx.national()?, &d1, &row).await?)
 }
 
 #[derive(Deserialize, Default)]
@@ -213,13 +229,12 @@ struct CancelBody {
 
 /// `POST /api/staff/bills/{code}/cancel` `{"reason"}`.
 pub async fn cancel(ctx: &mut Ctx, code: &str) -> Result<Response, ApiError> {
-    let (staff, row) = in_scope(ctx, code).await?;
+    let (staff, row, d1) = in_scope(ctx, code).await?;
     may_issue(&staff, &row.agency_code, "code")?;
     let body: CancelBody = ctx.json_body_or_default().await?;
     let reason = bill::cancel_reason(&body.reason)?;
     let now = clock::now();
     let decision = bill::decide(row.facts(), &Command::Cancel { reason }, now).map_err(refused)?;
-    let d1 = ctx.d1()?;
     let at = clock::rfc3339(now);
     let mut stmts = store::change_stmts(&d1, &row, &decision, &format!("staff:{}", staff.staff_id), &at)?;
     stmts.push(crate::desk::audit::stmt_in(
@@ -235,7 +250,7 @@ pub async fn cancel(ctx: &mut Ctx, code: &str) -> Result<Response, ApiError> {
     )?);
     store::run(&d1, &row, stmts).await?;
     let row = repo::by_id(&d1, &row.id).await?.ok_or(ApiError::NotFound { what: "bill", field: Some("code") })?;
-    json(&staff_view(&d1, &row).await?)
+    json(&staff_view(&ctx.national()?, &d1, &row).await?)
 }
 
 #[derive(Deserialize, Default)]
@@ -250,17 +265,19 @@ struct CounterBody {
 /// online payment would settle it, counted as paid otherwise, with a receipt.
 pub async fn counter_payment(ctx: &mut Ctx, code: &str) -> Result<Response, ApiError> {
     use crate::payment::store as payment_store;
-    let (staff, row) = in_scope(ctx, code).await?;
+    let (staff, row, d1) = in_scope(ctx, code).await?;
     may_issue(&staff, &row.agency_code, "code")?;
     let body: CounterBody = ctx.json_body_or_default().await?;
     let reference = motcua_domain::text_input::Text::<60, false>::parse_optional("reference", &body.reference)?;
     let now = clock::now();
     let amount = bill::payable(row.facts(), now).map_err(refused)?;
-    let d1 = ctx.d1()?;
+    let national = ctx.national()?;
     let at = clock::rfc3339(now);
-    let payment_id = random::id();
-    let our_reference = motcua_domain::gateway::Reference::from_random(random::u64());
-    let routing = super::public::route(&row, &crate::payment::accounts::of_agency(&d1, &row.agency_code).await?).ok();
+    // The payment is written beside its bill; its id and reference name that shard.
+    let shard = crate::platform::shards::map(&ctx.env).shard_of_agency(&row.agency_code)?;
+    let payment_id = random::sharded_id(shard);
+    let our_reference = motcua_domain::shard::sharded_reference(shard, random::u64());
+    let routing = super::public::route(&row, &crate::payment::accounts::of_agency(&national, &row.agency_code).await?).ok();
     payment_store::create(
         &d1,
         payment_store::Owner::Bill(&row),
@@ -287,7 +304,7 @@ pub async fn counter_payment(ctx: &mut Ctx, code: &str) -> Result<Response, ApiE
     if row.state() != State::Paid {
         return Err(store::stale(&d1, &row.id).await);
     }
-    json(&staff_view(&d1, &row).await?)
+    json(&staff_view(&national, &d1, &row).await?)
 }
 
 /// A domain refusal as 409 with its reason.
@@ -322,9 +339,30 @@ pub async fn list(ctx: &Ctx) -> Result<Response, ApiError> {
     if q.as_ref().is_some_and(|q| q.chars().count() > 100) {
         return Err(FieldError::new("q", "too_long", "Từ khóa tối đa 100 ký tự.", "The search is at most 100 characters.").into());
     }
-    let d1 = ctx.d1()?;
-    let rows = repo::list(&d1, &repo::ListFilter { agencies: &agencies, state, kind, q: q.as_deref() }).await?;
+    // Each shard of the agencies answers its newest 200 and its counts; the merge keeps the
+    // newest 200 and sums the counts.
+    let dbs = crate::platform::shards::of_agencies(&ctx.env, &agencies)?;
+    let parts = crate::platform::shards::fanout(dbs, |d1| {
+        let (agencies, q) = (agencies.clone(), q.clone());
+        async move {
+            let filter = repo::ListFilter { agencies: &agencies, state, kind, q: q.as_deref() };
+            futures_util::future::try_join(repo::list(&d1, &filter), repo::counts(&d1, &agencies)).await
+        }
+    })
+    .await?;
+    let mut rows: Vec<BillRow> = Vec::new();
+    let mut counts = serde_json::Map::new();
+    for (part, part_counts) in parts {
+        rows.extend(part);
+        for (k, v) in part_counts.as_object().into_iter().flatten() {
+            let sum = counts.get(k).and_then(|c| c.as_i64()).unwrap_or(0) + v.as_i64().unwrap_or(0);
+            counts.insert(k.clone(), sum.into());
+        }
+    }
+    rows.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    rows.truncate(200);
+    let rows = repo::with_names(&ctx.national()?, rows).await?;
     // The list leaves out the online check (a look-up each); the bill's own page has it.
     let bills: Vec<bill::BillView> = rows.iter().map(|r| r.staff_view(None)).collect();
-    json(&json!({"bills": bills, "counts": repo::counts(&d1, &agencies).await?}))
+    json(&json!({"bills": bills, "counts": counts}))
 }

@@ -102,6 +102,7 @@ pub async fn view(ctx: &Ctx, token: &str) -> Result<Response, ApiError> {
     let payable = open_notice(&row, notice.clone()).is_ok();
     let mut receipt = repo::receipt_of_dossier(&d1, &row.id).await?;
     if let Some(r) = receipt.as_mut() {
+        crate::payment::receipt::name_for_dossier(r, &row.agency_name, &row.procedure_name);
         r.payer_name = desk::initials(&r.payer_name);
     }
     json(&PayLinkView {

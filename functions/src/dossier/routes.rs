@@ -239,7 +239,7 @@ pub async fn detail(d1: &Db, row: &DossierRow) -> Result<DossierDetail, ApiError
         timeline,
         fee_notice: notice.as_ref().map(|n| n.view()),
         payments,
-        receipt,
+        receipt: receipt.map(|mut r| { crate::payment::receipt::name_for_dossier(&mut r, &row.agency_name, &row.procedure_name); r }),
         payable,
         refunds,
         files: files.iter().map(|f| f.view()).collect(),

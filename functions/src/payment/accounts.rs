@@ -110,7 +110,7 @@ async fn agency_name(d1: &Db, code: &str) -> Result<String, ApiError> {
 pub async fn get(ctx: &Ctx, code: &str) -> Result<Response, ApiError> {
     let staff = admin(ctx).await?;
     agency_in_scope(&staff, code)?;
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     agency_name(&d1, code).await?;
     let accounts = of_agency(&d1, code).await?;
     let missing: Vec<Purpose> = Purpose::ALL.into_iter().filter(|p| !accounts.iter().any(|a| a.purpose == *p)).collect();
@@ -124,7 +124,7 @@ pub async fn put(ctx: &mut Ctx, code: &str) -> Result<Response, ApiError> {
     agency_in_scope(&staff, code)?;
     let input: AccountsInput = ctx.json_body().await?;
     let accounts = beneficiary::parse_accounts(&input)?;
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     agency_name(&d1, code).await?;
     let before = of_agency(&d1, code).await?;
     let at = clock::rfc3339(clock::now());
@@ -143,7 +143,7 @@ pub async fn put_bank_account(ctx: &mut Ctx, code: &str) -> Result<Response, Api
     agency_in_scope(&staff, code)?;
     let input: BankAccountInput = ctx.json_body().await?;
     let b = parse_bank_account(&input)?;
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     let holder_name = agency_name(&d1, code).await?;
     let before = of_agency(&d1, code).await?;
     let existing = before.iter().find(|a| a.purpose == Purpose::Phi);

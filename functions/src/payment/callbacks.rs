@@ -73,14 +73,18 @@ fn refuse(ctx: &Ctx, provider: Provider) -> Result<Response, ApiError> {
 /// The credentials to check a callback with: those of the payment it names, else (an order
 /// that is not ours) the deployment's, so that a correctly signed stranger is "order not found".
 /// The payment read for it is handed on to settlement, which then need not read it again.
+/// The payment is read in the shard its reference names; a reference naming none of ours
+/// finds no payment, so the deployment's keys check it and it is "order not found".
 async fn credentials_for(ctx: &Ctx, provider: Provider, raw: &RawCallback) -> Result<(Option<Credentials>, Option<PaymentRow>), ApiError> {
-    let d1 = ctx.d1()?;
     let payment = match merchant::claimed_reference(provider, raw) {
-        Some(r) => repo::by_reference(&d1, r.as_str()).await?.filter(|p| p.provider == provider.as_str()),
+        Some(r) => match settle::shard_of(&ctx.env, &r)? {
+            Some(d1) => repo::by_reference(&d1, r.as_str()).await?.filter(|p| p.provider == provider.as_str()),
+            None => None,
+        },
         None => None,
     };
     let owner = payment.as_ref().and_then(|p| p.merchant_agency.clone());
-    match merchants::of_owner(&ctx.env, &d1, owner.as_deref(), provider).await {
+    match merchants::of_owner(&ctx.env, &ctx.national()?, owner.as_deref(), provider).await {
         Ok(c) => Ok((Some(c), payment)),
         Err(ApiError::Invalid(_)) => Ok((None, payment)),
         Err(e) => Err(e),
@@ -141,7 +145,7 @@ pub async fn bank_webhook(ctx: &mut Ctx) -> Result<Response, ApiError> {
         return reply(vietqr::webhook_reply(CallbackOutcome::InvalidRequest));
     };
     let signature = ctx.req.headers().get(vietqr::SIGNATURE_HEADER)?;
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     // The account credited, read unverified only to choose the keys to check it with: the
     // webhook secrets of the agencies holding that account (a treasury account may serve
     // several), then the deployment's.
@@ -179,18 +183,36 @@ pub async fn bank_webhook(ctx: &mut Ctx) -> Result<Response, ApiError> {
         amount: i64,
         account_number: String,
     }
-    // Awaited: VietQR attempts whose transfer goes into the credited account.
-    let rows: Vec<Awaited> = db::all(
-        d1.prepare(
-            "SELECT p.reference, p.amount, json_extract(p.routing_json, '$.collected_into.account_number') AS account_number FROM payments p \
-             WHERE p.provider = 'vietqr' AND p.state IN ('created', 'redirected', 'failed', 'expired') \
-               AND json_extract(p.routing_json, '$.collected_into.account_number') = ?1",
-        )
-        .bind(&[transfer.account.as_str().into()])?,
-    )
+    // Awaited: VietQR attempts whose transfer goes into the credited account, in the shards
+    // the references written in the transfer's content name (a transfer matches only a
+    // reference its content carries, so no other shard can hold its payment).
+    let mut shards_named = Vec::new();
+    for r in vietqr::candidate_references(&transfer.content) {
+        if let Ok(shard) = crate::platform::shards::map(&ctx.env).shard_of_reference(&r) {
+            shards_named.push(shard);
+        }
+    }
+    shards_named.sort();
+    shards_named.dedup();
+    let account = transfer.account.clone();
+    let rows: Vec<Vec<Awaited>> = crate::platform::shards::fanout(crate::platform::shards::distinct(&ctx.env, &shards_named)?, |d1| {
+        let account = account.clone();
+        async move {
+            db::all(
+                d1.prepare(
+                    "SELECT p.reference, p.amount, json_extract(p.routing_json, '$.collected_into.account_number') AS account_number FROM payments p \
+                     WHERE p.provider = 'vietqr' AND p.state IN ('created', 'redirected', 'failed', 'expired') \
+                       AND json_extract(p.routing_json, '$.collected_into.account_number') = ?1",
+                )
+                .bind(&[account.as_str().into()])?,
+            )
+            .await
+        }
+    })
     .await?;
     let awaited: Vec<AwaitedTransfer> = rows
         .into_iter()
+        .flatten()
         .filter_map(|r| {
             Some(AwaitedTransfer {
                 reference: Reference::parse("reference", &r.reference).ok()?,

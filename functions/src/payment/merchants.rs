@@ -216,7 +216,7 @@ pub async fn get(ctx: &Ctx, code: &str, provider: &str) -> Result<Response, ApiE
     let staff = admin(ctx).await?;
     agency_in_scope(&staff, code)?;
     let provider = Provider::parse("provider", provider)?;
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     agency_exists(&d1, code).await?;
     let masked = masked_of(&d1, code, provider).await?;
     let inherited = match masked {
@@ -234,7 +234,7 @@ pub async fn put(ctx: &mut Ctx, code: &str, provider: &str) -> Result<Response, 
     let provider = Provider::parse("provider", provider)?;
     let body: Value = ctx.json_body().await?;
     let credentials = Credentials::parse(provider, &body)?;
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     agency_exists(&d1, code).await?;
     let before = masked_of(&d1, code, provider).await?;
     let (key_id, sealed) = seal(&ctx.env, code, &credentials).await?;

@@ -20,14 +20,32 @@ use crate::platform::http::{json, Ctx};
 use crate::platform::{clock, db, random};
 use crate::sequences;
 
+/// The collecting agency as a legal receipt prints it: its name, tax code and receipt series.
+#[derive(Deserialize, Default)]
+struct CollectorRow {
+    name: String,
+    tax_code: Option<String>,
+    receipt_form_symbol: Option<String>,
+    receipt_symbol: Option<String>,
+}
+
+/// The collector read from the national database now, not from the isolate's cache: a legal
+/// receipt must not print a series or tax code the administrator has just changed
+/// (docs/SHARDING.md §2.1 #17). `None`: no such agency.
+async fn collector(national: &Db, agency: &str) -> Result<Option<CollectorRow>, ApiError> {
+    db::first(
+        national
+            .prepare("SELECT name, tax_code, receipt_form_symbol, receipt_symbol FROM agencies WHERE code = ?1")
+            .bind(&[agency.into()])?,
+    )
+    .await
+}
+
+/// Issues the receipt of a settled payment, once; `d1` is the payment's shard.
 pub async fn issue(env: &Env, d1: &Db, payment_id: &str) -> Result<(), ApiError> {
     #[derive(Deserialize)]
     struct Source {
         agency_code: String,
-        agency_name: String,
-        tax_code: Option<String>,
-        receipt_form_symbol: Option<String>,
-        receipt_symbol: Option<String>,
         bill_id: String,
         dossier_id: Option<String>,
         /// The dossier's applicant (a procedure fee), else the bill's payer.
@@ -42,11 +60,10 @@ pub async fn issue(env: &Env, d1: &Db, payment_id: &str) -> Result<(), ApiError>
     }
     let Some(s) = db::first::<Source>(
         d1.prepare(
-            "SELECT p.agency_code, a.name AS agency_name, a.tax_code, a.receipt_form_symbol, a.receipt_symbol, p.bill_id, p.dossier_id, \
+            "SELECT p.agency_code, p.bill_id, p.dossier_id, \
                d.applicant_json, n.payer_name, n.lines_json, p.routing_json, n.total, p.provider, p.provider_txn, \
                (SELECT COUNT(*) FROM receipts r WHERE r.payment_id = p.id) AS has_receipt \
              FROM payments p JOIN bills n ON n.id = p.bill_id LEFT JOIN dossiers d ON d.id = p.dossier_id \
-             JOIN agencies a ON a.code = p.agency_code \
              WHERE p.id = ?1 AND p.state IN ('succeeded', 'partially_refunded', 'refunded')",
         )
         .bind(&[payment_id.into()])?,
@@ -58,6 +75,15 @@ pub async fn issue(env: &Env, d1: &Db, payment_id: &str) -> Result<(), ApiError>
     if s.has_receipt > 0 {
         return Ok(());
     }
+    // The join on agencies it replaces dropped a payment whose agency left the catalog.
+    let Some(c) = collector(&crate::platform::shards::national(env)?, &s.agency_code).await? else {
+        return Ok(());
+    };
+    // The shard the receipt is written in (the cron's handle on `DB` names none: the agency's).
+    let shard = match d1.shard() {
+        Some(shard) => shard,
+        None => crate::platform::shards::map(env).shard_of_agency(&s.agency_code)?,
+    };
     let now = clock::now();
     let year = motcua_domain::receipt::receipt_year(now);
     // The number restarts each 1 January (Vietnam time) per collecting agency.
@@ -86,7 +112,7 @@ pub async fn issue(env: &Env, d1: &Db, payment_id: &str) -> Result<(), ApiError>
         Some(r) => serde_json::to_string(&r.lines).map_err(|e| ApiError::Unexpected(e.to_string()))?,
         None => s.lines_json.clone(),
     };
-    let series = match (s.receipt_form_symbol.as_deref(), s.receipt_symbol.as_deref()) {
+    let series = match (c.receipt_form_symbol.as_deref(), c.receipt_symbol.as_deref()) {
         (Some(form), Some(symbol)) => ReceiptSeries::parse(form, symbol).unwrap_or_else(|_| ReceiptSeries::default_for_year(year)),
         _ => ReceiptSeries::default_for_year(year),
     };
@@ -96,7 +122,7 @@ pub async fn issue(env: &Env, d1: &Db, payment_id: &str) -> Result<(), ApiError>
         LegalReceipt::issue(
             &series,
             no,
-            Collector { name: s.agency_name.clone(), tax_code: s.tax_code.clone().unwrap_or_default() },
+            Collector { name: c.name.clone(), tax_code: c.tax_code.clone().unwrap_or_default() },
             &payer_name,
             items,
             now,
@@ -126,7 +152,8 @@ pub async fn issue(env: &Env, d1: &Db, payment_id: &str) -> Result<(), ApiError>
         (s.total as f64).into(),
         s.provider.into(),
         s.provider_txn.unwrap_or_default().into(),
-        hex::encode(random::bytes::<10>()).into(),
+        // The check code names the receipt's shard, so `/api/receipts/{code}` opens one database.
+        motcua_domain::shard::sharded_check_code(shard, &random::bytes::<10>()).into(),
         clock::rfc3339(now).into(),
         legal_json,
         s.bill_id.into(),
@@ -140,10 +167,9 @@ pub async fn issue(env: &Env, d1: &Db, payment_id: &str) -> Result<(), ApiError>
 struct ReceiptRow {
     number: String,
     agency_code: String,
-    agency_name: String,
     /// The dossier's code, or the bill's.
     dossier_code: Option<String>,
-    procedure_name: Option<String>,
+    procedure_code: Option<String>,
     kind: String,
     document_number: Option<String>,
     payer_name: String,
@@ -154,17 +180,35 @@ struct ReceiptRow {
     issued_at: String,
     verify_code: String,
     seq: i64,
-    tax_code: Option<String>,
     legal_json: Option<String>,
 }
 
-const SELECT: &str = "SELECT r.number, r.agency_code, a.name AS agency_name, COALESCE(d.code, b.code) AS dossier_code, \
-       p.name AS procedure_name, b.kind, b.document_number, \
-     r.payer_name, r.lines_json, r.total, r.provider, r.provider_txn, r.issued_at, r.verify_code, r.seq, a.tax_code, r.legal_json \
-     FROM receipts r JOIN agencies a ON a.code = r.agency_code JOIN bills b ON b.id = r.bill_id \
-     LEFT JOIN dossiers d ON d.id = r.dossier_id LEFT JOIN procedures p ON p.code = d.procedure_code";
+/// A receipt's shard columns; the agency's and the procedure's names come from the national
+/// side ([`named`]), the legal form carries the collector as issued.
+const SELECT: &str = "SELECT r.number, r.agency_code, COALESCE(d.code, b.code) AS dossier_code, d.procedure_code, b.kind, b.document_number, \
+     r.payer_name, r.lines_json, r.total, r.provider, r.provider_txn, r.issued_at, r.verify_code, r.seq, r.legal_json \
+     FROM receipts r JOIN bills b ON b.id = r.bill_id LEFT JOIN dossiers d ON d.id = r.dossier_id";
 
-fn view(r: ReceiptRow, base: &str) -> ReceiptView {
+/// The national facts a receipt's view shows beside its own row.
+#[derive(Default)]
+struct Names {
+    agency_name: String,
+    tax_code: Option<String>,
+    procedure_name: Option<String>,
+}
+
+/// The agency's name and tax code (one national read by code) and the procedure's name (the
+/// isolate's catalog cache) for a receipt row (docs/SHARDING.md §2.1 #18-#20).
+async fn named(national: &Db, r: &ReceiptRow) -> Result<Names, ApiError> {
+    let c = collector(national, &r.agency_code).await?.unwrap_or_default();
+    let procedure_name = match &r.procedure_code {
+        Some(code) => crate::catalog::cache::procedure(national, code).await?.as_ref().as_ref().map(|p| p.name.clone()),
+        None => None,
+    };
+    Ok(Names { agency_name: c.name, tax_code: c.tax_code, procedure_name })
+}
+
+fn view(r: ReceiptRow, names: Names, base: &str) -> ReceiptView {
     let legal: Option<LegalReceipt> = r.legal_json.as_deref().and_then(|j| serde_json::from_str(j).ok());
     let year = r.issued_at.get(..4).and_then(|y| y.parse().ok()).unwrap_or(2026);
     let fallback = ReceiptSeries::default_for_year(year);
@@ -172,16 +216,16 @@ fn view(r: ReceiptRow, base: &str) -> ReceiptView {
         number: legal.as_ref().map(|l| l.number.clone()).unwrap_or_else(|| ReceiptNo::new(r.seq as u64).map(|n| n.to_string()).unwrap_or(r.number)),
         form_symbol: legal.as_ref().map(|l| l.form_symbol.clone()).unwrap_or(fallback.form_symbol),
         symbol: legal.as_ref().map(|l| l.symbol.clone()).unwrap_or(fallback.symbol),
-        collector: legal.as_ref().map(|l| l.collector.clone()).unwrap_or(Collector { name: r.agency_name.clone(), tax_code: r.tax_code.clone().unwrap_or_default() }),
+        collector: legal.as_ref().map(|l| l.collector.clone()).unwrap_or(Collector { name: names.agency_name.clone(), tax_code: names.tax_code.clone().unwrap_or_default() }),
         amount: r.total,
         amount_in_words: legal.as_ref().map(|l| l.amount_in_words.clone()).unwrap_or_else(|| amount_in_words(Vnd::dong(r.total))),
         signature: legal.as_ref().map(|l| l.signature.clone()).unwrap_or(SignatureState::Pending { reason: UNSIGNED_REASON.into() }),
         legal_missing: legal.is_none().then(|| "Cơ quan thu chưa khai báo mã số thuế: biên lai chưa đủ nội dung theo Nghị định 254/2026/NĐ-CP.".to_string()),
         agency_code: r.agency_code,
-        agency_name: r.agency_name,
+        agency_name: names.agency_name,
         dossier_code: r.dossier_code,
         // A bill without a dossier is named by its kind and source document.
-        procedure_name: r.procedure_name.unwrap_or_else(|| {
+        procedure_name: names.procedure_name.unwrap_or_else(|| {
             let kind = motcua_domain::bill::Kind::from_str_opt(&r.kind).map(|k| k.label_vi()).unwrap_or("");
             match &r.document_number {
                 Some(n) => format!("{kind} — {n}"),
@@ -198,19 +242,48 @@ fn view(r: ReceiptRow, base: &str) -> ReceiptView {
     }
 }
 
+/// A dossier's latest receipt, from its shard alone: the collector as the legal form printed it,
+/// the procedure unnamed (the dossier's page has it: [`name_for_dossier`]).
 pub async fn by_dossier(d1: &Db, dossier_id: &str) -> Result<Option<ReceiptView>, ApiError> {
     let row: Option<ReceiptRow> =
         db::first(d1.prepare(format!("{SELECT} WHERE r.dossier_id = ?1 ORDER BY r.issued_at DESC LIMIT 1")).bind(&[dossier_id.into()])?)
             .await?;
-    Ok(row.map(|r| view(r, "")))
+    Ok(row.map(|r| {
+        let legal = r.legal_json.as_deref().and_then(|j| serde_json::from_str::<LegalReceipt>(j).ok());
+        let names = Names { agency_name: legal.map(|l| l.collector.name).unwrap_or_default(), ..Names::default() };
+        view(r, names, "")
+    }))
+}
+
+/// A dossier's receipt named from its dossier row (whose names came from the catalog cache).
+pub fn name_for_dossier(receipt: &mut ReceiptView, agency_name: &str, procedure_name: &str) {
+    receipt.agency_name = agency_name.to_string();
+    receipt.procedure_name = procedure_name.to_string();
+    if receipt.collector.name.is_empty() {
+        receipt.collector.name = agency_name.to_string();
+    }
+}
+
+/// The receipt with this check code, read in the shard the code names (a code made before
+/// sharding: the legacy shard); a code of neither form is no receipt's.
+async fn by_check_code(ctx: &Ctx, verify_code: &str) -> Result<ReceiptRow, ApiError> {
+    let not_found = ApiError::NotFound { what: "receipt", field: Some("code") };
+    let shard = match motcua_domain::shard::shard_of_check_code("code", verify_code) {
+        Ok(Some(shard)) => shard,
+        Ok(None) => crate::platform::shards::map(&ctx.env).legacy(),
+        Err(_) => return Err(not_found),
+    };
+    let row: Option<ReceiptRow> =
+        db::first(ctx.shard(shard)?.prepare(format!("{SELECT} WHERE r.verify_code = ?1")).bind(&[verify_code.into()])?).await?;
+    row.ok_or(not_found)
 }
 
 /// `GET /api/receipts/{verify_code}`: public verification of a receipt. The payer's name is
 /// reduced to initials: holding the code proves the receipt, not the person.
 pub async fn verify(ctx: &Ctx, verify_code: &str) -> Result<Response, ApiError> {
-    let row: Option<ReceiptRow> =
-        db::first(ctx.d1()?.prepare(format!("{SELECT} WHERE r.verify_code = ?1")).bind(&[verify_code.into()])?).await?;
-    let mut receipt = view(row.ok_or(ApiError::NotFound { what: "receipt", field: Some("code") })?, "");
+    let row = by_check_code(ctx, verify_code).await?;
+    let names = named(&ctx.national()?, &row).await?;
+    let mut receipt = view(row, names, "");
     receipt.payer_name = initials(&receipt.payer_name);
     json(&receipt)
 }
@@ -233,9 +306,7 @@ pub async fn font(env: &worker::Env) -> Result<Vec<u8>, ApiError> {
 /// `GET /api/receipts/{verify_code}/pdf`: the receipt in its legal form as a PDF, for anyone
 /// holding the code (like the record, the payer's name is reduced to initials).
 pub async fn pdf(ctx: &Ctx, verify_code: &str) -> Result<Response, ApiError> {
-    let row: Option<ReceiptRow> =
-        db::first(ctx.d1()?.prepare(format!("{SELECT} WHERE r.verify_code = ?1")).bind(&[verify_code.into()])?).await?;
-    let row = row.ok_or(ApiError::NotFound { what: "receipt", field: Some("code") })?;
+    let row = by_check_code(ctx, verify_code).await?;
     let Some(mut legal) = row.legal_json.as_deref().and_then(|j| serde_json::from_str::<LegalReceipt>(j).ok()) else {
         return Err(ApiError::Conflict {
             code: "legal_form_missing".into(),

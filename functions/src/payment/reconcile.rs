@@ -13,6 +13,7 @@ use worker::Env;
 use super::repo::{self, PaymentRow};
 use super::settle::{self, Via};
 use super::{ledger, merchants, receipt, store};
+use crate::platform::db::Db;
 use crate::platform::outbound::post_json;
 use crate::platform::{clock, config as platform_config, db, random};
 
@@ -24,14 +25,27 @@ fn pending_after(env: &Env) -> time::Duration {
     time::Duration::minutes(platform_config::config(env).reconcile_after_minutes)
 }
 
+/// Every shard in turn (each database once): its pending attempts, its missing receipts, its
+/// national platform bills. A shard that fails is logged and the others still run.
 pub async fn run(env: &Env) -> Result<usize, crate::platform::error::ApiError> {
-    let d1 = crate::platform::shards::unrouted(env)?;
+    let national = crate::platform::shards::national(env)?;
+    let mut handled = 0;
+    for d1 in crate::platform::shards::all(env)? {
+        match run_in(env, &national, &d1).await {
+            Ok(n) => handled += n,
+            Err(e) => worker::console_error!("reconciling shard {:?} failed: {e}", d1.shard().map(|s| s.binding())),
+        }
+    }
+    Ok(handled)
+}
+
+async fn run_in(env: &Env, national: &Db, d1: &Db) -> Result<usize, crate::platform::error::ApiError> {
     let now = clock::now();
     let cutoff = clock::rfc3339(now - pending_after(env));
-    let pending = repo::pending_before(&d1, &cutoff).await?;
+    let pending = repo::pending_before(d1, &cutoff).await?;
     let mut handled = 0;
     for p in pending {
-        if let Err(e) = reconcile_one(env, &d1, &p, now).await {
+        if let Err(e) = reconcile_one(env, national, d1, &p, now).await {
             worker::console_error!("reconciling payment {} failed: {e}", p.id);
         } else {
             handled += 1;
@@ -47,9 +61,9 @@ pub async fn run(env: &Env) -> Result<usize, crate::platform::error::ApiError> {
     ))
     .await?;
     for m in missing {
-        receipt::issue(env, &d1, &m.id).await?;
+        receipt::issue(env, d1, &m.id).await?;
     }
-    if let Err(e) = keep_platform_bills(env, &d1).await {
+    if let Err(e) = keep_platform_bills(env, national, d1).await {
         worker::console_error!("national platform bills: {e}");
     }
     Ok(handled)
@@ -57,10 +71,10 @@ pub async fn run(env: &Env) -> Result<usize, crate::platform::error::ApiError> {
 
 /// The national platform issues its own receipt for what it collected: kept beside ours, asked
 /// for once per settled payment (GET_BILL), with the merchant that opened it.
-async fn keep_platform_bills(env: &Env, d1: &crate::platform::db::Db) -> Result<(), crate::platform::error::ApiError> {
+async fn keep_platform_bills(env: &Env, national: &Db, d1: &Db) -> Result<(), crate::platform::error::ApiError> {
     let rows = repo::paygov_without_bill(d1).await?;
     for p in rows {
-        let c = merchants::of_owner(env, d1, p.merchant_agency.as_deref(), Provider::Paygov).await?;
+        let c = merchants::of_owner(env, national, p.merchant_agency.as_deref(), Provider::Paygov).await?;
         let gateway = merchants::paygov(env, &c)?;
         let reference = Reference::parse("reference", &p.reference)?;
         let created = OffsetDateTime::parse(&p.created_at, &time::format_description::well_known::Rfc3339)
@@ -75,7 +89,7 @@ async fn keep_platform_bills(env: &Env, d1: &crate::platform::db::Db) -> Result<
     Ok(())
 }
 
-async fn reconcile_one(env: &Env, d1: &crate::platform::db::Db, p: &PaymentRow, now: OffsetDateTime) -> Result<(), crate::platform::error::ApiError> {
+async fn reconcile_one(env: &Env, national: &Db, d1: &Db, p: &PaymentRow, now: OffsetDateTime) -> Result<(), crate::platform::error::ApiError> {
     let now_text = clock::rfc3339(now);
     let reference = Reference::parse("reference", &p.reference)?;
     let created = OffsetDateTime::parse(&p.created_at, &time::format_description::well_known::Rfc3339)
@@ -84,7 +98,7 @@ async fn reconcile_one(env: &Env, d1: &crate::platform::db::Db, p: &PaymentRow, 
     // code), and a verified result settles or fails the attempt like a callback would.
     let provider = p.provider()?;
     // Asked with the merchant that opened it (an unknown or removed one answers nothing).
-    let credentials = if provider == Provider::Vietqr { None } else { merchants::of_owner(env, d1, p.merchant_agency.as_deref(), provider).await.ok() };
+    let credentials = if provider == Provider::Vietqr { None } else { merchants::of_owner(env, national, p.merchant_agency.as_deref(), provider).await.ok() };
     let verdict = match (provider, credentials) {
         (Provider::Vnpay, Some(c)) => {
             let gateway = merchants::vnpay(env, &c)?;

@@ -43,7 +43,7 @@ struct RefundView {
 
 pub async fn create(ctx: &mut Ctx, payment_id: &str) -> Result<Response, ApiError> {
     let staff = session::staff(ctx).await?;
-    let d1 = ctx.d1()?;
+    let d1 = ctx.shard_of_id(payment_id)?.ok_or(ApiError::NotFound { what: "payment", field: Some("id") })?;
     let p = repo::by_id(&d1, payment_id)
         .await?
         .filter(|p| staff.covers(&p.agency_code))
@@ -80,7 +80,12 @@ pub async fn create(ctx: &mut Ctx, payment_id: &str) -> Result<Response, ApiErro
         field: None,
     })?;
     let now = clock::now();
-    let id = random::id();
+    // The refund lives beside its payment, and its id names that shard.
+    let shard = match d1.shard() {
+        Some(shard) => shard,
+        None => crate::platform::shards::map(&ctx.env).shard_of_agency(&p.agency_code)?,
+    };
+    let id = random::sharded_id(shard);
     let at = clock::rfc3339(now);
     store::reserve_refund(&d1, &p, &id, body.amount, &reason, &staff, &at).await?;
     let whole = body.amount == p.amount && already == 0;
@@ -120,8 +125,7 @@ async fn call_provider(
     if matches!(provider, Provider::Vietqr | Provider::Paygov) {
         return Ok("manual");
     }
-    let d1 = ctx.d1()?;
-    let c = merchants::of_owner(&ctx.env, &d1, p.merchant_agency.as_deref(), provider).await?;
+    let c = merchants::of_owner(&ctx.env, &ctx.national()?, p.merchant_agency.as_deref(), provider).await?;
     match provider {
         Provider::Vnpay => {
             let g = merchants::vnpay(&ctx.env, &c)?;
@@ -193,8 +197,13 @@ struct RefundRow {
     reason: String,
     status: String,
     staff_id: String,
+    /// The officers' names, from the national staff table ([`with_names`]).
+    #[serde(default)]
     requested_by: Option<String>,
     created_at: String,
+    #[serde(default, skip_serializing)]
+    decided_by_id: Option<String>,
+    #[serde(default)]
     decided_by: Option<String>,
     decided_at: Option<String>,
     decision_note: Option<String>,
@@ -203,9 +212,31 @@ struct RefundRow {
 }
 
 const REFUNDS: &str = "SELECT r.id, r.payment_id, p.dossier_id, COALESCE(d.code, b.code) AS dossier_code, p.agency_code, p.provider, r.amount, r.reason, r.status, \
-       r.staff_id, s.username AS requested_by, r.created_at, (SELECT username FROM staff WHERE id = r.decided_by) AS decided_by, r.decided_at, \
+       r.staff_id, r.created_at, r.decided_by AS decided_by_id, r.decided_at, \
        r.decision_note, r.transfer_ref, r.paid_at \
-     FROM refunds r JOIN payments p ON p.id = r.payment_id JOIN bills b ON b.id = p.bill_id LEFT JOIN dossiers d ON d.id = p.dossier_id LEFT JOIN staff s ON s.id = r.staff_id";
+     FROM refunds r JOIN payments p ON p.id = r.payment_id JOIN bills b ON b.id = p.bill_id LEFT JOIN dossiers d ON d.id = p.dossier_id";
+
+/// Who asked for and who decided each refund, by name: one national read for the page (the
+/// refunds keep only staff ids, docs/SHARDING.md §2.1 #26-#28).
+async fn with_names(national: &crate::platform::db::Db, rows: &mut [RefundRow]) -> Result<(), ApiError> {
+    let ids: Vec<&str> = rows.iter().flat_map(|r| [Some(r.staff_id.as_str()), r.decided_by_id.as_deref()]).flatten().collect();
+    let names = crate::auth::repo::staff_names(national, &ids).await?;
+    for r in rows.iter_mut() {
+        r.requested_by = names.get(&r.staff_id).cloned();
+        r.decided_by = r.decided_by_id.as_ref().and_then(|id| names.get(id).cloned());
+    }
+    Ok(())
+}
+
+/// The order of the list: what waits for someone first, then the newest.
+fn list_order(r: &RefundRow) -> (u8, std::cmp::Reverse<String>) {
+    let rank = match r.status.as_str() {
+        "requested" => 0,
+        "approved" => 1,
+        _ => 2,
+    };
+    (rank, std::cmp::Reverse(r.created_at.clone()))
+}
 
 fn refund_json(r: &RefundRow, viewer: &str) -> serde_json::Value {
     let mut v = serde_json::to_value(r).unwrap_or_default();
@@ -231,15 +262,26 @@ pub async fn list(ctx: &Ctx) -> Result<Response, ApiError> {
         Some(_) => return Err(FieldError::new("status", "invalid_choice", "Trạng thái là open hoặc all.", "The status is open or all.").into()),
     };
     let scope = serde_json::to_string(&staff.agencies).map_err(|e| ApiError::Unexpected(e.to_string()))?;
-    let rows: Vec<RefundRow> = db::all(
-        ctx.d1()?
-            .prepare(format!(
-                "{REFUNDS} WHERE p.agency_code IN (SELECT value FROM json_each(?1)) AND (?2 = 0 OR r.status IN ('requested', 'approved')) \
-                 ORDER BY CASE r.status WHEN 'requested' THEN 0 WHEN 'approved' THEN 1 ELSE 2 END, r.created_at DESC LIMIT 200"
-            ))
-            .bind(&[scope.into(), (if open_only { 1.0 } else { 0.0 }).into()])?,
-    )
+    // Each shard of the scope answers its first 200 in the list's order; the merge keeps 200.
+    let dbs = crate::platform::shards::of_agencies(&ctx.env, &staff.agencies)?;
+    let parts: Vec<Vec<RefundRow>> = crate::platform::shards::fanout(dbs, |d1| {
+        let scope = scope.clone();
+        async move {
+            db::all(
+                d1.prepare(format!(
+                    "{REFUNDS} WHERE p.agency_code IN (SELECT value FROM json_each(?1)) AND (?2 = 0 OR r.status IN ('requested', 'approved')) \
+                     ORDER BY CASE r.status WHEN 'requested' THEN 0 WHEN 'approved' THEN 1 ELSE 2 END, r.created_at DESC LIMIT 200"
+                ))
+                .bind(&[scope.into(), (if open_only { 1.0 } else { 0.0 }).into()])?,
+            )
+            .await
+        }
+    })
     .await?;
+    let mut rows: Vec<RefundRow> = parts.into_iter().flatten().collect();
+    rows.sort_by_key(list_order);
+    rows.truncate(200);
+    with_names(&ctx.national()?, &mut rows).await?;
     json(&rows.iter().map(|r| refund_json(r, &staff.staff_id)).collect::<Vec<_>>())
 }
 
@@ -258,7 +300,7 @@ struct DecisionBody {
 pub async fn decision(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let staff = session::staff(ctx).await?;
     let body: DecisionBody = ctx.json_body().await?;
-    let d1 = ctx.d1()?;
+    let d1 = ctx.shard_of_id(id)?.ok_or(ApiError::NotFound { what: "refund", field: Some("id") })?;
     let row: RefundRow = db::first::<RefundRow>(d1.prepare(format!("{REFUNDS} WHERE r.id = ?1")).bind(&[id.into()])?)
         .await?
         .filter(|r| staff.covers(&r.agency_code))
@@ -298,8 +340,9 @@ pub async fn decision(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
             store::finish_refund(&d1, &row.payment_id, id, row.amount, from.as_str(), to.as_str(), &at, close).await?;
         }
     }
-    let row: Option<RefundRow> = db::first(d1.prepare(format!("{REFUNDS} WHERE r.id = ?1")).bind(&[id.into()])?).await?;
-    json(&row.map(|r| refund_json(&r, &staff.staff_id)))
+    let mut rows: Vec<RefundRow> = db::first(d1.prepare(format!("{REFUNDS} WHERE r.id = ?1")).bind(&[id.into()])?).await?.into_iter().collect();
+    with_names(&ctx.national()?, &mut rows).await?;
+    json(&rows.first().map(|r| refund_json(r, &staff.staff_id)))
 }
 
 /// The provider's refund answer, as its module read it, in the refunds table's words.

@@ -6,7 +6,7 @@ use motcua_domain::api::Started;
 use motcua_domain::beneficiary::{self, RoutingError, Routing};
 use motcua_domain::fee::FeeLineAmount;
 use motcua_domain::gateway::vietqr::VietqrConfig;
-use motcua_domain::gateway::{momo, paygov, zalopay, PaymentGateway, PaymentRequest, Provider, Reference, StartPayment};
+use motcua_domain::gateway::{momo, paygov, zalopay, PaymentGateway, PaymentRequest, Provider, StartPayment};
 use motcua_domain::payment::{self, Event};
 use serde::Deserialize;
 use worker::Response;
@@ -48,16 +48,21 @@ pub async fn start(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
 pub async fn start_for(ctx: &mut Ctx, actor: &str, row: DossierRow, return_path: &str) -> Result<Response, ApiError> {
     let body: StartBody = ctx.json_body().await?;
     let provider = Provider::parse("provider", &body.provider)?;
-    let d1 = ctx.d1()?;
+    let national = ctx.national()?;
+    // The attempt is written beside its dossier (the batch guards the dossier's version), in its
+    // agency's shard: where every payment of the agency is, as settlement files assume.
+    let shard = crate::platform::shards::id_of_agency(&ctx.env, "agency", &row.agency_code)?;
+    let d1 = ctx.shard(shard)?;
     let notice = dossier_repo::latest_notice(&d1, &row.id).await?;
     let amount = payment::payable(row.status, notice.as_ref().map(|n| n.as_open())).map_err(not_payable)?;
     let notice = notice.expect("payable means an open notice");
-    online_payment_on(&d1, &row).await?;
+    online_payment_on(&national, &row).await?;
     let lines: Vec<FeeLineAmount> =
         serde_json::from_str(&notice.lines_json).map_err(|e| ApiError::Unexpected(format!("fee notice lines: {e}")))?;
-    let agency_accounts = accounts::of_agency(&d1, &row.agency_code).await?;
+    let agency_accounts = accounts::of_agency(&national, &row.agency_code).await?;
     let routing = beneficiary::route(&lines, &agency_accounts).map_err(unroutable)?;
     let target = Target {
+        shard,
         owner: store::Owner::Dossier(&row),
         bill_id: &notice.id,
         agency_code: &row.agency_code,
@@ -73,6 +78,9 @@ pub async fn start_for(ctx: &mut Ctx, actor: &str, row: DossierRow, return_path:
 /// What an attempt is opened for, already found payable by the caller's rule, with each owed
 /// line's beneficiary.
 pub struct Target<'a> {
+    /// Where the owner (the dossier, the bill) lives: the attempt is written there, guarded by
+    /// the owner's version in the same batch.
+    pub shard: motcua_domain::shard::ShardId,
     pub owner: store::Owner<'a>,
     pub bill_id: &'a str,
     pub agency_code: &'a str,
@@ -86,13 +94,15 @@ pub struct Target<'a> {
 }
 
 /// Opens the attempt at the provider and says where the payer goes next (answered with 201).
+/// The attempt lives in its owner's shard, and its reference and id name that shard, so the
+/// provider's callback and every later look-up open that one database.
 pub async fn open_attempt(ctx: &mut Ctx, actor: &str, provider: Provider, target: Target<'_>, return_path: &str) -> Result<Started, ApiError> {
     let actor = actor.to_string();
-    let d1 = ctx.d1()?;
-    let Target { owner, bill_id, agency_code, amount, description, routing, accounts: agency_accounts, receipt } = target;
-    let merchant = merchants::resolve(&ctx.env, &d1, agency_code, provider).await?;
+    let Target { shard, owner, bill_id, agency_code, amount, description, routing, accounts: agency_accounts, receipt } = target;
+    let d1 = ctx.shard(shard)?;
+    let merchant = merchants::resolve(&ctx.env, &ctx.national()?, agency_code, provider).await?;
     let now = clock::now();
-    let reference = Reference::from_random(random::u64());
+    let reference = motcua_domain::shard::sharded_reference(shard, random::u64());
     let base = config::public_base(&ctx.env);
     let request = PaymentRequest {
         reference: reference.clone(),
@@ -119,7 +129,7 @@ pub async fn open_attempt(ctx: &mut Ctx, actor: &str, provider: Provider, target
         }
     }
     .map_err(|e| ApiError::Unexpected(format!("{provider} start: {e}")))?;
-    let payment_id = random::id();
+    let payment_id = random::sharded_id(shard);
     let at = clock::rfc3339(now);
     let created = store::create(
         &d1,
@@ -208,14 +218,14 @@ pub fn platform_fee_line(kind: motcua_domain::fee::FeeKind, code: &str, name: &s
     }
 }
 
-/// The agency takes online payment for this procedure (an admin switch); 409 otherwise.
-async fn online_payment_on(d1: &crate::platform::db::Db, row: &DossierRow) -> Result<(), ApiError> {
+/// The agency takes online payment for this procedure (an admin switch, national); 409 otherwise.
+async fn online_payment_on(national: &crate::platform::db::Db, row: &DossierRow) -> Result<(), ApiError> {
     #[derive(Deserialize)]
     struct Flag {
         online_payment: i64,
     }
     let flag: Option<Flag> = db::first(
-        d1.prepare("SELECT online_payment FROM agency_procedures WHERE agency_code = ?1 AND procedure_code = ?2")
+        national.prepare("SELECT online_payment FROM agency_procedures WHERE agency_code = ?1 AND procedure_code = ?2")
             .bind(&[row.agency_code.as_str().into(), row.procedure_code.as_str().into()])?,
     )
     .await?;

@@ -97,7 +97,7 @@ fn claimed_merchant(text: &str) -> String {
 }
 
 async fn merchant(ctx: &Ctx, provider: Provider, merchant_id: &str) -> Result<Credentials, ApiError> {
-    merchants::by_merchant_id(&ctx.env, &ctx.d1()?, provider, merchant_id).await?.ok_or_else(|| config::provider_unavailable(provider))
+    merchants::by_merchant_id(&ctx.env, &ctx.national()?, provider, merchant_id).await?.ok_or_else(|| config::provider_unavailable(provider))
 }
 
 /// `GET /sandbox/vnpay/paymentv2/vpcpay.html?...`: VNPay's hosted page.
@@ -390,7 +390,7 @@ async fn recall<T: serde::de::DeserializeOwned>(ctx: &Ctx, provider: &str, refer
         result: String,
     }
     let row: Option<Row> = db::first(
-        ctx.d1()?
+        ctx.national()?
             .prepare("SELECT result FROM sandbox_transactions WHERE provider = ?1 AND reference = ?2")
             .bind(&[provider.into(), reference.into()])?,
     )
@@ -420,7 +420,7 @@ pub async fn vnpay_api(ctx: &mut Ctx) -> Result<Response, ApiError> {
         result: String,
     }
     let row: Option<Row> = db::first(
-        ctx.d1()?
+        ctx.national()?
             .prepare("SELECT result FROM sandbox_transactions WHERE provider = 'vnpay' AND reference = ?1")
             .bind(&[wire.vnp_TxnRef.as_str().into()])?,
     )
@@ -532,7 +532,7 @@ pub async fn bank_transfer(ctx: &mut Ctx) -> Result<Response, ApiError> {
     };
     // The bank signs with the secret of the agency whose account was credited (else the
     // deployment's), as a real bank's notification service is set up per account.
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     let credentials = match super::accounts::holders(&d1, &transfer.account).await?.first() {
         Some(agency) => merchants::resolve(&ctx.env, &d1, agency, Provider::Vietqr).await?.credentials,
         None => merchants::of_owner(&ctx.env, &d1, None, Provider::Vietqr).await?,
@@ -573,7 +573,7 @@ pub async fn settlement_file(ctx: &Ctx, provider: &str) -> Result<Response, ApiE
         created_at: String,
     }
     let rows: Vec<Row> = db::all(
-        ctx.d1()?
+        ctx.national()?
             .prepare("SELECT reference, result, created_at FROM sandbox_transactions WHERE provider = ?1 AND created_at >= ?2 AND created_at < ?3 ORDER BY created_at")
             .bind(&[kind.into(), from.into(), to.into()])?,
     )
@@ -609,7 +609,7 @@ pub async fn settlement_file(ctx: &Ctx, provider: &str) -> Result<Response, ApiE
 }
 
 async fn remember(ctx: &Ctx, provider: &str, reference: &str, result: &serde_json::Value) -> Result<(), ApiError> {
-    ctx.d1()?
+    ctx.national()?
         .prepare("INSERT OR REPLACE INTO sandbox_transactions (provider, reference, result, created_at) VALUES (?1, ?2, ?3, ?4)")
         .bind(&[provider.into(), reference.into(), result.to_string().into(), clock::rfc3339(clock::now()).into()])?
         .run()

@@ -2,7 +2,7 @@
 //! caller; the order, the provider, the amount and the current state are checked here, and the
 //! payment store writes the decision (exactly once, whatever races it).
 
-use motcua_domain::gateway::{CallbackOutcome, CallbackVerdict};
+use motcua_domain::gateway::{CallbackOutcome, CallbackVerdict, Reference};
 use motcua_domain::payment::{self, Event};
 use serde_json::json;
 use worker::Env;
@@ -12,7 +12,9 @@ use futures_util::future::join;
 use super::repo::{self, PaymentRow};
 use super::store;
 use crate::platform::clock;
+use crate::platform::db::Db;
 use crate::platform::error::ApiError;
+use crate::platform::shards;
 
 /// How the result reached us, kept in the ledger.
 #[derive(Clone, Copy)]
@@ -30,14 +32,24 @@ impl Via {
     }
 }
 
+/// The shard a provider's reference names (one made before sharding: the legacy shard); `None`
+/// for a reference naming a database this deployment does not have: no order of ours.
+pub fn shard_of(env: &Env, reference: &Reference) -> Result<Option<Db>, ApiError> {
+    match shards::map(env).shard_of_reference(reference) {
+        Ok(shard) => Ok(Some(shards::shard(env, shard)?)),
+        Err(_) => Ok(None),
+    }
+}
+
 pub async fn apply(env: &Env, verdict: &CallbackVerdict, via: Via) -> Result<CallbackOutcome, ApiError> {
     apply_to(env, verdict, via, None).await
 }
 
 /// [`apply`] to the attempt the caller has just read for the verdict's reference (a callback
-/// chose its merchant's keys by it), instead of reading it again.
+/// chose its merchant's keys by it), instead of reading it again. The attempt is looked up in
+/// the shard its reference names, never across shards.
 pub async fn apply_to(env: &Env, verdict: &CallbackVerdict, via: Via, known: Option<PaymentRow>) -> Result<CallbackOutcome, ApiError> {
-    let d1 = crate::platform::shards::unrouted(env)?;
+    let Some(d1) = shard_of(env, &verdict.reference)? else { return Ok(CallbackOutcome::OrderNotFound) };
     let now = clock::rfc3339(clock::now());
     let p = match known.filter(|p| p.reference == verdict.reference.as_str()) {
         Some(p) => p,

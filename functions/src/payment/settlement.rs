@@ -41,7 +41,20 @@ fn providers_of(format: FileFormat) -> &'static [&'static str] {
 const FINDING: &str = "SELECT id, provider, agency_code, day, kind, reference, provider_txn, file_amount, ledger_amount, payment_id, line, \
      resolved_by, resolved_at, resolution FROM settlement_findings";
 
-const SUBTREE: &str = "WITH RECURSIVE sub(code) AS (SELECT ?1 UNION ALL SELECT a.code FROM agencies a JOIN sub ON a.parent_code = sub.code)";
+/// The agency and every agency under it, from the isolate's catalog cache, as the JSON list a
+/// shard statement takes as `json_each(?n)` (the shard has no agencies table: SHARDING.md §2,
+/// tool c).
+async fn subtree(national: &Db, agency: &str) -> Result<String, ApiError> {
+    let agencies = crate::catalog::cache::agencies(national).await?;
+    let mut codes = vec![agency.to_string()];
+    let mut i = 0;
+    while i < codes.len() {
+        let parent = codes[i].clone();
+        codes.extend(agencies.iter().filter(|a| a.parent_code.as_deref() == Some(parent.as_str())).map(|a| a.code.clone()));
+        i += 1;
+    }
+    serde_json::to_string(&codes).map_err(|e| ApiError::Unexpected(e.to_string()))
+}
 
 #[derive(Serialize, Deserialize, Clone)]
 struct FindingRow {
@@ -91,7 +104,9 @@ pub async fn import(ctx: &mut Ctx) -> Result<Response, ApiError> {
     }
     let text = String::from_utf8(bytes).map_err(|_| FieldError::new("file", "not_utf8", "Tệp phải là văn bản UTF-8 (CSV).", "The file must be UTF-8 text (CSV)."))?;
     let rows: Vec<SettlementRow> = format.parse_file(&text).map_err(FieldError::from)?;
-    let d1 = ctx.d1()?;
+    let national = ctx.national()?;
+    let shard = crate::platform::shards::map(&ctx.env).shard_of_agency(&agency)?;
+    let d1 = ctx.shard(shard)?;
     let day = date.to_string();
     let sha = hex::encode(Sha256::digest(text.as_bytes()));
     let now = clock::rfc3339(clock::now());
@@ -123,6 +138,7 @@ pub async fn import(ctx: &mut Ctx) -> Result<Response, ApiError> {
     }
     let (from, to) = clock::day_bounds_vn(date);
     let providers = serde_json::to_string(providers_of(format)).unwrap_or_default();
+    let sub = subtree(&national, &agency).await?;
     #[derive(Deserialize)]
     struct Settled {
         reference: String,
@@ -131,25 +147,35 @@ pub async fn import(ctx: &mut Ctx) -> Result<Response, ApiError> {
         payment_id: String,
     }
     let settled: Vec<Settled> = db::all(
-        d1.prepare(format!(
-            "{SUBTREE} SELECT p.reference, s.provider_txn, s.amount, s.payment_id FROM settlements s JOIN payments p ON p.id = s.payment_id \
+        d1.prepare(
+            "SELECT p.reference, s.provider_txn, s.amount, s.payment_id FROM settlements s JOIN payments p ON p.id = s.payment_id \
              WHERE s.provider IN (SELECT value FROM json_each(?2)) AND s.settled_at >= ?3 AND s.settled_at < ?4 \
-               AND p.agency_code IN (SELECT code FROM sub)"
-        ))
-        .bind(&[agency.as_str().into(), providers.as_str().into(), from.into(), to.into()])?,
+               AND p.agency_code IN (SELECT value FROM json_each(?1))",
+        )
+        .bind(&[sub.as_str().into(), providers.as_str().into(), from.into(), to.into()])?,
     )
     .await?;
-    // A row about another agency's payment is not this import's to judge.
+    // A row about another agency's payment is not this import's to judge: one whose reference
+    // names another shard is elsewhere without a read; the rest are looked up in this shard.
+    let rows: Vec<SettlementRow> = rows
+        .into_iter()
+        .filter(|r| {
+            !motcua_domain::gateway::Reference::parse("reference", &r.reference)
+                .ok()
+                .and_then(|reference| motcua_domain::shard::encoded_shard(&reference).ok().flatten())
+                .is_some_and(|named| named != shard)
+        })
+        .collect();
     let refs = serde_json::to_string(&rows.iter().map(|r| r.reference.as_str()).collect::<Vec<_>>()).unwrap_or_default();
     #[derive(Deserialize)]
     struct Elsewhere {
         reference: String,
     }
     let elsewhere: Vec<Elsewhere> = db::all(
-        d1.prepare(format!(
-            "{SUBTREE} SELECT reference FROM payments WHERE reference IN (SELECT value FROM json_each(?2)) AND agency_code NOT IN (SELECT code FROM sub)"
-        ))
-        .bind(&[agency.as_str().into(), refs.into()])?,
+        d1.prepare(
+            "SELECT reference FROM payments WHERE reference IN (SELECT value FROM json_each(?2)) AND agency_code NOT IN (SELECT value FROM json_each(?1))",
+        )
+        .bind(&[sub.as_str().into(), refs.into()])?,
     )
     .await?;
     let rows: Vec<SettlementRow> = rows.into_iter().filter(|r| !elsewhere.iter().any(|e| e.reference == r.reference)).collect();
@@ -238,13 +264,14 @@ pub async fn differences(ctx: &Ctx) -> Result<Response, ApiError> {
         Some("all") => false,
         Some(_) => return Err(FieldError::new("status", "invalid_choice", "Trạng thái là open hoặc all.", "The status is open or all.").into()),
     };
-    let d1 = ctx.d1()?;
+    let sub = subtree(&ctx.national()?, &agency).await?;
+    let d1 = ctx.shard_of_agency("agency", &agency)?;
     let rows: Vec<FindingRow> = db::all(
         d1.prepare(format!(
-            "{SUBTREE} {FINDING} WHERE agency_code IN (SELECT code FROM sub) AND kind != 'matched' \
+            "{FINDING} WHERE agency_code IN (SELECT value FROM json_each(?1)) AND kind != 'matched' \
                AND (?2 = 0 OR resolved_at IS NULL) ORDER BY day DESC, provider, kind, reference LIMIT 500"
         ))
-        .bind(&[agency.as_str().into(), (if open_only { 1.0 } else { 0.0 }).into()])?,
+        .bind(&[sub.into(), (if open_only { 1.0 } else { 0.0 }).into()])?,
     )
     .await?;
     #[derive(Deserialize, Serialize)]
@@ -271,11 +298,20 @@ pub async fn resolve(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let note = Reason::parse_optional("note", &body.note)?
         .map(Reason::into_string)
         .ok_or_else(|| FieldError::new("note", "required", "Vui lòng ghi cách đã xử lý chênh lệch.", "Write how the difference was resolved."))?;
-    let d1 = ctx.d1()?;
-    let row: FindingRow = db::first::<FindingRow>(d1.prepare(format!("{FINDING} WHERE id = ?1 AND kind != 'matched'")).bind(&[id.into()])?)
-    .await?
-    .filter(|r| staff.covers(&r.agency_code))
-    .ok_or(ApiError::NotFound { what: "difference", field: Some("id") })?;
+    // A finding's id is its database's: `?shard=` names the shard (the differences list of
+    // one agency is one shard's), else each shard of the admin's scope is asked.
+    let dbs = match ctx.query("shard").filter(|s| !s.is_empty()) {
+        Some(s) => vec![ctx.shard(motcua_domain::shard::ShardId::parse("shard", &s)?)?],
+        None => crate::platform::shards::of_agencies(&ctx.env, &staff.agencies)?,
+    };
+    let id_owned = id.to_string();
+    let found: Vec<Option<FindingRow>> = crate::platform::shards::fanout(dbs, |d1| {
+        let id = id_owned.clone();
+        async move { db::first::<FindingRow>(d1.prepare(format!("{FINDING} WHERE id = ?1 AND kind != 'matched'")).bind(&[id.as_str().into()])?).await }
+    })
+    .await?;
+    let row = found.into_iter().flatten().find(|r| staff.covers(&r.agency_code)).ok_or(ApiError::NotFound { what: "difference", field: Some("id") })?;
+    let d1 = ctx.shard_of_agency("id", &row.agency_code)?;
     let now = clock::rfc3339(clock::now());
     // Written only if still open: two admins resolving at once record one resolution.
     let result = d1
@@ -303,9 +339,20 @@ pub async fn resolve(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     json(&row.map(|r| with_label(&r)))
 }
 
-/// The cron's daily report: once per Vietnamese day, the differences still open per agency.
+/// The cron's daily report: once per Vietnamese day and shard, the differences still open per
+/// agency of that shard. Answers the open total of the reports written now (`None`: none was,
+/// every shard had today's).
 pub async fn daily_report(env: &Env) -> Result<Option<i64>, ApiError> {
-    let d1 = crate::platform::shards::unrouted(env)?;
+    let mut written = None;
+    for d1 in crate::platform::shards::all(env)? {
+        if let Some(n) = daily_report_in(&d1).await? {
+            written = Some(written.unwrap_or(0) + n);
+        }
+    }
+    Ok(written)
+}
+
+async fn daily_report_in(d1: &Db) -> Result<Option<i64>, ApiError> {
     let day = clock::today_vn().to_string();
     #[derive(Deserialize)]
     struct Open {

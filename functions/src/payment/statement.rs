@@ -91,7 +91,7 @@ pub async fn daily(ctx: &Ctx) -> Result<Response, ApiError> {
         Some(_) => return Err(FieldError::new("format", "invalid_choice", "Định dạng là csv hoặc json.", "The format is csv or json.").into()),
     };
     let (from, to) = clock::day_bounds_vn(date);
-    let d1 = ctx.d1()?;
+    let d1 = ctx.shard_of_agency("agency", &agency)?;
     let rows: Vec<Row> = db::all(
         d1.prepare(
             "SELECT s.provider, s.provider_txn, s.amount, s.settled_at, COALESCE(d.code, n.code) AS dossier_code, n.kind, n.lines_json, p.routing_json \
@@ -102,7 +102,7 @@ pub async fn daily(ctx: &Ctx) -> Result<Response, ApiError> {
         .bind(&[agency.as_str().into(), from.into(), to.into()])?,
     )
     .await?;
-    let collection_account = accounts::of_agency(&d1, &agency)
+    let collection_account = accounts::of_agency(&ctx.national()?, &agency)
         .await?
         .into_iter()
         .find(|a| a.purpose == Purpose::Phi)

@@ -116,6 +116,16 @@ pub fn distinct(env: &Env, shards: &[ShardId]) -> Result<Vec<Db>, ApiError> {
     Ok(out)
 }
 
+/// The databases holding `agencies` (a staff scope), each once; a code that is no agency's
+/// holds nothing and is skipped.
+pub fn of_agencies(env: &Env, agencies: &[String]) -> Result<Vec<Db>, ApiError> {
+    let map = map(env);
+    let mut ids: Vec<ShardId> = agencies.iter().filter_map(|a| map.shard_of_agency(a).ok()).collect();
+    ids.sort();
+    ids.dedup();
+    distinct(env, &ids)
+}
+
 /// Every province's database, each once (crons, the national role's reads).
 pub fn all(env: &Env) -> Result<Vec<Db>, ApiError> {
     distinct(env, &map(env).shards())
