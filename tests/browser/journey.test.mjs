@@ -127,7 +127,7 @@ test("a new citizen finds the procedure, sends a dossier with photos, and pays t
 
   // 6. Send: the dossier page shows its national code.
   await page.getByRole("button", { name: "Gửi hồ sơ" }).click();
-  await page.waitForURL(/\/ho-so\/[0-9a-f]{32}$/);
+  await page.waitForURL(/\/ho-so\/s\d{2}[0-9a-f]{30}$/);
   const dossierId = page.url().split("/").pop();
   const code = await page.locator(".code strong").textContent();
   assert.match(code, /^000\.10\.51\.H27-\d{6}-\d{4}$/);

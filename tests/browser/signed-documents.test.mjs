@@ -114,7 +114,7 @@ test("a document the citizen uploaded before is in “Giấy tờ của tôi” 
   await me.reload();
   await me.locator(`.chosen-document[data-id="${held.id}"]`).waitFor();
   await me.getByRole("button", { name: "Gửi hồ sơ" }).click();
-  await me.waitForURL(/\/ho-so\/[0-9a-f]{32}$/, { timeout: 20_000 });
+  await me.waitForURL(/\/ho-so\/s\d{2}[0-9a-f]{30}$/, { timeout: 20_000 });
   const id = me.url().split("/").pop();
   await me.getByRole("heading", { name: "Giấy tờ dùng lại" }).waitFor();
   const detail = await apiCall(base, citizen, "GET", `/api/dossiers/${id}`);
@@ -248,7 +248,7 @@ test("the officer certifies and signs a copy; the citizen downloads, keeps and r
   await me.locator(`.chosen-document[data-id="${held.id}"]`).waitFor();
   await checkPage(me, "signed-7-reuse-form");
   await me.getByRole("button", { name: "Gửi hồ sơ" }).click();
-  await me.waitForURL(/\/ho-so\/[0-9a-f]{32}$/, { timeout: 20_000 });
+  await me.waitForURL(/\/ho-so\/s\d{2}[0-9a-f]{30}$/, { timeout: 20_000 });
   const second = me.url().split("/").pop();
   await me.getByRole("heading", { name: "Giấy tờ dùng lại" }).waitFor();
   const secondDetail = await apiCall(base, citizen, "GET", `/api/dossiers/${second}`);

@@ -108,7 +108,7 @@ test("a large PDF resumes after a dropped connection and after a reload, sending
 
   // 4. The dossier goes with both files, byte sizes intact.
   await page.getByRole("button", { name: "Gửi hồ sơ" }).click();
-  await page.waitForURL(/\/ho-so\/[0-9a-f]{32}$/, { timeout: 30_000 });
+  await page.waitForURL(/\/ho-so\/s\d{2}[0-9a-f]{30}$/, { timeout: 30_000 });
   const id = page.url().split("/").pop();
   const detail = await page.evaluate(async (id) => (await fetch(`/api/dossiers/${id}`)).json(), id);
   const sizes = Object.fromEntries(detail.files.map((f) => [f.name, [f.size, f.content_type]]));
