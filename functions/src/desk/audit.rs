@@ -10,8 +10,13 @@ use worker::{D1PreparedStatement, Response};
 use crate::platform::db::Db;
 
 use crate::auth::session::{self, StaffSession};
+use std::cmp::Reverse;
+
+use motcua_domain::rollup;
+
+use super::inbox::scope_databases;
 use crate::dossier::access;
-use crate::platform::db;
+use crate::platform::{db, shards};
 use crate::platform::error::ApiError;
 use crate::platform::http::{json, Ctx};
 
@@ -80,10 +85,21 @@ pub fn stmt_in(
 /// the dossier; any other entity (or all of them) for admins only. Every caller reads only the
 /// rows of agencies in their scope; rows of the national catalog (no agency) only the national
 /// admin reads.
+#[derive(Deserialize)]
+struct Row {
+    id: i64,
+    at: String,
+    username: String,
+    action: String,
+    entity: String,
+    entity_id: String,
+    before_json: String,
+    after_json: String,
+}
+
 pub async fn list(ctx: &Ctx) -> Result<Response, ApiError> {
     let entity = ctx.query("entity").unwrap_or_default();
     let id = ctx.query("id").unwrap_or_default();
-    let d1 = ctx.d1()?;
     let staff = if entity == "dossier" && !id.is_empty() {
         access::staff_dossier(ctx, &id).await?.0
     } else {
@@ -99,29 +115,40 @@ pub async fn list(ctx: &Ctx) -> Result<Response, ApiError> {
     };
     let everything = staff.role == StaffRole::National;
     let scope = serde_json::to_string(&staff.agencies).map_err(|e| ApiError::Unexpected(e.to_string()))?;
-    #[derive(Deserialize)]
-    struct Row {
-        id: i64,
-        at: String,
-        username: String,
-        action: String,
-        entity: String,
-        entity_id: String,
-        before_json: String,
-        after_json: String,
-    }
-    let rows: Vec<Row> = db::all(
-        d1.prepare(
-            "SELECT id, at, username, action, entity, entity_id, before_json, after_json FROM audit_log \
-             WHERE (?1 = '' OR entity = ?1) AND (?2 = '' OR entity_id = ?2) \
-               AND (?3 = 1 OR agency_code IN (SELECT value FROM json_each(?4))) ORDER BY id DESC LIMIT 200",
+    // Rows live with the batch they were written in (docs/SHARDING.md §1.3): the national
+    // database (which also holds every shard without a binding of its own), then each shard of
+    // the scope with its own database; newest first across them, then by database and id.
+    let bound = shards::bound(&ctx.env);
+    let mut dbs = vec![ctx.national()?];
+    dbs.extend(scope_databases(&ctx.env, &staff)?.into_iter().filter(|d| d.shard().is_some_and(|s| bound.contains(&s))));
+    let (entity, id, scope) = (entity.as_str(), id.as_str(), scope.as_str());
+    let lists = shards::fanout(dbs, |d1| async move {
+        db::all::<Row>(
+            d1.prepare(
+                "SELECT id, at, username, action, entity, entity_id, before_json, after_json FROM audit_log \
+                 WHERE (?1 = '' OR entity = ?1) AND (?2 = '' OR entity_id = ?2) \
+                   AND (?3 = 1 OR agency_code IN (SELECT value FROM json_each(?4))) ORDER BY id DESC LIMIT 200",
+            )
+            .bind(&[entity.into(), id.into(), (everything as i32).into(), scope.into()])?,
         )
-        .bind(&[entity.as_str().into(), id.as_str().into(), (everything as i32).into(), scope.into()])?,
-    )
+        .await
+    })
     .await?;
+    // Each database reads its newest by id (its indexes' order, the same as time but for rows
+    // of one instant); the lists are put in time order and merged.
+    let key = |(n, r): &(usize, Row)| (Reverse(r.at.clone()), *n, Reverse(r.id));
+    let rows = lists
+        .into_iter()
+        .enumerate()
+        .map(|(n, rows)| {
+            let mut rows: Vec<(usize, Row)> = rows.into_iter().map(|r| (n, r)).collect();
+            rows.sort_by_key(key);
+            rows
+        })
+        .fold(Vec::new(), |a, b| rollup::merge_top(a, b, key, 200));
     let list: Vec<AuditEntry> = rows
         .into_iter()
-        .map(|r| AuditEntry {
+        .map(|(_, r)| AuditEntry {
             id: r.id,
             at: r.at,
             username: r.username,

@@ -39,7 +39,7 @@ fn open_notice(row: &DossierRow, notice: Option<NoticeRow>) -> Result<NoticeRow,
 /// the applicant's phone.
 pub async fn send(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let (staff, row) = access::staff_dossier(ctx, id).await?;
-    let d1 = ctx.d1()?;
+    let d1 = access::shard_of(ctx, id)?;
     let notice = open_notice(&row, repo::latest_notice(&d1, &row.id).await?)?;
     let applicant: Applicant = serde_json::from_str(&row.applicant_json).unwrap_or_default();
     let phone = Phone::parse("applicant.phone", &applicant.phone)?;
@@ -85,8 +85,10 @@ async fn granted(ctx: &Ctx, token: &str) -> Result<(PayLink, DossierRow, Option<
         Err(PayLinkError::Invalid) => return Err(ApiError::NotFound { what: "pay_link", field: Some("token") }),
         Err(e) => return Err(refuse(e)),
     };
-    let d1 = ctx.d1()?;
-    let row = repo::dossier(&d1, &ctx.national()?, &link.dossier_id).await?.ok_or(ApiError::NotFound { what: "pay_link", field: Some("token") })?;
+    let gone = || ApiError::NotFound { what: "pay_link", field: Some("token") };
+    // The token signs the dossier's id, which names its shard.
+    let d1 = ctx.shard_of_id(&link.dossier_id)?.ok_or_else(gone)?;
+    let row = repo::dossier(&d1, &ctx.national()?, &link.dossier_id).await?.ok_or_else(gone)?;
     let notice = repo::latest_notice(&d1, &row.id).await?;
     if notice.as_ref().map(|n| n.id.as_str()) != Some(link.notice_id.as_str()) {
         return Err(refuse(PayLinkError::Invalid));
@@ -97,7 +99,7 @@ async fn granted(ctx: &Ctx, token: &str) -> Result<(PayLink, DossierRow, Option<
 /// `GET /api/pay/{token}`.
 pub async fn view(ctx: &Ctx, token: &str) -> Result<Response, ApiError> {
     let (_, row, notice) = granted(ctx, token).await?;
-    let d1 = ctx.d1()?;
+    let d1 = access::shard_of(ctx, &row.id)?;
     let applicant: Applicant = serde_json::from_str(&row.applicant_json).unwrap_or_default();
     let payable = open_notice(&row, notice.clone()).is_ok();
     let mut receipt = repo::receipt_of_dossier(&d1, &row.id).await?;

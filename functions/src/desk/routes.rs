@@ -8,7 +8,7 @@ use motcua_domain::api::{DeskIntakeFields, SubmitDossier};
 use motcua_domain::indicators;
 use motcua_domain::desk;
 use motcua_domain::dossier::{self, Command, DossierAction, Role};
-use motcua_domain::gateway::{CallbackOutcome, Reference};
+use motcua_domain::gateway::CallbackOutcome;
 use motcua_domain::payment;
 use serde::Deserialize;
 use serde_json::json;
@@ -37,14 +37,16 @@ pub async fn walk_in(ctx: &mut Ctx) -> Result<Response, ApiError> {
         return Err(ApiError::NotFound { what: "agency", field: Some("agency") });
     }
     let desk = indicators::desk_intake(how.channel.as_deref(), how.postal_item.as_deref())?;
-    let d1 = ctx.d1()?;
+    let national = ctx.national()?;
     // Paperless days: a paper dossier of this procedure is not taken at the counter today; the
     // officer helps the citizen file online instead (crate::paperless). Checked before intake,
     // for the counter only: a dossier that came by post has no citizen at the desk to help.
     if matches!(desk.channel, indicators::Channel::Counter) {
-        crate::paperless::routes::refuse_paper(&d1, &req.agency, &req.procedure, clock::now()).await?;
+        crate::paperless::routes::refuse_paper(&national, &req.agency, &req.procedure, clock::now()).await?;
     }
-    let mut new = prepare(ctx, &req, Intake::Counter { staff_id: &staff.staff_id, desk: &desk }).await?;
+    // The dossier, its events and its audit row go to the agency's shard, in one batch.
+    let d1 = crate::dossier::routes::agency_shard(ctx, &national, &req).await?;
+    let mut new = prepare(ctx, &d1, &req, Intake::Counter { staff_id: &staff.staff_id, desk: &desk }).await?;
     new.stmts.push(audit::stmt(
         &d1,
         &staff,
@@ -56,8 +58,8 @@ pub async fn walk_in(ctx: &mut Ctx) -> Result<Response, ApiError> {
         &json!({"code": new.code, "agency": req.agency, "procedure": req.procedure, "channel": desk.channel.key(), "postal_item": desk.postal_item, "status": "received"}),
     )?);
     d1.batch(new.stmts).await?;
-    let row = repo::dossier(&d1, &ctx.national()?, &new.id).await?.ok_or_else(|| ApiError::Unexpected("dossier vanished".into()))?;
-    Ok(json(&view::staff_view(&d1, &row).await?)?.with_status(201))
+    let row = repo::dossier(&d1, &national, &new.id).await?.ok_or_else(|| ApiError::Unexpected("dossier vanished".into()))?;
+    Ok(json(&view::staff_view(&d1, &national, &row).await?)?.with_status(201))
 }
 
 /// `POST /api/staff/dossiers/{id}/counter-payment`: the citizen paid the open notice in cash
@@ -68,18 +70,19 @@ pub async fn counter_payment(ctx: &mut Ctx, id: &str) -> Result<Response, ApiErr
     let now = clock::now();
     // Refused early, before an attempt is opened, when the state machine says no.
     dossier::transition(row.status, DossierAction::PayAtCounter, Role::Officer, row.has_fees()).map_err(transition_error)?;
-    let d1 = ctx.d1()?;
+    let (d1, national) = (access::shard_of(ctx, id)?, ctx.national()?);
+    let shard = d1.shard().ok_or_else(|| ApiError::Unexpected("a dossier's database names its shard".into()))?;
     let notice = repo::latest_notice(&d1, &row.id).await?;
     let amount = payment::payable(row.status, notice.as_ref().map(|n| n.as_open())).map_err(not_payable)?;
     let notice = notice.expect("payable means an open notice");
     let at = clock::rfc3339(now);
-    let payment_id = random::id();
-    let reference = Reference::from_random(random::u64());
+    let payment_id = random::sharded_id(shard);
+    let reference = motcua_domain::shard::sharded_reference(shard, random::u64());
     let actor = format!("staff:{}", staff.staff_id);
     // Cash is taken whatever is configured; where the accounts are, the receipt and the
     // statement show where each line is owed.
     let lines: Vec<motcua_domain::fee::FeeLineAmount> = serde_json::from_str(&notice.lines_json).unwrap_or_default();
-    let routing = motcua_domain::beneficiary::route(&lines, &crate::payment::accounts::of_agency(&d1, &row.agency_code).await?).ok();
+    let routing = motcua_domain::beneficiary::route(&lines, &crate::payment::accounts::of_agency(&national, &row.agency_code).await?).ok();
     payment_store::create(
         &d1,
         payment_store::Owner::Dossier(&row),
@@ -102,8 +105,8 @@ pub async fn counter_payment(ctx: &mut Ctx, id: &str) -> Result<Response, ApiErr
         CallbackOutcome::Recorded | CallbackOutcome::AlreadyConfirmed => {}
         _ => return Err(store::stale(&d1, &row.id).await),
     }
-    let row = repo::dossier(&d1, &ctx.national()?, id).await?.ok_or(ApiError::NotFound { what: "dossier", field: Some("id") })?;
-    json(&view::staff_view(&d1, &row).await?)
+    let row = repo::dossier(&d1, &national, id).await?.ok_or(ApiError::NotFound { what: "dossier", field: Some("id") })?;
+    json(&view::staff_view(&d1, &national, &row).await?)
 }
 
 /// `POST /api/staff/dossiers/{id}/results?name=ket-qua.pdf` with the file as the body: stores the
@@ -118,7 +121,8 @@ pub async fn attach_result(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError
     let bytes = ctx.req.bytes().await?;
     let name = desk::check_result_file(&name, &content_type, bytes.len())?;
     let content_type = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    let file_id = random::id();
+    let d1 = access::shard_of(ctx, id)?;
+    let file_id = random::sharded_id(d1.shard().ok_or_else(|| ApiError::Unexpected("a dossier's database names its shard".into()))?);
     let size = bytes.len();
     let command = Command::AttachResult { file_id: file_id.clone(), name: name.clone(), size: size as u64 };
     let decision = dossier::decide(state_of(&row), command, &officer(&staff), now).map_err(store::refused)?;
@@ -129,7 +133,6 @@ pub async fn attach_result(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError
         .http_metadata(HttpMetadata { content_type: Some(content_type.clone()), ..Default::default() })
         .execute()
         .await?;
-    let d1 = ctx.d1()?;
     let at = clock::rfc3339(now);
     let file_row = d1
         .prepare(
@@ -151,8 +154,9 @@ pub async fn attach_result(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError
         let _ = bucket.delete(&key).await;
         return Err(e);
     }
-    let row = repo::dossier(&d1, &ctx.national()?, id).await?.ok_or(ApiError::NotFound { what: "dossier", field: Some("id") })?;
-    Ok(json(&view::staff_view(&d1, &row).await?)?.with_status(201))
+    let national = ctx.national()?;
+    let row = repo::dossier(&d1, &national, id).await?.ok_or(ApiError::NotFound { what: "dossier", field: Some("id") })?;
+    Ok(json(&view::staff_view(&d1, &national, &row).await?)?.with_status(201))
 }
 
 /// The dossier for a download: its owner, or staff covering its agency.
@@ -166,8 +170,9 @@ async fn reader_dossier(ctx: &Ctx, id: &str) -> Result<DossierRow, ApiError> {
 /// `GET /api/dossiers/{id}/results/{file}`.
 pub async fn download_result(ctx: &Ctx, id: &str, file: &str) -> Result<Response, ApiError> {
     let row = reader_dossier(ctx, id).await?;
+    let d1 = access::shard_of(ctx, id)?;
     // Once signed, the signed PDF is what everyone downloads (the unsigned scan stays stored).
-    if let Some(signed) = crate::document::repo::signed_by_result(&ctx.d1()?, file).await?.filter(|s| s.dossier_id == row.id) {
+    if let Some(signed) = crate::document::repo::signed_by_result(&d1, file).await?.filter(|s| s.dossier_id == row.id) {
         return crate::document::routes::serve_object(ctx, &signed.r2_key, &signed.name, "application/pdf").await;
     }
     #[derive(Deserialize)]
@@ -178,8 +183,7 @@ pub async fn download_result(ctx: &Ctx, id: &str, file: &str) -> Result<Response
     }
     let not_found = || ApiError::NotFound { what: "file", field: Some("file") };
     let f: File = db::first(
-        ctx.d1()?
-            .prepare("SELECT name, content_type, r2_key FROM dossier_results WHERE id = ?1 AND dossier_id = ?2")
+        d1.prepare("SELECT name, content_type, r2_key FROM dossier_results WHERE id = ?1 AND dossier_id = ?2")
             .bind(&[file.into(), row.id.as_str().into()])?,
     )
     .await?

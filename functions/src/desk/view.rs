@@ -16,37 +16,32 @@ use crate::dossier::routes::detail;
 use crate::platform::error::ApiError;
 use crate::platform::{clock, db};
 
-/// The procedure's required documents (the receive checklist).
-pub async fn procedure_documents(d1: &Db, procedure: &str) -> Result<Vec<String>, ApiError> {
-    #[derive(Deserialize)]
-    struct Row {
-        documents: String,
-    }
-    let row: Option<Row> = db::first(d1.prepare("SELECT documents FROM procedures WHERE code = ?1").bind(&[procedure.into()])?).await?;
-    Ok(row.and_then(|r| serde_json::from_str(&r.documents).ok()).unwrap_or_default())
+/// The procedure's required documents (the receive checklist), from the catalog cache.
+pub async fn procedure_documents(national: &Db, procedure: &str) -> Result<Vec<String>, ApiError> {
+    let proc = crate::catalog::cache::procedure(national, procedure).await?;
+    Ok(proc.as_ref().as_ref().and_then(|p| serde_json::from_str(&p.documents).ok()).unwrap_or_default())
 }
 
-pub async fn staff_view(d1: &Db, row: &DossierRow) -> Result<StaffDossier, ApiError> {
+/// `d1` is the dossier's shard; the procedure and the officers' names are national
+/// (docs/SHARDING.md §2.1 #4, #5).
+pub async fn staff_view(d1: &Db, national: &Db, row: &DossierRow) -> Result<StaffDossier, ApiError> {
     let detail = detail(d1, row).await?;
     #[derive(Deserialize)]
-    struct Proc {
-        documents: String,
-        processing_days: i64,
+    struct Own {
         paid_online: Option<i64>,
         assisted_by: Option<String>,
     }
-    let proc: Option<Proc> = db::first(
-        d1.prepare(
-            "SELECT p.documents, p.processing_days, d.paid_online, s.display_name AS assisted_by \
-             FROM dossiers d JOIN procedures p ON p.code = d.procedure_code LEFT JOIN staff s ON s.id = d.assisted_by \
-             WHERE d.id = ?1",
-        )
-        .bind(&[row.id.as_str().into()])?,
-    )
-    .await?;
-    let paid_online = proc.as_ref().and_then(|p| p.paid_online).map(|v| v != 0);
-    let assisted_by = proc.as_ref().and_then(|p| p.assisted_by.clone());
-    let documents: Vec<String> = proc.as_ref().and_then(|p| serde_json::from_str(&p.documents).ok()).unwrap_or_default();
+    let own: Option<Own> =
+        db::first(d1.prepare("SELECT paid_online, assisted_by FROM dossiers WHERE id = ?1").bind(&[row.id.as_str().into()])?).await?;
+    let proc = crate::catalog::cache::procedure(national, &row.procedure_code).await?;
+    let proc = proc.as_ref().as_ref();
+    let assisted_id = own.as_ref().and_then(|o| o.assisted_by.clone());
+    let assisted_by = match &assisted_id {
+        Some(id) => crate::auth::repo::staff_names(national, &[id.as_str()]).await?.remove(id),
+        None => None,
+    };
+    let paid_online = own.as_ref().and_then(|o| o.paid_online).map(|v| v != 0);
+    let documents: Vec<String> = proc.and_then(|p| serde_json::from_str(&p.documents).ok()).unwrap_or_default();
     let deadline = row.deadline.as_deref().and_then(|d| calendar::parse_iso_date("deadline", d).ok());
     let urgency = desk::urgency(row.status, deadline, calendar::vietnam_local(clock::now()));
     let actions = desk::officer_actions(row.status, row.has_fees())
@@ -65,8 +60,8 @@ pub async fn staff_view(d1: &Db, row: &DossierRow) -> Result<StaffDossier, ApiEr
         actions,
         urgency,
         urgency_label: urgency.map(|u| u.label_vi().to_string()),
-        steps: steps(d1, &row.id, deadline).await?,
-        processing_days: proc.map(|p| p.processing_days).unwrap_or(0),
+        steps: steps(d1, national, &row.id, deadline).await?,
+        processing_days: proc.map(|p| i64::from(p.processing_days)).unwrap_or(0),
         paid_online,
         assisted_by,
         scans,
@@ -74,33 +69,30 @@ pub async fn staff_view(d1: &Db, row: &DossierRow) -> Result<StaffDossier, ApiEr
     })
 }
 
-async fn steps(d1: &Db, dossier_id: &str, deadline: Option<time::Date>) -> Result<Vec<ControlStep>, ApiError> {
+async fn steps(d1: &Db, national: &Db, dossier_id: &str, deadline: Option<time::Date>) -> Result<Vec<ControlStep>, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         at: String,
         action: DossierAction,
         to_status: DossierStatus,
         actor_role: String,
+        actor_id: String,
         reason: Option<String>,
-        display_name: Option<String>,
-        username: Option<String>,
     }
     let rows: Vec<Row> = db::all(
-        d1.prepare(
-            "SELECT e.at, e.action, e.to_status, e.actor_role, e.reason, s.display_name, s.username \
-             FROM dossier_events e LEFT JOIN staff s ON s.id = e.actor_id AND e.actor_role = 'officer' \
-             WHERE e.dossier_id = ?1 ORDER BY e.id",
-        )
-        .bind(&[dossier_id.into()])?,
+        d1.prepare("SELECT at, action, to_status, actor_role, actor_id, reason FROM dossier_events WHERE dossier_id = ?1 ORDER BY id")
+            .bind(&[dossier_id.into()])?,
     )
     .await?;
+    let officers: Vec<&str> = rows.iter().filter(|r| r.actor_role == "officer").map(|r| r.actor_id.as_str()).collect();
+    let names = officer_labels(national, &officers).await?;
     Ok(rows
         .into_iter()
         .map(|r| {
-            let actor = match (r.actor_role.as_str(), r.display_name, r.username) {
-                ("officer", Some(name), Some(user)) => format!("{name} ({user})"),
-                ("officer", _, _) => "Cán bộ".to_string(),
-                ("citizen", _, _) => "Công dân".to_string(),
+            let actor = match (r.actor_role.as_str(), names.get(&r.actor_id)) {
+                ("officer", Some(label)) => label.clone(),
+                ("officer", _) => "Cán bộ".to_string(),
+                ("citizen", _) => "Công dân".to_string(),
                 _ => "Hệ thống".to_string(),
             };
             let day = OffsetDateTime::parse(&r.at, &Rfc3339).ok().map(|t| calendar::vietnam_local(t).date());
@@ -114,6 +106,26 @@ async fn steps(d1: &Db, dossier_id: &str, deadline: Option<time::Date>) -> Resul
             }
         })
         .collect())
+}
+
+/// "Name (username)" of each officer in `ids`, in one national read (the sheet names both;
+/// `auth::repo::staff_names` gives the name alone).
+async fn officer_labels(national: &Db, ids: &[&str]) -> Result<std::collections::HashMap<String, String>, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: String,
+        display_name: String,
+        username: String,
+    }
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let list = serde_json::to_string(ids).map_err(|e| ApiError::Unexpected(e.to_string()))?;
+    let rows: Vec<Row> = db::all(
+        national.prepare("SELECT id, display_name, username FROM staff WHERE id IN (SELECT value FROM json_each(?1))").bind(&[list.into()])?,
+    )
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, format!("{} ({})", r.display_name, r.username))).collect())
 }
 
 fn capitalize(s: &str) -> String {

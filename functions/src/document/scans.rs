@@ -42,7 +42,7 @@ pub async fn create(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
         return Err(e);
     }
     let row = dossier_repo::dossier(&d1, &national, id).await?.ok_or(ApiError::NotFound { what: "dossier", field: Some("id") })?;
-    Ok(json(&view::staff_view(&d1, &row).await?)?.with_status(201))
+    Ok(json(&view::staff_view(&d1, &national, &row).await?)?.with_status(201))
 }
 
 /// `GET /api/staff/dossiers/{id}/files/{scan}`.

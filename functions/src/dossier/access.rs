@@ -2,6 +2,7 @@
 //! 404, so the existence of other people's dossiers is not revealed.
 
 use crate::auth::session::{self, StaffSession};
+use crate::platform::db::Db;
 use crate::platform::error::ApiError;
 use crate::platform::http::Ctx;
 
@@ -9,6 +10,12 @@ use super::repo::{self, DossierRow};
 
 fn not_found() -> ApiError {
     ApiError::NotFound { what: "dossier", field: Some("id") }
+}
+
+/// The database of dossier `id` (its shard), for the reads and writes after [`owned_dossier`]
+/// or [`staff_dossier`] let the caller in.
+pub fn shard_of(ctx: &Ctx, id: &str) -> Result<Db, ApiError> {
+    ctx.shard_of_id(id)?.ok_or_else(not_found)
 }
 
 /// The dossier, if the signed-in citizen owns it, with the citizen's id.

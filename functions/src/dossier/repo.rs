@@ -31,6 +31,9 @@ pub struct DossierRow {
     /// The postal item number of a dossier received by public post.
     #[serde(default)]
     pub postal_item: Option<String>,
+    /// When the row was made: the order of the citizen's list across shards.
+    #[serde(default)]
+    pub created_at: String,
 }
 
 impl DossierRow {
@@ -62,7 +65,7 @@ impl DossierRow {
 // §2.1 #1) and filled from the isolate's catalog by [`with_names`].
 const DOSSIER_SELECT: &str = "SELECT d.id, d.code, d.agency_code, '' AS agency_name, d.procedure_code, \
      '' AS procedure_name, d.owner_citizen_id, d.channel, d.status, d.has_fees, d.applicant_json, \
-     d.inputs_json, d.submitted_at, d.deadline, d.version, d.postal_item \
+     d.inputs_json, d.submitted_at, d.deadline, d.version, d.postal_item, d.created_at \
      FROM dossiers d";
 
 /// A dossier with its agency's and procedure's names.
@@ -78,13 +81,23 @@ pub async fn dossier_unnamed(d1: &Db, id: &str) -> Result<Option<DossierRow>, Ap
     db::first(d1.prepare(format!("{DOSSIER_SELECT} WHERE d.id = ?1")).bind(&[id.into()])?).await
 }
 
-pub async fn dossiers_of_citizen(d1: &Db, national: &Db, citizen_id: &str) -> Result<Vec<DossierRow>, ApiError> {
-    let rows = db::all(
-        d1.prepare(format!("{DOSSIER_SELECT} WHERE d.owner_citizen_id = ?1 ORDER BY d.created_at DESC LIMIT 200"))
+/// The citizen's newest dossiers (at most [`CITIZEN_LIST`]) in one shard, without names: the
+/// list fans out over the shards and names the merged rows once.
+pub async fn dossiers_of_citizen(d1: &Db, citizen_id: &str) -> Result<Vec<DossierRow>, ApiError> {
+    db::all(
+        d1.prepare(format!("{DOSSIER_SELECT} WHERE d.owner_citizen_id = ?1 ORDER BY d.created_at DESC, d.id DESC LIMIT {CITIZEN_LIST}"))
             .bind(&[citizen_id.into()])?,
     )
-    .await?;
-    with_names(national, rows).await
+    .await
+}
+
+/// How many dossiers the citizen's list shows.
+pub const CITIZEN_LIST: usize = 200;
+
+/// The order of the citizen's list: newest first, then by id (unique across shards, so the
+/// merge of the shards' lists does not depend on which answered first).
+pub fn newest_first(row: &DossierRow) -> (std::cmp::Reverse<String>, std::cmp::Reverse<String>) {
+    (std::cmp::Reverse(row.created_at.clone()), std::cmp::Reverse(row.id.clone()))
 }
 
 /// `rows` with their agency's and procedure's names from the catalog cache (a name that left

@@ -20,27 +20,31 @@ use crate::catalog::cache::Freshness;
 use crate::fee::routes::quote_for;
 use crate::platform::error::ApiError;
 use crate::platform::http::{json, Ctx};
-use crate::platform::{clock, db, random};
+use crate::platform::{clock, db, random, shards};
+use motcua_domain::rollup;
 use crate::sequences;
 
 pub async fn submit(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let who = session::citizen(ctx).await?;
     let req: SubmitDossier = ctx.json_body().await?;
-    let d1 = ctx.d1()?;
+    // The dossier lives in its agency's shard, with everything its batch writes; the catalog,
+    // the citizen and the officers are national.
+    let national = ctx.national()?;
+    let d1 = agency_shard(ctx, &national, &req).await?;
     // Checked before the dossier number is taken, so a refused file never leaves a gap: the
     // uploads, the desk officer's QR code (filed with their help: still online, the officer
     // recorded) and the wallet documents reused (the caller's own, not revoked) are independent
     // reads, made together; a refusal is reported in that order, as before.
     let (files, assisted, references) = join3(
-        crate::upload::routes::attachable(&d1, &who.citizen_id, &req.files),
+        crate::upload::routes::attachable(&ctx.env, &d1, &who.citizen_id, &req.files),
         crate::paperless::routes::assisted_by(&d1, req.assist.as_deref(), &req.agency, &req.procedure),
         crate::document::routes::referable(&ctx.env, &who.citizen_id, &req.documents),
     )
     .await;
     let (files, assisted, references) = (files?, assisted?, references?);
-    let mut new = prepare(ctx, &req, Intake::Online { citizen_id: &who.citizen_id }).await?;
+    let mut new = prepare(ctx, &d1, &req, Intake::Online { citizen_id: &who.citizen_id }).await?;
     for (i, f) in files.iter().enumerate() {
-        new.stmts.push(crate::upload::repo::attach_stmt(&d1, &f.id, &who.citizen_id, &new.id, i)?);
+        new.stmts.push(crate::upload::routes::attach_stmt(&d1, f, &new.id, i, &new.at)?);
     }
     if let Some(staff_id) = assisted {
         new.stmts.push(crate::paperless::store::assisted_stmt(&d1, &new.id, &staff_id)?);
@@ -48,11 +52,40 @@ pub async fn submit(ctx: &mut Ctx) -> Result<Response, ApiError> {
     for (i, (kind, document_id, verified)) in references.iter().enumerate() {
         new.stmts.push(crate::document::store::reference_stmt(&d1, &new.id, i, kind, document_id, *verified)?);
     }
-    d1.batch(new.stmts).await?;
-    let row = repo::dossier(&d1, &ctx.national()?, &new.id).await?.ok_or_else(|| ApiError::Unexpected("dossier vanished".into()))?;
+    // Uploads made in another database (before the app said the agency) are copied in this
+    // batch; their originals are taken out first (SHARDING.md §3.3 "uploads").
+    crate::upload::routes::claim_moved(&files).await?;
+    if let Err(e) = d1.batch(new.stmts).await {
+        crate::upload::routes::release_moved(&files).await;
+        return Err(e.into());
+    }
+    let row = repo::dossier(&d1, &national, &new.id).await?.ok_or_else(|| ApiError::Unexpected("dossier vanished".into()))?;
     // The applicant's message and the page's reads are independent: one wait for both.
     let ((), detail) = join(super::notify::status_changed(&ctx.env, &row), detail(&d1, &row)).await;
     Ok(json(&detail?)?.with_status(201))
+}
+
+/// The shard of the agency a submission names. A code that names no province is refused the
+/// way it always was: by the submission's own checks (the applicant first, then the catalog's
+/// 404), and only failing those, at `agency`.
+pub async fn agency_shard(ctx: &Ctx, national: &Db, req: &SubmitDossier) -> Result<Db, ApiError> {
+    match ctx.shard_of_agency("agency", req.agency.trim()) {
+        Ok(d1) => Ok(d1),
+        Err(e) => {
+            validate(req)?;
+            quote_for(national, &req.agency, &req.procedure, &req.inputs, Freshness::Recent).await?;
+            Err(e)
+        }
+    }
+}
+
+fn validate(req: &SubmitDossier) -> Result<(), ApiError> {
+    applicant::validate("applicant", &req.applicant)?;
+    if let Some(owner) = &req.owner {
+        applicant::validate("owner", owner)?;
+    }
+    applicant::validate_content(&req.content)?;
+    Ok(())
 }
 
 /// How a dossier arrives: submitted online by a citizen with an account, or handed in at the
@@ -75,21 +108,19 @@ pub struct NewDossier {
 
 /// Validates a submission (applicant, owner, content, agency, procedure, fee inputs), issues
 /// the dossier code and computes the deadline. Nothing is stored until the caller runs `stmts`.
-pub async fn prepare(ctx: &Ctx, req: &SubmitDossier, intake: Intake<'_>) -> Result<NewDossier, ApiError> {
-    applicant::validate("applicant", &req.applicant)?;
-    if let Some(owner) = &req.owner {
-        applicant::validate("owner", owner)?;
-    }
-    applicant::validate_content(&req.content)?;
-    let d1 = ctx.d1()?;
+/// `d1` is the shard of `req.agency` ([`agency_shard`]); the new id names it.
+pub async fn prepare(ctx: &Ctx, d1: &Db, req: &SubmitDossier, intake: Intake<'_>) -> Result<NewDossier, ApiError> {
+    validate(req)?;
+    let national = ctx.national()?;
     // Validates the agency, the procedure and the fee inputs before anything is stored, on the
     // catalog's version read now (the amount is stored); the procedure's processing time then
     // comes from the isolate's memo under that same version.
-    let (_, breakdown) = quote_for(&d1, &req.agency, &req.procedure, &req.inputs, Freshness::Now).await?;
+    let (_, breakdown) = quote_for(&national, &req.agency, &req.procedure, &req.inputs, Freshness::Now).await?;
     let agency = AgencyCode::parse("agency", &req.agency)?;
+    let shard = d1.shard().ok_or_else(|| ApiError::Unexpected("a dossier's database names its shard".into()))?;
     let now = clock::now();
     let local = calendar::vietnam_local(now);
-    let processing_days = crate::catalog::cache::procedure(&d1, &req.procedure)
+    let processing_days = crate::catalog::cache::procedure(&national, &req.procedure)
         .await?
         .as_ref()
         .as_ref()
@@ -98,7 +129,7 @@ pub async fn prepare(ctx: &Ctx, req: &SubmitDossier, intake: Intake<'_>) -> Resu
     let seq = sequences::next(&ctx.env, &format!("dossier:{agency}:{}", local.date())).await?;
     let code = DossierCode::new(agency, local.date(), seq as u32)?.to_string();
     let deadline = calendar::deadline(local, processing_days);
-    let id = random::id();
+    let id = random::sharded_id(shard);
     let at = clock::rfc3339(now);
     let applicant_json = serde_json::to_string(&serde_json::json!({
         "full_name": req.applicant.full_name.trim(),
@@ -142,10 +173,10 @@ pub async fn prepare(ctx: &Ctx, req: &SubmitDossier, intake: Intake<'_>) -> Resu
             db::nullable(postal_item),
         ])?];
     // Counted in the same batch as the dossier itself (intake_counters).
-    stmts.push(store::count_intake_stmt(&d1, &id, &at, channel)?);
+    stmts.push(store::count_intake_stmt(d1, &id, &at, channel)?);
     match intake {
         Intake::Online { citizen_id } => stmts.push(repo::event_stmt(
-            &d1, &id, &at, "citizen", citizen_id, DossierAction::Submit, Some(DossierStatus::Draft), DossierStatus::Submitted, None,
+            d1, &id, &at, "citizen", citizen_id, DossierAction::Submit, Some(DossierStatus::Draft), DossierStatus::Submitted, None,
         )?),
         Intake::Counter { staff_id, desk } => {
             // Handed in and checked at the counter (or opened from the post): submitted and
@@ -155,11 +186,11 @@ pub async fn prepare(ctx: &Ctx, req: &SubmitDossier, intake: Intake<'_>) -> Resu
                 None => "Nộp trực tiếp tại Bộ phận Một cửa".to_string(),
             };
             stmts.push(repo::event_stmt(
-                &d1, &id, &at, "officer", staff_id, DossierAction::Submit, Some(DossierStatus::Draft), DossierStatus::Submitted,
+                d1, &id, &at, "officer", staff_id, DossierAction::Submit, Some(DossierStatus::Draft), DossierStatus::Submitted,
                 Some(&how),
             )?);
             stmts.push(repo::event_stmt(
-                &d1, &id, &at, "officer", staff_id, DossierAction::Receive, Some(DossierStatus::Submitted), DossierStatus::Received, None,
+                d1, &id, &at, "officer", staff_id, DossierAction::Receive, Some(DossierStatus::Submitted), DossierStatus::Received, None,
             )?);
         }
     }
@@ -182,23 +213,27 @@ pub async fn withdraw(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let now = clock::now();
     let actor = Actor { role: Role::Citizen, id: citizen_id };
     let decision = dossier::decide(super::staff_routes::state_of(&row), Command::Withdraw { reason }, &actor, now).map_err(store::refused)?;
-    let d1 = ctx.d1()?;
+    let d1 = access::shard_of(ctx, id)?;
     store::write(&d1, &row, &decision, None, &clock::rfc3339(now), Vec::new()).await?;
     let row = repo::dossier(&d1, &ctx.national()?, id).await?.ok_or(ApiError::NotFound { what: "dossier", field: Some("id") })?;
     super::notify::status_changed(&ctx.env, &row).await;
     json(&detail(&d1, &row).await?)
 }
 
+/// `GET /api/dossiers`: the citizen's newest dossiers from every shard, merged newest first.
 pub async fn list(ctx: &Ctx) -> Result<Response, ApiError> {
     let who = session::citizen(ctx).await?;
-    let rows = repo::dossiers_of_citizen(&ctx.d1()?, &ctx.national()?, &who.citizen_id).await?;
+    let citizen_id = who.citizen_id.as_str();
+    let lists = shards::fanout(shards::all(&ctx.env)?, |d1| async move { repo::dossiers_of_citizen(&d1, citizen_id).await }).await?;
+    let rows = lists.into_iter().fold(Vec::new(), |a, b| rollup::merge_top(a, b, repo::newest_first, repo::CITIZEN_LIST));
+    let rows = repo::with_names(&ctx.national()?, rows).await?;
     let list: Vec<DossierSummary> = rows.iter().map(DossierRow::summary).collect();
     json(&list)
 }
 
 pub async fn get(ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
     let (_, row) = access::owned_dossier(ctx, id).await?;
-    json(&detail(&ctx.d1()?, &row).await?)
+    json(&detail(&access::shard_of(ctx, id)?, &row).await?)
 }
 
 /// Everything a dossier page shows, the same for the citizen and the desk. Its ten reads

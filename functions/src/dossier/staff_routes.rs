@@ -27,7 +27,7 @@ use crate::platform::{clock, random};
 
 pub async fn get(ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
     let (_, row) = access::staff_dossier(ctx, id).await?;
-    json(&view::staff_view(&ctx.d1()?, &row).await?)
+    json(&view::staff_view(&access::shard_of(ctx, id)?, &ctx.national()?, &row).await?)
 }
 
 #[derive(Deserialize)]
@@ -46,17 +46,17 @@ pub async fn act(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let action: DossierAction = serde_json::from_value(serde_json::Value::String(body.action.clone())).map_err(|_| {
         FieldError::new("action", "unknown_action", "Thao tác không hợp lệ.", "Unknown action.")
     })?;
-    let d1 = ctx.d1()?;
+    let (d1, national) = (access::shard_of(ctx, id)?, ctx.national()?);
     let required =
-        if action == DossierAction::Receive { view::procedure_documents(&d1, &row.procedure_code).await? } else { Vec::new() };
+        if action == DossierAction::Receive { view::procedure_documents(&national, &row.procedure_code).await? } else { Vec::new() };
     let reason = Reason::parse_optional("reason", body.reason.as_deref().unwrap_or(""))?.map(Reason::into_string);
     let command = Command::Act { action, reason, required, ticked: body.documents };
     let now = clock::now();
     let decision = dossier::decide(state_of(&row), command, &officer(&staff), now).map_err(store::refused)?;
     store::write(&d1, &row, &decision, Some(&staff), &clock::rfc3339(now), Vec::new()).await?;
-    let row = repo::dossier(&d1, &ctx.national()?, id).await?.ok_or(ApiError::NotFound { what: "dossier", field: Some("id") })?;
+    let row = repo::dossier(&d1, &national, id).await?.ok_or(ApiError::NotFound { what: "dossier", field: Some("id") })?;
     super::notify::status_changed(&ctx.env, &row).await;
-    json(&view::staff_view(&d1, &row).await?)
+    json(&view::staff_view(&d1, &national, &row).await?)
 }
 
 /// The dossier as the domain's decision needs it.
@@ -81,10 +81,10 @@ pub async fn fee_notice(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     // Refused early (before the fee computation) when the state machine says no.
     dossier::transition(row.status, DossierAction::NotifyFee, Role::Officer, row.has_fees())
         .map_err(|e| store::refused(e.into()))?;
-    let d1 = ctx.d1()?;
-    let (_, breakdown) = quote_for(&d1, &row.agency_code, &row.procedure_code, &row.inputs(), Freshness::Now).await?;
+    let (d1, national) = (access::shard_of(ctx, id)?, ctx.national()?);
+    let (_, breakdown) = quote_for(&national, &row.agency_code, &row.procedure_code, &row.inputs(), Freshness::Now).await?;
     let adjusted = desk::adjust_notice(&breakdown, &body.changes)?;
-    let notice_id = random::id();
+    let notice_id = random::sharded_id(d1.shard().ok_or_else(|| ApiError::Unexpected("a dossier's database names its shard".into()))?);
     let changes: Vec<serde_json::Value> = adjusted
         .lines
         .iter()
@@ -115,9 +115,9 @@ pub async fn fee_notice(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let lines = serde_json::to_string(&adjusted.lines).map_err(|e| ApiError::Unexpected(e.to_string()))?;
     let notice = crate::bill::store::notice_stmt(&d1, &notice_id, &row.id, &row.agency_code, adjusted.total.as_dong(), &lines, &staff.staff_id, &at)?;
     store::write(&d1, &row, &decision, Some(&staff), &at, vec![notice]).await?;
-    let row = repo::dossier(&d1, &ctx.national()?, id).await?.ok_or(ApiError::NotFound { what: "dossier", field: Some("id") })?;
+    let row = repo::dossier(&d1, &national, id).await?.ok_or(ApiError::NotFound { what: "dossier", field: Some("id") })?;
     super::notify::fee_noticed(&ctx.env, &row, adjusted.total).await;
-    json(&view::staff_view(&d1, &row).await?)
+    json(&view::staff_view(&d1, &national, &row).await?)
 }
 
 pub fn transition_error(e: dossier::TransitionError) -> ApiError {

@@ -33,7 +33,8 @@ async fn existing_agency(d1: &Db, code: &str) -> Result<(), ApiError> {
 pub async fn get(ctx: &Ctx, code: &str) -> Result<Response, ApiError> {
     let staff = admin(ctx).await?;
     agency_in_scope(&staff, code)?;
-    let d1 = ctx.d1()?;
+    // The rules are the agency's configuration: national.
+    let d1 = ctx.national()?;
     existing_agency(&d1, code).await?;
     let (rule, version) = store::rule(&d1, code).await?;
     json(&store::view_json(code, &rule, version))
@@ -45,7 +46,7 @@ pub async fn put(ctx: &mut Ctx, code: &str) -> Result<Response, ApiError> {
     let staff = admin(ctx).await?;
     agency_in_scope(&staff, code)?;
     let input = PaperlessInput::from_json(&ctx.json_body::<serde_json::Value>().await?)?;
-    let d1 = ctx.d1()?;
+    let d1 = ctx.national()?;
     existing_agency(&d1, code).await?;
     let (known, handled) = procedure_codes(&d1, code).await?;
     let rule = input.validate(|p| known.iter().any(|k| k == p), |p| handled.iter().any(|h| h == p))?;
@@ -64,7 +65,8 @@ pub async fn put(ctx: &mut Ctx, code: &str) -> Result<Response, ApiError> {
 /// Refuses a paper dossier handed in at the counter on one of the agency's paperless days for
 /// its procedure (409 `paperless_day` at `procedure`). A dossier that came by post is not
 /// refused: the citizen is not at the desk to be helped online, and sending the paper back
-/// would only delay them — the rule is about walk-ins at the counter.
+/// would only delay them — the rule is about walk-ins at the counter. `d1`: the national
+/// database (the rules are the agency's configuration).
 pub async fn refuse_paper(d1: &Db, agency: &str, procedure: &str, now: OffsetDateTime) -> Result<(), ApiError> {
     let (rule, _) = store::rule(d1, agency.trim()).await?;
     if rule.applies_at(procedure.trim(), now) {
@@ -80,6 +82,7 @@ pub async fn refuse_paper(d1: &Db, agency: &str, procedure: &str, now: OffsetDat
 
 /// The officer an online submission was helped by, from its `assist` code (`None` without
 /// one); a code never issued, for another agency or procedure, or expired is refused at `assist`.
+/// `d1` is the shard of the submission's agency, where a code for that agency is kept.
 pub async fn assisted_by(d1: &Db, assist: Option<&str>, agency: &str, procedure: &str) -> Result<Option<String>, ApiError> {
     let Some(raw) = assist.map(str::trim).filter(|a| !a.is_empty()) else { return Ok(None) };
     let code = AssistCode::parse("assist", raw)?;
@@ -110,9 +113,9 @@ pub async fn assist(ctx: &mut Ctx) -> Result<Response, ApiError> {
     if !staff.covers(&agency) {
         return Err(ApiError::NotFound { what: "agency", field: Some("agency") });
     }
-    let d1 = ctx.d1()?;
-    let agency_name = crate::catalog::repo::agency(&d1, &agency).await?.ok_or(ApiError::NotFound { what: "agency", field: Some("agency") })?.name;
-    let procedure_name = crate::catalog::repo::procedures_of(&d1, &agency)
+    let national = ctx.national()?;
+    let agency_name = crate::catalog::repo::agency(&national, &agency).await?.ok_or(ApiError::NotFound { what: "agency", field: Some("agency") })?.name;
+    let procedure_name = crate::catalog::repo::procedures_of(&national, &agency)
         .await?
         .into_iter()
         .find(|p| p.code == procedure)
@@ -127,6 +130,8 @@ pub async fn assist(ctx: &mut Ctx) -> Result<Response, ApiError> {
         .replace("aria-label=\"Mã VietQR\"", "aria-label=\"Mã QR nộp hồ sơ trực tuyến\"");
     let at = clock::rfc3339(now);
     let expires_at = clock::rfc3339(OffsetDateTime::from_unix_timestamp(grant.expires_at).map_err(|e| ApiError::Unexpected(e.to_string()))?);
+    // The code is read by the submission to that agency, in its shard (with the audit row).
+    let d1 = ctx.shard_of_agency("agency", &agency)?;
     d1.batch(vec![
         store::assist_insert(&d1, &code, &grant, &at)?,
         audit::stmt(&d1, &staff, &at, "assist.create", "agency", &agency, &serde_json::Value::Null, &json!({"procedure": procedure, "expires_at": expires_at}))?,

@@ -64,6 +64,35 @@ pub fn attach_stmt(d1: &Db, upload_id: &str, owner: &str, dossier_id: &str, posi
         .bind(&[dossier_id.into(), (position as f64).into(), upload_id.into(), owner.into()])?)
 }
 
+/// A copy of an upload made in another shard, attached to a dossier of this one (part of the
+/// submission's batch; the bytes stay where they are in R2).
+pub fn insert_attached_stmt(d1: &Db, row: &UploadRow, dossier_id: &str, position: usize, at: &str) -> Result<D1PreparedStatement, ApiError> {
+    Ok(d1
+        .prepare(
+            "INSERT INTO uploads (id, owner_citizen_id, file_name, content_type, size, r2_key, created_at, dossier_id, position) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )
+        .bind(&[
+            row.id.as_str().into(),
+            row.owner_citizen_id.as_str().into(),
+            row.file_name.as_str().into(),
+            row.content_type.as_str().into(),
+            (row.size as f64).into(),
+            row.r2_key.as_str().into(),
+            at.into(),
+            dossier_id.into(),
+            (position as f64).into(),
+        ])?)
+}
+
+/// Deletes a free upload of `owner` (to be copied into a dossier of another shard); no change
+/// when another submission took it first.
+pub fn take_free_stmt(d1: &Db, upload_id: &str, owner: &str) -> Result<D1PreparedStatement, ApiError> {
+    Ok(d1
+        .prepare("DELETE FROM uploads WHERE id = ?1 AND owner_citizen_id = ?2 AND dossier_id IS NULL")
+        .bind(&[upload_id.into(), owner.into()])?)
+}
+
 // ---- Multipart sessions ----
 
 /// A large file going up in parts; its id becomes the upload's id once completed.
