@@ -31,10 +31,12 @@ pub fn offline() -> ApiFailure {
     }
 }
 
-/// `POST /api/uploads`: a small file in one request.
-pub async fn upload(blob: &Blob, name: &str, content_type: &str, progress: Progress) -> Result<UploadView, ApiFailure> {
+/// `POST /api/uploads`: a small file in one request, for a dossier to `agency` (`X-Agency`: the
+/// server keeps it with that agency's dossiers).
+pub async fn upload(blob: &Blob, name: &str, content_type: &str, agency: &str, progress: Progress) -> Result<UploadView, ApiFailure> {
     let name = encode(name);
-    parse(&exchange("POST", "/api/uploads", &[("Content-Type", content_type), ("X-File-Name", &name)], Body::Blob(blob), progress).await?)
+    let headers = [("Content-Type", content_type), ("X-File-Name", &name), ("X-Agency", agency)];
+    parse(&exchange("POST", "/api/uploads", &headers, Body::Blob(blob), progress).await?)
 }
 
 /// A file as the whole body of a `POST` to `url` (the desk's scans), with progress; answers the
@@ -44,10 +46,10 @@ pub async fn post_file<T: DeserializeOwned>(url: &str, blob: &Blob, content_type
     parse(&exchange("POST", url, &[("Content-Type", content_type)], Body::Blob(blob), progress).await?)
 }
 
-/// `POST /api/uploads/multipart`: announces a file that goes up in parts.
-pub async fn start_multipart(start: &StartMultipart) -> Result<MultipartView, ApiFailure> {
+/// `POST /api/uploads/multipart`: announces a file that goes up in parts (`agency` as for [`upload`]).
+pub async fn start_multipart(start: &StartMultipart, agency: &str) -> Result<MultipartView, ApiFailure> {
     let json = serde_json::to_string(start).map_err(|_| offline())?;
-    parse(&exchange("POST", "/api/uploads/multipart", &[], Body::Json(json), None).await?)
+    parse(&exchange("POST", "/api/uploads/multipart", &[("X-Agency", agency)], Body::Json(json), None).await?)
 }
 
 /// `GET /api/uploads/multipart/{id}`: the plan and the parts the server has (404 once completed

@@ -132,9 +132,9 @@ fn content_type(blob: &Blob, name: &str) -> String {
 }
 
 /// Sends a small file in one request.
-async fn send_whole(blob: &Blob, name: &str, progress: Rc<dyn Fn(u8)>) -> Result<UploadView, ApiFailure> {
+async fn send_whole(blob: &Blob, name: &str, agency: &str, progress: Rc<dyn Fn(u8)>) -> Result<UploadView, ApiFailure> {
     let total = blob.size();
-    uploads::upload(blob, name, &content_type(blob, name), Some(Rc::new(move |sent| progress(percent(sent, total))))).await
+    uploads::upload(blob, name, &content_type(blob, name), agency, Some(Rc::new(move |sent| progress(percent(sent, total))))).await
 }
 
 /// Sends a large file in parts. With `session` it first asks the server which parts it has and
@@ -143,6 +143,7 @@ async fn send_whole(blob: &Blob, name: &str, progress: Rc<dyn Fn(u8)>) -> Result
 async fn send_in_parts<F: std::future::Future<Output = ()>>(
     blob: &Blob,
     name: &str,
+    agency: &str,
     session: Option<String>,
     remember: impl Fn(Option<String>) -> F,
     progress: Rc<dyn Fn(u8)>,
@@ -169,7 +170,7 @@ async fn send_in_parts<F: std::future::Future<Output = ()>>(
         Some(p) => p,
         None => {
             let start = StartMultipart { name: name.to_string(), size: total as u64, content_type: content_type(blob, name) };
-            let p = uploads::start_multipart(&start).await?;
+            let p = uploads::start_multipart(&start, agency).await?;
             // Saved before any part goes, so a reload from here on resumes this session.
             remember(Some(p.id.clone())).await;
             p
@@ -200,11 +201,15 @@ pub fn Attachments(
     /// The draft's key: files not yet uploaded are kept on the phone under it.
     #[prop(into)]
     draft: String,
+    /// The agency the dossier goes to: the server keeps the files where that agency's dossiers are.
+    #[prop(into)]
+    agency: String,
 ) -> impl IntoView {
     // Files not yet uploaded, by row (browser objects stay on this thread); also in IndexedDB.
     let pending = StoredValue::new_local(HashMap::<u32, PendingFile>::new());
     let next_key = StoredValue::new(items.with_untracked(|v| v.iter().map(|a| a.key).max().unwrap_or(0)) + 1);
     let draft = StoredValue::new(draft);
+    let agency = StoredValue::new(agency);
 
     let set_state = move |key: u32, state: State| items.update(|v| v.iter_mut().filter(|a| a.key == key).for_each(|a| a.state = state.clone()));
     let present = move |key: u32| items.with_untracked(|v| v.iter().any(|a| a.key == key));
@@ -231,9 +236,9 @@ pub fn Attachments(
                         }
                     }
                 };
-                send_in_parts(&file.blob, &file.name, file.multipart.clone(), remember, progress, move || present(key)).await
+                send_in_parts(&file.blob, &file.name, &agency.get_value(), file.multipart.clone(), remember, progress, move || present(key)).await
             } else {
-                send_whole(&file.blob, &file.name, progress).await
+                send_whole(&file.blob, &file.name, &agency.get_value(), progress).await
             };
             match result {
                 Ok(view) => {

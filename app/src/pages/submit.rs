@@ -216,6 +216,8 @@ pub fn SubmitPage() -> impl IntoView {
 
     let assisted = assist.is_some();
     let navigate = use_navigate();
+    // The attachments go where dossiers to this agency are kept.
+    let upload_agency = agency.clone();
     let send = move || {
         submitted.set(true);
         let problems = Errors::first(live_errors());
@@ -267,7 +269,7 @@ pub fn SubmitPage() -> impl IntoView {
     view! {
         <section class="page">
             <Suspense fallback=|| view! { <p class="muted">{t("Đang tải…", "Loading…")}</p> }>
-                {move || { let (send, draft_key) = (send.clone(), draft_key.clone()); Suspend::new(async move {
+                {move || { let (send, draft_key, upload_agency) = (send.clone(), draft_key.clone(), upload_agency.clone()); Suspend::new(async move {
                     let d = match detail.await {
                         Ok(d) => d,
                         Err(e) => return view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
@@ -324,7 +326,7 @@ pub fn SubmitPage() -> impl IntoView {
                                 <input type="checkbox" prop:checked=send_by_post on:change=move |ev| send_by_post.set(event_target_checked(&ev))/>
                                 <span>{t("Gửi hồ sơ giấy qua bưu điện", "Send the paper dossier by post")}</span>
                             </label>
-                            <Attachments items=attachments errors=errors draft=draft_key/>
+                            <Attachments items=attachments errors=errors draft=draft_key agency=upload_agency/>
                             <ReuseDocuments chosen=documents errors=errors/>
                             {move || errors.read().general().map(|m| view! { <p class="error" role="alert">{m}</p> })}
                             <button type="submit" disabled=busy>{move || if busy.get() { t("Đang gửi…", "Sending…") } else { t("Gửi hồ sơ", "Send dossier") }}</button>
