@@ -305,6 +305,11 @@ fn cash_at_the_counter_issues_a_receipt_and_counts_as_not_online_then_the_result
     assert_eq!(d["receipt"]["total"], f.total);
     crate::money::assert_legal_receipt(&d["receipt"], f.total);
     f.assert_paid_once();
+    // The counter's payment names the dossier's shard: `MCS` + its province, and an id `s` + it.
+    let shard = motcua_domain::shard::shard_of_agency(&agency_code("UBND xã Sơn Tây")).unwrap();
+    let cash = d["payments"].as_array().unwrap().iter().find(|p| p["provider"] == "counter").expect("the counter's payment");
+    assert!(cash["reference"].as_str().unwrap().starts_with(&format!("MCS{:02}", shard.code())), "{cash}");
+    assert_eq!(motcua_domain::shard::shard_of_id("id", cash["id"].as_str().unwrap()).unwrap(), Some(shard), "{cash}");
     // Paying twice at the counter is refused.
     let (code, _) = expect_error(f.officer.post_json(&format!("/api/staff/dossiers/{}/counter-payment", f.dossier_id), &json!({})), 409);
     assert_eq!(code, "wrong_state");
@@ -358,6 +363,9 @@ fn a_walk_in_dossier_is_paid_by_vietqr_through_a_signed_pay_link_and_counts_onli
     let resp = walk_in(body);
     assert_eq!(resp.status(), 201, "{}", resp.text().unwrap_or_default());
     let d: Value = resp.json().unwrap();
+    // Taken at the counter, the dossier lives in its agency's shard, as its id says.
+    let shard = motcua_domain::shard::shard_of_agency(&agency).unwrap();
+    assert_eq!(motcua_domain::shard::shard_of_id("id", d["id"].as_str().unwrap()).unwrap(), Some(shard), "{}", d["id"]);
     let id = d["id"].as_str().unwrap().to_string();
     assert!(d["code"].as_str().unwrap().starts_with(&agency), "{d}");
     assert_eq!((d["channel"].as_str(), d["status"].as_str()), (Some("counter"), Some("received")));

@@ -349,3 +349,28 @@ fn agency_code_on(server: &TestApp, name: &str) -> String {
     find(&tree, name).unwrap_or_else(|| panic!("no agency named {name}"))
 }
 
+
+/// A session started for an agency (`X-Agency`) has an id naming that agency's shard, and the
+/// upload it becomes keeps it; text that is no id is no session (404, nothing read).
+#[test]
+fn a_session_for_an_agency_lives_in_its_shard() {
+    let citizen = app().login_citizen("0911001019");
+    let agency = crate::support::agency_code("UBND xã Sơn Tây");
+    let shard = motcua_domain::shard::shard_of_agency(&agency).unwrap();
+    let file = pdf(6 * MIB);
+    let resp = app()
+        .as_session(Method::POST, "/api/uploads/multipart", &citizen)
+        .header("x-agency", &agency)
+        .json(&json!({"name": "cccd.pdf", "size": file.len(), "content_type": "application/pdf"}))
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+    let id = resp.json::<Value>().unwrap()["id"].as_str().unwrap().to_string();
+    assert_eq!(motcua_domain::shard::shard_of_id("id", &id).unwrap(), Some(shard), "{id}");
+    put_ok(&citizen, &id, 1, part(&file, 1));
+    put_ok(&citizen, &id, 2, part(&file, 2));
+    let resp = complete(&citizen, &id);
+    assert_eq!(resp.status(), 201);
+    assert_eq!(resp.json::<Value>().unwrap()["id"], id.as_str());
+    expect_error(status(&citizen, "khong-phai-ma"), 404);
+}

@@ -200,3 +200,69 @@ fn each_status_change_is_sent_to_the_applicant_by_sms() {
         std::thread::sleep(std::time::Duration::from_millis(300));
     }
 }
+
+/// Record ids name their shard (docs/SHARDING.md §3.2): a dossier's and its uploads' are the
+/// shard of the agency's province when the app says the agency (`X-Agency`); an upload sent
+/// without it goes to the legacy shard and is attached all the same. The citizen's list still
+/// shows every dossier, of every province, newest first.
+#[test]
+fn a_dossier_and_its_uploads_carry_the_shard_of_its_agency_and_the_list_shows_every_province() {
+    use motcua_domain::shard::{shard_of_agency, shard_of_id};
+    let phone = "0911000409";
+    let citizen = app().login_citizen(phone);
+    let son_tay = agency_code("UBND xã Sơn Tây");
+    let shard = shard_of_agency(&son_tay).unwrap();
+    let named = |v: &Value| shard_of_id("id", v["id"].as_str().unwrap()).unwrap();
+    let send = |agency: &str| {
+        app()
+            .as_session(reqwest::Method::POST, "/api/uploads", &citizen)
+            .header("content-type", "image/jpeg")
+            .header("x-file-name", "mat-sau.jpg")
+            .header("x-agency", agency)
+            .body(JPEG.to_vec())
+            .send()
+            .unwrap()
+    };
+    let resp = send(&son_tay);
+    assert_eq!(resp.status(), 201);
+    let with_agency: Value = resp.json().unwrap();
+    assert_eq!(named(&with_agency), Some(shard), "{with_agency}");
+    assert!(with_agency["id"].as_str().unwrap().starts_with(&format!("s{:02}", shard.code())), "{with_agency}");
+    let legacy = upload_ok(&citizen, "mat-truoc.jpg", "image/jpeg", JPEG);
+    assert!(named(&legacy).is_some(), "a new upload names a shard even without the agency: {legacy}");
+    // An agency code that names no province is the client's mistake, at `agency`.
+    let (code, field) = expect_error(send("ABC"), 400);
+    assert_eq!(field.as_deref(), Some("agency"), "{code}");
+
+    let resp = submit(&citizen, phone, &[legacy["id"].as_str().unwrap(), with_agency["id"].as_str().unwrap()]);
+    assert_eq!(resp.status(), 201, "{}", resp.text().unwrap_or_default());
+    let first: Value = resp.json().unwrap();
+    assert_eq!(named(&first), Some(shard), "the dossier lives with its agency: {}", first["id"]);
+    let files: Vec<&str> = first["files"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert_eq!(files, ["mat-truoc.jpg", "mat-sau.jpg"]);
+    let url = format!("/api/dossiers/{}/files/{}", first["id"].as_str().unwrap(), legacy["id"].as_str().unwrap());
+    assert_eq!(citizen.get(&url).bytes().unwrap().as_ref(), JPEG);
+
+    // A second dossier in another province (Hải Dương's commune, now Hải Phòng's shard).
+    let quang_trung = agency_code("UBND xã Quang Trung");
+    let other = shard_of_agency(&quang_trung).unwrap();
+    assert_ne!(other, shard);
+    let resp = citizen.post_json(
+        "/api/dossiers",
+        &json!({
+            "agency": quang_trung,
+            "procedure": "2.000884",
+            "applicant": {"full_name": "Lê Thị Mai", "id_number": "042190001111", "phone": phone, "address": "Xã Quang Trung"},
+            "inputs": {"cases": 1},
+        }),
+    );
+    assert_eq!(resp.status(), 201, "{}", resp.text().unwrap_or_default());
+    let second: Value = resp.json().unwrap();
+    assert_eq!(named(&second), Some(other));
+
+    let list: Vec<Value> = citizen.get("/api/dossiers").json().unwrap();
+    let ids: Vec<&str> = list.iter().map(|d| d["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, [second["id"].as_str().unwrap(), first["id"].as_str().unwrap()], "newest first, both provinces");
+    assert_eq!(list[1]["agency_name"], "UBND xã Sơn Tây");
+    assert_eq!(list[0]["agency_name"], "UBND xã Quang Trung");
+}
