@@ -67,7 +67,7 @@ fn jpeg_png_and_pdf_are_accepted_by_their_first_bytes() {
         assert_eq!(v["content_type"], found, "{name}");
         assert_eq!(v["size"], bytes.len() as u64);
         assert_eq!(v["name"], name);
-        assert_eq!(v["id"].as_str().unwrap().len(), 32);
+        assert_eq!(v["id"].as_str().unwrap().len(), 33, "an id naming its shard: s + 2 digits + 30 hex");
     }
     // Vietnamese names arrive percent-encoded and are kept.
     let v = upload_ok(&citizen, "CCCD%20m%E1%BA%B7t%20tr%C6%B0%E1%BB%9Bc.jpg", "image/jpeg", JPEG);

@@ -48,7 +48,7 @@ pub async fn staff_view(d1: &Db, national: &Db, row: &DossierRow) -> Result<Staf
         .into_iter()
         .map(|a| ActionView { action: enum_str(&a), label: a.label_vi().to_string() })
         .collect();
-    let scans = crate::document::repo::scans(d1, d1, &row.id).await?;
+    let scans = crate::document::repo::scans(d1, national, &row.id).await?;
     let scanned: Vec<String> = scans.iter().map(|s| s.document_type.clone()).collect();
     // An online dossier came with the citizen's scans (or wallet documents): digital from the start.
     let came_digital = !detail.files.is_empty() || !detail.wallet_documents.is_empty();

@@ -8,6 +8,7 @@ use motcua_domain::desk;
 use motcua_domain::codes::{AgencyCode, DossierCode};
 use motcua_domain::dossier::{self, Actor, Command, DossierAction, DossierStatus, Role};
 use motcua_domain::indicators::Channel;
+use motcua_domain::rollup;
 use motcua_domain::text_input::Reason;
 use futures_util::future::{join, join3, try_join, try_join5};
 use worker::Response;
@@ -21,7 +22,6 @@ use crate::fee::routes::quote_for;
 use crate::platform::error::ApiError;
 use crate::platform::http::{json, Ctx};
 use crate::platform::{clock, db, random, shards};
-use motcua_domain::rollup;
 use crate::sequences;
 
 pub async fn submit(ctx: &mut Ctx) -> Result<Response, ApiError> {
