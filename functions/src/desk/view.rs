@@ -76,7 +76,7 @@ async fn steps(d1: &Db, national: &Db, dossier_id: &str, deadline: Option<time::
         action: DossierAction,
         to_status: DossierStatus,
         actor_role: String,
-        actor_id: String,
+        actor_id: Option<String>,
         reason: Option<String>,
     }
     let rows: Vec<Row> = db::all(
@@ -84,12 +84,12 @@ async fn steps(d1: &Db, national: &Db, dossier_id: &str, deadline: Option<time::
             .bind(&[dossier_id.into()])?,
     )
     .await?;
-    let officers: Vec<&str> = rows.iter().filter(|r| r.actor_role == "officer").map(|r| r.actor_id.as_str()).collect();
+    let officers: Vec<&str> = rows.iter().filter(|r| r.actor_role == "officer").filter_map(|r| r.actor_id.as_deref()).collect();
     let names = officer_labels(national, &officers).await?;
     Ok(rows
         .into_iter()
         .map(|r| {
-            let actor = match (r.actor_role.as_str(), names.get(&r.actor_id)) {
+            let actor = match (r.actor_role.as_str(), r.actor_id.as_ref().and_then(|id| names.get(id))) {
                 ("officer", Some(label)) => label.clone(),
                 ("officer", _) => "Cán bộ".to_string(),
                 ("citizen", _) => "Công dân".to_string(),
