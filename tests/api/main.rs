@@ -31,6 +31,7 @@ mod pages;
 mod payments;
 mod races;
 mod signing;
+mod shards;
 mod signing_provider;
 mod tenancy;
 mod uploads;

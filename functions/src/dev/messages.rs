@@ -38,7 +38,7 @@ fn reply(status: u16, body: String) -> Result<Response, ApiError> {
 /// Records that the sandbox refused `request_id` on purpose; true if it had not before.
 async fn refuse_once(ctx: &Ctx, request_id: &str, channel: &str, recipient: &str, code: &str) -> Result<bool, ApiError> {
     let result = ctx
-        .d1()?
+        .national()?
         .prepare("INSERT OR IGNORE INTO dev_provider_refusals (request_id, channel, recipient, code, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")
         .bind(&[request_id.into(), channel.into(), recipient.into(), code.into(), clock::rfc3339(clock::now()).into()])?
         .run()

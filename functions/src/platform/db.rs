@@ -8,7 +8,7 @@ use worker::D1PreparedStatement;
 use super::error::ApiError;
 
 /// A D1 database and what it holds (docs/SHARDING.md §3.1): the national database, one
-/// province's shard, or (`home: Both`) a handle not yet routed, which may name any table. In a
+/// province's shard (a handle of home `Both` would accept any table; none is made). In a
 /// sandbox build (`make dev`, every test) a handle refuses to prepare SQL naming a table of
 /// the other home: the statement it returns fails with `wrong_home` when run, so the whole
 /// suite on one D1 proves every statement would find its tables once each province has its own.
@@ -23,7 +23,7 @@ impl Db {
         Db { d1, home, shard }
     }
 
-    /// The shard this handle reaches (`None`: the national database, an unrouted handle, or
+    /// The shard this handle reaches (`None`: the national database, or
     /// `DB` standing in for every shard without a binding of its own).
     pub fn shard(&self) -> Option<ShardId> {
         self.shard

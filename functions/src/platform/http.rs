@@ -85,12 +85,6 @@ impl Ctx {
         })
     }
 
-    /// A handle not yet routed to its home (it may name any table); each module moves to
-    /// [`Self::national`] or a shard (docs/SHARDING.md §3.3), then this goes.
-    pub fn d1(&self) -> Result<super::db::Db, ApiError> {
-        super::shards::unrouted(&self.env)
-    }
-
     /// The national database (agencies, catalog, staff, citizens, sessions, configuration).
     pub fn national(&self) -> Result<super::db::Db, ApiError> {
         super::shards::national(&self.env)

@@ -144,12 +144,6 @@ where
     Ok(out)
 }
 
-/// A handle not yet routed to its home (may name any table): what `env.d1(DB)` was, until its
-/// module chooses (SHARDING.md §3.3).
-pub fn unrouted(env: &Env) -> Result<Db, ApiError> {
-    Ok(Db::new(env.d1(config::DB)?, Home::Both, None))
-}
-
 /// The database of a record id: the shard it names (`s42…`), or for any other id (made before
 /// sharding: 32 hex digits, or the demo's `act-…`) the legacy shard, where those records stay (a
 /// `legacy_routes` row will say otherwise for records the migration moves, SHARDING.md §3.2).

@@ -1,0 +1,126 @@
+//! One database per province (#20, docs/SHARDING.md step 6), on a server of its own: Hải Phòng
+//! (31, where Hải Dương's communes went) and Khánh Hòa (56) have databases of their own
+//! (`SHARDS:31,56`), while the demo's rows stay in `DB`, which also stands in for Hà Tĩnh (42,
+//! the legacy shard, not bound). What a province writes must land in its own file and nowhere
+//! else, and everything must still read as one product: the citizen's list, a provider's
+//! callback, the desk, the national dashboard.
+
+use std::sync::OnceLock;
+
+use motcua_domain::gateway::vnpay::sandbox::callback_query;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::callbacks::{daison_vnpay_config, vnpay_config, vnpay_result};
+use crate::support::{Session, TestApp};
+
+const DAI_SON: &str = "000.02.51.H23"; // Hải Dương → Hải Phòng's shard, 31
+const SON_TAY: &str = "000.10.51.H27"; // Hà Tĩnh, 42: DB stands in for it
+
+fn server() -> &'static TestApp {
+    static SERVER: OnceLock<TestApp> = OnceLock::new();
+    SERVER.get_or_init(|| TestApp::start_with(&["SHARDS:31,56"]))
+}
+
+fn call(session: &Session, method: Method, path: &str, body: Option<&Value>) -> Value {
+    let mut req = server().as_session(method, path, session);
+    if let Some(b) = body {
+        req = req.json(b);
+    }
+    let resp = req.send().unwrap();
+    let status = resp.status().as_u16();
+    let text = resp.text().unwrap_or_default();
+    assert!((200..300).contains(&status), "{path}: {status} {text}\n{}", server().log_errors());
+    serde_json::from_str(&text).unwrap_or(Value::Null)
+}
+
+fn submit(citizen: &Session, agency: &str, phone: &str) -> String {
+    let body = json!({
+        "agency": agency,
+        "procedure": "2.000815",
+        "applicant": {"full_name": "Nguyễn Văn An", "id_number": "042090001234", "phone": phone, "address": "Thôn 1"},
+        "inputs": {"pages": 5, "copies": 3}
+    });
+    call(citizen, Method::POST, "/api/dossiers", Some(&body))["id"].as_str().unwrap().to_string()
+}
+
+/// Where a row with this id is: (in the national file, in a province's own file).
+fn placed(table: &str, id: &str) -> (usize, usize) {
+    let per = server().d1_query_per_database(&format!("SELECT id FROM {table} WHERE id = '{id}'"));
+    let national = per.iter().filter(|(n, rows)| *n && !rows.is_empty()).count();
+    let shard = per.iter().filter(|(n, rows)| !*n && !rows.is_empty()).count();
+    (national, shard)
+}
+
+#[test]
+fn each_province_writes_its_own_database_and_the_product_reads_as_one() {
+    let s = server();
+    // Three databases hold dossiers: the national one and the two provinces'.
+    assert_eq!(s.d1_query_per_database("SELECT 1").len(), 3);
+    let phone = "0911020001";
+    let citizen = s.new_citizen_session(phone);
+
+    // A dossier of Đại Sơn names Hải Phòng's shard and is written there only; one of Sơn Tây
+    // names Hà Tĩnh's, whose rows are (still) in DB.
+    let dai_son = submit(&citizen, DAI_SON, phone);
+    assert!(dai_son.starts_with("s31"), "{dai_son}");
+    assert_eq!(placed("dossiers", &dai_son), (0, 1));
+    let son_tay = submit(&citizen, SON_TAY, phone);
+    assert!(son_tay.starts_with("s42"), "{son_tay}");
+    assert_eq!(placed("dossiers", &son_tay), (1, 0));
+
+    // The citizen's list asks every database.
+    let mine = call(&citizen, Method::GET, "/api/dossiers", None);
+    let ids: Vec<&str> = mine.as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&dai_son.as_str()) && ids.contains(&son_tay.as_str()), "{ids:?}");
+
+    // Đại Sơn's desk receives it and sends the fee notice, in the shard.
+    let officer = s.new_staff_session("daison.motcua");
+    let detail = call(&officer, Method::GET, &format!("/api/staff/dossiers/{dai_son}"), None);
+    assert_eq!(detail["agency_name"], "UBND xã Đại Sơn", "names come from the national catalog");
+    let documents = call(&officer, Method::GET, "/api/procedures/2.000815", None)["documents"].clone();
+    call(&officer, Method::POST, &format!("/api/staff/dossiers/{dai_son}/actions"), Some(&json!({"action": "receive", "documents": documents})));
+    let notice = call(&officer, Method::POST, &format!("/api/staff/dossiers/{dai_son}/fee-notice"), Some(&json!({})));
+    assert_eq!(notice["status"], "fee_notified", "{notice}");
+    let total = notice["fee_notice"]["total"].as_i64().expect("a total");
+
+    // The payment's reference names the shard; VNPay's callback settles it there, once.
+    let started = call(&citizen, Method::POST, &format!("/api/dossiers/{dai_son}/payments"), Some(&json!({"provider": "vnpay"})));
+    let reference = started["payment"]["reference"].as_str().unwrap().to_string();
+    assert!(reference.starts_with("MCS31"), "{reference}");
+    let payment_id = started["payment"]["id"].as_str().unwrap().to_string();
+    assert_eq!(placed("payments", &payment_id), (0, 1));
+    let query = callback_query(&daison_vnpay_config(), &vnpay_result(&reference, total, "00"));
+    let ipn: Value = s.get(&format!("/api/payments/vnpay/ipn?{query}")).json().unwrap();
+    assert_eq!(ipn["RspCode"], "00", "{ipn}\n{}", s.log_errors());
+    let again: Value = s.get(&format!("/api/payments/vnpay/ipn?{query}")).json().unwrap();
+    assert_eq!(again["RspCode"], "02");
+    let mine = call(&citizen, Method::GET, &format!("/api/dossiers/{dai_son}"), None);
+    assert_eq!(mine["status"], "paid", "{mine}");
+    // The receipt's collector and series are the agency's, read from the national side.
+    crate::money::assert_legal_receipt(&mine["receipt"], total);
+    let settled = s.d1_query_per_database(&format!("SELECT count(*) FROM settlements s JOIN payments p ON p.id = s.payment_id WHERE p.reference = '{reference}'"));
+    let counts: Vec<(bool, String)> = settled.into_iter().map(|(n, rows)| (n, rows.concat())).collect();
+    assert!(counts.contains(&(false, "1".into())) && !counts.iter().any(|(n, c)| *n && c != "0"), "{counts:?}");
+
+    // A reference made before sharding (no shard in it) still finds its payment: the legacy
+    // shard answers, as for every old reference; an unknown one is "order not found".
+    let unknown = callback_query(&vnpay_config(), &vnpay_result("MC0000000000TEST", 1000, "00"));
+    let v: Value = s.get(&format!("/api/payments/vnpay/ipn?{unknown}")).json().unwrap();
+    assert_eq!(v["RspCode"], "01", "{v}");
+
+    // The national admin's dashboard reads every province: Đại Sơn's online payment this month
+    // is in it, and equals what Hải Dương's own admin sees.
+    let month = {
+        let now = time::OffsetDateTime::now_utc() + time::Duration::hours(7);
+        format!("{:04}-{:02}", now.year(), u8::from(now.month()))
+    };
+    let row_of = |who: &Session| -> Value {
+        let rates = call(who, Method::GET, &format!("/api/dashboard/rates?agency=000.00.51.H23&period={month}"), None);
+        rates["rows"].as_array().unwrap().iter().find(|r| r["code"] == DAI_SON).cloned().unwrap_or_else(|| panic!("{rates}"))
+    };
+    let national = row_of(&s.new_staff_session("quocgia.admin"));
+    let provincial = row_of(&s.new_staff_session("haiduong.admin"));
+    assert!(national["online"].as_u64().unwrap() >= 1, "{national}");
+    assert_eq!(national, provincial);
+}
