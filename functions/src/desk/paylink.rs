@@ -39,7 +39,7 @@ fn open_notice(row: &DossierRow, notice: Option<NoticeRow>) -> Result<NoticeRow,
 /// the applicant's phone.
 pub async fn send(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let (staff, row) = access::staff_dossier(ctx, id).await?;
-    let d1 = access::shard_of(ctx, id)?;
+    let d1 = access::shard_of(ctx, id).await?;
     let notice = open_notice(&row, repo::latest_notice(&d1, &row.id).await?)?;
     let applicant: Applicant = serde_json::from_str(&row.applicant_json).unwrap_or_default();
     let phone = Phone::parse("applicant.phone", &applicant.phone)?;
@@ -87,7 +87,7 @@ async fn granted(ctx: &Ctx, token: &str) -> Result<(PayLink, DossierRow, Option<
     };
     let gone = || ApiError::NotFound { what: "pay_link", field: Some("token") };
     // The token signs the dossier's id, which names its shard.
-    let d1 = ctx.shard_of_id(&link.dossier_id)?.ok_or_else(gone)?;
+    let d1 = ctx.shard_of_id(&link.dossier_id).await?.ok_or_else(gone)?;
     let row = repo::dossier(&d1, &ctx.national()?, &link.dossier_id).await?.ok_or_else(gone)?;
     let notice = repo::latest_notice(&d1, &row.id).await?;
     if notice.as_ref().map(|n| n.id.as_str()) != Some(link.notice_id.as_str()) {
@@ -99,7 +99,7 @@ async fn granted(ctx: &Ctx, token: &str) -> Result<(PayLink, DossierRow, Option<
 /// `GET /api/pay/{token}`.
 pub async fn view(ctx: &Ctx, token: &str) -> Result<Response, ApiError> {
     let (_, row, notice) = granted(ctx, token).await?;
-    let d1 = access::shard_of(ctx, &row.id)?;
+    let d1 = access::shard_of(ctx, &row.id).await?;
     let applicant: Applicant = serde_json::from_str(&row.applicant_json).unwrap_or_default();
     let payable = open_notice(&row, notice.clone()).is_ok();
     let mut receipt = repo::receipt_of_dossier(&d1, &row.id).await?;

@@ -70,7 +70,7 @@ pub async fn counter_payment(ctx: &mut Ctx, id: &str) -> Result<Response, ApiErr
     let now = clock::now();
     // Refused early, before an attempt is opened, when the state machine says no.
     dossier::transition(row.status, DossierAction::PayAtCounter, Role::Officer, row.has_fees()).map_err(transition_error)?;
-    let (d1, national) = (access::shard_of(ctx, id)?, ctx.national()?);
+    let (d1, national) = (access::shard_of(ctx, id).await?, ctx.national()?);
     let shard = d1.shard().ok_or_else(|| ApiError::Unexpected("a dossier's database names its shard".into()))?;
     let notice = repo::latest_notice(&d1, &row.id).await?;
     let amount = payment::payable(row.status, notice.as_ref().map(|n| n.as_open())).map_err(not_payable)?;
@@ -121,7 +121,7 @@ pub async fn attach_result(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError
     let bytes = ctx.req.bytes().await?;
     let name = desk::check_result_file(&name, &content_type, bytes.len())?;
     let content_type = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    let d1 = access::shard_of(ctx, id)?;
+    let d1 = access::shard_of(ctx, id).await?;
     let file_id = random::sharded_id(d1.shard().ok_or_else(|| ApiError::Unexpected("a dossier's database names its shard".into()))?);
     let size = bytes.len();
     let command = Command::AttachResult { file_id: file_id.clone(), name: name.clone(), size: size as u64 };
@@ -170,7 +170,7 @@ async fn reader_dossier(ctx: &Ctx, id: &str) -> Result<DossierRow, ApiError> {
 /// `GET /api/dossiers/{id}/results/{file}`.
 pub async fn download_result(ctx: &Ctx, id: &str, file: &str) -> Result<Response, ApiError> {
     let row = reader_dossier(ctx, id).await?;
-    let d1 = access::shard_of(ctx, id)?;
+    let d1 = access::shard_of(ctx, id).await?;
     // Once signed, the signed PDF is what everyone downloads (the unsigned scan stays stored).
     if let Some(signed) = crate::document::repo::signed_by_result(&d1, file).await?.filter(|s| s.dossier_id == row.id) {
         return crate::document::routes::serve_object(ctx, &signed.r2_key, &signed.name, "application/pdf").await;

@@ -42,8 +42,7 @@ pub async fn verify(ctx: &Ctx, key: &str) -> Result<Response, ApiError> {
         // A printed code names its province (`S42-…`); one printed before sharding is in the
         // legacy shard.
         document::Lookup::Code(code) => {
-            let shard = document::code_shard(code).unwrap_or_else(|| shards::map(&ctx.env).legacy());
-            repo::lookup(&ctx.shard(shard)?, &national, &lookup).await?
+            repo::lookup(&shards::of_key(&ctx.env, document::code_shard(code), code).await?, &national, &lookup).await?
         }
         // A file's hash names nothing: every province's database is asked (a probe of a unique
         // index each), the first that has it answers.
@@ -82,7 +81,7 @@ pub async fn verify(ctx: &Ctx, key: &str) -> Result<Response, ApiError> {
 /// `POST /api/staff/documents/{id}/revoke {"reason"}`: staff of the issuing agency.
 pub async fn revoke(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let staff = session::staff(ctx).await?;
-    let d1 = ctx.shard_of_id(id)?.ok_or_else(not_found)?;
+    let d1 = ctx.shard_of_id(id).await?.ok_or_else(not_found)?;
     let national = ctx.national()?;
     let row = repo::signed_by_id(&d1, &national, id).await?.filter(|r| staff.covers(&r.agency_code)).ok_or_else(not_found)?;
     let req: RevokeDocument = ctx.json_body().await?;
@@ -117,7 +116,7 @@ pub async fn wallet(ctx: &Ctx) -> Result<Response, ApiError> {
 /// `GET /api/me/documents/{id}`: one of the caller's own documents.
 pub async fn wallet_download(ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
     let who = session::citizen(ctx).await?;
-    let d1 = ctx.shard_of_id(id)?.ok_or_else(not_found)?;
+    let d1 = ctx.shard_of_id(id).await?.ok_or_else(not_found)?;
     let doc = repo::own_document(&d1, &who.citizen_id, id).await?.ok_or_else(not_found)?;
     serve_object(ctx, &doc.r2_key, &doc.name, &doc.content_type).await
 }
@@ -130,7 +129,7 @@ pub async fn referenced_download(ctx: &Ctx, dossier_id: &str, document_id: &str)
     } else {
         access::staff_dossier(ctx, dossier_id).await?.1
     };
-    let d1 = ctx.shard_of_id(&row.id)?.ok_or_else(not_found)?;
+    let d1 = ctx.shard_of_id(&row.id).await?.ok_or_else(not_found)?;
     let (key, name, content_type) = repo::referenced_object(&d1, &row.id, document_id).await?.ok_or_else(not_found)?;
     serve_object(ctx, &key, &name, &content_type).await
 }
@@ -149,7 +148,7 @@ pub async fn referable(env: &Env, citizen: &str, ids: &[String]) -> Result<Vec<(
         for id in ids {
             // Each document in its own province's database (it may be another's than the
             // dossier's); a text that is no record id is simply not the citizen's.
-            let Some(d1) = shards::of_id(env, id)? else { continue };
+            let Some(d1) = shards::of_id(env, id).await? else { continue };
             if let Some(d) = repo::own_document(&d1, citizen, id).await? {
                 found.push(FoundDocument { id: d.id.clone(), signed: d.signed, revoked: d.revoked });
                 own.push(d);

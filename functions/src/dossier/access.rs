@@ -14,14 +14,14 @@ fn not_found() -> ApiError {
 
 /// The database of dossier `id` (its shard), for the reads and writes after [`owned_dossier`]
 /// or [`staff_dossier`] let the caller in.
-pub fn shard_of(ctx: &Ctx, id: &str) -> Result<Db, ApiError> {
-    ctx.shard_of_id(id)?.ok_or_else(not_found)
+pub async fn shard_of(ctx: &Ctx, id: &str) -> Result<Db, ApiError> {
+    ctx.shard_of_id(id).await?.ok_or_else(not_found)
 }
 
 /// The dossier, if the signed-in citizen owns it, with the citizen's id.
 pub async fn owned_dossier(ctx: &Ctx, id: &str) -> Result<(String, DossierRow), ApiError> {
     let who = session::citizen(ctx).await?;
-    let d1 = ctx.shard_of_id(id)?.ok_or_else(not_found)?;
+    let d1 = ctx.shard_of_id(id).await?.ok_or_else(not_found)?;
     let row = repo::dossier(&d1, &ctx.national()?, id).await?.ok_or_else(not_found)?;
     if row.owner_citizen_id.as_deref() != Some(who.citizen_id.as_str()) {
         return Err(not_found());
@@ -32,7 +32,7 @@ pub async fn owned_dossier(ctx: &Ctx, id: &str) -> Result<(String, DossierRow), 
 /// The dossier, if the signed-in staff member's scope covers its agency.
 pub async fn staff_dossier(ctx: &Ctx, id: &str) -> Result<(StaffSession, DossierRow), ApiError> {
     let staff = session::staff(ctx).await?;
-    let d1 = ctx.shard_of_id(id)?.ok_or_else(not_found)?;
+    let d1 = ctx.shard_of_id(id).await?.ok_or_else(not_found)?;
     let row = repo::dossier(&d1, &ctx.national()?, id).await?.ok_or_else(not_found)?;
     if !staff.covers(&row.agency_code) {
         return Err(not_found());

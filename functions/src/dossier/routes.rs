@@ -213,7 +213,7 @@ pub async fn withdraw(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let now = clock::now();
     let actor = Actor { role: Role::Citizen, id: citizen_id };
     let decision = dossier::decide(super::staff_routes::state_of(&row), Command::Withdraw { reason }, &actor, now).map_err(store::refused)?;
-    let d1 = access::shard_of(ctx, id)?;
+    let d1 = access::shard_of(ctx, id).await?;
     store::write(&d1, &row, &decision, None, &clock::rfc3339(now), Vec::new()).await?;
     let row = repo::dossier(&d1, &ctx.national()?, id).await?.ok_or(ApiError::NotFound { what: "dossier", field: Some("id") })?;
     super::notify::status_changed(&ctx.env, &row).await;
@@ -233,7 +233,7 @@ pub async fn list(ctx: &Ctx) -> Result<Response, ApiError> {
 
 pub async fn get(ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
     let (_, row) = access::owned_dossier(ctx, id).await?;
-    json(&detail(&access::shard_of(ctx, id)?, &row).await?)
+    json(&detail(&access::shard_of(ctx, id).await?, &row).await?)
 }
 
 /// Everything a dossier page shows, the same for the citizen and the desk. Its ten reads

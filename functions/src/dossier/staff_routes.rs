@@ -27,7 +27,7 @@ use crate::platform::{clock, random};
 
 pub async fn get(ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
     let (_, row) = access::staff_dossier(ctx, id).await?;
-    json(&view::staff_view(&access::shard_of(ctx, id)?, &ctx.national()?, &row).await?)
+    json(&view::staff_view(&access::shard_of(ctx, id).await?, &ctx.national()?, &row).await?)
 }
 
 #[derive(Deserialize)]
@@ -46,7 +46,7 @@ pub async fn act(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let action: DossierAction = serde_json::from_value(serde_json::Value::String(body.action.clone())).map_err(|_| {
         FieldError::new("action", "unknown_action", "Thao tác không hợp lệ.", "Unknown action.")
     })?;
-    let (d1, national) = (access::shard_of(ctx, id)?, ctx.national()?);
+    let (d1, national) = (access::shard_of(ctx, id).await?, ctx.national()?);
     let required =
         if action == DossierAction::Receive { view::procedure_documents(&national, &row.procedure_code).await? } else { Vec::new() };
     let reason = Reason::parse_optional("reason", body.reason.as_deref().unwrap_or(""))?.map(Reason::into_string);
@@ -81,7 +81,7 @@ pub async fn fee_notice(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     // Refused early (before the fee computation) when the state machine says no.
     dossier::transition(row.status, DossierAction::NotifyFee, Role::Officer, row.has_fees())
         .map_err(|e| store::refused(e.into()))?;
-    let (d1, national) = (access::shard_of(ctx, id)?, ctx.national()?);
+    let (d1, national) = (access::shard_of(ctx, id).await?, ctx.national()?);
     let (_, breakdown) = quote_for(&national, &row.agency_code, &row.procedure_code, &row.inputs(), Freshness::Now).await?;
     let adjusted = desk::adjust_notice(&breakdown, &body.changes)?;
     let notice_id = random::sharded_id(d1.shard().ok_or_else(|| ApiError::Unexpected("a dossier's database names its shard".into()))?);

@@ -350,7 +350,7 @@ pub async fn rate(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
             field: None,
         },
     })?;
-    let d1 = ctx.shard_of_id(&row.id)?.ok_or(ApiError::NotFound { what: "dossier", field: None })?;
+    let d1 = ctx.shard_of_id(&row.id).await?.ok_or(ApiError::NotFound { what: "dossier", field: None })?;
     let at = clock::rfc3339(clock::now());
     let reasons = serde_json::to_string(&rating.reasons).map_err(|e| ApiError::Unexpected(e.to_string()))?;
     let result = d1

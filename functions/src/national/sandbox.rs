@@ -261,7 +261,7 @@ pub async fn age(ctx: &mut Ctx) -> Result<Response, ApiError> {
     // The rows live with their dossier: its code names the agency, its id the shard.
     let d1 = match motcua_domain::codes::DossierCode::parse("dossier", body.dossier.trim()) {
         Ok(code) => Some(ctx.shard_of_agency("dossier", &code.agency().to_string())?),
-        Err(_) => ctx.shard_of_id(body.dossier.trim())?,
+        Err(_) => ctx.shard_of_id(body.dossier.trim()).await?,
     };
     let Some(d1) = d1 else {
         return reply_json(&json!({ "aged": 0 }));

@@ -77,7 +77,7 @@ fn refuse(ctx: &Ctx, provider: Provider) -> Result<Response, ApiError> {
 /// finds no payment, so the deployment's keys check it and it is "order not found".
 async fn credentials_for(ctx: &Ctx, provider: Provider, raw: &RawCallback) -> Result<(Option<Credentials>, Option<PaymentRow>), ApiError> {
     let payment = match merchant::claimed_reference(provider, raw) {
-        Some(r) => match settle::shard_of(&ctx.env, &r)? {
+        Some(r) => match settle::shard_of(&ctx.env, &r).await? {
             Some(d1) => repo::by_reference(&d1, r.as_str()).await?.filter(|p| p.provider == provider.as_str()),
             None => None,
         },

@@ -268,13 +268,13 @@ pub fn name_for_dossier(receipt: &mut ReceiptView, agency_name: &str, procedure_
 /// sharding: the legacy shard); a code of neither form is no receipt's.
 async fn by_check_code(ctx: &Ctx, verify_code: &str) -> Result<ReceiptRow, ApiError> {
     let not_found = ApiError::NotFound { what: "receipt", field: Some("code") };
-    let shard = match motcua_domain::shard::shard_of_check_code("code", verify_code) {
-        Ok(Some(shard)) => shard,
-        Ok(None) => crate::platform::shards::map(&ctx.env).legacy(),
+    let named = match motcua_domain::shard::shard_of_check_code("code", verify_code) {
+        Ok(named) => named,
         Err(_) => return Err(not_found),
     };
+    let d1 = crate::platform::shards::of_key(&ctx.env, named, verify_code).await?;
     let row: Option<ReceiptRow> =
-        db::first(ctx.shard(shard)?.prepare(format!("{SELECT} WHERE r.verify_code = ?1")).bind(&[verify_code.into()])?).await?;
+        db::first(d1.prepare(format!("{SELECT} WHERE r.verify_code = ?1")).bind(&[verify_code.into()])?).await?;
     row.ok_or(not_found)
 }
 

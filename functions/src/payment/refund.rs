@@ -43,7 +43,7 @@ struct RefundView {
 
 pub async fn create(ctx: &mut Ctx, payment_id: &str) -> Result<Response, ApiError> {
     let staff = session::staff(ctx).await?;
-    let d1 = ctx.shard_of_id(payment_id)?.ok_or(ApiError::NotFound { what: "payment", field: Some("id") })?;
+    let d1 = ctx.shard_of_id(payment_id).await?.ok_or(ApiError::NotFound { what: "payment", field: Some("id") })?;
     let p = repo::by_id(&d1, payment_id)
         .await?
         .filter(|p| staff.covers(&p.agency_code))
@@ -300,7 +300,7 @@ struct DecisionBody {
 pub async fn decision(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let staff = session::staff(ctx).await?;
     let body: DecisionBody = ctx.json_body().await?;
-    let d1 = ctx.shard_of_id(id)?.ok_or(ApiError::NotFound { what: "refund", field: Some("id") })?;
+    let d1 = ctx.shard_of_id(id).await?.ok_or(ApiError::NotFound { what: "refund", field: Some("id") })?;
     let row: RefundRow = db::first::<RefundRow>(d1.prepare(format!("{REFUNDS} WHERE r.id = ?1")).bind(&[id.into()])?)
         .await?
         .filter(|r| staff.covers(&r.agency_code))

@@ -34,9 +34,10 @@ impl Via {
 
 /// The shard a provider's reference names (one made before sharding: the legacy shard); `None`
 /// for a reference naming a database this deployment does not have: no order of ours.
-pub fn shard_of(env: &Env, reference: &Reference) -> Result<Option<Db>, ApiError> {
+pub async fn shard_of(env: &Env, reference: &Reference) -> Result<Option<Db>, ApiError> {
     match shards::map(env).shard_of_reference(reference) {
-        Ok(shard) => Ok(Some(shards::shard(env, shard)?)),
+        // A reference made before sharding may have moved with its payment (legacy_routes).
+        Ok(_) => Ok(Some(shards::of_key(env, motcua_domain::shard::encoded_shard(reference).ok().flatten(), reference.as_str()).await?)),
         Err(_) => Ok(None),
     }
 }
@@ -49,7 +50,7 @@ pub async fn apply(env: &Env, verdict: &CallbackVerdict, via: Via) -> Result<Cal
 /// chose its merchant's keys by it), instead of reading it again. The attempt is looked up in
 /// the shard its reference names, never across shards.
 pub async fn apply_to(env: &Env, verdict: &CallbackVerdict, via: Via, known: Option<PaymentRow>) -> Result<CallbackOutcome, ApiError> {
-    let Some(d1) = shard_of(env, &verdict.reference)? else { return Ok(CallbackOutcome::OrderNotFound) };
+    let Some(d1) = shard_of(env, &verdict.reference).await? else { return Ok(CallbackOutcome::OrderNotFound) };
     let now = clock::rfc3339(clock::now());
     let p = match known.filter(|p| p.reference == verdict.reference.as_str()) {
         Some(p) => p,

@@ -96,8 +96,8 @@ impl Ctx {
     }
 
     /// The database of a record id ([`super::shards::of_id`]); `None`: no record has it.
-    pub fn shard_of_id(&self, id: &str) -> Result<Option<super::db::Db>, ApiError> {
-        super::shards::of_id(&self.env, id)
+    pub async fn shard_of_id(&self, id: &str) -> Result<Option<super::db::Db>, ApiError> {
+        super::shards::of_id(&self.env, id).await
     }
 
     /// The database of the agency `agency` names (the client's mistake at `field` if it names none).

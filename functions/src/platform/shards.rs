@@ -145,11 +145,33 @@ where
 }
 
 /// The database of a record id: the shard it names (`s42…`), or for any other id (made before
-/// sharding: 32 hex digits, or the demo's `act-…`) the legacy shard, where those records stay (a
-/// `legacy_routes` row will say otherwise for records the migration moves, SHARDING.md §3.2).
-/// `Some` always for now; `None` is kept for ids that cannot be any record's.
-pub fn of_id(env: &Env, id: &str) -> Result<Option<Db>, ApiError> {
+/// sharding: 32 hex digits, or the demo's `act-…`) where [`of_key`] finds it. `Some` always for
+/// now; `None` is kept for ids that cannot be any record's.
+pub async fn of_id(env: &Env, id: &str) -> Result<Option<Db>, ApiError> {
+    let named = map(env).shard_of_id("id", id).ok().flatten();
+    Ok(Some(of_key(env, named, id).await?))
+}
+
+/// The database of an identifier: the shard it names, else (an identifier made before sharding)
+/// the shard the migration moved it to (`legacy_routes`, in the legacy shard: SHARDING.md §3.2),
+/// else the legacy shard, where such records stay. The route is read only once some province
+/// other than the legacy one has a database of its own: before that, nothing was moved.
+pub async fn of_key(env: &Env, named: Option<ShardId>, key: &str) -> Result<Db, ApiError> {
+    if let Some(s) = named {
+        return shard(env, s);
+    }
     let map = map(env);
-    let id_shard = map.shard_of_id("id", id).ok().flatten().unwrap_or(map.legacy());
-    Ok(Some(shard(env, id_shard)?))
+    let legacy = shard(env, map.legacy())?;
+    if !bound(env).iter().any(|s| *s != map.legacy()) {
+        return Ok(legacy);
+    }
+    #[derive(serde::Deserialize)]
+    struct Route {
+        shard: String,
+    }
+    let route: Option<Route> = super::db::first(legacy.prepare("SELECT shard FROM legacy_routes WHERE key = ?1").bind(&[key.into()])?).await?;
+    match route.and_then(|r| ShardId::parse("shard", &r.shard).ok()) {
+        Some(s) if s != map.legacy() => shard(env, s),
+        _ => Ok(legacy),
+    }
 }

@@ -47,13 +47,13 @@ fn view(row: &SessionRow, plan: &PartPlan, received: Vec<u32>) -> MultipartView 
 /// The caller's own session `id`; another citizen's is as absent as a made-up one.
 async fn owned(ctx: &Ctx, id: &str) -> Result<(CitizenSession, SessionRow), ApiError> {
     let who = session::citizen(ctx).await?;
-    let row = repo::session(&shard_of(ctx, id)?, id).await?.filter(|r| r.owner_citizen_id == who.citizen_id).ok_or_else(not_found)?;
+    let row = repo::session(&shard_of(ctx, id).await?, id).await?.filter(|r| r.owner_citizen_id == who.citizen_id).ok_or_else(not_found)?;
     Ok((who, row))
 }
 
 /// The database of session `id`: the shard its id names; not an id at all, no session.
-fn shard_of(ctx: &Ctx, id: &str) -> Result<Db, ApiError> {
-    ctx.shard_of_id(id)?.ok_or_else(not_found)
+async fn shard_of(ctx: &Ctx, id: &str) -> Result<Db, ApiError> {
+    ctx.shard_of_id(id).await?.ok_or_else(not_found)
 }
 
 fn bucket(ctx: &Ctx) -> Result<Bucket, ApiError> {
@@ -89,7 +89,7 @@ pub async fn start(ctx: &mut Ctx) -> Result<Response, ApiError> {
 pub async fn status(ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
     let (_, row) = owned(ctx, id).await?;
     let plan = plan(&row)?;
-    let received = repo::parts(&shard_of(ctx, id)?, id).await?.into_iter().map(|p| p.part).collect();
+    let received = repo::parts(&shard_of(ctx, id).await?, id).await?.into_iter().map(|p| p.part).collect();
     json(&view(&row, &plan, received))
 }
 
@@ -107,13 +107,13 @@ pub async fn put_part(ctx: &mut Ctx, id: &str, part: &str) -> Result<Response, A
     let kind = if n == 1 { Some(upload::check_file(FIELD, &row.file_name, plan.size(), &bytes)?) } else { None };
     let r2 = bucket(ctx)?.resume_multipart_upload(row.r2_key.as_str(), row.r2_upload_id.as_str())?;
     let stored = r2.upload_part(n as u16, bytes).await?;
-    repo::put_part(&shard_of(ctx, id)?, id, n, len, &stored.etag(), kind.map(|k| k.mime())).await?;
+    repo::put_part(&shard_of(ctx, id).await?, id, n, len, &stored.etag(), kind.map(|k| k.mime())).await?;
     json(&PartView { part: n, size: len })
 }
 
 pub async fn complete(ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
     let who = session::citizen(ctx).await?;
-    let d1 = shard_of(ctx, id)?;
+    let d1 = shard_of(ctx, id).await?;
     let Some(row) = repo::session(&d1, id).await?.filter(|r| r.owner_citizen_id == who.citizen_id) else {
         // Completed already (the answer was lost on the way back): the same upload again.
         let done = repo::by_id(&d1, id).await?.filter(|u| u.owner_citizen_id == who.citizen_id).ok_or_else(not_found)?;
@@ -157,7 +157,7 @@ pub async fn complete(ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
 
 pub async fn abort(ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
     let (_, row) = owned(ctx, id).await?;
-    let d1 = shard_of(ctx, id)?;
+    let d1 = shard_of(ctx, id).await?;
     d1.batch(repo::delete_session_stmts(&d1, id)?).await?;
     if let Err(e) = bucket(ctx)?.resume_multipart_upload(row.r2_key.as_str(), row.r2_upload_id.as_str())?.abort().await {
         // Forgotten in D1 already; R2 itself drops unfinished multipart uploads after a week.

@@ -86,7 +86,7 @@ pub async fn attachable(env: &Env, d1: &Db, owner: &str, ids: &[String]) -> Resu
     let mut rows: Vec<Attachable> = Vec::with_capacity(ids.len());
     for (i, id) in ids.iter().enumerate() {
         let field = format!("files[{i}]");
-        let (row, elsewhere) = match shards::of_id(env, id)? {
+        let (row, elsewhere) = match shards::of_id(env, id).await? {
             Some(home) if !same_database(env, &home, d1) => (repo::by_id(&home, id).await?, Some(home)),
             Some(_) => (repo::by_id(d1, id).await?, None),
             None => (None, None),
@@ -165,7 +165,7 @@ pub async fn download(ctx: &Ctx, dossier_id: &str, file_id: &str) -> Result<Resp
         },
         Err(e) => return Err(e),
     };
-    let d1 = access::shard_of(ctx, dossier_id)?;
+    let d1 = access::shard_of(ctx, dossier_id).await?;
     let not_found = || ApiError::NotFound { what: "file", field: Some("file") };
     let file = repo::by_id(&d1, file_id).await?.filter(|f| f.dossier_id.as_deref() == Some(row.id.as_str())).ok_or_else(not_found)?;
     let object = ctx.env.bucket(config::SCANS)?.get(file.r2_key.as_str()).execute().await?.ok_or_else(not_found)?;
