@@ -162,6 +162,21 @@ impl TestApp {
         String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
     }
 
+    /// SQL statements run straight on the national D1 file (`national`) or on every province's
+    /// own (for a server with `SHARDS:…`), to arrange what only a migration writes.
+    pub fn d1_script_in(&self, national: bool, sql: &str) {
+        let dir = self._state.path().join("state/v3/d1/miniflare-D1DatabaseObject");
+        let script = "import glob, os, sqlite3, sys\n\
+            for f in glob.glob(os.path.join(sys.argv[1], '*.sqlite')):\n\
+            \tif os.path.basename(f) == 'metadata.sqlite': continue\n\
+            \tc = sqlite3.connect(f, timeout=30)\n\
+            \tif not c.execute(\"SELECT 1 FROM sqlite_master WHERE name = 'dossiers'\").fetchone(): continue\n\
+            \tif bool(c.execute(\"SELECT 1 FROM sqlite_master WHERE name = 'agencies'\").fetchone()) != (sys.argv[3] == '1'): continue\n\
+            \tc.executescript(sys.argv[2]); c.commit()\n";
+        let out = Command::new("python3").arg("-c").arg(script).arg(&dir).arg(sql).arg(if national { "1" } else { "0" }).output().expect("python3");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+
     /// A change written straight into the server's D1 file, for arranging a state no API
     /// makes (an agency that lost an account). Never used to check a result.
     pub fn d1_execute(&self, sql: &str) {
