@@ -122,7 +122,9 @@ fn each_province_writes_its_own_database_and_the_product_reads_as_one() {
     let national = row_of(&s.new_staff_session("quocgia.admin"));
     let provincial = row_of(&s.new_staff_session("haiduong.admin"));
     assert!(national["online"].as_u64().unwrap() >= 1, "{national}");
-    assert_eq!(national, provincial);
+    // The payment counts (the portal-sync ones move on their own, as the sweep runs).
+    let counts = |r: &Value| (r["online"].clone(), r["other"].clone(), r["total"].clone(), r["rate"].clone());
+    assert_eq!(counts(&national), counts(&provincial));
 
     // A dossier made before sharding that the migration moved to 31: its old id (32 hex digits)
     // names no shard, so the legacy shard is asked, and its `legacy_routes` row says where it went.
