@@ -28,7 +28,7 @@ fn call(who: &Session, method: Method, path: &str, body: Option<&Value>) -> Resp
 fn ok(resp: Response) -> Value {
     let status = resp.status();
     let text = resp.text().unwrap_or_default();
-    assert!(status.is_success(), "{status}: {text}");
+    assert!(status.is_success(), "{status}: {text}\n{}", server().log_errors());
     serde_json::from_str(&text).unwrap()
 }
 
