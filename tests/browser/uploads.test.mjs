@@ -45,7 +45,7 @@ test("a large PDF resumes after a dropped connection and after a reload, sending
   const sessions = new Map();
   const asked = [];
   page.on("request", (r) => {
-    const m = r.url().match(/\/api\/uploads\/multipart\/([0-9a-f]+)(\/parts\/(\d+))?$/);
+    const m = r.url().match(/\/api\/uploads\/multipart\/([0-9a-z]+)(\/parts\/(\d+))?$/);
     if (!m) return;
     if (r.method() === "PUT") sent.set(`${m[1]}/${m[3]}`, (sent.get(`${m[1]}/${m[3]}`) ?? 0) + 1);
     if (r.method() === "GET") asked.push(m[1]);
