@@ -104,11 +104,7 @@ impl Scope {
 
     /// The province databases holding the rows of `code`'s subtree, each once.
     fn databases(&self, ctx: &Ctx, code: &str) -> Result<Vec<Db>, ApiError> {
-        let map = shards::map(&ctx.env);
-        let mut ids: Vec<motcua_domain::shard::ShardId> = self.subtree(code).iter().filter_map(|a| map.shard_of_agency(a).ok()).collect();
-        ids.sort();
-        ids.dedup();
-        shards::distinct(&ctx.env, &ids)
+        shards::of_agencies(&ctx.env, &self.subtree(code))
     }
 }
 

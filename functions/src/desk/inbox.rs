@@ -16,7 +16,6 @@ use std::cmp::Reverse;
 
 use motcua_domain::auth::StaffRole;
 use motcua_domain::rollup;
-use motcua_domain::shard::ShardId;
 
 use crate::auth::session::{self, StaffSession};
 use crate::dossier::repo::enum_str;
@@ -76,11 +75,7 @@ pub fn scope_databases(env: &worker::Env, staff: &StaffSession) -> Result<Vec<Db
     if staff.role == StaffRole::National {
         return shards::all(env);
     }
-    let map = shards::map(env);
-    let mut ids: Vec<ShardId> = staff.agencies.iter().filter_map(|a| map.shard_of_agency(a).ok()).collect();
-    ids.sort();
-    ids.dedup();
-    shards::distinct(env, &ids)
+    shards::of_agencies(env, &staff.agencies)
 }
 
 pub async fn list(ctx: &Ctx) -> Result<Response, ApiError> {

@@ -97,11 +97,7 @@ fn list_order(i: &SyncItem) -> (u8, std::cmp::Reverse<String>, String, std::cmp:
 
 /// The databases holding the rows of `agencies`: each province's once.
 fn databases_of(env: &worker::Env, agencies: &[String]) -> Result<Vec<Db>, ApiError> {
-    let map = shards::map(env);
-    let mut ids: Vec<ShardId> = agencies.iter().filter_map(|a| map.shard_of_agency(a).ok()).collect();
-    ids.sort();
-    ids.dedup();
-    shards::distinct(env, &ids)
+    shards::of_agencies(env, agencies)
 }
 
 /// Each agency's name, from the catalog's memo.
