@@ -139,3 +139,38 @@ fn each_province_writes_its_own_database_and_the_product_reads_as_one() {
     let found = call(&citizen, Method::GET, &format!("/api/dossiers/{old}"), None);
     assert_eq!((found["id"].as_str(), found["agency_code"].as_str()), (Some(old), Some(DAI_SON)), "{found}");
 }
+
+/// During a cut-over the rows a migration copied to a province's new database are still in `DB`
+/// until the clean-up. Every read across provinces keeps from each database only the agencies it
+/// is the home of, so nothing is counted or listed twice meanwhile.
+#[test]
+fn rows_left_behind_in_db_by_a_cut_over_are_not_counted_twice() {
+    const NGOC_KY: &str = "000.04.51.H23"; // Hải Dương → 31, used by no other test here
+    let s = server();
+    let phone = "0911020002";
+    let citizen = s.new_citizen_session(phone);
+    let id = submit(&citizen, NGOC_KY, phone);
+    assert_eq!(placed("dossiers", &id), (0, 1));
+    let officer = s.new_staff_session("ngocky.motcua");
+    let national = s.new_staff_session("quocgia.admin");
+    let month = {
+        let now = time::OffsetDateTime::now_utc() + time::Duration::hours(7);
+        format!("{:04}-{:02}", now.year(), u8::from(now.month()))
+    };
+    let seen = || {
+        let listed = call(&citizen, Method::GET, "/api/dossiers", None).as_array().unwrap().iter().filter(|d| d["id"] == id.as_str()).count();
+        let inbox = call(&officer, Method::GET, "/api/staff/dossiers", None);
+        let tabs: Vec<(String, i64)> = inbox["counts"].as_array().unwrap().iter().map(|c| (c["tab"].as_str().unwrap().to_string(), c["count"].as_i64().unwrap())).collect();
+        let in_items = inbox["items"].as_array().unwrap().iter().filter(|d| d["id"] == id.as_str()).count();
+        let intake = call(&national, Method::GET, &format!("/api/dashboard/intake?agency={NGOC_KY}&period={month}"), None);
+        (listed, tabs, in_items, intake["summary"]["total"].as_u64().unwrap())
+    };
+    let before = seen();
+    assert_eq!((before.0, before.2), (1, 1), "{before:?}");
+    assert!(before.3 >= 1, "{before:?}");
+    // The migration's copy, left in DB: the dossier and its agency's counters.
+    s.d1_copy_to_national("dossiers", &format!("id = '{id}'"));
+    s.d1_copy_to_national("intake_counters", &format!("agency_code = '{NGOC_KY}'"));
+    assert_eq!(placed("dossiers", &id), (1, 1), "the copy is in both files");
+    assert_eq!(seen(), before, "read once, from its province's own database");
+}

@@ -177,6 +177,24 @@ impl TestApp {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
 
+    /// Rows of `table` matching `condition` copied from every province's own D1 file into the
+    /// national one: what a migration leaves behind until its clean-up (docs/SHARDING.md §5).
+    pub fn d1_copy_to_national(&self, table: &str, condition: &str) {
+        let dir = self._state.path().join("state/v3/d1/miniflare-D1DatabaseObject");
+        let script = "import glob, os, sqlite3, sys\n\
+            files = [f for f in glob.glob(os.path.join(sys.argv[1], '*.sqlite')) if os.path.basename(f) != 'metadata.sqlite']\n\
+            def has(f, t):\n\
+            \tc = sqlite3.connect(f); r = c.execute('SELECT 1 FROM sqlite_master WHERE name = ?', (t,)).fetchone(); c.close(); return bool(r)\n\
+            national = [f for f in files if has(f, 'agencies')][0]\n\
+            c = sqlite3.connect(national, timeout=30)\n\
+            for i, f in enumerate(f for f in files if has(f, 'dossiers') and not has(f, 'agencies')):\n\
+            \tc.execute('ATTACH DATABASE ? AS s%d' % i, (f,))\n\
+            \tc.execute('INSERT OR REPLACE INTO %s SELECT * FROM s%d.%s WHERE %s' % (sys.argv[2], i, sys.argv[2], sys.argv[3]))\n\
+            \tc.commit(); c.execute('DETACH DATABASE s%d' % i)\n";
+        let out = Command::new("python3").arg("-c").arg(script).arg(&dir).arg(table).arg(condition).output().expect("python3");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+
     /// A change written straight into the server's D1 file, for arranging a state no API
     /// makes (an agency that lost an account). Never used to check a result.
     pub fn d1_execute(&self, sql: &str) {

@@ -115,7 +115,8 @@ pub async fn mine(ctx: &Ctx) -> Result<Response, ApiError> {
         Some((_, number)) => {
             let parts = crate::platform::shards::fanout(crate::platform::shards::all(&ctx.env)?, |shard| {
                 let number = number.clone();
-                async move { repo::open_for_payer(&shard, &number).await }
+                // Only the agencies each database is the home of: a cut-over's leftovers in `DB` would show twice.
+                async move { Ok(repo::open_for_payer(&shard, &number).await?.into_iter().filter(|b| shard.holds(&b.agency_code)).collect::<Vec<_>>()) }
             })
             .await?;
             let mut bills: Vec<BillRow> = parts.into_iter().flatten().collect();

@@ -343,7 +343,7 @@ pub async fn list(ctx: &Ctx) -> Result<Response, ApiError> {
     // newest 200 and sums the counts.
     let dbs = crate::platform::shards::of_agencies(&ctx.env, &agencies)?;
     let parts = crate::platform::shards::fanout(dbs, |d1| {
-        let (agencies, q) = (agencies.clone(), q.clone());
+        let (q, agencies) = (q.clone(), d1.own(&agencies));
         async move {
             let filter = repo::ListFilter { agencies: &agencies, state, kind, q: q.as_deref() };
             futures_util::future::try_join(repo::list(&d1, &filter), repo::counts(&d1, &agencies)).await

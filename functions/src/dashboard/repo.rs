@@ -22,9 +22,50 @@ use crate::platform::db;
 use crate::platform::error::ApiError;
 use crate::platform::shards;
 
+/// A count's or row's agency, when it has one: a read across provinces keeps from each database
+/// only the agencies it is the home of ([`Db::holds`]), so rows a cut-over left behind in `DB`
+/// are not counted twice. `None`: the statement itself was given the database's own agencies.
+pub trait OfAgency {
+    fn agency(&self) -> Option<&str>;
+}
+
+impl OfAgency for String {
+    fn agency(&self) -> Option<&str> {
+        Some(self)
+    }
+}
+
+impl<B> OfAgency for (String, B) {
+    fn agency(&self) -> Option<&str> {
+        Some(&self.0)
+    }
+}
+
+impl<B, C> OfAgency for (String, B, C) {
+    fn agency(&self) -> Option<&str> {
+        Some(&self.0)
+    }
+}
+
+impl<B, C, D> OfAgency for (String, B, C, D) {
+    fn agency(&self) -> Option<&str> {
+        Some(&self.0)
+    }
+}
+
+impl OfAgency for motcua_domain::bill::Kind {
+    fn agency(&self) -> Option<&str> {
+        None
+    }
+}
+
+fn held<T: OfAgency>(db: &Db, item: &T) -> bool {
+    item.agency().is_none_or(|a| db.holds(a))
+}
+
 /// `read` on each of `dbs` (at most six at a time), the per-key answers summed: an agency's rows
 /// may sit in two databases (an agency moved to a further part), so sum, never replace.
-pub async fn summed<K: Ord, V: Add<Output = V>, Fut>(dbs: Vec<Db>, read: impl Fn(Rc<Db>) -> Fut) -> Result<BTreeMap<K, V>, ApiError>
+pub async fn summed<K: Ord + OfAgency, V: Add<Output = V>, Fut>(dbs: Vec<Db>, read: impl Fn(Rc<Db>) -> Fut) -> Result<BTreeMap<K, V>, ApiError>
 where
     Fut: Future<Output = Result<BTreeMap<K, V>, ApiError>>,
 {
@@ -32,19 +73,27 @@ where
 }
 
 /// [`summed`] with the sum given (for plain tuples of counts).
-pub async fn summed_by<K: Ord, V, Fut>(dbs: Vec<Db>, read: impl Fn(Rc<Db>) -> Fut, add: impl Fn(V, V) -> V) -> Result<BTreeMap<K, V>, ApiError>
+pub async fn summed_by<K: Ord + OfAgency, V, Fut>(dbs: Vec<Db>, read: impl Fn(Rc<Db>) -> Fut, add: impl Fn(V, V) -> V) -> Result<BTreeMap<K, V>, ApiError>
 where
     Fut: Future<Output = Result<BTreeMap<K, V>, ApiError>>,
 {
-    Ok(shards::fanout(dbs, read).await?.into_iter().fold(BTreeMap::new(), |a, b| motcua_domain::rollup::merge_keyed_by(a, b, &add)))
+    let read = &read;
+    let answers = shards::fanout(dbs, |db| async move {
+        let answer = read(db.clone()).await?;
+        Ok(answer.into_iter().filter(|(k, _)| held(&db, k)).collect::<BTreeMap<K, V>>())
+    })
+    .await?;
+    Ok(answers.into_iter().fold(BTreeMap::new(), |a, b| motcua_domain::rollup::merge_keyed_by(a, b, &add)))
 }
 
 /// `read` on each of `dbs`, the rows of all one after the other (rows the route sums itself).
-pub async fn concatenated<T, Fut>(dbs: Vec<Db>, read: impl Fn(Rc<Db>) -> Fut) -> Result<Vec<T>, ApiError>
+pub async fn concatenated<T: OfAgency, Fut>(dbs: Vec<Db>, read: impl Fn(Rc<Db>) -> Fut) -> Result<Vec<T>, ApiError>
 where
     Fut: Future<Output = Result<Vec<T>, ApiError>>,
 {
-    Ok(shards::fanout(dbs, read).await?.into_iter().flatten().collect())
+    let read = &read;
+    let answers = shards::fanout(dbs, |db| async move { Ok(read(db.clone()).await?.into_iter().filter(|r| held(&db, r)).collect::<Vec<T>>()) }).await?;
+    Ok(answers.into_iter().flatten().collect())
 }
 
 fn n(v: u64) -> JsValue {

@@ -373,17 +373,11 @@ pub async fn dormant(ctx: &Ctx) -> Result<Response, ApiError> {
     let handled: Vec<repo::LastDossier> =
         repo::handled_procedures(&ctx.national()?).await?.into_iter().filter(|r| sub.contains(&r.agency_code)).collect();
     let pairs: Vec<(String, String)> = handled.iter().map(|r| (r.agency_code.clone(), r.procedure_code.clone())).collect();
-    let (map, bound) = (shards::map(&ctx.env), shards::bound(&ctx.env));
-    // `DB` without a shard answers for every province without a binding of its own.
-    let holds = |db: &Db, agency: &str| match map.shard_of_agency(agency) {
-        Ok(s) => db.shard() == Some(s) || (db.shard().is_none() && !bound.contains(&s)),
-        Err(_) => false,
-    };
-    let (pairs, holds) = (&pairs, &holds);
+    let pairs = &pairs;
     let last = repo::summed_by(
         scope.databases(ctx, &code)?,
         |d1| {
-            let mine: Vec<(String, String)> = pairs.iter().filter(|(a, _)| holds(&d1, a)).cloned().collect();
+            let mine: Vec<(String, String)> = pairs.iter().filter(|(a, _)| d1.holds(a)).cloned().collect();
             async move { repo::last_dossiers(&d1, &mine).await }
         },
         std::cmp::max,
@@ -456,9 +450,10 @@ pub async fn bills(ctx: &Ctx) -> Result<Response, ApiError> {
     let as_csv = wants_csv(ctx)?;
     let agencies = scope.subtree(&code);
     let (p, a) = (&period, &agencies);
-    let paid = repo::summed(scope.databases(ctx, &code)?, |d1| async move { repo::bill_counts(&d1, p, a).await }).await?;
+    // Keyed by kind, not agency: each database is asked for its own agencies only.
+    let paid = repo::summed(scope.databases(ctx, &code)?, |d1| async move { repo::bill_counts(&d1, p, &d1.own(a)).await }).await?;
     let add = |(n, x): (u64, i64), (n1, x1): (u64, i64)| (n + n1, x + x1);
-    let open = repo::summed_by(scope.databases(ctx, &code)?, |d1| async move { repo::open_bills(&d1, a).await }, add).await?;
+    let open = repo::summed_by(scope.databases(ctx, &code)?, |d1| async move { repo::open_bills(&d1, &d1.own(a)).await }, add).await?;
     let rows = motcua_domain::bill::report::kind_rows(&paid, &open);
     if as_csv {
         let body = rows

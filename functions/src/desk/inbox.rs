@@ -87,11 +87,10 @@ pub async fn list(ctx: &Ctx) -> Result<Response, ApiError> {
     }
     let now_local = calendar::vietnam_local(clock::now());
     let (overdue_until, due_soon_until) = desk::deadline_bounds(now_local.date());
-    let scope = serde_json::to_string(&staff.agencies).map_err(|e| ApiError::Unexpected(e.to_string()))?;
     let like = if q.is_empty() { String::new() } else { format!("%{}%", q.replace(['%', '_'], "")) };
     let base = "FROM dossiers d WHERE d.agency_code IN (SELECT value FROM json_each(?1)) AND (?2 = '' OR d.search_text LIKE ?2) \
                 AND ?3 IS NOT NULL AND ?4 IS NOT NULL";
-    let binds = [scope, like, calendar::format_iso_date(overdue_until), calendar::format_iso_date(due_soon_until)];
+    let binds = [like, calendar::format_iso_date(overdue_until), calendar::format_iso_date(due_soon_until)];
     let counts_sql = format!(
         "SELECT {} {base}",
         InboxTab::ALL.iter().map(|t| format!("coalesce(SUM(CASE WHEN {} THEN 1 ELSE 0 END), 0) AS {}", tab_condition(*t), t.as_str())).collect::<Vec<_>>().join(", ")
@@ -105,9 +104,11 @@ pub async fn list(ctx: &Ctx) -> Result<Response, ApiError> {
          FROM dossiers d WHERE d.id IN (SELECT d.id {base} AND {}) ORDER BY d.deadline ASC, d.submitted_at DESC, d.id ASC LIMIT {LIMIT}",
         tab_condition(tab)
     );
-    let (counts_sql, items_sql, binds) = (counts_sql.as_str(), items_sql.as_str(), &binds);
+    let (counts_sql, items_sql, binds, agencies) = (counts_sql.as_str(), items_sql.as_str(), &binds, &staff.agencies);
     let answers = shards::fanout(scope_databases(&ctx.env, &staff)?, |d1| async move {
-        let binds: Vec<worker::wasm_bindgen::JsValue> = binds.iter().map(|b| b.as_str().into()).collect();
+        // Each database is asked for its own agencies only (a cut-over's leftovers in `DB` are not counted).
+        let scope = serde_json::to_string(&d1.own(agencies)).map_err(|e| ApiError::Unexpected(e.to_string()))?;
+        let binds: Vec<worker::wasm_bindgen::JsValue> = std::iter::once(&scope).chain(binds.iter()).map(|b| b.as_str().into()).collect();
         let counts: serde_json::Value = db::first(d1.prepare(counts_sql).bind(&binds)?).await?.unwrap_or_default();
         let rows: Vec<Row> = db::all(d1.prepare(items_sql).bind(&binds)?).await?;
         Ok((counts, rows))

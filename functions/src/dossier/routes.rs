@@ -224,7 +224,11 @@ pub async fn withdraw(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
 pub async fn list(ctx: &Ctx) -> Result<Response, ApiError> {
     let who = session::citizen(ctx).await?;
     let citizen_id = who.citizen_id.as_str();
-    let lists = shards::fanout(shards::all(&ctx.env)?, |d1| async move { repo::dossiers_of_citizen(&d1, citizen_id).await }).await?;
+    let lists = shards::fanout(shards::all(&ctx.env)?, |d1| async move {
+        // Only the agencies each database is the home of: a cut-over's leftovers in `DB` would show twice.
+        Ok(repo::dossiers_of_citizen(&d1, citizen_id).await?.into_iter().filter(|r| d1.holds(&r.agency_code)).collect::<Vec<_>>())
+    })
+    .await?;
     let rows = lists.into_iter().fold(Vec::new(), |a, b| rollup::merge_top(a, b, repo::newest_first, repo::CITIZEN_LIST));
     let rows = repo::with_names(&ctx.national()?, rows).await?;
     let list: Vec<DossierSummary> = rows.iter().map(DossierRow::summary).collect();

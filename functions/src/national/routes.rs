@@ -129,7 +129,6 @@ pub async fn list(ctx: &Ctx) -> Result<Response, ApiError> {
         return Err(ApiError::NotFound { what: "agency", field: Some("agency") });
     }
     let dossier = ctx.query("dossier").unwrap_or_default();
-    let scope = serde_json::to_string(&staff.agencies).map_err(|e| ApiError::Unexpected(e.to_string()))?;
     #[derive(Deserialize)]
     struct Count {
         state: SyncState,
@@ -138,10 +137,13 @@ pub async fn list(ctx: &Ctx) -> Result<Response, ApiError> {
     // Each province database of the scope (only the filtered agency's when one is named) gives
     // its newest 200 and its counts; the lists are merged below, the counts summed.
     let dbs = if agency.is_empty() { databases_of(&ctx.env, &staff.agencies)? } else { databases_of(&ctx.env, std::slice::from_ref(&agency))? };
-    let (scope, state, agency, dossier) = (Rc::new(scope), Rc::new(state), Rc::new(agency), Rc::new(dossier));
+    let (agencies, state, agency, dossier) = (Rc::new(staff.agencies.clone()), Rc::new(state), Rc::new(agency), Rc::new(dossier));
     let answers = shards::fanout(dbs, |d1| {
-        let (scope, state, agency, dossier) = (scope.clone(), state.clone(), agency.clone(), dossier.clone());
+        let (state, agency, dossier) = (state.clone(), agency.clone(), dossier.clone());
+        // Each database is asked for its own agencies only (a cut-over's leftovers in `DB` are not counted).
+        let scope = serde_json::to_string(&d1.own(&agencies));
         async move {
+            let scope = scope.map_err(|e| ApiError::Unexpected(e.to_string()))?;
             let rows: Vec<ItemRow> = db::all(
                 d1.prepare(format!(
                     "{LIST_SELECT} WHERE s.agency_code IN (SELECT value FROM json_each(?1)) AND (?2 = '' OR s.state = ?2) \

@@ -1,7 +1,9 @@
 //! D1 conveniences: the handle every statement is prepared on, typed rows out of a prepared
 //! statement, the compare-and-set guard.
 
-use motcua_domain::shard::{Home, ShardId};
+use std::rc::Rc;
+
+use motcua_domain::shard::{Home, ShardId, ShardMap};
 use serde::de::DeserializeOwned;
 use worker::D1PreparedStatement;
 
@@ -16,11 +18,38 @@ pub struct Db {
     d1: worker::D1Database,
     home: Home,
     shard: Option<ShardId>,
+    holds: Holds,
+}
+
+/// Whose rows a shard handle is the home of: its own shard when bound, or (`DB` standing in)
+/// every shard without a binding of its own. A read across provinces keeps only these: during a
+/// cut-over the rows a migration copied to a province's new database may still sit in `DB`, and
+/// counting them in both would count them twice.
+#[derive(Clone, Default)]
+pub struct Holds {
+    map: Option<Rc<ShardMap>>,
+    shards: Vec<ShardId>,
+}
+
+impl Holds {
+    pub fn new(map: Rc<ShardMap>, shards: Vec<ShardId>) -> Holds {
+        Holds { map: Some(map), shards }
+    }
 }
 
 impl Db {
-    pub fn new(d1: worker::D1Database, home: Home, shard: Option<ShardId>) -> Db {
-        Db { d1, home, shard }
+    pub fn new(d1: worker::D1Database, home: Home, shard: Option<ShardId>, holds: Holds) -> Db {
+        Db { d1, home, shard, holds }
+    }
+
+    /// Whether this handle is the home of `agency`'s rows (a code that is no agency's: no).
+    pub fn holds(&self, agency: &str) -> bool {
+        self.holds.map.as_ref().and_then(|m| m.shard_of_agency(agency).ok()).is_some_and(|s| self.holds.shards.contains(&s))
+    }
+
+    /// The agencies of `agencies` this handle is the home of, in their order.
+    pub fn own(&self, agencies: &[String]) -> Vec<String> {
+        agencies.iter().filter(|a| self.holds(a)).cloned().collect()
     }
 
     /// The shard this handle reaches (`None`: the national database, or

@@ -12,7 +12,7 @@ use motcua_domain::shard::{ShardId, ShardMap};
 use worker::Env;
 
 use super::config;
-use super::db::Db;
+use super::db::{Db, Holds};
 use super::error::ApiError;
 
 /// The variable naming the shard of identifiers made before sharding (`"42"`).
@@ -64,17 +64,24 @@ pub fn bound(env: &Env) -> Rc<Vec<ShardId>> {
 
 /// The national database: agencies, catalog, staff, citizens, sessions, configuration.
 pub fn national(env: &Env) -> Result<Db, ApiError> {
-    Ok(Db::new(env.d1(config::DB)?, Home::National, None))
+    Ok(Db::new(env.d1(config::DB)?, Home::National, None, Holds::default()))
 }
 
 /// A province's database: its own binding, or `DB` while it has none.
 pub fn shard(env: &Env, shard: ShardId) -> Result<Db, ApiError> {
-    let d1 = if bound(env).contains(&shard) {
-        env.d1(&shard.binding())?
+    if bound(env).contains(&shard) {
+        Ok(Db::new(env.d1(&shard.binding())?, Home::Shard, Some(shard), Holds::new(map(env), vec![shard])))
     } else {
-        env.d1(config::DB)?
-    };
-    Ok(Db::new(d1, Home::Shard, Some(shard)))
+        fallback(env, Some(shard))
+    }
+}
+
+/// `DB`, standing in for every shard without a binding of its own.
+fn fallback(env: &Env, shard: Option<ShardId>) -> Result<Db, ApiError> {
+    let map = map(env);
+    let bound = bound(env);
+    let unbound = map.shards().into_iter().filter(|s| !bound.contains(s)).collect();
+    Ok(Db::new(env.d1(config::DB)?, Home::Shard, shard, Holds::new(map, unbound)))
 }
 
 /// The shard of an agency (its province, or the part it was moved to); a code that is not an
@@ -100,18 +107,18 @@ pub fn of_agency(env: &Env, field: &str, agency: &str) -> Result<Db, ApiError> {
 pub fn distinct(env: &Env, shards: &[ShardId]) -> Result<Vec<Db>, ApiError> {
     let bound = bound(env);
     let mut out = Vec::new();
-    let mut fallback = false;
+    let mut unbound = false;
     for s in shards {
         if bound.contains(s) {
             if !out.iter().any(|d: &Db| d.shard() == Some(*s)) {
                 out.push(shard(env, *s)?);
             }
         } else {
-            fallback = true;
+            unbound = true;
         }
     }
-    if fallback {
-        out.push(Db::new(env.d1(config::DB)?, Home::Shard, None));
+    if unbound {
+        out.push(fallback(env, None)?);
     }
     Ok(out)
 }
