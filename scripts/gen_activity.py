@@ -56,7 +56,9 @@ def main():
         with open(a.dump_catalog, "w") as f:
             json.dump(cat, f, ensure_ascii=False, indent=1)
         return
-    if db.execute("SELECT 1 FROM dossiers WHERE id LIKE 'act-%' LIMIT 1").fetchone():
+    # Once `make dev` has moved provinces to databases of their own, their `act-` rows are routed
+    # from here (`legacy_routes`), even if none of the dossiers is left in this file.
+    if db.execute("SELECT 1 FROM dossiers WHERE id LIKE 'act-%' UNION ALL SELECT 1 FROM legacy_routes WHERE key LIKE 'act-%' LIMIT 1").fetchone():
         print("gen_activity: the living demo is already in this state")
         return
     gen = subprocess.run(

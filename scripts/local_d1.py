@@ -3,13 +3,24 @@ finding miniflare's SQLite file in a state directory, and rebuilding the dashboa
 from the dossiers with the Worker's own rules."""
 import glob
 import os
+import sqlite3
 import sys
 
 
 def d1_file(state):
+    """The state's national D1 file (`DB`): the only one, or the one with the agency tree when
+    provinces have databases of their own (scripts/shard-config.sh)."""
     files = [f for f in glob.glob(os.path.join(state, "v3", "d1", "*", "*.sqlite")) if not f.endswith("metadata.sqlite")]
+    if len(files) > 1:
+        def national(f):
+            db = sqlite3.connect(f)
+            try:
+                return db.execute("SELECT 1 FROM sqlite_master WHERE name = 'agencies'").fetchone() is not None
+            finally:
+                db.close()
+        files = [f for f in files if national(f)]
     if len(files) != 1:
-        sys.exit(f"expected one D1 SQLite file under {state}/v3/d1, found {files}")
+        sys.exit(f"expected one national D1 SQLite file under {state}/v3/d1, found {files}")
     return files[0]
 
 

@@ -35,16 +35,11 @@ fi
 # The provinces' own databases: a copy of each config with their bindings (same ids in both, so
 # the public Worker and the back office share each file, as they share DB).
 main_config=wrangler.toml
-shard_bindings() {
-  local migrations="$1"
-  for p in ${shards[@]+"${shards[@]}"}; do
-    printf '\n[[d1_databases]]\nbinding = "DB_P%s"\ndatabase_name = "motcua-p%s"\ndatabase_id = "00000000-0000-0000-0000-0000000000%s"\nmigrations_dir = "%s"\n' "$p" "$p" "$p" "$migrations"
-  done
-}
+source scripts/shard-config.sh
 if [ ${#shards[@]} -gt 0 ]; then
   # Beside wrangler.toml, so its relative paths hold; named by port, removed when the server stops.
   main_config=".wrangler.shards-$port.toml"
-  { cat wrangler.toml; shard_bindings functions/migrations_shard; } > "$main_config"
+  { cat wrangler.toml; shard_bindings functions/migrations_shard ${shards[@]+"${shards[@]}"}; } > "$main_config"
   trap 'rm -f "$ROOT/$main_config"' EXIT
   trap 'exit 143' TERM INT
 fi
@@ -61,7 +56,7 @@ wrangler d1 execute DB --local --persist-to "$state" --file functions/seed/test.
 # is the committed example plus the same values as the --var flags below.
 bo="$state/backoffice"
 mkdir -p "$bo"
-{ sed -e "s#\"\.\./#\"$ROOT/#" backoffice/wrangler.toml; shard_bindings "$ROOT/functions/migrations_shard"; } > "$bo/wrangler.toml"
+{ sed -e "s#\"\.\./#\"$ROOT/#" backoffice/wrangler.toml; shard_bindings "$ROOT/functions/migrations_shard" ${shards[@]+"${shards[@]}"}; } > "$bo/wrangler.toml"
 {
   grep -v -e '^PUBLIC_BASE_URL=' -e '^RECONCILE_AFTER_MINUTES=' .dev.vars.example
   echo "PUBLIC_BASE_URL=http://127.0.0.1:$port"

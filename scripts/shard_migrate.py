@@ -2,7 +2,7 @@
 (issue #20 part 4; docs/SHARDING.md §5.2), resumably and verifiably.
 
     python3 scripts/shard_migrate.py --source NATIONAL.sqlite --shard 31=P31.sqlite --shard 56=P56.sqlite \\
-        [--manifests DIR] [--stop-after N] [--verify-only]
+        [--manifests DIR] [--stop-after N] [--verify-only] [--cleanup]
 
 Local backend: SQLite files (a `wrangler dev` state's D1 files, or copies). Each shard file must
 have the shard schema (functions/migrations_shard/0001_tables.sql); its triggers (0002) are set
@@ -23,8 +23,15 @@ as an interrupted run would.
 Verified: per table and shard, the rows the source holds for that shard and the rows the shard
 holds are counted and hashed (SHA-256 of canonical NDJSON: keys sorted, rows in key order); any
 difference names the table and shard and exits 1. A manifest per shard (table → rows, sha256) is
-written to --manifests. The source is never changed except for the cursor table: deleting the
-moved rows is a later, separate step (SHARDING.md §5.2 step 8), after the cut-over.
+written to --manifests. Without --cleanup the source is never changed except for the cursor
+table.
+
+--cleanup (SHARDING.md §5.2 step 8): once everything verifies, the moved rows are deleted from the
+source in one transaction, children before parents, the append-only guards of `payment_events` and
+`audit_log` set aside for it (the rows live on, verified, in their shard) and put back. The Worker
+already reads around rows left behind (a database answers only for the agencies it is the home
+of), but a cron on the source would still act on them, so the clean-up belongs to the cut-over.
+A shard cleaned up is marked in the cursor table; a later run for it does nothing.
 """
 import argparse
 import hashlib
@@ -249,6 +256,35 @@ def verify(source, shards, manifests):
     return problems
 
 
+APPEND_ONLY = ("payment_events_append_only_delete", "audit_log_append_only_delete")
+CLEANED = "__cleaned_up__"
+
+
+def cleanup(source, shards):
+    """Deletes the verified rows of `shards` from the source, in one transaction."""
+    guards = source.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({', '.join('?' for _ in APPEND_ONLY)})", APPEND_ONLY).fetchall()
+    deleted = {}
+    try:
+        for (name, _) in guards:
+            source.execute(f"DROP TRIGGER {name}")
+        # Children first: their rule finds the agency through the parent, which must still be there.
+        for (table, rule) in reversed(PLAN):
+            keys = ", ".join(key_columns(source, table))
+            tkeys = ", ".join(f"t.{c}" for c in key_columns(source, table))
+            for shard in shards:
+                n = source.execute(f"DELETE FROM {table} WHERE ({keys}) IN (SELECT {tkeys} {selected(table, rule)})", (shard,)).rowcount
+                deleted[table] = deleted.get(table, 0) + n
+        for (_, sql) in guards:
+            source.execute(sql)
+        for shard in shards:
+            source.execute("INSERT OR REPLACE INTO shard_migration (tbl, shard, last_rowid, rows) VALUES (?, ?, 0, ?)", (CLEANED, shard, sum(deleted.values())))
+        source.commit()
+    except BaseException:
+        source.rollback()
+        raise
+    return deleted
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--source", required=True, help="the single database (SQLite file)")
@@ -256,6 +292,7 @@ def main():
     ap.add_argument("--manifests", help="where to write manifest-NN.json")
     ap.add_argument("--stop-after", type=int, help="stop after this many chunks (exit 3), as an interruption would")
     ap.add_argument("--verify-only", action="store_true")
+    ap.add_argument("--cleanup", action="store_true", help="after verifying, delete the moved rows from the source (the cut-over's last step)")
     ap.add_argument("--legacy", default="42", help="the legacy shard (SHARD_LEGACY): where old identifiers are looked up; "
                     "when it is not among --shard, the source stands in for it (its rows stay there)")
     args = ap.parse_args()
@@ -278,6 +315,12 @@ def main():
             fail(f"shard {shard}: {path} is a national database, not a province's")
         shards[shard] = dest
     prepare(source)
+    cleaned = {r[0] for r in source.execute("SELECT shard FROM shard_migration WHERE tbl = ?", (CLEANED,))}
+    if cleaned & set(shards):
+        if not set(shards) <= cleaned:
+            fail(f"shards {sorted(cleaned & set(shards))} were cleaned up already: run the others on their own")
+        print(f"shard_migrate: shards {', '.join(sorted(shards))} were moved and cleaned up already; nothing to do")
+        return
     unknown = [s for s in shards if not source.execute("SELECT 1 FROM temp.mig_agencies WHERE shard = ?", (s,)).fetchone()]
     if unknown:
         fail(f"no agency of the source belongs to shard {unknown}")
@@ -295,6 +338,9 @@ def main():
         if any(counts.values()):
             print(f"  {table}: " + ", ".join(f"{s}: {n}" for s, n in counts.items()))
     print(f"shard_migrate: verified {len(PLAN)} tables in {len(shards)} shard(s)" + (f"; manifests in {args.manifests}" if args.manifests else ""))
+    if args.cleanup:
+        deleted = cleanup(source, shards)
+        print(f"shard_migrate: cleaned up the source: {sum(deleted.values())} rows deleted (" + ", ".join(f"{t} {n}" for t, n in deleted.items() if n) + ")")
 
 
 if __name__ == "__main__":

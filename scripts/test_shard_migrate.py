@@ -105,6 +105,26 @@ def main():
         p31.commit()
         tampered = run(whole, "--verify-only")
         check(tampered.returncode == 1 and "dossiers in shard 31" in tampered.stderr, f"a changed row is found:\n{tampered.stderr}")
+
+        # The cut-over's last step: the moved rows leave the source, nothing else does, the
+        # append-only guards are back, and a later run does nothing.
+        src = sqlite3.connect(os.path.join(halted, "national.sqlite"))
+        count = lambda db, sql: db.execute(sql).fetchone()[0]
+        moved = count(sqlite3.connect(os.path.join(halted, "p31.sqlite")), "SELECT count(*) FROM dossiers") + count(sqlite3.connect(os.path.join(halted, "p56.sqlite")), "SELECT count(*) FROM dossiers")
+        total = count(src, "SELECT count(*) FROM dossiers")
+        legacy_events = count(src, "SELECT count(*) FROM dossier_events e JOIN dossiers d ON d.id = e.dossier_id WHERE d.agency_code LIKE '%.H27'")
+        src.close()
+        cleaned = run(halted, "--cleanup")
+        check(cleaned.returncode == 0 and "cleaned up the source" in cleaned.stdout, f"--cleanup:\n{cleaned.stdout}{cleaned.stderr}")
+        src = sqlite3.connect(os.path.join(halted, "national.sqlite"))
+        check(count(src, "SELECT count(*) FROM dossiers") == total - moved, "exactly the moved dossiers left the source")
+        check(count(src, "SELECT count(*) FROM dossiers WHERE agency_code LIKE '%.H23' OR agency_code LIKE '%.H32'") == 0, "none of 31's or 56's is left")
+        check(count(src, "SELECT count(*) FROM dossier_events e JOIN dossiers d ON d.id = e.dossier_id WHERE d.agency_code LIKE '%.H27'") == legacy_events, "Hà Tĩnh's rows stay")
+        check(count(src, "SELECT count(*) FROM dossier_events WHERE dossier_id NOT IN (SELECT id FROM dossiers)") == 0, "no child is left without its parent")
+        check(count(src, "SELECT count(*) FROM sqlite_master WHERE name IN ('payment_events_append_only_delete', 'audit_log_append_only_delete')") == 2, "the append-only guards are back")
+        src.close()
+        again = run(halted, "--cleanup")
+        check(again.returncode == 0 and "nothing to do" in again.stdout, f"a cleaned-up migration run again does nothing:\n{again.stdout}{again.stderr}")
     print("test_shard_migrate: ok")
 
 
