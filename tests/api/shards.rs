@@ -174,3 +174,54 @@ fn rows_left_behind_in_db_by_a_cut_over_are_not_counted_twice() {
     assert_eq!(placed("dossiers", &id), (1, 1), "the copy is in both files");
     assert_eq!(seen(), before, "read once, from its province's own database");
 }
+
+/// An upload made in one database (before the app said the agency, or for another province's
+/// dossier) and attached to a dossier of another: submission moves its row into the dossier's
+/// database (`upload::routes::claim_moved`), so it is in exactly one place; the file downloads, and
+/// a second submission naming it is refused at its `files[i]`.
+#[test]
+fn an_upload_made_in_another_database_moves_with_the_dossier_it_joins() {
+    let s = server();
+    let phone = "0911020003";
+    let citizen = s.new_citizen_session(phone);
+    let jpeg = crate::uploads::JPEG;
+    let upload = |agency: &str| -> String {
+        let resp = s
+            .as_session(Method::POST, "/api/uploads", &citizen)
+            .header("content-type", "image/jpeg")
+            .header("x-file-name", "giay-to.jpg")
+            .header("x-agency", agency)
+            .body(jpeg.to_vec())
+            .send()
+            .unwrap();
+        assert_eq!(resp.status(), 201, "{}", s.log_errors());
+        resp.json::<Value>().unwrap()["id"].as_str().unwrap().to_string()
+    };
+    // Made for Sơn Tây (42: DB), attached to a dossier of Đại Sơn (31: its own database).
+    let file = upload(SON_TAY);
+    assert!(file.starts_with("s42"), "{file}");
+    assert_eq!(placed("uploads", &file), (1, 0));
+    let body = json!({
+        "agency": DAI_SON,
+        "procedure": "2.000815",
+        "applicant": {"full_name": "Nguyễn Văn An", "id_number": "042090001234", "phone": phone, "address": "Thôn 1"},
+        "inputs": {"pages": 5, "copies": 3},
+        "files": [file],
+    });
+    let dossier = call(&citizen, Method::POST, "/api/dossiers", Some(&body));
+    let id = dossier["id"].as_str().unwrap();
+    assert!(id.starts_with("s31"), "{id}");
+    assert_eq!(dossier["files"][0]["id"], file.as_str(), "{dossier}");
+    assert_eq!(placed("uploads", &file), (0, 1), "moved into the dossier's database, and only there");
+    let bytes = s.as_session(Method::GET, &format!("/api/dossiers/{id}/files/{file}"), &citizen).send().unwrap().bytes().unwrap();
+    assert_eq!(bytes.as_ref(), jpeg);
+    // Taken: another dossier naming it is refused at files[0], in either province.
+    for agency in [DAI_SON, SON_TAY] {
+        let mut again = body.clone();
+        again["agency"] = json!(agency);
+        let resp = s.as_session(Method::POST, "/api/dossiers", &citizen).json(&again).send().unwrap();
+        assert!(resp.status().is_client_error(), "{agency}: {}", resp.status());
+        let err: Value = resp.json().unwrap();
+        assert_eq!(err["error"]["field"], "files[0]", "{err}");
+    }
+}
