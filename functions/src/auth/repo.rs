@@ -576,14 +576,17 @@ pub async fn dev_outbox_insert(d1: &Db, channel: &str, recipient: &str, body: &s
 
 /// The display names of the officers `ids` names (one national read for a page of a shard's
 /// rows, which keep only the staff id: docs/SHARDING.md §2, tool b). Unknown ids are absent.
-pub async fn staff_names(
-    national: &Db,
-    ids: &[&str],
-) -> Result<std::collections::HashMap<String, String>, ApiError> {
+pub async fn staff_names(national: &Db, ids: &[&str]) -> Result<std::collections::HashMap<String, String>, ApiError> {
+    Ok(staff_people(national, ids).await?.into_iter().map(|(id, (name, _))| (id, name)).collect())
+}
+
+/// [`staff_names`] with each one's username: (display name, username).
+pub async fn staff_people(national: &Db, ids: &[&str]) -> Result<std::collections::HashMap<String, (String, String)>, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         id: String,
         display_name: String,
+        username: String,
     }
     let mut wanted: Vec<&str> = ids.iter().copied().filter(|i| !i.is_empty()).collect();
     wanted.sort_unstable();
@@ -593,12 +596,8 @@ pub async fn staff_names(
     }
     let list = serde_json::to_string(&wanted).map_err(|e| ApiError::Unexpected(e.to_string()))?;
     let rows: Vec<Row> = db::all(
-        national
-            .prepare(
-                "SELECT id, display_name FROM staff WHERE id IN (SELECT value FROM json_each(?1))",
-            )
-            .bind(&[list.into()])?,
+        national.prepare("SELECT id, display_name, username FROM staff WHERE id IN (SELECT value FROM json_each(?1))").bind(&[list.into()])?,
     )
     .await?;
-    Ok(rows.into_iter().map(|r| (r.id, r.display_name)).collect())
+    Ok(rows.into_iter().map(|r| (r.id, (r.display_name, r.username))).collect())
 }

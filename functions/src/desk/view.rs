@@ -85,7 +85,9 @@ async fn steps(d1: &Db, national: &Db, dossier_id: &str, deadline: Option<time::
     )
     .await?;
     let officers: Vec<&str> = rows.iter().filter(|r| r.actor_role == "officer").filter_map(|r| r.actor_id.as_deref()).collect();
-    let names = officer_labels(national, &officers).await?;
+    // The sheet names both: "Name (username)".
+    let names: std::collections::HashMap<String, String> =
+        crate::auth::repo::staff_people(national, &officers).await?.into_iter().map(|(id, (name, username))| (id, format!("{name} ({username})"))).collect();
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -106,26 +108,6 @@ async fn steps(d1: &Db, national: &Db, dossier_id: &str, deadline: Option<time::
             }
         })
         .collect())
-}
-
-/// "Name (username)" of each officer in `ids`, in one national read (the sheet names both;
-/// `auth::repo::staff_names` gives the name alone).
-async fn officer_labels(national: &Db, ids: &[&str]) -> Result<std::collections::HashMap<String, String>, ApiError> {
-    #[derive(Deserialize)]
-    struct Row {
-        id: String,
-        display_name: String,
-        username: String,
-    }
-    if ids.is_empty() {
-        return Ok(Default::default());
-    }
-    let list = serde_json::to_string(ids).map_err(|e| ApiError::Unexpected(e.to_string()))?;
-    let rows: Vec<Row> = db::all(
-        national.prepare("SELECT id, display_name, username FROM staff WHERE id IN (SELECT value FROM json_each(?1))").bind(&[list.into()])?,
-    )
-    .await?;
-    Ok(rows.into_iter().map(|r| (r.id, format!("{} ({})", r.display_name, r.username))).collect())
 }
 
 fn capitalize(s: &str) -> String {
