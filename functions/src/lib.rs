@@ -51,9 +51,19 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let nudge_env = env.clone();
     let resp = router::handle(req, env).await?;
     // A write that changed a dossier queued its portal message in the same transaction; send it
-    // now instead of at the next minute's sweep, after the answer has gone.
-    if writes && (200..300).contains(&resp.status_code()) {
-        ctx.wait_until(async move { national::nudge(&nudge_env).await });
+    // now instead of at the next minute's sweep, after the answer has gone, asking for a sweep of
+    // the databases written only (portal messages live in the provinces' databases).
+    let written = platform::db::take_written();
+    if writes && (200..300).contains(&resp.status_code()) && !written.is_empty() {
+        ctx.wait_until(async move {
+            if written.contains(&None) {
+                national::nudge(&nudge_env).await;
+            } else {
+                for shard in written {
+                    national::nudge_shard(&nudge_env, shard).await;
+                }
+            }
+        });
     }
     Ok(resp)
 }

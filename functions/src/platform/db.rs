@@ -1,6 +1,8 @@
 //! D1 conveniences: the handle every statement is prepared on, typed rows out of a prepared
 //! statement, the compare-and-set guard.
 
+use std::cell::RefCell;
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use motcua_domain::shard::{Home, ShardId, ShardMap};
@@ -64,6 +66,9 @@ impl Db {
 
     pub fn prepare(&self, sql: impl Into<String>) -> D1PreparedStatement {
         let sql: String = sql.into();
+        if self.home == Home::Shard && is_write(&sql) {
+            WRITTEN.with(|w| w.borrow_mut().insert(self.shard));
+        }
         #[cfg(feature = "sandbox")]
         if let Some(table) = motcua_domain::shard::misplaced(&sql, self.home) {
             let what = if self.home == Home::National { "national" } else { "shard" };
@@ -76,6 +81,25 @@ impl Db {
     pub async fn batch(&self, statements: Vec<D1PreparedStatement>) -> worker::Result<Vec<worker::D1Result>> {
         self.d1.batch(statements).await
     }
+}
+
+thread_local! {
+    // The province databases this isolate prepared writes on since [`take_written`] last ran.
+    static WRITTEN: RefCell<BTreeSet<Option<ShardId>>> = const { RefCell::new(BTreeSet::new()) };
+}
+
+fn is_write(sql: &str) -> bool {
+    let head: String = sql.trim_start().chars().take(7).collect::<String>().to_ascii_uppercase();
+    ["INSERT", "UPDATE", "DELETE", "REPLACE", "WITH"].iter().any(|w| head.starts_with(w))
+}
+
+/// The province databases written since the last call (`None`: `DB` standing in for every
+/// province without a database of its own), for the portal nudge after a request: its sweep
+/// then visits those databases, not all 34. An isolate interleaves requests, so a request may
+/// take another's shards too, or find its own taken: each taken shard is nudged by whoever took
+/// it, and a nudge lost to that race leaves its message to the minute's cron, as any lost nudge.
+pub fn take_written() -> Vec<Option<ShardId>> {
+    WRITTEN.with(|w| std::mem::take(&mut *w.borrow_mut())).into_iter().collect()
 }
 
 pub async fn all<T: DeserializeOwned>(stmt: D1PreparedStatement) -> Result<Vec<T>, ApiError> {
