@@ -225,3 +225,29 @@ fn an_upload_made_in_another_database_moves_with_the_dossier_it_joins() {
         assert_eq!(err["error"]["field"], "files[0]", "{err}");
     }
 }
+
+/// The nudge after a write names the database written (`platform::db::take_written`): the
+/// submission of a Đại Sơn dossier reaches the portal from Hải Phòng's own database through the
+/// queue alone, with no cron run to sweep.
+#[test]
+fn the_portal_nudge_after_a_write_sweeps_the_database_written() {
+    let s = server();
+    let phone = "0911020004";
+    let citizen = s.new_citizen_session(phone);
+    let body = json!({
+        "agency": DAI_SON,
+        "procedure": "2.000815",
+        "applicant": {"full_name": "Nguyễn Văn An", "id_number": "042090001234", "phone": phone, "address": "Thôn 1"},
+        "inputs": {"pages": 5, "copies": 3}
+    });
+    let code = call(&citizen, Method::POST, "/api/dossiers", Some(&body))["code"].as_str().unwrap().to_string();
+    let start = std::time::Instant::now();
+    loop {
+        let got: Vec<Value> = s.get(&format!("/sandbox/dvcqg/received?dossier={code}")).json().unwrap();
+        if got.iter().any(|m| m["service"] == "DongBoHoSoMC") {
+            break;
+        }
+        assert!(start.elapsed() < std::time::Duration::from_secs(30), "not sent without the cron\n{}", s.log_errors());
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+}
