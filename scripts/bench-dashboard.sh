@@ -27,6 +27,7 @@ routes=(
   "/api/dashboard/coverage"
   "/api/dashboard/dormant"
   "/api/dashboard/overdue"
+  "/api/dashboard/intake?period=$year"
 )
 status=0
 printf '%-72s %8s %8s\n' route p50_ms p99_ms
