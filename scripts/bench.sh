@@ -285,7 +285,7 @@ def routes(user):
     return rows
 users = ["quocgia.admin", "haiduong.admin", "khanhhoa.admin"]
 t = {u: routes(u) for u in users}
-files = [l.split(None, 1) for l in open(f"{state}/shards.txt").read().splitlines()]
+files = [l.split(None, 1) for l in open(f"{state}/shard-files").read().splitlines()]
 national = [f for f in __import__("glob").glob(f"{state}/v3/d1/*/*.sqlite") if not f.endswith("metadata.sqlite") and f not in {p for _, p in files}]
 size = lambda f: os.path.getsize(f) / 1e6
 gen = open(f"{state}/gen-shards.log").read()

@@ -9,7 +9,7 @@ settlement (Vietnamese month of paid_at, fee-bearing dossiers only) and checks t
 
 Two modes:
 - one database (the state has only `DB`): the dossiers of every demo agency go into it;
-- provinces on databases of their own (`--national FILE --shard NN:HNN:FILE ...`, as
+- provinces on databases of their own (`--shard NN:HNN:FILE ...`, as
   scripts/gen-province.sh --shards runs it): N dossiers per province, each into its shard's file
   (the shard schema, functions/migrations_shard), among the agencies whose code ends in `.HNN`,
   with ids that name the shard (`s31` + 30 hex, as `sharded_id` makes them). The national file
@@ -20,7 +20,7 @@ Two modes:
 Writes the SQLite files directly (much faster than `wrangler d1 execute`); no `wrangler dev` may
 be running on the state while it runs. Usage (through scripts/gen-province.sh):
   python3 scripts/gen_province.py STATE_DIR [--dossiers N] [--seed S]
-  python3 scripts/gen_province.py STATE_DIR --national FILE --shard 31:H23:FILE --shard 56:H32:FILE [--dossiers N]
+  python3 scripts/gen_province.py STATE_DIR --shard 31:H23:FILE --shard 56:H32:FILE [--dossiers N]
 """
 import argparse
 import datetime as dt
@@ -47,7 +47,6 @@ def main():
     ap.add_argument("--dossiers", type=int, default=1_000_000)
     ap.add_argument("--seed", type=int, default=2023)
     ap.add_argument("--today", default=dt.date.today().isoformat())
-    ap.add_argument("--national", help="the national SQLite file (catalog, staff), with --shard")
     ap.add_argument("--shard", action="append", default=[], metavar="NN:HNN:FILE",
                     help="a province's database: its 2025 code, the agency codes' suffix, its SQLite file")
     a = ap.parse_args()
@@ -59,9 +58,7 @@ def main():
         generate(db, catalog, a.dossiers, random.Random(a.seed), today, lambda i: f"gen-{i:07d}")
         finish(db, path)
         return
-    if not a.national:
-        sys.exit("--shard needs --national")
-    national = open_db(a.national)
+    national = open_db(d1_file(a.state))
     add_national_root(national)
     for spec in a.shard:
         code, suffix, path = spec.split(":", 2)
