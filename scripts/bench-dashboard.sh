@@ -3,7 +3,9 @@
 # (sequential, after one warm-up call), plus /api/health as the baseline of the same run.
 # For `make bench` (and by hand after scripts/gen-province.sh):
 #   scripts/bench-dashboard.sh http://127.0.0.1:8787 [USERNAME=haiduong.admin] [N=40]
-# Prints one line per route: "<route> p50_ms p99_ms"; exits 1 if any call fails.
+# Prints one line per route: "<route> p50_ms p99_ms"; exits 1 if any call fails. With
+# BENCH_DASHBOARD_RAW=FILE, each measured call also appends "<route> <seconds>" to FILE (the
+# bench's section 6 interleaves users in rounds and takes the percentiles over all of them).
 set -euo pipefail
 base="${1:?base url}"
 user="${2:-haiduong.admin}"
@@ -27,6 +29,7 @@ routes=(
   "/api/dashboard/coverage"
   "/api/dashboard/dormant"
   "/api/dashboard/overdue"
+  "/api/dashboard/intake?period=$year"
 )
 status=0
 printf '%-72s %8s %8s\n' route p50_ms p99_ms
@@ -37,6 +40,7 @@ for r in "${routes[@]}"; do
     out=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -H "cookie: $cookie" "$base$r")
     [ "${out%% *}" = 200 ] || { echo "$r answered ${out%% *}" >&2; status=1; }
     times+=("${out#* }")
+    [ -z "${BENCH_DASHBOARD_RAW:-}" ] || echo "$r ${out#* }" >>"$BENCH_DASHBOARD_RAW"
   done
   printf '%s\n' "${times[@]}" | sort -n | awk -v r="$r" '{a[NR]=$1} END {
     p50=a[int((NR+1)*0.5)]; i=int(NR*0.99+0.999); if (i>NR) i=NR; p99=a[i];

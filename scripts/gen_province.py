@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fills a local D1 state (miniflare's SQLite file) with a province's worth of dossiers for the
+"""Fills a local D1 state (miniflare's SQLite files) with a province's worth of dossiers for the
 dashboard's scale test: N dossiers (default 1.000.000) over the 3 years up to today across the
 demo agencies and the procedures each handles, with a realistic mix of channels (online, counter,
 post), statuses (mostly completed; some open, some overdue) and payments (online share rising
@@ -7,9 +7,20 @@ over time and differing by agency, seed 000's communes and seed 002's districts 
 rebuilds the dashboard's counters from the dossiers with the same rule the Worker applies on
 settlement (Vietnamese month of paid_at, fee-bearing dossiers only) and checks they agree.
 
-Writes the SQLite file directly (much faster than `wrangler d1 execute`); no `wrangler dev` may
+Two modes:
+- one database (the state has only `DB`): the dossiers of every demo agency go into it;
+- provinces on databases of their own (`--shard NN:HNN:FILE ...`, as
+  scripts/gen-province.sh --shards runs it): N dossiers per province, each into its shard's file
+  (the shard schema, functions/migrations_shard), among the agencies whose code ends in `.HNN`,
+  with ids that name the shard (`s31` + 30 hex, as `sharded_id` makes them). The national file
+  keeps the catalog and staff; for the national roll-up it gets a root "Toàn quốc" above the
+  provinces (the demo tree has none, so no single dashboard request would span two shards) and
+  an admin for each province without one (`khanhhoa.admin`, the demo password).
+
+Writes the SQLite files directly (much faster than `wrangler d1 execute`); no `wrangler dev` may
 be running on the state while it runs. Usage (through scripts/gen-province.sh):
   python3 scripts/gen_province.py STATE_DIR [--dossiers N] [--seed S]
+  python3 scripts/gen_province.py STATE_DIR --shard 31:H23:FILE --shard 56:H32:FILE [--dossiers N]
 """
 import argparse
 import datetime as dt
@@ -24,29 +35,89 @@ from local_d1 import d1_file, rebuild_counters
 STATUSES_OPEN = ["received", "processing", "fee_notified", "paid", "result_ready"]
 
 
+# The national roll-up's root in the bench state (the code domain::rollup's tests use) and the
+# provinces' admins the demo lacks (same password as the demo's, its hash copied).
+NATIONAL_ROOT = "000.00.00.QG"
+PROVINCE_ADMINS = {"H32": ("stf-khanhhoa", "khanhhoa.admin", "Phan Thị Hòa (Quản trị tỉnh Khánh Hòa)")}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("state")
     ap.add_argument("--dossiers", type=int, default=1_000_000)
     ap.add_argument("--seed", type=int, default=2023)
     ap.add_argument("--today", default=dt.date.today().isoformat())
+    ap.add_argument("--shard", action="append", default=[], metavar="NN:HNN:FILE",
+                    help="a province's database: its 2025 code, the agency codes' suffix, its SQLite file")
     a = ap.parse_args()
-    rnd = random.Random(a.seed)
-    path = d1_file(a.state)
+    today = dt.date.fromisoformat(a.today)
+    if not a.shard:
+        path = d1_file(a.state)
+        db = open_db(path)
+        catalog = pairs_of(db, None)
+        generate(db, catalog, a.dossiers, random.Random(a.seed), today, lambda i: f"gen-{i:07d}")
+        finish(db, path)
+        return
+    national = open_db(d1_file(a.state))
+    add_national_root(national)
+    for spec in a.shard:
+        code, suffix, path = spec.split(":", 2)
+        catalog = pairs_of(national, suffix)
+        add_province_admin(national, suffix)
+        db = open_db(path)
+        if db.execute("SELECT COUNT(*) FROM dossiers").fetchone()[0]:
+            sys.exit(f"{path} already holds dossiers: generate into a fresh state")
+        print(f"shard {code} ({suffix}): {len(catalog)} agency × procedure pairs -> {path}", flush=True)
+        # A seed of its own per province, so the two do not mirror each other.
+        generate(db, catalog, a.dossiers, random.Random(a.seed * 100 + int(code)), today, lambda i, c=int(code): f"s{c:02d}{i:030x}")
+        finish(db, path)
+    national.commit()
+    national.close()
+
+
+def open_db(path):
     db = sqlite3.connect(path)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=OFF")
-    today = dt.date.fromisoformat(a.today)
-    start = today - dt.timedelta(days=3 * 365)
-    span = (today - start).days
+    return db
 
+
+def pairs_of(db, suffix):
+    """(agency, procedure, online payment wired, fee-bearing, processing days, unit) of every
+    agency, or of those whose code ends in `.suffix`."""
     pairs = db.execute(
         "SELECT ap.agency_code, ap.procedure_code, ap.online_payment, COALESCE(f.has_fees, 0), p.processing_days, a.unit_code "
         "FROM agency_procedures ap JOIN procedures p ON p.code = ap.procedure_code JOIN agencies a ON a.code = ap.agency_code "
         "LEFT JOIN fee_schedules f ON f.procedure_code = ap.procedure_code"
+        + (" WHERE ap.agency_code LIKE ?" if suffix else ""),
+        (f"%.{suffix}",) if suffix else (),
     ).fetchall()
     if not pairs:
-        sys.exit("no agency_procedures: load the demo data first")
+        sys.exit(f"no agency_procedures{' for .' + suffix if suffix else ''}: load the demo data first")
+    return pairs
+
+
+def add_national_root(db):
+    # Idempotent; parents only the provinces that have none (the demo's four).
+    db.execute(
+        "INSERT OR IGNORE INTO agencies (code, name, level, parent_code, unit_code, name_folded, sort_order) "
+        "VALUES (?, 'Toàn quốc', 'national', NULL, NULL, 'toan quoc', -1)", (NATIONAL_ROOT,))
+    db.execute("UPDATE agencies SET parent_code = ? WHERE level = 'province' AND parent_code IS NULL", (NATIONAL_ROOT,))
+
+
+def add_province_admin(db, suffix):
+    if suffix not in PROVINCE_ADMINS:
+        return
+    sid, username, name = PROVINCE_ADMINS[suffix]
+    db.execute(
+        "INSERT OR IGNORE INTO staff (id, username, display_name, role, password_hash, created_at) "
+        "SELECT ?, ?, ?, 'admin', password_hash, created_at FROM staff WHERE username = 'haiduong.admin'", (sid, username, name))
+    db.execute("INSERT OR IGNORE INTO staff_scopes (staff_id, agency_code) VALUES (?, ?)", (sid, f"000.00.00.{suffix}"))
+
+
+def generate(db, pairs, n, rnd, today, id_of):
+    start = today - dt.timedelta(days=3 * 365)
+    span = (today - start).days
     agencies = sorted({p[0] for p in pairs})
     by_agency = {ag: [p for p in pairs if p[0] == ag] for ag in agencies}
     # Agency size (population served) and its propensity to pay online.
@@ -65,8 +136,8 @@ def main():
             "submitted_at, deadline, paid_online, paid_at, created_at, updated_at")
     sql = f"INSERT INTO dossiers ({cols}) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, '{{}}', '{{}}', ?, ?, ?, ?, ?, ?)"
     batch = []
-    chosen_agencies = rnd.choices(agencies, weights=weights, k=a.dossiers)
-    for i in range(a.dossiers):
+    chosen_agencies = rnd.choices(agencies, weights=weights, k=n)
+    for i in range(n):
         ag = chosen_agencies[i]
         ps = live[ag]
         _, proc, online_ok, has_fees, days, _ = rnd.choices(ps, weights=[proc_weight.get(p[1], 1) for p in ps])[0]
@@ -87,7 +158,7 @@ def main():
             paid = created + dt.timedelta(minutes=rnd.randrange(5, 60 * 24 * 2))
             paid_at = paid.strftime("%Y-%m-%dT%H:%M:%SZ")
         stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
-        batch.append((f"gen-{i:07d}", f"G{ag[-3:]}-{i:07d}", ag, proc, channel, status, has_fees, stamp, deadline.isoformat(),
+        batch.append((id_of(i), f"G{ag[-3:]}-{i:07d}", ag, proc, channel, status, has_fees, stamp, deadline.isoformat(),
                       paid_online, paid_at, stamp, stamp))
         if len(batch) == 50_000:
             db.executemany(sql, batch)
@@ -102,13 +173,16 @@ def main():
         "SELECT (SELECT SUM(online) FROM payment_counters), (SELECT SUM(paid_online) FROM dossiers WHERE has_fees = 1 AND paid_at IS NOT NULL)"
     ).fetchone()
     assert check[0] == check[1], check
+    print(f"{n} dossiers in {t1 - t0:.1f} s, counters rebuilt in {time.time() - t1:.1f} s", flush=True)
+
+
+def finish(db, path):
     db.execute("ANALYZE")
     db.commit()
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.execute("PRAGMA journal_mode=DELETE")
     db.close()
-    n = a.dossiers
-    print(f"{n} dossiers in {t1 - t0:.1f} s, counters rebuilt in {time.time() - t1:.1f} s ({path})")
+    print(f"{path}: {os.path.getsize(path) / 1e6:.0f} MB", flush=True)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,9 @@
 # retention of its own), except ACTIVITY:1, which loads the living demo first, BACKOFFICE:0,
 # which leaves the back-office Worker out, and SHARDS:31,56, which gives those provinces databases
 # of their own (DB_P31, DB_P56 with functions/migrations_shard; docs/SHARDING.md step 6) while the
-# demo's rows stay in DB, the legacy shard's stand-in (SHARD_LEGACY=42, not bound).
+# demo's rows stay in DB, the legacy shard's stand-in (SHARD_LEGACY=42, not bound), and PREPARED:1,
+# which serves the state as it is (scripts/gen-province.sh --shards made it: no demo or test seed
+# over its catalog).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -16,12 +18,13 @@ shift 3
 extra=()
 activity=0
 backoffice=1
+prepared=0
 shards=()
 for v in "$@"; do
   case "$v" in SHARDS:*) IFS=, read -r -a shards <<< "${v#SHARDS:}"; extra+=(--var "SHARD_LEGACY:42"); continue ;; esac
   # ACTIVITY:1 is this script's own: the living demo of `make dev` (scripts/gen_activity.py).
   # BACKOFFICE:0 too: the back-office Worker is left out (its binding then fails: the 503 test).
-  if [ "$v" = "ACTIVITY:1" ]; then activity=1; elif [ "$v" = "BACKOFFICE:0" ]; then backoffice=0; else extra+=(--var "$v"); fi
+  if [ "$v" = "ACTIVITY:1" ]; then activity=1; elif [ "$v" = "BACKOFFICE:0" ]; then backoffice=0; elif [ "$v" = "PREPARED:1" ]; then prepared=1; else extra+=(--var "$v"); fi
 done
 # The signing and back-office Workers run beside the public one (below): they must have been built.
 if [ ! -f signer/build/index.js ]; then
@@ -43,13 +46,13 @@ if [ ${#shards[@]} -gt 0 ]; then
   trap 'rm -f "$ROOT/$main_config"' EXIT
   trap 'exit 143' TERM INT
 fi
-scripts/prepare-state.sh "$state"
+[ "$prepared" = 1 ] || scripts/prepare-state.sh "$state"
 for p in ${shards[@]+"${shards[@]}"}; do
   wrangler d1 migrations apply "DB_P$p" --local --persist-to "$state" -c "$main_config" >/dev/null
 done
 [ "$activity" = 1 ] && python3 scripts/gen_activity.py "$state" >/dev/null
 # Accounts only the tests use (e.g. one the lock-out test locks).
-wrangler d1 execute DB --local --persist-to "$state" --file functions/seed/test.sql >/dev/null
+[ "$prepared" = 1 ] || wrangler d1 execute DB --local --persist-to "$state" --file functions/seed/test.sql >/dev/null
 # wrangler gives --env-file and --var to the first config only; the back-office Worker (third
 # config) reads its own config's [vars] and the .dev.vars beside it. So this server's back office
 # gets a config of its own in the state directory (same bindings, absolute paths) whose .dev.vars
