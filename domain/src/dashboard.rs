@@ -38,6 +38,13 @@ pub struct Period {
 /// anyway).
 pub const MAX_PERIOD_DAYS: i64 = 366 * 10;
 
+/// The dashboard's node above the provinces when a scope holds several (the national role): the
+/// country's figures, each province a row under it. Not an agency of the catalog: it has no
+/// rows of its own and no database, only the sum of its children's.
+pub const NATIONAL_ROOT: &str = "toan-quoc";
+pub const NATIONAL_ROOT_NAME: &str = "Toàn quốc";
+pub const NATIONAL_LEVEL: &str = "national";
+
 fn period_error(field: &str) -> FieldError {
     FieldError::new(
         field,

@@ -68,6 +68,21 @@ fn seed_002_imported_shows_16_78_and_three_districts_above_target() {
     // A month inside the range does not get the range's counts.
     let october = get_json(&admin, &format!("/api/dashboard/rates?agency={DONG_THAP}&period=2023-10"));
     assert_eq!(october["summary"]["total"], 0);
+
+    // The national role opens on the country: one node above the provinces, each a row of it,
+    // its figures their sum (only Đồng Tháp counted 2023 here).
+    let national = app().login_staff("quocgia.admin");
+    let country = get_json(&national, "/api/dashboard/rates?period=2023");
+    let s = &country["summary"];
+    assert_eq!((s["code"].as_str(), s["name"].as_str()), (Some("toan-quoc"), Some("Toàn quốc")), "{s}");
+    assert_eq!((s["online"].as_u64(), s["other"].as_u64()), (Some(43_109), Some(213_830)), "{s}");
+    let provinces: Vec<&str> = country["rows"].as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap()).collect();
+    assert!(provinces.len() >= 3 && provinces.iter().all(|c| c.starts_with("000.00.00.H")), "{provinces:?}");
+    assert_eq!(row(&country, DONG_THAP)["rate_display"], "16,78%");
+    let own = get_json(&national, &format!("/api/dashboard/rates?agency={DONG_THAP}&period=2023"));
+    assert_eq!(own["parent"], "toan-quoc", "a province's view leads back to the country");
+    // A provincial admin has one province: no such node.
+    assert_eq!(admin.get("/api/dashboard/rates?agency=toan-quoc&period=2023").status(), 404);
 }
 
 #[test]

@@ -60,6 +60,24 @@ impl Scope {
             }
             rows.insert(a.code.clone(), a);
         }
+        // Several provinces (the national role): one node above them, so the country's figures
+        // are one view and each province a row of it.
+        if roots.len() > 1 {
+            for r in &roots {
+                if let Some(row) = rows.get_mut(r) {
+                    row.parent_code = Some(dashboard::NATIONAL_ROOT.to_string());
+                }
+            }
+            let root = AgencyRow {
+                code: dashboard::NATIONAL_ROOT.to_string(),
+                name: dashboard::NATIONAL_ROOT_NAME.to_string(),
+                level: dashboard::NATIONAL_LEVEL.to_string(),
+                parent_code: None,
+            };
+            rows.insert(root.code.clone(), root);
+            children.insert(dashboard::NATIONAL_ROOT.to_string(), std::mem::take(&mut roots));
+            roots.push(dashboard::NATIONAL_ROOT.to_string());
+        }
         Ok(Scope { staff, rows, children, roots })
     }
 
@@ -70,7 +88,8 @@ impl Scope {
             Some(c) => c,
             None => self.roots.first().cloned().ok_or(ApiError::NotFound { what: "agency", field: Some("agency") })?,
         };
-        if !self.staff.covers(&code) || !self.rows.contains_key(&code) {
+        let national = code == dashboard::NATIONAL_ROOT;
+        if !(self.staff.covers(&code) || national) || !self.rows.contains_key(&code) {
             return Err(ApiError::NotFound { what: "agency", field: Some("agency") });
         }
         Ok(code)
