@@ -16,6 +16,8 @@
 //! NDJSON: one compact JSON object per row, each followed by `\n`; JSON escapes line breaks
 //! inside strings, so a line is always one row. A part of zero rows is zero bytes.
 
+pub mod month;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
