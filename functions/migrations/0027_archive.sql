@@ -5,10 +5,12 @@
 -- small index row per removed dossier for the citizen's list and detail, and the receipts' check
 -- codes for /api/verify. All four are shard tables: each province archives its own months.
 
--- One run per month of this database: requested by an administrator, advanced step by step
--- (≤ 500 dossiers each) from `cursor`, the parts written so far kept for the month's manifest.
+-- One run per province and month: requested by an administrator, advanced step by step (≤ 500
+-- dossiers each) from `cursor`, the parts written so far kept for the month's manifest. Keyed by
+-- the shard too: while a province has no database of its own, `DB` holds several provinces' runs.
 CREATE TABLE archive_runs (
-  month        TEXT PRIMARY KEY,              -- YYYY-MM, Vietnamese calendar
+  shard        TEXT NOT NULL,
+  month        TEXT NOT NULL,                 -- YYYY-MM, Vietnamese calendar
   state        TEXT NOT NULL CHECK (state IN ('requested', 'running', 'done', 'failed')),
   cursor       TEXT NOT NULL DEFAULT '',      -- the last dossier id archived (ids in order)
   steps        INTEGER NOT NULL DEFAULT 0,
@@ -21,7 +23,8 @@ CREATE TABLE archive_runs (
   requested_by TEXT NOT NULL,                 -- staff id
   started_at   TEXT NOT NULL,
   finished_at  TEXT,
-  version      INTEGER NOT NULL DEFAULT 0     -- every step is conditional on the version it read
+  version      INTEGER NOT NULL DEFAULT 0,    -- every step is conditional on the version it read
+  PRIMARY KEY (shard, month)
 );
 
 -- The dashboard's counts of archived rows (domain::archive::month::summarize): metric per

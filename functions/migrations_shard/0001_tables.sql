@@ -435,7 +435,8 @@ CREATE TABLE legacy_routes (
 ) WITHOUT ROWID;
 
 CREATE TABLE archive_runs (
-  month        TEXT PRIMARY KEY,              -- YYYY-MM, Vietnamese calendar
+  shard        TEXT NOT NULL,
+  month        TEXT NOT NULL,                 -- YYYY-MM, Vietnamese calendar
   state        TEXT NOT NULL CHECK (state IN ('requested', 'running', 'done', 'failed')),
   cursor       TEXT NOT NULL DEFAULT '',      -- the last dossier id archived (ids in order)
   steps        INTEGER NOT NULL DEFAULT 0,
@@ -448,7 +449,8 @@ CREATE TABLE archive_runs (
   requested_by TEXT NOT NULL,                 -- staff id
   started_at   TEXT NOT NULL,
   finished_at  TEXT,
-  version      INTEGER NOT NULL DEFAULT 0     -- every step is conditional on the version it read
+  version      INTEGER NOT NULL DEFAULT 0,    -- every step is conditional on the version it read
+  PRIMARY KEY (shard, month)
 );
 
 CREATE TABLE archive_summaries (
