@@ -116,6 +116,32 @@ pub fn archivable(c: &Candidate, month: &str) -> Result<(), Kept> {
     Ok(())
 }
 
+/// An archive run's progress (`archive_runs`), as `/api/admin/archive/{shard}/{month}` answers.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    pub shard: String,
+    /// `YYYY-MM`, Vietnamese calendar.
+    pub month: String,
+    /// `running` (call the step again) or `done`.
+    pub state: String,
+    /// The last dossier id the steps have passed.
+    pub cursor: String,
+    pub steps: i64,
+    /// Dossiers archived so far.
+    pub dossiers: i64,
+    /// Rows of every table removed from the database so far.
+    pub rows: i64,
+    /// Dossiers finished in the month but kept: a payment or refund still open.
+    pub skipped: i64,
+    /// The month's manifest in the archive bucket, once done.
+    pub manifest_key: Option<String>,
+    pub error: Option<String>,
+    pub requested_by: String,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+}
+
 // ---------------------------------------------------------------------------------------------
 // The rows that go with a dossier
 

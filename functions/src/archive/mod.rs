@@ -17,7 +17,7 @@ use motcua_domain::archive::{self, Manifest, PartEntry, PartKey};
 use motcua_domain::dossier::DossierStatus;
 use motcua_domain::shard::ShardId;
 use motcua_domain::validation::FieldError;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Value};
 use worker::js_sys::{self, Reflect, Uint8Array};
 use worker::wasm_bindgen::JsCast;
@@ -48,25 +48,12 @@ pub async fn gzip(bytes: &[u8], class: &str) -> Result<Vec<u8>, ApiError> {
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 
-/// An archive run as stored (`archive_runs`) and answered.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// An archive run as stored (`archive_runs`): its progress, and what only the steps read.
+#[derive(Debug, Clone, Deserialize)]
 pub struct Run {
-    pub shard: String,
-    pub month: String,
-    pub state: String,
-    pub cursor: String,
-    pub steps: i64,
-    pub dossiers: i64,
-    pub rows: i64,
-    pub skipped: i64,
-    #[serde(skip_serializing)]
+    #[serde(flatten)]
+    pub progress: rules::Progress,
     pub parts_json: String,
-    pub manifest_key: Option<String>,
-    pub error: Option<String>,
-    pub requested_by: String,
-    pub started_at: String,
-    pub finished_at: Option<String>,
-    #[serde(skip_serializing)]
     pub version: i64,
 }
 
@@ -108,7 +95,7 @@ pub async fn progress(ctx: &Ctx, shard: &str, month: &str) -> Result<Response, A
     let staff = session::staff(ctx).await?;
     agencies_for(ctx, &staff, shard).await?;
     let run = load_run(&ctx.shard(shard)?, shard, &month).await?.ok_or(ApiError::NotFound { what: "archive_run", field: Some("month") })?;
-    json(&run)
+    json(&run.progress)
 }
 
 /// `POST /api/admin/archive/{shard}/{month}`: one step of the month's archive, then its progress.
@@ -132,8 +119,8 @@ pub async fn step(ctx: &mut Ctx, shard: &str, month: &str) -> Result<Response, A
             load_run(&d1, shard, &month).await?.ok_or_else(|| unexpected("archive run vanished"))?
         }
     };
-    if run.state == "done" {
-        return json(&run);
+    if run.progress.state == "done" {
+        return json(&run.progress);
     }
     let bucket = ctx.env.bucket(config::ARCHIVE)?;
     match run_step(&d1, &bucket, shard, &month, &agencies, &run, &now).await {
@@ -148,7 +135,7 @@ pub async fn step(ctx: &mut Ctx, shard: &str, month: &str) -> Result<Response, A
         }
         Err(e) => return Err(e),
     }
-    json(&load_run(&d1, shard, &month).await?.ok_or_else(|| unexpected("archive run vanished"))?)
+    json(&load_run(&d1, shard, &month).await?.ok_or_else(|| unexpected("archive run vanished"))?.progress)
 }
 
 #[derive(Deserialize)]
@@ -240,9 +227,9 @@ async fn run_step(d1: &Db, bucket: &Bucket, shard: ShardId, month: &str, agencie
     );
     let agencies_json = serde_json::to_string(agencies).map_err(unexpected)?;
     let candidates: Vec<CandidateRow> =
-        db::all(d1.prepare(sql).bind(&[agencies_json.into(), lo.into(), run.cursor.as_str().into()])?).await?;
+        db::all(d1.prepare(sql).bind(&[agencies_json.into(), lo.into(), run.progress.cursor.as_str().into()])?).await?;
     let complete = candidates.len() < STEP_DOSSIERS;
-    let cursor = candidates.last().map(|c| c.id.clone()).unwrap_or_else(|| run.cursor.clone());
+    let cursor = candidates.last().map(|c| c.id.clone()).unwrap_or_else(|| run.progress.cursor.clone());
     let mut ids = Vec::new();
     let mut skipped = 0i64;
     for c in &candidates {
@@ -253,7 +240,7 @@ async fn run_step(d1: &Db, bucket: &Bucket, shard: ShardId, month: &str, agencie
             Err(_) => {}
         }
     }
-    let step_no = run.steps + 1;
+    let step_no = run.progress.steps + 1;
     let ids_json = serde_json::to_string(&ids).map_err(unexpected)?;
     let mut parts: Vec<PartEntry> = serde_json::from_str(&run.parts_json).map_err(unexpected)?;
     let mut statements = vec![d1
