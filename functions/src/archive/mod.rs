@@ -10,6 +10,8 @@
 //! step, resumable from the run's cursor, and a step that failed half way (parts written, batch
 //! refused) is simply run again (the same step writes the same objects).
 
+pub mod read;
+
 use std::collections::BTreeMap;
 
 use motcua_domain::archive::month::{self as rules, Candidate, Facts, Rating, ROWS, STEP_DOSSIERS};
