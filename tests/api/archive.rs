@@ -84,6 +84,7 @@ fn a_closed_month_leaves_the_database_and_every_report_reads_the_same() {
     // Archive step by step until done.
     let path = format!("/api/admin/archive/42/{month}");
     let mut run = Value::Null;
+    let started = std::time::Instant::now();
     for _ in 0..40 {
         run = ok(call(&admin, Method::POST, &path));
         if run["state"] == "done" {
@@ -91,6 +92,7 @@ fn a_closed_month_leaves_the_database_and_every_report_reads_the_same() {
         }
     }
     assert_eq!(run["state"], "done", "{run}");
+    eprintln!("archived {month} in {:?}: {run}", started.elapsed());
     let archived = run["dossiers"].as_i64().unwrap();
     assert!(archived > 0 && archived + run["skipped"].as_i64().unwrap() == candidates, "{run}: {candidates} finished in {month}");
     assert_eq!(ok(call(&admin, Method::GET, &path)), run);
