@@ -346,7 +346,16 @@ async fn run_step(d1: &Db, bucket: &Bucket, shard: ShardId, month: &str, agencie
             )
             .bind(&[serde_json::to_string(chunk).map_err(unexpected)?.into()])?);
         }
-        // The rows leave only as they were read: each table still holds exactly the rows archived.
+        // The rows leave only as they were read: the dossiers and payments at the versions read
+        // (every change bumps them), and each table still holds exactly the rows archived.
+        for table in ["dossiers", "payments"] {
+            let versions: Vec<Value> = read.rows(table).iter().map(|r| json!([r.get("id"), r.get("version")])).collect();
+            statements.push(d1.prepare(format!(
+                "INSERT INTO state_guard (ok) SELECT count(*) = json_array_length(?1) FROM {table} t JOIN json_each(?1) j \
+                 ON t.id = json_extract(j.value, '$[0]') AND t.version = json_extract(j.value, '$[1]')"
+            ))
+            .bind(&[serde_json::to_string(&versions).map_err(unexpected)?.into()])?);
+        }
         for r in ROWS {
             let n = read.rows(r.table).len();
             removed += n as i64;
