@@ -71,11 +71,18 @@ PLAN = [
     ("settlement_findings", "t.agency_code"),
     ("assist_codes", "t.agency_code"),
     ("uploads", DOSSIER),
+    # Archived months (0027): what stays in D1 of the rows moved to R2.
+    ("archive_summaries", "t.agency_code"),
+    ("archived_dossiers", "t.agency_code"),
+    ("archived_receipts", "t.agency_code"),
     # Audit rows: only those of shard actions (the temp table `mig_shard_actions`), by agency.
     ("audit_log", "CASE WHEN t.action IN (SELECT action FROM temp.mig_shard_actions) THEN t.agency_code END"),
 ]
 # Tables of the shard schema that stay in the source: no agency to route them by.
-STAY = {"upload_sessions", "upload_session_parts", "settlement_reports", "legacy_routes"}
+# (`archive_runs` is keyed by shard and month: a province's runs before its cut-over stay with
+# the source; the rows they archived left D1 already, so a run again on the new database finds
+# nothing left of them.)
+STAY = {"upload_sessions", "upload_session_parts", "settlement_reports", "legacy_routes", "archive_runs"}
 # Identifiers made before sharding name no shard: each moved one gets a `legacy_routes` row in the
 # legacy shard, which the Worker opens for an old identifier (SHARDING.md §3.2).
 ROUTE_KEYS = [
@@ -83,6 +90,7 @@ ROUTE_KEYS = [
     ("signed_documents", "id"), ("signed_documents", "code"),
     ("bills", "id"), ("payments", "id"), ("payments", "reference"), ("refunds", "id"),
     ("receipts", "verify_code"), ("uploads", "id"),
+    ("archived_dossiers", "id"), ("archived_receipts", "verify_code"),
 ]
 
 

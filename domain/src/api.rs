@@ -197,6 +197,9 @@ pub struct DossierSummary {
     pub status_label: String,
     pub deadline: Option<String>,
     pub submitted_at: Option<String>,
+    /// A dossier of an archived month (#20): read-only, its record kept in the archive.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub archived: bool,
 }
 
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]

@@ -16,6 +16,8 @@
 //! NDJSON: one compact JSON object per row, each followed by `\n`; JSON escapes line breaks
 //! inside strings, so a line is always one row. A part of zero rows is zero bytes.
 
+pub mod month;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -231,7 +233,10 @@ impl Manifest {
         if let Some(p) = parts.iter().find(|p| !inside(&p.key)) {
             return Err(mismatch("month", &p.key, &format!("không thuộc kỳ {period}."), &format!("is not in {period}.")));
         }
-        if let Some(w) = parts.windows(2).find(|w| w[0].key == w[1].key) {
+        // A month archived in steps has a part per table and agency in each step: the same key
+        // in two objects is two parts; the same object twice is one part listed twice.
+        parts.sort_by(|a, b| a.key.cmp(&b.key).then_with(|| a.object.cmp(&b.object)));
+        if let Some(w) = parts.windows(2).find(|w| w[0].key == w[1].key && w[0].object == w[1].object) {
             return Err(mismatch("parts", &w[0].key, "xuất hiện hai lần.", "appears twice."));
         }
         Ok(Manifest { format: FORMAT.into(), shard, period: period.into(), created_at: created_at.into(), parts })
@@ -383,6 +388,9 @@ mod tests {
         assert!(text.contains("\"table\": \"dossiers\"") && text.contains("\"shard\": \"42\""), "{text}");
         assert_eq!(Manifest::new(shard(), "2024", "t", vec![a.clone()]).unwrap_err().field, "month");
         assert_eq!(Manifest::new(shard(), "2025", "t", vec![a.clone(), a.clone()]).unwrap_err().field, "parts");
+        // The same key in another object (a later step of the month) is another part.
+        let step2 = PartEntry { object: "archive/42/2025-03/2/dossiers/000.10.51.H27.ndjson.gz".into(), ..a.clone() };
+        assert_eq!(Manifest::new(shard(), "2025", "t", vec![a.clone(), step2.clone()]).unwrap().parts, vec![step2, a.clone()]);
         // One month: only that month's parts.
         assert_eq!(Manifest::new(shard(), "2025-03", "t", vec![a.clone()]).unwrap().parts.len(), 1);
         assert_eq!(Manifest::new(shard(), "2025-01", "t", vec![a.clone(), b.clone()]).unwrap_err().field, "month");

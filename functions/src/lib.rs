@@ -11,6 +11,7 @@
 
 use worker::{event, Context, Env, Request, Response, Result};
 
+mod archive;
 mod auth;
 mod bill;
 mod catalog;

@@ -412,6 +412,11 @@ async fn back_office_route(ctx: &mut Ctx, method: Method, segments: &[&str]) -> 
             let id = id.to_string();
             payment::refund::decision(&mut ctx, &id).await
         }
+        (Method::Post, ["api", "admin", "archive", shard, month]) => {
+            let (shard, month) = (shard.to_string(), month.to_string());
+            crate::archive::step(&mut ctx, &shard, &month).await
+        }
+        (Method::Get, ["api", "admin", "archive", shard, month]) => crate::archive::progress(&ctx, shard, month).await,
         (Method::Get, ["api", "admin", "national-sync"]) => national::routes::list(&ctx).await,
         (Method::Post, ["api", "admin", "national-sync", "backfill"]) => national::routes::backfill(&ctx).await,
         (Method::Post, ["api", "admin", "national-sync", id, "retry"]) => {

@@ -197,6 +197,8 @@ pub fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
         op("get", "/api/admin/settlements/differences", Staff, "Differences found by settlement imports", Body::None, A::Json(200, object()))
             .with_query(vec![q("agency", "an agency code in the admin's scope"), q_enum("status", "open only (default) or all", &["open", "all"])]),
         op("post", "/api/admin/settlements/differences/{id}/resolve", Staff, "Close a difference with a note (once)", Body::Json(s::<wire::ResolveBody>(g)), A::Json(200, object())),
+        op("post", "/api/admin/archive/{shard}/{month}", Staff, "National admin or the province's admin: archive one step (at most 500 dossiers) of a closed month (3 full months after its end; 400 `month_not_closed` naming `month` otherwise) of the province's database to the archive bucket, then its progress; call again while `state` is `running`", Body::None, A::Json(200, s::<motcua_domain::archive::month::Progress>(g))),
+        op("get", "/api/admin/archive/{shard}/{month}", Staff, "An archive run's progress (404 before its first step)", Body::None, A::Json(200, s::<motcua_domain::archive::month::Progress>(g))),
         op("get", "/api/admin/national-sync", Staff, "Messages to the national portal in the admin's scope, failed first, with counts by state", Body::None, A::Json(200, s::<national::SyncList>(g)))
             .with_query(vec![
                 q_enum("status", "only messages in this state", &["pending", "sent", "acknowledged", "failed"]),

@@ -6,6 +6,7 @@ mod support;
 mod callbacks;
 mod dashboard;
 mod activity;
+mod archive;
 mod auth;
 mod backoffice;
 mod bills;

@@ -129,6 +129,21 @@ impl TestApp {
         String::from_utf8(out.stdout).unwrap().lines().map(str::to_string).collect()
     }
 
+    /// The bytes of an object in any of this server's local R2 buckets (miniflare keeps the
+    /// metadata in SQLite and the bytes in a blob file named by the row's `blob_id`).
+    pub fn r2_object(&self, key: &str) -> Option<Vec<u8>> {
+        let dir = self._state.path().join("state/v3/r2");
+        let script = "import glob, os, sqlite3, sys\n\
+            for f in glob.glob(os.path.join(sys.argv[1], 'miniflare-R2BucketObject', '*.sqlite')):\n\
+            \tif os.path.basename(f) == 'metadata.sqlite': continue\n\
+            \tfor (b,) in sqlite3.connect(f).execute('SELECT blob_id FROM _mf_objects WHERE key = ?', (sys.argv[2],)):\n\
+            \t\tfor p in glob.glob(os.path.join(sys.argv[1], '**', b), recursive=True):\n\
+            \t\t\tsys.stdout.buffer.write(open(p, 'rb').read()); sys.exit(0)\n\
+            sys.exit(3)\n";
+        let out = Command::new("python3").arg("-c").arg(script).arg(&dir).arg(key).output().expect("python3");
+        out.status.success().then_some(out.stdout)
+    }
+
     /// The rows of a query on this server's local D1 database (miniflare's SQLite file in the
     /// state directory), each row's columns joined by `|`: what is really stored, for the
     /// invariants no API lists (ledger rows, settlements per notice).

@@ -111,6 +111,11 @@ pub const TABLES: &[Table] = &[
     t("upload_session_parts", Shard, 8),
     // Old identifiers' shards, in the legacy shard (written by the migration, §3.2).
     t("legacy_routes", Shard, 26),
+    // Archived months (#20 part 3): what stays in D1 of the rows moved to R2.
+    t("archive_runs", Shard, 27),
+    t("archive_summaries", Shard, 27),
+    t("archived_dossiers", Shard, 27),
+    t("archived_receipts", Shard, 27),
     // §1.3 both: an audit row is written in the batch of the change it records.
     t("audit_log", Both, 5),
     t("state_guard", Both, 12),
@@ -561,7 +566,7 @@ mod tests {
         // SHARDING.md §1: 32 national + 11 development, 25 shard (+ legacy_routes, 0026), audit_log
         // and the view in both.
         let count = |h: Home| TABLES.iter().filter(|t| t.home == h).count();
-        assert_eq!((count(National), count(Shard), count(Both)), (43, 26, 2));
+        assert_eq!((count(National), count(Shard), count(Both)), (43, 30, 2));
         assert_eq!(home_of("dossiers"), Some(Shard));
         assert_eq!(home_of("agencies"), Some(National));
         assert_eq!(home_of("fee_notices"), None, "dropped in 0017");

@@ -2,6 +2,10 @@
 //! `payment_counters` for whole months, `dossiers` (index `dossiers_paid`) for the partial months
 //! at a period's edges, and `imported_counts` for periods other systems counted.
 //!
+//! Archived months (functions/src/archive): the rows of a closed month leave D1 and their counts
+//! stay in `archive_summaries` per agency, procedure and Vietnamese day; every read below that
+//! counts rows adds the summaries of the same days ([`archived`]), so its answer is unchanged.
+//!
 //! Where each lives (docs/SHARDING.md §4): the counters and the dossiers in each province's
 //! database, so the routes ask every database of the scope ([`summed`], [`concatenated`]) and
 //! run their code once on the sums; imports, targets, coverage and the catalog are national.
@@ -11,6 +15,7 @@ use std::future::Future;
 use std::ops::Add;
 use std::rc::Rc;
 
+use motcua_domain::archive::month::Metric;
 use motcua_domain::dashboard::{self, ImportRow, Period};
 use motcua_domain::stats::PaymentCounts;
 use serde::Deserialize;
@@ -96,6 +101,21 @@ where
     Ok(answers.into_iter().flatten().collect())
 }
 
+/// The archived counts of `metrics` over the Vietnamese days `from..=to`, per agency (and
+/// procedure when `by_procedure`; else ""), one column per metric named as the metric.
+async fn archived<R: serde::de::DeserializeOwned>(d1: &Db, metrics: &[Metric], from: time::Date, to: time::Date, by_procedure: bool) -> Result<Vec<R>, ApiError> {
+    use motcua_domain::calendar::format_iso_date;
+    let columns: Vec<String> = metrics.iter().map(|m| format!("SUM(CASE metric WHEN '{0}' THEN n END) AS {0}", m.as_str())).collect();
+    let names: Vec<String> = metrics.iter().map(|m| format!("'{}'", m.as_str())).collect();
+    let group = if by_procedure { "agency_code, procedure_code" } else { "agency_code" };
+    let sql = format!(
+        "SELECT {group}, {} FROM archive_summaries WHERE metric IN ({}) AND day >= ?1 AND day <= ?2 GROUP BY {group}",
+        columns.join(", "),
+        names.join(", ")
+    );
+    db::all(d1.prepare(sql).bind(&[format_iso_date(from).into(), format_iso_date(to).into()])?).await
+}
+
 fn n(v: u64) -> JsValue {
     JsValue::from_f64(v as f64)
 }
@@ -122,7 +142,9 @@ struct CountRow {
     agency_code: String,
     #[serde(default)]
     procedure_code: Option<String>,
+    #[serde(alias = "paid_online")]
     online: Option<f64>,
+    #[serde(alias = "paid_other")]
     other: Option<f64>,
 }
 
@@ -162,6 +184,7 @@ pub async fn settled_counts(d1: &Db, period: &Period, by_procedure: bool) -> Res
              WHERE paid_at >= ?1 AND paid_at < ?2 AND paid_at IS NOT NULL AND has_fees = 1 GROUP BY {group}"
         );
         add(db::all(d1.prepare(sql).bind(&[lo.into(), hi.into()])?).await?);
+        add(archived(d1, &[Metric::PaidOnline, Metric::PaidOther], *from, *to, by_procedure).await?);
     }
     Ok(out)
 }
@@ -303,8 +326,11 @@ pub async fn last_dossiers(d1: &Db, pairs: &[(String, String)]) -> Result<BTreeM
             d1.prepare(
                 "SELECT agency_code, procedure_code, last FROM ( \
                    SELECT json_extract(j.value, '$[0]') AS agency_code, json_extract(j.value, '$[1]') AS procedure_code, \
-                     (SELECT MAX(d.created_at) FROM dossiers d \
-                      WHERE d.agency_code = json_extract(j.value, '$[0]') AND d.procedure_code = json_extract(j.value, '$[1]')) AS last \
+                     (SELECT MAX(c) FROM ( \
+                        SELECT MAX(d.created_at) AS c FROM dossiers d \
+                        WHERE d.agency_code = json_extract(j.value, '$[0]') AND d.procedure_code = json_extract(j.value, '$[1]') \
+                        UNION ALL SELECT MAX(a.created_at) FROM archived_dossiers a \
+                        WHERE a.agency_code = json_extract(j.value, '$[0]') AND a.procedure_code = json_extract(j.value, '$[1]'))) AS last \
                    FROM json_each(?1) j) WHERE last IS NOT NULL",
             )
             .bind(&[list.into()])?,
@@ -353,7 +379,21 @@ pub async fn national_sync_counts(d1: &Db, period: &Period) -> Result<BTreeMap<S
         .bind(&[from.into(), to.into()])?,
     )
     .await?;
-    Ok(rows.into_iter().map(|r| (r.agency_code, (r.synced as u64, r.total as u64))).collect())
+    // Archived dossiers count by the days they had a message (archive::month::sync_days).
+    let (first, last) = (motcua_domain::calendar::format_iso_date(period.from), motcua_domain::calendar::format_iso_date(period.to));
+    let archived: Vec<Row> = db::all(
+        d1.prepare(
+            "SELECT agency_code, sum(sync_acknowledged = 1) AS synced, count(*) AS total FROM archived_dossiers              WHERE sync_acknowledged IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(sync_days) WHERE value >= ?1 AND value <= ?2)              GROUP BY agency_code",
+        )
+        .bind(&[first.into(), last.into()])?,
+    )
+    .await?;
+    let mut out: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    for r in rows.into_iter().chain(archived) {
+        let e = out.entry(r.agency_code).or_default();
+        *e = (e.0 + r.synced as u64, e.1 + r.total as u64);
+    }
+    Ok(out)
 }
 
 /// Bills paid in `period` by the `agencies`, per kind: a dossier's fees from the dossiers'
@@ -443,8 +483,11 @@ pub async fn intake_counts(
         agency_code: String,
         #[serde(default)]
         procedure_code: Option<String>,
+        #[serde(alias = "intake_online")]
         online: Option<f64>,
+        #[serde(alias = "intake_counter")]
         counter: Option<f64>,
+        #[serde(alias = "intake_post")]
         post: Option<f64>,
     }
     let mut out: BTreeMap<Key, IntakeCounts> = BTreeMap::new();
@@ -472,6 +515,7 @@ pub async fn intake_counts(
              FROM dossiers WHERE submitted_at >= ?1 AND submitted_at < ?2 AND submitted_at IS NOT NULL AND status != 'draft' GROUP BY {group}"
         );
         add(db::all(d1.prepare(sql).bind(&[lo.into(), hi.into()])?).await?);
+        add(archived(d1, &[Metric::IntakeOnline, Metric::IntakeCounter, Metric::IntakePost], *from, *to, by_procedure).await?);
     }
     Ok(out)
 }
@@ -532,7 +576,7 @@ pub async fn ratings(d1: &Db, period: &Period) -> Result<Vec<(String, u8, Vec<St
         .bind(&[lo.into(), hi.into()])?,
     )
     .await?;
-    Ok(rows
+    let mut out: Vec<(String, u8, Vec<String>, u64)> = rows
         .into_iter()
         .map(|r| {
             let score = r.score.map(|s| s as u8).unwrap_or_else(|| {
@@ -542,7 +586,26 @@ pub async fn ratings(d1: &Db, period: &Period) -> Result<Vec<(String, u8, Vec<St
             });
             (r.agency_code, score, serde_json::from_str(&r.reasons_json).unwrap_or_default(), r.n as u64)
         })
-        .collect())
+        .collect();
+    // Archived ratings: detail `[score, [reasons]]` (archive::month::rating_detail).
+    #[derive(Deserialize)]
+    struct Archived {
+        agency_code: String,
+        detail: String,
+        n: f64,
+    }
+    let archived: Vec<Archived> = db::all(
+        d1.prepare(
+            "SELECT agency_code, detail, SUM(n) AS n FROM archive_summaries WHERE metric = 'rating' AND day >= ?1 AND day <= ?2              GROUP BY agency_code, detail",
+        )
+        .bind(&[motcua_domain::calendar::format_iso_date(period.from).into(), motcua_domain::calendar::format_iso_date(period.to).into()])?,
+    )
+    .await?;
+    for a in archived {
+        let (score, reasons): (u8, Vec<String>) = serde_json::from_str(&a.detail).map_err(|e| ApiError::Unexpected(e.to_string()))?;
+        out.push((a.agency_code, score, reasons, a.n as u64));
+    }
+    Ok(out)
 }
 
 /// Digitization of the period's dossiers per agency (by `submitted_at`), and the electronic
@@ -594,6 +657,25 @@ pub async fn digitization_counts(d1: &Db, period: &Period) -> Result<BTreeMap<St
     .await?;
     for c in copies {
         out.entry(c.agency_code).or_default().copies = c.n as u64;
+    }
+    #[derive(Deserialize)]
+    struct Archived {
+        agency_code: String,
+        received: Option<f64>,
+        at_reception: Option<f64>,
+        with_result: Option<f64>,
+        at_return: Option<f64>,
+        copies: Option<f64>,
+    }
+    let metrics = [Metric::Received, Metric::AtReception, Metric::WithResult, Metric::AtReturn, Metric::Copies];
+    for a in archived::<Archived>(d1, &metrics, period.from, period.to, false).await? {
+        let n = |v: Option<f64>| v.unwrap_or(0.0) as u64;
+        let e = out.entry(a.agency_code).or_default();
+        e.received += n(a.received);
+        e.at_reception += n(a.at_reception);
+        e.with_result += n(a.with_result);
+        e.at_return += n(a.at_return);
+        e.copies += n(a.copies);
     }
     Ok(out)
 }

@@ -34,6 +34,9 @@ pub struct DossierRow {
     /// When the row was made: the order of the citizen's list across shards.
     #[serde(default)]
     pub created_at: String,
+    /// 1 for an archived dossier's index row (`archived_dossiers`): read-only.
+    #[serde(default)]
+    pub archived: i64,
 }
 
 impl DossierRow {
@@ -49,6 +52,7 @@ impl DossierRow {
             status_label: self.status.label_vi().to_string(),
             deadline: self.deadline.clone(),
             submitted_at: self.submitted_at.clone(),
+            archived: self.archived != 0,
         }
     }
 
@@ -83,12 +87,27 @@ pub async fn dossier_unnamed(d1: &Db, id: &str) -> Result<Option<DossierRow>, Ap
 
 /// The citizen's newest dossiers (at most [`CITIZEN_LIST`]) in one shard, without names: the
 /// list fans out over the shards and names the merged rows once.
+/// Archived months' dossiers are in the list too, from their index rows (`archived_dossiers`).
 pub async fn dossiers_of_citizen(d1: &Db, citizen_id: &str) -> Result<Vec<DossierRow>, ApiError> {
-    db::all(
+    let mut rows: Vec<DossierRow> = db::all(
         d1.prepare(format!("{DOSSIER_SELECT} WHERE d.owner_citizen_id = ?1 ORDER BY d.created_at DESC, d.id DESC LIMIT {CITIZEN_LIST}"))
             .bind(&[citizen_id.into()])?,
     )
-    .await
+    .await?;
+    let archived: Vec<DossierRow> = db::all(
+        d1.prepare(format!(
+            "SELECT id, code, agency_code, '' AS agency_name, procedure_code, '' AS procedure_name, owner_citizen_id, channel, status, \
+               (fee_total > 0) AS has_fees, '{{}}' AS applicant_json, '{{}}' AS inputs_json, submitted_at, NULL AS deadline, 0 AS version, \
+               NULL AS postal_item, created_at, 1 AS archived FROM archived_dossiers WHERE owner_citizen_id = ?1 \
+             ORDER BY created_at DESC, id DESC LIMIT {CITIZEN_LIST}"
+        ))
+        .bind(&[citizen_id.into()])?,
+    )
+    .await?;
+    rows.extend(archived);
+    rows.sort_by_key(newest_first);
+    rows.truncate(CITIZEN_LIST);
+    Ok(rows)
 }
 
 /// How many dossiers the citizen's list shows.

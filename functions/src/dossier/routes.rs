@@ -236,8 +236,19 @@ pub async fn list(ctx: &Ctx) -> Result<Response, ApiError> {
 }
 
 pub async fn get(ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
-    let (_, row) = access::owned_dossier(ctx, id).await?;
-    json(&detail(&access::shard_of(ctx, id).await?, &row).await?)
+    match access::owned_dossier(ctx, id).await {
+        Ok((_, row)) => json(&detail(&access::shard_of(ctx, id).await?, &row).await?),
+        // A dossier of an archived month: read-only, from its part in the archive.
+        Err(ApiError::NotFound { what, field }) => {
+            let who = crate::auth::session::citizen(ctx).await?;
+            let d1 = access::shard_of(ctx, id).await?;
+            match crate::archive::read::dossier_detail(ctx, &d1, who.citizen_id.as_str(), id).await? {
+                Some(detail) => json(&detail),
+                None => Err(ApiError::NotFound { what, field }),
+            }
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Everything a dossier page shows, the same for the citizen and the desk. Its ten reads

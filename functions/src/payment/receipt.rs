@@ -275,7 +275,34 @@ async fn by_check_code(ctx: &Ctx, verify_code: &str) -> Result<ReceiptRow, ApiEr
     let d1 = crate::platform::shards::of_key(&ctx.env, named, verify_code).await?;
     let row: Option<ReceiptRow> =
         db::first(d1.prepare(format!("{SELECT} WHERE r.verify_code = ?1")).bind(&[verify_code.into()])?).await?;
-    row.ok_or(not_found)
+    match row {
+        Some(row) => Ok(row),
+        // A receipt of an archived month still verifies, from its part in the archive.
+        None => match crate::archive::read::receipt(ctx, &d1, verify_code).await? {
+            Some((r, code, procedure)) => archived_row(r, code, procedure).ok_or(not_found),
+            None => Err(not_found),
+        },
+    }
+}
+
+/// A receipt's row as an archive part holds it (`receipts` with `_dossier`), with what the
+/// SELECT above joins from the dossier and its fee notice.
+fn archived_row(mut r: serde_json::Value, dossier_code: Option<String>, procedure_code: Option<String>) -> Option<ReceiptRow> {
+    let o = r.as_object_mut()?;
+    o.insert("dossier_code".into(), dossier_code.into());
+    o.insert("procedure_code".into(), procedure_code.into());
+    o.insert("kind".into(), "procedure_fee".into());
+    o.insert("document_number".into(), serde_json::Value::Null);
+    serde_json::from_value(r).ok()
+}
+
+/// An archived dossier's receipt (archive::read), viewed as [`by_dossier`] views a live one.
+pub async fn archived_view(_national: &Db, r: serde_json::Value, dossier_code: Option<String>, procedure_code: Option<String>) -> Result<Option<ReceiptView>, ApiError> {
+    Ok(archived_row(r, dossier_code, procedure_code).map(|r| {
+        let legal = r.legal_json.as_deref().and_then(|j| serde_json::from_str::<LegalReceipt>(j).ok());
+        let names = Names { agency_name: legal.map(|l| l.collector.name).unwrap_or_default(), ..Names::default() };
+        view(r, names, "")
+    }))
 }
 
 /// `GET /api/receipts/{verify_code}`: public verification of a receipt. The payer's name is

@@ -2,6 +2,9 @@
 
 pub const DB: &str = "DB";
 pub const SCANS: &str = "SCANS";
+/// Archived months' parts and manifests (`archive/…`, domain::archive), apart from the scans:
+/// another lifecycle (kept for years, never served to a browser) and another bucket's policy.
+pub const ARCHIVE: &str = "ARCHIVE";
 pub const SEQUENCES: &str = "SEQUENCES";
 pub const OUTBOX: &str = "OUTBOX";
 /// The outbox's dead-letter queue, where given-up work is also announced.
