@@ -492,7 +492,12 @@ impl TestApp {
     pub fn new_citizen_session(&self, phone: &str) -> Session {
         let code = self.send_code(phone);
         let resp = self.verify_code(phone, &code);
-        assert_eq!(resp.status(), 200, "verify for {phone}");
+        if resp.status() != 200 {
+            // What the server said and logged: a rare 500 here under the full suite (2026-12-07) was
+            // not reproduced, and its server's log went with its temporary directory.
+            let status = resp.status();
+            panic!("verify for {phone}: {status} {}\n{}", resp.text().unwrap_or_default(), self.log_errors());
+        }
         let (cookie, _) = set_cookie(&resp, "motcua_session").expect("session cookie");
         Session { cookie, body: resp.json().unwrap() }
     }
