@@ -34,6 +34,7 @@ of), but a cron on the source would still act on them, so the clean-up belongs t
 A shard cleaned up is marked in the cursor table; a later run for it does nothing.
 """
 import argparse
+import glob
 import hashlib
 import json
 import os
@@ -162,8 +163,8 @@ def selected(table, rule):
 def shard_triggers():
     """(name, sql) of every trigger the shard schema has."""
     db = sqlite3.connect(":memory:")
-    for n in ("0001_tables.sql", "0002_triggers.sql"):
-        db.executescript(open(os.path.join(ROOT, "functions", "migrations_shard", n), encoding="utf-8").read())
+    for path in sorted(glob.glob(os.path.join(ROOT, "functions", "migrations_shard", "*.sql"))):
+        db.executescript(open(path, encoding="utf-8").read())
     return db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name").fetchall()
 
 
