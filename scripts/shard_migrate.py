@@ -5,7 +5,7 @@
         [--manifests DIR] [--stop-after N] [--verify-only] [--cleanup]
 
 Local backend: SQLite files (a `wrangler dev` state's D1 files, or copies). Each shard file must
-have the shard schema (functions/migrations_shard/0001_tables.sql); its triggers (0002) are set
+have the shard schema (functions/migrations_shard/*.sql); its triggers are set
 aside during the copy and put back after it, or every copied dossier event would queue a second
 national-portal message.
 

@@ -478,7 +478,11 @@ mod tests {
 
     /// The `CREATE TABLE` body of each table in the shard schema.
     fn shard_tables() -> BTreeMap<String, String> {
-        let sql = include_str!("../../../functions/migrations_shard/0001_tables.sql");
+        // The baseline and every later shard migration (scripts/gen_shard_schema.py), in order.
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../functions/migrations_shard");
+        let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|x| x == "sql")).collect();
+        files.sort();
+        let sql = files.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect::<Vec<_>>().join("\n");
         let mut out = BTreeMap::new();
         for stmt in sql.split(";\n") {
             let s = stmt.trim_start_matches(|c: char| c.is_whitespace());
