@@ -95,11 +95,7 @@ pub fn id_of_agency(env: &Env, field: &str, agency: &str) -> Result<ShardId, Api
 
 /// The database of [`id_of_agency`].
 pub fn of_agency(env: &Env, field: &str, agency: &str) -> Result<Db, ApiError> {
-    let id = map(env).shard_of_agency(agency).map_err(|mut e| {
-        e.field = field.to_string();
-        e
-    })?;
-    shard(env, id)
+    shard(env, id_of_agency(env, field, agency)?)
 }
 
 /// The databases holding `shards`, each once: a shard with its own binding, and `DB` once for
