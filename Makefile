@@ -29,7 +29,7 @@ test-domain:
 	cargo test -p motcua-domain -p motcua-demo -p motcua-signer
 
 test-api:
-	cargo test -p motcua-tests -- --test-threads 4
+	RUST_BACKTRACE=0 cargo test -p motcua-tests -- --test-threads 4
 
 ## The OpenAPI document is current and complete, then schemathesis against a fresh wrangler dev:
 ## no 5xx, every 4xx in the error envelope.

@@ -217,6 +217,8 @@ async fn public_route(ctx: &mut Ctx, method: Method, segments: &[&str]) -> std::
         (Method::Post, ["dev", "national-sync", "age"]) => national::sandbox::age(&mut ctx).await,
         #[cfg(feature = "sandbox")]
         (Method::Post, ["dev", "outbox", "enqueue"]) => dev::enqueue(&mut ctx).await,
+        #[cfg(feature = "sandbox")]
+        (Method::Post, ["dev", "d1"]) => dev::d1(&mut ctx).await,
         (Method::Get, ["can-bo", ..] | ["lanh-dao", ..]) => app_shell(&ctx, STAFF_SHELL).await,
         // The citizen's landing pages are written here, whole, with their data (a first visit
         // paints them without wasm); every other citizen page is the whole app.

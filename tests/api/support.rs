@@ -177,51 +177,55 @@ impl TestApp {
         String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
     }
 
-    /// SQL statements run straight on the national D1 file (`national`) or on every province's
-    /// own (for a server with `SHARDS:…`), to arrange what only a migration writes.
-    pub fn d1_script_in(&self, national: bool, sql: &str) {
-        let dir = self._state.path().join("state/v3/d1/miniflare-D1DatabaseObject");
-        let script = "import glob, os, sqlite3, sys\n\
-            for f in glob.glob(os.path.join(sys.argv[1], '*.sqlite')):\n\
-            \tif os.path.basename(f) == 'metadata.sqlite': continue\n\
-            \tc = sqlite3.connect(f, timeout=30)\n\
-            \tif not c.execute(\"SELECT 1 FROM sqlite_master WHERE name = 'dossiers'\").fetchone(): continue\n\
-            \tif bool(c.execute(\"SELECT 1 FROM sqlite_master WHERE name = 'agencies'\").fetchone()) != (sys.argv[3] == '1'): continue\n\
-            \tc.executescript(sys.argv[2]); c.commit()\n";
-        let out = Command::new("python3").arg("-c").arg(script).arg(&dir).arg(sql).arg(if national { "1" } else { "0" }).output().expect("python3");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    /// Statements run by the server itself on its D1 bindings (`POST /dev/d1`, one transaction
+    /// per database): `national` (`DB`), `provinces` (each bound `DB_Pnn`) or `every`. A test
+    /// never writes the SQLite files while the server runs: it would hold the write lock behind
+    /// the server's back, and the server's own write (another test's log-in) fails with
+    /// SQLITE_BUSY. Reading them is safe (the files are in WAL mode).
+    pub fn d1_statements(&self, databases: &str, statements: &[String]) {
+        let resp = self.post_json("/dev/d1", &serde_json::json!({ "databases": databases, "statements": statements }));
+        let status = resp.status();
+        assert_eq!(status, 200, "/dev/d1 {statements:?}: {}\n{}", resp.text().unwrap_or_default(), self.log_errors());
     }
 
-    /// Rows of `table` matching `condition` copied from every province's own D1 file into the
+    /// Statements on the national database (`national`) or on every province's own (for a
+    /// server with `SHARDS:…`), to arrange what only a migration writes.
+    pub fn d1_script_in(&self, national: bool, statements: &[&str]) {
+        let statements: Vec<String> = statements.iter().map(|s| s.to_string()).collect();
+        self.d1_statements(if national { "national" } else { "provinces" }, &statements);
+    }
+
+    /// Rows of `table` matching `condition` copied from every province's own database into the
     /// national one: what a migration leaves behind until its clean-up (docs/SHARDING.md §5).
+    /// The rows are read from the files and written through the server.
     pub fn d1_copy_to_national(&self, table: &str, condition: &str) {
         let dir = self._state.path().join("state/v3/d1/miniflare-D1DatabaseObject");
-        let script = "import glob, os, sqlite3, sys\n\
-            files = [f for f in glob.glob(os.path.join(sys.argv[1], '*.sqlite')) if os.path.basename(f) != 'metadata.sqlite']\n\
-            def has(f, t):\n\
-            \tc = sqlite3.connect(f); r = c.execute('SELECT 1 FROM sqlite_master WHERE name = ?', (t,)).fetchone(); c.close(); return bool(r)\n\
-            national = [f for f in files if has(f, 'agencies')][0]\n\
-            c = sqlite3.connect(national, timeout=30)\n\
-            for i, f in enumerate(f for f in files if has(f, 'dossiers') and not has(f, 'agencies')):\n\
-            \tc.execute('ATTACH DATABASE ? AS s%d' % i, (f,))\n\
-            \tc.execute('INSERT OR REPLACE INTO %s SELECT * FROM s%d.%s WHERE %s' % (sys.argv[2], i, sys.argv[2], sys.argv[3]))\n\
-            \tc.commit(); c.execute('DETACH DATABASE s%d' % i)\n";
-        let out = Command::new("python3").arg("-c").arg(script).arg(&dir).arg(table).arg(condition).output().expect("python3");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    }
-
-    /// A change written straight into the server's D1 file, for arranging a state no API
-    /// makes (an agency that lost an account). Never used to check a result.
-    pub fn d1_execute(&self, sql: &str) {
-        let dir = self._state.path().join("state/v3/d1/miniflare-D1DatabaseObject");
-        let script = "import glob, os, sqlite3, sys\n\
+        let script = "import glob, json, os, sqlite3, sys\n\
+            def lit(v):\n\
+            \tif v is None: return 'NULL'\n\
+            \tif isinstance(v, (int, float)): return repr(v)\n\
+            \tif isinstance(v, bytes): return \"X'\" + v.hex() + \"'\"\n\
+            \treturn \"'\" + v.replace(\"'\", \"''\") + \"'\"\n\
+            out = []\n\
             for f in glob.glob(os.path.join(sys.argv[1], '*.sqlite')):\n\
             \tif os.path.basename(f) == 'metadata.sqlite': continue\n\
-            \tc = sqlite3.connect(f, timeout=30)\n\
-            \tif not c.execute(\"SELECT 1 FROM sqlite_master WHERE name = 'dossiers'\").fetchone(): continue\n\
-            \tc.execute(sys.argv[2]); c.commit()\n";
-        let out = Command::new("python3").arg("-c").arg(script).arg(&dir).arg(sql).output().expect("python3");
+            \tc = sqlite3.connect(f)\n\
+            \thas = lambda t: bool(c.execute('SELECT 1 FROM sqlite_master WHERE name = ?', (t,)).fetchone())\n\
+            \tif not has('dossiers') or has('agencies'): continue\n\
+            \tfor row in c.execute('SELECT * FROM %s WHERE %s' % (sys.argv[2], sys.argv[3])):\n\
+            \t\tout.append('INSERT OR REPLACE INTO %s VALUES (%s)' % (sys.argv[2], ', '.join(lit(v) for v in row)))\n\
+            print(json.dumps(out))\n";
+        let out = Command::new("python3").arg("-c").arg(script).arg(&dir).arg(table).arg(condition).output().expect("python3");
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let statements: Vec<String> = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(!statements.is_empty(), "no {table} row where {condition} in a province's database");
+        self.d1_statements("national", &statements);
+    }
+
+    /// A change made by the server on every database (`POST /dev/d1`), for arranging a state
+    /// no API makes (an agency that lost an account). Never used to check a result.
+    pub fn d1_execute(&self, sql: &str) {
+        self.d1_statements("every", &[sql.to_string()]);
     }
 
     /// One number from [`TestApp::d1_query`].

@@ -7,6 +7,7 @@
 //! as the provider answers it (keys, brandname, number, duplicate RequestId); what it accepts
 //! lands in the outbox and the log. The e-mail and Zalo providers' sandboxes are in [`messages`];
 //! their messages land in the same outbox (channels `email`, `zalo`).
+//! `POST /dev/d1` runs the tests' own statements through the Worker's bindings (see [`d1`]).
 
 use motcua_domain::citizen::Phone;
 use serde::Deserialize;
@@ -168,4 +169,52 @@ pub async fn enqueue(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let message: crate::outbox::OutboxMessage = ctx.json_body().await?;
     ctx.env.queue(config::OUTBOX)?.send(&message).await?;
     json(&serde_json::json!({ "queued": true }))
+}
+
+#[derive(Deserialize)]
+struct Statements {
+    /// `national` (`DB`), `provinces` (each bound `DB_Pnn`) or `every` (both).
+    databases: String,
+    statements: Vec<String>,
+}
+
+/// `POST /dev/d1 {"databases", "statements"}`: the statements, one batch (one transaction) per
+/// database, for a test arranging a state no API makes (SANDBOX only). A test writing the
+/// SQLite files itself while the server runs takes the write lock behind the server's back, and
+/// the server's own write then fails with SQLITE_BUSY (a 500 on a log-in of another test, seen
+/// under the full suite); through the binding every write waits its turn. Answers the rows each
+/// statement changed, per database.
+pub async fn d1(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    use crate::platform::shards;
+    sandbox_only(ctx)?;
+    let body: Statements = ctx.json_body().await?;
+    let (national, provinces) = match body.databases.as_str() {
+        "national" => (true, false),
+        "provinces" => (false, true),
+        "every" => (true, true),
+        _ => {
+            return Err(motcua_domain::validation::FieldError::new(
+                "databases",
+                "unknown",
+                "Chọn national, provinces hoặc every.",
+                "Use national, provinces or every.",
+            )
+            .into())
+        }
+    };
+    let mut dbs = Vec::new();
+    if national {
+        dbs.push(shards::national(&ctx.env)?);
+    }
+    if provinces {
+        for s in shards::bound(&ctx.env).iter() {
+            dbs.push(shards::shard(&ctx.env, *s)?);
+        }
+    }
+    let mut changed = Vec::new();
+    for d1 in &dbs {
+        let results = d1.dev_batch(&body.statements).await?;
+        changed.push(results.iter().map(|r| r.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0)).collect::<Vec<_>>());
+    }
+    json(&serde_json::json!({ "changed": changed }))
 }

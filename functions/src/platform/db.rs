@@ -81,6 +81,13 @@ impl Db {
     pub async fn batch(&self, statements: Vec<D1PreparedStatement>) -> worker::Result<Vec<worker::D1Result>> {
         self.d1.batch(statements).await
     }
+
+    /// Sandbox only (`POST /dev/d1`): a test's own statements as one batch, unchecked for their
+    /// home (a test arranges what only a migration writes, e.g. a cut-over's leftovers).
+    #[cfg(feature = "sandbox")]
+    pub async fn dev_batch(&self, statements: &[String]) -> worker::Result<Vec<worker::D1Result>> {
+        self.d1.batch(statements.iter().map(|s| self.d1.prepare(s)).collect()).await
+    }
 }
 
 thread_local! {
