@@ -1,6 +1,7 @@
 //! Archived months (#20 part 3) on the living demo's year: a closed month of Hà Tĩnh (shard 42)
 //! leaves D1 for R2 step by step; the parts verify against the manifest, every dashboard view
-//! answers byte for byte as before, the citizen still lists the dossier, a second run adds
+//! answers byte for byte as before, the citizen still lists the dossier and the desk still
+//! reads it (read-only, with its control sheet), a second run adds
 //! nothing, and a month not yet closable is a 400 naming `month`.
 
 use std::sync::OnceLock;
@@ -142,6 +143,25 @@ fn a_closed_month_leaves_the_database_and_every_report_reads_the_same() {
         assert_eq!(detail["status"], item["status"]);
         assert!(!detail["timeline"].as_array().unwrap().is_empty(), "{detail}");
     }
+    // The desk reads an archived dossier of its scope from the archive: read-only (nothing to
+    // act on, no deadline running), with its history and control sheet; the officer who
+    // handled it is named. Another province's staff do not find it.
+    let row = s.d1_query(
+        "SELECT a.id, a.agency_code FROM archived_dossiers a WHERE a.status = 'completed' AND a.agency_code IN \
+           (SELECT sc.agency_code FROM staff_scopes sc JOIN staff st ON st.id = sc.staff_id WHERE st.role = 'officer') LIMIT 1",
+    );
+    let (id, agency) = row[0].split_once('|').unwrap();
+    let officer = ok(call(&admin, Method::GET, &format!("/api/staff/dossiers/{id}")));
+    assert_eq!((&officer["id"], &officer["archived"], &officer["agency_code"]), (&Value::from(id), &Value::from(true), &Value::from(agency)), "{officer}");
+    assert_eq!(officer["status"], "completed");
+    assert_eq!(officer["actions"], Value::Array(Vec::new()), "{officer}");
+    assert!(officer["urgency"].is_null(), "{officer}");
+    let steps = officer["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), officer["timeline"].as_array().unwrap().len(), "{officer}");
+    assert_eq!(steps.last().unwrap()["status_label"], "Hoàn thành", "{officer}");
+    assert!(steps.iter().any(|st| st["actor"].as_str().unwrap().ends_with(')')), "an officer named with the account: {steps:?}");
+    assert_eq!(call(&s.new_staff_session("haiduong.admin"), Method::GET, &format!("/api/staff/dossiers/{id}")).status(), 404);
+
     // An archived receipt still verifies by its check code.
     let receipt = s.d1_query("SELECT verify_code, total, issued_at FROM archived_receipts LIMIT 1");
     let fields: Vec<&str> = receipt[0].split('|').collect();

@@ -46,6 +46,8 @@ export async function startServer(vars = []) {
   }
   return {
     base,
+    // The server's local state (D1, R2 files): read, never written, while it runs.
+    state: join(dir, "state"),
     stop() {
       try {
         process.kill(-child.pid, "SIGTERM");

@@ -337,6 +337,12 @@ pub fn DossierPage() -> impl IntoView {
                                 <p class="status" data-status=format!("{:?}", d.summary.status)>
                                     {t("Trạng thái: ", "Status: ")}<strong class="status-label">{pick(d.summary.status_label.clone(), d.summary.status.label_en().into())}</strong>
                                 </p>
+                                {d.summary.archived.then(|| view! {
+                                    <p class="notice archived" role="note">{t(
+                                        "Hồ sơ đã được lưu trữ: bạn vẫn xem được quá trình giải quyết, khoản đã nộp và biên lai, nhưng không thể thay đổi.",
+                                        "This dossier is archived: its history, payments and receipt can still be viewed, but nothing can be changed.",
+                                    )}</p>
+                                })}
                                 {d.summary.deadline.clone().map(|dl| view! { <p class="muted">{t("Hạn giải quyết: ", "Due by: ")}{date_vn(&dl)}</p> })}
                                 {d.fee_notice.clone().map(|n| {
                                     let lines: Vec<(String, i64)> = n.lines.iter().map(|l| (l.line.name.clone(), l.line.amount.as_dong())).collect();

@@ -51,6 +51,7 @@ pub fn MyDossiers() -> impl IntoView {
                                             <span class="card-title">{d.procedure_name}</span>
                                             <span class="card-meta">{format!("{} · {}", d.code.unwrap_or_default(), d.agency_name)}</span>
                                             <span class="badge">{pick(d.status_label, d.status.label_en().into())}</span>
+                                            {d.archived.then(|| view! { <span class="badge archived">{t("Đã lưu trữ", "Archived")}</span> })}
                                         </a>
                                     </li>
                                 }).collect_view()}

@@ -1,5 +1,5 @@
-//! An archived dossier read back from its parts (#20 part 3): the citizen's detail of a dossier
-//! whose month left D1, and the check of an archived receipt. The index rows in D1
+//! An archived dossier read back from its parts (#20 part 3): the citizen's and the desk's detail
+//! of a dossier whose month left D1, and the check of an archived receipt. The index rows in D1
 //! (`archived_dossiers`, `archived_receipts`) say which part holds the record; the part is
 //! fetched, gunzipped and read like any NDJSON part, its rows picked by `_dossier`.
 
@@ -9,6 +9,7 @@ use motcua_domain::dossier::DossierAction;
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::auth::session::StaffSession;
 use crate::dossier::repo::{self, DossierRow};
 use crate::platform::db::{self, Db};
 use crate::platform::error::ApiError;
@@ -34,21 +35,45 @@ fn of(rows: Vec<Value>, dossier: &str) -> impl Iterator<Item = Value> + '_ {
     rows.into_iter().filter(move |r| r.get(DOSSIER_FIELD).and_then(Value::as_str) == Some(dossier))
 }
 
-/// The detail of the archived dossier `id` if `citizen_id` owns it: read-only (nothing payable),
-/// its status, timeline, payments and receipt as they were when archived.
-pub async fn dossier_detail(ctx: &Ctx, d1: &Db, citizen_id: &str, id: &str) -> Result<Option<DossierDetail>, ApiError> {
+/// Who reads an archived dossier: its owner, or staff whose scope covers its agency (anyone
+/// else is answered as if it did not exist, like a live dossier).
+pub enum Reader<'a> {
+    Citizen(&'a str),
+    Staff(&'a StaffSession),
+}
+
+/// An archived dossier as its part holds it: the detail both the citizen and the desk see, and
+/// how it was paid (the desk's view shows it).
+pub struct Archived {
+    pub detail: DossierDetail,
+    pub paid_online: Option<bool>,
+    pub procedure_code: String,
+    pub deadline: Option<time::Date>,
+    /// Its history, oldest first, for the desk's control sheet.
+    pub steps: Vec<crate::desk::view::StepRow>,
+}
+
+/// The archived dossier `id` if `reader` may read it: read-only (nothing payable), its status,
+/// timeline, payments and receipt as they were when archived.
+pub async fn dossier_detail(ctx: &Ctx, d1: &Db, reader: Reader<'_>, id: &str) -> Result<Option<Archived>, ApiError> {
     #[derive(Deserialize)]
     struct Index {
         part_key: String,
         owner_citizen_id: Option<String>,
+        agency_code: String,
     }
-    let index: Option<Index> = db::first(d1.prepare("SELECT part_key, owner_citizen_id FROM archived_dossiers WHERE id = ?1").bind(&[id.into()])?).await?;
-    let Some(index) = index.filter(|i| i.owner_citizen_id.as_deref() == Some(citizen_id)) else {
+    let index: Option<Index> =
+        db::first(d1.prepare("SELECT part_key, owner_citizen_id, agency_code FROM archived_dossiers WHERE id = ?1").bind(&[id.into()])?).await?;
+    let Some(index) = index.filter(|i| match reader {
+        Reader::Citizen(citizen_id) => i.owner_citizen_id.as_deref() == Some(citizen_id),
+        Reader::Staff(staff) => staff.covers(&i.agency_code),
+    }) else {
         return Ok(None);
     };
     let Some(mut row) = of(part_rows(ctx, &index.part_key).await?, id).next() else {
         return Ok(None);
     };
+    let paid_online = row.get("paid_online").and_then(Value::as_i64).map(|v| v != 0);
     if let Some(o) = row.as_object_mut() {
         o.insert("agency_name".into(), "".into());
         o.insert("procedure_name".into(), "".into());
@@ -99,7 +124,10 @@ pub async fn dossier_detail(ctx: &Ctx, d1: &Db, citizen_id: &str, id: &str) -> R
         crate::payment::receipt::name_for_dossier(&mut r, &row.agency_name, &row.procedure_name);
         r
     });
-    Ok(Some(DossierDetail {
+    let procedure_code = row.procedure_code.clone();
+    let deadline = row.deadline.as_deref().and_then(|d| motcua_domain::calendar::parse_iso_date("deadline", d).ok());
+    let steps = events.iter().filter_map(|e| serde_json::from_value(e.clone()).ok()).collect();
+    let detail = DossierDetail {
         summary: row.summary(),
         channel: row.channel.clone(),
         has_fees: row.has_fees(),
@@ -116,7 +144,8 @@ pub async fn dossier_detail(ctx: &Ctx, d1: &Db, citizen_id: &str, id: &str) -> R
         rating: None,
         postal_item: row.postal_item.clone(),
         wallet_documents: Vec::new(),
-    }))
+    };
+    Ok(Some(Archived { detail, paid_online, procedure_code, deadline, steps }))
 }
 
 /// A part that may not exist (a step whose agency had no rows of that table).

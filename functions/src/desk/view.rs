@@ -69,21 +69,50 @@ pub async fn staff_view(d1: &Db, national: &Db, row: &DossierRow) -> Result<Staf
     })
 }
 
+/// The desk's view of an archived dossier: its record as archived, nothing to act on, no
+/// deadline running (it was final when archived). Its control sheet is read from its archived
+/// history; the desk's scans are not archived with it.
+pub async fn archived_staff_view(national: &Db, archived: crate::archive::read::Archived) -> Result<StaffDossier, ApiError> {
+    let proc = crate::catalog::cache::procedure(national, &archived.procedure_code).await?;
+    let proc = proc.as_ref().as_ref();
+    Ok(StaffDossier {
+        detail: archived.detail,
+        documents: proc.and_then(|p| serde_json::from_str(&p.documents).ok()).unwrap_or_default(),
+        actions: Vec::new(),
+        urgency: None,
+        urgency_label: None,
+        steps: steps_of(national, archived.steps, archived.deadline).await?,
+        processing_days: proc.map(|p| i64::from(p.processing_days)).unwrap_or(0),
+        paid_online: archived.paid_online,
+        assisted_by: None,
+        scans: Vec::new(),
+        digitization: Default::default(),
+    })
+}
+
+/// One row of a dossier's history, as the control sheet reads it (from `dossier_events`, or
+/// from an archived month's part of it).
+#[derive(Deserialize)]
+pub struct StepRow {
+    at: String,
+    action: DossierAction,
+    to_status: DossierStatus,
+    actor_role: String,
+    actor_id: Option<String>,
+    reason: Option<String>,
+}
+
 async fn steps(d1: &Db, national: &Db, dossier_id: &str, deadline: Option<time::Date>) -> Result<Vec<ControlStep>, ApiError> {
-    #[derive(Deserialize)]
-    struct Row {
-        at: String,
-        action: DossierAction,
-        to_status: DossierStatus,
-        actor_role: String,
-        actor_id: Option<String>,
-        reason: Option<String>,
-    }
-    let rows: Vec<Row> = db::all(
+    let rows: Vec<StepRow> = db::all(
         d1.prepare("SELECT at, action, to_status, actor_role, actor_id, reason FROM dossier_events WHERE dossier_id = ?1 ORDER BY id")
             .bind(&[dossier_id.into()])?,
     )
     .await?;
+    steps_of(national, rows, deadline).await
+}
+
+/// The control sheet's steps of `rows` (oldest first), the officers named.
+async fn steps_of(national: &Db, rows: Vec<StepRow>, deadline: Option<time::Date>) -> Result<Vec<ControlStep>, ApiError> {
     let officers: Vec<&str> = rows.iter().filter(|r| r.actor_role == "officer").filter_map(|r| r.actor_id.as_deref()).collect();
     // The sheet names both: "Name (username)".
     let names: std::collections::HashMap<String, String> =

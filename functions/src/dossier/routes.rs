@@ -242,8 +242,8 @@ pub async fn get(ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
         Err(ApiError::NotFound { what, field }) => {
             let who = crate::auth::session::citizen(ctx).await?;
             let d1 = access::shard_of(ctx, id).await?;
-            match crate::archive::read::dossier_detail(ctx, &d1, who.citizen_id.as_str(), id).await? {
-                Some(detail) => json(&detail),
+            match crate::archive::read::dossier_detail(ctx, &d1, crate::archive::read::Reader::Citizen(who.citizen_id.as_str()), id).await? {
+                Some(archived) => json(&archived.detail),
                 None => Err(ApiError::NotFound { what, field }),
             }
         }

@@ -26,8 +26,20 @@ use crate::platform::http::{json, Ctx};
 use crate::platform::{clock, random};
 
 pub async fn get(ctx: &Ctx, id: &str) -> Result<Response, ApiError> {
-    let (_, row) = access::staff_dossier(ctx, id).await?;
-    json(&view::staff_view(&access::shard_of(ctx, id).await?, &ctx.national()?, &row).await?)
+    match access::staff_dossier(ctx, id).await {
+        Ok((_, row)) => json(&view::staff_view(&access::shard_of(ctx, id).await?, &ctx.national()?, &row).await?),
+        // A dossier of an archived month: read-only, from its part in the archive, for the
+        // staff whose scope covers its agency (a complaint or an audit about an old dossier).
+        Err(ApiError::NotFound { what, field }) => {
+            let staff = crate::auth::session::staff(ctx).await?;
+            let d1 = access::shard_of(ctx, id).await?;
+            match crate::archive::read::dossier_detail(ctx, &d1, crate::archive::read::Reader::Staff(&staff), id).await? {
+                Some(archived) => json(&view::archived_staff_view(&ctx.national()?, archived).await?),
+                None => Err(ApiError::NotFound { what, field }),
+            }
+        }
+        Err(e) => Err(e),
+    }
 }
 
 #[derive(Deserialize)]

@@ -203,6 +203,9 @@ pub fn DeskDossier() -> impl IntoView {
                         <p class="code">"Mã hồ sơ: "<strong class="dossier-code">{s.code.clone().unwrap_or_default()}</strong></p>
                         <p class="status">"Trạng thái: "<strong class="status-label">{s.status_label.clone()}</strong>
                             {d.urgency_label.clone().map(|l| view! { <span class="badge urgency">{l}</span> })}</p>
+                        {s.archived.then(|| view! {
+                            <p class="notice archived" role="note">"Hồ sơ thuộc tháng đã lưu trữ: chỉ xem hồ sơ, quá trình xử lý và biên lai; không còn thao tác nào."</p>
+                        })}
                         <dl class="facts">
                             <dt>"Cơ quan"</dt><dd>{s.agency_name.clone()}</dd>
                             <dt>"Hình thức nộp"</dt><dd>{if d.detail.channel == "counter" { "Trực tiếp tại Bộ phận Một cửa" } else if d.detail.channel == "post" { "Qua dịch vụ bưu chính công ích" } else { "Trực tuyến" }}</dd>
