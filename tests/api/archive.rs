@@ -97,6 +97,15 @@ fn a_closed_month_leaves_the_database_and_every_report_reads_the_same() {
     let archived = run["dossiers"].as_i64().unwrap();
     assert!(archived > 0 && archived + run["skipped"].as_i64().unwrap() == candidates, "{run}: {candidates} finished in {month}");
     assert_eq!(ok(call(&admin, Method::GET, &path)), run);
+    // Each step left an audit row filed under the province: its admin reads them, another
+    // province's admin does not.
+    let audit = ok(call(&admin, Method::GET, &format!("/api/staff/audit?entity=archive_run&id=42/{month}")));
+    let steps = audit.as_array().unwrap();
+    assert_eq!(steps.len() as i64, run["steps"].as_i64().unwrap(), "{audit}");
+    assert_eq!((&steps[0]["username"], &steps[0]["after"]["state"]), (&Value::from("hatinh.admin"), &Value::from("done")), "{audit}");
+    assert_eq!(steps[0]["after"]["dossiers"], run["dossiers"], "{audit}");
+    let elsewhere = ok(call(&s.new_staff_session("haiduong.admin"), Method::GET, "/api/staff/audit?entity=archive_run"));
+    assert_eq!(elsewhere, Value::Array(Vec::new()));
 
     // The rows left D1; what stays is the index, the summaries, the receipts' check codes.
     assert_eq!(s.d1_count("SELECT count(*) FROM archived_dossiers"), archived);

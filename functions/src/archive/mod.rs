@@ -65,17 +65,16 @@ fn parse_path(shard: &str, month: &str) -> Result<(ShardId, String), ApiError> {
     Ok((shard, month.to_string()))
 }
 
-/// The catalog's agencies in `shard`; the caller must be the national admin or an admin whose
-/// scope covers every one of them (a province's admin).
-async fn agencies_for(ctx: &Ctx, staff: &StaffSession, shard: ShardId) -> Result<Vec<String>, ApiError> {
+/// The catalog's agencies in `shard`, and the first of its top agencies (whose parent is in no
+/// other shard's hands: the province, or the first of a merged pair) that the run's audit rows
+/// are filed under. The caller must be the national admin or an admin whose scope covers every
+/// one of them (a province's admin).
+async fn agencies_for(ctx: &Ctx, staff: &StaffSession, shard: ShardId) -> Result<(Vec<String>, String), ApiError> {
     use motcua_domain::auth::StaffRole;
     let map = shards::map(&ctx.env);
-    let agencies: Vec<String> = crate::catalog::cache::agencies(&ctx.national()?)
-        .await?
-        .iter()
-        .filter(|a| map.shard_of_agency(&a.code).ok() == Some(shard))
-        .map(|a| a.code.clone())
-        .collect();
+    let catalog = crate::catalog::cache::agencies(&ctx.national()?).await?;
+    let in_shard: Vec<&crate::catalog::repo::AgencyRow> = catalog.iter().filter(|a| map.shard_of_agency(&a.code).ok() == Some(shard)).collect();
+    let agencies: Vec<String> = in_shard.iter().map(|a| a.code.clone()).collect();
     let allowed = match staff.role {
         StaffRole::National => true,
         StaffRole::Admin => !agencies.is_empty() && agencies.iter().all(|a| staff.covers(a)),
@@ -84,7 +83,12 @@ async fn agencies_for(ctx: &Ctx, staff: &StaffSession, shard: ShardId) -> Result
     if !allowed {
         return Err(ApiError::RouteNotFound);
     }
-    Ok(agencies)
+    let top = in_shard
+        .iter()
+        .find(|a| a.parent_code.as_ref().is_none_or(|p| !agencies.contains(p)))
+        .map(|a| a.code.clone())
+        .ok_or(ApiError::RouteNotFound)?;
+    Ok((agencies, top))
 }
 
 async fn load_run(d1: &Db, shard: ShardId, month: &str) -> Result<Option<Run>, ApiError> {
@@ -104,7 +108,7 @@ pub async fn progress(ctx: &Ctx, shard: &str, month: &str) -> Result<Response, A
 pub async fn step(ctx: &mut Ctx, shard: &str, month: &str) -> Result<Response, ApiError> {
     let (shard, month) = parse_path(shard, month)?;
     let staff = session::staff(ctx).await?;
-    let agencies = agencies_for(ctx, &staff, shard).await?;
+    let (agencies, top) = agencies_for(ctx, &staff, shard).await?;
     rules::closable(&month, clock::today_vn())?;
     let d1 = ctx.shard(shard)?;
     let now = clock::rfc3339(clock::now());
@@ -125,7 +129,8 @@ pub async fn step(ctx: &mut Ctx, shard: &str, month: &str) -> Result<Response, A
         return json(&run.progress);
     }
     let bucket = ctx.env.bucket(config::ARCHIVE)?;
-    match run_step(&d1, &bucket, shard, &month, &agencies, &run, &now).await {
+    let by = By { staff: &staff, agency: &top };
+    match run_step(&d1, &bucket, shard, &month, &agencies, &run, &now, by).await {
         Ok(()) => {}
         Err(e) if matches!(&e, ApiError::Unexpected(m) if m.contains("stale_state")) => {
             return Err(ApiError::Conflict {
@@ -210,7 +215,15 @@ impl Read {
     }
 }
 
-async fn run_step(d1: &Db, bucket: &Bucket, shard: ShardId, month: &str, agencies: &[String], run: &Run, now: &str) -> Result<(), ApiError> {
+/// Who runs a step, and the agency its audit row is filed under.
+#[derive(Clone, Copy)]
+struct By<'a> {
+    staff: &'a StaffSession,
+    agency: &'a str,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn run_step(d1: &Db, bucket: &Bucket, shard: ShardId, month: &str, agencies: &[String], run: &Run, now: &str, by: By<'_>) -> Result<(), ApiError> {
     let (lo, _) = rules::month_bounds(month).ok_or_else(|| unexpected("month checked"))?;
     let list = |items: &[&str]| items.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ");
     // Final dossiers touched since the month began, after the cursor, in id order; the domain
@@ -389,6 +402,19 @@ async fn run_step(d1: &Db, bucket: &Bucket, shard: ShardId, month: &str, agencie
         db::nullable(manifest_key.as_deref()),
         db::nullable(complete.then_some(now)),
     ])?);
+    // The step's audit row, in the same batch: who moved how many dossiers of which month.
+    let state = if complete { "done" } else { "running" };
+    statements.push(crate::desk::audit::stmt_in(
+        d1,
+        by.staff,
+        Some(by.agency),
+        now,
+        "archive.step",
+        "archive_run",
+        &format!("{shard}/{month}"),
+        &json!({"state": run.progress.state, "steps": run.progress.steps, "dossiers": run.progress.dossiers}),
+        &json!({"state": state, "steps": step_no, "dossiers": run.progress.dossiers + ids.len() as i64, "rows_removed": removed, "skipped": skipped}),
+    )?);
     d1.batch(statements).await.map_err(|e| unexpected(e.to_string()))?;
     Ok(())
 }
