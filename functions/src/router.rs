@@ -88,6 +88,13 @@ async fn public_route(ctx: &mut Ctx, method: Method, segments: &[&str]) -> std::
         (Method::Get, ["api", "ping"]) => ping(),
         (Method::Get, ["api", "health"]) => health::get(&ctx).await,
         (Method::Get, ["api", "openapi.json"]) => openapi(&ctx).await,
+        // An administrator's, but served here: the back office is at its 1 MB budget, and a
+        // step's work is R2's and D1's, the same from either Worker (docs/SHARDING.md §9).
+        (Method::Post, ["api", "admin", "archive", shard, month]) => {
+            let (shard, month) = (shard.to_string(), month.to_string());
+            crate::archive::step(ctx, &shard, &month).await
+        }
+        (Method::Get, ["api", "admin", "archive", shard, month]) => crate::archive::progress(ctx, shard, month).await,
         (Method::Get, ["api", "agencies"]) => catalog::routes::agencies(&ctx).await,
         (Method::Get, ["api", "procedures"]) => catalog::routes::procedures(&ctx).await,
         (Method::Get, ["api", "procedures", code]) => {
@@ -414,11 +421,6 @@ async fn back_office_route(ctx: &mut Ctx, method: Method, segments: &[&str]) -> 
             let id = id.to_string();
             payment::refund::decision(&mut ctx, &id).await
         }
-        (Method::Post, ["api", "admin", "archive", shard, month]) => {
-            let (shard, month) = (shard.to_string(), month.to_string());
-            crate::archive::step(&mut ctx, &shard, &month).await
-        }
-        (Method::Get, ["api", "admin", "archive", shard, month]) => crate::archive::progress(&ctx, shard, month).await,
         (Method::Get, ["api", "admin", "national-sync"]) => national::routes::list(&ctx).await,
         (Method::Post, ["api", "admin", "national-sync", "backfill"]) => national::routes::backfill(&ctx).await,
         (Method::Post, ["api", "admin", "national-sync", id, "retry"]) => {
@@ -454,7 +456,7 @@ async fn back_office_route(ctx: &mut Ctx, method: Method, segments: &[&str]) -> 
 /// The back office's part of the API: the staff's and the administrators' routes and the
 /// dashboard. The back-office Worker serves them; the public Worker only forwards them.
 pub fn is_back_office(segments: &[&str]) -> bool {
-    matches!(segments, ["api", "staff" | "admin" | "dashboard", ..])
+    matches!(segments, ["api", "staff" | "admin" | "dashboard", ..]) && !matches!(segments, ["api", "admin", "archive", ..])
 }
 
 /// [`is_back_office`] of a request's path, cut into segments as [`route`] does.
