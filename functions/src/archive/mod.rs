@@ -6,7 +6,8 @@
 //! here: read, write the parts gzipped, read them back and verify, then one D1 batch that keeps
 //! the summaries and index rows and deletes the rows, guarded on the rows being as read.
 //!
-//! Served by the back office (its routes' Worker); the step needs no cron: each request is one
+//! Served by the public Worker although an administrator's (router.rs: the back office is at its
+//! 1 MB budget; R2 and D1 are the same from either); the step needs no cron: each request is one
 //! step, resumable from the run's cursor, and a step that failed half way (parts written, batch
 //! refused) is simply run again (the same step writes the same objects).
 
