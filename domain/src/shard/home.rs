@@ -175,6 +175,8 @@ pub const AUDIT_HOMES: &[(&str, Home)] = &[
     ("settlement.", Shard),
     ("national_sync.", Shard),
     ("assist.", Shard),
+    // An archived month's step: filed in the province's database with the run it records.
+    ("archive.", Shard),
     // National: the catalog, agency configuration, gateways and accounts, targets, reports.
     ("agency.", National),
     ("handling.", National),
@@ -616,6 +618,7 @@ mod tests {
         ("national_sync.retry", Shard),
         ("national_sync.backfill", Shard),
         ("assist.create", Shard),
+        ("archive.step", Shard),
         ("agency.create", National),
         ("agency.update", National),
         ("handling.put", National),
