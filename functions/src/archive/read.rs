@@ -50,7 +50,7 @@ pub struct Archived {
     pub procedure_code: String,
     pub deadline: Option<time::Date>,
     /// Its history, oldest first, for the desk's control sheet.
-    pub steps: Vec<crate::desk::view::StepRow>,
+    pub steps: Vec<repo::EventRow>,
 }
 
 /// The archived dossier `id` if `reader` may read it: read-only (nothing payable), its status,

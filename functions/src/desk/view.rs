@@ -5,13 +5,12 @@
 use motcua_domain::api::{ActionView, ControlStep, StaffDossier};
 use motcua_domain::calendar;
 use motcua_domain::desk;
-use motcua_domain::dossier::{DossierAction, DossierStatus};
 use serde::Deserialize;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use crate::platform::db::Db;
 
-use crate::dossier::repo::{enum_str, DossierRow};
+use crate::dossier::repo::{enum_str, DossierRow, EventRow, EVENT_COLUMNS};
 use crate::dossier::routes::detail;
 use crate::platform::error::ApiError;
 use crate::platform::{clock, db};
@@ -90,29 +89,16 @@ pub async fn archived_staff_view(national: &Db, archived: crate::archive::read::
     })
 }
 
-/// One row of a dossier's history, as the control sheet reads it (from `dossier_events`, or
-/// from an archived month's part of it).
-#[derive(Deserialize)]
-pub struct StepRow {
-    at: String,
-    action: DossierAction,
-    to_status: DossierStatus,
-    actor_role: String,
-    actor_id: Option<String>,
-    reason: Option<String>,
-}
-
 async fn steps(d1: &Db, national: &Db, dossier_id: &str, deadline: Option<time::Date>) -> Result<Vec<ControlStep>, ApiError> {
-    let rows: Vec<StepRow> = db::all(
-        d1.prepare("SELECT at, action, to_status, actor_role, actor_id, reason FROM dossier_events WHERE dossier_id = ?1 ORDER BY id")
-            .bind(&[dossier_id.into()])?,
+    let rows: Vec<EventRow> = db::all(
+        d1.prepare(format!("SELECT {EVENT_COLUMNS} FROM dossier_events WHERE dossier_id = ?1 ORDER BY id")).bind(&[dossier_id.into()])?,
     )
     .await?;
     steps_of(national, rows, deadline).await
 }
 
 /// The control sheet's steps of `rows` (oldest first), the officers named.
-async fn steps_of(national: &Db, rows: Vec<StepRow>, deadline: Option<time::Date>) -> Result<Vec<ControlStep>, ApiError> {
+async fn steps_of(national: &Db, rows: Vec<EventRow>, deadline: Option<time::Date>) -> Result<Vec<ControlStep>, ApiError> {
     let officers: Vec<&str> = rows.iter().filter(|r| r.actor_role == "officer").filter_map(|r| r.actor_id.as_deref()).collect();
     // The sheet names both: "Name (username)".
     let names: std::collections::HashMap<String, String> =

@@ -138,6 +138,21 @@ pub async fn with_names(national: &Db, mut rows: Vec<DossierRow>) -> Result<Vec<
     Ok(rows)
 }
 
+/// One step of a dossier's history as it is read back ([`EVENT_COLUMNS`] of `dossier_events`,
+/// or an archived month's part of it): the desk's control sheet and the portal's steps.
+#[derive(Deserialize)]
+pub struct EventRow {
+    pub at: String,
+    pub action: DossierAction,
+    pub to_status: DossierStatus,
+    pub actor_role: String,
+    pub actor_id: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// The columns of [`EventRow`].
+pub const EVENT_COLUMNS: &str = "at, action, to_status, actor_role, actor_id, reason";
+
 /// The statement appending one step to a dossier's history.
 pub fn event_stmt(
     d1: &Db,

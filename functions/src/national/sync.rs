@@ -5,7 +5,6 @@
 //! dossier with a due message and sends its messages in order, each claimed first with a
 //! conditional write so that two sweeps never send the same message at once.
 
-use motcua_domain::dossier::{DossierAction, DossierStatus};
 use motcua_domain::national::portal::{self as adapter, DossierSnapshot, Reply, Step};
 use motcua_domain::national::sync::{self as rules, Message, Outcome, SyncState};
 use serde::Deserialize;
@@ -152,18 +151,8 @@ fn parse_time(s: &str) -> OffsetDateTime {
 }
 
 async fn step(national: &Db, d1: &Db, event_id: i64) -> Result<Step, ApiError> {
-    #[derive(Deserialize)]
-    struct Row {
-        at: String,
-        action: DossierAction,
-        to_status: DossierStatus,
-        actor_role: String,
-        actor_id: Option<String>,
-        reason: Option<String>,
-    }
-    let row: Row = db::first(
-        d1.prepare("SELECT e.at, e.action, e.to_status, e.actor_role, e.actor_id, e.reason FROM dossier_events e WHERE e.id = ?1")
-            .bind(&[(event_id as f64).into()])?,
+    let row: dossier_repo::EventRow = db::first(
+        d1.prepare(format!("SELECT {} FROM dossier_events WHERE id = ?1", dossier_repo::EVENT_COLUMNS)).bind(&[(event_id as f64).into()])?,
     )
     .await?
     .ok_or(ApiError::NotFound { what: "event", field: None })?;
